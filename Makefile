@@ -1,0 +1,58 @@
+# The HLM platform's commands. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv is the one tool everything else comes through; install it from PyPI when it is missing.
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
+# Development settings: local PostgreSQL and RabbitMQ, and a signing secret for development tokens.
+export HLM_ADMIN_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+export HLM_DATABASE ?= hlm
+export HLM_DB_HOST ?= 127.0.0.1:5432
+export HLM_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
+export HLM_JWT_SECRET ?= hlm-development-only-signing-secret-0123456789
+export HLM_JWT_ISSUER ?= hlm-dev
+export HLM_JWT_AUDIENCE ?= hlm-platform
+
+ROLE ?= participant
+SUB ?= dev-user
+ORG ?= RX1
+REGION ?= london
+
+.PHONY: help uv sync run test lint format token bench bootstrap schemas
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+
+sync: uv ## install the workspace (all services and libraries) from uv.lock
+	@$(UV) sync --all-packages --frozen --quiet
+
+run: sync ## start the system locally: bootstrap, migrate, load the catalogue, serve, print the URLs
+	@$(UV) run --no-sync python scripts/run_local.py
+
+test: sync ## run every test against a real PostgreSQL and RabbitMQ
+	@$(UV) run --no-sync pytest
+
+lint: sync ## ruff and mypy
+	@$(UV) run --no-sync ruff check .
+	@$(UV) run --no-sync ruff format --check .
+	@$(UV) run --no-sync mypy
+
+format: sync ## apply ruff's formatting and fixes
+	@$(UV) run --no-sync ruff format .
+	@$(UV) run --no-sync ruff check --fix .
+
+token: sync ## mint a development JWT: make token ROLE=academy_admin SUB=alice ORG=RX1 REGION=london
+	@$(UV) run --no-sync hlm-token --role "$(ROLE)" --sub "$(SUB)" --org "$(ORG)" --region "$(REGION)"
+
+bench: sync ## run the benchmarks beside their baselines and print the ratios
+	@$(UV) run --no-sync python bench/catalogue.py
+
+bootstrap: sync ## create the database, the service roles and their schemas (idempotent)
+	@$(UV) run --no-sync hlm-bootstrap
+
+schemas: sync ## regenerate the JSON Schemas of the events from hlm_contracts
+	@$(UV) run --no-sync hlm-contracts-schemas

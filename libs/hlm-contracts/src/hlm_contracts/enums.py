@@ -1,0 +1,63 @@
+"""Vocabularies shared by every service: who rated, on what scale, in which kind of cycle."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+from typing import Literal
+
+
+class RaterGroup(StrEnum):
+    """The group a rater answers in. The participant's own ratings are the group `self`."""
+
+    SELF = "self"
+    LINE_MANAGER = "line_manager"
+    PEER = "peer"
+    DIRECT_REPORT = "direct_report"
+    OTHER = "other"
+
+
+class RatingLevel(IntEnum):
+    """The four levels of performance on a dimension or item, lowest first; not tied to job grade."""
+
+    ESSENTIAL = 1
+    PROFICIENT = 2
+    STRONG = 3
+    EXEMPLARY = 4
+
+    @property
+    def label(self) -> str:
+        """The level's name as shown to people: "Essential", "Proficient", "Strong", "Exemplary"."""
+        return self.name.capitalize()
+
+
+class CycleKind(StrEnum):
+    """What an assessment cycle collects."""
+
+    SELF_ASSESSMENT = "self_assessment"
+    FEEDBACK_360 = "feedback_360"
+    TEAM_360 = "team_360"
+
+
+class QuestionnairePurpose(StrEnum):
+    """The kind of cycle a questionnaire is written for."""
+
+    SELF_ASSESSMENT = "self_assessment"
+    FEEDBACK_360 = "feedback_360"
+
+
+class ReleaseMode(StrEnum):
+    """How a 360 report reaches its participant.
+
+    `coached`: the booked facilitator receives it first and releases it at the feedback session.
+    `direct`: it goes to the participant as soon as it is ready. Self-assessment reports are always
+    released at once, whatever the cycle says.
+    """
+
+    COACHED = "coached"
+    DIRECT = "direct"
+
+
+# The groups a participant can nominate raters into: everyone but themself.
+NominatedRaterGroup = Literal[
+    RaterGroup.LINE_MANAGER, RaterGroup.PEER, RaterGroup.DIRECT_REPORT, RaterGroup.OTHER
+]

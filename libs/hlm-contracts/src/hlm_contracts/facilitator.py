@@ -1,0 +1,56 @@
+"""Events produced by facilitator-svc."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+from uuid import UUID
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from hlm_contracts.base import EventData, Subject
+
+
+class SessionBookedV1(EventData):
+    """A feedback session was booked with a facilitator.
+
+    A rescheduled session is published again under the same `booking_id` with its new facilitator and
+    times; consumers keep the latest booking per `booking_id`.
+    """
+
+    type: ClassVar[str] = "hlm.facilitator.session.booked.v1"
+    source: ClassVar[str] = "facilitator-svc"
+
+    booking_id: UUID
+    facilitator_id: UUID
+    participant_id: Subject
+    cycle_id: UUID | None = Field(
+        description="The cycle whose report the session discusses, when there is one."
+    )
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ends_after_start(self) -> SessionBookedV1:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("a session must end after it starts")
+        return self
+
+
+class SessionCancelledV1(EventData):
+    """A booked session was cancelled."""
+
+    type: ClassVar[str] = "hlm.facilitator.session.cancelled.v1"
+    source: ClassVar[str] = "facilitator-svc"
+
+    booking_id: UUID
+    cancelled_at: AwareDatetime
+
+
+class SessionCompletedV1(EventData):
+    """A booked session took place."""
+
+    type: ClassVar[str] = "hlm.facilitator.session.completed.v1"
+    source: ClassVar[str] = "facilitator-svc"
+
+    booking_id: UUID
+    completed_at: AwareDatetime

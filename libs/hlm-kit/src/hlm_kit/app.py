@@ -1,0 +1,108 @@
+"""The FastAPI application every service is built as: errors, auth, health, metrics and workers."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from hlm_kit import health
+from hlm_kit.auth import TokenVerifier
+from hlm_kit.db import create_engine, create_sessionmaker
+from hlm_kit.errors import install_problem_handlers
+from hlm_kit.messaging.broker import Broker
+from hlm_kit.messaging.consumer import EventConsumer
+from hlm_kit.messaging.inbox import Inbox
+from hlm_kit.messaging.outbox import Outbox
+from hlm_kit.messaging.relay import OutboxRelay
+from hlm_kit.messaging.topology import Topology
+from hlm_kit.observability import RequestContextMiddleware, configure_logging
+from hlm_kit.settings import ServiceSettings
+
+
+@dataclass
+class ServiceRuntime:
+    """What a running service holds: its engine, sessions, broker and background tasks."""
+
+    settings: ServiceSettings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    broker: Broker
+    outbox: Outbox
+    inbox: Inbox
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+ConsumerFactory = Callable[[ServiceRuntime], Sequence[EventConsumer]]
+
+
+def create_service_app(
+    *,
+    name: str,
+    version: str,
+    settings: ServiceSettings,
+    routers: Sequence[APIRouter],
+    outbox: Outbox,
+    inbox: Inbox,
+    consumers: ConsumerFactory | None = None,
+    description: str = "",
+) -> FastAPI:
+    """Build a service app. Its lifespan opens the database engine, connects to the broker in the
+    background (the service starts, and reports not ready, while RabbitMQ is unreachable) and, unless
+    ``settings.run_workers`` is off, runs the outbox relay and the event consumers as asyncio tasks.
+    """
+    configure_logging(name, level=settings.log_level, json=settings.log_json)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(
+            settings.database_url.get_secret_value(),
+            pool_size=settings.db_pool_size,
+            pool_timeout_s=settings.db_pool_timeout_s,
+        )
+        topology = Topology(settings.events_exchange, settings.dead_letter_exchange, settings.queue_prefix)
+        broker = Broker(
+            settings.amqp_url.get_secret_value(),
+            topology,
+            reconnect_max_delay_s=settings.broker_reconnect_max_delay_s,
+        )
+        runtime = ServiceRuntime(settings, engine, create_sessionmaker(engine), broker, outbox, inbox)
+        app.state.engine, app.state.sessionmaker, app.state.broker = engine, runtime.sessionmaker, broker
+        app.state.runtime = runtime
+        runtime.tasks.append(asyncio.create_task(broker.connect(), name="broker-connect"))
+        if settings.run_workers:
+            relay = OutboxRelay(
+                engine,
+                outbox,
+                broker,
+                poll_interval_s=settings.relay_poll_interval_s,
+                batch_size=settings.relay_batch_size,
+                retention_days=settings.outbox_retention_days,
+            )
+            runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+            for consumer in consumers(runtime) if consumers else ():
+                runtime.tasks.append(
+                    asyncio.create_task(consumer.start(), name=f"consume-{consumer.queue_name}")
+                )
+        try:
+            yield
+        finally:
+            for task in runtime.tasks:
+                task.cancel()
+            await asyncio.gather(*runtime.tasks, return_exceptions=True)
+            await broker.close()
+            await engine.dispose()
+
+    app = FastAPI(title=name, version=version, description=description, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.token_verifier = TokenVerifier(settings)
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,124 @@
+"""JWT bearer authentication and role checks.
+
+Every service verifies the caller's token itself (the gateway only forwards it). Development signs
+tokens with a shared HS256 secret; production verifies RS256/ES256 tokens against the identity
+provider's JWKS. Issuer and audience are always checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from hlm_kit.errors import Forbidden, Unauthenticated
+from hlm_kit.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    FACILITATOR = "facilitator"
+    ACADEMY_ADMIN = "academy_admin"
+    PARTNER = "partner"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling: the token's subject, roles, organisation code and region."""
+
+    sub: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    org: str | None = None
+    region: str | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+class TokenVerifier:
+    """Verifies a bearer token and turns its claims into a :class:`Principal`."""
+
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._issuer = settings.jwt_issuer
+        self._audience = settings.jwt_audience
+        self._leeway = settings.jwt_leeway_s
+        self._jwks: jwt.PyJWKClient | None = None
+        self._secret: str | None = None
+        if settings.jwt_jwks_url:
+            # PyJWKClient caches the key set and refetches when it meets an unknown key id.
+            self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url, cache_keys=True, lifespan=300)
+        elif settings.jwt_secret is not None:
+            self._secret = settings.jwt_secret.get_secret_value()
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            if self._jwks is not None:
+                # Fetching the key set is blocking I/O; keep it off the event loop.
+                signing_key = await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)
+                claims = self._decode(token, signing_key.key, ["RS256", "ES256"])
+            else:
+                claims = self._decode(token, self._secret or "", ["HS256"])
+        except jwt.PyJWTError as exc:
+            raise Unauthenticated(f"invalid token: {exc}") from exc
+        return principal_from_claims(claims)
+
+    def _decode(self, token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=algorithms,
+            audience=self._audience,
+            issuer=self._issuer,
+            leeway=self._leeway,
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+        )
+        return claims
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """Read ``sub``, ``roles`` (a list or a space-separated string), ``org`` and ``region``."""
+    roles = claims.get("roles", [])
+    if isinstance(roles, str):
+        roles = roles.split()
+    if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+        raise Unauthenticated("invalid token: roles must be a list of strings")
+    org, region = claims.get("org"), claims.get("region")
+    return Principal(
+        sub=str(claims["sub"]),
+        roles=frozenset(roles),
+        org=org if isinstance(org, str) else None,
+        region=region if isinstance(region, str) else None,
+    )
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+async def authenticate(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """FastAPI dependency: the verified caller, or 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("a bearer token is required")
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(credentials.credentials)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
+
+
+def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets through only callers holding one of ``roles`` (else 403)."""
+
+    async def dependency(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_role(*roles):
+            raise Forbidden(f"requires role: {' or '.join(r.value for r in roles)}")
+        return principal
+
+    return dependency

@@ -1,0 +1,63 @@
+"""Database plumbing: the async engine, sessions, and one naming convention for constraints."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import MetaData
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+# Constraint names are predictable, so migrations can name what they drop and errors can be matched.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def make_metadata(schema: str) -> MetaData:
+    """Return the MetaData of a service whose tables all live in ``schema``."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def create_engine(url: str, *, pool_size: int = 10, pool_timeout_s: float = 10.0) -> AsyncEngine:
+    """Create the service's asyncpg engine; times are always exchanged in UTC."""
+    return create_async_engine(
+        to_async_url(url),
+        pool_size=pool_size,
+        pool_timeout=pool_timeout_s,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"timezone": "UTC"}},
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit (responses are built after it)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def to_async_url(url: str) -> str:
+    """Accept ``postgresql://`` or ``postgresql+asyncpg://`` and return the asyncpg form."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def to_plain_url(url: str) -> str:
+    """The libpq form of a URL, as asyncpg.connect wants it."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: one session per request, rolled back unless the service committed."""
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session:
+        yield session
+
+
+Session = Annotated[AsyncSession, Depends(get_session)]

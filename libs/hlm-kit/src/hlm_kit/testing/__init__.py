@@ -1,0 +1,1 @@
+"""Test support for every service: real Postgres and RabbitMQ, isolated per test."""

@@ -1,0 +1,140 @@
+"""The repository-wide pytest plugin: a real PostgreSQL and a real RabbitMQ, isolated per test.
+
+Servers come from ``HLM_TEST_DATABASE_URL`` / ``HLM_TEST_AMQP_URL`` when set, else from testcontainers
+when a Docker engine answers, else from the local servers (127.0.0.1:5432 and :5672). Every test
+session gets its own database, bootstrapped like production (a role and schema per service); every
+test that touches the broker gets its own exchanges and queue names, deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+
+import aio_pika
+import asyncpg
+import pytest
+import pytest_asyncio
+from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
+
+from hlm_kit.bootstrap import bootstrap, service_url
+from hlm_kit.db import to_plain_url
+from hlm_kit.messaging.topology import Topology
+
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def _docker_available() -> bool:
+    try:
+        import docker  # type: ignore[import-untyped]
+
+        docker.from_env(timeout=3).ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """An administrator URL of a real PostgreSQL server."""
+    if url := os.environ.get("HLM_TEST_DATABASE_URL"):
+        yield url
+    elif _docker_available():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16-alpine", driver=None) as container:
+            yield container.get_connection_url()
+    else:
+        yield LOCAL_POSTGRES
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> Iterator[str]:
+    """The URL of a real RabbitMQ server."""
+    if url := os.environ.get("HLM_TEST_AMQP_URL"):
+        yield url
+    elif _docker_available():
+        from testcontainers.rabbitmq import RabbitMqContainer
+
+        with RabbitMqContainer("rabbitmq:3.13-alpine") as container:
+            params = container.get_connection_params()
+            yield f"amqp://guest:guest@{params.host}:{params.port}/"
+    else:
+        yield LOCAL_RABBITMQ
+
+
+@dataclass(frozen=True)
+class TestDatabase:
+    """A database made for this test session, bootstrapped with every service's role and schema."""
+
+    admin_url: str
+    name: str
+
+    def url_for(self, role: str) -> str:
+        """The asyncpg URL a service connecting as ``role`` uses."""
+        return service_url(self.admin_url, self.name, role)
+
+    @property
+    def admin_database_url(self) -> str:
+        return service_url(self.admin_url, self.name, _admin_user(self.admin_url)).replace(
+            "postgresql+asyncpg://", "postgresql://"
+        )
+
+
+def _admin_user(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).username or "postgres"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def test_database(postgres_admin_url: str) -> AsyncIterator[TestDatabase]:
+    """A fresh database for the session, dropped at the end."""
+    name = f"hlm_test_{uuid.uuid4().hex[:12]}"
+    await bootstrap(postgres_admin_url, name)
+    yield TestDatabase(postgres_admin_url, name)
+    admin = await asyncpg.connect(to_plain_url(postgres_admin_url))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest_asyncio.fixture
+async def topology(amqp_url: str) -> AsyncIterator[Topology]:
+    """Exchanges and queue names of this test alone; every consumer queue is deleted afterwards."""
+    tag = uuid.uuid4().hex[:10]
+    names = Topology(f"test.{tag}.events", f"test.{tag}.dlx", f"test.{tag}.")
+    yield names
+    await delete_topology(amqp_url, names, CONSUMER_QUEUES)
+
+
+async def delete_topology(amqp_url: str, topology: Topology, queues: Iterable[ConsumerQueue]) -> None:
+    """Delete the queues (and their dead-letter queues) and the exchanges of ``topology``."""
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        for queue in queues:
+            for name in (topology.queue_name(queue), topology.dead_letter_queue_name(queue)):
+                with contextlib.suppress(Exception):
+                    await channel.queue_delete(name)
+        for exchange in (topology.events_exchange, topology.dead_letter_exchange):
+            with contextlib.suppress(Exception):
+                await channel.exchange_delete(exchange)
+    finally:
+        await connection.close()
+
+
+async def wait_for(predicate_coro_factory, *, timeout_s: float = 15.0, interval_s: float = 0.05):  # type: ignore[no-untyped-def]
+    """Poll an async condition until it returns a truthy value (returned), or fail after ``timeout_s``."""
+    async with asyncio.timeout(timeout_s):
+        while True:
+            value = await predicate_coro_factory()
+            if value:
+                return value
+            await asyncio.sleep(interval_s)

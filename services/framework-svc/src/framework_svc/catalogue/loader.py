@@ -1,0 +1,93 @@
+"""``load-catalogue``: import and publish the catalogue's YAML documents, idempotently.
+
+Frameworks load before questionnaires (a questionnaire names its framework version). A version that
+is already published with the same content is left alone; one published with different content is an
+error, because a published version never changes: the file must carry a new version number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hlm_kit.db import create_engine, create_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from framework_svc.document_format import parse_document
+from framework_svc.documents_endpoint import validate_document
+from framework_svc.frameworks import service as framework_service
+from framework_svc.frameworks.documents import FrameworkDocument
+from framework_svc.frameworks.repository import FrameworkVersionRepository
+from framework_svc.questionnaires import service as questionnaire_service
+from framework_svc.questionnaires.documents import QuestionnaireDocument
+from framework_svc.questionnaires.repository import QuestionnaireRepository
+from framework_svc.versioning import VersionStatus, version_id
+
+DATA_DIRECTORY = Path(__file__).parent / "data"
+
+
+class CatalogueConflict(Exception):
+    """A file changes a version that is already published."""
+
+
+async def load_catalogue(database_url: str, directory: Path | None = None) -> list[str]:
+    """Load every document in ``directory``; return one line per document saying what happened."""
+    documents = [_read(path) for path in sorted((directory or DATA_DIRECTORY).glob("*.yaml"))]
+    frameworks = [d for d in documents if isinstance(d, FrameworkDocument)]
+    questionnaires = [d for d in documents if isinstance(d, QuestionnaireDocument)]
+    engine = create_engine(database_url, pool_size=2)
+    sessionmaker = create_sessionmaker(engine)
+    report: list[str] = []
+    try:
+        for framework in frameworks:
+            async with sessionmaker() as session:
+                report.append(await load_framework(session, framework))
+        for questionnaire in questionnaires:
+            async with sessionmaker() as session:
+                report.append(await load_questionnaire(session, questionnaire))
+    finally:
+        await engine.dispose()
+    return report
+
+
+def _read(path: Path) -> FrameworkDocument | QuestionnaireDocument:
+    raw = parse_document(path.read_bytes(), "yaml")
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    model: type[FrameworkDocument] | type[QuestionnaireDocument] = (
+        QuestionnaireDocument if kind == "questionnaire" else FrameworkDocument
+    )
+    return validate_document(raw, model)
+
+
+async def load_framework(session: AsyncSession, document: FrameworkDocument) -> str:
+    label = f"framework {document.key} v{document.version}"
+    existing = await FrameworkVersionRepository(session).get(
+        document.key, document.version, visible=tuple(VersionStatus)
+    )
+    status = existing.status if existing else None
+    if status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
+        if await framework_service.get_document(session, document.key, document.version) != document:
+            raise CatalogueConflict(
+                f"{label} is {status.value} with different content; give the file a new version"
+            )
+        return f"{label}: already {status.value}"
+    await session.rollback()
+    await framework_service.import_document(session, document)
+    await framework_service.publish(session, document.key, document.version)
+    return f"{label}: published"
+
+
+async def load_questionnaire(session: AsyncSession, document: QuestionnaireDocument) -> str:
+    label = f"questionnaire {document.key} v{document.version}"
+    id = version_id("questionnaire", document.key, document.version)
+    existing = await QuestionnaireRepository(session).get_by_id(id)
+    status = existing.status if existing else None
+    if status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
+        if await questionnaire_service.get_document(session, id) != document:
+            raise CatalogueConflict(
+                f"{label} is {status.value} with different content; give the file a new version"
+            )
+        return f"{label}: already {status.value}"
+    await session.rollback()
+    await questionnaire_service.import_document(session, document)
+    await questionnaire_service.publish(session, id)
+    return f"{label}: published ({id})"

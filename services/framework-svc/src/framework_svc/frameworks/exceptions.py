@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from hlm_kit.errors import Conflict, NotFound
+
+
+class FrameworkNotFound(NotFound):
+    code = "framework-not-found"
+
+
+class VersionNotChangeable(Conflict):
+    """A published or retired version never changes: a change is a new version."""
+
+    code = "version-not-changeable"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid-status-transition"

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.db import Session
+from hlm_kit.http_cache import conditional_response
+
+from framework_svc.documents_endpoint import document_openapi, export_body, read_document
+from framework_svc.frameworks import service as framework_service
+from framework_svc.frameworks.documents import FrameworkDocument
+from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, VersionList, VersionSummary
+
+router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
+Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
+
+
+@router.get("", response_model=FrameworkList)
+async def list_frameworks(
+    session: Session,
+    principal: CurrentPrincipal,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> FrameworkList:
+    return await framework_service.list_frameworks(session, principal, after_key=cursor, limit=limit)
+
+
+@router.get("/{key}", response_model=FrameworkTree, responses={304: {"description": "Not modified"}})
+async def get(
+    request: Request,
+    session: Session,
+    principal: CurrentPrincipal,
+    key: str,
+    version: Annotated[
+        int | None, Query(ge=1, description="defaults to the latest published version")
+    ] = None,
+) -> Response:
+    found = await framework_service.get_version(session, principal, key, version)
+    body, etag = await framework_service.render_tree(session, found)
+    return conditional_response(request, body, etag=etag)
+
+
+@router.get("/{key}/versions", response_model=VersionList)
+async def list_versions(session: Session, principal: CurrentPrincipal, key: str) -> VersionList:
+    return VersionList(items=await framework_service.list_versions(session, principal, key))
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=VersionSummary,
+    openapi_extra=document_openapi(FrameworkDocument),
+    summary="Import a framework document as a draft version",
+)
+async def create(request: Request, response: Response, session: Session, _: Admin) -> VersionSummary:
+    document = await read_document(request, FrameworkDocument)
+    summary, replaced = await framework_service.import_document(session, document)
+    if replaced:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/frameworks/{summary.key}?version={summary.version}"
+    return summary
+
+
+@router.post("/{key}/versions/{version}/publish", response_model=VersionSummary)
+async def publish(session: Session, _: Admin, key: str, version: int) -> VersionSummary:
+    return await framework_service.publish(session, key, version)
+
+
+@router.post("/{key}/versions/{version}/retire", response_model=VersionSummary)
+async def retire(session: Session, _: Admin, key: str, version: int) -> VersionSummary:
+    return await framework_service.retire(session, key, version)
+
+
+@router.get("/{key}/versions/{version}/export", summary="Export a version as the document the loader reads")
+async def export(
+    session: Session,
+    _: Admin,
+    key: str,
+    version: int,
+    format: Literal["yaml", "json"] = "yaml",
+) -> Response:
+    document = await framework_service.get_document(session, key, version)
+    body, media_type = export_body(document, format)
+    return Response(body, media_type=media_type)

@@ -1,0 +1,26 @@
+"""The framework-svc application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from hlm_kit.app import create_service_app
+
+from framework_svc import __version__
+from framework_svc.config import Settings
+from framework_svc.database import inbox, outbox
+from framework_svc.frameworks.router import router as frameworks_router
+from framework_svc.questionnaires.router import router as questionnaires_router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    # framework-svc consumes no events: the catalogue is the source the others learn from.
+    return create_service_app(
+        name="framework-svc",
+        version=__version__,
+        description="The catalogue of leadership frameworks and the questionnaires built on them.",
+        settings=settings,
+        routers=[frameworks_router, questionnaires_router],
+        outbox=outbox,
+        inbox=inbox,
+    )
