@@ -9,5 +9,3 @@ class Settings(ServiceSettings):
 
     model_config = SettingsConfigDict(env_prefix="FRAMEWORK_")
 
-    # Rendered trees of published (immutable) versions kept in memory; each is a few hundred KB at most.
-    tree_cache_entries: int = 64

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import aio_pika
@@ -24,6 +24,7 @@ from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 from hlm_kit.bootstrap import bootstrap, service_url
 from hlm_kit.db import to_plain_url
 from hlm_kit.messaging.topology import Topology
+from hlm_kit.tokens import mint_token
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
@@ -138,3 +139,30 @@ async def wait_for(predicate_coro_factory, *, timeout_s: float = 15.0, interval_
             if value:
                 return value
             await asyncio.sleep(interval_s)
+
+
+# Every service under test verifies tokens with these; `auth` mints them.
+TEST_JWT_SECRET = "hlm-test-signing-secret-0123456789abcdef"
+TEST_JWT_ISSUER = "hlm-test"
+TEST_JWT_AUDIENCE = "hlm-platform"
+
+AuthHeaders = Callable[..., dict[str, str]]
+
+
+@pytest.fixture
+def auth() -> AuthHeaders:
+    """``auth("academy_admin", sub=..., org=..., region=...)``: an Authorization header for those roles."""
+
+    def make(*roles: str, sub: str = "user-1", org: str = "RX1", region: str = "london") -> dict[str, str]:
+        token = mint_token(
+            TEST_JWT_SECRET,
+            sub=sub,
+            roles=roles,
+            org=org,
+            region=region,
+            issuer=TEST_JWT_ISSUER,
+            audience=TEST_JWT_AUDIENCE,
+        )
+        return {"Authorization": f"Bearer {token}"}
+
+    return make

@@ -44,8 +44,10 @@ from framework_svc.versioning import VersionStatus, version_id
 PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 ALL_STATUSES = tuple(VersionStatus)
 
-# Published and retired versions never change, so their rendered JSON is kept per (id, status).
-_rendered: LRUCache[tuple[object, VersionStatus], tuple[bytes, str]] = LRUCache(maxsize=64)
+# Published and retired versions never change, so their rendered JSON is kept. The key carries the
+# publication time too: should a version ever be removed and published afresh under the same id
+# (a restored backup), the new publication can never be served from the old entry.
+_rendered: LRUCache[tuple[object, VersionStatus, object], tuple[bytes, str]] = LRUCache(maxsize=64)
 
 
 def visible_statuses(principal: Principal) -> Sequence[VersionStatus]:
@@ -93,7 +95,7 @@ async def get_version(
 
 async def render_tree(session: AsyncSession, version: FrameworkVersion) -> tuple[bytes, str]:
     """The whole tree of ``version`` as JSON bytes with their ETag (cached once immutable)."""
-    cache_key = (version.id, version.status)
+    cache_key = (version.id, version.status, version.published_at)
     if version.status != VersionStatus.DRAFT and (hit := _rendered.get(cache_key)):
         return hit
     tree = await FrameworkVersionRepository(session).get_tree(version.id)

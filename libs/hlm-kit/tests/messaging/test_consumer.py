@@ -1,0 +1,160 @@
+"""A consumer handles each event once, dead-letters what it cannot handle, and keeps going."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import aio_pika
+import pytest_asyncio
+from hlm_contracts import ParticipantErasedV1
+from hlm_contracts.topology import ConsumerQueue
+from hlm_kit.messaging.broker import Broker
+from hlm_kit.messaging.consumer import EventConsumer
+from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent
+from hlm_kit.messaging.topology import Topology
+from hlm_kit.testing.messaging import MessagingSchema
+from hlm_kit.testing.pytest_plugin import delete_topology, wait_for
+from prometheus_client import REGISTRY
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@dataclass
+class Harness:
+    consumer: EventConsumer
+    broker: Broker
+    topology: Topology
+    queue: ConsumerQueue
+    schema: MessagingSchema
+    amqp_url: str
+    handled: list[str]
+
+    async def send(self, body: bytes, routing_key: str = ParticipantErasedV1.type) -> None:
+        connection = await aio_pika.connect(self.amqp_url)
+        try:
+            channel = await connection.channel()
+            exchange = await channel.get_exchange(self.topology.events_exchange)
+            await exchange.publish(
+                aio_pika.Message(body=body, content_type=CLOUDEVENTS_CONTENT_TYPE), routing_key=routing_key
+            )
+        finally:
+            await connection.close()
+
+    async def effects(self) -> list[str]:
+        async with self.schema.engine.connect() as connection:
+            return list((await connection.scalars(select(self.schema.effect.c.event_id))).all())
+
+    async def dead_letters(self) -> list[bytes]:
+        connection = await aio_pika.connect(self.amqp_url)
+        try:
+            channel = await connection.channel()
+            dlq = await channel.get_queue(self.topology.dead_letter_queue_name(self.queue))
+            bodies = []
+            while (message := await dlq.get(fail=False, no_ack=True)) is not None:
+                bodies.append(message.body)
+            return bodies
+        finally:
+            await connection.close()
+
+    def consumed(self, outcome: str) -> float:
+        value = REGISTRY.get_sample_value(
+            "events_consumed_total", {"queue": self.consumer.queue_name, "outcome": outcome}
+        )
+        return value or 0.0
+
+
+def erasure(participant_id: str = "participant-1") -> CloudEvent:
+    return CloudEvent.wrap(ParticipantErasedV1(participant_id=participant_id, erased_at=datetime.now(UTC)))
+
+
+@pytest_asyncio.fixture
+async def harness(kit_schema: MessagingSchema, amqp_url: str, topology: Topology) -> AsyncIterator[Harness]:
+    queue = ConsumerQueue("kit", f"erasure_{uuid.uuid4().hex[:6]}", (ParticipantErasedV1.type,))
+    handled: list[str] = []
+
+    async def on_erased(session: AsyncSession, data: Any, event: CloudEvent) -> None:
+        handled.append(event.id)
+        if data.participant_id == "always-fails":
+            raise RuntimeError("the handler cannot cope with this one")
+        await session.execute(insert(kit_schema.effect).values(event_id=event.id, note=data.participant_id))
+
+    broker = Broker(amqp_url, topology)
+    await broker.connect()
+    consumer = EventConsumer(
+        queue=queue,
+        handlers={ParticipantErasedV1: on_erased},
+        broker=broker,
+        sessionmaker=kit_schema.sessionmaker,
+        inbox=kit_schema.inbox,
+        max_attempts=3,
+        retry_base_delay_s=0.01,
+    )
+    await consumer.start()
+    yield Harness(consumer, broker, topology, queue, kit_schema, amqp_url, handled)
+    await broker.close()
+    await delete_topology(amqp_url, topology, [queue])
+
+
+async def test_the_same_event_delivered_twice_takes_effect_once(harness: Harness) -> None:
+    event = erasure()
+    duplicates_before = harness.consumed("duplicate")
+    await harness.send(event.to_json_bytes())
+    await harness.send(event.to_json_bytes())
+
+    await wait_for(lambda: _at_least(harness.consumed("duplicate"), duplicates_before + 1))
+    assert await harness.effects() == [event.id]
+    async with harness.schema.engine.connect() as connection:
+        inbox_rows = await connection.scalar(select(func.count()).select_from(harness.schema.inbox.table))
+    assert inbox_rows == 1
+
+
+async def test_a_poison_message_is_dead_lettered_and_the_consumer_goes_on(harness: Harness) -> None:
+    await harness.send(b"this is not a cloudevent")
+    await harness.send(
+        b'{"specversion": "1.0", "id": "x", "source": "s", "type": "hlm.survey.participant.erased.v1",'
+        b' "time": "2026-01-01T00:00:00Z", "data": {"participant_id": ""}}'
+    )
+    good = erasure("participant-after-poison")
+    await harness.send(good.to_json_bytes())
+
+    await wait_for(lambda: _contains(harness.effects(), good.id))
+    dead = await _wait_for_dead_letters(harness, 2)
+    assert dead[0] == b"this is not a cloudevent"
+    assert b'"participant_id": ""' in dead[1]
+    assert harness.handled == [good.id]  # poison never reached the handler
+
+
+async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(harness: Harness) -> None:
+    failing = erasure("always-fails")
+    good = erasure("participant-ok")
+    await harness.send(failing.to_json_bytes())
+    await harness.send(good.to_json_bytes())
+
+    dead = await _wait_for_dead_letters(harness, 1)
+    assert CloudEvent.model_validate_json(dead[0]).id == failing.id
+    assert harness.handled.count(failing.id) == 3  # max_attempts
+    await wait_for(lambda: _contains(harness.effects(), good.id))
+    assert failing.id not in await harness.effects()  # its failed attempts were rolled back
+
+
+async def _wait_for_dead_letters(harness: Harness, count: int) -> list[bytes]:
+    collected: list[bytes] = []
+
+    async def enough() -> bool:
+        collected.extend(await harness.dead_letters())
+        return len(collected) >= count
+
+    await wait_for(enough)
+    return collected
+
+
+async def _at_least(value: float, minimum: float) -> bool:
+    return value >= minimum
+
+
+async def _contains(values: Any, wanted: str) -> bool:
+    return wanted in await values
