@@ -3,6 +3,8 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from pydantic import BaseModel, ValidationError
+
 from hlm_contracts import (
     EVENT_TYPES,
     CycleOpenedV1,
@@ -15,7 +17,6 @@ from hlm_contracts import (
     UnknownEventType,
     event_class,
 )
-from pydantic import BaseModel, ValidationError
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 HASH = "ab" * 32

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from hlm_contracts import EVENT_TYPES, event_json_schemas
 from hlm_contracts.schemas import SCHEMA_DIR, differences, expected_files, main, write
 

@@ -1,4 +1,5 @@
 import pytest
+
 from hlm_contracts import CONSUMER_QUEUES, EVENT_TYPES, ConsumerQueue, handler_name, queues_for
 
 # The consumers column of ARCHITECTURE.md's event catalogue, less the gateway (its queue is its own).

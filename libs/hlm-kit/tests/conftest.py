@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
+
 from hlm_kit.testing.messaging import MessagingSchema, messaging_schema
 from hlm_kit.testing.pytest_plugin import TestDatabase
 

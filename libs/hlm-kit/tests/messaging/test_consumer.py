@@ -10,6 +10,10 @@ from typing import Any
 
 import aio_pika
 import pytest_asyncio
+from prometheus_client import REGISTRY
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from hlm_contracts import ParticipantErasedV1
 from hlm_contracts.topology import ConsumerQueue
 from hlm_kit.messaging.broker import Broker
@@ -18,9 +22,6 @@ from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.testing.messaging import MessagingSchema
 from hlm_kit.testing.pytest_plugin import delete_topology, wait_for
-from prometheus_client import REGISTRY
-from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 
 @dataclass

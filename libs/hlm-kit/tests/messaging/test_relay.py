@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import aio_pika
 import pytest_asyncio
+from sqlalchemy import func, select
+
 from hlm_contracts import ParticipantErasedV1
 from hlm_contracts.topology import CONSUMER_QUEUES
 from hlm_kit.messaging.broker import Broker
@@ -19,7 +21,6 @@ from hlm_kit.messaging.topology import Topology
 from hlm_kit.testing.messaging import MessagingSchema as KitSchema
 from hlm_kit.testing.pytest_plugin import wait_for
 from hlm_kit.testing.tcp_proxy import TcpProxy
-from sqlalchemy import func, select
 
 REPORT_ERASURE_QUEUE = next(q for q in CONSUMER_QUEUES if q.name == "report.participant_erased")
 

@@ -8,13 +8,13 @@ from typing import Any
 
 import structlog
 from aio_pika.abc import AbstractIncomingMessage
-from hlm_contracts import EventData
-from hlm_contracts.registry import UnknownEventType, event_class
-from hlm_contracts.topology import ConsumerQueue
 from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hlm_contracts import EventData
+from hlm_contracts.registry import UnknownEventType, event_class
+from hlm_contracts.topology import ConsumerQueue
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.envelope import CloudEvent
 from hlm_kit.messaging.inbox import Inbox

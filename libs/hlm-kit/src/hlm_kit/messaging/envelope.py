@@ -6,10 +6,10 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from hlm_contracts import EventData
 from opentelemetry import propagate
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
+from hlm_contracts import EventData
 from hlm_kit.observability import current_correlation_id
 
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from hlm_contracts import EventData
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hlm_contracts import EventData
 from hlm_kit.messaging.envelope import CloudEvent
 
 

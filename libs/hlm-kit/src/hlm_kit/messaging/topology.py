@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange
+
 from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 
 # Quorum queues need an explicit limit on Debian's RabbitMQ 3.10; past it a message is dead-lettered.

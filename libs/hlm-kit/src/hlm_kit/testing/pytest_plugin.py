@@ -19,8 +19,8 @@ import aio_pika
 import asyncpg
 import pytest
 import pytest_asyncio
-from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 
+from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 from hlm_kit.bootstrap import bootstrap, service_url
 from hlm_kit.db import to_plain_url
 from hlm_kit.messaging.topology import Topology
@@ -72,6 +72,8 @@ def amqp_url() -> Iterator[str]:
 @dataclass(frozen=True)
 class TestDatabase:
     """A database made for this test session, bootstrapped with every service's role and schema."""
+
+    __test__ = False  # a fixture value, not a test class
 
     admin_url: str
     name: str

@@ -1,0 +1,142 @@
+"""Tokens are verified (signature, expiry, issuer, audience) and roles are enforced."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import httpx
+import jwt
+import pytest
+import pytest_asyncio
+from fastapi import Depends, FastAPI
+
+from hlm_kit.auth import CurrentPrincipal, Principal, Role, TokenVerifier, require_role
+from hlm_kit.errors import install_problem_handlers
+from hlm_kit.settings import ServiceSettings
+from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET, AuthHeaders
+from hlm_kit.tokens import mint_token
+
+
+def settings(**overrides: object) -> ServiceSettings:
+    values: dict[str, object] = {
+        "database_url": "postgresql://unused@127.0.0.1/unused",
+        "amqp_url": "amqp://unused@127.0.0.1/",
+        "jwt_secret": TEST_JWT_SECRET,
+        "jwt_issuer": TEST_JWT_ISSUER,
+        "jwt_audience": TEST_JWT_AUDIENCE,
+    }
+    values.update(overrides)
+    return ServiceSettings.model_validate(values)
+
+
+@pytest_asyncio.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    app = FastAPI()
+    app.state.token_verifier = TokenVerifier(settings())
+    install_problem_handlers(app)
+
+    @app.get("/me")
+    async def me(principal: CurrentPrincipal) -> dict[str, object]:
+        return {"sub": principal.sub, "roles": sorted(principal.roles), "org": principal.org}
+
+    @app.get("/admin")
+    async def admin(_: Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]) -> dict[str, str]:
+        return {"ok": "yes"}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
+        yield client
+
+
+async def test_a_valid_token_gives_the_principal(client: httpx.AsyncClient, auth: AuthHeaders) -> None:
+    response = await client.get("/me", headers=auth("participant", sub="p-7", org="RYJ"))
+    assert response.json() == {"sub": "p-7", "roles": ["participant"], "org": "RYJ"}
+
+
+async def test_no_token_is_401_with_a_challenge(client: httpx.AsyncClient) -> None:
+    response = await client.get("/me")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        mint_token(
+            "another-secret-entirely-0123456789abc",
+            sub="x",
+            roles=["participant"],
+            issuer=TEST_JWT_ISSUER,
+            audience=TEST_JWT_AUDIENCE,
+        ),
+        mint_token(
+            TEST_JWT_SECRET, sub="x", roles=["participant"], issuer="someone-else", audience=TEST_JWT_AUDIENCE
+        ),
+        mint_token(
+            TEST_JWT_SECRET, sub="x", roles=["participant"], issuer=TEST_JWT_ISSUER, audience="other-api"
+        ),
+        mint_token(
+            TEST_JWT_SECRET,
+            sub="x",
+            roles=["participant"],
+            issuer=TEST_JWT_ISSUER,
+            audience=TEST_JWT_AUDIENCE,
+            ttl_s=-3600,
+        ),
+        jwt.encode(
+            {
+                "sub": "x",
+                "roles": ["participant"],
+                "iss": TEST_JWT_ISSUER,
+                "aud": TEST_JWT_AUDIENCE,
+                "iat": int(time.time()),
+            },
+            TEST_JWT_SECRET,
+            algorithm="HS256",
+        ),
+        "not-a-jwt",
+    ],
+    ids=["wrong-signature", "wrong-issuer", "wrong-audience", "expired", "no-expiry", "garbage"],
+)
+async def test_a_bad_token_is_401(client: httpx.AsyncClient, token: str) -> None:
+    response = await client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+
+
+async def test_an_unsigned_token_is_refused(client: httpx.AsyncClient) -> None:
+    unsigned = jwt.encode(
+        {
+            "sub": "x",
+            "roles": ["academy_admin"],
+            "iss": TEST_JWT_ISSUER,
+            "aud": TEST_JWT_AUDIENCE,
+            "iat": int(time.time()),
+            "exp": int(time.time()) + 60,
+        },
+        key=None,  # type: ignore[arg-type]
+        algorithm="none",
+    )
+    assert (await client.get("/admin", headers={"Authorization": f"Bearer {unsigned}"})).status_code == 401
+
+
+@pytest.mark.parametrize("role", ["participant", "facilitator", "partner"])
+async def test_a_role_check_refuses_other_roles_with_403(
+    client: httpx.AsyncClient, auth: AuthHeaders, role: str
+) -> None:
+    assert (await client.get("/admin", headers=auth(role))).status_code == 403
+
+
+async def test_a_role_check_admits_the_role(client: httpx.AsyncClient, auth: AuthHeaders) -> None:
+    assert (await client.get("/admin", headers=auth("academy_admin"))).status_code == 200
+
+
+def test_production_refuses_a_shared_secret() -> None:
+    with pytest.raises(ValueError, match="development only"):
+        settings(environment="production")
+
+
+def test_exactly_one_way_to_verify_tokens_is_configured() -> None:
+    with pytest.raises(ValueError, match="exactly one"):
+        settings(jwt_jwks_url="https://idp.example.org/jwks")
