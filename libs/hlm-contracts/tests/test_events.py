@@ -62,9 +62,7 @@ def response_submitted() -> dict[str, Any]:
         "rater_group": "peer",
         "answers": [{"item_key": "isp-1", "level": 3}, {"item_key": "lwc-1", "level": None}],
         "importance": [{"dimension_key": "inspiring-shared-purpose", "rating": 4}],
-        "comments": [
-            {"dimension_key": "leading-with-care", "text": "Checks in with the team after hard shifts."}
-        ],
+        "comments": [{"dimension_key": "leading-with-care", "text": "Checks in with the team after hard shifts."}],
         "submitted_at": NOW.isoformat(),
     }
 
@@ -285,9 +283,7 @@ def test_a_questionnaire_scale_runs_from_one_to_four():
 def test_a_session_ends_after_it_starts():
     payload = SAMPLES["hlm.facilitator.session.booked.v1"]
     with pytest.raises(ValidationError, match="end after it starts"):
-        event_class("hlm.facilitator.session.booked.v1").model_validate(
-            {**payload, "ends_at": payload["starts_at"]}
-        )
+        event_class("hlm.facilitator.session.booked.v1").model_validate({**payload, "ends_at": payload["starts_at"]})
 
 
 def test_rating_levels_have_labels_lowest_first():

@@ -71,12 +71,8 @@ async def test_no_token_is_401_with_a_challenge(client: httpx.AsyncClient) -> No
             issuer=TEST_JWT_ISSUER,
             audience=TEST_JWT_AUDIENCE,
         ),
-        mint_token(
-            TEST_JWT_SECRET, sub="x", roles=["participant"], issuer="someone-else", audience=TEST_JWT_AUDIENCE
-        ),
-        mint_token(
-            TEST_JWT_SECRET, sub="x", roles=["participant"], issuer=TEST_JWT_ISSUER, audience="other-api"
-        ),
+        mint_token(TEST_JWT_SECRET, sub="x", roles=["participant"], issuer="someone-else", audience=TEST_JWT_AUDIENCE),
+        mint_token(TEST_JWT_SECRET, sub="x", roles=["participant"], issuer=TEST_JWT_ISSUER, audience="other-api"),
         mint_token(
             TEST_JWT_SECRET,
             sub="x",

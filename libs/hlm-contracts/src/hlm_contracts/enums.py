@@ -58,6 +58,4 @@ class ReleaseMode(StrEnum):
 
 
 # The groups a participant can nominate raters into: everyone but themself.
-NominatedRaterGroup = Literal[
-    RaterGroup.LINE_MANAGER, RaterGroup.PEER, RaterGroup.DIRECT_REPORT, RaterGroup.OTHER
-]
+NominatedRaterGroup = Literal[RaterGroup.LINE_MANAGER, RaterGroup.PEER, RaterGroup.DIRECT_REPORT, RaterGroup.OTHER]

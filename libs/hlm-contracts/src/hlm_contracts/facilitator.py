@@ -23,9 +23,7 @@ class SessionBookedV1(EventData):
     booking_id: UUID
     facilitator_id: UUID
     participant_id: Subject
-    cycle_id: UUID | None = Field(
-        description="The cycle whose report the session discusses, when there is one."
-    )
+    cycle_id: UUID | None = Field(description="The cycle whose report the session discusses, when there is one.")
     starts_at: AwareDatetime
     ends_at: AwareDatetime
 

@@ -82,9 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Write the schema files, or with `--check` report how they differ from the models."""
     parser = argparse.ArgumentParser(prog="hlm-contracts-schemas", description=main.__doc__)
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if any file differs")
-    parser.add_argument(
-        "--dir", type=Path, default=SCHEMA_DIR, help=f"schema directory (default {SCHEMA_DIR})"
-    )
+    parser.add_argument("--dir", type=Path, default=SCHEMA_DIR, help=f"schema directory (default {SCHEMA_DIR})")
     args = parser.parse_args(argv)
     if args.check:
         problems = differences(args.dir)

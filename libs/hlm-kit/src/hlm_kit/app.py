@@ -85,9 +85,7 @@ def create_service_app(
             )
             runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
             for consumer in consumers(runtime) if consumers else ():
-                runtime.tasks.append(
-                    asyncio.create_task(consumer.start(), name=f"consume-{consumer.queue_name}")
-                )
+                runtime.tasks.append(asyncio.create_task(consumer.start(), name=f"consume-{consumer.queue_name}"))
         try:
             yield
         finally:

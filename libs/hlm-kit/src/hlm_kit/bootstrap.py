@@ -75,9 +75,7 @@ async def bootstrap(admin_url: str, database: str, services: Sequence[ServiceDat
             await target.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {role}")
             await target.execute(f"ALTER SCHEMA {schema} OWNER TO {role}")
             await target.execute(f"REVOKE ALL ON SCHEMA {schema} FROM PUBLIC")
-            await target.execute(
-                f"ALTER ROLE {role} IN DATABASE {_ident(database)} SET search_path = {schema}"
-            )
+            await target.execute(f"ALTER ROLE {role} IN DATABASE {_ident(database)} SET search_path = {schema}")
     finally:
         await target.close()
     log.info("bootstrap complete", database=database, schemas=[s.schema for s in services])

@@ -93,9 +93,7 @@ def field_errors_from(
 ) -> list[FieldError]:
     """Every error pydantic found, each with its location, none dropped."""
     return [
-        FieldError(
-            loc=[*prefix, *err.get("loc", ())], msg=str(err.get("msg", "")), type=str(err.get("type", ""))
-        )
+        FieldError(loc=[*prefix, *err.get("loc", ())], msg=str(err.get("msg", "")), type=str(err.get("type", "")))
         for err in exc.errors()
     ]
 
@@ -127,9 +125,7 @@ def problem_response(
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
     headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-    return problem_response(
-        request, exc.status, code=exc.code, detail=exc.detail, errors=exc.errors, headers=headers
-    )
+    return problem_response(request, exc.status, code=exc.code, detail=exc.detail, errors=exc.errors, headers=headers)
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:

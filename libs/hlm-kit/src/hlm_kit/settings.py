@@ -54,7 +54,5 @@ class ServiceSettings(BaseSettings):
         if (self.jwt_secret is None) == (self.jwt_jwks_url is None):
             raise ValueError("set exactly one of jwt_secret (development) or jwt_jwks_url (production)")
         if self.environment == "production" and self.jwt_secret is not None:
-            raise ValueError(
-                "a shared signing secret is for development only; use jwt_jwks_url in production"
-            )
+            raise ValueError("a shared signing secret is for development only; use jwt_jwks_url in production")
         return self

@@ -130,9 +130,7 @@ async def test_events_written_during_an_outage_are_sent_once_the_connection_is_b
         await broker.close()
 
 
-async def test_an_unroutable_event_is_an_error_and_stays_in_the_outbox(
-    kit_schema: KitSchema, amqp_url: str
-) -> None:
+async def test_an_unroutable_event_is_an_error_and_stays_in_the_outbox(kit_schema: KitSchema, amqp_url: str) -> None:
     # A topology with no queues at all: nothing is bound, so every event is unroutable.
     tag = uuid.uuid4().hex[:8]
     bare = Topology(f"test.{tag}.events", f"test.{tag}.dlx", f"test.{tag}.")
@@ -152,9 +150,7 @@ async def test_an_unroutable_event_is_an_error_and_stays_in_the_outbox(
         async with kit_schema.engine.connect() as db:
             row = (
                 await db.execute(
-                    select(table.c.sent_at, table.c.attempts, table.c.last_error).where(
-                        table.c.event_id == event_id
-                    )
+                    select(table.c.sent_at, table.c.attempts, table.c.last_error).where(table.c.event_id == event_id)
                 )
             ).one()
             due_now = await db.scalar(

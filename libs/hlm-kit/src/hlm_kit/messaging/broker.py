@@ -101,9 +101,7 @@ class Broker:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         )
         try:
-            await self._exchange.publish(
-                message, routing_key=event.type, mandatory=True, timeout=PUBLISH_TIMEOUT_S
-            )
+            await self._exchange.publish(message, routing_key=event.type, mandatory=True, timeout=PUBLISH_TIMEOUT_S)
         except aio_pika.exceptions.DeliveryError:
             raise
         except (TimeoutError, aio_pika.exceptions.AMQPError, OSError, RuntimeError) as exc:

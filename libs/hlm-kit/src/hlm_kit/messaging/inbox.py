@@ -24,9 +24,7 @@ class Inbox:
     def __init__(self, metadata: MetaData) -> None:
         self.table = inbox_table(metadata)
 
-    async def claim(
-        self, session: AsyncSession, *, source: str, event_id: str, type: str, handler: str
-    ) -> bool:
+    async def claim(self, session: AsyncSession, *, source: str, event_id: str, type: str, handler: str) -> bool:
         """Record the event in the session's transaction; False when it was handled before.
 
         The row commits together with the handler's writes, so either both happen or neither does.

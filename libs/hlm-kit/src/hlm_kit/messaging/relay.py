@@ -21,9 +21,7 @@ from hlm_kit.messaging.outbox import Outbox
 log = structlog.get_logger(__name__)
 
 EVENTS_PUBLISHED = Counter("outbox_events_published_total", "Outbox events confirmed by the broker", ["type"])
-EVENTS_FAILED = Counter(
-    "outbox_publish_failures_total", "Outbox events the broker refused (unroutable)", ["type"]
-)
+EVENTS_FAILED = Counter("outbox_publish_failures_total", "Outbox events the broker refused (unroutable)", ["type"])
 
 # An unroutable event is a deployment error (a consumer queue is missing); retry slowly, not hot.
 UNROUTABLE_RETRY_S = 60.0
@@ -115,9 +113,7 @@ class OutboxRelay:
                     EVENTS_PUBLISHED.labels(row.type).inc()
                 elif isinstance(outcome, aio_pika.exceptions.DeliveryError):
                     EVENTS_FAILED.labels(row.type).inc()
-                    log.error(
-                        "event unroutable: no queue is bound for its type", type=row.type, row_id=row.id
-                    )
+                    log.error("event unroutable: no queue is bound for its type", type=row.type, row_id=row.id)
                     await conn.execute(
                         update(table)
                         .where(table.c.id == row.id)
@@ -141,9 +137,7 @@ class OutboxRelay:
         table = self._outbox.table
         async with self._engine.begin() as conn:
             await conn.execute(
-                delete(table).where(
-                    table.c.sent_at.is_not(None), table.c.sent_at < func.now() - self._retention
-                )
+                delete(table).where(table.c.sent_at.is_not(None), table.c.sent_at < func.now() - self._retention)
             )
 
     async def _listen(self) -> None:

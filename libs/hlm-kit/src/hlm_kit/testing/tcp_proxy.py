@@ -45,9 +45,7 @@ class TcpProxy:
             client_writer.close()
             return
         self._writers.update((client_writer, upstream_writer))
-        await asyncio.gather(
-            self._pipe(client_reader, upstream_writer), self._pipe(upstream_reader, client_writer)
-        )
+        await asyncio.gather(self._pipe(client_reader, upstream_writer), self._pipe(upstream_reader, client_writer))
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
