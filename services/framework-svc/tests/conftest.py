@@ -4,21 +4,30 @@ loaded once, and per test an app whose requests run inside one transaction that 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
+import yaml
 from asgi_lifespan import LifespanManager
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from framework_svc.catalogue.loader import load_catalogue
+from framework_svc.catalogue.loader import DATA_DIRECTORY, load_catalogue
 from framework_svc.config import Settings
 from framework_svc.main import create_app
 from hlm_kit import migrations
 from hlm_kit.db import create_engine, get_session
-from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET, TestDatabase
+from hlm_kit.testing.pytest_plugin import (
+    TEST_JWT_AUDIENCE,
+    TEST_JWT_ISSUER,
+    TEST_JWT_SECRET,
+    AuthHeaders,
+    TestDatabase,
+)
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,11 +94,236 @@ async def client(settings: Settings, session: AsyncSession) -> AsyncIterator[htt
     app = create_app(settings)
 
     async def shared_session() -> AsyncIterator[AsyncSession]:
-        yield session
+        try:
+            yield session
+        finally:
+            # As in production, whatever a request did not commit ends with the request: a rejected
+            # write must not leave half its work visible to the test's next request.
+            await session.rollback()
 
     app.dependency_overrides[get_session] = shared_session
-    async with LifespanManager(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://framework-svc"
-    ) as client:
+    async with (
+        LifespanManager(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://framework-svc") as client,
+    ):
         yield client
 
+
+@pytest.fixture
+def admin(auth: AuthHeaders) -> dict[str, str]:
+    """Authorization of an academy administrator, the one role that may change the catalogue."""
+    return auth("academy_admin", sub="admin-1")
+
+
+@pytest.fixture
+def participant(auth: AuthHeaders) -> dict[str, str]:
+    return auth("participant", sub="participant-1")
+
+
+@pytest.fixture
+def framework_document() -> dict[str, Any]:
+    """A small valid framework document (key ``test-fw``), every field spelt out as an export writes it."""
+    return {
+        "kind": "framework",
+        "key": "test-fw",
+        "version": 1,
+        "name": "Test framework",
+        "summary": "A small framework made for tests.",
+        "dimension_label": "dimension",
+        "rating_levels": [
+            {"value": 1, "key": "emerging", "name": "Emerging", "description": "Shown now and then."},
+            {"value": 2, "key": "established", "name": "Established", "description": "Shown every day."},
+        ],
+        "stages": [
+            {"number": 1, "name": "Own team", "description": "Leading within one team."},
+            {"number": 2, "name": "Whole service", "description": "Leading across a service."},
+        ],
+        "dimensions": [
+            {
+                "key": "listening",
+                "name": "Listening",
+                "summary": "Hearing people out before acting.",
+                "why_it_matters": "People who feel heard say what is going wrong.",
+                "what_it_is_not": "Agreeing with everyone.",
+                "audience": "all",
+                "reflective_questions": ["Do I let people finish before I answer?"],
+                "not_yet_behaviours": ["Interrupts to give the answer."],
+                "elements": [
+                    {
+                        "key": "1.1",
+                        "name": "Attending",
+                        "descriptors": ["Gives the speaker full attention.", "Checks what was meant."],
+                        "indicators": [
+                            {"stage": 1, "text": "Listens to the team at handover."},
+                            {"stage": 2, "text": "Listens to other teams of the service."},
+                        ],
+                    },
+                    {
+                        "key": "1.2",
+                        "name": "Responding",
+                        "descriptors": ["Acts on what was heard."],
+                        "indicators": [],
+                    },
+                ],
+            },
+            {
+                "key": "deciding",
+                "name": "Deciding",
+                "summary": "Making timely choices and owning them.",
+                "why_it_matters": "Delay costs patients time.",
+                "what_it_is_not": "Deciding alone.",
+                "audience": "all",
+                "reflective_questions": ["Do I explain why I decided as I did?"],
+                "not_yet_behaviours": [],
+                "elements": [
+                    {
+                        "key": "2.1",
+                        "name": "Weighing options",
+                        "descriptors": ["Compares at least two options."],
+                        "indicators": [{"stage": 1, "text": "Sets out options for the team."}],
+                    }
+                ],
+            },
+        ],
+    }
+
+
+@pytest.fixture
+def questionnaire_document() -> dict[str, Any]:
+    """A valid questionnaire document (key ``test-q``) built on ``test-fw`` version 1."""
+    return {
+        "kind": "questionnaire",
+        "key": "test-q",
+        "version": 1,
+        "name": "Test questionnaire",
+        "purpose": "feedback_360",
+        "framework": {"key": "test-fw", "version": 1},
+        "instructions": "Rate what you have seen them do.",
+        "performance_scale": {
+            "points": [
+                {"value": 1, "label": "Essential"},
+                {"value": 2, "label": "Proficient"},
+                {"value": 3, "label": "Strong"},
+                {"value": 4, "label": "Exemplary"},
+            ],
+            "not_observed_label": "Not observed",
+        },
+        "importance_scale": [
+            {"value": 1, "label": "Minor"},
+            {"value": 2, "label": "Useful"},
+            {"value": 3, "label": "Important"},
+            {"value": 4, "label": "Essential to the role"},
+        ],
+        "items": [
+            {"key": "listening-1", "dimension": "listening", "text": "They let people finish."},
+            {"key": "listening-2", "dimension": "listening", "text": "They check what was meant."},
+            {"key": "deciding-1", "dimension": "deciding", "text": "They decide in good time."},
+        ],
+        "importance_questions": [
+            {"dimension": "listening", "text": "How important is listening in their role?"},
+            {"dimension": "deciding", "text": "How important is deciding in their role?"},
+        ],
+    }
+
+
+@pytest.fixture
+def hlm_questionnaire_document() -> dict[str, Any]:
+    """The shipped hlm-self questionnaire under a new key (``test-hlm-q``): valid on published hlm v1."""
+    document: dict[str, Any] = yaml.safe_load((DATA_DIRECTORY / "hlm-self.yaml").read_text())
+    return {**document, "key": "test-hlm-q", "name": "Test questionnaire on HLM"}
+
+
+ImportDocument = Callable[..., Awaitable[httpx.Response]]
+
+
+@pytest.fixture
+def import_framework(client: httpx.AsyncClient, admin: dict[str, str]) -> ImportDocument:
+    """``await import_framework(document, fmt="json" | "yaml")``: POST it as an academy admin."""
+    return _importer(client, admin, "/v1/frameworks")
+
+
+@pytest.fixture
+def import_questionnaire(client: httpx.AsyncClient, admin: dict[str, str]) -> ImportDocument:
+    return _importer(client, admin, "/v1/questionnaires")
+
+
+def _importer(client: httpx.AsyncClient, headers: dict[str, str], path: str) -> ImportDocument:
+    async def post(document: dict[str, Any], fmt: str = "json") -> httpx.Response:
+        if fmt == "yaml":
+            body = yaml.safe_dump(document, sort_keys=False)
+            return await client.post(path, content=body, headers={**headers, "Content-Type": "application/yaml"})
+        return await client.post(path, json=document, headers=headers)
+
+    return post
+
+
+@pytest.fixture
+def assert_problem() -> Callable[[httpx.Response, int], dict[str, Any]]:
+    """Check that a response is an RFC 9457 problem with ``status``; return its body."""
+
+    def check(response: httpx.Response, status: int) -> dict[str, Any]:
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"].split(";")[0] == "application/problem+json"
+        body: dict[str, Any] = response.json()
+        assert body["status"] == status
+        assert body["title"]
+        return body
+
+    return check
+
+
+CountRows = Callable[[str], Awaitable[int]]
+
+
+@pytest.fixture
+def framework_versions_stored(session: AsyncSession) -> CountRows:
+    """How many versions of the framework ``key`` are in the database (any status)."""
+
+    async def count(key: str) -> int:
+        statement = text(
+            "SELECT count(*) FROM framework.framework_version v"
+            " JOIN framework.framework f ON f.id = v.framework_id WHERE f.key = :key"
+        )
+        return int((await session.execute(statement, {"key": key})).scalar_one())
+
+    return count
+
+
+@pytest.fixture
+def questionnaires_stored(session: AsyncSession) -> CountRows:
+    """How many versions of the questionnaire ``key`` are in the database (any status)."""
+
+    async def count(key: str) -> int:
+        statement = text("SELECT count(*) FROM framework.questionnaire WHERE key = :key")
+        return int((await session.execute(statement, {"key": key})).scalar_one())
+
+    return count
+
+
+@pytest.fixture
+def outbox_envelopes(session: AsyncSession) -> Callable[[str], Awaitable[list[dict[str, Any]]]]:
+    """The envelopes written to the outbox about ``subject``."""
+
+    async def envelopes(subject: str) -> list[dict[str, Any]]:
+        statement = text("SELECT envelope FROM framework.outbox_message WHERE subject = :id ORDER BY id")
+        return [row[0] for row in await session.execute(statement, {"id": subject})]
+
+    return envelopes
+
+
+@pytest.fixture
+def stored_state(session: AsyncSession) -> Callable[[], Awaitable[dict[str, list[tuple[Any, ...]]]]]:
+    """Every version's status and times, and every outbox row: compare before and after an action that
+    must change nothing."""
+
+    async def state() -> dict[str, list[tuple[Any, ...]]]:
+        queries = {
+            "framework_versions": "SELECT id, status, name, published_at, retired_at FROM framework.framework_version",
+            "dimensions": "SELECT id, framework_version_id, key, name FROM framework.dimension",
+            "questionnaires": "SELECT id, status, name, published_at, retired_at FROM framework.questionnaire",
+            "questionnaire_items": "SELECT id, questionnaire_id, key, text FROM framework.questionnaire_item",
+            "outbox": "SELECT id, subject, type FROM framework.outbox_message",
+        }
+        return {name: sorted(tuple(row) for row in await session.execute(text(sql))) for name, sql in queries.items()}
+
+    return state

@@ -31,7 +31,9 @@ def create_engine(url: str, *, pool_size: int = 10, pool_timeout_s: float = 10.0
         to_async_url(url),
         pool_size=pool_size,
         pool_timeout=pool_timeout_s,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip on every checkout. A connection the server dropped fails
+        # its next statement and is discarded by the pool; recycling bounds how old any can get.
+        pool_recycle=1800,
         connect_args={"server_settings": {"timezone": "UTC"}},
     )
 

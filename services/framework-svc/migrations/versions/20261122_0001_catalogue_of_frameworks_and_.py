@@ -45,9 +45,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.Text(), nullable=True),
         sa.Column("envelope", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.Column(
-            "next_attempt_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-        ),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("attempts", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
@@ -108,9 +106,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_dimension")),
-        sa.UniqueConstraint(
-            "framework_version_id", "key", name=op.f("uq_dimension_framework_version_id_key")
-        ),
+        sa.UniqueConstraint("framework_version_id", "key", name=op.f("uq_dimension_framework_version_id_key")),
         sa.UniqueConstraint(
             "framework_version_id", "position", name=op.f("uq_dimension_framework_version_id_position")
         ),
@@ -134,9 +130,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "purpose IN ('self_assessment', 'feedback_360')", name=op.f("ck_questionnaire_purpose")
-        ),
+        sa.CheckConstraint("purpose IN ('self_assessment', 'feedback_360')", name=op.f("ck_questionnaire_purpose")),
         sa.ForeignKeyConstraint(
             ["framework_version_id"],
             ["framework.framework_version.id"],
@@ -168,9 +162,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rating_level")),
-        sa.UniqueConstraint(
-            "framework_version_id", "value", name=op.f("uq_rating_level_framework_version_id_value")
-        ),
+        sa.UniqueConstraint("framework_version_id", "value", name=op.f("uq_rating_level_framework_version_id_value")),
         schema="framework",
     )
     op.create_table(
@@ -187,9 +179,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stage")),
-        sa.UniqueConstraint(
-            "framework_version_id", "number", name=op.f("uq_stage_framework_version_id_number")
-        ),
+        sa.UniqueConstraint("framework_version_id", "number", name=op.f("uq_stage_framework_version_id_number")),
         schema="framework",
     )
     op.create_table(
@@ -284,9 +274,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_questionnaire_item")),
-        sa.UniqueConstraint(
-            "questionnaire_id", "key", name=op.f("uq_questionnaire_item_questionnaire_id_key")
-        ),
+        sa.UniqueConstraint("questionnaire_id", "key", name=op.f("uq_questionnaire_item_questionnaire_id_key")),
         sa.UniqueConstraint(
             "questionnaire_id", "position", name=op.f("uq_questionnaire_item_questionnaire_id_position")
         ),
@@ -356,9 +344,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_descriptor")),
         schema="framework",
     )
-    op.create_index(
-        op.f("ix_descriptor_element_id"), "descriptor", ["element_id"], unique=False, schema="framework"
-    )
+    op.create_index(op.f("ix_descriptor_element_id"), "descriptor", ["element_id"], unique=False, schema="framework")
     op.create_table(
         "indicator",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -382,28 +368,18 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_descriptor_element_id"), table_name="descriptor", schema="framework")
     op.drop_table("descriptor", schema="framework")
     op.drop_table("scale_point", schema="framework")
-    op.drop_index(
-        op.f("ix_reflective_question_dimension_id"), table_name="reflective_question", schema="framework"
-    )
+    op.drop_index(op.f("ix_reflective_question_dimension_id"), table_name="reflective_question", schema="framework")
     op.drop_table("reflective_question", schema="framework")
-    op.drop_index(
-        op.f("ix_questionnaire_item_dimension_id"), table_name="questionnaire_item", schema="framework"
-    )
+    op.drop_index(op.f("ix_questionnaire_item_dimension_id"), table_name="questionnaire_item", schema="framework")
     op.drop_table("questionnaire_item", schema="framework")
-    op.drop_index(
-        op.f("ix_not_yet_behaviour_dimension_id"), table_name="not_yet_behaviour", schema="framework"
-    )
+    op.drop_index(op.f("ix_not_yet_behaviour_dimension_id"), table_name="not_yet_behaviour", schema="framework")
     op.drop_table("not_yet_behaviour", schema="framework")
-    op.drop_index(
-        op.f("ix_importance_question_dimension_id"), table_name="importance_question", schema="framework"
-    )
+    op.drop_index(op.f("ix_importance_question_dimension_id"), table_name="importance_question", schema="framework")
     op.drop_table("importance_question", schema="framework")
     op.drop_table("element", schema="framework")
     op.drop_table("stage", schema="framework")
     op.drop_table("rating_level", schema="framework")
-    op.drop_index(
-        op.f("ix_questionnaire_framework_version_id"), table_name="questionnaire", schema="framework"
-    )
+    op.drop_index(op.f("ix_questionnaire_framework_version_id"), table_name="questionnaire", schema="framework")
     op.drop_table("questionnaire", schema="framework")
     op.drop_table("dimension", schema="framework")
     op.drop_table("framework_version", schema="framework")

@@ -7,9 +7,8 @@ import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
-from hlm_kit import migrations
-
 from framework_svc.config import Settings
+from hlm_kit import migrations
 
 SERVICE_ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,9 +20,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8001)
     commands.add_parser("migrate", help="bring the framework schema up to date")
-    load = commands.add_parser(
-        "load-catalogue", help="load and publish the catalogue's documents (idempotent)"
-    )
+    load = commands.add_parser("load-catalogue", help="load and publish the catalogue's documents (idempotent)")
     load.add_argument("--directory", type=Path, default=None)
     args = parser.parse_args(argv)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import DeclarativeBase
+
 from hlm_kit.db import make_metadata
 from hlm_kit.messaging.inbox import Inbox
 from hlm_kit.messaging.outbox import Outbox
-from sqlalchemy.orm import DeclarativeBase
 
 SCHEMA = "framework"
 

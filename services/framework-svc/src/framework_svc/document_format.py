@@ -10,8 +10,9 @@ import json
 from typing import Any, Literal
 
 import yaml
-from hlm_kit.errors import BadRequest
 from pydantic import BaseModel
+
+from hlm_kit.errors import BadRequest
 
 DocumentFormat = Literal["json", "yaml"]
 YAML_MEDIA_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")

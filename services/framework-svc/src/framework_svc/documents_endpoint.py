@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from fastapi import Request
-from hlm_kit.errors import FieldError, UnprocessableContent, field_errors_from
 from pydantic import BaseModel, ValidationError
 
 from framework_svc.document_format import dump_document, format_of, parse_document
+from hlm_kit.errors import FieldError, UnprocessableContent, field_errors_from
 
 DocumentT = TypeVar("DocumentT", bound=BaseModel)
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from hlm_kit.app import create_service_app
 
 from framework_svc import __version__
 from framework_svc.config import Settings
 from framework_svc.database import inbox, outbox
 from framework_svc.frameworks.router import router as frameworks_router
 from framework_svc.questionnaires.router import router as questionnaires_router
+from hlm_kit.app import create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

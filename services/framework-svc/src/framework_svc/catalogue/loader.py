@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hlm_kit.db import create_engine, create_sessionmaker
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework_svc.document_format import parse_document
@@ -21,6 +20,7 @@ from framework_svc.questionnaires import service as questionnaire_service
 from framework_svc.questionnaires.documents import QuestionnaireDocument
 from framework_svc.questionnaires.repository import QuestionnaireRepository
 from framework_svc.versioning import VersionStatus, version_id
+from hlm_kit.db import create_engine, create_sessionmaker
 
 DATA_DIRECTORY = Path(__file__).parent / "data"
 
@@ -66,9 +66,7 @@ async def load_framework(session: AsyncSession, document: FrameworkDocument) -> 
     status = existing.status if existing else None
     if status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
         if await framework_service.get_document(session, document.key, document.version) != document:
-            raise CatalogueConflict(
-                f"{label} is {status.value} with different content; give the file a new version"
-            )
+            raise CatalogueConflict(f"{label} is {status.value} with different content; give the file a new version")
         return f"{label}: already {status.value}"
     await session.rollback()
     await framework_service.import_document(session, document)
@@ -83,9 +81,7 @@ async def load_questionnaire(session: AsyncSession, document: QuestionnaireDocum
     status = existing.status if existing else None
     if status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED):
         if await questionnaire_service.get_document(session, id) != document:
-            raise CatalogueConflict(
-                f"{label} is {status.value} with different content; give the file a new version"
-            )
+            raise CatalogueConflict(f"{label} is {status.value} with different content; give the file a new version")
         return f"{label}: already {status.value}"
     await session.rollback()
     await questionnaire_service.import_document(session, document)

@@ -61,9 +61,7 @@ class RatingLevel(Base):
     __table_args__ = (UniqueConstraint("framework_version_id", "value"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    framework_version_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("framework_version.id", ondelete="CASCADE")
-    )
+    framework_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("framework_version.id", ondelete="CASCADE"))
     value: Mapped[int] = mapped_column(Integer)
     key: Mapped[str] = mapped_column(Text)
     name: Mapped[str] = mapped_column(Text)
@@ -75,9 +73,7 @@ class Stage(Base):
     __table_args__ = (UniqueConstraint("framework_version_id", "number"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    framework_version_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("framework_version.id", ondelete="CASCADE")
-    )
+    framework_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("framework_version.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text)
@@ -94,9 +90,7 @@ class Dimension(Base):
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    framework_version_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("framework_version.id", ondelete="CASCADE")
-    )
+    framework_version_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("framework_version.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(Text)
@@ -120,9 +114,7 @@ class ReflectiveQuestion(Base):
     __tablename__ = "reflective_question"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    dimension_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("dimension.id", ondelete="CASCADE"), index=True
-    )
+    dimension_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dimension.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
 
@@ -133,9 +125,7 @@ class NotYetBehaviour(Base):
     __tablename__ = "not_yet_behaviour"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    dimension_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("dimension.id", ondelete="CASCADE"), index=True
-    )
+    dimension_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dimension.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
 

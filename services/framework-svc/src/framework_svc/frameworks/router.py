@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
-from hlm_kit.db import Session
-from hlm_kit.http_cache import conditional_response
 
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.frameworks import service as framework_service
 from framework_svc.frameworks.documents import FrameworkDocument
 from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, VersionList, VersionSummary
+from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.db import Session
+from hlm_kit.http_cache import conditional_response
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
 Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
@@ -32,9 +32,7 @@ async def get(
     session: Session,
     principal: CurrentPrincipal,
     key: str,
-    version: Annotated[
-        int | None, Query(ge=1, description="defaults to the latest published version")
-    ] = None,
+    version: Annotated[int | None, Query(ge=1, description="defaults to the latest published version")] = None,
 ) -> Response:
     found = await framework_service.get_version(session, principal, key, version)
     body, etag = await framework_service.render_tree(session, found)

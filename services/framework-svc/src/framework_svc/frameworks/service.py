@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from cachetools import LRUCache
-from hlm_kit.auth import Principal, Role
-from hlm_kit.http_cache import etag_of
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,7 +29,7 @@ from framework_svc.frameworks.models import (
     ReflectiveQuestion,
     Stage,
 )
-from framework_svc.frameworks.repository import FrameworkRepository, FrameworkVersionRepository
+from framework_svc.frameworks.repository import FrameworkRepository, FrameworkVersionRepository, VersionRef
 from framework_svc.frameworks.schemas import (
     FrameworkCounts,
     FrameworkList,
@@ -40,6 +38,8 @@ from framework_svc.frameworks.schemas import (
     VersionSummary,
 )
 from framework_svc.versioning import VersionStatus, version_id
+from hlm_kit.auth import Principal, Role
+from hlm_kit.http_cache import etag_of
 
 PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 ALL_STATUSES = tuple(VersionStatus)
@@ -75,34 +75,31 @@ async def list_frameworks(
 
 
 async def list_versions(session: AsyncSession, principal: Principal, key: str) -> list[VersionSummary]:
-    versions = await FrameworkVersionRepository(session).list_versions(
-        key, visible=visible_statuses(principal)
-    )
+    versions = await FrameworkVersionRepository(session).list_versions(key, visible=visible_statuses(principal))
     if not versions:
         raise FrameworkNotFound(f"no framework {key!r}")
     return [summarise(v) for v in versions]
 
 
-async def get_version(
-    session: AsyncSession, principal: Principal, key: str, number: int | None
-) -> FrameworkVersion:
-    version = await FrameworkVersionRepository(session).get(key, number, visible=visible_statuses(principal))
+async def get_version(session: AsyncSession, principal: Principal, key: str, number: int | None) -> VersionRef:
+    version = await FrameworkVersionRepository(session).find_ref(key, number, visible=visible_statuses(principal))
     if version is None:
         what = f"version {number} of framework {key!r}" if number else f"a published version of {key!r}"
         raise FrameworkNotFound(f"no {what}")
     return version
 
 
-async def render_tree(session: AsyncSession, version: FrameworkVersion) -> tuple[bytes, str]:
+async def render_tree(session: AsyncSession, version: VersionRef) -> tuple[bytes, str]:
     """The whole tree of ``version`` as JSON bytes with their ETag (cached once immutable)."""
+    is_immutable = version.status != VersionStatus.DRAFT
     cache_key = (version.id, version.status, version.published_at)
-    if version.status != VersionStatus.DRAFT and (hit := _rendered.get(cache_key)):
+    if is_immutable and (hit := _rendered.get(cache_key)):
         return hit
     tree = await FrameworkVersionRepository(session).get_tree(version.id)
     assert tree is not None
     body = to_tree(tree).model_dump_json().encode()
     rendered = (body, etag_of(body))
-    if version.status != VersionStatus.DRAFT:
+    if is_immutable:
         _rendered[cache_key] = rendered
     return rendered
 
@@ -132,7 +129,15 @@ async def import_document(session: AsyncSession, document: FrameworkDocument) ->
                 "import the change as a new version"
             )
         await session.delete(existing)
-        await session.flush()
+        try:
+            await session.flush()
+        except IntegrityError as exc:
+            # Only rows that point at the draft (questionnaires built on it, their items) stop its deletion.
+            await session.rollback()
+            raise VersionNotChangeable(
+                f"version {document.version} of {document.key!r} is a draft that questionnaires are built on; "
+                "import them on another version first, or import the change as a new version"
+            ) from exc
     version = build_version(document, framework_id=framework.id)
     session.add(version)
     try:
@@ -142,9 +147,7 @@ async def import_document(session: AsyncSession, document: FrameworkDocument) ->
         await session.commit()
     except IntegrityError as exc:
         await session.rollback()
-        raise VersionNotChangeable(
-            f"version {document.version} of {document.key!r} was changed concurrently"
-        ) from exc
+        raise VersionNotChangeable(f"version {document.version} of {document.key!r} was changed concurrently") from exc
     return summary, existing is not None
 
 
@@ -171,9 +174,7 @@ async def retire(session: AsyncSession, key: str, number: int) -> VersionSummary
 
 
 async def _locked(session: AsyncSession, key: str, number: int) -> FrameworkVersion:
-    version = await FrameworkVersionRepository(session).get(
-        key, number, visible=ALL_STATUSES, for_update=True
-    )
+    version = await FrameworkVersionRepository(session).get(key, number, visible=ALL_STATUSES, for_update=True)
     if version is None:
         raise FrameworkNotFound(f"no version {number} of framework {key!r}")
     return version
@@ -219,9 +220,7 @@ def build_version(document: FrameworkDocument, *, framework_id: object) -> Frame
                 reflective_questions=[
                     ReflectiveQuestion(position=i, text=t) for i, t in enumerate(d.reflective_questions, 1)
                 ],
-                not_yet_behaviours=[
-                    NotYetBehaviour(position=i, text=t) for i, t in enumerate(d.not_yet_behaviours, 1)
-                ],
+                not_yet_behaviours=[NotYetBehaviour(position=i, text=t) for i, t in enumerate(d.not_yet_behaviours, 1)],
                 elements=[
                     Element(
                         key=e.key,

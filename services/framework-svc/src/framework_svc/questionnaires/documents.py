@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, ModelWrapValidatorHandler, model_validator
 
-from framework_svc.frameworks.documents import DocumentModel, Key, Name, Text
+from framework_svc.frameworks.documents import (
+    DocumentModel,
+    Key,
+    Name,
+    ReferenceProblem,
+    Text,
+    duplicates,
+    entries,
+    field_of,
+    validate_whole,
+)
 
 
 class FrameworkRef(DocumentModel):
@@ -50,15 +60,21 @@ class QuestionnaireDocument(DocumentModel):
     items: list[ItemDoc] = Field(min_length=1)
     importance_questions: list[ImportanceQuestionDoc] = Field(min_length=1)
 
-    @model_validator(mode="after")
-    def _check_keys(self) -> QuestionnaireDocument:
-        problems: list[str] = []
-        item_keys = [i.key for i in self.items]
-        for key in sorted({k for k in item_keys if item_keys.count(k) > 1}):
-            problems.append(f"duplicate key {key!r} in items")
-        dims = [q.dimension for q in self.importance_questions]
-        for key in sorted({k for k in dims if dims.count(k) > 1}):
-            problems.append(f"more than one importance question for dimension {key!r}")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+    @model_validator(mode="wrap")
+    @classmethod
+    def _check_keys(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        document: Self = validate_whole(cls, data, handler, questionnaire_problems)
+        return document
+
+
+def questionnaire_problems(document: Any) -> list[ReferenceProblem]:
+    """Item keys must be unique, and a dimension has at most one importance question."""
+    items = entries(document, "items")
+    questions = entries(document, "importance_questions")
+    problems = duplicates("items", ((("items", i, "key"), field_of(item, "key")) for i, item in items))
+    problems += duplicates(
+        "importance_questions",
+        ((("importance_questions", i, "dimension"), field_of(q, "dimension")) for i, q in questions),
+        message="more than one importance question for dimension {key}",
+    )
+    return problems

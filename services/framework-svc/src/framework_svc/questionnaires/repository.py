@@ -3,13 +3,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from hlm_kit.repository import RepositoryBase
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from framework_svc.frameworks.models import Framework, FrameworkVersion
 from framework_svc.questionnaires.models import Questionnaire
 from framework_svc.versioning import VersionStatus
+from hlm_kit.repository import RepositoryBase
 
 _WHOLE = (
     selectinload(Questionnaire.framework_version).selectinload(FrameworkVersion.framework),
@@ -34,9 +34,7 @@ class QuestionnaireRepository(RepositoryBase[Questionnaire]):
             statement = statement.with_for_update(of=Questionnaire)
         return await self.get_one_or_none(statement)
 
-    async def get_many(
-        self, ids: Sequence[UUID], *, visible: Sequence[VersionStatus]
-    ) -> Sequence[Questionnaire]:
+    async def get_many(self, ids: Sequence[UUID], *, visible: Sequence[VersionStatus]) -> Sequence[Questionnaire]:
         return await self.get_all(self._visible(visible).where(Questionnaire.id.in_(ids)))
 
     async def list_for_framework(

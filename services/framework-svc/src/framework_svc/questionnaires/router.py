@@ -4,15 +4,15 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
-from hlm_kit.db import Session
-from hlm_kit.errors import BadRequest
-from hlm_kit.http_cache import conditional_response
 
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.questionnaires import service as questionnaire_service
 from framework_svc.questionnaires.documents import QuestionnaireDocument
 from framework_svc.questionnaires.schemas import QuestionnaireList, QuestionnaireOut
+from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.db import Session
+from hlm_kit.errors import BadRequest
+from hlm_kit.http_cache import conditional_response
 
 router = APIRouter(prefix="/v1/questionnaires", tags=["questionnaires"])
 Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
@@ -33,9 +33,7 @@ async def list_questionnaires(
     request: Request,
     session: Session,
     principal: CurrentPrincipal,
-    framework: Annotated[
-        str | None, Query(description="key of the framework the questionnaires are built on")
-    ] = None,
+    framework: Annotated[str | None, Query(description="key of the framework the questionnaires are built on")] = None,
     ids: Annotated[str | None, Query(description="comma-separated questionnaire ids (batch read)")] = None,
 ) -> Response:
     if ids is not None:

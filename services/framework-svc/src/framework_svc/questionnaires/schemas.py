@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from hlm_contracts import QuestionnairePurpose
-from hlm_contracts.framework import ImportanceQuestion, QuestionnaireDimension, QuestionnaireItem, ScalePoint
 from pydantic import BaseModel
 
 from framework_svc.versioning import VersionStatus
+from hlm_contracts import QuestionnairePurpose
+from hlm_contracts.framework import ImportanceQuestion, QuestionnaireDimension, QuestionnaireItem, ScalePoint
 
 
 class QuestionnaireOut(BaseModel):

@@ -6,12 +6,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
-from hlm_contracts import QuestionnairePublishedV1
-from hlm_contracts.framework import ImportanceQuestion as ImportanceQuestionData
-from hlm_contracts.framework import QuestionnaireDimension
-from hlm_contracts.framework import QuestionnaireItem as ItemData
-from hlm_contracts.framework import ScalePoint as ScaleData
-from hlm_kit.auth import Principal
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,6 +32,12 @@ from framework_svc.questionnaires.models import (
 from framework_svc.questionnaires.repository import QuestionnaireRepository
 from framework_svc.questionnaires.schemas import QuestionnaireOut
 from framework_svc.versioning import VersionStatus, version_id
+from hlm_contracts import QuestionnairePublishedV1
+from hlm_contracts.framework import ImportanceQuestion as ImportanceQuestionData
+from hlm_contracts.framework import QuestionnaireDimension
+from hlm_contracts.framework import QuestionnaireItem as ItemData
+from hlm_contracts.framework import ScalePoint as ScaleData
+from hlm_kit.auth import Principal
 
 MAX_BATCH_IDS = 100
 
@@ -50,9 +50,7 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> Question
     return to_out(questionnaire)
 
 
-async def get_many(
-    session: AsyncSession, principal: Principal, ids: Sequence[UUID]
-) -> list[QuestionnaireOut]:
+async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[UUID]) -> list[QuestionnaireOut]:
     """The visible questionnaires among ``ids``, in the order asked; unknown ids are left out."""
     visible = framework_service.visible_statuses(principal)
     found = {q.id: q for q in await QuestionnaireRepository(session).get_many(ids, visible=visible)}
@@ -64,8 +62,7 @@ async def list_for_framework(
 ) -> list[QuestionnaireOut]:
     visible = framework_service.visible_statuses(principal)
     return [
-        to_out(q)
-        for q in await QuestionnaireRepository(session).list_for_framework(framework_key, visible=visible)
+        to_out(q) for q in await QuestionnaireRepository(session).list_for_framework(framework_key, visible=visible)
     ]
 
 
@@ -76,9 +73,7 @@ async def get_document(session: AsyncSession, id: UUID) -> QuestionnaireDocument
     return to_document(questionnaire)
 
 
-async def import_document(
-    session: AsyncSession, document: QuestionnaireDocument
-) -> tuple[QuestionnaireOut, bool]:
+async def import_document(session: AsyncSession, document: QuestionnaireDocument) -> tuple[QuestionnaireOut, bool]:
     """Store ``document`` as a draft after checking it against its framework version."""
     framework_version = await FrameworkVersionRepository(session).get(
         document.framework.key, document.framework.version, visible=tuple(VersionStatus)
@@ -147,8 +142,7 @@ async def import_document(
             for position, item in enumerate(document.items, 1)
         ],
         scale_points=[
-            ScalePoint(scale="performance", value=p.value, label=p.label)
-            for p in document.performance_scale.points
+            ScalePoint(scale="performance", value=p.value, label=p.label) for p in document.performance_scale.points
         ]
         + [ScalePoint(scale="importance", value=p.value, label=p.label) for p in document.importance_scale],
         importance_questions=[
@@ -200,9 +194,7 @@ async def retire(session: AsyncSession, id: UUID) -> QuestionnaireOut:
 
 
 async def _locked(session: AsyncSession, id: UUID) -> Questionnaire:
-    questionnaire = await QuestionnaireRepository(session).get_whole(
-        id, visible=tuple(VersionStatus), for_update=True
-    )
+    questionnaire = await QuestionnaireRepository(session).get_whole(id, visible=tuple(VersionStatus), for_update=True)
     if questionnaire is None:
         raise QuestionnaireNotFound(f"no questionnaire {id}")
     return questionnaire
@@ -220,9 +212,7 @@ def to_out(questionnaire: Questionnaire) -> QuestionnaireOut:
     )
 
 
-def published_event(
-    questionnaire: Questionnaire, *, published_at: datetime | None = None
-) -> QuestionnairePublishedV1:
+def published_event(questionnaire: Questionnaire, *, published_at: datetime | None = None) -> QuestionnairePublishedV1:
     """The whole questionnaire as consumers keep it: items, scales, and the framework's dimensions."""
     version = questionnaire.framework_version
     return QuestionnairePublishedV1(
@@ -234,23 +224,17 @@ def published_event(
         framework_key=version.framework.key,
         framework_version=version.number,
         instructions=questionnaire.instructions,
-        dimensions=[
-            QuestionnaireDimension(key=d.key, name=d.name, position=d.position) for d in version.dimensions
-        ],
+        dimensions=[QuestionnaireDimension(key=d.key, name=d.name, position=d.position) for d in version.dimensions],
         items=[
             ItemData(key=i.key, dimension_key=i.dimension.key, text=i.text, position=i.position)
             for i in questionnaire.items
         ],
         performance_scale=[
-            ScaleData(value=p.value, label=p.label)
-            for p in questionnaire.scale_points
-            if p.scale == "performance"
+            ScaleData(value=p.value, label=p.label) for p in questionnaire.scale_points if p.scale == "performance"
         ],
         not_observed_label=questionnaire.not_observed_label,
         importance_scale=[
-            ScaleData(value=p.value, label=p.label)
-            for p in questionnaire.scale_points
-            if p.scale == "importance"
+            ScaleData(value=p.value, label=p.label) for p in questionnaire.scale_points if p.scale == "importance"
         ],
         importance_questions=[
             ImportanceQuestionData(dimension_key=q.dimension.key, text=q.text)
@@ -278,13 +262,10 @@ def to_document(questionnaire: Questionnaire) -> QuestionnaireDocument:
             not_observed_label=questionnaire.not_observed_label,
         ),
         importance_scale=[
-            ScalePointDoc(value=p.value, label=p.label)
-            for p in questionnaire.scale_points
-            if p.scale == "importance"
+            ScalePointDoc(value=p.value, label=p.label) for p in questionnaire.scale_points if p.scale == "importance"
         ],
         items=[ItemDoc(key=i.key, dimension=i.dimension.key, text=i.text) for i in questionnaire.items],
         importance_questions=[
-            ImportanceQuestionDoc(dimension=q.dimension.key, text=q.text)
-            for q in questionnaire.importance_questions
+            ImportanceQuestionDoc(dimension=q.dimension.key, text=q.text) for q in questionnaire.importance_questions
         ],
     )
