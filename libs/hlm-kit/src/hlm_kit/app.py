@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+import structlog
 from fastapi import APIRouter, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -38,6 +40,20 @@ class ServiceRuntime:
 
 
 ConsumerFactory = Callable[[ServiceRuntime], Sequence[EventConsumer]]
+
+log = structlog.get_logger(__name__)
+
+
+def _start(runtime: ServiceRuntime, coroutine: Coroutine[Any, Any, None], name: str) -> None:
+    """Run a background task for the life of the service; a crash is logged, never silently lost."""
+
+    def report(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and (error := task.exception()) is not None:
+            log.error("background task crashed", task=name, error=repr(error), exc_info=error)
+
+    task = asyncio.create_task(coroutine, name=name)
+    task.add_done_callback(report)
+    runtime.tasks.append(task)
 
 
 def create_service_app(
@@ -73,7 +89,7 @@ def create_service_app(
         runtime = ServiceRuntime(settings, engine, create_sessionmaker(engine), broker, outbox, inbox)
         app.state.engine, app.state.sessionmaker, app.state.broker = engine, runtime.sessionmaker, broker
         app.state.runtime = runtime
-        runtime.tasks.append(asyncio.create_task(broker.connect(), name="broker-connect"))
+        _start(runtime, broker.connect(), "broker-connect")
         if settings.run_workers:
             relay = OutboxRelay(
                 engine,
@@ -83,9 +99,9 @@ def create_service_app(
                 batch_size=settings.relay_batch_size,
                 retention_days=settings.outbox_retention_days,
             )
-            runtime.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
+            _start(runtime, relay.run(), "outbox-relay")
             for consumer in consumers(runtime) if consumers else ():
-                runtime.tasks.append(asyncio.create_task(consumer.start(), name=f"consume-{consumer.queue_name}"))
+                _start(runtime, consumer.start(), f"consume-{consumer.queue_name}")
         try:
             yield
         finally:
