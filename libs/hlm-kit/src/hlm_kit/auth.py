@@ -18,7 +18,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from hlm_kit.errors import Forbidden, Unauthenticated
-from hlm_kit.settings import ServiceSettings
+from hlm_kit.settings import PlatformSettings
 
 
 class Role(StrEnum):
@@ -44,7 +44,7 @@ class Principal:
 class TokenVerifier:
     """Verifies a bearer token and turns its claims into a :class:`Principal`."""
 
-    def __init__(self, settings: ServiceSettings) -> None:
+    def __init__(self, settings: PlatformSettings) -> None:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self._leeway = settings.jwt_leeway_s

@@ -8,35 +8,23 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
-class ServiceSettings(BaseSettings):
-    """Base settings of an HLM service.
+class PlatformSettings(BaseSettings):
+    """Settings every process of the platform has: the broker, token verification and logging.
 
-    A subclass sets ``model_config = SettingsConfigDict(env_prefix="FRAMEWORK_")`` (or its own prefix).
-    Fields that carry credentials (database and broker URLs, the development signing secret) have no
-    default, so a deployment that forgets one fails at start instead of running with a guess.
+    The gateway uses this directly (it owns no database); services use :class:`ServiceSettings`.
+    Fields that carry credentials (broker URL, the development signing secret) have no default, so a
+    deployment that forgets one fails at start instead of running with a guess.
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     environment: Literal["development", "test", "production"] = "development"
 
-    database_url: SecretStr
-    db_pool_size: int = 10
-    db_pool_timeout_s: float = 10.0
-
     amqp_url: SecretStr
     events_exchange: str = "hlm.events"
     dead_letter_exchange: str = "hlm.dlx"
     # Prefixed onto every queue name; empty in deployments, unique per test to keep tests apart.
     queue_prefix: str = ""
-    # API-only replicas turn this off: no outbox relay and no consumers in that process.
-    run_workers: bool = True
-    relay_poll_interval_s: float = 2.0
-    relay_batch_size: int = 100
-    outbox_retention_days: int = 7
-    consumer_prefetch: int = 16
-    consumer_max_attempts: int = 5
-    consumer_retry_base_delay_s: float = 0.5
     broker_reconnect_max_delay_s: float = 10.0
 
     # Development signs tokens with a shared HS256 secret; production verifies against a JWKS URL.
@@ -50,9 +38,29 @@ class ServiceSettings(BaseSettings):
     log_json: bool = True
 
     @model_validator(mode="after")
-    def _one_way_to_verify_tokens(self) -> ServiceSettings:
+    def _one_way_to_verify_tokens(self) -> PlatformSettings:
         if (self.jwt_secret is None) == (self.jwt_jwks_url is None):
             raise ValueError("set exactly one of jwt_secret (development) or jwt_jwks_url (production)")
         if self.environment == "production" and self.jwt_secret is not None:
             raise ValueError("a shared signing secret is for development only; use jwt_jwks_url in production")
         return self
+
+
+class ServiceSettings(PlatformSettings):
+    """Base settings of an HLM service: the platform's, plus its database and its workers.
+
+    A subclass sets ``model_config = SettingsConfigDict(env_prefix="FRAMEWORK_")`` (or its own prefix).
+    """
+
+    database_url: SecretStr
+    db_pool_size: int = 10
+    db_pool_timeout_s: float = 10.0
+
+    # API-only replicas turn this off: no outbox relay and no consumers in that process.
+    run_workers: bool = True
+    relay_poll_interval_s: float = 2.0
+    relay_batch_size: int = 100
+    outbox_retention_days: int = 7
+    consumer_prefetch: int = 16
+    consumer_max_attempts: int = 5
+    consumer_retry_base_delay_s: float = 0.5
