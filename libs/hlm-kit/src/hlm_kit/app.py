@@ -89,6 +89,10 @@ def create_service_app(
         runtime = ServiceRuntime(settings, engine, create_sessionmaker(engine), broker, outbox, inbox)
         app.state.engine, app.state.sessionmaker, app.state.broker = engine, runtime.sessionmaker, broker
         app.state.runtime = runtime
+        app.state.readiness_checks = {
+            "database": health.database_check(engine),
+            "broker": health.broker_check(broker),
+        }
         _start(runtime, broker.connect(), "broker-connect")
         if settings.run_workers:
             relay = OutboxRelay(

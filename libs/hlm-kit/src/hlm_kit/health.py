@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -25,14 +26,12 @@ async def live() -> dict[str, str]:
 
 @router.get("/health/ready")
 async def ready(request: Request) -> JSONResponse:
-    """Ready when the database answers and the broker connection is up."""
-    engine: AsyncEngine = request.app.state.engine
-    broker: Broker = request.app.state.broker
-    checks = {"database": await _database_ok(engine), "broker": broker.is_connected}
-    is_ready = all(checks.values())
+    """Ready when every dependency the process registered answers (a service: database and broker)."""
+    checks: dict[str, ReadinessCheck] = request.app.state.readiness_checks
+    results = dict(zip(checks, await asyncio.gather(*(_run(check) for check in checks.values())), strict=True))
+    is_ready = all(results.values())
     return JSONResponse(
-        {"status": "ok" if is_ready else "unavailable", "checks": checks},
-        status_code=200 if is_ready else 503,
+        {"status": "ok" if is_ready else "unavailable", "checks": results}, status_code=200 if is_ready else 503
     )
 
 
@@ -41,10 +40,32 @@ async def metrics() -> Response:
     return metrics_response()
 
 
-async def _database_ok(engine: AsyncEngine) -> bool:
+ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+async def _run(check: ReadinessCheck) -> bool:
     try:
-        async with asyncio.timeout(READY_CHECK_TIMEOUT_S), engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        async with asyncio.timeout(READY_CHECK_TIMEOUT_S):
+            return await check()
     except Exception:
         return False
-    return True
+
+
+def database_check(engine: AsyncEngine) -> ReadinessCheck:
+    """Readiness of a database: a ``SELECT 1`` answers."""
+
+    async def check() -> bool:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True
+
+    return check
+
+
+def broker_check(broker: Broker) -> ReadinessCheck:
+    """Readiness of the broker connection."""
+
+    async def check() -> bool:
+        return broker.is_connected
+
+    return check
