@@ -3,7 +3,6 @@ loaded once, and per test an app whose requests run inside one transaction that 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from framework_svc.catalogue.loader import DATA_DIRECTORY, load_catalogue
 from framework_svc.config import Settings
 from framework_svc.main import create_app
-from hlm_kit import migrations
 from hlm_kit.db import create_engine, get_session
 from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_AUDIENCE,
@@ -27,6 +25,7 @@ from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_SECRET,
     AuthHeaders,
     TestDatabase,
+    migrated_service_database,
 )
 
 SERVICE_ROOT = Path(__file__).resolve().parents[1]
@@ -35,9 +34,7 @@ SERVICE_ROOT = Path(__file__).resolve().parents[1]
 @pytest_asyncio.fixture(scope="session")
 async def database_url(test_database: TestDatabase) -> str:
     """The framework schema, migrated to head, reached as the framework_svc role."""
-    url = test_database.url_for("framework_svc")
-    await asyncio.to_thread(migrations.upgrade, SERVICE_ROOT / "alembic.ini", url)
-    return url
+    return await migrated_service_database(test_database, "framework_svc", SERVICE_ROOT / "alembic.ini")
 
 
 @pytest_asyncio.fixture(scope="session")

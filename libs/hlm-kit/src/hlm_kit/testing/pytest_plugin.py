@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import aio_pika
 import asyncpg
@@ -21,6 +22,7 @@ import pytest
 import pytest_asyncio
 
 from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
+from hlm_kit import migrations
 from hlm_kit.bootstrap import bootstrap, service_url
 from hlm_kit.db import to_plain_url
 from hlm_kit.messaging.topology import Topology
@@ -173,3 +175,10 @@ def auth() -> AuthHeaders:
         return {"Authorization": f"Bearer {token}"}
 
     return make
+
+
+async def migrated_service_database(test_database: TestDatabase, role: str, alembic_ini: Path) -> str:
+    """Migrate one service's schema in the session's database; return the URL the service connects with."""
+    url = test_database.url_for(role)
+    await asyncio.to_thread(migrations.upgrade, alembic_ini, url)
+    return url

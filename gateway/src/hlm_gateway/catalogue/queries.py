@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import asyncio
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.catalogue.types import Framework, FrameworkSummary, Questionnaire, framework_from, questionnaire_from
+from hlm_gateway.context import Context
+from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.pagination import Connection, Edge, PageInfo
+
+MAX_PAGE = 100
+
+
+@strawberry.type
+class CatalogueQuery:
+    @strawberry.field(description="Frameworks with their latest version, a page at a time.")
+    async def frameworks(
+        self, info: Info[Context, None], first: int = 20, after: str | None = None
+    ) -> Connection[FrameworkSummary] | None:
+        if not 1 <= first <= MAX_PAGE:
+            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
+        params = {"limit": str(first)} | ({"cursor": after} if after else {})
+        page = await info.context.framework.get("/v1/frameworks", params)
+        edges = [
+            Edge(
+                cursor=item["key"],
+                node=FrameworkSummary(
+                    key=item["key"],
+                    name=item["name"],
+                    dimension_label=item["dimension_label"],
+                    latest_version=item["latest_version"],
+                ),
+            )
+            for item in page["items"]
+        ]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page["next_cursor"] is not None, end_cursor=page["next_cursor"]),
+        )
+
+    @strawberry.field(description="A framework version, whole: the latest published one unless a version is given.")
+    async def framework(self, info: Info[Context, None], key: str, version: int | None = None) -> Framework | None:
+        return framework_from(await info.context.loaders["framework"].load((key, version)))
+
+    @strawberry.field(description="One questionnaire with its items, scales and importance questions.")
+    async def questionnaire(self, info: Info[Context, None], id: strawberry.ID) -> Questionnaire | None:
+        return questionnaire_from(await info.context.loaders["questionnaire"].load(str(id)))
+
+    @strawberry.field(description="Questionnaires by id, in the order asked (one upstream call for all).")
+    async def questionnaires(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Questionnaire | None]:
+        if len(ids) > MAX_PAGE:
+            raise GatewayError(f"at most {MAX_PAGE} ids", ErrorCode.BAD_USER_INPUT)
+        loader = info.context.loaders["questionnaire"]
+        loaded = await asyncio.gather(*(loader.load(str(i)) for i in ids), return_exceptions=True)
+        for result in loaded:
+            # An unknown id is a null in the list; a service that cannot answer fails the whole field.
+            if isinstance(result, BaseException) and getattr(result, "code", None) != ErrorCode.NOT_FOUND:
+                raise result
+        return [questionnaire_from(q) if isinstance(q, dict) else None for q in loaded]

@@ -1,0 +1,193 @@
+"""The catalogue as the app reads it: frameworks, their dimensions, elements and stages, questionnaires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.context import Context
+
+
+@strawberry.type
+class RatingLevel:
+    value: int
+    key: str
+    name: str
+    description: str
+
+
+@strawberry.type
+class Stage:
+    number: int
+    name: str
+    description: str
+
+
+@strawberry.type
+class Indicator:
+    stage: int
+    text: str
+
+
+@strawberry.type
+class Element:
+    key: str
+    name: str
+    descriptors: list[str]
+    indicators: list[Indicator]
+
+
+@strawberry.type
+class Dimension:
+    """A dimension (HLM) or domain (LF2011), in the framework's order."""
+
+    key: str
+    position: int
+    name: str
+    summary: str
+    why_it_matters: str | None
+    what_it_is_not: str | None
+    audience: str
+    reflective_questions: list[str]
+    not_yet_behaviours: list[str]
+    elements: list[Element]
+
+
+@strawberry.type
+class Framework:
+    key: str
+    version: int
+    status: str
+    name: str
+    summary: str
+    dimension_label: str
+    rating_levels: list[RatingLevel]
+    stages: list[Stage]
+    dimensions: list[Dimension]
+
+    @strawberry.field(description="Questionnaires built on this framework.")
+    async def questionnaires(self, info: Info[Context, None]) -> list[Questionnaire] | None:
+        items = await info.context.loaders["questionnaires_by_framework"].load(self.key)
+        return [questionnaire_from(q) for q in items if q["framework_version"] == self.version]
+
+
+@strawberry.type
+class FrameworkSummary:
+    key: str
+    name: str
+    dimension_label: str
+    latest_version: int
+
+    @strawberry.field(description="The latest published version, whole.")
+    async def latest(self, info: Info[Context, None]) -> Framework | None:
+        return framework_from(await info.context.loaders["framework"].load((self.key, None)))
+
+
+@strawberry.type
+class ScalePoint:
+    value: int
+    label: str
+
+
+@strawberry.type
+class QuestionnaireItem:
+    key: str
+    dimension_key: str
+    text: str
+    position: int
+
+
+@strawberry.type
+class ImportanceQuestion:
+    dimension_key: str
+    text: str
+
+
+@strawberry.type
+class QuestionnaireDimension:
+    key: str
+    name: str
+    position: int
+
+
+@strawberry.type
+class Questionnaire:
+    id: strawberry.ID
+    key: str
+    version: int
+    status: str
+    name: str
+    purpose: str
+    instructions: str
+    framework_key: str
+    framework_version: int
+    dimensions: list[QuestionnaireDimension]
+    items: list[QuestionnaireItem]
+    performance_scale: list[ScalePoint]
+    not_observed_label: str | None
+    importance_scale: list[ScalePoint]
+    importance_questions: list[ImportanceQuestion]
+
+    @strawberry.field(description="The framework version this questionnaire is built on.")
+    async def framework(self, info: Info[Context, None]) -> Framework | None:
+        return framework_from(
+            await info.context.loaders["framework"].load((self.framework_key, self.framework_version))
+        )
+
+
+def framework_from(data: dict[str, Any]) -> Framework:
+    return Framework(
+        key=data["key"],
+        version=data["version"],
+        status=data["status"],
+        name=data["name"],
+        summary=data["summary"],
+        dimension_label=data["dimension_label"],
+        rating_levels=[RatingLevel(**r) for r in data["rating_levels"]],
+        stages=[Stage(**s) for s in data["stages"]],
+        dimensions=[
+            Dimension(
+                key=d["key"],
+                position=position,
+                name=d["name"],
+                summary=d["summary"],
+                why_it_matters=d.get("why_it_matters"),
+                what_it_is_not=d.get("what_it_is_not"),
+                audience=d["audience"],
+                reflective_questions=d["reflective_questions"],
+                not_yet_behaviours=d["not_yet_behaviours"],
+                elements=[
+                    Element(
+                        key=e["key"],
+                        name=e["name"],
+                        descriptors=e["descriptors"],
+                        indicators=[Indicator(**i) for i in e["indicators"]],
+                    )
+                    for e in d["elements"]
+                ],
+            )
+            for position, d in enumerate(data["dimensions"], 1)
+        ],
+    )
+
+
+def questionnaire_from(data: dict[str, Any]) -> Questionnaire:
+    return Questionnaire(
+        id=strawberry.ID(data["id"]),
+        key=data["key"],
+        version=data["version"],
+        status=data["status"],
+        name=data["name"],
+        purpose=data["purpose"],
+        instructions=data["instructions"],
+        framework_key=data["framework_key"],
+        framework_version=data["framework_version"],
+        dimensions=[QuestionnaireDimension(**d) for d in data["dimensions"]],
+        items=[QuestionnaireItem(**i) for i in data["items"]],
+        performance_scale=[ScalePoint(**p) for p in data["performance_scale"]],
+        not_observed_label=data["not_observed_label"],
+        importance_scale=[ScalePoint(**p) for p in data["importance_scale"]],
+        importance_questions=[ImportanceQuestion(**q) for q in data["importance_questions"]],
+    )

@@ -1,0 +1,26 @@
+"""``hlm-gateway serve | print-schema``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="hlm-gateway", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the GraphQL API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    commands.add_parser("print-schema", help="print the schema as SDL (what gateway/schema.graphql holds)")
+    args = parser.parse_args(argv)
+    if args.command == "print-schema":
+        from hlm_gateway.schema import schema_sdl
+
+        print(schema_sdl(), end="")
+        return
+    import uvicorn
+
+    from hlm_gateway.main import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, access_log=False)

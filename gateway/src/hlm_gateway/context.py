@@ -1,0 +1,41 @@
+"""What every resolver of one request shares: the caller's upstream clients and the DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+
+from hlm_gateway.upstream import Upstream
+
+
+@dataclass
+class UpstreamClients:
+    """One long-lived httpx client per service (connection pools are shared across requests)."""
+
+    framework: httpx.AsyncClient
+    survey: httpx.AsyncClient
+    report: httpx.AsyncClient
+    facilitator: httpx.AsyncClient
+
+    async def aclose(self) -> None:
+        for client in (self.framework, self.survey, self.report, self.facilitator):
+            await client.aclose()
+
+
+@dataclass
+class Context(BaseContext):
+    """Per request: the services as the caller sees them, and DataLoaders that batch and deduplicate
+    every upstream read of the request (one call per service and kind, never one per item)."""
+
+    framework: Upstream
+    survey: Upstream
+    report: Upstream
+    facilitator: Upstream
+    loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__()

@@ -1,0 +1,80 @@
+"""The gateway application: GraphQL at /graphql, health and metrics beside it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+from fastapi import FastAPI, Request
+from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from hlm_gateway import __version__
+from hlm_gateway.catalogue.loaders import catalogue_loaders
+from hlm_gateway.config import Settings
+from hlm_gateway.context import Context, UpstreamClients
+from hlm_gateway.schema import build_schema
+from hlm_gateway.upstream import Upstream
+from hlm_kit import health
+from hlm_kit.errors import install_problem_handlers
+from hlm_kit.observability import RequestContextMiddleware, configure_logging
+
+TransportFactory = Callable[[str], httpx.AsyncBaseTransport | None]
+
+
+def create_app(settings: Settings | None = None, *, transport_for: TransportFactory | None = None) -> FastAPI:
+    """Build the gateway. ``transport_for(service)`` may supply an httpx transport per service (tests
+    run the real services in-process through it); by default the services are called over the network."""
+    settings = settings or Settings()
+    configure_logging("gateway", level=settings.log_level, json=settings.log_json)
+
+    def client(service: str, base_url: str) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            base_url=base_url,
+            timeout=settings.upstream_timeout_s,
+            limits=httpx.Limits(max_connections=settings.upstream_max_connections),
+            transport=transport_for(service) if transport_for else None,
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        clients = UpstreamClients(
+            framework=client("framework", settings.framework_url),
+            survey=client("survey", settings.survey_url),
+            report=client("report", settings.report_url),
+            facilitator=client("facilitator", settings.facilitator_url),
+        )
+        app.state.clients = clients
+        try:
+            yield
+        finally:
+            await clients.aclose()
+
+    async def context_getter(request: Request) -> Context:
+        clients: UpstreamClients = request.app.state.clients
+        authorization = request.headers.get("authorization")
+        framework = Upstream("framework-svc", clients.framework, authorization)
+        context = Context(
+            framework=framework,
+            survey=Upstream("survey-svc", clients.survey, authorization),
+            report=Upstream("report-svc", clients.report, authorization),
+            facilitator=Upstream("facilitator-svc", clients.facilitator, authorization),
+        )
+        context.loaders.update(catalogue_loaders(framework))
+        return context
+
+    graphql = GraphQLRouter(
+        build_schema(settings),
+        context_getter=context_getter,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+    )
+    app = FastAPI(title="hlm-gateway", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.readiness_checks = {}
+    install_problem_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    app.include_router(graphql, prefix="/graphql")
+    return app

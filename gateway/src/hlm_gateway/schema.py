@@ -1,0 +1,54 @@
+"""The gateway's schema, with the limits and caches every request goes through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import strawberry
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from hlm_gateway.catalogue.queries import CatalogueQuery
+from hlm_gateway.config import Settings
+from hlm_gateway.errors import GatewayError
+
+
+@strawberry.type
+class Query(CatalogueQuery):
+    pass
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Mask what the client cannot act on: anything but validation errors and the gateway's own."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GatewayError)
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Factories: each request gets fresh extension instances; the parser and validation caches live
+    # at module level in strawberry, so they are still shared across requests.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: ParserCache(maxsize=settings.parser_cache_size),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: ValidationCache(maxsize=settings.validation_cache_size),
+        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
+    ]
+    if not settings.introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(query=Query, extensions=extensions)
+
+
+def schema_sdl() -> str:
+    """The schema as SDL, as kept in gateway/schema.graphql."""
+    return build_schema(Settings.model_construct()).as_str() + "\n"

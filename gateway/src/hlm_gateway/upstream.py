@@ -1,0 +1,72 @@
+"""HTTP clients of the services: the caller's token forwarded, timeouts, one retry for idempotent reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from hlm_gateway.errors import ErrorCode, GatewayError
+
+_STATUS_CODES = {
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    400: ErrorCode.BAD_USER_INPUT,
+    409: ErrorCode.BAD_USER_INPUT,
+    410: ErrorCode.NOT_FOUND,
+    422: ErrorCode.BAD_USER_INPUT,
+}
+
+
+class Upstream:
+    """One service's HTTP API as the gateway calls it for one request's caller."""
+
+    def __init__(self, name: str, client: httpx.AsyncClient, authorization: str | None) -> None:
+        self.name = name
+        self._client = client
+        # Only what the caller sent is forwarded; the gateway adds no identity of its own.
+        self._headers = {"Authorization": authorization} if authorization else {}
+
+    async def get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
+        """GET ``path``; a connection failure or timeout is retried once, since reads are idempotent."""
+        for attempt in (1, 2):
+            try:
+                response = await self._client.get(path, params=params, headers=self._headers)
+            except (httpx.TransportError, httpx.TimeoutException) as exc:
+                if attempt == 2:
+                    raise GatewayError(
+                        f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name
+                    ) from exc
+                continue
+            return self._result(response)
+        raise AssertionError("unreachable")
+
+    async def post(self, path: str, json: Any = None) -> Any:
+        """POST once: a write is never retried here, since the service may have done it already."""
+        try:
+            response = await self._client.post(path, json=json, headers=self._headers)
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            raise GatewayError(
+                f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name
+            ) from exc
+        return self._result(response)
+
+    def _result(self, response: httpx.Response) -> Any:
+        if response.status_code < 400:
+            return response.json() if response.content else None
+        code = _STATUS_CODES.get(response.status_code)
+        if code is None:
+            raise GatewayError(f"{self.name} failed", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name)
+        detail = _problem_detail(response) or response.reason_phrase
+        raise GatewayError(detail, code, service=self.name)
+
+
+def _problem_detail(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return detail if isinstance(detail, str) else None
