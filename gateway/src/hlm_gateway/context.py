@@ -9,7 +9,9 @@ import httpx
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from hlm_gateway.live.hub import EventHub
 from hlm_gateway.upstream import Upstream
+from hlm_kit.auth import TokenVerifier
 
 
 @dataclass
@@ -35,6 +37,11 @@ class Context(BaseContext):
     survey: Upstream
     report: Upstream
     facilitator: Upstream
+    hub: EventHub
+    token_verifier: TokenVerifier
+    # The caller's Authorization header, forwarded as it came; subscriptions may carry it instead in
+    # the connection_init payload (``connection_params``).
+    authorization: str | None = None
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

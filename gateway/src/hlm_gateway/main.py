@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
 import httpx
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
+from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
@@ -14,10 +16,15 @@ from hlm_gateway import __version__
 from hlm_gateway.catalogue.loaders import catalogue_loaders
 from hlm_gateway.config import Settings
 from hlm_gateway.context import Context, UpstreamClients
+from hlm_gateway.live.hub import EventHub
+from hlm_gateway.live.subscriptions import LIVE_EVENTS
 from hlm_gateway.schema import build_schema
 from hlm_gateway.upstream import Upstream
 from hlm_kit import health
+from hlm_kit.auth import TokenVerifier
 from hlm_kit.errors import install_problem_handlers
+from hlm_kit.messaging.broker import Broker
+from hlm_kit.messaging.topology import Topology
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
 
 TransportFactory = Callable[[str], httpx.AsyncBaseTransport | None]
@@ -37,8 +44,17 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
             transport=transport_for(service) if transport_for else None,
         )
 
+    broker = Broker(
+        settings.amqp_url.get_secret_value(),
+        Topology(settings.events_exchange, settings.dead_letter_exchange, settings.queue_prefix),
+        reconnect_max_delay_s=settings.broker_reconnect_max_delay_s,
+    )
+    hub = EventHub(broker, LIVE_EVENTS)
+    token_verifier = TokenVerifier(settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tasks = [asyncio.create_task(broker.connect()), asyncio.create_task(hub.run())]
         clients = UpstreamClients(
             framework=client("framework", settings.framework_url),
             survey=client("survey", settings.survey_url),
@@ -49,17 +65,24 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
         try:
             yield
         finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await broker.close()
             await clients.aclose()
 
-    async def context_getter(request: Request) -> Context:
-        clients: UpstreamClients = request.app.state.clients
-        authorization = request.headers.get("authorization")
+    async def context_getter(connection: HTTPConnection) -> Context:
+        clients: UpstreamClients = connection.app.state.clients
+        authorization = connection.headers.get("authorization")
         framework = Upstream("framework-svc", clients.framework, authorization)
         context = Context(
             framework=framework,
             survey=Upstream("survey-svc", clients.survey, authorization),
             report=Upstream("report-svc", clients.report, authorization),
             facilitator=Upstream("facilitator-svc", clients.facilitator, authorization),
+            hub=hub,
+            token_verifier=token_verifier,
+            authorization=authorization,
         )
         context.loaders.update(catalogue_loaders(framework))
         return context
@@ -72,7 +95,9 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     )
     app = FastAPI(title="hlm-gateway", version=__version__, lifespan=lifespan)
     app.state.settings = settings
-    app.state.readiness_checks = {}
+    app.state.hub = hub
+    # Queries need no broker; subscriptions do, and a replica without it cannot serve them.
+    app.state.readiness_checks = {"broker": health.broker_check(broker)}
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)

@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from hlm_gateway.catalogue.queries import CatalogueQuery
 from hlm_gateway.config import Settings
 from hlm_gateway.errors import GatewayError
+from hlm_gateway.live.subscriptions import Subscription
 
 
 @strawberry.type
@@ -46,7 +47,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, extensions=extensions)
+    return strawberry.Schema(query=Query, subscription=Subscription, extensions=extensions)
 
 
 def schema_sdl() -> str:
