@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
 
 from framework_svc.catalogue.loader import load_catalogue
+from framework_svc.cli import MIGRATIONS
 from framework_svc.config import Settings as FrameworkSettings
 from framework_svc.main import create_app as create_framework_app
 from hlm_gateway.config import Settings
@@ -27,7 +27,6 @@ from hlm_kit.testing.pytest_plugin import (
     migrated_service_database,
 )
 
-REPO = Path(__file__).resolve().parents[2]
 # A port nothing listens on: a service that is down.
 UNREACHABLE = "http://127.0.0.1:9"
 
@@ -46,9 +45,7 @@ class CountingTransport(httpx.AsyncBaseTransport):
 
 @pytest_asyncio.fixture(scope="session")
 async def framework_database_url(test_database: TestDatabase) -> str:
-    url = await migrated_service_database(
-        test_database, "framework_svc", REPO / "services" / "framework-svc" / "alembic.ini"
-    )
+    url = await migrated_service_database(test_database, "framework_svc", MIGRATIONS)
     await load_catalogue(url)
     return url
 

@@ -4,7 +4,6 @@ loaded once, and per test an app whose requests run inside one transaction that 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from framework_svc.catalogue.loader import DATA_DIRECTORY, load_catalogue
+from framework_svc.cli import MIGRATIONS
 from framework_svc.config import Settings
 from framework_svc.main import create_app
 from hlm_kit.db import create_engine, get_session
@@ -28,13 +28,11 @@ from hlm_kit.testing.pytest_plugin import (
     migrated_service_database,
 )
 
-SERVICE_ROOT = Path(__file__).resolve().parents[1]
-
 
 @pytest_asyncio.fixture(scope="session")
 async def database_url(test_database: TestDatabase) -> str:
     """The framework schema, migrated to head, reached as the framework_svc role."""
-    return await migrated_service_database(test_database, "framework_svc", SERVICE_ROOT / "alembic.ini")
+    return await migrated_service_database(test_database, "framework_svc", MIGRATIONS)
 
 
 @pytest_asyncio.fixture(scope="session")

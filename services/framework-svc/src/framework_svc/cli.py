@@ -10,7 +10,8 @@ from pathlib import Path
 from framework_svc.config import Settings
 from hlm_kit import migrations
 
-SERVICE_ROOT = Path(__file__).resolve().parents[2]
+# Inside the package, so an installed service finds its migrations wherever it is installed.
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -32,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False)
     elif args.command == "migrate":
-        migrations.upgrade(SERVICE_ROOT / "alembic.ini", settings.database_url.get_secret_value())
+        migrations.upgrade(MIGRATIONS, settings.database_url.get_secret_value())
     else:
         from framework_svc.catalogue.loader import load_catalogue
 

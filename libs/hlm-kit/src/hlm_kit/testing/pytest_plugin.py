@@ -177,8 +177,8 @@ def auth() -> AuthHeaders:
     return make
 
 
-async def migrated_service_database(test_database: TestDatabase, role: str, alembic_ini: Path) -> str:
+async def migrated_service_database(test_database: TestDatabase, role: str, migrations_dir: Path) -> str:
     """Migrate one service's schema in the session's database; return the URL the service connects with."""
     url = test_database.url_for(role)
-    await asyncio.to_thread(migrations.upgrade, alembic_ini, url)
+    await asyncio.to_thread(migrations.upgrade, migrations_dir, url)
     return url
