@@ -1,0 +1,324 @@
+"""Benchmark of report-svc: one individual report build, a group report over 5,000 participants beside
+the bare SQL aggregate of the same rows, and the lag from the last response to ``report.ready``.
+
+    uv run python bench/report.py [--builds 200] [--participants 5000] [--cycles 40] [--rate 50]
+
+Everything runs on 127.0.0.1 in one process (the service's app with its consumers and relay, driven
+through the real broker) against a database ``hlm_bench_<random>`` made with the bootstrap and dropped
+at the end, and exchanges and queues of its own, deleted at the end.
+
+1. Individual build: a 360 of 15 raters on a 40-item, 9-dimension questionnaire. ``build_if_complete``
+   (load the responses, score, store the version and its published figures, write the outbox row) in a
+   transaction that is rolled back, timed ``--builds`` times; and the pure scoring alone.
+2. Group report: ``--participants`` ready reports (each standing for 15 responses: 75,000 for 5,000) are
+   stored with their published figures (9 dimensions x 5 rater groups), then the group report's aggregate
+   (``group_reports.service.aggregate``) is timed beside the bare ``GROUP BY`` over the same
+   ``published_score`` rows, in the same run.
+3. Event lag: ``--cycles`` cycles submit their responses at ``--rate`` responses per second in all; for
+   each, the time from publishing its last ``response.submitted`` (the close went first) to receiving its
+   ``hlm.report.report.ready.v1`` on a queue bound to the exchange.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aio_pika
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT / "services/report-svc/tests"))
+
+from hlm_contracts import CycleClosedV1, CycleOpenedV1, QuestionnairePublishedV1, ResponseSubmittedV1  # noqa: E402
+from hlm_contracts.enums import RaterGroup  # noqa: E402
+from hlm_kit import migrations  # noqa: E402
+from hlm_kit.bootstrap import bootstrap, service_url  # noqa: E402
+from hlm_kit.db import create_engine, to_plain_url  # noqa: E402
+from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent  # noqa: E402
+from report_svc.config import Settings  # noqa: E402
+from report_svc.cycles.repository import CycleRepository  # noqa: E402
+from report_svc.group_reports import service as group_report_service  # noqa: E402
+from report_svc.main import create_app  # noqa: E402
+from report_svc.questionnaires import service as questionnaire_service  # noqa: E402
+from report_svc.reports import service as report_service  # noqa: E402
+from report_svc.scoring.individual import build_360  # noqa: E402
+from report_svc.scoring.inputs import Response, Thresholds  # noqa: E402
+
+ADMIN_URL = os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_URL = os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+NOW = datetime.now(UTC)
+GROUPS = (
+    [RaterGroup.SELF]
+    + [RaterGroup.LINE_MANAGER]
+    + [RaterGroup.PEER] * 5
+    + [RaterGroup.DIRECT_REPORT] * 5
+    + [RaterGroup.OTHER] * 3
+)  # 15 responses: self and 14 raters
+
+
+def questionnaire(questionnaire_id: uuid.UUID) -> QuestionnairePublishedV1:
+    dimensions = [{"key": f"d{n}", "name": f"Dimension {n}", "position": n + 1} for n in range(9)]
+    items = [{"key": f"i{n}", "dimension_key": f"d{n % 9}", "text": f"Item {n}", "position": n + 1} for n in range(40)]
+    return QuestionnairePublishedV1(
+        questionnaire_id=questionnaire_id, key="bench", version=1, name="Bench 360", purpose="feedback_360",
+        framework_key="hlm", framework_version=1, instructions="Rate.", dimensions=dimensions, items=items,
+        performance_scale=[{"value": v, "label": str(v)} for v in range(1, 5)], not_observed_label="n/o",
+        importance_scale=[{"value": v, "label": str(v)} for v in range(1, 5)],
+        importance_questions=[{"dimension_key": d["key"], "text": "?"} for d in dimensions], published_at=NOW,
+    )  # fmt: skip
+
+
+def responses_of(cycle_id: uuid.UUID, rng: random.Random) -> list[ResponseSubmittedV1]:
+    return [
+        ResponseSubmittedV1(
+            cycle_id=cycle_id,
+            response_id=uuid.uuid4(),
+            rater_group=group,
+            answers=[{"item_key": f"i{n}", "level": rng.choice([1, 2, 3, 4, 4, 3, None])} for n in range(40)],
+            importance=[{"dimension_key": f"d{n}", "rating": rng.randint(1, 4)} for n in range(9)],
+            comments=[{"dimension_key": "d0", "text": f"comment {rng.random()}"}],
+            submitted_at=NOW,
+        )
+        for group in GROUPS
+    ]
+
+
+def opened(cycle_id: uuid.UUID, questionnaire_id: uuid.UUID, n: int) -> CycleOpenedV1:
+    return CycleOpenedV1(
+        cycle_id=cycle_id, kind="feedback_360", participant_id=f"bench-{n}", organisation="BENCH",
+        region="bench", questionnaire_id=questionnaire_id, closes_at=NOW, release_mode="direct",
+    )  # fmt: skip
+
+
+def closed(cycle_id: uuid.UUID, n: int) -> CycleClosedV1:
+    counts: dict[RaterGroup, int] = {}
+    for g in GROUPS:
+        counts[g] = counts.get(g, 0) + 1
+    return CycleClosedV1(
+        cycle_id=cycle_id, participant_id=f"bench-{n}", invited=counts, submitted=counts, closed_at=NOW
+    )
+
+
+def percentiles(samples: list[float]) -> str:
+    if not samples:
+        return "no samples"
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"p50 {statistics.median(ordered) * 1000:8.2f} ms   p99 {p99 * 1000:8.2f} ms   (n={len(ordered)})"
+
+
+async def bench_individual(sessionmaker: Any, questionnaire_id: uuid.UUID, builds: int) -> None:
+    from report_svc.cycles import service as cycle_service
+
+    rng = random.Random(1)
+    cycle_id = uuid.uuid4()
+    async with sessionmaker() as session, session.begin():
+        await cycle_service.on_opened(session, opened(cycle_id, questionnaire_id, -1))
+        for r in responses_of(cycle_id, rng):
+            await cycle_service.on_response_submitted(session, r)
+    closing = closed(cycle_id, -1)
+    timings = []
+    for _ in range(builds):
+        async with sessionmaker() as session, session.begin():
+            cycle = await CycleRepository(session).lock(cycle_id)
+            cycle.submitted = {g.value: c for g, c in closing.submitted.items()}
+            cycle.closed_at = closing.closed_at
+            started = time.perf_counter()
+            await report_service.build_if_complete(session, cycle)
+            timings.append(time.perf_counter() - started)
+            await session.rollback()
+    print(f"individual build, in the database (15 responses, 40 items): {percentiles(timings)}")
+    async with sessionmaker() as session:
+        q = questionnaire_service.for_scoring(await questionnaire_service.get(session, questionnaire_id))
+    pure = [
+        Response(
+            r.rater_group, {a.item_key: a.level for a in r.answers}, {i.dimension_key: i.rating for i in r.importance}
+        )
+        for r in responses_of(cycle_id, rng)
+    ]
+    timings = []
+    for _ in range(builds):
+        started = time.perf_counter()
+        build_360(q, pure, Thresholds(), cycle_id.bytes)
+        timings.append(time.perf_counter() - started)
+    print(f"individual build, scoring alone:                            {percentiles(timings)}")
+
+
+async def bench_group(sessionmaker: Any, engine: Any, questionnaire_id: uuid.UUID, participants: int) -> None:
+    """Stores ``participants`` ready reports as rows with published figures drawn at random in SQL (the
+    individual build is timed above; going through it 5,000 times would take minutes of set-up), then times
+    the group report's aggregate beside the bare GROUP BY over the same rows."""
+    started = time.perf_counter()
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            text(
+                "INSERT INTO report.report (id, cycle_id, participant_id, organisation, region, kind, state, status,"
+                " release_mode, version, content, closed_at)"
+                " SELECT gen_random_uuid(), gen_random_uuid(), 'group-' || n, 'BENCHGROUP', 'bench', 'feedback_360',"
+                " 'ready', 'released', 'direct', 1, '{}'::jsonb, now() FROM generate_series(1, :n) AS n"
+            ),
+            {"n": participants},
+        )
+        await session.execute(
+            text(
+                "INSERT INTO report.published_score (report_id, dimension_key, rater_group, score, level,"
+                " questionnaire_id, organisation, region, closed_at)"
+                " SELECT r.id, 'd' || d, g, s, CASE WHEN s < 1.75 THEN 'Essential' WHEN s < 2.5 THEN 'Proficient'"
+                " WHEN s < 3.25 THEN 'Strong' ELSE 'Exemplary' END, :q, r.organisation, r.region, r.closed_at"
+                " FROM report.report r, generate_series(0, 8) AS d,"
+                " unnest(ARRAY['self', 'others', 'line_manager', 'peer', 'direct_report']) AS g,"
+                " LATERAL (SELECT round((1 + random() * 3)::numeric, 2) + 0 * d AS s) AS x"
+                " WHERE r.organisation = 'BENCHGROUP'"
+            ),
+            {"q": questionnaire_id},
+        )
+    async with sessionmaker() as session:
+        await session.execute(text("ANALYZE report.published_score"))
+        ids = sorted(
+            (await session.execute(text("SELECT id FROM report.report WHERE organisation = 'BENCHGROUP'")))
+            .scalars()
+            .all()
+        )
+        rows = (await session.execute(text("SELECT count(*) FROM report.published_score"))).scalar_one()
+    print(f"stored {participants} ready reports ({rows} published figures) in {time.perf_counter() - started:.1f} s")
+    group_t, bare_t = [], []
+    bare = text(
+        "SELECT dimension_key, rater_group, count(*), avg(score) FROM report.published_score"
+        " WHERE report_id = ANY(:ids) GROUP BY 1, 2"
+    )
+    for _ in range(7):
+        async with AsyncSession(engine) as session:
+            t = time.perf_counter()
+            await group_report_service.aggregate(session, questionnaire_id, ids)
+            group_t.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            (await session.execute(bare, {"ids": ids})).all()
+            bare_t.append(time.perf_counter() - t)
+    g, b = statistics.median(group_t), statistics.median(bare_t)
+    print(
+        f"group report over {len(ids)} participants: {g * 1000:.1f} ms; bare SQL aggregate of the same rows:"
+        f" {b * 1000:.1f} ms; ratio x{g / b:.2f}"
+    )
+
+
+async def bench_lag(app: Any, settings: Settings, questionnaire_id: uuid.UUID, cycles: int, rate: float) -> None:
+    rng = random.Random(3)
+    connection = await aio_pika.connect(AMQP_URL)
+    channel = await connection.channel()
+    exchange = await channel.get_exchange(settings.events_exchange)
+    ready_queue = await channel.declare_queue(exclusive=True)
+    await ready_queue.bind(exchange, routing_key="hlm.report.report.ready.v1")
+    received: dict[str, float] = {}
+
+    async def on_ready(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+        received[CloudEvent.model_validate_json(message.body).data["cycle_id"]] = time.perf_counter()
+        await message.ack()
+
+    await ready_queue.consume(on_ready)
+
+    async def publish(data: Any) -> None:
+        event = CloudEvent.wrap(data)
+        await exchange.publish(
+            aio_pika.Message(event.to_json_bytes(), content_type=CLOUDEVENTS_CONTENT_TYPE, message_id=event.id),
+            routing_key=event.type,
+        )
+
+    plan = []
+    for n in range(cycles):
+        cycle_id = uuid.uuid4()
+        await publish(opened(cycle_id, questionnaire_id, 100_000 + n))
+        await publish(closed(cycle_id, 100_000 + n))
+        plan.append((cycle_id, responses_of(cycle_id, rng)))
+    # Interleave the cycles' responses, as raters of many cycles answer at once, at a steady rate.
+    stream = [(cycle_id, i, r) for cycle_id, rs in plan for i, r in enumerate(rs)]
+    stream.sort(key=lambda x: (x[1], rng.random()))
+    last_sent: dict[str, float] = {}
+    interval = 1 / rate
+    began = time.perf_counter()
+    for k, (cycle_id, index, response) in enumerate(stream):
+        await asyncio.sleep(max(0.0, began + k * interval - time.perf_counter()))
+        await publish(response)
+        if index == len(GROUPS) - 1:
+            last_sent[str(cycle_id)] = time.perf_counter()
+    deadline = time.perf_counter() + 60
+    while len(received) < cycles and time.perf_counter() < deadline:  # noqa: ASYNC110  (a bench, not a test)
+        await asyncio.sleep(0.05)
+    lags = [received[c] - t for c, t in last_sent.items() if c in received]
+    print(f"lag last response.submitted -> report.ready at {rate:.0f} responses/s: {percentiles(lags)}"
+          f"{'' if len(lags) == cycles else f'  ({cycles - len(lags)} not ready within 60 s)'}")  # fmt: skip
+    await connection.close()
+
+
+async def main(args: argparse.Namespace) -> None:
+    database = f"hlm_bench_{uuid.uuid4().hex[:10]}"
+    tag = uuid.uuid4().hex[:8]
+    await bootstrap(ADMIN_URL, database)
+    try:
+        url = service_url(ADMIN_URL, database, "report_svc")
+        await asyncio.to_thread(migrations.upgrade, REPO_ROOT / "services/report-svc/alembic.ini", url)
+        settings = Settings.model_validate(
+            {
+                "database_url": url,
+                "amqp_url": AMQP_URL,
+                "jwt_secret": "bench-secret-0123456789abcdef0123",
+                "jwt_issuer": "bench",
+                "jwt_audience": "bench",
+                "log_level": "WARNING",
+                "events_exchange": f"bench.{tag}.events",
+                "dead_letter_exchange": f"bench.{tag}.dlx",
+                "queue_prefix": f"bench.{tag}.",
+                "relay_poll_interval_s": 0.5,
+            }
+        )
+        engine = create_engine(url, pool_size=10)
+        from hlm_kit.db import create_sessionmaker
+
+        sessionmaker = create_sessionmaker(engine)
+        questionnaire_id = uuid.uuid4()
+        async with sessionmaker() as session, session.begin():
+            await questionnaire_service.store(session, questionnaire(questionnaire_id))
+        await bench_individual(sessionmaker, questionnaire_id, args.builds)
+        await bench_group(sessionmaker, engine, questionnaire_id, args.participants)
+        app = create_app(settings)
+        from asgi_lifespan import LifespanManager
+
+        async with LifespanManager(app):
+            await app.state.broker.wait_connected()
+            await bench_lag(app, settings, questionnaire_id, args.cycles, args.rate)
+        await engine.dispose()
+        from hlm_contracts.topology import CONSUMER_QUEUES
+        from hlm_kit.messaging.topology import Topology
+        from hlm_kit.testing.pytest_plugin import delete_topology
+
+        await delete_topology(
+            AMQP_URL,
+            Topology(settings.events_exchange, settings.dead_letter_exchange, settings.queue_prefix),
+            CONSUMER_QUEUES,
+        )
+    finally:
+        admin = await asyncpg.connect(to_plain_url(ADMIN_URL))
+        try:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        finally:
+            await admin.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--builds", type=int, default=200)
+    parser.add_argument("--participants", type=int, default=5000)
+    parser.add_argument("--cycles", type=int, default=40)
+    parser.add_argument("--rate", type=float, default=50.0)
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from hlm_kit.errors import Conflict, NotFound
+
+
+class TooFewParticipants(Conflict):
+    def __init__(self, found: int, minimum: int) -> None:
+        super().__init__(f"a group report needs at least {minimum} participants; {found} match")
+
+
+class TooCloseToAnIssuedReport(Conflict):
+    """Two group reports over sets that differ by a few participants would expose those few by subtraction."""
+
+    def __init__(self, difference: int, minimum: int) -> None:
+        super().__init__(
+            f"this group report's participants differ from those of a group report already issued by "
+            f"{difference}; comparing the two would expose them. Reports over the same people must differ "
+            f"by at least {minimum} participants, or be the same set."
+        )
+
+
+class GroupReportNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("no group report with that id issued to you")

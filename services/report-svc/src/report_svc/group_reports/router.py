@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
+
+from hlm_kit.auth import CurrentPrincipal
+from hlm_kit.db import Session
+from hlm_kit.errors import FieldError, UnprocessableContent, field_errors_from
+from report_svc.group_reports import service as group_report_service
+from report_svc.group_reports.schemas import GroupReportOut, GroupReportQuery, Scope
+
+router = APIRouter(prefix="/v1/group-reports", tags=["group reports"])
+_AWARE: TypeAdapter[AwareDatetime] = TypeAdapter(AwareDatetime)
+
+
+@router.get("", response_model=GroupReportOut)
+async def get_for_scope(
+    request: Request,
+    session: Session,
+    principal: CurrentPrincipal,
+    scope: Annotated[Scope, Query()],
+    value: Annotated[str, Query(description="team cycle id, organisation code or region")],
+    questionnaire_id: Annotated[uuid.UUID, Query()],
+    closed_from: Annotated[str | None, Query(description="ISO 8601 time with offset")] = None,
+    closed_to: Annotated[str | None, Query(description="ISO 8601 time with offset")] = None,
+) -> GroupReportOut:
+    """The group report of a team 360, an organisation or a region (academy administrators: their region;
+    partners: their organisation). Asking again for the same participants returns the same report."""
+    errors: list[FieldError] = []
+    times: dict[str, datetime | None] = {}
+    for name, raw in (("closed_from", closed_from), ("closed_to", closed_to)):
+        try:
+            times[name] = _AWARE.validate_python(raw) if raw is not None else None
+        except ValidationError as exc:
+            errors += field_errors_from(exc, prefix=["query", name])
+    if scope == "team":
+        try:
+            uuid.UUID(value)
+        except ValueError:
+            errors.append(FieldError(loc=["query", "value"], msg="for a team, the team cycle id (a UUID)", type="uuid"))
+    start, end = times.get("closed_from"), times.get("closed_to")
+    if start is not None and end is not None and start > end:
+        errors.append(FieldError(loc=["query", "closed_to"], msg="closed_to is before closed_from", type="range"))
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} invalid parameter(s)", errors=errors)
+    query = GroupReportQuery(
+        scope=scope, value=value, questionnaire_id=questionnaire_id, closed_from=start, closed_to=end
+    )
+    minimum = request.app.state.settings.group_report_min_participants
+    report = await group_report_service.issue(session, principal, query, minimum=minimum)
+    return GroupReportOut.model_validate(report)
+
+
+@router.get("/{id}", response_model=GroupReportOut)
+async def get(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> GroupReportOut:
+    return GroupReportOut.model_validate(await group_report_service.get(session, principal, id))

@@ -1,0 +1,183 @@
+"""Group reports: a team, an organisation or a region, over at least five participants (setting).
+
+They aggregate, in the database, only figures that the members' individual reports already publish
+(``published_score``), so a group report can never expose what an individual report hides.
+
+Differencing (N against N-1): two group reports over sets of participants that differ by one would give
+that one person's figures by subtraction. The service keeps every issued report's member set and
+refuses a group report whose set differs from any issued one by fewer than the minimum (but is not the
+same set: the same set gets the same figures). Within one report every figure is taken over the whole
+member set: a cell (a dimension and a rater group) that some member's report does not publish is
+withheld, so no cell is over a subset that could differ from another report's by a few people.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import any_, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts.enums import RatingLevel
+from hlm_kit.auth import Principal, Role
+from hlm_kit.errors import Forbidden
+from report_svc.group_reports.exceptions import GroupReportNotFound, TooCloseToAnIssuedReport, TooFewParticipants
+from report_svc.group_reports.models import GroupReport
+from report_svc.group_reports.schemas import GroupReportQuery
+from report_svc.questionnaires.models import Questionnaire
+from report_svc.reports.models import PublishedScore, Report
+
+GROUP_ORDER = ["self", "others", "line_manager", "peer", "direct_report", "other"]
+
+
+def audience_of(principal: Principal, query: GroupReportQuery | None = None) -> tuple[str, Any]:
+    """Who the report is for, and the filter that keeps its members within what that audience may see:
+    an academy administrator their region, a partner its organisation."""
+    if principal.has_role(Role.ACADEMY_ADMIN) and principal.region:
+        if query is not None and query.scope == "region" and query.value != principal.region:
+            raise Forbidden("an academy administrator sees group reports of their own region only")
+        return f"academy_admin:{principal.region}", Report.region == principal.region
+    if principal.has_role(Role.PARTNER) and principal.org:
+        if query is not None and (
+            query.scope == "region" or (query.scope == "organisation" and query.value != principal.org)
+        ):
+            raise Forbidden("a partner sees group reports of its own organisation only")
+        return f"partner:{principal.org}", Report.organisation == principal.org
+    raise Forbidden("group reports are for academy administrators (with a region) and partners (with an organisation)")
+
+
+async def members(session: AsyncSession, query: GroupReportQuery, audience_filter: Any) -> list[uuid.UUID]:
+    """One ready 360 report per participant (their latest in the period) within scope and audience."""
+    scope_filter = {
+        "team": Report.team_cycle_id == (uuid.UUID(query.value) if query.scope == "team" else None),
+        "organisation": Report.organisation == query.value,
+        "region": Report.region == query.value,
+    }[query.scope]
+    has_scores = select(PublishedScore.report_id).where(
+        PublishedScore.report_id == Report.id, PublishedScore.questionnaire_id == query.questionnaire_id
+    )
+    statement = (
+        select(Report.id)
+        .where(Report.state == "ready", scope_filter, audience_filter, has_scores.exists())
+        .ext(distinct_on(Report.participant_id))
+        .order_by(Report.participant_id, Report.closed_at.desc(), Report.id)
+    )
+    if query.closed_from is not None:
+        statement = statement.where(Report.closed_at >= query.closed_from)
+    if query.closed_to is not None:
+        statement = statement.where(Report.closed_at <= query.closed_to)
+    return sorted((await session.execute(statement)).scalars().all())
+
+
+def _rounded(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+async def aggregate(session: AsyncSession, questionnaire_id: uuid.UUID, member_ids: list[uuid.UUID]) -> dict[str, Any]:
+    """The figures over ``member_ids``: per dimension the levels of others' scores and the mean score of
+    each rater group, each only where every member's report publishes it; and the heat map."""
+    total = len(member_ids)
+    # One array parameter rather than thousands of bound values: the plan and the wire stay small.
+    members_of = PublishedScore.report_id == any_(literal(member_ids, ARRAY(UUID(as_uuid=True))))
+    means = await session.execute(
+        select(
+            PublishedScore.dimension_key,
+            PublishedScore.rater_group,
+            func.count(),
+            func.avg(PublishedScore.score),
+        )
+        .where(members_of)
+        .group_by(PublishedScore.dimension_key, PublishedScore.rater_group)
+    )
+    cells: dict[tuple[str, str], Decimal] = {
+        (dimension, group): mean for dimension, group, count, mean in means if count == total
+    }
+    levels = await session.execute(
+        select(PublishedScore.dimension_key, PublishedScore.level, func.count())
+        .where(members_of, PublishedScore.rater_group == "others")
+        .group_by(PublishedScore.dimension_key, PublishedScore.level)
+    )
+    level_counts: dict[str, dict[str, int]] = {}
+    for dimension, level, count in levels:
+        level_counts.setdefault(dimension, {})[level] = count
+    questionnaire = await session.get(Questionnaire, questionnaire_id)
+    assert questionnaire is not None
+    dimension_docs = sorted(questionnaire.document["dimensions"], key=lambda d: d["position"])
+    groups = [g for g in GROUP_ORDER if any((d["key"], g) in cells for d in dimension_docs)]
+    dimensions = []
+    for d in dimension_docs:
+        counts = level_counts.get(d["key"], {})
+        complete = sum(counts.values()) == total
+        dimensions.append(
+            {
+                "key": d["key"],
+                "name": d["name"],
+                "levels": {level.label: counts.get(level.label, 0) for level in RatingLevel} if complete else None,
+                "means": {g: (_rounded(cells[(d["key"], g)]) if (d["key"], g) in cells else None) for g in groups},
+            }
+        )
+    return {
+        "questionnaire": {"id": str(questionnaire.id), "name": questionnaire.name},
+        "participants": total,
+        "groups": groups,
+        "dimensions": dimensions,
+        "heat_map": {
+            "rows": [d["key"] for d in dimensions],
+            "columns": groups,
+            "values": [[d["means"][g] for g in groups] for d in dimensions],
+        },
+        "notes": [
+            "Each figure is over every participant of the report; a rater group that some participants' "
+            "reports do not show on its own is left out."
+        ],
+    }
+
+
+async def issue(session: AsyncSession, principal: Principal, query: GroupReportQuery, *, minimum: int) -> GroupReport:
+    audience, audience_filter = audience_of(principal, query)
+    member_ids = await members(session, query, audience_filter)
+    if len(member_ids) < minimum:
+        raise TooFewParticipants(len(member_ids), minimum)
+    # Serialise issuing, so two requests cannot both pass the differencing check against each other.
+    await session.execute(select(func.pg_advisory_xact_lock(0x6870_5F67_7270)))
+    wanted = set(member_ids)
+    same_set: GroupReport | None = None
+    for issued in (await session.execute(select(GroupReport))).scalars():
+        difference = len(wanted.symmetric_difference(issued.member_report_ids))
+        if difference == 0:
+            if issued.issued_to == audience and issued.questionnaire_id == query.questionnaire_id:
+                return issued
+            same_set = issued
+        elif difference < minimum:
+            raise TooCloseToAnIssuedReport(difference, minimum)
+    content = (
+        same_set.content
+        if same_set is not None and same_set.questionnaire_id == query.questionnaire_id
+        else await aggregate(session, query.questionnaire_id, member_ids)
+    )
+    report = GroupReport(
+        id=uuid.uuid4(),
+        scope=query.scope,
+        scope_value=query.value,
+        questionnaire_id=query.questionnaire_id,
+        closed_from=query.closed_from,
+        closed_to=query.closed_to,
+        member_report_ids=member_ids,
+        participant_count=len(member_ids),
+        content=content,
+        issued_to=audience,
+    )
+    session.add(report)
+    await session.commit()
+    return report
+
+
+async def get(session: AsyncSession, principal: Principal, group_report_id: uuid.UUID) -> GroupReport:
+    audience, _ = audience_of(principal)
+    report = await session.get(GroupReport, group_report_id)
+    if report is None or report.issued_to != audience:
+        raise GroupReportNotFound
+    return report

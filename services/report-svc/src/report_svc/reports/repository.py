@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, insert, or_, select, tuple_
+
+from hlm_kit.repository import RepositoryBase
+from report_svc.consents.models import Consent
+from report_svc.reports.models import PublishedScore, Report
+
+
+class ReportRepository(RepositoryBase[Report]):
+    model = Report
+
+    async def of_cycle(self, cycle_id: uuid.UUID) -> Report | None:
+        return await self.get_one_or_none(select(Report).where(Report.cycle_id == cycle_id))
+
+    async def many(self, ids: Sequence[uuid.UUID]) -> Sequence[Report]:
+        return await self.get_all(select(Report).where(Report.id.in_(ids)))
+
+    async def visible_list(
+        self, *, participant_id: str | None, cycle_ids: set[object], participant_ids: set[str], limit: int
+    ) -> Sequence[Report]:
+        conditions = []
+        if participant_id is not None:
+            conditions.append(Report.participant_id == participant_id)
+        if cycle_ids:
+            conditions.append(Report.cycle_id.in_(cycle_ids))
+        if participant_ids:
+            conditions.append(Report.participant_id.in_(participant_ids))
+        if not conditions:
+            return []
+        return await self.get_all(
+            select(Report).where(or_(*conditions)).order_by(Report.created_at.desc(), Report.id).limit(limit)
+        )
+
+    async def partner_page(
+        self, organisation: str, *, after: tuple[datetime, uuid.UUID] | None, since: datetime | None, limit: int
+    ) -> Sequence[Report]:
+        """Released reports of consenting participants of ``organisation``, oldest change first."""
+        statement = (
+            select(Report)
+            .join(
+                Consent,
+                and_(Consent.participant_id == Report.participant_id, Consent.organisation == Report.organisation),
+            )
+            .where(Report.organisation == organisation, Report.status == "released")
+        )
+        if since is not None:
+            statement = statement.where(Report.updated_at > since)
+        if after is not None:
+            statement = statement.where(tuple_(Report.updated_at, Report.id) > tuple_(*after))
+        return await self.get_all(statement.order_by(Report.updated_at, Report.id).limit(limit))
+
+    async def replace_scores(self, report_id: uuid.UUID, rows: list[dict[str, object]]) -> None:
+        await self.session.execute(delete(PublishedScore).where(PublishedScore.report_id == report_id))
+        if rows:
+            await self.session.execute(insert(PublishedScore), rows)

@@ -1,0 +1,277 @@
+"""Building, versioning, releasing and reading reports, and who may read which."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts import ReportReadyV1, ReportReleasedV1
+from hlm_contracts.enums import CycleKind, RaterGroup, ReleaseMode
+from hlm_kit.auth import Principal, Role
+from report_svc.consents.models import Consent
+from report_svc.cycles.models import Cycle
+from report_svc.cycles.repository import ResponseRepository
+from report_svc.database import outbox
+from report_svc.questionnaires import service as questionnaire_service
+from report_svc.reports.exceptions import AwaitingRelease, NothingToRelease, ReportNotFound
+from report_svc.reports.models import Report, ReportVersion
+from report_svc.reports.repository import ReportRepository
+from report_svc.scoring import inputs
+from report_svc.scoring.individual import READY, build_360, build_self_assessment
+from report_svc.sessions import service as session_service
+
+# Report ids are derived from the cycle, so a report rebuilt anywhere keeps its id.
+REPORT_NAMESPACE = uuid.UUID("6f0f7b52-8f3a-4d47-9a47-3f1d0b6f2c10")
+AUTOMATIC = "report-svc"
+
+AWAITING_RELEASE = "awaiting_release"
+RELEASED = "released"
+NOT_PRODUCED = "not_produced"
+
+
+def report_id_of(cycle_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(REPORT_NAMESPACE, f"report:{cycle_id}")
+
+
+def _is_self_assessment(cycle: Cycle) -> bool:
+    return cycle.kind == CycleKind.SELF_ASSESSMENT.value
+
+
+async def build_if_complete(session: AsyncSession, cycle: Cycle) -> Report | None:
+    """Build (or rebuild) the cycle's report once everything it depends on has arrived.
+
+    The caller holds the cycle's lock. A self-assessment is built as soon as its self response is here; a
+    360 once the cycle is closed and the responses stored match the close's counts group by group, so a
+    response that arrives after the close and a close that arrives before the last response lead to the
+    same report as the ordered stream. A build that changes nothing stores nothing and publishes nothing.
+    """
+    if cycle.kind is None or cycle.participant_id is None:
+        return None
+    if not _is_self_assessment(cycle) and (cycle.closed_at is None or cycle.submitted is None):
+        return None  # most events of a 360 arrive before its close: answer them without reading anything
+    questionnaire = await questionnaire_service.get(session, cycle.questionnaire_id)
+    if questionnaire is None:
+        return None
+    repository = ResponseRepository(session)
+    if not _is_self_assessment(cycle) and cycle.submitted is not None:
+        expected = {group: count for group, count in cycle.submitted.items() if count}
+        if await repository.counts_by_group(cycle.id) != expected:
+            return None
+    stored = await repository.of_cycle(cycle.id)
+    responses = [
+        inputs.Response(
+            group=RaterGroup(r.rater_group), answers=r.answers, importance=r.importance, comments=r.comments
+        )
+        for r in stored
+    ]
+    scoring_questionnaire = questionnaire_service.for_scoring(questionnaire)
+    order_key = cycle.id.bytes
+    if _is_self_assessment(cycle):
+        if not any(r.group is RaterGroup.SELF for r in responses):
+            return None
+        content = build_self_assessment(scoring_questionnaire, responses, order_key)
+    else:
+        thresholds = inputs.Thresholds(**(cycle.thresholds or {}))
+        content = build_360(scoring_questionnaire, responses, thresholds, order_key)
+    content["questionnaire"] = {
+        "id": str(questionnaire.id),
+        "name": questionnaire.name,
+        "framework_key": questionnaire.framework_key,
+        "framework_version": questionnaire.framework_version,
+    }
+    if not _is_self_assessment(cycle):
+        content["kind"] = cycle.kind
+    return await _store(session, cycle, content)
+
+
+async def _store(session: AsyncSession, cycle: Cycle, content: dict[str, Any]) -> Report | None:
+    repository = ReportRepository(session)
+    report = await repository.of_cycle(cycle.id)
+    if report is not None and report.content == content:
+        return None
+    now = datetime.now(UTC)
+    is_ready = content["state"] == READY
+    release_mode = ReleaseMode.DIRECT.value if _is_self_assessment(cycle) else (cycle.release_mode or "coached")
+    was_ready_released = report is not None and report.state == READY and report.status == RELEASED
+    if report is None:
+        report = Report(
+            id=report_id_of(cycle.id),
+            cycle_id=cycle.id,
+            participant_id=cycle.participant_id,
+            version=0,
+            created_at=now,
+        )
+        session.add(report)
+    kind_changed = report.kind is not None and report.kind != cycle.kind
+    report.participant_id = cycle.participant_id or report.participant_id
+    report.organisation = cycle.organisation or ""
+    report.region = cycle.region or ""
+    report.team_cycle_id = cycle.team_cycle_id
+    report.kind = cycle.kind or ""
+    report.state = content["state"]
+    report.release_mode = release_mode
+    report.closed_at = cycle.closed_at
+    report.version += 1
+    report.content = content
+    report.updated_at = now
+    release_now = (
+        is_ready and release_mode == ReleaseMode.DIRECT.value and not (was_ready_released and not kind_changed)
+    )
+    if not is_ready:
+        report.status = NOT_PRODUCED
+    elif was_ready_released and not kind_changed:
+        report.status = RELEASED
+    elif release_now:
+        report.status, report.released_at, report.released_by = RELEASED, now, AUTOMATIC
+    else:
+        report.status, report.released_at, report.released_by = AWAITING_RELEASE, None, None
+    await session.flush()
+    session.add(ReportVersion(report_id=report.id, version=report.version, content=content, built_at=now))
+    await repository.replace_scores(report.id, _published_scores(report, cycle, content) if is_ready else [])
+    if is_ready:
+        assert report.participant_id is not None
+        await outbox.add(
+            session,
+            ReportReadyV1(report_id=report.id, cycle_id=cycle.id, participant_id=report.participant_id),
+            subject=str(report.id),
+        )
+        if release_now:
+            await _announce_release(session, report, AUTOMATIC, now)
+    await session.flush()
+    return report
+
+
+def _published_scores(report: Report, cycle: Cycle, content: dict[str, Any]) -> list[dict[str, object]]:
+    """The figures of a ready 360 report that group reports may aggregate: self, ``others`` and each
+    group shown on its own. Combined groups are left out: they stand for no one group."""
+    if content["kind"] == CycleKind.SELF_ASSESSMENT.value or cycle.closed_at is None:
+        return []
+    single = {g["key"] for g in content["groups"] if not g["combined"]}
+    rows: list[dict[str, object]] = []
+    common = {
+        "report_id": report.id,
+        "questionnaire_id": cycle.questionnaire_id,
+        "organisation": report.organisation,
+        "region": report.region,
+        "team_cycle_id": report.team_cycle_id,
+        "closed_at": cycle.closed_at,
+    }
+    for dimension in content["dimensions"]:
+        figures = {"self": dimension["self"], "others": dimension["others"]}
+        figures.update({key: cell for key, cell in dimension["groups"].items() if key in single})
+        for group, figure in figures.items():
+            if figure is not None:
+                rows.append(
+                    {
+                        **common,
+                        "dimension_key": dimension["key"],
+                        "rater_group": group,
+                        "score": Decimal(str(figure["score"])),
+                        "level": figure["level"],
+                    }
+                )
+    return rows
+
+
+async def _announce_release(session: AsyncSession, report: Report, released_by: str, at: datetime) -> None:
+    await outbox.add(
+        session,
+        ReportReleasedV1(
+            report_id=report.id,
+            cycle_id=report.cycle_id,
+            participant_id=report.participant_id,
+            released_to=report.participant_id,
+            released_by=released_by,
+            released_at=at,
+        ),
+        subject=str(report.id),
+    )
+
+
+async def release(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> Report:
+    """The booked facilitator releases a coached report to its participant (again: no change)."""
+    report = await ReportRepository(session).get_by_id(report_id, for_update=True)
+    if report is None or not await _facilitates(session, principal, report):
+        raise ReportNotFound
+    if report.status == NOT_PRODUCED:
+        raise NothingToRelease
+    if report.status == AWAITING_RELEASE:
+        now = datetime.now(UTC)
+        report.status, report.released_at, report.released_by, report.updated_at = RELEASED, now, principal.sub, now
+        await _announce_release(session, report, principal.sub, now)
+    await session.commit()
+    return report
+
+
+async def _facilitates(session: AsyncSession, principal: Principal, report: Report) -> bool:
+    return principal.has_role(Role.FACILITATOR) and await session_service.facilitator_is_booked(
+        session, principal.sub, cycle_id=report.cycle_id, participant_id=report.participant_id
+    )
+
+
+async def _partner_may_read(session: AsyncSession, principal: Principal, report: Report) -> bool:
+    if not principal.has_role(Role.PARTNER) or principal.org is None or report.status != RELEASED:
+        return False
+    if report.organisation != principal.org:
+        return False
+    consent = await session.get(Consent, report.participant_id)
+    return consent is not None and consent.organisation == report.organisation
+
+
+async def readable(session: AsyncSession, principal: Principal, report: Report) -> bool:
+    """Participants read their own released reports (and the state of one not produced); facilitators
+    the reports of participants booked with them; partners the released reports of consenting
+    participants of their organisation. Academy administrators read group reports only."""
+    if (
+        principal.has_role(Role.PARTICIPANT)
+        and report.participant_id == principal.sub
+        and report.status != AWAITING_RELEASE
+    ):
+        return True
+    if await _facilitates(session, principal, report):
+        return True
+    return await _partner_may_read(session, principal, report)
+
+
+async def get(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> Report:
+    report = await ReportRepository(session).get_by_id(report_id)
+    if report is None:
+        raise ReportNotFound
+    if await readable(session, principal, report):
+        return report
+    if principal.has_role(Role.PARTICIPANT) and report.participant_id == principal.sub:
+        raise AwaitingRelease
+    raise ReportNotFound
+
+
+async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]) -> list[Report]:
+    """The readable reports among ``ids``, in the order asked; the others are left out."""
+    found = {r.id: r for r in await ReportRepository(session).many(ids)}
+    return [found[i] for i in ids if i in found and await readable(session, principal, found[i])]
+
+
+async def list_visible(session: AsyncSession, principal: Principal, *, limit: int = 100) -> list[Report]:
+    cycles: set[object] = set()
+    participants: set[str] = set()
+    if principal.has_role(Role.FACILITATOR):
+        cycles, participants = await session_service.facilitated_participants(session, principal.sub)
+    candidates = await ReportRepository(session).visible_list(
+        participant_id=principal.sub if principal.has_role(Role.PARTICIPANT) else None,
+        cycle_ids=cycles,
+        participant_ids=participants,
+        limit=limit,
+    )
+    return [r for r in candidates if await readable(session, principal, r)]
+
+
+async def versions(session: AsyncSession, report_id: uuid.UUID) -> Sequence[ReportVersion]:
+    result = await session.execute(
+        select(ReportVersion).where(ReportVersion.report_id == report_id).order_by(ReportVersion.version)
+    )
+    return result.scalars().all()

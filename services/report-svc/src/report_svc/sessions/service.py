@@ -1,0 +1,94 @@
+"""Feedback sessions as facilitator-svc announced them: who may see and release a coached report."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from report_svc.sessions.models import Booking
+
+
+async def on_booked(session: AsyncSession, data: SessionBookedV1, published_at: datetime) -> None:
+    details = {
+        "facilitator_id": data.facilitator_id,
+        "participant_id": data.participant_id,
+        "cycle_id": data.cycle_id,
+        "starts_at": data.starts_at,
+        "ends_at": data.ends_at,
+        "booked_event_at": published_at,
+    }
+    statement = insert(Booking).values(id=data.booking_id, **details)
+    # The latest booking event wins (a reschedule); a cancellation recorded earlier stays.
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["id"],
+            set_=details,
+            where=or_(Booking.booked_event_at.is_(None), Booking.booked_event_at <= published_at),
+        )
+    )
+
+
+async def on_cancelled(session: AsyncSession, data: SessionCancelledV1) -> None:
+    await session.execute(
+        insert(Booking)
+        .values(id=data.booking_id, cancelled_at=data.cancelled_at)
+        .on_conflict_do_update(index_elements=["id"], set_={"cancelled_at": data.cancelled_at})
+    )
+
+
+async def on_completed(session: AsyncSession, data: SessionCompletedV1) -> None:
+    await session.execute(
+        insert(Booking)
+        .values(id=data.booking_id, completed_at=data.completed_at)
+        .on_conflict_do_update(index_elements=["id"], set_={"completed_at": data.completed_at})
+    )
+
+
+async def facilitator_is_booked(
+    session: AsyncSession, facilitator_sub: str, *, cycle_id: object, participant_id: str
+) -> bool:
+    """Whether the facilitator holds a booking, not cancelled, for this cycle's feedback (a booking that
+    names no cycle counts for every cycle of its participant).
+
+    A facilitator's token ``sub`` is their facilitator id as facilitator-svc announces it in
+    ``session.booked`` (``facilitator_id``).
+    """
+    try:
+        facilitator_id = uuid.UUID(facilitator_sub)
+    except ValueError:
+        return False
+    statement = select(Booking.id).where(
+        Booking.facilitator_id == facilitator_id,
+        Booking.cancelled_at.is_(None),
+        or_(
+            Booking.cycle_id == cycle_id,
+            (Booking.cycle_id.is_(None)) & (Booking.participant_id == participant_id),
+        ),
+    )
+    return (await session.execute(statement.limit(1))).first() is not None
+
+
+async def facilitated_participants(session: AsyncSession, facilitator_sub: str) -> tuple[set[object], set[str]]:
+    """Cycles and (cycle-less) participants the facilitator holds live bookings for."""
+    try:
+        facilitator_id = uuid.UUID(facilitator_sub)
+    except ValueError:
+        return set(), set()
+    rows = await session.execute(
+        select(Booking.cycle_id, Booking.participant_id).where(
+            Booking.facilitator_id == facilitator_id, Booking.cancelled_at.is_(None)
+        )
+    )
+    cycles: set[object] = set()
+    participants: set[str] = set()
+    for cycle_id, participant_id in rows:
+        if cycle_id is not None:
+            cycles.add(cycle_id)
+        elif participant_id is not None:
+            participants.add(participant_id)
+    return cycles, participants

@@ -1,0 +1,147 @@
+"""Group reports: only over five participants or more, figures computed in the database from what the
+members' reports publish, and no pair of group reports that differ by one person (N against N-1)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_kit.testing.pytest_plugin import AuthHeaders
+
+from ..conftest import NOW, cycle_events, seed  # noqa: TID252  (test support shared by the suite)
+
+Problem = Callable[[httpx.Response, int], dict[str, Any]]
+
+
+async def _team(session: AsyncSession, size: int) -> tuple[uuid.UUID, uuid.UUID, str]:
+    """``size`` participants of one team 360, closing a day apart, in a region of their own."""
+    team, questionnaire_id, region = uuid.uuid4(), uuid.uuid4(), f"region-{uuid.uuid4().hex[:8]}"
+    for n in range(size):
+        await seed(
+            session,
+            cycle_events(
+                questionnaire_id=questionnaire_id,
+                team_cycle_id=team,
+                region=region,
+                release_mode="direct",
+                closed_at=NOW + timedelta(days=n),
+            ),
+        )
+    return team, questionnaire_id, region
+
+
+async def _issued(session: AsyncSession) -> int:
+    return int((await session.execute(text("SELECT count(*) FROM report.group_report"))).scalar_one())
+
+
+async def test_a_group_report_over_fewer_than_five_participants_is_refused(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    team, questionnaire_id, region = await _team(session, 4)
+    before = await _issued(session)
+
+    response = await client.get(
+        "/v1/group-reports",
+        params={"scope": "team", "value": str(team), "questionnaire_id": str(questionnaire_id)},
+        headers=auth("academy_admin", region=region),
+    )
+
+    assert "at least 5 participants; 4 match" in assert_problem(response, 409)["detail"]
+    assert await _issued(session) == before
+
+
+async def test_group_figures_are_means_of_what_each_report_publishes_with_levels_and_a_heat_map(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
+) -> None:
+    team, questionnaire_id, region = await _team(session, 5)
+
+    response = await client.get(
+        "/v1/group-reports",
+        params={"scope": "team", "value": str(team), "questionnaire_id": str(questionnaire_id)},
+        headers=auth("academy_admin", region=region),
+    )
+
+    assert response.status_code == 200, response.text
+    content = response.json()["content"]
+    assert content["participants"] == 5
+    # Every member has the example's figures: care self 3.5, others 2.5, line manager 3.0; vision 2.0,
+    # 2.1, 1.5. The peers' figures are combined with hidden groups in each report, so never aggregated.
+    assert content["groups"] == ["self", "others", "line_manager"]
+    care, vision = content["dimensions"]
+    assert care["means"] == {"self": 3.5, "others": 2.5, "line_manager": 3.0}
+    assert care["levels"] == {"Essential": 0, "Proficient": 0, "Strong": 5, "Exemplary": 0}
+    assert vision["means"] == {"self": 2.0, "others": 2.1, "line_manager": 1.5}
+    assert vision["levels"] == {"Essential": 0, "Proficient": 5, "Strong": 0, "Exemplary": 0}
+    assert content["heat_map"] == {
+        "rows": ["care", "vision"],
+        "columns": ["self", "others", "line_manager"],
+        "values": [[3.5, 2.5, 3.0], [2.0, 2.1, 1.5]],
+    }
+
+
+async def test_a_group_report_one_person_short_of_an_issued_one_is_refused_so_nobody_is_exposed_by_subtraction(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    team, questionnaire_id, region = await _team(session, 6)
+    query = {"scope": "team", "value": str(team), "questionnaire_id": str(questionnaire_id)}
+    all_six = await client.get("/v1/group-reports", params=query, headers=auth("academy_admin", region=region))
+    assert all_six.json()["participant_count"] == 6
+    issued = await _issued(session)
+
+    # The attack: the same team, but only the cycles closed before the last member's. Were it answered,
+    # 6 x mean(6) - 5 x mean(5) would be the last member's score. Asking as another audience is no way round.
+    five_of_them = {**query, "closed_to": (NOW + timedelta(days=4, hours=1)).isoformat()}
+    for caller in (auth("academy_admin", region=region), auth("academy_admin", sub="admin-2", region=region)):
+        refused = await client.get("/v1/group-reports", params=five_of_them, headers=caller)
+        assert "differ from those of a group report already issued by 1" in assert_problem(refused, 409)["detail"]
+    assert await _issued(session) == issued
+
+    again = await client.get("/v1/group-reports", params=query, headers=auth("academy_admin", region=region))
+    assert again.json()["id"] == all_six.json()["id"]
+    assert again.json()["content"] == all_six.json()["content"]
+
+
+async def test_group_reports_over_sets_that_differ_by_at_least_five_are_both_issued(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
+) -> None:
+    team, questionnaire_id, region = await _team(session, 10)
+    admin = auth("academy_admin", region=region)
+    query = {"scope": "team", "value": str(team), "questionnaire_id": str(questionnaire_id)}
+
+    first_five = await client.get(
+        "/v1/group-reports",
+        params={**query, "closed_to": (NOW + timedelta(days=4, hours=1)).isoformat()},
+        headers=admin,
+    )
+    all_ten = await client.get("/v1/group-reports", params=query, headers=admin)
+
+    assert (first_five.status_code, all_ten.status_code) == (200, 200)
+    assert (first_five.json()["participant_count"], all_ten.json()["participant_count"]) == (5, 10)
+
+
+async def test_a_bad_group_report_query_lists_every_problem_and_stores_nothing(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    before = await _issued(session)
+
+    response = await client.get(
+        "/v1/group-reports",
+        params={
+            "scope": "team",
+            "value": "not-a-team",
+            "questionnaire_id": str(uuid.uuid4()),
+            "closed_from": "2026-12-01T00:00:00Z",
+            "closed_to": "2026-11-01T00:00:00Z",
+        },
+        headers=auth("academy_admin"),
+    )
+
+    body = assert_problem(response, 422)
+    assert [e["loc"] for e in body["errors"]] == [["query", "value"], ["query", "closed_to"]]
+    assert await _issued(session) == before

@@ -1,0 +1,184 @@
+"""Who may call what: every endpoint against every kind of caller."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from hlm_kit.auth import Principal
+from hlm_kit.testing.pytest_plugin import AuthHeaders, wait_for
+from report_svc.config import Settings
+from report_svc.group_reports import service as group_report_service
+from report_svc.group_reports.schemas import GroupReportQuery
+from report_svc.main import create_app
+
+from .world import World, make_world
+
+Problem = Callable[[httpx.Response, int], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    world: World
+    group_report_id: uuid.UUID
+
+
+@pytest_asyncio.fixture(scope="module")
+async def matrix(engine: AsyncEngine) -> Matrix:
+    world = await make_world(engine)
+    admin = Principal(sub="admin-1", roles=frozenset({"academy_admin"}), region=world.region)
+    query = GroupReportQuery(scope="team", value=str(world.team_cycle_id), questionnaire_id=world.questionnaire_id)
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        issued = await group_report_service.issue(session, admin, query, minimum=5)
+    return Matrix(world, issued.id)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    route: str
+    path: str  # with {report}, {group}, {org}, {q}, {team} filled from the world
+    expected: dict[str, int]  # caller -> status; callers left out get `default`
+    default: int = 403
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+CALLERS = [
+    "owner",
+    "other_participant",
+    "booked_facilitator",
+    "other_facilitator",
+    "admin_of_region",
+    "admin_elsewhere",
+    "partner_of_org",
+    "partner_elsewhere",
+]
+
+READERS_OF_REPORT = {"owner": 200, "booked_facilitator": 200, "partner_of_org": 200}
+NOT_READERS = {c: 404 for c in CALLERS if c not in READERS_OF_REPORT}
+ANY_SIGNED_IN = dict.fromkeys(CALLERS, 200)
+
+ENDPOINTS = [
+    Endpoint("GET", "/v1/reports", "/v1/reports", ANY_SIGNED_IN),
+    Endpoint("GET", "/v1/reports", "/v1/reports?ids={report}", ANY_SIGNED_IN),
+    Endpoint("GET", "/v1/reports/{id}", "/v1/reports/{report}", {**NOT_READERS, **READERS_OF_REPORT}),
+    Endpoint("GET", "/v1/reports/{id}", "/v1/reports/{report}?format=csv", {**NOT_READERS, **READERS_OF_REPORT}),
+    Endpoint("GET", "/v1/reports/{id}.pdf", "/v1/reports/{report}.pdf", {**NOT_READERS, **READERS_OF_REPORT}),
+    Endpoint(
+        "POST",
+        "/v1/reports/{id}/release",
+        "/v1/reports/{report}/release",
+        {"booked_facilitator": 200, "other_facilitator": 404},
+    ),
+    Endpoint("GET", "/v1/partner/reports", "/v1/partner/reports", {"partner_of_org": 200, "partner_elsewhere": 200}),
+    Endpoint(
+        "GET",
+        "/v1/group-reports",
+        "/v1/group-reports?scope=team&value={team}&questionnaire_id={q}",
+        {"admin_of_region": 200, "admin_elsewhere": 409, "partner_of_org": 200, "partner_elsewhere": 409},
+    ),
+    Endpoint(
+        "GET",
+        "/v1/group-reports",
+        "/v1/group-reports?scope=organisation&value={org}&questionnaire_id={q}",
+        {"admin_of_region": 200, "admin_elsewhere": 409, "partner_of_org": 200},
+    ),
+    Endpoint(
+        "GET",
+        "/v1/group-reports/{id}",
+        "/v1/group-reports/{group}",
+        {"admin_of_region": 200, "admin_elsewhere": 404, "partner_of_org": 404, "partner_elsewhere": 404},
+    ),
+    Endpoint("GET", "/v1/consents/organisation", "/v1/consents/organisation", {"owner": 200, "other_participant": 404}),
+    Endpoint("PUT", "/v1/consents/organisation", "/v1/consents/organisation", {"owner": 200, "other_participant": 200}),
+    Endpoint(
+        "DELETE", "/v1/consents/organisation", "/v1/consents/organisation", {"owner": 204, "other_participant": 204}
+    ),
+]
+
+
+def _headers(auth: AuthHeaders, world: World, caller: str | None) -> dict[str, str]:
+    elsewhere = {"org": "ELSEWHERE", "region": "elsewhere"}
+    home = {"org": world.organisation, "region": world.region}
+    return {
+        None: {},
+        "owner": auth("participant", sub=world.owner, **home),
+        "other_participant": auth("participant", sub="someone-else", **home),
+        "booked_facilitator": auth("facilitator", sub=str(world.facilitator_id), **home),
+        "other_facilitator": auth("facilitator", sub=str(uuid.uuid4()), **home),
+        "admin_of_region": auth("academy_admin", sub="admin-1", **home),
+        "admin_elsewhere": auth("academy_admin", sub="admin-2", **elsewhere),
+        "partner_of_org": auth("partner", sub="trust-client", **home),
+        "partner_elsewhere": auth("partner", sub="trust-client-2", **elsewhere),
+    }[caller]
+
+
+def test_the_access_matrix_covers_every_api_endpoint_of_the_service(settings: Settings) -> None:
+    documented = {
+        (method.upper(), path)
+        for path, operations in create_app(settings).openapi()["paths"].items()
+        for method in operations
+        if not path.startswith(("/health", "/metrics"))
+    }
+    assert documented == {(e.method, e.route) for e in ENDPOINTS}
+
+
+@pytest.mark.parametrize("caller", [None, *CALLERS], ids=lambda c: c or "anonymous")
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_role_by_endpoint(
+    client: httpx.AsyncClient,
+    auth: AuthHeaders,
+    matrix: Matrix,
+    assert_problem: Problem,
+    endpoint: Endpoint,
+    caller: str | None,
+) -> None:
+    world = matrix.world
+    path = endpoint.path.format(
+        report=world.owner_report,
+        group=matrix.group_report_id,
+        org=world.organisation,
+        q=world.questionnaire_id,
+        team=world.team_cycle_id,
+    )
+    expected = 401 if caller is None else endpoint.expected.get(caller, endpoint.default)
+
+    response = await client.request(endpoint.method, path, headers=_headers(auth, world, caller))
+
+    if expected >= 400:
+        assert_problem(response, expected)
+    else:
+        assert response.status_code == expected, response.text
+
+
+@pytest.mark.parametrize(
+    ("caller", "visible"),
+    [("owner", 1), ("booked_facilitator", 1), ("partner_of_org", 1), ("other_participant", 0), ("admin_of_region", 0)],
+)
+async def test_a_batch_read_leaves_out_the_reports_the_caller_may_not_read(
+    client: httpx.AsyncClient, auth: AuthHeaders, matrix: Matrix, caller: str, visible: int
+) -> None:
+    world = matrix.world
+    ids = ",".join(str(r) for r in world.reports)
+
+    response = await client.get(f"/v1/reports?ids={ids}", headers=_headers(auth, world, caller))
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["items"]] == [str(world.owner_report)][:visible]
+
+
+async def test_the_service_is_ready_once_its_database_and_broker_answer(client: httpx.AsyncClient) -> None:
+    async def ready() -> bool:
+        return (await client.get("/health/ready")).status_code == 200
+
+    assert await wait_for(ready)
+    assert (await client.get("/health/live")).status_code == 200
