@@ -13,13 +13,14 @@ export HLM_AMQP_URL ?= amqp://guest:guest@127.0.0.1:5672/
 export HLM_JWT_SECRET ?= hlm-development-only-signing-secret-0123456789
 export HLM_JWT_ISSUER ?= hlm-dev
 export HLM_JWT_AUDIENCE ?= hlm-platform
+export HLM_EMAIL_HASH_KEY ?= hlm-development-only-email-hash-key-0123456789
 
 ROLE ?= participant
 SUB ?= dev-user
 ORG ?= RX1
 REGION ?= london
 
-.PHONY: help uv sync run test lint format token bench bootstrap schemas
+.PHONY: help uv sync run test lint format token bench bootstrap schemas deploy-check images
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,8 +49,18 @@ format: sync ## apply ruff's formatting and fixes
 token: sync ## mint a development JWT: make token ROLE=academy_admin SUB=alice ORG=RX1 REGION=london
 	@$(UV) run --no-sync hlm-token --role "$(ROLE)" --sub "$(SUB)" --org "$(ORG)" --region "$(REGION)"
 
-bench: sync ## run the benchmarks beside their baselines and print the ratios
+bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/catalogue.py
+	@$(UV) run --no-sync python bench/survey_submission.py
+	@$(UV) run --no-sync python bench/report.py
+	@$(UV) run --no-sync python bench/facilitator_matching.py
+	@$(UV) run --no-sync python bench/cohort_allocation.py
+
+deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays offline
+	@$(UV) run --no-sync pytest tests/deploy -q
+
+images: ## build every image (needs Docker with BuildKit)
+	docker compose build
 
 bootstrap: sync ## create the database, the service roles and their schemas (idempotent)
 	@$(UV) run --no-sync hlm-bootstrap

@@ -47,6 +47,7 @@ from hlm_kit import migrations  # noqa: E402
 from hlm_kit.bootstrap import bootstrap, service_url  # noqa: E402
 from hlm_kit.db import create_engine, to_plain_url  # noqa: E402
 from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent  # noqa: E402
+from report_svc.cli import MIGRATIONS as REPORT_MIGRATIONS  # noqa: E402
 from report_svc.config import Settings  # noqa: E402
 from report_svc.cycles.repository import CycleRepository  # noqa: E402
 from report_svc.group_reports import service as group_report_service  # noqa: E402
@@ -267,7 +268,7 @@ async def main(args: argparse.Namespace) -> None:
     await bootstrap(ADMIN_URL, database)
     try:
         url = service_url(ADMIN_URL, database, "report_svc")
-        await asyncio.to_thread(migrations.upgrade, REPO_ROOT / "services/report-svc/alembic.ini", url)
+        await asyncio.to_thread(migrations.upgrade, REPORT_MIGRATIONS, url)
         settings = Settings.model_validate(
             {
                 "database_url": url,

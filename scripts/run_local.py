@@ -26,30 +26,42 @@ from hlm_kit.bootstrap import bootstrap, service_url
 class LocalService:
     command: str  # the service's console script
     env_prefix: str
-    role: str
+    role: str | None  # its database role; None for the gateway, which owns no data
     port: int
     setup: tuple[tuple[str, ...], ...] = field(default=(("migrate",),))
+    extra_env: tuple[tuple[str, str], ...] = ()
 
 
+# Raters' invitation mail goes to a local Maildir in development (var/mail), not to a real server.
+SURVEY_MAIL = (("MAIL_TRANSPORT", "file"), ("MAIL_DIRECTORY", "var/mail"))
 SERVICES = (
     LocalService("framework-svc", "FRAMEWORK_", "framework_svc", 8001, setup=(("migrate",), ("load-catalogue",))),
+    LocalService("survey-svc", "SURVEY_", "survey_svc", 8002, extra_env=SURVEY_MAIL),
+    LocalService("report-svc", "REPORT_", "report_svc", 8003),
+    LocalService("facilitator-svc", "FACILITATOR_", "facilitator_svc", 8004),
+    LocalService("hlm-gateway", "GATEWAY_", None, 8000, setup=()),
 )
 READY_TIMEOUT_S = 60.0
 
 
 def service_env(service: LocalService, admin_url: str, database: str) -> dict[str, str]:
-    password = os.environ.get(f"HLM_DB_PASSWORD_{service.role.upper()}")
     prefix = service.env_prefix
-    return {
+    env = {
         **os.environ,
         f"{prefix}ENVIRONMENT": "development",
-        f"{prefix}DATABASE_URL": service_url(admin_url, database, service.role, password),
         f"{prefix}AMQP_URL": os.environ["HLM_AMQP_URL"],
+        # survey-svc and facilitator-svc must hash raters' emails with the same key to spot conflicts.
+        f"{prefix}EMAIL_HASH_KEY": os.environ["HLM_EMAIL_HASH_KEY"],
         f"{prefix}JWT_SECRET": os.environ["HLM_JWT_SECRET"],
         f"{prefix}JWT_ISSUER": os.environ["HLM_JWT_ISSUER"],
         f"{prefix}JWT_AUDIENCE": os.environ["HLM_JWT_AUDIENCE"],
         f"{prefix}LOG_JSON": os.environ.get("HLM_LOG_JSON", "false"),
+        **{f"{prefix}{name}": value for name, value in service.extra_env},
     }
+    if service.role is not None:
+        password = os.environ.get(f"HLM_DB_PASSWORD_{service.role.upper()}")
+        env[f"{prefix}DATABASE_URL"] = service_url(admin_url, database, service.role, password)
+    return env
 
 
 def wait_ready(services: tuple[LocalService, ...], processes: list[subprocess.Popen[bytes]]) -> None:
@@ -103,8 +115,10 @@ def main() -> None:
             )
         wait_ready(SERVICES, processes)
         print("\nThe HLM platform is running:")
+        print("  GraphiQL         http://127.0.0.1:8000/graphql")
         for service in SERVICES:
             print(f"  {service.command:<16} http://127.0.0.1:{service.port}  (API docs: /docs)")
+        print("  raters' mail     var/mail (a Maildir)")
         print("\nA token to call it with:  make token ROLE=academy_admin SUB=alice ORG=RX1 REGION=london")
         print("Stop with Ctrl-C.\n", flush=True)
         while all(p.poll() is None for p in processes):

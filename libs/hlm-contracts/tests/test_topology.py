@@ -10,7 +10,7 @@ SERVICE_CONSUMERS = {
     "hlm.survey.response.submitted.v1": {"report"},
     "hlm.survey.cycle.closed.v1": {"report"},
     "hlm.report.report.ready.v1": {"facilitator"},
-    "hlm.report.report.released.v1": set(),
+    "hlm.report.report.released.v1": {"survey"},
     "hlm.facilitator.session.booked.v1": {"report", "survey"},
     "hlm.facilitator.session.cancelled.v1": {"report", "survey"},
     "hlm.facilitator.session.completed.v1": {"report"},
@@ -47,6 +47,7 @@ def test_queues_are_named_service_dot_handler_after_the_event():
         "report.response_submitted",
         "report.cycle_closed",
         "facilitator.report_ready",
+        "survey.report_released",
         "report.session_booked",
         "survey.session_booked",
         "report.session_cancelled",
@@ -68,6 +69,7 @@ def test_handler_name_is_entity_and_verb():
 def test_queues_for_a_service():
     assert {q.name for q in queues_for("survey")} == {
         "survey.questionnaire_published",
+        "survey.report_released",
         "survey.session_booked",
         "survey.session_cancelled",
     }

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from hlm_contracts.facilitator import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
 from hlm_contracts.framework import QuestionnairePublishedV1
-from hlm_contracts.report import ReportReadyV1
+from hlm_contracts.report import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.survey import (
     CycleClosedV1,
     CycleOpenedV1,
@@ -56,6 +56,8 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
     *_queues(ResponseSubmittedV1.type, "report"),
     *_queues(CycleClosedV1.type, "report"),
     *_queues(ReportReadyV1.type, "facilitator"),
+    # survey-svc stops accepting anything for a cycle whose report has been released.
+    *_queues(ReportReleasedV1.type, "survey"),
     *_queues(SessionBookedV1.type, "report", "survey"),
     *_queues(SessionCancelledV1.type, "report", "survey"),
     *_queues(SessionCompletedV1.type, "report"),

@@ -40,6 +40,8 @@ class ServiceRuntime:
 
 
 ConsumerFactory = Callable[[ServiceRuntime], Sequence[EventConsumer]]
+# Further background work of a service (periodic jobs): (task name, coroutine) pairs.
+WorkerFactory = Callable[[ServiceRuntime], Sequence[tuple[str, Coroutine[Any, Any, None]]]]
 
 log = structlog.get_logger(__name__)
 
@@ -65,11 +67,13 @@ def create_service_app(
     outbox: Outbox,
     inbox: Inbox,
     consumers: ConsumerFactory | None = None,
+    workers: WorkerFactory | None = None,
     description: str = "",
 ) -> FastAPI:
     """Build a service app. Its lifespan opens the database engine, connects to the broker in the
     background (the service starts, and reports not ready, while RabbitMQ is unreachable) and, unless
-    ``settings.run_workers`` is off, runs the outbox relay and the event consumers as asyncio tasks.
+    ``settings.run_workers`` is off, runs the outbox relay, the event consumers and any ``workers`` as
+    asyncio tasks.
     """
     configure_logging(name, level=settings.log_level, json=settings.log_json)
 
@@ -106,6 +110,8 @@ def create_service_app(
             _start(runtime, relay.run(), "outbox-relay")
             for consumer in consumers(runtime) if consumers else ():
                 _start(runtime, consumer.start(), f"consume-{consumer.queue_name}")
+            for worker_name, worker in workers(runtime) if workers else ():
+                _start(runtime, worker, worker_name)
         try:
             yield
         finally:

@@ -46,11 +46,8 @@ def upgrade(script_location: Path, database_url: str, revision: str = "head") ->
     """Run a service's migrations up to ``revision``. Blocking: call it off the event loop.
 
     ``script_location`` is the migrations directory inside the service's package, so an installed
-    (non-editable) service migrates exactly as a checkout does. A path to an ``alembic.ini`` beside a
-    ``migrations/`` directory is accepted too.
+    (non-editable) service migrates exactly as a checkout does.
     """
-    if script_location.suffix == ".ini":
-        script_location = script_location.parent / "migrations"
     config = Config()
     config.set_main_option("script_location", str(script_location))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))

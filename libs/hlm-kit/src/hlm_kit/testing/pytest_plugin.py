@@ -28,6 +28,21 @@ from hlm_kit.db import to_plain_url
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.tokens import mint_token
 
+
+def _configure_hypothesis() -> None:
+    # CI explores the same examples on every run, so a red build always reproduces; developers' runs
+    # keep drawing fresh ones, which is where new counterexamples are found.
+    try:
+        from hypothesis import settings
+    except ImportError:
+        return
+    settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_configure_hypothesis()
+
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_RABBITMQ = "amqp://guest:guest@127.0.0.1:5672/"
 

@@ -9,8 +9,9 @@ responses per group:
 - a group with at least its threshold of responses is a unit of its own;
 - the groups below their threshold are merged into one unit; when the merge is still below the highest
   threshold of its members, it is folded into the smallest shown group other than the line manager,
-  which is then labelled combined; when there is no such group, no group is shown apart at all and
-  ``others`` is the only figure of the raters.
+  which is then labelled combined; when there is no such group, or the combined group would still hold
+  fewer raters than the strictest threshold of its groups, no group is shown apart at all and ``others``
+  is the only figure of the raters.
 
 The units partition the raters other than self, so ``others`` is exactly the union of the shown units:
 subtracting shown units from ``others`` only ever yields other shown units, never a hidden group. Every
@@ -81,6 +82,10 @@ def plan_units(counts: Mapping[RaterGroup, int], thresholds: Thresholds) -> tupl
         True,
         max(host.threshold, pool_threshold),
     )
+    if counts[host.groups[0]] + pooled < folded.threshold:
+        # Still fewer raters than the strictest of its groups asks for (a group with a high threshold
+        # folded into a small one): show no group apart, only ``others``.
+        return ()
     return tuple(folded if u is host else u for u in units)
 
 

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from facilitator_svc.matching.rules import CONFLICTS, Exclusion, Rule
+from hlm_kit.errors import Conflict, FieldError, NotFound
+
+
+class BookingNotFound(NotFound):
+    code = "booking-not-found"
+
+
+class SlotTaken(Conflict):
+    """Someone else holds or has booked the facilitator at that time."""
+
+    code = "slot-taken"
+
+
+class SlotUnavailable(Conflict):
+    code = "slot-unavailable"
+
+
+class NoCapacity(Conflict):
+    code = "no-capacity"
+
+
+class NotEligible(Conflict):
+    """A hard rule forbids this facilitator for this participant."""
+
+    code = "facilitator-not-eligible"
+
+    @classmethod
+    def because(cls, exclusions: Sequence[Exclusion], *, show_conflicts: bool) -> Conflict:
+        """The error for ``exclusions``. A participant learns that there is a conflict of interest, not
+        which one: a facilitator's declared conflicts and a rater's identity are not theirs to see."""
+        if any(e.rule == Rule.NO_CAPACITY for e in exclusions) and len(exclusions) == 1:
+            return NoCapacity("the facilitator has no capacity left in that month")
+        errors = []
+        hidden = False
+        for e in exclusions:
+            if e.rule in CONFLICTS and not show_conflicts:
+                hidden = True
+                continue
+            errors.append(FieldError(loc=["facilitator"], msg=e.detail, type=e.rule.value))
+        if hidden:
+            errors.append(
+                FieldError(
+                    loc=["facilitator"],
+                    msg="a conflict of interest rules this facilitator out",
+                    type="conflict_of_interest",
+                )
+            )
+        return cls("this facilitator cannot take the session", errors=errors)
+
+
+class AlreadyBooked(Conflict):
+    """One open session per participant and cycle: move it with a reschedule."""
+
+    code = "already-booked"
+
+
+class HoldExpired(Conflict):
+    code = "hold-expired"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid-booking-transition"
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency-key-reused"

@@ -1,0 +1,503 @@
+"""Rules of booking: hold, confirm, cancel, reschedule, complete and rate a session.
+
+Two guarantees hold whatever the number of replicas. No two occupying bookings of one facilitator
+overlap: the exclusion constraint ``ex_booking_facilitator_during`` refuses the second. A facilitator's
+monthly capacity is never exceeded: bookings of a facilitator are counted while holding that
+facilitator's row lock, so two transactions cannot both see the last free place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from facilitator_svc.access import is_admin, manages_region
+from facilitator_svc.bookings.exceptions import (
+    AlreadyBooked,
+    BookingNotFound,
+    HoldExpired,
+    IdempotencyKeyReused,
+    InvalidTransition,
+    NotEligible,
+    SlotTaken,
+    SlotUnavailable,
+)
+from facilitator_svc.bookings.models import OCCUPYING, OPEN, Booking, BookingStatus
+from facilitator_svc.bookings.repository import BookingRepository
+from facilitator_svc.bookings.schemas import BookingIn, BookingList, BookingOut, CancelIn, RatingIn, RescheduleIn
+from facilitator_svc.config import Settings
+from facilitator_svc.database import outbox
+from facilitator_svc.db_errors import violated_constraint
+from facilitator_svc.facilitators.models import Facilitator
+from facilitator_svc.facilitators.repository import FacilitatorRepository
+from facilitator_svc.matching import rules
+from facilitator_svc.matching.repository import monthly_load, rater_hashes
+from facilitator_svc.matching.service import resolve_participant
+from facilitator_svc.pagination import decode_cursor, encode_cursor
+from facilitator_svc.slots.exceptions import SlotNotFound
+from facilitator_svc.slots.models import Slot
+from facilitator_svc.slots.repository import SlotRepository
+from facilitator_svc.vocabulary import FacilitatorStatus, Mode
+from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_kit.auth import Principal, Role
+from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A request to put a participant on a slot, as booking and allocation both make it."""
+
+    participant: rules.Participant
+    slot: Slot
+    mode: Mode | None
+    cycle_id: UUID | None
+    booked_by: str
+    confirm: bool
+    idempotency_key: str | None = None
+    allocation_id: UUID | None = None
+
+
+async def create(
+    session: AsyncSession,
+    principal: Principal,
+    body: BookingIn,
+    settings: Settings,
+    now: datetime,
+    *,
+    idempotency_key: str | None,
+) -> tuple[BookingOut, bool]:
+    """Hold (or book at once) a slot for the participant; (booking, whether it is new)."""
+    repository = BookingRepository(session)
+    if idempotency_key is not None:
+        earlier = await repository.by_idempotency_key(principal.sub, idempotency_key)
+        if earlier is not None:
+            return await _replay(session, earlier, body), False
+    participant = await resolve_participant(session, principal, body.participant, body.cycle_id)
+    slot = await SlotRepository(session).get_by_id(body.slot_id)
+    if slot is None:
+        raise SlotNotFound(f"no slot {body.slot_id}")
+    (facilitator,) = await FacilitatorRepository(session).lock([slot.facilitator_id])
+    await repository.expire_holds([facilitator.id], now)
+    placement = Placement(
+        participant=participant,
+        slot=slot,
+        mode=body.mode,
+        cycle_id=body.cycle_id,
+        booked_by=principal.sub,
+        confirm=body.confirm,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        booking = await place(session, placement, facilitator, settings, now, show_conflicts=is_admin(principal))
+    except IntegrityError as exc:
+        await session.rollback()
+        if idempotency_key is not None and violated_constraint(exc) == "uq_booking_booked_by_idempotency_key":
+            # The same request, retried while the first was still in flight.
+            earlier = await repository.by_idempotency_key(principal.sub, idempotency_key)
+            if earlier is not None:
+                return await _replay(session, earlier, body), False
+        raise
+    out = await to_out(session, booking, facilitator)
+    await session.commit()
+    return out, True
+
+
+async def _replay(session: AsyncSession, earlier: Booking, body: BookingIn) -> BookingOut:
+    if earlier.slot_id != body.slot_id:
+        raise IdempotencyKeyReused("this Idempotency-Key was used for a booking of another slot")
+    facilitator = await FacilitatorRepository(session).get_by_id(earlier.facilitator_id)
+    assert facilitator is not None
+    return await to_out(session, earlier, facilitator)
+
+
+async def place(
+    session: AsyncSession,
+    placement: Placement,
+    facilitator: Facilitator,
+    settings: Settings,
+    now: datetime,
+    *,
+    show_conflicts: bool,
+) -> Booking:
+    """Put the participant on the slot. The caller holds the facilitator's row lock and has expired
+    their stale holds; everything is written in a savepoint, so a refusal leaves the transaction usable.
+    Raises an IntegrityError only for a unique key the caller may want to handle (idempotency)."""
+    slot = placement.slot
+    mode = _mode_for(slot, placement.mode)
+    if slot.starts_at <= now:
+        raise SlotUnavailable("the slot has already started")
+    if await SlotRepository(session).is_booked(slot, now):
+        raise SlotTaken("someone else holds or has booked this slot")
+    exclusions = await judge_slot(session, placement.participant, facilitator, slot, mode, settings, now)
+    if exclusions:
+        raise NotEligible.because(exclusions, show_conflicts=show_conflicts)
+    booking = Booking(
+        facilitator_id=facilitator.id,
+        facilitator_number=facilitator.number,
+        slot_id=slot.id,
+        participant_id=placement.participant.id,
+        participant_organisation=placement.participant.organisation,
+        participant_region=placement.participant.region,
+        cycle_id=placement.cycle_id,
+        mode=mode.value,
+        venue=slot.venue if mode == Mode.IN_PERSON else None,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        status=BookingStatus.CONFIRMED if placement.confirm else BookingStatus.HELD,
+        hold_expires_at=None if placement.confirm else now + timedelta(seconds=settings.hold_ttl_s),
+        confirmed_at=now if placement.confirm else None,
+        booked_by=placement.booked_by,
+        idempotency_key=placement.idempotency_key,
+        allocation_id=placement.allocation_id,
+        created_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(booking)
+            await session.flush()
+    except IntegrityError as exc:
+        constraint = violated_constraint(exc)
+        if constraint == "ex_booking_facilitator_during":
+            raise SlotTaken("someone else holds or has booked the facilitator at that time") from exc
+        if constraint == "uq_booking_participant_cycle":
+            raise AlreadyBooked(
+                "the participant already has a session for this cycle: reschedule or cancel it"
+            ) from exc
+        raise
+    if placement.confirm:
+        await outbox.add(session, booked_event(booking), subject=str(booking.id))
+    return booking
+
+
+def _mode_for(slot: Slot, wanted: Mode | None) -> Mode:
+    if wanted is None:
+        if len(slot.modes) == 1:
+            return Mode(slot.modes[0])
+        raise UnprocessableContent(
+            "choose the mode of the session",
+            errors=[FieldError(loc=["body", "mode"], msg="the slot is offered in more than one mode", type="missing")],
+        )
+    if wanted.value not in slot.modes:
+        raise UnprocessableContent(
+            "the slot is not offered in that mode",
+            errors=[
+                FieldError(loc=["body", "mode"], msg=f"offered only {', '.join(slot.modes)}", type="mode_not_offered")
+            ],
+        )
+    return wanted
+
+
+async def judge_slot(
+    session: AsyncSession,
+    participant: rules.Participant,
+    facilitator: Facilitator,
+    slot: Slot,
+    mode: Mode,
+    settings: Settings,
+    now: datetime,
+    *,
+    moving: Booking | None = None,
+) -> list[rules.Exclusion]:
+    """The hard rules for this participant on this slot, with the facilitator's load counted now.
+    ``moving`` is a booking being rescheduled: it does not count against the capacity it leaves."""
+    tz = ZoneInfo(settings.timezone)
+    load = (await monthly_load(session, [facilitator.id], slot.starts_at, slot.starts_at, now, settings.timezone)).get(
+        facilitator.id, {}
+    )
+    month = rules.month_of(slot.starts_at, tz)
+    if (
+        moving is not None
+        and moving.facilitator_id == facilitator.id
+        and moving.status in OCCUPYING
+        and rules.month_of(moving.starts_at, tz) == month
+    ):
+        load = {**load, month: load.get(month, 0) - 1}
+    candidate = rules.Candidate(
+        id=facilitator.id,
+        name=facilitator.name,
+        organisation=facilitator.organisation,
+        region=facilitator.region,
+        status=FacilitatorStatus(facilitator.status),
+        accreditation_level=str(facilitator.accreditation_level),
+        accreditation_expires_on=facilitator.accreditation_expires_on,
+        capacity_per_month=facilitator.capacity_per_month,
+        modes=tuple(facilitator.modes),
+        languages=tuple(facilitator.languages),
+        specialisms=tuple(facilitator.specialisms),
+        email_hash=facilitator.email_hash,
+        conflict_organisations=tuple(facilitator.conflict_organisations),
+        conflict_participants=tuple(facilitator.conflict_participants),
+        slots=(rules.FreeSlot(slot.id, slot.starts_at, slot.ends_at, tuple(slot.modes), slot.venue),),
+        load=load,
+    )
+    preferences = rules.Preferences(window_starts_at=slot.starts_at, window_ends_at=slot.ends_at, mode=mode)
+    verdict = rules.judge(participant, preferences, candidate, tz=tz, reference_km=settings.match_reference_distance_km)
+    return list(verdict.exclusions)
+
+
+# --- transitions -------------------------------------------------------------------------------------
+
+
+def _is_participant(principal: Principal, booking: Booking) -> bool:
+    return principal.has_role(Role.PARTICIPANT) and booking.participant_id == principal.sub
+
+
+def _is_facilitator(principal: Principal, facilitator: Facilitator) -> bool:
+    return principal.has_role(Role.FACILITATOR) and facilitator.subject == principal.sub
+
+
+def _is_admin(principal: Principal, facilitator: Facilitator) -> bool:
+    return manages_region(principal, facilitator.region)
+
+
+async def _for_action(
+    session: AsyncSession, principal: Principal, id: UUID, *, allowed: Sequence[str], action: str
+) -> tuple[Booking, Facilitator]:
+    found = await BookingRepository(session).get_with_facilitator(id, for_update=True)
+    if found is None:
+        raise BookingNotFound(f"no booking {id}")
+    booking, facilitator = found
+    parties = {
+        "participant": _is_participant(principal, booking),
+        "facilitator": _is_facilitator(principal, facilitator),
+        "admin": _is_admin(principal, facilitator),
+    }
+    if not any(parties.values()):
+        raise BookingNotFound(f"no booking {id}")
+    if not any(parties[who] for who in allowed):
+        raise Forbidden(f"only the {' or the '.join(allowed)} may {action} this session")
+    return booking, facilitator
+
+
+async def get(session: AsyncSession, principal: Principal, id: UUID) -> BookingOut:
+    found = await BookingRepository(session).get_with_facilitator(id)
+    if found is None:
+        raise BookingNotFound(f"no booking {id}")
+    booking, facilitator = found
+    if not (
+        _is_participant(principal, booking)
+        or _is_facilitator(principal, facilitator)
+        or _is_admin(principal, facilitator)
+    ):
+        raise BookingNotFound(f"no booking {id}")
+    return await to_out(session, booking, facilitator)
+
+
+async def list_bookings(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    status: BookingStatus | None,
+    facilitator_id: UUID | None,
+    starts_from: datetime | None,
+    starts_before: datetime | None,
+    cursor: str | None,
+    limit: int,
+) -> BookingList:
+    """The sessions the caller takes part in or manages, in order of time."""
+    whose: list[ColumnElement[bool]] = []
+    if principal.has_role(Role.PARTICIPANT):
+        whose.append(Booking.participant_id == principal.sub)
+    if principal.has_role(Role.FACILITATOR):
+        whose.append(Facilitator.subject == principal.sub)
+    if is_admin(principal) and principal.region:
+        whose.append(Facilitator.region == principal.region)
+    if not whose:
+        return BookingList(items=[])
+    conditions: list[ColumnElement[bool]] = [or_(*whose)]
+    if status is not None:
+        conditions.append(Booking.status == status)
+    if facilitator_id is not None:
+        conditions.append(Booking.facilitator_id == facilitator_id)
+    if starts_from is not None:
+        conditions.append(Booking.starts_at >= starts_from)
+    if starts_before is not None:
+        conditions.append(Booking.starts_at < starts_before)
+    after = decode_cursor(cursor, 2)
+    rows = await BookingRepository(session).page(
+        conditions, after=(after[0], after[1]) if after else None, limit=limit + 1
+    )
+    reports = await BookingRepository(session).reports_for([b.cycle_id for b, _ in rows if b.cycle_id])
+    items = [_out(b, f, reports.get(b.cycle_id) if b.cycle_id else None) for b, f in rows[:limit]]
+    next_cursor = (
+        encode_cursor(rows[limit - 1][0].starts_at.isoformat(), rows[limit - 1][0].id) if len(rows) > limit else None
+    )
+    return BookingList(items=items, next_cursor=next_cursor)
+
+
+async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: datetime) -> BookingOut:
+    booking, facilitator = await _for_action(session, principal, id, allowed=("participant", "admin"), action="confirm")
+    if booking.status == BookingStatus.CONFIRMED:
+        return await to_out(session, booking, facilitator)
+    if booking.status != BookingStatus.HELD:
+        raise InvalidTransition(f"a {booking.status.value} booking cannot be confirmed")
+    assert booking.hold_expires_at is not None
+    if booking.hold_expires_at <= now:
+        booking.status = BookingStatus.EXPIRED
+        await session.commit()
+        raise HoldExpired("the hold ran out before it was confirmed; book the slot again if it is still free")
+    booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
+    await outbox.add(session, booked_event(booking), subject=str(booking.id))
+    out = await to_out(session, booking, facilitator)
+    await session.commit()
+    return out
+
+
+async def cancel(session: AsyncSession, principal: Principal, id: UUID, body: CancelIn, now: datetime) -> BookingOut:
+    booking, facilitator = await _for_action(
+        session, principal, id, allowed=("participant", "facilitator", "admin"), action="cancel"
+    )
+    if booking.status == BookingStatus.CANCELLED:
+        return await to_out(session, booking, facilitator)
+    if booking.status not in OPEN:
+        raise InvalidTransition(f"a {booking.status.value} booking cannot be cancelled")
+    if booking.starts_at <= now:
+        raise InvalidTransition("the session has started: it can be completed, not cancelled")
+    was_confirmed = booking.status == BookingStatus.CONFIRMED
+    booking.status, booking.cancelled_at, booking.cancelled_by = BookingStatus.CANCELLED, now, principal.sub
+    booking.cancellation_reason = body.reason
+    booking.hold_expires_at = None
+    if was_confirmed:
+        # A hold was never announced, so releasing one announces nothing either.
+        await outbox.add(session, SessionCancelledV1(booking_id=booking.id, cancelled_at=now), subject=str(booking.id))
+    out = await to_out(session, booking, facilitator)
+    await session.commit()
+    return out
+
+
+async def reschedule(
+    session: AsyncSession, principal: Principal, id: UUID, body: RescheduleIn, settings: Settings, now: datetime
+) -> BookingOut:
+    """Move an open booking to another slot, of the same or another facilitator, under the same id."""
+    booking, _ = await _for_action(session, principal, id, allowed=("participant", "admin"), action="reschedule")
+    if booking.status not in OPEN:
+        raise InvalidTransition(f"a {booking.status.value} booking cannot be rescheduled")
+    if booking.status == BookingStatus.HELD and booking.hold_expires_at is not None and booking.hold_expires_at <= now:
+        raise HoldExpired("the hold ran out; book a slot again")
+    if booking.starts_at <= now:
+        raise InvalidTransition("the session has started and cannot be moved")
+    if booking.participant_id is None or booking.participant_organisation is None:
+        raise InvalidTransition("the participant's data has been erased")
+    slot = await SlotRepository(session).get_by_id(body.slot_id)
+    if slot is None:
+        raise SlotNotFound(f"no slot {body.slot_id}")
+    if slot.id == booking.slot_id:
+        raise UnprocessableContent(
+            "the booking is already on that slot",
+            errors=[FieldError(loc=["body", "slot_id"], msg="choose another slot", type="same_slot")],
+        )
+    locked = {f.id: f for f in await FacilitatorRepository(session).lock([booking.facilitator_id, slot.facilitator_id])}
+    target = locked[slot.facilitator_id]
+    await BookingRepository(session).expire_holds([target.id], now)
+    mode = _mode_for(slot, body.mode or (Mode(booking.mode) if booking.mode in slot.modes else None))
+    if slot.starts_at <= now:
+        raise SlotUnavailable("the slot has already started")
+    if await SlotRepository(session).is_booked(slot, now):
+        raise SlotTaken("someone else holds or has booked this slot")
+    participant = rules.Participant(
+        booking.participant_id,
+        booking.participant_organisation,
+        booking.participant_region,
+        await rater_hashes(session, booking.participant_id),
+    )
+    exclusions = await judge_slot(session, participant, target, slot, mode, settings, now, moving=booking)
+    if exclusions:
+        raise NotEligible.because(exclusions, show_conflicts=is_admin(principal))
+    booking.facilitator_id, booking.facilitator_number, booking.slot_id = target.id, target.number, slot.id
+    booking.starts_at, booking.ends_at, booking.mode = slot.starts_at, slot.ends_at, mode.value
+    booking.venue = slot.venue if mode == Mode.IN_PERSON else None
+    if booking.status == BookingStatus.HELD:
+        booking.hold_expires_at = now + timedelta(seconds=settings.hold_ttl_s)
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        if violated_constraint(exc) == "ex_booking_facilitator_during":
+            raise SlotTaken("someone else holds or has booked the facilitator at that time") from exc
+        raise
+    if booking.status == BookingStatus.CONFIRMED:
+        # Consumers keep the latest booked event per booking id: the same id with the new time.
+        await outbox.add(session, booked_event(booking), subject=str(booking.id))
+    out = await to_out(session, booking, target)
+    await session.commit()
+    return out
+
+
+async def complete(session: AsyncSession, principal: Principal, id: UUID, now: datetime) -> BookingOut:
+    booking, facilitator = await _for_action(
+        session, principal, id, allowed=("facilitator", "admin"), action="complete"
+    )
+    if booking.status == BookingStatus.COMPLETED:
+        return await to_out(session, booking, facilitator)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise InvalidTransition(f"a {booking.status.value} booking cannot be completed")
+    if booking.starts_at > now:
+        raise InvalidTransition("a session can be completed once it has started")
+    booking.status, booking.completed_at = BookingStatus.COMPLETED, now
+    await outbox.add(session, SessionCompletedV1(booking_id=booking.id, completed_at=now), subject=str(booking.id))
+    out = await to_out(session, booking, facilitator)
+    await session.commit()
+    return out
+
+
+async def rate(session: AsyncSession, principal: Principal, id: UUID, body: RatingIn, now: datetime) -> BookingOut:
+    booking, facilitator = await _for_action(session, principal, id, allowed=("participant",), action="rate")
+    if booking.status != BookingStatus.COMPLETED:
+        raise InvalidTransition("only a completed session can be rated")
+    if booking.rating is not None:
+        raise InvalidTransition("the session has been rated already")
+    booking.rating, booking.rating_comment, booking.rated_at = body.rating, body.comment, now
+    out = await to_out(session, booking, facilitator)
+    await session.commit()
+    return out
+
+
+def booked_event(booking: Booking) -> SessionBookedV1:
+    assert booking.participant_id is not None
+    return SessionBookedV1(
+        booking_id=booking.id,
+        facilitator_id=booking.facilitator_id,
+        participant_id=booking.participant_id,
+        cycle_id=booking.cycle_id,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+    )
+
+
+async def to_out(session: AsyncSession, booking: Booking, facilitator: Facilitator) -> BookingOut:
+    reports = await BookingRepository(session).reports_for([booking.cycle_id] if booking.cycle_id else [])
+    return _out(booking, facilitator, reports.get(booking.cycle_id) if booking.cycle_id else None)
+
+
+def _out(booking: Booking, facilitator: Facilitator, report_id: UUID | None) -> BookingOut:
+    return BookingOut(
+        id=booking.id,
+        status=booking.status,
+        facilitator_id=booking.facilitator_id,
+        facilitator_name=facilitator.name,
+        slot_id=booking.slot_id,
+        participant_id=booking.participant_id,
+        cycle_id=booking.cycle_id,
+        mode=Mode(booking.mode),
+        venue=booking.venue,
+        starts_at=booking.starts_at,
+        ends_at=booking.ends_at,
+        hold_expires_at=booking.hold_expires_at,
+        allocation_id=booking.allocation_id,
+        report_id=report_id,
+        created_at=booking.created_at,
+        confirmed_at=booking.confirmed_at,
+        cancelled_at=booking.cancelled_at,
+        cancellation_reason=booking.cancellation_reason,
+        completed_at=booking.completed_at,
+        rating=booking.rating,
+        rating_comment=booking.rating_comment,
+    )

@@ -1,0 +1,81 @@
+"""The register: one row per trained facilitator."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Mapped, mapped_column
+
+from facilitator_svc.database import Base
+from facilitator_svc.vocabulary import AccreditationLevel, FacilitatorStatus
+
+
+def enum_column(enum: type[AccreditationLevel] | type[FacilitatorStatus], name: str) -> Enum:
+    """A text column limited to the enum's values by a check constraint (no Postgres enum type to migrate)."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Facilitator(Base):
+    __tablename__ = "facilitator"
+    __table_args__ = (
+        # The pair is what slots and bookings reference: their exclusion constraints need the number.
+        UniqueConstraint("id", "number"),
+        CheckConstraint("capacity_per_month >= 0", name="capacity_not_negative"),
+        CheckConstraint("accreditation_expires_on >= accreditation_trained_on", name="accreditation_dates"),
+        CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="coordinates_together"),
+        CheckConstraint("latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180", name="coordinates_range"),
+        CheckConstraint("cardinality(modes) > 0", name="some_mode"),
+        Index("uq_facilitator_email", text("lower(email)"), unique=True),
+        Index(None, "region", "name"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # A small integer twin of the id: the booking exclusion constraint compares it with a built-in range
+    # operator, so it needs no extension the service's role may not create.
+    number: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
+    # The `sub` of the facilitator's own account, when they have one: it lets them manage their slots.
+    subject: Mapped[str | None] = mapped_column(Text, unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str] = mapped_column(Text)
+    email_hash: Mapped[str] = mapped_column(Text, index=True)
+    phone: Mapped[str | None] = mapped_column(Text)
+    organisation: Mapped[str] = mapped_column(Text)
+    region: Mapped[str] = mapped_column(Text)
+    accreditation_level: Mapped[AccreditationLevel] = mapped_column(enum_column(AccreditationLevel, "level"))
+    accreditation_trained_on: Mapped[date] = mapped_column(Date)
+    accreditation_expires_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[FacilitatorStatus] = mapped_column(enum_column(FacilitatorStatus, "status"))
+    capacity_per_month: Mapped[int] = mapped_column(Integer)
+    modes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    languages: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    specialisms: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    conflict_organisations: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    conflict_participants: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from sqlalchemy import func, select, tuple_
+
+from facilitator_svc.facilitators.models import Facilitator
+from hlm_kit.repository import RepositoryBase
+
+
+class FacilitatorRepository(RepositoryBase[Facilitator]):
+    model = Facilitator
+
+    async def list_in_region(
+        self, region: str, *, after: tuple[str, str] | None = None, limit: int | None = None
+    ) -> Sequence[Facilitator]:
+        statement = select(Facilitator).where(Facilitator.region == region).order_by(Facilitator.name, Facilitator.id)
+        if after is not None:
+            statement = statement.where(tuple_(Facilitator.name, Facilitator.id) > (after[0], UUID(after[1])))
+        if limit is not None:
+            statement = statement.limit(limit)
+        return await self.get_all(statement)
+
+    async def get_many(self, ids: Sequence[UUID]) -> Sequence[Facilitator]:
+        return await self.get_all(select(Facilitator).where(Facilitator.id.in_(ids)))
+
+    async def get_by_subject(self, subject: str) -> Facilitator | None:
+        return await self.get_one_or_none(select(Facilitator).where(Facilitator.subject == subject))
+
+    async def get_by_emails(self, emails: Sequence[str]) -> Sequence[Facilitator]:
+        lowered = [e.lower() for e in emails]
+        return await self.get_all(select(Facilitator).where(func.lower(Facilitator.email).in_(lowered)))
+
+    async def get_by_subjects(self, subjects: Sequence[str]) -> Sequence[Facilitator]:
+        return await self.get_all(select(Facilitator).where(Facilitator.subject.in_(subjects)))
+
+    async def lock(self, ids: Sequence[UUID]) -> Sequence[Facilitator]:
+        """Lock facilitators' rows, always in id order so two transactions never wait on each other
+        in a circle. Bookings of a facilitator are counted against capacity under this lock."""
+        statement = (
+            select(Facilitator)
+            .where(Facilitator.id.in_(sorted(set(ids))))
+            .order_by(Facilitator.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return await self.get_all(statement)

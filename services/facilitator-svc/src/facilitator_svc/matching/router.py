@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from facilitator_svc.access import AdminOrParticipant
+from facilitator_svc.clock import Now
+from facilitator_svc.config import AppSettings
+from facilitator_svc.matching import service as matching_service
+from facilitator_svc.matching.schemas import MatchRequest, MatchResult
+from hlm_kit.db import Session
+
+router = APIRouter(tags=["matching"])
+
+
+@router.post(
+    "/v1/matches",
+    response_model=MatchResult,
+    summary="Eligible facilitators for a participant, ranked, each with the reasons for its score",
+)
+async def create(
+    session: Session, principal: AdminOrParticipant, body: MatchRequest, settings: AppSettings, now: Now
+) -> MatchResult:
+    return await matching_service.match(session, principal, body, settings, now)

@@ -1,0 +1,366 @@
+"""The rules of matching, in one place, free of I/O: who may never facilitate whom, which sessions are
+usable, and how an eligible facilitator is scored. Matching, booking and cohort allocation all decide
+with these functions, so a facilitator the matcher calls ineligible can neither be booked nor allocated.
+
+Hard rules (DOMAIN.md): never eligible are facilitators who are inactive; whose accreditation has
+expired by the session date; of the participant's own organisation; with a declared conflict; who are
+one of the participant's raters (matched on the keyed email hash); with no capacity left that month;
+with no free slot in the wanted window or mode. Ranking weighs distance or region, the soonest slot,
+current load, and language and specialism fit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from facilitator_svc.vocabulary import FacilitatorStatus, Mode
+
+
+class Rule(StrEnum):
+    """Why a facilitator cannot take a participant's session."""
+
+    INACTIVE = "inactive"
+    ACCREDITATION_EXPIRED = "accreditation_expired"
+    SAME_ORGANISATION = "same_organisation"
+    DECLARED_CONFLICT = "declared_conflict"
+    RATER_CONFLICT = "rater_conflict"
+    NO_CAPACITY = "no_capacity"
+    NO_FREE_SLOT = "no_free_slot"
+    MODE_NOT_OFFERED = "mode_not_offered"
+    TOO_FAR = "too_far"
+
+
+# Rules that say something about the participant's relationships; a participant is told only that
+# there is a conflict of interest, never which (a facilitator's declared conflicts are theirs to keep).
+CONFLICTS = frozenset({Rule.SAME_ORGANISATION, Rule.DECLARED_CONFLICT, Rule.RATER_CONFLICT})
+
+WEIGHTS: Mapping[str, float] = {
+    "place": 0.30,
+    "soonest": 0.20,
+    "load": 0.15,
+    "language": 0.20,
+    "specialism": 0.15,
+}
+_MODES = {m.value: m for m in Mode}
+# An in-person facilitator outside the participant's region, where neither has coordinates.
+OTHER_REGION_PLACE = 0.0
+# A video session with a facilitator of another region: distance is no obstacle, but academies prefer
+# their own region's facilitators, who know its services.
+VIDEO_OTHER_REGION_PLACE = 0.8
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: str
+    organisation: str
+    region: str | None
+    rater_hashes: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Preferences:
+    window_starts_at: datetime
+    window_ends_at: datetime
+    mode: Mode | None = None
+    languages: tuple[str, ...] = ()
+    specialisms: tuple[str, ...] = ()
+    latitude: float | None = None
+    longitude: float | None = None
+    max_distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    modes: tuple[str, ...]
+    venue: str | None = None
+    # The calendar month of the start where the academies are, when the loader already knows it.
+    month: date | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A facilitator as the rules see them, with their free slots in the window and their load."""
+
+    id: UUID
+    name: str
+    organisation: str
+    region: str
+    status: FacilitatorStatus
+    accreditation_level: str
+    accreditation_expires_on: date
+    capacity_per_month: int
+    modes: tuple[str, ...]
+    languages: tuple[str, ...]
+    specialisms: tuple[str, ...]
+    email_hash: str
+    latitude: float | None = None
+    longitude: float | None = None
+    conflict_organisations: tuple[str, ...] = ()
+    conflict_participants: tuple[str, ...] = ()
+    slots: tuple[FreeSlot, ...] = ()
+    # Sessions that occupy the facilitator, per calendar month (first day of the month).
+    load: Mapping[date, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    rule: Rule
+    detail: str
+
+
+@dataclass(frozen=True)
+class Factor:
+    key: str
+    weight: float
+    value: float
+    detail: str
+
+    @property
+    def contribution(self) -> float:
+        return self.weight * self.value
+
+
+@dataclass(frozen=True)
+class SlotOption:
+    slot: FreeSlot
+    mode: Mode
+    score: float
+    factors: tuple[Factor, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A facilitator judged for one participant: the usable sessions, best first, or why there are none."""
+
+    candidate: Candidate
+    exclusions: tuple[Exclusion, ...]
+    options: tuple[SlotOption, ...]
+
+    @property
+    def is_eligible(self) -> bool:
+        return not self.exclusions and bool(self.options)
+
+    @property
+    def best(self) -> SlotOption:
+        return self.options[0]
+
+
+def month_of(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date().replace(day=1)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine) on a sphere of the Earth's mean radius."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def relationship_exclusions(participant: Participant, candidate: Candidate) -> list[Exclusion]:
+    """Rules about who the two people are, whatever the session."""
+    out: list[Exclusion] = []
+    if candidate.status != FacilitatorStatus.ACTIVE:
+        out.append(Exclusion(Rule.INACTIVE, f"the facilitator is {candidate.status.value}"))
+    if candidate.organisation == participant.organisation:
+        out.append(Exclusion(Rule.SAME_ORGANISATION, f"both work for {participant.organisation}"))
+    if participant.organisation in candidate.conflict_organisations:
+        out.append(
+            Exclusion(Rule.DECLARED_CONFLICT, f"the facilitator declared a conflict with {participant.organisation}")
+        )
+    if participant.id in candidate.conflict_participants:
+        out.append(Exclusion(Rule.DECLARED_CONFLICT, "the facilitator declared a conflict with this participant"))
+    if candidate.email_hash in participant.rater_hashes:
+        out.append(Exclusion(Rule.RATER_CONFLICT, "the facilitator is one of the participant's raters"))
+    return out
+
+
+def place_value(
+    participant: Participant, preferences: Preferences, candidate: Candidate, mode: Mode, reference_km: float
+) -> tuple[float, str, float | None]:
+    """How well the facilitator's place suits the session: (value, detail, distance in km if known)."""
+    same_region = participant.region is not None and candidate.region == participant.region
+    if mode == Mode.VIDEO:
+        if same_region:
+            return 1.0, f"video session, facilitator in your region ({candidate.region})", None
+        return VIDEO_OTHER_REGION_PLACE, f"video session, facilitator in {candidate.region}", None
+    if (
+        preferences.latitude is not None
+        and preferences.longitude is not None
+        and candidate.latitude is not None
+        and candidate.longitude is not None
+    ):
+        km = distance_km(preferences.latitude, preferences.longitude, candidate.latitude, candidate.longitude)
+        return max(0.0, 1.0 - km / reference_km), f"{km:.0f} km away", km
+    if same_region:
+        return 1.0, f"in your region ({candidate.region})", None
+    return OTHER_REGION_PLACE, f"outside your region, in {candidate.region}", None
+
+
+def language_value(preferences: Preferences, candidate: Candidate) -> tuple[float, str]:
+    if not preferences.languages:
+        return 1.0, "no language asked for"
+    spoken = {lang.split("-")[0] for lang in candidate.languages}
+    for i, wanted in enumerate(preferences.languages):
+        if wanted.split("-")[0] in spoken:
+            # The first language asked for is worth most; each later one a quarter less.
+            return max(0.25, 1.0 - 0.25 * i), f"speaks {wanted}" + (" (your first choice)" if i == 0 else "")
+    return 0.0, f"speaks none of {', '.join(preferences.languages)}"
+
+
+def specialism_value(preferences: Preferences, candidate: Candidate) -> tuple[float, str]:
+    if not preferences.specialisms:
+        return 1.0, "no specialism asked for"
+    covered = [s for s in preferences.specialisms if s in candidate.specialisms]
+    if not covered:
+        return 0.0, f"no experience listed in {', '.join(preferences.specialisms)}"
+    return len(covered) / len(preferences.specialisms), f"experienced in {', '.join(covered)}"
+
+
+def soonest_fraction(preferences: Preferences, starts_at: datetime) -> float:
+    """1 for a session at the start of the window, falling to 0 at its end."""
+    span = (preferences.window_ends_at - preferences.window_starts_at).total_seconds()
+    waited = (starts_at - preferences.window_starts_at).total_seconds()
+    value = 1.0 - waited / span if span > 0 else 1.0
+    return min(1.0, max(0.0, value))
+
+
+def soonest_value(preferences: Preferences, slot: FreeSlot) -> tuple[float, str]:
+    return soonest_fraction(preferences, slot.starts_at), f"session on {slot.starts_at.date().isoformat()}"
+
+
+def load_fraction_free(capacity: int, booked: int) -> float:
+    """The share of the month's capacity still free: 1 for an idle facilitator, 0 for a full one."""
+    return max(0.0, 1.0 - booked / capacity) if capacity > 0 else 0.0
+
+
+def load_value(capacity: int, booked: int, month: date) -> tuple[float, str]:
+    detail = f"{booked} of {capacity} sessions booked in {month.strftime('%B %Y')}"
+    return load_fraction_free(capacity, booked), detail
+
+
+def judge(
+    participant: Participant,
+    preferences: Preferences,
+    candidate: Candidate,
+    *,
+    tz: ZoneInfo,
+    reference_km: float,
+    keep: int | None = None,
+) -> Verdict:
+    """Every rule applied to one facilitator; their usable sessions scored, best first. ``keep`` limits
+    how many of the best sessions are spelt out with their reasons (all by default): scoring a session
+    is arithmetic, wording its reasons is what costs."""
+    exclusions = relationship_exclusions(participant, candidate)
+    if preferences.mode is not None and preferences.mode.value not in candidate.modes:
+        mode_words = preferences.mode.value.replace("_", " ")
+        exclusions.append(Exclusion(Rule.MODE_NOT_OFFERED, f"the facilitator does not work {mode_words}"))
+    today = preferences.window_starts_at.astimezone(tz).date()
+    if candidate.accreditation_expires_on < today:
+        exclusions.append(
+            Exclusion(Rule.ACCREDITATION_EXPIRED, f"accreditation expired on {candidate.accreditation_expires_on}")
+        )
+    if exclusions:
+        return Verdict(candidate, tuple(exclusions), ())
+
+    place_cache: dict[Mode, tuple[float, str, float | None]] = {}
+    language, language_detail = language_value(preferences, candidate)
+    specialism, specialism_detail = specialism_value(preferences, candidate)
+    w_place, w_soon, w_load = WEIGHTS["place"], WEIGHTS["soonest"], WEIGHTS["load"]
+    w_language, w_specialism = WEIGHTS["language"], WEIGHTS["specialism"]
+    window_start, window_end = preferences.window_starts_at, preferences.window_ends_at
+    span = (window_end - window_start).total_seconds()
+    wanted = preferences.mode.value if preferences.mode is not None else None
+    # Sessions starting from the day after expiry, local time, are past the accreditation.
+    expired_from = datetime.combine(candidate.accreditation_expires_on + timedelta(days=1), time(0), tzinfo=tz)
+    capacity = candidate.capacity_per_month
+    scored: list[tuple[float, datetime, str, FreeSlot, Mode, float, date, int]] = []
+    in_window = in_mode = accredited = too_far = 0
+    # One pass over the sessions, cheapest tests first: a match scores thousands of them.
+    for slot in candidate.slots:
+        if not window_start <= slot.starts_at < window_end:
+            continue
+        in_window += 1
+        if wanted is not None and wanted not in slot.modes:
+            continue
+        in_mode += 1
+        if slot.starts_at >= expired_from:
+            continue
+        accredited += 1
+        month = slot.month or month_of(slot.starts_at, tz)
+        booked = candidate.load.get(month, 0)
+        if booked >= capacity:
+            continue
+        load = load_fraction_free(capacity, booked)
+        soon = min(1.0, max(0.0, 1.0 - (slot.starts_at - window_start).total_seconds() / span)) if span > 0 else 1.0
+        best: tuple[float, Mode] | None = None
+        for mode_name in slot.modes if wanted is None else (wanted,):
+            mode = _MODES[mode_name]
+            if mode not in place_cache:
+                place_cache[mode] = place_value(participant, preferences, candidate, mode, reference_km)
+            place, _, km = place_cache[mode]
+            if (
+                mode == Mode.IN_PERSON
+                and preferences.max_distance_km is not None
+                and km is not None
+                and km > preferences.max_distance_km
+            ):
+                too_far += 1
+                continue
+            # The same sum, in the same order, as the factors' contributions below.
+            score = round(
+                w_place * place + w_soon * soon + w_load * load + w_language * language + w_specialism * specialism, 4
+            )
+            if best is None or score > best[0]:
+                best = (score, mode)
+        if best is not None:
+            scored.append((best[0], slot.starts_at, str(slot.id), slot, best[1], soon, month, booked))
+    if not scored:
+        return Verdict(candidate, tuple(_why_no_session(preferences, in_window, in_mode, accredited, too_far)), ())
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    options = []
+    for score, _, _, slot, mode, soon, month, booked in scored[:keep] if keep is not None else scored:
+        place, place_detail, _ = place_cache[mode]
+        factors = (
+            Factor("place", w_place, place, place_detail),
+            Factor("soonest", w_soon, soon, f"session on {slot.starts_at.date().isoformat()}"),
+            Factor("load", w_load, *load_value(candidate.capacity_per_month, booked, month)),
+            Factor("language", w_language, language, language_detail),
+            Factor("specialism", w_specialism, specialism, specialism_detail),
+        )
+        options.append(SlotOption(slot, mode, score, factors))
+    return Verdict(candidate, (), tuple(options))
+
+
+def _why_no_session(
+    preferences: Preferences, in_window: int, in_mode: int, accredited: int, too_far: int
+) -> Iterable[Exclusion]:
+    """Why none of the facilitator's sessions is usable, from how many passed each test in turn."""
+    if not in_mode:
+        wanted = f" {preferences.mode.value.replace('_', ' ')}" if preferences.mode else ""
+        other = " (only in another mode)" if in_window else ""
+        yield Exclusion(Rule.NO_FREE_SLOT, f"no free{wanted} session in the window{other}")
+        return
+    if not accredited:
+        yield Exclusion(Rule.ACCREDITATION_EXPIRED, "accreditation expires before every free session in the window")
+        return
+    if too_far:
+        yield Exclusion(Rule.TOO_FAR, f"further than {preferences.max_distance_km:g} km for an in-person session")
+    if too_far < accredited:
+        yield Exclusion(Rule.NO_CAPACITY, "no capacity left in the months of the free sessions")
+
+
+def rank(verdicts: Iterable[Verdict]) -> list[Verdict]:
+    """Eligible facilitators, best first: by score, then the sooner session, then name for stability."""
+    eligible = [v for v in verdicts if v.is_eligible]
+    eligible.sort(key=lambda v: (-v.best.score, v.best.slot.starts_at, v.candidate.name, str(v.candidate.id)))
+    return eligible

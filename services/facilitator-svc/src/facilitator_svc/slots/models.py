@@ -1,0 +1,54 @@
+"""Availability: the sessions a facilitator offers, each bookable by one participant."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Computed,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, INT8RANGE, TSTZRANGE, ExcludeConstraint, Range
+from sqlalchemy.orm import Mapped, mapped_column
+
+from facilitator_svc.database import Base
+
+
+class Slot(Base):
+    __tablename__ = "slot"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["facilitator_id", "facilitator_number"],
+            ["facilitator.id", "facilitator.number"],
+            name="fk_slot_facilitator",
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("cardinality(modes) > 0", name="some_mode"),
+        # A facilitator cannot offer two sessions at once.
+        ExcludeConstraint(("facilitator_key", "&&"), ("during", "&&"), using="gist", name="ex_slot_facilitator_during"),
+        Index(None, "facilitator_id", "starts_at"),
+        Index(None, "starts_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    facilitator_id: Mapped[uuid.UUID] = mapped_column()
+    facilitator_number: Mapped[int] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    modes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    venue: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    facilitator_key: Mapped[Range[int]] = mapped_column(
+        INT8RANGE, Computed("int8range(facilitator_number, facilitator_number, '[]')", persisted=True)
+    )
+    during: Mapped[Range[datetime]] = mapped_column(
+        TSTZRANGE, Computed("tstzrange(starts_at, ends_at, '[)')", persisted=True)
+    )

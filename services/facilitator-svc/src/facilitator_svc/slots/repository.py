@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select
+
+from facilitator_svc.bookings.models import Booking, BookingStatus
+from facilitator_svc.slots.models import Slot
+from hlm_kit.repository import RepositoryBase
+
+
+def occupied(now: datetime) -> list[ColumnElement[bool]]:
+    """Conditions under which a booking occupies its facilitator's time at ``now``."""
+    return [
+        or_(
+            Booking.status.in_([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]),
+            and_(Booking.status == BookingStatus.HELD, Booking.hold_expires_at > now),
+        )
+    ]
+
+
+def slot_is_booked(now: datetime) -> Exists:
+    """An EXISTS clause: some occupying booking lies on the slot's time."""
+    return exists().where(
+        Booking.facilitator_id == Slot.facilitator_id,
+        Booking.during.op("&&")(Slot.during),
+        *occupied(now),
+    )
+
+
+class SlotRepository(RepositoryBase[Slot]):
+    model = Slot
+
+    async def list_for(
+        self, facilitator_id: UUID, now: datetime, *, starts_from: datetime | None, starts_before: datetime | None
+    ) -> Sequence[tuple[Slot, bool]]:
+        statement = (
+            select(Slot, slot_is_booked(now).label("is_booked"))
+            .where(Slot.facilitator_id == facilitator_id)
+            .order_by(Slot.starts_at)
+        )
+        if starts_from is not None:
+            statement = statement.where(Slot.starts_at >= starts_from)
+        if starts_before is not None:
+            statement = statement.where(Slot.starts_at < starts_before)
+        result = await self.session.execute(statement)
+        return [(row[0], bool(row[1])) for row in result.all()]
+
+    async def overlapping(self, facilitator_id: UUID, ranges: Sequence[tuple[datetime, datetime]]) -> Sequence[Slot]:
+        """The facilitator's slots that overlap any of ``ranges``."""
+        if not ranges:
+            return []
+        conditions = [Slot.during.op("&&")(func.tstzrange(start, end, "[)")) for start, end in ranges]
+        statement = select(Slot).where(Slot.facilitator_id == facilitator_id, or_(*conditions))
+        return await self.get_all(statement)
+
+    async def is_booked(self, slot: Slot, now: datetime) -> bool:
+        statement = select(
+            exists().where(
+                Booking.facilitator_id == slot.facilitator_id,
+                Booking.during.op("&&")(func.tstzrange(slot.starts_at, slot.ends_at, "[)")),
+                *occupied(now),
+            )
+        )
+        return bool((await self.session.execute(statement)).scalar())

@@ -1,0 +1,93 @@
+"""Booking under real concurrency: many requests at once, each in its own transaction and connection,
+against committed data (the rolled-back ``client`` would serialise them)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from hlm_kit.testing.pytest_plugin import AuthHeaders
+
+
+async def register(
+    client: httpx.AsyncClient, admin: dict[str, str], new_facilitator: Any, slots: list[Any], **fields: Any
+) -> dict[str, Any]:
+    facilitator = (await client.post("/v1/facilitators", json=new_facilitator(**fields), headers=admin)).json()
+    body = {
+        "slots": [
+            {"starts_at": s.isoformat(), "ends_at": s.replace(hour=s.hour + 1).isoformat(), "modes": ["video"]}
+            for s in slots
+        ]
+    }
+    response = await client.post(f"/v1/facilitators/{facilitator['id']}/slots", json=body, headers=admin)
+    assert response.status_code == 201, response.text
+    facilitator["slots"] = response.json()["items"]
+    return facilitator
+
+
+async def occupying(engine: AsyncEngine, facilitator_id: str) -> int:
+    async with engine.connect() as connection:
+        statement = text(
+            "SELECT count(*) FROM facilitator.booking WHERE facilitator_id = :f"
+            " AND status IN ('held', 'confirmed', 'completed')"
+        )
+        return int((await connection.execute(statement, {"f": facilitator_id})).scalar_one())
+
+
+async def test_fifty_clients_book_the_same_slot_at_once_and_exactly_one_succeeds(
+    live_client: Any,
+    live_region: str,
+    auth: AuthHeaders,
+    new_facilitator: Any,
+    engine: AsyncEngine,
+    clock: Any,
+    at: Any,
+) -> None:
+    admin = auth("academy_admin", sub="admin-c", region=live_region)
+    async with live_client(clock=clock, db_pool_size=20) as client:
+        facilitator = await register(client, admin, new_facilitator, [at(3)], capacity_per_month=10)
+        slot_id = facilitator["slots"][0]["id"]
+        people = [auth("participant", sub=f"{live_region}-p{i}", org="RQ3", region=live_region) for i in range(50)]
+
+        responses = await asyncio.gather(
+            *(client.post("/v1/bookings", json={"slot_id": slot_id, "confirm": True}, headers=p) for p in people)
+        )
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 1, 409: 49}, statuses
+    assert {r.json()["type"].rsplit("/", 1)[1] for r in responses if r.status_code == 409} == {"slot-taken"}
+    assert await occupying(engine, facilitator["id"]) == 1
+
+
+async def test_concurrent_bookings_of_different_slots_never_exceed_the_monthly_capacity(
+    live_client: Any,
+    live_region: str,
+    auth: AuthHeaders,
+    new_facilitator: Any,
+    engine: AsyncEngine,
+    clock: Any,
+    at: Any,
+) -> None:
+    admin = auth("academy_admin", sub="admin-c", region=live_region)
+    async with live_client(clock=clock, db_pool_size=20) as client:
+        facilitator = await register(
+            client, admin, new_facilitator, [at(d) for d in range(1, 21)], capacity_per_month=3
+        )
+        people = [auth("participant", sub=f"{live_region}-p{i}", org="RQ3", region=live_region) for i in range(20)]
+
+        responses = await asyncio.gather(
+            *(
+                client.post("/v1/bookings", json={"slot_id": s["id"]}, headers=p)
+                for s, p in zip(facilitator["slots"], people, strict=True)
+            )
+        )
+
+    statuses = Counter(r.status_code for r in responses)
+    assert statuses == {201: 3, 409: 17}, statuses
+    assert {r.json()["type"].rsplit("/", 1)[1] for r in responses if r.status_code == 409} == {"no-capacity"}
+    assert await occupying(engine, facilitator["id"]) == 3

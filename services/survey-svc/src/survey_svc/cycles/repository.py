@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import and_, func, or_, select
+
+from hlm_kit.repository import RepositoryBase
+from survey_svc.cycles.models import Cycle, CycleStatus, FeedbackSession, TeamCycle
+from survey_svc.raters.models import Invitation, InvitationStatus
+from survey_svc.responses.models import Response
+
+# Per cycle and rater group: (invited, submitted, declined).
+Counts = dict[str, tuple[int, int, int]]
+
+
+class CycleRepository(RepositoryBase[Cycle]):
+    model = Cycle
+
+    async def by_idempotency_key(self, participant_id: str, key: str) -> Cycle | None:
+        return await self.get_one_or_none(
+            self.select().where(Cycle.participant_id == participant_id, Cycle.idempotency_key == key)
+        )
+
+    async def get_many(self, ids: Sequence[UUID]) -> Sequence[Cycle]:
+        return await self.get_all(self.select().where(Cycle.id.in_(ids)))
+
+    async def page(
+        self, *, participant_id: str | None, after: tuple[datetime, UUID] | None, limit: int
+    ) -> Sequence[Cycle]:
+        """Newest first; ``after`` is the (created_at, id) of the last cycle of the previous page."""
+        statement = self.select().order_by(Cycle.created_at.desc(), Cycle.id.desc()).limit(limit)
+        if participant_id is not None:
+            statement = statement.where(Cycle.participant_id == participant_id)
+        if after is not None:
+            created_at, id = after
+            statement = statement.where(
+                or_(Cycle.created_at < created_at, and_(Cycle.created_at == created_at, Cycle.id < id))
+            )
+        return await self.get_all(statement)
+
+    async def due_for_closing(self, limit: int) -> Sequence[Cycle]:
+        """Open cycles past their closing date, locked; rows another replica holds are skipped."""
+        statement = (
+            self.select()
+            .where(Cycle.status == CycleStatus.OPEN, Cycle.closes_at <= func.clock_timestamp())
+            .order_by(Cycle.closes_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return await self.get_all(statement)
+
+    async def for_participant(self, participant_id: str) -> Sequence[Cycle]:
+        return await self.get_all(self.select().where(Cycle.participant_id == participant_id))
+
+    async def counts(self, cycle_ids: Sequence[UUID]) -> dict[UUID, Counts]:
+        """Invited, submitted and declined raters per group. A rater withdrawn after answering still
+        counts as invited, since their answers count."""
+        statement = (
+            select(
+                Invitation.cycle_id,
+                Invitation.rater_group,
+                func.count().filter(or_(Invitation.status != InvitationStatus.WITHDRAWN, Response.id.is_not(None))),
+                func.count(Response.id),
+                func.count().filter(Invitation.status == InvitationStatus.DECLINED),
+            )
+            .select_from(Invitation)
+            .outerjoin(Response, Response.invitation_id == Invitation.id)
+            .where(Invitation.cycle_id.in_(cycle_ids))
+            .group_by(Invitation.cycle_id, Invitation.rater_group)
+        )
+        counts: dict[UUID, Counts] = defaultdict(dict)
+        for cycle_id, group, invited, submitted, declined in await self.session.execute(statement):
+            counts[cycle_id][group] = (invited, submitted, declined)
+        return counts
+
+    async def self_submitted(self, cycle_ids: Sequence[UUID]) -> set[UUID]:
+        statement = select(Response.cycle_id).where(Response.cycle_id.in_(cycle_ids), Response.rater_group == "self")
+        return set((await self.session.scalars(statement)).all())
+
+    async def self_response(self, cycle_id: UUID) -> Response | None:
+        statement = select(Response).where(Response.cycle_id == cycle_id, Response.rater_group == "self")
+        return (await self.session.scalars(statement)).one_or_none()
+
+    async def feedback_sessions(self, cycle_ids: Sequence[UUID]) -> dict[UUID, FeedbackSession]:
+        statement = (
+            select(FeedbackSession).where(FeedbackSession.cycle_id.in_(cycle_ids)).order_by(FeedbackSession.starts_at)
+        )
+        return {s.cycle_id: s for s in (await self.session.scalars(statement)).all()}
+
+    async def converted_from(self, cycle_id: UUID) -> Cycle | None:
+        return await self.get_one_or_none(self.select().where(Cycle.converted_from_cycle_id == cycle_id))
+
+
+class TeamCycleRepository(RepositoryBase[TeamCycle]):
+    model = TeamCycle
+
+    async def member_statuses(self, team_cycle_id: UUID) -> dict[str, int]:
+        statement = (
+            select(Cycle.status, func.count()).where(Cycle.team_cycle_id == team_cycle_id).group_by(Cycle.status)
+        )
+        return {status: n for status, n in await self.session.execute(statement)}
+
+    async def is_member(self, team_cycle_id: UUID, participant_id: str) -> bool:
+        statement = select(func.count()).where(
+            Cycle.team_cycle_id == team_cycle_id, Cycle.participant_id == participant_id
+        )
+        return bool(await self.session.scalar(statement))

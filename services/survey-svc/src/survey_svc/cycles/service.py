@@ -1,0 +1,820 @@
+"""Rules of cycles: create, answer self, open (with optional approval), close, extend, convert."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts import (
+    CycleClosedV1,
+    CycleKind,
+    CycleOpenedV1,
+    QuestionnairePublishedV1,
+    QuestionnairePurpose,
+    RaterGroup,
+    RaterNominatedV1,
+    ReleaseMode,
+    ResponseSubmittedV1,
+    Thresholds,
+)
+from hlm_kit.auth import Principal, Role
+from hlm_kit.errors import BadRequest, FieldError, Forbidden, UnprocessableContent
+from survey_svc.config import Settings
+from survey_svc.cycles.exceptions import (
+    AlreadyConverted,
+    CycleNotFound,
+    CycleStateConflict,
+    MinimumsNotMet,
+    ReportReleased,
+    SelfAlreadySubmitted,
+    TeamCycleNotFound,
+)
+from survey_svc.cycles.models import ApprovalDecision, CloseReason, Cycle, CycleStatus, TeamCycle
+from survey_svc.cycles.repository import CycleRepository, TeamCycleRepository
+from survey_svc.cycles.schemas import (
+    Approval,
+    ConvertIn,
+    CycleCreate,
+    CycleList,
+    CycleOut,
+    ExtendIn,
+    FeedbackSessionOut,
+    GroupProgress,
+    OpenIn,
+    SelfView,
+    TeamCycleCreate,
+    TeamCycleOut,
+)
+from survey_svc.database import outbox
+from survey_svc.mail import service as mail_service
+from survey_svc.mail.models import MailKind
+from survey_svc.questionnaires import service as questionnaire_service
+from survey_svc.questionnaires.exceptions import QuestionnaireNotFound
+from survey_svc.raters.email_hash import email_hash
+from survey_svc.raters.models import Invitation
+from survey_svc.raters.repository import InvitationRepository
+from survey_svc.responses import answers as answer_rules
+from survey_svc.responses.models import Response
+from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
+
+MAX_BATCH_IDS = 100
+NOMINATED_GROUPS: tuple[RaterGroup, ...] = (
+    RaterGroup.LINE_MANAGER,
+    RaterGroup.PEER,
+    RaterGroup.DIRECT_REPORT,
+    RaterGroup.OTHER,
+)
+PURPOSE_OF_KIND = {
+    CycleKind.SELF_ASSESSMENT: QuestionnairePurpose.SELF_ASSESSMENT,
+    CycleKind.FEEDBACK_360: QuestionnairePurpose.FEEDBACK_360,
+    CycleKind.TEAM_360: QuestionnairePurpose.FEEDBACK_360,
+}
+
+
+# ----------------------------------------------------------------------------------------------------
+# Reading
+# ----------------------------------------------------------------------------------------------------
+
+
+def may_read(principal: Principal, cycle: Cycle) -> bool:
+    """The participant reads their own cycles; an academy admin reads any (counts only, like them)."""
+    return cycle.participant_id == principal.sub or principal.has_role(Role.ACADEMY_ADMIN)
+
+
+async def readable(session: AsyncSession, principal: Principal, id: UUID) -> Cycle:
+    cycle = await CycleRepository(session).get_by_id(id)
+    if cycle is None or not may_read(principal, cycle):
+        raise CycleNotFound(f"no cycle {id}")
+    return cycle
+
+
+async def owned(session: AsyncSession, principal: Principal, id: UUID, *, for_update: bool = True) -> Cycle:
+    """The caller's own cycle (locked for the change about to be made); 404 for anyone else's."""
+    cycle = await CycleRepository(session).get_by_id(id, for_update=for_update)
+    if cycle is None or cycle.participant_id != principal.sub:
+        raise CycleNotFound(f"no cycle {id}")
+    return cycle
+
+
+async def get(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut:
+    return (await to_out(session, [await readable(session, principal, id)]))[0]
+
+
+async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[UUID]) -> list[CycleOut]:
+    """The readable cycles among ``ids``, in the order asked; others are left out as if unknown."""
+    if len(ids) > MAX_BATCH_IDS:
+        raise BadRequest(f"at most {MAX_BATCH_IDS} ids per request")
+    found = {c.id: c for c in await CycleRepository(session).get_many(ids) if may_read(principal, c)}
+    return await to_out(session, [found[i] for i in dict.fromkeys(ids) if i in found])
+
+
+async def list_cycles(
+    session: AsyncSession, principal: Principal, *, participant_id: str | None, cursor: str | None, limit: int
+) -> CycleList:
+    if not principal.has_role(Role.ACADEMY_ADMIN):
+        if participant_id not in (None, principal.sub):
+            raise Forbidden("participants list their own cycles only")
+        participant_id = principal.sub
+    cycles = await CycleRepository(session).page(
+        participant_id=participant_id, after=_decode_cursor(cursor) if cursor else None, limit=limit + 1
+    )
+    page = list(cycles[:limit])
+    next_cursor = _encode_cursor(page[-1]) if len(cycles) > limit else None
+    return CycleList(items=await to_out(session, page), next_cursor=next_cursor)
+
+
+def _encode_cursor(cycle: Cycle) -> str:
+    return base64.urlsafe_b64encode(f"{cycle.created_at.isoformat()}|{cycle.id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    try:
+        created_at, id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(created_at), UUID(id)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("cursor is not one this service issued") from exc
+
+
+async def to_out(session: AsyncSession, cycles: Sequence[Cycle]) -> list[CycleOut]:
+    """What a participant (or admin) sees of cycles: state and counts per group, never who answered."""
+    if not cycles:
+        return []
+    repository = CycleRepository(session)
+    ids = [c.id for c in cycles]
+    counts = await repository.counts(ids)
+    self_done = await repository.self_submitted(ids)
+    sessions = await repository.feedback_sessions(ids)
+    out = []
+    for cycle in cycles:
+        per_group = counts.get(cycle.id, {})
+        progress = [
+            GroupProgress(rater_group=group, invited=n[0], submitted=n[1], declined=n[2])
+            for group in NOMINATED_GROUPS
+            if (n := per_group.get(group.value))
+        ]
+        booked = sessions.get(cycle.id)
+        out.append(
+            CycleOut(
+                id=cycle.id,
+                kind=CycleKind(cycle.kind),
+                status=cycle.status,
+                participant_id=cycle.participant_id,
+                participant_name=cycle.participant_name,
+                organisation=cycle.organisation,
+                region=cycle.region,
+                questionnaire_id=cycle.questionnaire_id,
+                self_questionnaire_id=cycle.self_questionnaire_id,
+                team_cycle_id=cycle.team_cycle_id,
+                release_mode=ReleaseMode(cycle.release_mode),
+                thresholds=thresholds_of(cycle),
+                requires_approval=cycle.requires_approval,
+                approval=Approval(
+                    decision=cycle.approval_decision,
+                    note=cycle.approval_note,
+                    decided_at=cycle.approval_decided_at,
+                )
+                if cycle.requires_approval
+                else None,
+                self_status="submitted"
+                if cycle.id in self_done
+                else ("draft" if cycle.self_draft is not None else "not_started"),
+                progress=progress,
+                minimums_met=sum(p.submitted for p in progress) >= cycle.min_others_total,
+                closes_at=cycle.closes_at,
+                opened_at=cycle.opened_at,
+                closed_at=cycle.closed_at,
+                close_reason=cycle.close_reason,
+                report_released_at=cycle.report_released_at,
+                converted_from_cycle_id=cycle.converted_from_cycle_id,
+                feedback_session=FeedbackSessionOut(starts_at=booked.starts_at, ends_at=booked.ends_at)
+                if booked
+                else None,
+                created_at=cycle.created_at,
+            )
+        )
+    return out
+
+
+def thresholds_of(cycle: Cycle) -> Thresholds:
+    return Thresholds(
+        line_manager=cycle.min_line_manager,
+        peer=cycle.min_peer,
+        direct_report=cycle.min_direct_report,
+        other=cycle.min_other,
+        others_total=cycle.min_others_total,
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Creating
+# ----------------------------------------------------------------------------------------------------
+
+
+def floors(settings: Settings) -> Thresholds:
+    return Thresholds(
+        line_manager=settings.min_line_manager,
+        peer=settings.min_peer,
+        direct_report=settings.min_direct_report,
+        other=settings.min_other,
+        others_total=settings.min_others_total,
+    )
+
+
+def threshold_errors(thresholds: Thresholds, settings: Settings, loc: list[str | int]) -> list[FieldError]:
+    """A cycle may ask for more responses than the platform's minimums, never fewer: the minimums are
+    what keeps a small group's answers from being read off the report."""
+    floor = floors(settings)
+    return [
+        FieldError(
+            loc=[*loc, name],
+            msg=f"at least {getattr(floor, name)} (the platform's minimum); got {getattr(thresholds, name)}",
+            type="below_minimum",
+        )
+        for name in Thresholds.model_fields
+        if getattr(thresholds, name) < getattr(floor, name)
+    ]
+
+
+def compatibility_errors(
+    main: QuestionnairePublishedV1, other: QuestionnairePublishedV1, loc: list[str | int]
+) -> list[FieldError]:
+    """Two questionnaires can share one cycle's answers when they ask the same items of the same dimensions."""
+    main_items = {i.key: i.dimension_key for i in main.items}
+    other_items = {i.key: i.dimension_key for i in other.items}
+    errors = []
+    if main_items != other_items or {d.key for d in main.dimensions} != {d.key for d in other.dimensions}:
+        errors.append(
+            FieldError(
+                loc=loc,
+                msg=f"questionnaire {other.key!r} v{other.version} does not ask the same items as "
+                f"{main.key!r} v{main.version}",
+                type="incompatible_questionnaire",
+            )
+        )
+    return errors
+
+
+async def _questionnaire(
+    session: AsyncSession, id: UUID, purpose: QuestionnairePurpose, loc: list[str | int], errors: list[FieldError]
+) -> QuestionnairePublishedV1 | None:
+    try:
+        document = await questionnaire_service.get_document(session, id)
+    except QuestionnaireNotFound:
+        errors.append(FieldError(loc=loc, msg=f"no published questionnaire {id}", type="unknown_questionnaire"))
+        return None
+    if document.purpose != purpose:
+        errors.append(
+            FieldError(
+                loc=loc,
+                msg=f"questionnaire {document.key!r} is for {document.purpose.value}, not {purpose.value}",
+                type="wrong_purpose",
+            )
+        )
+        return None
+    return document
+
+
+def _require_org(principal: Principal) -> tuple[str, str]:
+    if not principal.org or not principal.region:
+        raise Forbidden("a participant's token must carry an organisation (org) and a region")
+    return principal.org, principal.region
+
+
+async def create(
+    session: AsyncSession, principal: Principal, body: CycleCreate, settings: Settings, idempotency_key: str | None
+) -> tuple[CycleOut, bool]:
+    """Create a draft cycle; with an ``Idempotency-Key`` a retry returns the first attempt's cycle."""
+    organisation, region = _require_org(principal)
+    repository = CycleRepository(session)
+    if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
+        return (await to_out(session, [existing]))[0], False
+
+    errors: list[FieldError] = []
+    is_360 = body.kind != CycleKind.SELF_ASSESSMENT
+    await _questionnaire(
+        session, body.questionnaire_id, PURPOSE_OF_KIND[body.kind], ["body", "questionnaire_id"], errors
+    )
+    if body.self_questionnaire_id is not None:
+        if not is_360:
+            errors.append(
+                FieldError(
+                    loc=["body", "self_questionnaire_id"],
+                    msg="a self-assessment is answered in its own questionnaire",
+                    type="not_allowed",
+                )
+            )
+        else:
+            main = await _questionnaire(
+                session, body.questionnaire_id, QuestionnairePurpose.FEEDBACK_360, ["body", "questionnaire_id"], []
+            )
+            wording = await _questionnaire(
+                session,
+                body.self_questionnaire_id,
+                QuestionnairePurpose.SELF_ASSESSMENT,
+                ["body", "self_questionnaire_id"],
+                errors,
+            )
+            if main and wording:
+                errors += compatibility_errors(main, wording, ["body", "self_questionnaire_id"])
+    team: TeamCycle | None = None
+    if body.kind == CycleKind.TEAM_360:
+        if body.team_cycle_id is None:
+            errors.append(
+                FieldError(loc=["body", "team_cycle_id"], msg="a team_360 cycle belongs to a team", type="missing")
+            )
+        else:
+            team = await TeamCycleRepository(session).get_by_id(body.team_cycle_id)
+            if team is None or team.organisation != organisation:
+                errors.append(
+                    FieldError(
+                        loc=["body", "team_cycle_id"],
+                        msg=f"no team cycle {body.team_cycle_id} in your organisation",
+                        type="unknown_team_cycle",
+                    )
+                )
+    elif body.team_cycle_id is not None:
+        errors.append(
+            FieldError(loc=["body", "team_cycle_id"], msg="only a team_360 cycle belongs to a team", type="not_allowed")
+        )
+    if body.requires_approval and not is_360:
+        errors.append(
+            FieldError(
+                loc=["body", "requires_approval"], msg="a self-assessment has no nominations", type="not_allowed"
+            )
+        )
+    thresholds = body.thresholds or floors(settings)
+    errors += threshold_errors(thresholds, settings, ["body", "thresholds"])
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} problem(s) with the cycle", errors=errors)
+
+    cycle = Cycle(
+        kind=body.kind.value,
+        status=CycleStatus.DRAFT,
+        participant_id=principal.sub,
+        participant_name=body.participant_name,
+        organisation=organisation,
+        region=region,
+        questionnaire_id=body.questionnaire_id,
+        self_questionnaire_id=body.self_questionnaire_id,
+        team_cycle_id=team.id if team else None,
+        release_mode=body.release_mode.value,
+        requires_approval=body.requires_approval,
+        min_line_manager=thresholds.line_manager,
+        min_peer=thresholds.peer,
+        min_direct_report=thresholds.direct_report,
+        min_other=thresholds.other,
+        min_others_total=thresholds.others_total,
+        idempotency_key=idempotency_key,
+    )
+    session.add(cycle)
+    try:
+        await session.flush()
+    except IntegrityError:
+        # The same Idempotency-Key arrived twice at once: the other request made the cycle.
+        await session.rollback()
+        if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
+            return (await to_out(session, [existing]))[0], False
+        raise
+    await session.refresh(cycle)
+    out = (await to_out(session, [cycle]))[0]
+    await session.commit()
+    return out, True
+
+
+# ----------------------------------------------------------------------------------------------------
+# The participant's own answers
+# ----------------------------------------------------------------------------------------------------
+
+
+def _self_questionnaire_id(cycle: Cycle) -> UUID:
+    return cycle.self_questionnaire_id or cycle.questionnaire_id
+
+
+def ensure_accepting(cycle: Cycle) -> None:
+    """Nothing more is accepted once the report is released or the cycle closed."""
+    if cycle.report_released_at is not None:
+        raise ReportReleased("the report of this cycle has been released; nothing more is accepted")
+    if cycle.status == CycleStatus.CLOSED:
+        raise CycleStateConflict("the cycle is closed")
+
+
+async def get_self(session: AsyncSession, principal: Principal, id: UUID) -> SelfView:
+    cycle = await owned(session, principal, id, for_update=False)
+    questionnaire = await questionnaire_service.get(session, _self_questionnaire_id(cycle))
+    submitted = await CycleRepository(session).self_response(cycle.id)
+    if submitted is not None:
+        answers = answer_rules.as_input(submitted.answers, submitted.importance, submitted.comments)
+        return SelfView(
+            questionnaire=questionnaire, status="submitted", answers=answers, submitted_at=submitted.submitted_at
+        )
+    draft = ResponseIn.model_validate(cycle.self_draft) if cycle.self_draft is not None else None
+    return SelfView(
+        questionnaire=questionnaire, status="draft" if draft else "not_started", answers=draft, submitted_at=None
+    )
+
+
+async def save_self_draft(session: AsyncSession, principal: Principal, id: UUID, body: ResponseIn) -> DraftSaved:
+    cycle = await owned(session, principal, id)
+    ensure_accepting(cycle)
+    if await CycleRepository(session).self_response(cycle.id) is not None:
+        raise SelfAlreadySubmitted("your answers are submitted and can no longer change")
+    answer_rules.check(
+        await questionnaire_service.get_document(session, _self_questionnaire_id(cycle)), body, complete=False
+    )
+    cycle.self_draft = body.model_dump(mode="json")
+    saved_at = datetime.now(UTC)
+    await session.commit()
+    return DraftSaved(saved_at=saved_at)
+
+
+async def submit_self(
+    session: AsyncSession, principal: Principal, id: UUID, body: ResponseIn, settings: Settings
+) -> Submitted:
+    """Submit the participant's own answers. A self-assessment is then complete: it opens and closes at
+    once, so its report is the participant's straight away."""
+    cycle = await owned(session, principal, id)
+    ensure_accepting(cycle)
+    if await CycleRepository(session).self_response(cycle.id) is not None:
+        raise SelfAlreadySubmitted("your answers are already submitted")
+    answer_rules.check(
+        await questionnaire_service.get_document(session, _self_questionnaire_id(cycle)), body, complete=True
+    )
+    answers, importance, comments = answer_rules.stored_parts(body)
+    now = datetime.now(UTC)
+    response = Response(
+        cycle_id=cycle.id,
+        invitation_id=None,
+        rater_group=RaterGroup.SELF.value,
+        answers=answers,
+        importance=importance,
+        comments=comments,
+        submitted_at=now,
+    )
+    session.add(response)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise SelfAlreadySubmitted("your answers are already submitted") from exc
+    cycle.self_draft = None
+    if cycle.kind == CycleKind.SELF_ASSESSMENT:
+        cycle.closes_at = now
+        await _activate(session, cycle, settings, now=now)
+        await _close(session, cycle, CloseReason.SELF_ASSESSMENT_SUBMITTED, now=now)
+    elif cycle.status == CycleStatus.OPEN:
+        await outbox.add(session, response_event(response), subject=str(cycle.id))
+    await session.commit()
+    return Submitted(submitted_at=now)
+
+
+def response_event(response: Response) -> ResponseSubmittedV1:
+    """What report-svc learns of a response: its group and answers, never who gave them."""
+    return ResponseSubmittedV1.model_validate(
+        {
+            "cycle_id": response.cycle_id,
+            "response_id": response.id,
+            "rater_group": response.rater_group,
+            "answers": response.answers,
+            "importance": response.importance,
+            "comments": response.comments,
+            "submitted_at": response.submitted_at,
+        }
+    )
+
+
+# ----------------------------------------------------------------------------------------------------
+# Opening, approval, closing, extending
+# ----------------------------------------------------------------------------------------------------
+
+
+def _closing_date_errors(closes_at: datetime, settings: Settings, now: datetime) -> list[FieldError]:
+    if closes_at <= now:
+        return [FieldError(loc=["body", "closes_at"], msg="the closing date has passed", type="in_the_past")]
+    latest = now + timedelta(days=settings.max_cycle_duration_days)
+    if closes_at > latest:
+        return [
+            FieldError(
+                loc=["body", "closes_at"],
+                msg=f"a cycle stays open at most {settings.max_cycle_duration_days} days",
+                type="too_late",
+            )
+        ]
+    return []
+
+
+def _ensure_360(cycle: Cycle) -> None:
+    if cycle.kind == CycleKind.SELF_ASSESSMENT:
+        raise CycleStateConflict("a self-assessment has no raters: it completes when your answers are submitted")
+
+
+async def open_cycle(
+    session: AsyncSession, principal: Principal, id: UUID, body: OpenIn, settings: Settings
+) -> CycleOut:
+    """Open a 360 to its raters. Refused, listing every reason, when the closing date has passed or is
+    too far off, or when fewer raters are nominated than the cycle's minimums need."""
+    cycle = await owned(session, principal, id)
+    _ensure_360(cycle)
+    ensure_accepting(cycle)
+    if cycle.status != CycleStatus.DRAFT:
+        raise CycleStateConflict(f"the cycle is {cycle.status}, not a draft")
+    now = datetime.now(UTC)
+    live = await InvitationRepository(session).live(cycle.id)
+    errors = _closing_date_errors(body.closes_at, settings, now)
+    errors += threshold_errors(thresholds_of(cycle), settings, ["thresholds"])
+    if len(live) < cycle.min_others_total:
+        errors.append(
+            FieldError(
+                loc=["raters"],
+                msg=f"{len(live)} rater(s) nominated; this cycle needs at least {cycle.min_others_total}",
+                type="too_few_raters",
+            )
+        )
+    line_managers = [i for i in live if i.rater_group == RaterGroup.LINE_MANAGER]
+    if cycle.requires_approval and len(line_managers) != 1:
+        errors.append(
+            FieldError(
+                loc=["raters"],
+                msg=f"approval needs exactly one nominated line manager; {len(line_managers)} nominated",
+                type="approver_missing",
+            )
+        )
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} reason(s) the cycle cannot open", errors=errors)
+    cycle.closes_at = body.closes_at
+    if cycle.requires_approval and cycle.approval_decision != ApprovalDecision.APPROVED:
+        cycle.status = CycleStatus.AWAITING_APPROVAL
+        cycle.approval_decision, cycle.approval_note, cycle.approval_decided_at = None, None, None
+        await mail_service.queue(session, line_managers[0].id, MailKind.APPROVAL_REQUEST)
+    else:
+        await _activate(session, cycle, settings, now=now, invitations=live)
+    out = (await to_out(session, [cycle]))[0]
+    await session.commit()
+    return out
+
+
+async def approve(session: AsyncSession, cycle: Cycle, settings: Settings) -> None:
+    """The line manager approved the nominations: the cycle opens and every rater is invited."""
+    now = datetime.now(UTC)
+    if cycle.closes_at is None or cycle.closes_at <= now:
+        raise CycleStateConflict("the closing date has passed; the participant has to extend it first")
+    cycle.approval_decision, cycle.approval_decided_at = ApprovalDecision.APPROVED, now
+    await _activate(session, cycle, settings, now=now, invitations=await InvitationRepository(session).live(cycle.id))
+
+
+async def reject(session: AsyncSession, cycle: Cycle, note: str | None) -> None:
+    """The line manager asked for changes: the cycle goes back to the participant as a draft."""
+    cycle.status = CycleStatus.DRAFT
+    cycle.approval_decision, cycle.approval_note = ApprovalDecision.REJECTED, note
+    cycle.approval_decided_at = datetime.now(UTC)
+
+
+async def _activate(
+    session: AsyncSession, cycle: Cycle, settings: Settings, *, now: datetime, invitations: Sequence[Invitation] = ()
+) -> None:
+    """Open ``cycle``: cycle.opened first, then each nomination and any self answers already given,
+    so consumers always learn of the cycle before what belongs to it."""
+    cycle.status, cycle.opened_at = CycleStatus.OPEN, now
+    await outbox.add(session, opened_event(cycle), subject=str(cycle.id))
+    key = settings.email_hash_key.get_secret_value()
+    for invitation in invitations:
+        await outbox.add(session, nominated_event(cycle, invitation, key), subject=str(cycle.id))
+        await mail_service.queue(session, invitation.id, MailKind.INVITATION)
+    self_response = await CycleRepository(session).self_response(cycle.id)
+    if self_response is not None:
+        await outbox.add(session, response_event(self_response), subject=str(cycle.id))
+
+
+def opened_event(cycle: Cycle) -> CycleOpenedV1:
+    assert cycle.closes_at is not None
+    return CycleOpenedV1(
+        cycle_id=cycle.id,
+        kind=CycleKind(cycle.kind),
+        participant_id=cycle.participant_id,
+        organisation=cycle.organisation,
+        region=cycle.region,
+        questionnaire_id=cycle.questionnaire_id,
+        closes_at=cycle.closes_at,
+        thresholds=thresholds_of(cycle),
+        release_mode=ReleaseMode(cycle.release_mode),
+        team_cycle_id=cycle.team_cycle_id,
+    )
+
+
+def nominated_event(cycle: Cycle, invitation: Invitation, key: str) -> RaterNominatedV1:
+    return RaterNominatedV1(
+        cycle_id=cycle.id,
+        participant_id=cycle.participant_id,
+        rater_group=RaterGroup(invitation.rater_group),
+        rater_email_hash=email_hash(invitation.email, key),
+    )
+
+
+async def close(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut:
+    """The participant closes their 360 early, once enough raters have submitted."""
+    cycle = await owned(session, principal, id)
+    _ensure_360(cycle)
+    ensure_accepting(cycle)
+    if cycle.status != CycleStatus.OPEN:
+        raise CycleStateConflict(f"the cycle is {cycle.status}, not open")
+    counts = (await CycleRepository(session).counts([cycle.id])).get(cycle.id, {})
+    submitted = sum(n[1] for n in counts.values())
+    if submitted < cycle.min_others_total:
+        raise MinimumsNotMet(
+            f"{submitted} rater(s) have submitted; at least {cycle.min_others_total} are needed to close early"
+        )
+    await _close(session, cycle, CloseReason.PARTICIPANT, now=datetime.now(UTC))
+    out = (await to_out(session, [cycle]))[0]
+    await session.commit()
+    return out
+
+
+async def close_due(session: AsyncSession, *, limit: int) -> int:
+    """Close open cycles whose closing date has passed (the scheduled task's work); the caller commits.
+    Rows are claimed with SKIP LOCKED, so replicas running this at once close each cycle once."""
+    due = await CycleRepository(session).due_for_closing(limit)
+    now = datetime.now(UTC)
+    for cycle in due:
+        await _close(session, cycle, CloseReason.CLOSING_DATE, now=now)
+    return len(due)
+
+
+async def _close(session: AsyncSession, cycle: Cycle, reason: CloseReason, *, now: datetime) -> None:
+    cycle.status, cycle.closed_at, cycle.close_reason = CycleStatus.CLOSED, now, reason.value
+    counts = (await CycleRepository(session).counts([cycle.id])).get(cycle.id, {})
+    has_self = await CycleRepository(session).self_response(cycle.id) is not None
+    invited: dict[RaterGroup, int] = {RaterGroup.SELF: 1}
+    submitted: dict[RaterGroup, int] = {RaterGroup.SELF: int(has_self)}
+    for group, (n_invited, n_submitted, _declined) in counts.items():
+        invited[RaterGroup(group)], submitted[RaterGroup(group)] = n_invited, n_submitted
+    await outbox.add(
+        session,
+        CycleClosedV1(
+            cycle_id=cycle.id, participant_id=cycle.participant_id, invited=invited, submitted=submitted, closed_at=now
+        ),
+        subject=str(cycle.id),
+    )
+
+
+async def extend(session: AsyncSession, principal: Principal, id: UUID, body: ExtendIn, settings: Settings) -> CycleOut:
+    """Move the closing date later, for the raters who have not submitted. A cycle that closed without
+    its report being released opens again (cycle.opened is published again with the new date), and the
+    raters who have not answered are told so."""
+    cycle = await CycleRepository(session).get_by_id(id, for_update=True)
+    if cycle is None or not (cycle.participant_id == principal.sub or principal.has_role(Role.ACADEMY_ADMIN)):
+        raise CycleNotFound(f"no cycle {id}")
+    _ensure_360(cycle)
+    if cycle.report_released_at is not None:
+        raise ReportReleased("the report of this cycle has been released; it cannot be extended")
+    if cycle.status == CycleStatus.DRAFT:
+        raise CycleStateConflict("a draft has no closing date yet: give it when opening the cycle")
+    now = datetime.now(UTC)
+    errors = _closing_date_errors(body.closes_at, settings, now)
+    if cycle.closes_at is not None and body.closes_at <= cycle.closes_at:
+        errors.append(
+            FieldError(
+                loc=["body", "closes_at"],
+                msg=f"an extension moves the closing date later than {cycle.closes_at.isoformat()}",
+                type="not_later",
+            )
+        )
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} problem(s) with the extension", errors=errors)
+    cycle.closes_at = body.closes_at
+    if cycle.status == CycleStatus.CLOSED:
+        cycle.status, cycle.closed_at, cycle.close_reason = CycleStatus.OPEN, None, None
+        await outbox.add(session, opened_event(cycle), subject=str(cycle.id))
+        for invitation in await InvitationRepository(session).awaiting_answer(cycle.id):
+            await mail_service.queue(session, invitation.id, MailKind.REMINDER)
+    out = (await to_out(session, [cycle]))[0]
+    await session.commit()
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# Turning a self-assessment into a 360
+# ----------------------------------------------------------------------------------------------------
+
+
+async def convert(session: AsyncSession, principal: Principal, id: UUID, body: ConvertIn) -> tuple[CycleOut, bool]:
+    """Turn a self-assessment into a 360 that keeps its self ratings. A draft is changed in place; a
+    completed one (its report already made) stays as it is, and a new 360 starts with a copy of its
+    submitted answers. Returns the 360 and whether it is a new cycle."""
+    source = await owned(session, principal, id)
+    if source.kind != CycleKind.SELF_ASSESSMENT:
+        raise CycleStateConflict("only a self-assessment can be turned into a 360")
+    errors: list[FieldError] = []
+    target = await _questionnaire(
+        session, body.questionnaire_id, QuestionnairePurpose.FEEDBACK_360, ["body", "questionnaire_id"], errors
+    )
+    if target is not None:
+        errors += compatibility_errors(
+            target,
+            await questionnaire_service.get_document(session, source.questionnaire_id),
+            ["body", "questionnaire_id"],
+        )
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} problem(s) with the conversion", errors=errors)
+    if source.status == CycleStatus.DRAFT:
+        source.kind = CycleKind.FEEDBACK_360.value
+        source.self_questionnaire_id, source.questionnaire_id = source.questionnaire_id, body.questionnaire_id
+        if body.participant_name:
+            source.participant_name = body.participant_name
+        out = (await to_out(session, [source]))[0]
+        await session.commit()
+        return out, False
+    repository = CycleRepository(session)
+    if await repository.converted_from(source.id) is not None:
+        raise AlreadyConverted("this self-assessment has already been turned into a 360")
+    self_response = await repository.self_response(source.id)
+    cycle = Cycle(
+        kind=CycleKind.FEEDBACK_360.value,
+        status=CycleStatus.DRAFT,
+        participant_id=source.participant_id,
+        participant_name=body.participant_name or source.participant_name,
+        organisation=source.organisation,
+        region=source.region,
+        questionnaire_id=body.questionnaire_id,
+        self_questionnaire_id=source.questionnaire_id,
+        release_mode=source.release_mode,
+        requires_approval=False,
+        min_line_manager=source.min_line_manager,
+        min_peer=source.min_peer,
+        min_direct_report=source.min_direct_report,
+        min_other=source.min_other,
+        min_others_total=source.min_others_total,
+        converted_from_cycle_id=source.id,
+    )
+    session.add(cycle)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        raise AlreadyConverted("this self-assessment has already been turned into a 360") from exc
+    if self_response is not None:
+        session.add(
+            Response(
+                cycle_id=cycle.id,
+                invitation_id=None,
+                rater_group=RaterGroup.SELF.value,
+                answers=self_response.answers,
+                importance=self_response.importance,
+                comments=self_response.comments,
+                submitted_at=self_response.submitted_at,
+            )
+        )
+        await session.flush()
+    await session.refresh(cycle)
+    out = (await to_out(session, [cycle]))[0]
+    await session.commit()
+    return out, True
+
+
+# ----------------------------------------------------------------------------------------------------
+# Team 360s
+# ----------------------------------------------------------------------------------------------------
+
+
+async def create_team(session: AsyncSession, principal: Principal, body: TeamCycleCreate) -> TeamCycleOut:
+    organisation, region = _require_org(principal)
+    team = TeamCycle(name=body.name, organisation=organisation, region=region, created_by=principal.sub)
+    session.add(team)
+    await session.flush()
+    await session.refresh(team)
+    out = TeamCycleOut(
+        id=team.id,
+        name=team.name,
+        organisation=team.organisation,
+        region=team.region,
+        created_at=team.created_at,
+        members=0,
+        members_by_status={},
+    )
+    await session.commit()
+    return out
+
+
+async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> TeamCycleOut:
+    """Seen by whoever created it, its members, and academy admins: how many members and in which state."""
+    repository = TeamCycleRepository(session)
+    team = await repository.get_by_id(id)
+    if team is None or not (
+        team.created_by == principal.sub
+        or principal.has_role(Role.ACADEMY_ADMIN)
+        or await repository.is_member(id, principal.sub)
+    ):
+        raise TeamCycleNotFound(f"no team cycle {id}")
+    statuses = await repository.member_statuses(id)
+    return TeamCycleOut(
+        id=team.id,
+        name=team.name,
+        organisation=team.organisation,
+        region=team.region,
+        created_at=team.created_at,
+        members=sum(statuses.values()),
+        members_by_status=statuses,
+    )

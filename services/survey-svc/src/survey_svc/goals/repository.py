@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from hlm_kit.repository import RepositoryBase
+from survey_svc.goals.models import Goal, GoalStatus
+
+
+class GoalRepository(RepositoryBase[Goal]):
+    model = Goal
+
+    async def own(self, author_id: str, id: UUID, *, for_update: bool = False) -> Goal | None:
+        statement = self.select().where(Goal.id == id, Goal.author_id == author_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.get_one_or_none(statement)
+
+    async def by_idempotency_key(self, author_id: str, key: str) -> Goal | None:
+        return await self.get_one_or_none(self.select().where(Goal.author_id == author_id, Goal.idempotency_key == key))
+
+    async def list_for(
+        self, author_id: str, *, status: str | None = None, reminder_due_on: date | None = None
+    ) -> Sequence[Goal]:
+        statement = self.select().where(Goal.author_id == author_id).order_by(Goal.created_at, Goal.id)
+        if status is not None:
+            statement = statement.where(Goal.status == status)
+        if reminder_due_on is not None:
+            statement = statement.where(Goal.status == GoalStatus.ACTIVE, Goal.remind_on <= reminder_due_on)
+        return await self.get_all(statement)

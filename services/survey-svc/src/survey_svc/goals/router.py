@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from hlm_kit.auth import CurrentPrincipal
+from hlm_kit.db import Session
+from survey_svc.goals import service as goal_service
+from survey_svc.goals.schemas import GoalIn, GoalList, GoalOut, GoalPatch, GoalStatusName
+
+router = APIRouter(prefix="/v1/goals", tags=["goals"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=GoalOut)
+async def create(
+    response: Response,
+    session: Session,
+    principal: CurrentPrincipal,
+    body: GoalIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> GoalOut:
+    goal, created = await goal_service.create(session, principal, body, idempotency_key)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/goals/{goal.id}"
+    return goal
+
+
+@router.get("", response_model=GoalList)
+async def list_goals(
+    session: Session,
+    principal: CurrentPrincipal,
+    status: Annotated[GoalStatusName | None, Query()] = None,
+    reminder_due: Annotated[bool, Query(description="only active goals whose reminder date has come")] = False,
+) -> GoalList:
+    """The caller's own goals; ``?reminder_due=true`` for the reminders the app should show today."""
+    return await goal_service.list_goals(session, principal, status=status, reminder_due=reminder_due)
+
+
+@router.get("/{id}", response_model=GoalOut)
+async def get(session: Session, principal: CurrentPrincipal, id: UUID) -> GoalOut:
+    return await goal_service.get(session, principal, id)
+
+
+@router.patch("/{id}", response_model=GoalOut)
+async def update(session: Session, principal: CurrentPrincipal, id: UUID, body: GoalPatch) -> GoalOut:
+    return await goal_service.update(session, principal, id, body)
+
+
+@router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete(session: Session, principal: CurrentPrincipal, id: UUID) -> None:
+    await goal_service.delete(session, principal, id)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from hlm_contracts.base import Key
+
+Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
+Description = Annotated[str, StringConstraints(min_length=1, max_length=10000, pattern=r"\S")]
+GoalStatusName = Literal["active", "achieved", "dropped"]
+
+
+def _unique(keys: list[str] | None) -> list[str] | None:
+    if keys is not None and len(set(keys)) != len(keys):
+        raise ValueError("each dimension once")
+    return keys
+
+
+class GoalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    description: Description | None = None
+    dimension_keys: Annotated[list[Key], Field(max_length=20)] = Field(default_factory=list)
+    target_on: date | None = None
+    remind_on: date | None = Field(default=None, description="When the app should remind the author.")
+
+    _unique_keys = field_validator("dimension_keys")(_unique)
+
+
+class GoalPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: Description | None = None
+    dimension_keys: Annotated[list[Key], Field(max_length=20)] | None = None
+    target_on: date | None = None
+    remind_on: date | None = None
+    status: GoalStatusName | None = None
+
+    _unique_keys = field_validator("dimension_keys")(_unique)
+
+
+class GoalOut(BaseModel):
+    id: UUID
+    title: str
+    description: str | None
+    dimension_keys: list[str]
+    target_on: date | None
+    remind_on: date | None
+    status: GoalStatusName
+    reminder_due: bool = Field(description="Active, with a reminder date that has come.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class GoalList(BaseModel):
+    items: list[GoalOut]

@@ -1,0 +1,115 @@
+"""Rules of development goals: their author's alone; a reminder is due once its date has come."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_kit.auth import Principal
+from hlm_kit.errors import FieldError, UnprocessableContent
+from survey_svc.goals.exceptions import GoalNotFound
+from survey_svc.goals.models import Goal, GoalStatus
+from survey_svc.goals.repository import GoalRepository
+from survey_svc.goals.schemas import GoalIn, GoalList, GoalOut, GoalPatch
+from survey_svc.observations.service import dimension_errors
+
+
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def to_out(goal: Goal, today: date | None = None) -> GoalOut:
+    today = today or _today()
+    return GoalOut(
+        id=goal.id,
+        title=goal.title,
+        description=goal.description,
+        dimension_keys=list(goal.dimension_keys),
+        target_on=goal.target_on,
+        remind_on=goal.remind_on,
+        status=goal.status,
+        reminder_due=goal.status == GoalStatus.ACTIVE and goal.remind_on is not None and goal.remind_on <= today,
+        created_at=goal.created_at,
+        updated_at=goal.updated_at,
+    )
+
+
+def _reminder_errors(remind_on: date | None) -> list[FieldError]:
+    if remind_on is not None and remind_on < _today():
+        return [FieldError(loc=["body", "remind_on"], msg="a reminder date cannot be in the past", type="in_the_past")]
+    return []
+
+
+async def create(
+    session: AsyncSession, principal: Principal, body: GoalIn, idempotency_key: str | None
+) -> tuple[GoalOut, bool]:
+    repository = GoalRepository(session)
+    if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
+        return to_out(existing), False
+    errors = _reminder_errors(body.remind_on)
+    if body.dimension_keys:
+        errors += await dimension_errors(session, body.dimension_keys, ["body", "dimension_keys"])
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} problem(s) with the goal", errors=errors)
+    goal = Goal(author_id=principal.sub, status=GoalStatus.ACTIVE, idempotency_key=idempotency_key, **body.model_dump())
+    await repository.add(goal)
+    await session.refresh(goal)
+    out = to_out(goal)
+    await session.commit()
+    return out, True
+
+
+async def get(session: AsyncSession, principal: Principal, id: UUID) -> GoalOut:
+    goal = await GoalRepository(session).own(principal.sub, id)
+    if goal is None:
+        raise GoalNotFound(f"no goal {id}")
+    return to_out(goal)
+
+
+async def list_goals(
+    session: AsyncSession, principal: Principal, *, status: str | None, reminder_due: bool
+) -> GoalList:
+    today = _today()
+    goals = await GoalRepository(session).list_for(
+        principal.sub, status=status, reminder_due_on=today if reminder_due else None
+    )
+    return GoalList(items=[to_out(g, today) for g in goals])
+
+
+async def update(session: AsyncSession, principal: Principal, id: UUID, body: GoalPatch) -> GoalOut:
+    goal = await GoalRepository(session).own(principal.sub, id, for_update=True)
+    if goal is None:
+        raise GoalNotFound(f"no goal {id}")
+    changes = body.model_dump(exclude_unset=True)
+    errors = [
+        FieldError(loc=["body", name], msg="cannot be cleared", type="required")
+        for name in ("title", "status", "dimension_keys")
+        if name in changes and changes[name] is None
+    ]
+    if "remind_on" in changes:
+        errors += _reminder_errors(body.remind_on)
+    if body.dimension_keys:
+        errors += await dimension_errors(session, body.dimension_keys, ["body", "dimension_keys"])
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} problem(s) with the change", errors=errors)
+    for name, value in changes.items():
+        setattr(goal, name, value)
+    goal.updated_at = datetime.now(UTC)
+    await session.flush()
+    out = to_out(goal)
+    await session.commit()
+    return out
+
+
+async def delete(session: AsyncSession, principal: Principal, id: UUID) -> None:
+    goal = await GoalRepository(session).own(principal.sub, id, for_update=True)
+    if goal is None:
+        raise GoalNotFound(f"no goal {id}")
+    await session.delete(goal)
+    await session.commit()
+
+
+async def all_for(session: AsyncSession, principal: Principal) -> list[Goal]:
+    return list(await GoalRepository(session).list_for(principal.sub))

@@ -1,0 +1,67 @@
+"""Slowing down anyone who guesses rater tokens.
+
+Failed look-ups are counted per client address in fixed windows, in Postgres rather than in the
+process: every replica sees the same count, so spreading guesses over replicas gains nothing, and a
+restart does not reset it. Only failures count, so raters opening their own link are never slowed;
+once an address has failed too often in the current window, every token request from it is refused
+with 429 until the window ends, valid or not, so a guesser cannot keep trying. A 256-bit token cannot
+be found by guessing anyway; the limit keeps such attempts from loading the service. The address is
+kept only as a hash, and windows older than a day are deleted by the housekeeping task.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from fastapi import HTTPException
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from survey_svc.config import Settings
+from survey_svc.invitations.models import TokenFailure
+
+
+def client_hash(address: str) -> bytes:
+    return hashlib.sha256(address.encode()).digest()
+
+
+def _window(settings: Settings, now: datetime) -> tuple[datetime, datetime]:
+    size = settings.token_failure_window_s
+    start = datetime.fromtimestamp(int(now.timestamp()) // size * size, UTC)
+    return start, start + timedelta(seconds=size)
+
+
+async def ensure_allowed(session: AsyncSession, client: bytes, settings: Settings) -> None:
+    """429 (with Retry-After) when ``client`` has failed too often in the current window."""
+    now = datetime.now(UTC)
+    start, end = _window(settings, now)
+    failures = await session.scalar(
+        select(TokenFailure.failures).where(TokenFailure.client_hash == client, TokenFailure.window_start == start)
+    )
+    if failures is not None and failures >= settings.token_failures_per_window:
+        retry_after = max(1, int((end - now).total_seconds()) + 1)
+        raise HTTPException(
+            status_code=429,
+            detail="too many invalid invitation links from this address; try again later",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+async def record_failure(session: AsyncSession, client: bytes, settings: Settings) -> None:
+    """Count one failed look-up, committed at once (the request itself answers with an error)."""
+    start, _ = _window(settings, datetime.now(UTC))
+    await session.execute(
+        insert(TokenFailure)
+        .values(client_hash=client, window_start=start, failures=1)
+        .on_conflict_do_update(
+            index_elements=[TokenFailure.client_hash, TokenFailure.window_start],
+            set_={"failures": TokenFailure.failures + 1},
+        )
+    )
+    await session.commit()
+
+
+async def forget_old_windows(session: AsyncSession) -> None:
+    await session.execute(delete(TokenFailure).where(TokenFailure.window_start < func.now() - timedelta(days=1)))

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from hlm_contracts import NominatedRaterGroup
+from survey_svc.questionnaires.schemas import QuestionnaireOut
+from survey_svc.responses.schemas import ResponseIn
+
+
+class NominationView(BaseModel):
+    name: str
+    email: str
+    rater_group: NominatedRaterGroup
+
+
+class InvitationView(BaseModel):
+    """What a rater's link opens. ``stage`` is ``approval`` while the line manager is asked to approve
+    the nominations (``nominations`` lists them), then ``feedback``."""
+
+    stage: Literal["approval", "feedback"]
+    participant_name: str
+    rater_group: NominatedRaterGroup
+    closes_at: datetime | None
+    questionnaire: QuestionnaireOut | None
+    draft: ResponseIn | None
+    draft_saved_at: datetime | None
+    nominations: list[NominationView] | None = None
+
+
+class RejectIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")] | None = Field(
+        default=None, description="What the participant should change."
+    )

@@ -1,0 +1,37 @@
+"""Erasure: a participant's cycles, nominations, responses, observations and goals go, and every other
+service is told to delete what it holds about them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts import ParticipantErasedV1
+from hlm_kit.auth import Principal, Role
+from hlm_kit.errors import Forbidden
+from survey_svc.cycles.models import Cycle, FeedbackSession, TeamCycle
+from survey_svc.database import outbox
+from survey_svc.goals.models import Goal
+from survey_svc.observations.models import Observation
+
+ERASED = "erased"
+
+
+async def erase(session: AsyncSession, principal: Principal, participant_id: str) -> None:
+    """Erase ``participant_id`` (themself, or an academy admin). Safe to repeat: each call tells the
+    other services again, which is harmless for them."""
+    if participant_id != principal.sub and not principal.has_role(Role.ACADEMY_ADMIN):
+        raise Forbidden("only the participant or an academy admin may erase a participant")
+    # Cycles take their nominations, tokens, responses, mail and sessions with them (ON DELETE CASCADE).
+    await session.execute(delete(Cycle).where(Cycle.participant_id == participant_id))
+    await session.execute(delete(FeedbackSession).where(FeedbackSession.participant_id == participant_id))
+    await session.execute(delete(Observation).where(Observation.author_id == participant_id))
+    await session.execute(delete(Goal).where(Goal.author_id == participant_id))
+    # A team 360 belongs to its members too; it stays, without the name of who started it.
+    await session.execute(update(TeamCycle).where(TeamCycle.created_by == participant_id).values(created_by=ERASED))
+    await outbox.add(
+        session, ParticipantErasedV1(participant_id=participant_id, erased_at=datetime.now(UTC)), subject=participant_id
+    )
+    await session.commit()

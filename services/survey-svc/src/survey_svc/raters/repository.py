@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import delete, select
+
+from hlm_kit.repository import RepositoryBase
+from survey_svc.raters.models import Invitation, InvitationStatus, InvitationToken
+
+
+class InvitationRepository(RepositoryBase[Invitation]):
+    model = Invitation
+
+    async def live(self, cycle_id: UUID) -> Sequence[Invitation]:
+        """Nominations not withdrawn, in the order they were made."""
+        return await self.get_all(
+            self.select()
+            .where(Invitation.cycle_id == cycle_id, Invitation.status != InvitationStatus.WITHDRAWN)
+            .order_by(Invitation.nominated_at, Invitation.id)
+        )
+
+    async def awaiting_answer(self, cycle_id: UUID) -> Sequence[Invitation]:
+        """Raters who have neither submitted nor declined: the only ones reminders go to."""
+        return await self.get_all(
+            self.select()
+            .where(Invitation.cycle_id == cycle_id, Invitation.status == InvitationStatus.INVITED)
+            .order_by(Invitation.nominated_at, Invitation.id)
+        )
+
+    async def in_cycle(self, cycle_id: UUID, id: UUID, *, for_update: bool = False) -> Invitation | None:
+        statement = self.select().where(Invitation.cycle_id == cycle_id, Invitation.id == id)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.get_one_or_none(statement)
+
+    async def by_token_hash(self, token_hash: bytes) -> tuple[Invitation, bytes] | None:
+        """The invitation a token opens, with the stored hash (compared again in constant time)."""
+        statement = (
+            select(Invitation, InvitationToken.token_hash)
+            .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+            .where(InvitationToken.token_hash == token_hash)
+        )
+        row = (await self.session.execute(statement)).one_or_none()
+        return (row[0], row[1]) if row else None
+
+    async def add_token(self, invitation_id: UUID, token_hash: bytes, issued_at: datetime) -> None:
+        self.session.add(InvitationToken(token_hash=token_hash, invitation_id=invitation_id, issued_at=issued_at))
+        await self.session.flush()
+
+    async def revoke_tokens(self, invitation_id: UUID) -> None:
+        """Every link of an invitation that has ended stops working for good."""
+        await self.session.execute(delete(InvitationToken).where(InvitationToken.invitation_id == invitation_id))

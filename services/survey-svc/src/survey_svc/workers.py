@@ -1,0 +1,56 @@
+"""The service's periodic work: closing cycles at their closing date, and sending queued mail.
+
+Both run in every replica that runs workers; each claims its rows with ``FOR UPDATE SKIP LOCKED`` so
+every cycle is closed once and every mail sent once, and both keep their state in the database, so
+whatever fell due while the service was down is done when it starts again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Coroutine
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hlm_kit.app import ServiceRuntime
+from hlm_kit.periodic import PeriodicJob
+from survey_svc.config import Settings
+from survey_svc.cycles import service as cycle_service
+from survey_svc.invitations import rate_limit
+from survey_svc.mail import service as mail_service
+from survey_svc.mail.transport import Mailer, mailer_from
+
+
+async def close_due_cycles(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    async with sessionmaker() as session, session.begin():
+        closed = await cycle_service.close_due(session, limit=settings.closing_batch_size)
+        await rate_limit.forget_old_windows(session)
+    return closed
+
+
+def jobs(
+    sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, mailer: Mailer | None = None
+) -> list[PeriodicJob]:
+    mailer = mailer or mailer_from(settings)
+
+    async def close() -> int:
+        return await close_due_cycles(sessionmaker, settings)
+
+    async def send() -> int:
+        return await mail_service.deliver_due(sessionmaker, mailer, settings)
+
+    return [
+        PeriodicJob(
+            "close-due-cycles",
+            close,
+            interval_s=settings.closing_poll_interval_s,
+            batch_size=settings.closing_batch_size,
+        ),
+        PeriodicJob("send-mail", send, interval_s=settings.mail_poll_interval_s, batch_size=settings.mail_batch_size),
+    ]
+
+
+def workers(runtime: ServiceRuntime) -> list[tuple[str, Coroutine[Any, Any, None]]]:
+    settings = runtime.settings
+    assert isinstance(settings, Settings)
+    return [(job.name, job.run()) for job in jobs(runtime.sessionmaker, settings)]

@@ -1,0 +1,296 @@
+"""The rater's side: the token alone opens one questionnaire, drafts are kept, a response is
+submitted once, and every link that opens nothing answers the same 404."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts import QuestionnairePublishedV1
+from hlm_kit.db import get_session
+from survey_svc.main import create_app
+from survey_svc.questionnaires.repository import QuestionnaireRepository
+
+Problem = Any
+
+
+async def test_a_token_opens_its_own_questionnaire_and_keeps_the_draft(
+    survey: Any, client: httpx.AsyncClient, hlm_360: QuestionnairePublishedV1
+) -> None:
+    cycle, raters = await survey.open_360()
+    tokens = await survey.tokens(raters)
+    token = tokens[raters[2]["email"]]
+    draft = {
+        "answers": [
+            {"item_key": hlm_360.items[0].key, "level": 2},
+            {"item_key": hlm_360.items[1].key, "level": "not_observed"},
+        ],
+        "importance": [{"dimension_key": hlm_360.dimensions[0].key, "rating": 4}],
+        "comments": [{"dimension_key": hlm_360.dimensions[1].key, "text": "Kind under pressure."}],
+    }
+
+    saved = await client.put(f"/v1/invitations/{token}/draft", json=draft)
+    view = (await client.get(f"/v1/invitations/{token}")).json()
+
+    assert saved.status_code == 200
+    assert (view["stage"], view["rater_group"], view["participant_name"]) == ("feedback", "peer", "Alex Morgan")
+    assert view["questionnaire"]["id"] == str(hlm_360.questionnaire_id)
+    assert len(view["questionnaire"]["items"]) == len(hlm_360.items)
+    assert view["draft"] == draft
+    assert datetime.fromisoformat(view["closes_at"]) == datetime.fromisoformat(cycle["closes_at"])
+
+
+async def test_a_submitted_response_reaches_the_outbox_with_its_group_only(
+    survey: Any, client: httpx.AsyncClient, full_answers: Any, outbox_envelopes: Any
+) -> None:
+    cycle, raters = await survey.open_360()
+    tokens = await survey.tokens(raters)
+
+    submitted = await client.post(
+        f"/v1/invitations/{tokens[raters[0]['email']]}/submit", json=full_answers(survey.hlm_360, 4)
+    )
+
+    assert submitted.status_code == 201
+    event = (await outbox_envelopes(cycle["id"]))[-1]
+    assert event["type"] == "hlm.survey.response.submitted.v1"
+    assert set(event["data"]) == {
+        "cycle_id",
+        "response_id",
+        "rater_group",
+        "answers",
+        "importance",
+        "comments",
+        "submitted_at",
+    }
+    assert event["data"]["rater_group"] == "line_manager"
+    assert raters[0]["email"] not in str(event)
+    assert "Sam Line" not in str(event)
+
+
+async def test_answers_that_break_the_questionnaire_are_refused_listing_every_problem(
+    survey: Any, client: httpx.AsyncClient, full_answers: Any, stored_state: Any, assert_problem: Problem
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+    body = full_answers(survey.hlm_360)
+    body["answers"][0]["item_key"] = "not-an-item"
+    body["answers"][1] = dict(body["answers"][2])  # the same item twice
+    body["importance"] = body["importance"][1:]  # one dimension without importance
+    body["comments"].append({"dimension_key": "no-such-dimension", "text": "?"})
+    before = await stored_state()
+
+    problem = assert_problem(await client.post(f"/v1/invitations/{token}/submit", json=body), 422)
+
+    assert sorted(e["type"] for e in problem["errors"]) == sorted(
+        [
+            "unknown_item",
+            "duplicate",
+            "unknown_dimension",
+            "missing_answer",
+            "missing_answer",
+            "missing_importance",
+        ]
+    )
+    assert await stored_state() == before
+
+
+@pytest.mark.parametrize(
+    ("answer", "loc"),
+    [
+        ({"item_key": "isp-1", "level": 5}, ["body", "answers", 0, "level"]),
+        ({"item_key": "isp-1", "level": 0}, ["body", "answers", 0, "level"]),
+        ({"item_key": "isp-1", "level": "3"}, ["body", "answers", 0, "level"]),
+        ({"item_key": "isp-1", "level": "n/a"}, ["body", "answers", 0, "level"]),
+        ({"item_key": "isp-1"}, ["body", "answers", 0, "level"]),
+        ({"item_key": "isp-1", "level": 3, "rater": "me"}, ["body", "answers", 0, "rater"]),
+    ],
+)
+async def test_a_level_outside_1_to_4_or_not_observed_is_refused_and_nothing_stored(
+    survey: Any,
+    client: httpx.AsyncClient,
+    stored_state: Any,
+    assert_problem: Problem,
+    answer: dict[str, Any],
+    loc: list[Any],
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+    before = await stored_state()
+
+    for url in (f"/v1/invitations/{token}/draft", f"/v1/invitations/{token}/submit"):
+        method = client.put if url.endswith("draft") else client.post
+        problem = assert_problem(await method(url, json={"answers": [answer]}), 422)
+        assert next(e["loc"][:4] for e in problem["errors"]) == loc
+
+    assert await stored_state() == before
+
+
+async def test_importance_outside_1_to_4_is_refused(
+    survey: Any, client: httpx.AsyncClient, assert_problem: Problem
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+
+    problem = assert_problem(
+        await client.put(
+            f"/v1/invitations/{token}/draft", json={"importance": [{"dimension_key": "leading_with_care", "rating": 9}]}
+        ),
+        422,
+    )
+
+    assert problem["errors"][0]["loc"] == ["body", "importance", 0, "rating"]
+
+
+async def test_not_observed_is_refused_where_the_questionnaire_asks_for_a_level_on_every_item(
+    survey: Any, client: httpx.AsyncClient, session: AsyncSession, assert_problem: Problem
+) -> None:
+    strict = survey.hlm_360.model_copy(
+        update={"questionnaire_id": uuid.uuid4(), "key": "strict-360", "not_observed_label": None}
+    )
+    await QuestionnaireRepository(session).add_snapshot(strict)
+    _, raters = await survey.open_360(questionnaire_id=str(strict.questionnaire_id), self_questionnaire_id=None)
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+
+    response = await client.put(
+        f"/v1/invitations/{token}/draft", json={"answers": [{"item_key": "isp-1", "level": "not_observed"}]}
+    )
+
+    assert [e["type"] for e in assert_problem(response, 422)["errors"]] == ["not_observed"]
+
+
+async def test_a_response_is_submitted_once(
+    survey: Any,
+    client: httpx.AsyncClient,
+    full_answers: Any,
+    session: AsyncSession,
+    stored_state: Any,
+    assert_problem: Problem,
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+    assert (await client.post(f"/v1/invitations/{token}/submit", json=full_answers(survey.hlm_360))).status_code == 201
+    before = await stored_state()
+
+    again = await client.post(f"/v1/invitations/{token}/submit", json=full_answers(survey.hlm_360, 1))
+    draft = await client.put(f"/v1/invitations/{token}/draft", json={})
+
+    assert_problem(again, 404)
+    assert_problem(draft, 404)
+    assert await stored_state() == before
+    assert await session.scalar(text("SELECT count(*) FROM survey.response WHERE rater_group = 'peer'")) == 1
+
+
+async def test_a_rater_who_declines_is_counted_and_their_link_stops(
+    survey: Any, client: httpx.AsyncClient, assert_problem: Problem
+) -> None:
+    cycle, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[3]["email"]]
+
+    declined = await client.post(f"/v1/invitations/{token}/decline")
+
+    assert declined.status_code == 204
+    assert_problem(await client.get(f"/v1/invitations/{token}"), 404)
+    peers = (await client.get(f"/v1/cycles/{cycle['id']}", headers=survey.participant)).json()["progress"][1]
+    assert (peers["invited"], peers["submitted"], peers["declined"]) == (3, 0, 1)
+
+
+async def test_links_that_open_nothing_all_answer_the_same(
+    survey: Any, client: httpx.AsyncClient, full_answers: Any, assert_problem: Problem
+) -> None:
+    """Submitted, declined, withdrawn, closed and unknown: the same status, type and detail."""
+    cycle, raters = await survey.open_360(peers=4)
+    tokens = await survey.tokens(raters)
+    submitted, declined, withdrawn = (tokens[r["email"]] for r in raters[:3])
+    await client.post(f"/v1/invitations/{submitted}/submit", json=full_answers(survey.hlm_360))
+    await client.post(f"/v1/invitations/{declined}/decline")
+    listed = (await client.get(f"/v1/cycles/{cycle['id']}/raters", headers=survey.participant)).json()["items"]
+    rater_id = next(r["id"] for r in listed if r["email"] == raters[2]["email"])
+    await client.delete(f"/v1/cycles/{cycle['id']}/raters/{rater_id}", headers=survey.participant)
+    other_cycle, other_raters = await survey.open_360()
+    closed = (await survey.tokens(other_raters))[other_raters[0]["email"]]
+    for rater in other_raters[1:4]:
+        await client.post(
+            f"/v1/invitations/{(await survey.tokens([rater]))[rater['email']]}/submit",
+            json=full_answers(survey.hlm_360),
+        )
+    await client.post(f"/v1/invitations/{closed}/submit", json=full_answers(survey.hlm_360))
+    # Close the second cycle, then try one of its links that is still unanswered.
+    extra = [{"name": "Late", "email": "late.rater@trust.example.org", "rater_group": "other"}]
+    await survey.nominate(other_cycle["id"], extra)
+    late = (await survey.tokens(extra))[extra[0]["email"]]
+    assert (await client.post(f"/v1/cycles/{other_cycle['id']}/close", headers=survey.participant)).status_code == 200
+
+    answers = []
+    for token in (submitted, declined, withdrawn, late, "A" * 43):
+        for method, suffix in (("GET", ""), ("PUT", "/draft"), ("POST", "/submit"), ("POST", "/decline")):
+            body = {} if method != "GET" and suffix != "/decline" else None
+            problem = assert_problem(await client.request(method, f"/v1/invitations/{token}{suffix}", json=body), 404)
+            answers.append((problem["type"], problem["detail"]))
+
+    assert len(set(answers)) == 1
+
+
+async def test_guessing_tokens_is_slowed_down_per_address(
+    survey: Any, settings: Any, session: AsyncSession, assert_problem: Problem
+) -> None:
+    _, raters = await survey.open_360()
+    valid = (await survey.tokens(raters))[raters[0]["email"]]
+    guesser, rater = (
+        await _client_from(settings, session, "203.0.113.7"),
+        await _client_from(settings, session, "198.51.100.2"),
+    )
+    try:
+        async with guesser as g, rater as r:
+            for _ in range(settings.token_failures_per_window):
+                assert_problem(await g.get(f"/v1/invitations/{uuid.uuid4().hex}{uuid.uuid4().hex}"), 404)
+
+            blocked = await g.get(f"/v1/invitations/{valid}")
+            from_elsewhere = await r.get(f"/v1/invitations/{valid}")
+
+            assert_problem(blocked, 429)
+            assert int(blocked.headers["retry-after"]) >= 1
+            assert from_elsewhere.status_code == 200
+    finally:
+        await guesser.aclose()
+        await rater.aclose()
+
+
+async def _client_from(settings: Any, session: AsyncSession, address: str) -> httpx.AsyncClient:
+    app = create_app(settings)
+
+    async def shared_session() -> AsyncIterator[AsyncSession]:
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+    app.dependency_overrides[get_session] = shared_session
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://survey-svc")
+
+
+async def test_a_token_never_shows_in_error_documents_or_metrics(
+    survey: Any, client: httpx.AsyncClient, assert_problem: Problem
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[0]["email"]]
+
+    invalid = await client.put(f"/v1/invitations/{token}/draft", json={"answers": "not a list"})
+    unknown = await client.get("/v1/invitations/Zz" + token[2:])
+    metrics = (await client.get("/metrics")).text
+
+    for response in (invalid, unknown):
+        problem = response.json()
+        assert token not in response.text
+        assert token[2:] not in response.text
+        assert "~token~" in problem["instance"]
+    assert token not in metrics
+    assert token[2:] not in metrics
+    assert 'route="/v1/invitations/{token}/draft"' in metrics

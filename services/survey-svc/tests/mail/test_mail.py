@@ -1,0 +1,66 @@
+"""Mail goes out after the change that calls for it commits; a failing server delays it, never loses it."""
+
+from __future__ import annotations
+
+import mailbox
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from survey_svc.mail import service as mail_service
+from survey_svc.mail.transport import MaildirMailer, SmtpMailer
+
+
+async def test_when_the_mail_server_is_down_the_mail_waits_and_its_link_is_not_stored(
+    survey: Any, client: httpx.AsyncClient, session: AsyncSession, settings: Any, smtp: Any, sessionmaker: Any
+) -> None:
+    _, raters = await survey.open_360()
+    unreachable = settings.model_copy(update={"smtp_port": 1})
+
+    handled = await mail_service.deliver_due(sessionmaker, SmtpMailer(unreachable), unreachable)
+
+    assert handled >= 4
+    assert all(not smtp.to(r["email"]) for r in raters)
+    assert await session.scalar(text("SELECT count(*) FROM survey.invitation_token")) == 0
+    jobs = (await session.execute(text("SELECT attempts, sent_at, last_error FROM survey.mail_job"))).all()
+    assert all(attempts == 1 and sent_at is None and error for attempts, sent_at, error in jobs)
+
+    # Time passes and the server is back: the same jobs go out.
+    await session.execute(text("UPDATE survey.mail_job SET next_attempt_at = now() - interval '1 second'"))
+    await session.commit()
+    tokens = await survey.tokens(raters)
+
+    for rater in raters:
+        assert len(smtp.to(rater["email"])) == 1
+        assert (await client.get(f"/v1/invitations/{tokens[rater['email']]}")).status_code == 200
+
+
+async def test_the_invitation_mail_names_the_participant_the_closing_date_and_one_personal_link(
+    survey: Any, smtp: Any, token_in: Any
+) -> None:
+    _cycle, raters = await survey.open_360()
+
+    await survey.send_mail()
+
+    message = smtp.to(raters[1]["email"])[0]
+    body = message.get_payload(decode=True).decode()
+    assert message["Subject"] == "Alex Morgan has asked for your feedback"
+    assert raters[1]["email"] in message["To"]
+    assert body.count("https://app.hlm.test/feedback/") == 1
+    assert len(token_in(message)) >= 43  # 256 random bits
+    assert "confidential" in body
+
+
+async def test_in_development_mail_can_go_to_a_local_maildir(
+    survey: Any, settings: Any, sessionmaker: Any, tmp_path: Path
+) -> None:
+    _, raters = await survey.open_360()
+    local = settings.model_copy(update={"mail_transport": "file", "mail_directory": tmp_path / "mail"})
+
+    await mail_service.deliver_due(sessionmaker, MaildirMailer(local.mail_directory), local)
+
+    delivered = list(mailbox.Maildir(tmp_path / "mail"))
+    assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in delivered) == sorted(r["email"] for r in raters)
