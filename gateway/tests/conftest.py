@@ -6,12 +6,17 @@ tests can assert how many upstream calls a query made.
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework_svc.catalogue.loader import load_catalogue
 from framework_svc.cli import MIGRATIONS
@@ -19,6 +24,7 @@ from framework_svc.config import Settings as FrameworkSettings
 from framework_svc.main import create_app as create_framework_app
 from hlm_gateway.config import Settings
 from hlm_gateway.main import create_app
+from hlm_kit.db import create_engine
 from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_AUDIENCE,
     TEST_JWT_ISSUER,
@@ -74,6 +80,33 @@ async def framework(framework_database_url: str, amqp_url: str) -> AsyncIterator
 
 
 @pytest_asyncio.fixture
+async def gateway_with(
+    framework: CountingTransport, amqp_url: str
+) -> AsyncIterator[Callable[[dict[str, CountingTransport]], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]]:
+    """``async with gateway_with({"survey": transport, ...}) as client``: the gateway with framework-svc
+    and the given services running in-process; any service not given is down."""
+
+    @contextlib.asynccontextmanager
+    async def make(running: dict[str, CountingTransport]) -> AsyncIterator[httpx.AsyncClient]:
+        transports = {"framework": framework, **running}
+        settings = Settings.model_validate(
+            {
+                **common(amqp_url),
+                **{f"{name}_url": UNREACHABLE for name in ("survey", "report", "facilitator") if name not in running},
+                "upstream_timeout_s": 2.0,
+            }
+        )
+        app = create_app(settings, transport_for=transports.get)
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
+        ):
+            yield client
+
+    yield make
+
+
+@pytest_asyncio.fixture
 async def gateway(framework: CountingTransport, amqp_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway with framework-svc running in-process and every other service down."""
     settings = Settings.model_validate(
@@ -91,3 +124,97 @@ async def gateway(framework: CountingTransport, amqp_url: str) -> AsyncIterator[
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
     ):
         yield client
+
+
+# ----------------------------------------------------------------------------------------------------
+# survey-, report- and facilitator-svc, in-process, for the journey through the gateway
+# ----------------------------------------------------------------------------------------------------
+
+EMAIL_HASH_KEY = "gateway-test-email-hash-key-0123456789abcdef"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def journey_database_urls(test_database: TestDatabase, framework_database_url: str) -> dict[str, str]:
+    """Each service's schema migrated; survey-svc holding the catalogue's questionnaires as the
+    questionnaire.published event carries them (what its consumer would have stored)."""
+    from facilitator_svc.cli import MIGRATIONS as FACILITATOR_MIGRATIONS
+    from framework_svc.questionnaires import service as questionnaire_service
+    from framework_svc.questionnaires.repository import QuestionnaireRepository as FrameworkQuestionnaires
+    from framework_svc.versioning import VersionStatus, version_id
+    from report_svc.cli import MIGRATIONS as REPORT_MIGRATIONS
+    from survey_svc.cli import MIGRATIONS as SURVEY_MIGRATIONS
+    from survey_svc.questionnaires.repository import QuestionnaireRepository as SurveyQuestionnaires
+
+    urls = {
+        "survey": await migrated_service_database(test_database, "survey_svc", SURVEY_MIGRATIONS),
+        "report": await migrated_service_database(test_database, "report_svc", REPORT_MIGRATIONS),
+        "facilitator": await migrated_service_database(test_database, "facilitator_svc", FACILITATOR_MIGRATIONS),
+    }
+    framework_engine, survey_engine = create_engine(framework_database_url), create_engine(urls["survey"])
+    try:
+        async with AsyncSession(framework_engine) as framework_session, AsyncSession(survey_engine) as survey_session:
+            for key in ("hlm-360", "hlm-self"):
+                questionnaire = await FrameworkQuestionnaires(framework_session).get_whole(
+                    version_id("questionnaire", key, 1), visible=(VersionStatus.PUBLISHED,)
+                )
+                assert questionnaire is not None
+                await SurveyQuestionnaires(survey_session).add_snapshot(
+                    questionnaire_service.published_event(questionnaire)
+                )
+            await survey_session.commit()
+    finally:
+        await framework_engine.dispose()
+        await survey_engine.dispose()
+    return urls
+
+
+@pytest_asyncio.fixture
+async def journey_services(
+    journey_database_urls: dict[str, str], amqp_url: str, tmp_path: Path
+) -> AsyncIterator[dict[str, CountingTransport]]:
+    from facilitator_svc.config import Settings as FacilitatorSettings
+    from facilitator_svc.main import create_app as create_facilitator_app
+    from report_svc.config import Settings as ReportSettings
+    from report_svc.main import create_app as create_report_app
+    from survey_svc.config import Settings as SurveySettings
+    from survey_svc.main import create_app as create_survey_app
+
+    base = {**common(amqp_url), "run_workers": False}
+    apps = {
+        "survey": create_survey_app(
+            SurveySettings.model_validate(
+                {
+                    **base,
+                    "database_url": journey_database_urls["survey"],
+                    "email_hash_key": EMAIL_HASH_KEY,
+                    "mail_transport": "file",
+                    "mail_directory": str(tmp_path / "mail"),
+                }
+            )
+        ),
+        "report": create_report_app(
+            ReportSettings.model_validate({**base, "database_url": journey_database_urls["report"]})
+        ),
+        "facilitator": create_facilitator_app(
+            FacilitatorSettings.model_validate(
+                {**base, "database_url": journey_database_urls["facilitator"], "email_hash_key": EMAIL_HASH_KEY}
+            )
+        ),
+    }
+    async with contextlib.AsyncExitStack() as stack:
+        for app in apps.values():
+            await stack.enter_async_context(LifespanManager(app))
+        yield {name: CountingTransport(httpx.ASGITransport(app=app)) for name, app in apps.items()}
+
+
+@pytest_asyncio.fixture
+async def participant_sub(journey_database_urls: dict[str, str]) -> AsyncIterator[str]:
+    """A participant of this test alone; their cycles are removed afterwards."""
+    sub = f"gateway-participant-{uuid.uuid4().hex[:8]}"
+    yield sub
+    engine = create_engine(journey_database_urls["survey"])
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("DELETE FROM survey.cycle WHERE participant_id = :sub"), {"sub": sub})
+    finally:
+        await engine.dispose()

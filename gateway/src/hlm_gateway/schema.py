@@ -20,11 +20,17 @@ from strawberry.extensions import (
 from hlm_gateway.catalogue.queries import CatalogueQuery
 from hlm_gateway.config import Settings
 from hlm_gateway.errors import GatewayError
+from hlm_gateway.journey.queries import JourneyMutation, JourneyQuery
 from hlm_gateway.live.subscriptions import Subscription
 
 
 @strawberry.type
-class Query(CatalogueQuery):
+class Query(CatalogueQuery, JourneyQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(JourneyMutation):
     pass
 
 
@@ -47,7 +53,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, subscription=Subscription, extensions=extensions)
+    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 def schema_sdl() -> str:

@@ -112,5 +112,7 @@ class Broker:
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()
+            # Let the connection's close callbacks run before the caller's event loop may stop.
+            await asyncio.sleep(0)
         self._connection = self._publish_channel = None
         self._exchange = None

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.context import Context
+from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.journey.types import Cycle, Report, cycle_from, report_from
+from hlm_gateway.pagination import Connection, Edge, PageInfo
+
+MAX_PAGE = 100
+
+
+@strawberry.type
+class JourneyQuery:
+    @strawberry.field(description="Your assessment cycles, newest first, a page at a time.")
+    async def cycles(
+        self, info: Info[Context, None], first: int = 20, after: str | None = None
+    ) -> Connection[Cycle] | None:
+        if not 1 <= first <= MAX_PAGE:
+            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
+        params = {"limit": str(first)} | ({"cursor": after} if after else {})
+        page = await info.context.survey.get("/v1/cycles", params)
+        next_cursor = page.get("next_cursor")
+        edges = [Edge(cursor=item["id"], node=cycle_from(item)) for item in page["items"]]
+        return Connection(
+            edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
+        )
+
+
+@strawberry.type
+class JourneyMutation:
+    @strawberry.mutation(description="Release a report to its participant (their booked facilitator only).")
+    async def release_report(self, info: Info[Context, None], id: strawberry.ID) -> Report | None:
+        return report_from(await info.context.report.post(f"/v1/reports/{id}/release"))
