@@ -25,13 +25,15 @@ from facilitator_svc.config import Settings
 from facilitator_svc.email_hash import email_hash
 from facilitator_svc.main import create_app
 from hlm_kit import migrations
-from hlm_kit.db import create_engine, get_session
+from hlm_kit.db import create_engine
 from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_AUDIENCE,
     TEST_JWT_ISSUER,
     TEST_JWT_SECRET,
     AuthHeaders,
     TestDatabase,
+    rolled_back_session,
+    share_session,
 )
 
 EMAIL_HASH_KEY = "facilitator-test-email-hash-key-0123456789"
@@ -96,14 +98,8 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session inside a transaction rolled back after the test; the service's commits become
     savepoints, so a test sees its own writes and leaves nothing behind."""
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            await session.close()
-            await transaction.rollback()
+    async with rolled_back_session(engine) as session:
+        yield session
 
 
 @dataclass
@@ -124,15 +120,7 @@ def clock() -> Clock:
 async def client(settings: Settings, session: AsyncSession, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of the app, every request of the test sharing the rolled-back transaction."""
     app = create_app(settings)
-
-    async def shared_session() -> AsyncIterator[AsyncSession]:
-        try:
-            yield session
-        finally:
-            # As in production, whatever a request did not commit ends with the request.
-            await session.rollback()
-
-    app.dependency_overrides[get_session] = shared_session
+    share_session(app, session)
     app.dependency_overrides[current_time] = lambda: clock.now
     async with (
         LifespanManager(app),

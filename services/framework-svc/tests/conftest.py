@@ -18,7 +18,7 @@ from framework_svc.catalogue.loader import DATA_DIRECTORY, load_catalogue
 from framework_svc.cli import MIGRATIONS
 from framework_svc.config import Settings
 from framework_svc.main import create_app
-from hlm_kit.db import create_engine, get_session
+from hlm_kit.db import create_engine
 from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_AUDIENCE,
     TEST_JWT_ISSUER,
@@ -26,6 +26,8 @@ from hlm_kit.testing.pytest_plugin import (
     AuthHeaders,
     TestDatabase,
     migrated_service_database,
+    rolled_back_session,
+    share_session,
 )
 
 
@@ -73,30 +75,15 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def session(engine: AsyncEngine, catalogue: list[str]) -> AsyncIterator[AsyncSession]:
     """A session inside a transaction rolled back after the test; the service's commits become
     savepoints, so a test sees its own writes and leaves nothing behind."""
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            await session.close()
-            await transaction.rollback()
+    async with rolled_back_session(engine) as session:
+        yield session
 
 
 @pytest_asyncio.fixture
 async def client(settings: Settings, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of the app, every request of the test sharing the rolled-back transaction."""
     app = create_app(settings)
-
-    async def shared_session() -> AsyncIterator[AsyncSession]:
-        try:
-            yield session
-        finally:
-            # As in production, whatever a request did not commit ends with the request: a rejected
-            # write must not leave half its work visible to the test's next request.
-            await session.rollback()
-
-    app.dependency_overrides[get_session] = shared_session
+    share_session(app, session)
     async with (
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://framework-svc") as client,

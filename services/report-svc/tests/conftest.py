@@ -28,7 +28,7 @@ from hlm_contracts import (
 )
 from hlm_contracts.enums import RaterGroup
 from hlm_kit import migrations
-from hlm_kit.db import create_engine, get_session
+from hlm_kit.db import create_engine
 from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.testing.pytest_plugin import (
@@ -36,6 +36,8 @@ from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_ISSUER,
     TEST_JWT_SECRET,
     TestDatabase,
+    rolled_back_session,
+    share_session,
 )
 from report_svc.cli import MIGRATIONS
 from report_svc.config import Settings
@@ -85,27 +87,14 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 @pytest_asyncio.fixture
 async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     """A session inside a transaction rolled back after the test; the service's commits become savepoints."""
-    async with engine.connect() as connection:
-        transaction = await connection.begin()
-        session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-        try:
-            yield session
-        finally:
-            await session.close()
-            await transaction.rollback()
+    async with rolled_back_session(engine) as session:
+        yield session
 
 
 @pytest_asyncio.fixture
 async def client(settings: Settings, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings)
-
-    async def shared_session() -> AsyncIterator[AsyncSession]:
-        try:
-            yield session
-        finally:
-            await session.rollback()
-
-    app.dependency_overrides[get_session] = shared_session
+    share_session(app, session)
     async with (
         LifespanManager(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://report-svc") as client,

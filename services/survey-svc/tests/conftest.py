@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from framework_svc.catalogue.loader import DATA_DIRECTORY
 from framework_svc.versioning import version_id
 from hlm_contracts import QuestionnairePublishedV1
-from hlm_kit.db import create_engine, get_session
+from hlm_kit.db import create_engine
 from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_AUDIENCE,
     TEST_JWT_ISSUER,
@@ -35,6 +35,7 @@ from hlm_kit.testing.pytest_plugin import (
     AuthHeaders,
     TestDatabase,
     migrated_service_database,
+    share_session,
 )
 from survey_svc.cli import MIGRATIONS
 from survey_svc.config import Settings
@@ -221,15 +222,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 @pytest_asyncio.fixture
 async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of the app, every request of the test sharing the rolled-back transaction."""
-
-    async def shared_session() -> AsyncIterator[AsyncSession]:
-        try:
-            yield session
-        finally:
-            # As in production, whatever a request did not commit ends with the request.
-            await session.rollback()
-
-    app.dependency_overrides[get_session] = shared_session
+    share_session(app, session)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://survey-svc") as client:
             yield client

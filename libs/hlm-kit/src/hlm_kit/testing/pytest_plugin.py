@@ -20,11 +20,13 @@ import aio_pika
 import asyncpg
 import pytest
 import pytest_asyncio
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 from hlm_kit import migrations
 from hlm_kit.bootstrap import bootstrap, service_url
-from hlm_kit.db import to_plain_url
+from hlm_kit.db import get_session, to_plain_url
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.tokens import mint_token
 
@@ -197,3 +199,30 @@ async def migrated_service_database(test_database: TestDatabase, role: str, migr
     url = test_database.url_for(role)
     await asyncio.to_thread(migrations.upgrade, migrations_dir, url)
     return url
+
+
+@contextlib.asynccontextmanager
+async def rolled_back_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    """A session inside a transaction that is rolled back at exit. The service's own commits become
+    savepoints, so a test sees its writes and leaves nothing behind."""
+    async with engine.connect() as connection:
+        transaction = await connection.begin()
+        session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield session
+        finally:
+            await session.close()
+            await transaction.rollback()
+
+
+def share_session(app: FastAPI, session: AsyncSession) -> None:
+    """Make every request of ``app`` use ``session``. As in production, whatever a request did not
+    commit ends with the request: a rejected write leaves nothing visible to the test's next request."""
+
+    async def shared_session() -> AsyncIterator[AsyncSession]:
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+    app.dependency_overrides[get_session] = shared_session
