@@ -93,7 +93,7 @@ async def test_a_nominated_rater_who_is_a_facilitator_is_no_longer_matched_to_th
         headers=admin,
     )
     reasons = {m["facilitator"]["id"]: m["reasons"] for m in match.json()["ineligible"]}
-    assert [r["rule"] for r in reasons[facilitator["id"]]] == ["rater_conflict"]
+    assert [r["rule"] for r in reasons[facilitator["id"]]] == ["conflict_of_interest"]
     assert (
         await scalar(
             engine, "SELECT count(*) FROM facilitator.rater_conflict WHERE participant_id = :p", p=participant_id
@@ -248,7 +248,7 @@ async def test_a_session_booked_with_someone_later_nominated_as_a_rater_is_cance
 
     cancelled = (await client.get(f"/v1/bookings/{booking['id']}", headers=participant)).json()
     assert cancelled["status"] == "cancelled"
-    assert cancelled["cancellation_reason"] == "the facilitator was nominated as one of the participant's raters"
+    assert cancelled["cancellation_reason"] == "a conflict of interest rules this facilitator out"
     assert [e["type"] for e in await outbox_events(booking["id"])] == [
         "hlm.facilitator.session.booked.v1",
         "hlm.facilitator.session.cancelled.v1",

@@ -125,6 +125,14 @@ async def snapshots(
     return [hlm_360, hlm_self]
 
 
+@pytest.fixture
+def client_address() -> tuple[str, int]:
+    """An address of this test's own, as the ASGI scope reports it: the token-guessing limit counts
+    failures per address in committed rows, so tests on committed data must not share one."""
+    n = uuid.uuid4().int
+    return f"198.18.{n % 250 + 1}.{(n >> 8) % 250 + 1}", 50000
+
+
 @dataclass
 class SmtpServer:
     """A real SMTP server on 127.0.0.1; every message it accepts is kept."""
@@ -465,7 +473,12 @@ async def event_tap(amqp_url: str, topology: Any) -> AsyncIterator[EventTap]:
 
 @pytest_asyncio.fixture
 async def live_app(
-    database_url: str, amqp_url: str, smtp: SmtpServer, topology: Any, snapshots: list[QuestionnairePublishedV1]
+    database_url: str,
+    amqp_url: str,
+    smtp: SmtpServer,
+    topology: Any,
+    snapshots: list[QuestionnairePublishedV1],
+    client_address: tuple[str, int],
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Settings]]:
     """The app with its relay, consumers and periodic jobs running, against committed data."""
     settings = make_settings(
@@ -484,6 +497,8 @@ async def live_app(
     app = create_app(settings)
     async with (
         LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://survey-svc") as client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
+        ) as client,
     ):
         yield client, settings

@@ -1,9 +1,11 @@
 """Who may call what, as a matrix of role x endpoint over every route of the service.
 
-Roles: no token, the participant who owns the data, another participant, a facilitator, a partner and an
-academy admin. Someone else's cycle, observation or goal answers 404 (its existence is not theirs to
-know); a role that may not use an endpoint at all gets 403; a call without a token gets 401. Rater
-endpoints take the invitation token alone, whoever calls. A refused call stores nothing.
+Roles: no token, the participant who owns the data, another participant, a facilitator, a partner, an
+academy admin of the owner's region and an academy admin of another region. Someone else's cycle,
+observation or goal answers 404 (its existence is not theirs to know), and so does, to an admin, a cycle,
+team 360 or participant outside their region; a role that may not use an endpoint at all gets 403; a call
+without a token gets 401. Rater endpoints take the invitation token alone, whoever calls. A refused call
+stores nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from survey_svc.config import Settings
 from survey_svc.main import create_app
 
 OWNER = "participant-1"
-ROLES = ["anonymous", "owner", "other_participant", "facilitator", "partner", "academy_admin"]
+REGION = "london"  # the owner's, so their cycles' (auth's default)
+ROLES = ["anonymous", "owner", "other_participant", "facilitator", "partner", "academy_admin", "other_region_admin"]
 LATER = (datetime.now(UTC) + timedelta(days=30)).isoformat()
 
 
@@ -85,7 +88,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/goals/{id}", "/v1/goals/{goal}", "author", 200),
     Endpoint("PATCH", "/v1/goals/{id}", "/v1/goals/{goal}", "author", 200, {"status": "achieved"}),
     Endpoint("DELETE", "/v1/goals/{id}", "/v1/goals/{goal}", "author", 204),
-    Endpoint("DELETE", "/v1/participants/{participant_id}", f"/v1/participants/{OWNER}", "self_or_admin", 204),
+    Endpoint("DELETE", "/v1/participants/{participant_id}", "/v1/participants/{participant}", "self_or_admin", 204),
 ]
 
 
@@ -98,30 +101,32 @@ def expected(endpoint: Endpoint, role: str) -> int:
         return endpoint.ok
     if endpoint.access == "author":
         return 404
+    # An admin of another region meets the owner's data as if it did not exist.
     if endpoint.access == "self_or_admin":
-        return endpoint.ok if role in ("owner", "academy_admin") else 403
+        return endpoint.ok if role in ("owner", "academy_admin") else (404 if role == "other_region_admin" else 403)
     participant_like = role in ("owner", "other_participant")
     if endpoint.access == "participant":
         return endpoint.ok if participant_like else 403
     if endpoint.access == "participant_or_admin":
-        return endpoint.ok if participant_like or role == "academy_admin" else 403
+        return endpoint.ok if participant_like or role in ("academy_admin", "other_region_admin") else 403
     if endpoint.access == "owner":
         return endpoint.ok if role == "owner" else (404 if role == "other_participant" else 403)
     if endpoint.access == "owner_or_admin":
         if role in ("owner", "academy_admin"):
             return endpoint.ok
-        return 404 if role == "other_participant" else 403
+        return 404 if role in ("other_participant", "other_region_admin") else 403
     raise AssertionError(endpoint.access)
 
 
 def headers_for(auth: AuthHeaders, role: str) -> dict[str, str]:
     return {
         "anonymous": {},
-        "owner": auth("participant", sub=OWNER),
+        "owner": auth("participant", sub=OWNER, region=REGION),
         "other_participant": auth("participant", sub="participant-2"),
         "facilitator": auth("facilitator", sub="facilitator-1"),
         "partner": auth("partner", sub="partner-1"),
-        "academy_admin": auth("academy_admin", sub="admin-1"),
+        "academy_admin": auth("academy_admin", sub="admin-1", region=REGION),
+        "other_region_admin": auth("academy_admin", sub="admin-2", region="leeds"),
     }[role]
 
 
@@ -159,6 +164,10 @@ async def build(endpoint: Endpoint, survey: Any, client: httpx.AsyncClient, full
         world["team"] = (await client.post("/v1/team-cycles", json={"name": "Ward 7"}, headers=me)).json()["id"]
     if "{observation}" in needed:
         world["observation"] = (await client.post("/v1/observations", json=_observation(), headers=me)).json()["id"]
+    if "{participant}" in needed:
+        # An admin erases only a participant with a cycle in the admin's region.
+        await survey.create()
+        world["participant"] = OWNER
     if "{goal}" in needed:
         world["goal"] = (await client.post("/v1/goals", json={"title": "Coach one person"}, headers=me)).json()["id"]
     world["questionnaire"] = str(survey.hlm_360.questionnaire_id)

@@ -26,7 +26,7 @@ from survey_svc.main import create_app
 
 @pytest_asyncio.fixture
 async def committed(
-    settings: Settings, snapshots: list[QuestionnairePublishedV1], auth: AuthHeaders
+    settings: Settings, snapshots: list[QuestionnairePublishedV1], auth: AuthHeaders, client_address: tuple[str, int]
 ) -> AsyncIterator[tuple[httpx.AsyncClient, dict[str, str], str]]:
     """The app on its own connections (every request commits), as a participant erased afterwards."""
     app = create_app(settings)
@@ -34,7 +34,9 @@ async def committed(
     me = auth("participant", sub=sub)
     async with (
         LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://survey-svc") as client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
+        ) as client,
     ):
         yield client, me, sub
         await client.delete(f"/v1/participants/{sub}", headers=me)

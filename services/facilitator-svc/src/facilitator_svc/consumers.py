@@ -18,6 +18,7 @@ from facilitator_svc.bookings.models import OPEN, Booking, BookingStatus
 from facilitator_svc.config import Settings
 from facilitator_svc.database import outbox
 from facilitator_svc.facilitators.models import Facilitator
+from facilitator_svc.matching.rules import CONFLICT_OF_INTEREST_DETAIL
 from facilitator_svc.participants.models import ParticipantCycle, ParticipantReport, RaterConflict
 from hlm_contracts import (
     CycleOpenedV1,
@@ -87,7 +88,9 @@ async def on_rater_nominated(session: AsyncSession, data: RaterNominatedV1, even
             await outbox.add(session, cancelled, subject=str(booking.id))
         booking.status, booking.cancelled_at, booking.hold_expires_at = BookingStatus.CANCELLED, now, None
         booking.cancelled_by = "facilitator-svc"
-        booking.cancellation_reason = "the facilitator was nominated as one of the participant's raters"
+        # Worded as any conflict of interest: the participant, the facilitator and the administrators
+        # who read the booking must not learn that the facilitator is a rater.
+        booking.cancellation_reason = CONFLICT_OF_INTEREST_DETAIL
 
 
 async def on_report_ready(session: AsyncSession, data: ReportReadyV1, event: CloudEvent) -> None:

@@ -259,6 +259,24 @@ def test_those_left_unassigned_are_told_why() -> None:
     assert unassigned.reason == "no facilitator may take them (3 same organisation)"
 
 
+def test_a_rater_and_a_declared_conflict_with_the_participant_are_told_apart_by_nobody() -> None:
+    _, candidates = make_case(random.Random(5), members=1, facilitators=1, max_slots=2)
+    base = rules.Candidate(
+        **{**candidates[0].__dict__, "organisation": "RQ3", "status": FacilitatorStatus.ACTIVE, "email_hash": "h"}
+    )
+    preferences = rules.Preferences(window_starts_at=START, window_ends_at=END)
+    as_rater = solver.CohortMember(rules.Participant("p-rated", "RX1", "london", frozenset({"h"})), preferences)
+    as_declared = solver.CohortMember(rules.Participant("p-declared", "RX1", "london"), preferences)
+    declared = rules.Candidate(**{**base.__dict__, "conflict_participants": ("p-declared",)})
+
+    by_rater = solver.solve(solver.build([as_rater], [base], tz=TZ, reference_km=80)).unassigned["p-rated"]
+    by_declared = solver.solve(solver.build([as_declared], [declared], tz=TZ, reference_km=80)).unassigned["p-declared"]
+
+    assert by_rater == by_declared
+    assert by_rater.excluded_by == {"conflict_of_interest": 1}
+    assert by_rater.reason == "no facilitator may take them (1 conflict of interest)"
+
+
 def test_capacity_taken_by_others_is_given_as_the_reason() -> None:
     slot = rules.FreeSlot(uuid.uuid4(), START + timedelta(days=1), START + timedelta(days=1, hours=1), ("video",))
     candidate = rules.Candidate(

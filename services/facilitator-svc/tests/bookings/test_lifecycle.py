@@ -11,6 +11,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from facilitator_svc.consumers import on_rater_nominated
+from hlm_contracts import RaterNominatedV1
+from hlm_kit.messaging.envelope import CloudEvent
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 
@@ -190,7 +193,39 @@ async def test_a_hard_rule_forbids_booking_and_a_participant_learns_only_that_th
     )
 
     assert [e["type"] for e in problem["errors"]] == ["conflict_of_interest"]
-    assert [e["type"] for e in as_admin["errors"]] == ["declared_conflict"]
+    assert [e["type"] for e in as_admin["errors"]] == ["conflict_of_interest"]
+
+
+async def test_an_administrator_refused_a_rater_reads_what_a_declared_conflict_would_say(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    admin: dict[str, str],
+    add_facilitator: Any,
+    at: Any,
+    assert_problem: Any,
+    hash_of: Any,
+) -> None:
+    rater = await add_facilitator(slots=[at(3)])
+    declared = await add_facilitator(slots=[at(4)], conflicts={"organisations": [], "participants": ["participant-1"]})
+    data = RaterNominatedV1(
+        cycle_id=uuid.uuid4(),
+        participant_id="participant-1",
+        rater_group="peer",
+        rater_email_hash=hash_of(rater["email"]),
+    )
+    await on_rater_nominated(session, data, CloudEvent.wrap(data))
+    await session.commit()
+    who = {"id": "participant-1", "organisation": "RX1"}
+
+    refusals = [
+        assert_problem(await book(client, admin, f["slots"][0]["id"], participant=who), 409)["errors"]
+        for f in (rater, declared)
+    ]
+
+    assert refusals[0] == refusals[1]
+    assert [(e["type"], e["msg"]) for e in refusals[0]] == [
+        ("conflict_of_interest", "a conflict of interest rules this facilitator out")
+    ]
 
 
 async def test_a_facilitator_whose_accreditation_expires_before_the_session_cannot_be_booked(

@@ -56,7 +56,7 @@ EXCLUSIONS = {
     "declared-person": (
         {"conflicts": {"organisations": [], "participants": ["participant-1"]}},
         {},
-        "declared_conflict",
+        "conflict_of_interest",
     ),
     "expired-accreditation": (
         {"accreditation": {"level": "facilitator", "trained_on": "2028-01-01", "expires_on": "2031-03-01"}},
@@ -117,8 +117,29 @@ async def test_a_facilitator_who_is_one_of_the_participants_raters_is_never_matc
     assert [m["facilitator"]["id"] for m in result["eligible"]] == [other["id"]]
     reasons = {m["facilitator"]["id"]: m["reasons"] for m in result["ineligible"]}
     assert reasons[rater["id"]] == [
-        {"rule": "rater_conflict", "detail": "the facilitator is one of the participant's raters"}
+        {"rule": "conflict_of_interest", "detail": "a conflict of interest rules this facilitator out"}
     ]
+
+
+async def test_an_administrator_cannot_tell_a_rater_from_a_declared_conflict_with_the_participant(
+    client: httpx.AsyncClient, admin: dict[str, str], session: AsyncSession, add_facilitator: Any, at: Any, hash_of: Any
+) -> None:
+    rater = await add_facilitator(slots=[at(6)])
+    declared = await add_facilitator(
+        slots=[at(6)], conflicts={"organisations": [], "participants": [PARTICIPANT["id"]]}
+    )
+    both = await add_facilitator(slots=[at(6)], conflicts={"organisations": [], "participants": [PARTICIPANT["id"]]})
+    await nominate(session, PARTICIPANT["id"], hash_of(rater["email"]))
+    await nominate(session, PARTICIPANT["id"], hash_of(both["email"]))
+
+    result = await admin_match(client, admin)
+
+    reasons = {m["facilitator"]["id"]: m["reasons"] for m in result["ineligible"]}
+    assert reasons[rater["id"]] == reasons[declared["id"]] == reasons[both["id"]]
+    assert reasons[rater["id"]] == [
+        {"rule": "conflict_of_interest", "detail": "a conflict of interest rules this facilitator out"}
+    ]
+    assert "rater" not in str(result)
 
 
 async def test_a_rater_of_another_participant_is_still_matched(

@@ -107,6 +107,26 @@ async def test_a_group_report_one_person_short_of_an_issued_one_is_refused_so_no
     assert again.json()["content"] == all_six.json()["content"]
 
 
+async def test_three_overlapping_windows_that_would_single_out_one_member_are_not_all_issued(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    team, questionnaire_id, region = await _team(session, 11)
+    admin = auth("academy_admin", region=region)
+    query = {"scope": "team", "value": str(team), "questionnaire_id": str(questionnaire_id)}
+    # Members 0-5, all 11, and members 5-10: every pair differs by at least five people, but the first
+    # plus the third minus the second is member 5 alone.
+    up_to_five = {**query, "closed_to": (NOW + timedelta(days=5, hours=1)).isoformat()}
+    from_five = {**query, "closed_from": (NOW + timedelta(days=5)).isoformat()}
+    first = await client.get("/v1/group-reports", params=up_to_five, headers=admin)
+    everyone = await client.get("/v1/group-reports", params=query, headers=admin)
+    assert (first.json()["participant_count"], everyone.json()["participant_count"]) == (6, 11)
+    issued = await _issued(session)
+
+    refused = await client.get("/v1/group-reports", params=from_five, headers=admin)
+    assert_problem(refused, 409)
+    assert await _issued(session) == issued
+
+
 async def test_group_reports_over_sets_that_differ_by_at_least_five_are_both_issued(
     client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
 ) -> None:

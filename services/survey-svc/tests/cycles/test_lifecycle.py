@@ -338,6 +338,34 @@ async def test_extending_a_closed_cycle_opens_it_again_and_reminds_those_who_hav
         assert (await client.get(f"/v1/invitations/{tokens[rater['email']]}")).status_code == 200
 
 
+@pytest.mark.parametrize("status", ["open", "closed"])
+async def test_a_cycle_whose_report_is_released_is_not_extended(
+    survey: Any,
+    session: AsyncSession,
+    client: httpx.AsyncClient,
+    auth: AuthHeaders,
+    stored_state: Any,
+    assert_problem: Problem,
+    status: str,
+) -> None:
+    cycle, _ = await survey.open_360()
+    await session.execute(
+        text(
+            "UPDATE survey.cycle SET status = :status, report_released_at = now(),"
+            " closed_at = CASE WHEN :status = 'closed' THEN now() END WHERE id = :id"
+        ),
+        {"id": cycle["id"], "status": status},
+    )
+    await session.commit()
+    before = await stored_state()
+    later = {"closes_at": (datetime.fromisoformat(cycle["closes_at"]) + timedelta(days=7)).isoformat()}
+
+    for caller in (survey.participant, auth("academy_admin", sub="admin-1", region="london")):
+        refused = await client.post(f"/v1/cycles/{cycle['id']}/extend", json=later, headers=caller)
+        assert assert_problem(refused, 409)["type"].endswith("/report-released")
+    assert await stored_state() == before
+
+
 async def test_a_draft_self_assessment_turns_into_a_360_in_place_keeping_its_answers(
     survey: Any, client: httpx.AsyncClient, hlm_self: QuestionnairePublishedV1, hlm_360: QuestionnairePublishedV1
 ) -> None:

@@ -166,16 +166,21 @@ class _Register:
         p, prefs = member.participant, member.preferences
         inactive = ~self.active
         same = self._mask(self.by_organisation, p.organisation)
-        declared = self._mask(self.declared_organisation, p.organisation) | self._indices(
-            self.declared_person.get(p.id, ())
+        declared = self._mask(self.declared_organisation, p.organisation)
+        # A declared conflict with the participant and being one of their raters are counted as one
+        # rule, each facilitator once: the count must not tell a rater apart.
+        personal = self._indices(
+            [
+                *self.declared_person.get(p.id, ()),
+                *(i for h in p.rater_hashes for i in self.by_email_hash.get(h, ())),
+            ]
         )
-        rater = self._indices([i for h in p.rater_hashes for i in self.by_email_hash.get(h, ())])
-        related = inactive | same | declared | rater
+        related = inactive | same | declared | personal
         counts = {
             rules.Rule.INACTIVE.value: int(inactive.sum()),
             rules.Rule.SAME_ORGANISATION.value: int(same.sum()),
             rules.Rule.DECLARED_CONFLICT.value: int(declared.sum()),
-            rules.Rule.RATER_CONFLICT.value: int(rater.sum()),
+            rules.Rule.CONFLICT_OF_INTEREST.value: int(personal.sum()),
         }
         remaining = ~related
         if prefs.mode is not None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from facilitator_svc.matching.rules import CONFLICTS, Exclusion, Rule
+from facilitator_svc.matching.rules import CONFLICT_OF_INTEREST_DETAIL, CONFLICTS, Exclusion, Rule
 from hlm_kit.errors import Conflict, FieldError, NotFound
 
 
@@ -32,7 +32,8 @@ class NotEligible(Conflict):
     @classmethod
     def because(cls, exclusions: Sequence[Exclusion], *, show_conflicts: bool) -> Conflict:
         """The error for ``exclusions``. A participant learns that there is a conflict of interest, not
-        which one: a facilitator's declared conflicts and a rater's identity are not theirs to see."""
+        which one: a facilitator's declared conflicts are not theirs to see. An administrator sees each
+        rule, but a rater is never among them as such (``Rule.CONFLICT_OF_INTEREST`` covers it)."""
         if any(e.rule == Rule.NO_CAPACITY for e in exclusions) and len(exclusions) == 1:
             return NoCapacity("the facilitator has no capacity left in that month")
         errors = []
@@ -44,11 +45,7 @@ class NotEligible(Conflict):
             errors.append(FieldError(loc=["facilitator"], msg=e.detail, type=e.rule.value))
         if hidden:
             errors.append(
-                FieldError(
-                    loc=["facilitator"],
-                    msg="a conflict of interest rules this facilitator out",
-                    type="conflict_of_interest",
-                )
+                FieldError(loc=["facilitator"], msg=CONFLICT_OF_INTEREST_DETAIL, type=Rule.CONFLICT_OF_INTEREST.value)
             )
         return cls("this facilitator cannot take the session", errors=errors)
 

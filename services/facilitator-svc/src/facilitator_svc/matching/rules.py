@@ -7,6 +7,10 @@ expired by the session date; of the participant's own organisation; with a decla
 one of the participant's raters (matched on the keyed email hash); with no capacity left that month;
 with no free slot in the wanted window or mode. Ranking weighs distance or region, the soonest slot,
 current load, and language and specialism fit.
+
+A rater's identity never leaves the survey service: a facilitator ruled out because they rate the
+participant is reported, to everyone and everywhere, exactly as one who declared a conflict with the
+participant is (``Rule.CONFLICT_OF_INTEREST``, ``CONFLICT_OF_INTEREST_DETAIL``), so nobody can tell which.
 """
 
 from __future__ import annotations
@@ -28,8 +32,11 @@ class Rule(StrEnum):
     INACTIVE = "inactive"
     ACCREDITATION_EXPIRED = "accreditation_expired"
     SAME_ORGANISATION = "same_organisation"
+    # The facilitator declared a conflict with the participant's organisation (not secret).
     DECLARED_CONFLICT = "declared_conflict"
-    RATER_CONFLICT = "rater_conflict"
+    # A conflict with the participant in person: declared by the facilitator, or the facilitator is one
+    # of the participant's raters. One rule for both, so a rater is never told apart.
+    CONFLICT_OF_INTEREST = "conflict_of_interest"
     NO_CAPACITY = "no_capacity"
     NO_FREE_SLOT = "no_free_slot"
     MODE_NOT_OFFERED = "mode_not_offered"
@@ -38,7 +45,9 @@ class Rule(StrEnum):
 
 # Rules that say something about the participant's relationships; a participant is told only that
 # there is a conflict of interest, never which (a facilitator's declared conflicts are theirs to keep).
-CONFLICTS = frozenset({Rule.SAME_ORGANISATION, Rule.DECLARED_CONFLICT, Rule.RATER_CONFLICT})
+CONFLICTS = frozenset({Rule.SAME_ORGANISATION, Rule.DECLARED_CONFLICT, Rule.CONFLICT_OF_INTEREST})
+# The one wording of a conflict of interest that is not to be told apart (see the module's docstring).
+CONFLICT_OF_INTEREST_DETAIL = "a conflict of interest rules this facilitator out"
 
 WEIGHTS: Mapping[str, float] = {
     "place": 0.30,
@@ -177,10 +186,10 @@ def relationship_exclusions(participant: Participant, candidate: Candidate) -> l
         out.append(
             Exclusion(Rule.DECLARED_CONFLICT, f"the facilitator declared a conflict with {participant.organisation}")
         )
-    if participant.id in candidate.conflict_participants:
-        out.append(Exclusion(Rule.DECLARED_CONFLICT, "the facilitator declared a conflict with this participant"))
-    if candidate.email_hash in participant.rater_hashes:
-        out.append(Exclusion(Rule.RATER_CONFLICT, "the facilitator is one of the participant's raters"))
+    # One exclusion whether declared, a rater, or both: neither the rule, the wording nor the count of
+    # exclusions may tell a rater apart.
+    if participant.id in candidate.conflict_participants or candidate.email_hash in participant.rater_hashes:
+        out.append(Exclusion(Rule.CONFLICT_OF_INTEREST, CONFLICT_OF_INTEREST_DETAIL))
     return out
 
 

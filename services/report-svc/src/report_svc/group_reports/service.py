@@ -6,9 +6,11 @@ They aggregate, in the database, only figures that the members' individual repor
 Differencing (N against N-1): two group reports over sets of participants that differ by one would give
 that one person's figures by subtraction. The service keeps every issued report's member set and
 refuses a group report whose set differs from any issued one by fewer than the minimum (but is not the
-same set: the same set gets the same figures). Within one report every figure is taken over the whole
-member set: a cell (a dimension and a rater group) that some member's report does not publish is
-withheld, so no cell is over a subset that could differ from another report's by a few people.
+same set: the same set gets the same figures), and one that, added to every report already issued,
+would let some weighted sum of them single out one person (three windows over a team, say).
+Within one report every figure is taken over the whole member set: a cell (a dimension and a rater
+group) that some member's report does not publish is withheld, so no cell is over a subset that could
+differ from another report's by a few people.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import numpy
 from sqlalchemy import any_, func, literal, select
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -145,7 +148,8 @@ async def issue(session: AsyncSession, principal: Principal, query: GroupReportQ
     await session.execute(select(func.pg_advisory_xact_lock(0x6870_5F67_7270)))
     wanted = set(member_ids)
     same_set: GroupReport | None = None
-    for issued in (await session.execute(select(GroupReport))).scalars():
+    issued_reports = list((await session.execute(select(GroupReport))).scalars())
+    for issued in issued_reports:
         difference = len(wanted.symmetric_difference(issued.member_report_ids))
         if difference == 0:
             if issued.issued_to == audience and issued.questionnaire_id == query.questionnaire_id:
@@ -153,6 +157,8 @@ async def issue(session: AsyncSession, principal: Principal, query: GroupReportQ
             same_set = issued
         elif difference < minimum:
             raise TooCloseToAnIssuedReport(difference, minimum)
+    if same_set is None and isolates_someone([set(r.member_report_ids) for r in issued_reports], wanted):
+        raise TooCloseToAnIssuedReport(1, minimum)
     content = (
         same_set.content
         if same_set is not None and same_set.questionnaire_id == query.questionnaire_id
@@ -173,6 +179,28 @@ async def issue(session: AsyncSession, principal: Principal, query: GroupReportQ
     session.add(report)
     await session.commit()
     return report
+
+
+def isolates_someone(issued: list[set[uuid.UUID]], wanted: set[uuid.UUID]) -> bool:
+    """Whether some weighted sum of the issued reports and ``wanted`` would single out one member.
+
+    Each report's figures are sums over its members (mean x n), so a reader holding several reports can
+    add and subtract them. Over every member seen, each report is a 0/1 vector; a member is singled out
+    exactly when their unit vector lies in the span of those vectors (A - B for N against N-1, but also
+    A + C - B over three windows, and any longer chain). The span is taken once, by SVD: a unit vector
+    lies in it when its projection onto the row space has length one.
+    """
+    if not issued:
+        return False
+    people = sorted(set().union(wanted, *issued))
+    column = {person: i for i, person in enumerate(people)}
+    rows = numpy.zeros((len(issued) + 1, len(people)))
+    for r, members in enumerate([*issued, wanted]):
+        rows[r, [column[m] for m in members]] = 1.0
+    _, singular, vt = numpy.linalg.svd(rows, full_matrices=False)
+    rank = int((singular > singular.max() * 1e-9).sum())
+    projected = (vt[:rank] ** 2).sum(axis=0)
+    return bool((projected > 1 - 1e-6).any())
 
 
 async def get(session: AsyncSession, principal: Principal, group_report_id: uuid.UUID) -> GroupReport:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+import structlog
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +32,7 @@ REPORT_NAMESPACE = uuid.UUID("6f0f7b52-8f3a-4d47-9a47-3f1d0b6f2c10")
 AUTOMATIC = "report-svc"
 
 AWAITING_RELEASE = "awaiting_release"
+log = structlog.get_logger(__name__)
 RELEASED = "released"
 NOT_PRODUCED = "not_produced"
 
@@ -53,6 +55,13 @@ async def build_if_complete(session: AsyncSession, cycle: Cycle) -> Report | Non
     """
     if cycle.kind is None or cycle.participant_id is None:
         return None
+    if not _is_self_assessment(cycle):
+        current = await ReportRepository(session).of_cycle(cycle.id)
+        if current is not None and current.status == RELEASED and current.kind == cycle.kind:
+            # Feedback arriving after release would let the participant compare versions and tell who
+            # said what; the released report stands as it is.
+            log.warning("feedback after release left out of the report", cycle_id=str(cycle.id))
+            return None
     if not _is_self_assessment(cycle) and (cycle.closed_at is None or cycle.submitted is None):
         return None  # most events of a 360 arrive before its close: answer them without reading anything
     questionnaire = await questionnaire_service.get(session, cycle.questionnaire_id)

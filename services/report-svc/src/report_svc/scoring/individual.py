@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -118,8 +118,8 @@ def build_self_assessment(questionnaire: Questionnaire, responses: Sequence[Resp
 
 
 def required_for_others(groups: Sequence[RaterGroup], thresholds: Thresholds) -> int:
-    """How many raters a figure over ``others`` needs: ``others_total``, and when every one of them comes
-    from the same group, that group's own threshold too, since such a figure is that group's figure."""
+    """How many raters a report's ``others`` needs: ``others_total``, and when every rater comes from
+    the same group, that group's own threshold too, since then ``others`` is that group's figure."""
     distinct = set(groups)
     required = thresholds.others_total
     if len(distinct) == 1:
@@ -161,9 +161,10 @@ def build_360(
     units = plan_units({g: counts[g.value] for g in NON_SELF_GROUPS}, thresholds)
     own = [r for r in responses if r.group is RaterGroup.SELF]
     raters = [r for r in responses if r.group is not RaterGroup.SELF]
-
-    def enough(groups: Sequence[RaterGroup]) -> bool:
-        return len(groups) >= required_for_others(groups, thresholds)
+    # Every figure over ``others`` needs the report's minimum of raters. It depends only on how many
+    # raters each group has, never on which of them answered what, so swapping two raters' responses
+    # within a unit leaves the report unchanged.
+    minimum = others_required
 
     dimensions = []
     for dimension in sorted(questionnaire.dimensions, key=lambda d: d.position):
@@ -172,7 +173,7 @@ def build_360(
             (r.group, s) for r in raters if (s := rater_dimension_score(questionnaire, r, dimension.key)) is not None
         ]
         self_score = _mean(own_scores) if own_scores else None
-        others_score = _mean([s for _, s in rated]) if enough([g for g, _ in rated]) else None
+        others_score = _mean([s for _, s in rated]) if len(rated) >= minimum else None
         entry: dict[str, Any] = {
             "key": dimension.key,
             "name": dimension.name,
@@ -190,9 +191,8 @@ def build_360(
             entry["groups"], entry["groups_withheld"] = _unit_cells(units, rated)
 
         own_importance = [Fraction(r.importance[dimension.key]) for r in own if dimension.key in r.importance]
-        with_importance = [r for r in raters if dimension.key in r.importance]
-        others_importance = [Fraction(r.importance[dimension.key]) for r in with_importance]
-        importance_others = _mean(others_importance) if enough([r.group for r in with_importance]) else None
+        others_importance = [Fraction(r.importance[dimension.key]) for r in raters if dimension.key in r.importance]
+        importance_others = _mean(others_importance) if len(others_importance) >= minimum else None
         entry["importance"] = {
             "self": float(published(_mean(own_importance))) if own_importance else None,
             "others": float(published(importance_others)) if importance_others is not None else None,
@@ -210,7 +210,7 @@ def build_360(
         )
         dimensions.append(entry)
 
-    items = _items(questionnaire, own, raters, enough)
+    items = _items(questionnaire, own, raters, minimum)
     ranked = [i for i in items if i["others"] is not None]
     count = min(top_items, len(ranked) // 2)
     by_mean = sorted(ranked, key=lambda i: (-i["others"]["mean"], i["position"]))
@@ -277,17 +277,13 @@ def _unit_cells(
 
 
 def _items(
-    questionnaire: Questionnaire,
-    own: Sequence[Response],
-    raters: Sequence[Response],
-    enough: Callable[[Sequence[RaterGroup]], bool],
+    questionnaire: Questionnaire, own: Sequence[Response], raters: Sequence[Response], minimum: int
 ) -> list[dict[str, Any]]:
     items = []
     for item in sorted(questionnaire.items, key=lambda i: i.position):
-        answering = [r for r in raters if r.answers.get(item.key) is not None]
-        given = [level for r in answering if (level := r.answers.get(item.key)) is not None]
+        given = [level for r in raters if (level := r.answers.get(item.key)) is not None]
         others: dict[str, Any] | None = None
-        if enough([r.group for r in answering]):
+        if len(given) >= minimum:
             others = {
                 "mean": float(published(_mean([Fraction(v) for v in given]))),
                 "n": len(given),

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle, CycleStatus, FeedbackSession, TeamCycle
@@ -28,10 +28,21 @@ class CycleRepository(RepositoryBase[Cycle]):
         return await self.get_all(self.select().where(Cycle.id.in_(ids)))
 
     async def page(
-        self, *, participant_id: str | None, after: tuple[datetime, UUID] | None, limit: int
+        self,
+        *,
+        participant_id: str | None,
+        visible_to: str,
+        region: str | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
     ) -> Sequence[Cycle]:
-        """Newest first; ``after`` is the (created_at, id) of the last cycle of the previous page."""
+        """Newest first; ``after`` is the (created_at, id) of the last cycle of the previous page. Only
+        the cycles of ``visible_to`` and, when given, those in ``region`` (an academy admin's)."""
         statement = self.select().order_by(Cycle.created_at.desc(), Cycle.id.desc()).limit(limit)
+        if region is None:
+            statement = statement.where(Cycle.participant_id == visible_to)
+        else:
+            statement = statement.where(or_(Cycle.participant_id == visible_to, Cycle.region == region))
         if participant_id is not None:
             statement = statement.where(Cycle.participant_id == participant_id)
         if after is not None:
@@ -54,6 +65,10 @@ class CycleRepository(RepositoryBase[Cycle]):
 
     async def for_participant(self, participant_id: str) -> Sequence[Cycle]:
         return await self.get_all(self.select().where(Cycle.participant_id == participant_id))
+
+    async def has_cycle_in_region(self, participant_id: str, region: str) -> bool:
+        statement = select(exists().where(Cycle.participant_id == participant_id, Cycle.region == region))
+        return bool(await self.session.scalar(statement))
 
     async def counts(self, cycle_ids: Sequence[UUID]) -> dict[UUID, Counts]:
         """Invited, submitted and declined raters per group. A rater withdrawn after answering still

@@ -1,4 +1,4 @@
-"""The participant's side of cycles (and an academy admin's read and extension)."""
+"""The participant's side of cycles (and an academy admin's read and extension, in their region)."""
 
 from __future__ import annotations
 
@@ -68,11 +68,13 @@ async def list_cycles(
     session: Session,
     principal: ParticipantOrAdmin,
     ids: Annotated[str | None, Query(description="comma-separated cycle ids (batch read, in the order asked)")] = None,
-    participant_id: Annotated[str | None, Query(description="academy admins: one participant's cycles")] = None,
+    participant_id: Annotated[
+        str | None, Query(description="academy admins: one participant's cycles in the admin's region")
+    ] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> CycleList:
-    """The caller's cycles, newest first (an academy admin's: anyone's); ``?ids=`` for a batch."""
+    """The caller's cycles, newest first (an academy admin's: their region's); ``?ids=`` for a batch."""
     if ids is not None:
         return CycleList(items=await cycle_service.get_many(session, principal, _parse_ids(ids)))
     return await cycle_service.list_cycles(

@@ -81,9 +81,24 @@ PURPOSE_OF_KIND = {
 # ----------------------------------------------------------------------------------------------------
 
 
+def administered_region(principal: Principal) -> str | None:
+    """The region an academy admin manages: their token's. None for anyone else, and for an admin
+    whose token carries no region (who then manages nothing)."""
+    if not principal.has_role(Role.ACADEMY_ADMIN) or not principal.region:
+        return None
+    return principal.region
+
+
+def administers(principal: Principal, region: str) -> bool:
+    """Whether ``principal`` is an academy admin of ``region``."""
+    admin_region = administered_region(principal)
+    return admin_region is not None and admin_region == region
+
+
 def may_read(principal: Principal, cycle: Cycle) -> bool:
-    """The participant reads their own cycles; an academy admin reads any (counts only, like them)."""
-    return cycle.participant_id == principal.sub or principal.has_role(Role.ACADEMY_ADMIN)
+    """The participant reads their own cycles; an academy admin reads (and extends) those of their own
+    region, counts only, like the participant. Any other cycle is, to the caller, one that does not exist."""
+    return cycle.participant_id == principal.sub or administers(principal, cycle.region)
 
 
 async def readable(session: AsyncSession, principal: Principal, id: UUID) -> Cycle:
@@ -116,12 +131,18 @@ async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[UU
 async def list_cycles(
     session: AsyncSession, principal: Principal, *, participant_id: str | None, cursor: str | None, limit: int
 ) -> CycleList:
+    """The caller's own cycles; an academy admin's: those of their region (and their own, if any),
+    optionally one participant's. Cycles outside them are left out as if they did not exist."""
     if not principal.has_role(Role.ACADEMY_ADMIN):
         if participant_id not in (None, principal.sub):
             raise Forbidden("participants list their own cycles only")
         participant_id = principal.sub
     cycles = await CycleRepository(session).page(
-        participant_id=participant_id, after=_decode_cursor(cursor) if cursor else None, limit=limit + 1
+        participant_id=participant_id,
+        visible_to=principal.sub,
+        region=administered_region(principal),
+        after=_decode_cursor(cursor) if cursor else None,
+        limit=limit + 1,
     )
     page = list(cycles[:limit])
     next_cursor = _encode_cursor(page[-1]) if len(cycles) > limit else None
@@ -665,7 +686,7 @@ async def extend(session: AsyncSession, principal: Principal, id: UUID, body: Ex
     its report being released opens again (cycle.opened is published again with the new date), and the
     raters who have not answered are told so."""
     cycle = await CycleRepository(session).get_by_id(id, for_update=True)
-    if cycle is None or not (cycle.participant_id == principal.sub or principal.has_role(Role.ACADEMY_ADMIN)):
+    if cycle is None or not may_read(principal, cycle):
         raise CycleNotFound(f"no cycle {id}")
     _ensure_360(cycle)
     if cycle.report_released_at is not None:
@@ -799,12 +820,13 @@ async def create_team(session: AsyncSession, principal: Principal, body: TeamCyc
 
 
 async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> TeamCycleOut:
-    """Seen by whoever created it, its members, and academy admins: how many members and in which state."""
+    """Seen by whoever created it, its members, and the academy admins of its region: how many members
+    and in which state."""
     repository = TeamCycleRepository(session)
     team = await repository.get_by_id(id)
     if team is None or not (
         team.created_by == principal.sub
-        or principal.has_role(Role.ACADEMY_ADMIN)
+        or administers(principal, team.region)
         or await repository.is_member(id, principal.sub)
     ):
         raise TeamCycleNotFound(f"no team cycle {id}")

@@ -18,5 +18,5 @@ async def erase(
     participant_id: Annotated[str, Path(min_length=1, max_length=255)],
 ) -> None:
     """Erase a participant's data here and tell every other service to do the same (the participant
-    themself, or an academy admin)."""
+    themself, or an academy admin of a region the participant has a cycle in; to any other admin, 404)."""
     await participant_service.erase(session, principal, participant_id)

@@ -12,18 +12,27 @@ from hlm_contracts import ParticipantErasedV1
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import Forbidden
 from survey_svc.cycles.models import Cycle, FeedbackSession, TeamCycle
+from survey_svc.cycles.repository import CycleRepository
+from survey_svc.cycles.service import administered_region
 from survey_svc.database import outbox
 from survey_svc.goals.models import Goal
 from survey_svc.observations.models import Observation
+from survey_svc.participants.exceptions import ParticipantNotFound
 
 ERASED = "erased"
 
 
 async def erase(session: AsyncSession, principal: Principal, participant_id: str) -> None:
-    """Erase ``participant_id`` (themself, or an academy admin). Safe to repeat: each call tells the
-    other services again, which is harmless for them."""
-    if participant_id != principal.sub and not principal.has_role(Role.ACADEMY_ADMIN):
-        raise Forbidden("only the participant or an academy admin may erase a participant")
+    """Erase ``participant_id`` (themself, or an academy admin of a region they have a cycle in). Safe
+    for the participant to repeat: each call tells the other services again, which is harmless for them.
+    To an admin, a participant with no cycle in the admin's region does not exist (404), so an admin's
+    repeat, once the cycles are gone, is a 404 too."""
+    if participant_id != principal.sub:
+        if not principal.has_role(Role.ACADEMY_ADMIN):
+            raise Forbidden("only the participant or an academy admin may erase a participant")
+        region = administered_region(principal)
+        if region is None or not await CycleRepository(session).has_cycle_in_region(participant_id, region):
+            raise ParticipantNotFound(f"no participant {participant_id}")
     # Cycles take their nominations, tokens, responses, mail and sessions with them (ON DELETE CASCADE).
     await session.execute(delete(Cycle).where(Cycle.participant_id == participant_id))
     await session.execute(delete(FeedbackSession).where(FeedbackSession.participant_id == participant_id))
