@@ -84,13 +84,13 @@ ENDPOINTS = [
         "GET",
         "/v1/group-reports",
         "/v1/group-reports?scope=team&value={team}&questionnaire_id={q}",
-        {"admin_of_region": 200, "admin_elsewhere": 409, "partner_of_org": 200, "partner_elsewhere": 409},
+        {"admin_of_region": 200, "admin_elsewhere": 404, "partner_of_org": 200, "partner_elsewhere": 404},
     ),
     Endpoint(
         "GET",
         "/v1/group-reports",
         "/v1/group-reports?scope=organisation&value={org}&questionnaire_id={q}",
-        {"admin_of_region": 200, "admin_elsewhere": 409, "partner_of_org": 200},
+        {"admin_of_region": 200, "admin_elsewhere": 404, "partner_of_org": 200},
     ),
     Endpoint(
         "GET",

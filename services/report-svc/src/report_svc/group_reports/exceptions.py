@@ -22,3 +22,11 @@ class TooCloseToAnIssuedReport(Conflict):
 class GroupReportNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("no group report with that id issued to you")
+
+
+class NoVisibleParticipants(NotFound):
+    """Nobody in that team, organisation or region is within what the caller may see: answered as if it
+    did not exist, so a caller cannot probe other organisations' or regions' teams."""
+
+    def __init__(self) -> None:
+        super().__init__("no participants of that group are visible to you")

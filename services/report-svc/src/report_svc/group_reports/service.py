@@ -27,7 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hlm_contracts.enums import RatingLevel
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import Forbidden
-from report_svc.group_reports.exceptions import GroupReportNotFound, TooCloseToAnIssuedReport, TooFewParticipants
+from report_svc.group_reports.exceptions import (
+    GroupReportNotFound,
+    NoVisibleParticipants,
+    TooCloseToAnIssuedReport,
+    TooFewParticipants,
+)
 from report_svc.group_reports.models import GroupReport
 from report_svc.group_reports.schemas import GroupReportQuery
 from report_svc.questionnaires.models import Questionnaire
@@ -142,6 +147,8 @@ async def aggregate(session: AsyncSession, questionnaire_id: uuid.UUID, member_i
 async def issue(session: AsyncSession, principal: Principal, query: GroupReportQuery, *, minimum: int) -> GroupReport:
     audience, audience_filter = audience_of(principal, query)
     member_ids = await members(session, query, audience_filter)
+    if not member_ids:
+        raise NoVisibleParticipants
     if len(member_ids) < minimum:
         raise TooFewParticipants(len(member_ids), minimum)
     # Serialise issuing, so two requests cannot both pass the differencing check against each other.
