@@ -75,7 +75,7 @@ async def test_a_partner_pulls_released_reports_of_consenting_participants_page_
         )
         assert put.status_code == 200
         consenting.append(str(report_id))
-    await _released_report(session, organisation=organisation)  # no consent: never pulled
+    late_participant, late_report = await _released_report(session, organisation=organisation)  # no consent yet
     partner = auth("partner", sub="trust", org=organisation)
 
     first = (await client.get("/v1/partner/reports?limit=2", headers=partner)).json()
@@ -88,6 +88,15 @@ async def test_a_partner_pulls_released_reports_of_consenting_participants_page_
         await client.get("/v1/partner/reports", params={"updated_since": last_seen.isoformat()}, headers=partner)
     ).json()
     assert since["items"] == []
+
+    # A participant who consents later is picked up by the next incremental pull, and only they are.
+    later = auth("participant", sub=late_participant, org=organisation)
+    assert (await client.put("/v1/consents/organisation", headers=later)).status_code == 200
+    since = (
+        await client.get("/v1/partner/reports", params={"updated_since": last_seen.isoformat()}, headers=partner)
+    ).json()
+    assert [r["id"] for r in since["items"]] == [str(late_report)]
+    consenting.append(str(late_report))
     as_csv = await client.get("/v1/partner/reports?format=csv", headers=partner)
     assert {row["report_id"] for row in csv.DictReader(io.StringIO(as_csv.text))} == set(consenting)
 
