@@ -75,7 +75,7 @@ async def framework(framework_database_url: str, amqp_url: str) -> AsyncIterator
             {**common(amqp_url), "database_url": framework_database_url, "run_workers": False}
         )
     )
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         yield CountingTransport(httpx.ASGITransport(app=app))
 
 
@@ -98,7 +98,7 @@ async def gateway_with(
         )
         app = create_app(settings, transport_for=transports.get)
         async with (
-            LifespanManager(app),
+            LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
         ):
             yield client
@@ -120,7 +120,7 @@ async def gateway(framework: CountingTransport, amqp_url: str) -> AsyncIterator[
     )
     app = create_app(settings, transport_for=lambda service: framework if service == "framework" else None)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
     ):
         yield client
@@ -203,7 +203,7 @@ async def journey_services(
     }
     async with contextlib.AsyncExitStack() as stack:
         for app in apps.values():
-            await stack.enter_async_context(LifespanManager(app))
+            await stack.enter_async_context(LifespanManager(app, startup_timeout=30, shutdown_timeout=30))
         yield {name: CountingTransport(httpx.ASGITransport(app=app)) for name, app in apps.items()}
 
 

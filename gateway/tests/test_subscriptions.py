@@ -62,7 +62,8 @@ def test_report_ready_reaches_only_the_participant_it_is_about(
         ws.send_json({"id": "1", "type": "subscribe", "payload": SUBSCRIBE})
 
         async def subscribed() -> bool:
-            return app.state.hub.subscriber_count == 1 and client.get("/health/ready").status_code == 200
+            hub = app.state.hub
+            return hub.is_bound and hub.subscriber_count == 1 and client.get("/health/ready").status_code == 200
 
         asyncio.run(wait_for(subscribed))
         someone_else, mine = ready("participant-2"), ready("participant-1")

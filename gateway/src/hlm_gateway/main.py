@@ -98,8 +98,12 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     app = FastAPI(title="hlm-gateway", version=__version__, lifespan=lifespan)
     app.state.settings = settings
     app.state.hub = hub
+
     # Queries need no broker; subscriptions do, and a replica without it cannot serve them.
-    app.state.readiness_checks = {"broker": health.broker_check(broker)}
+    async def live_events_bound() -> bool:
+        return hub.is_bound
+
+    app.state.readiness_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)

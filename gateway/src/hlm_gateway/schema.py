@@ -17,8 +17,10 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from hlm_gateway.booking.mutations import BookingMutation
 from hlm_gateway.catalogue.queries import CatalogueQuery
 from hlm_gateway.config import Settings
+from hlm_gateway.cycles.mutations import CycleMutation
 from hlm_gateway.errors import GatewayError
 from hlm_gateway.journey.queries import JourneyMutation, JourneyQuery
 from hlm_gateway.live.subscriptions import Subscription
@@ -30,7 +32,7 @@ class Query(CatalogueQuery, JourneyQuery):
 
 
 @strawberry.type
-class Mutation(JourneyMutation):
+class Mutation(JourneyMutation, CycleMutation, BookingMutation):
     pass
 
 

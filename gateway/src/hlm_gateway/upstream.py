@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import httpx
@@ -45,13 +45,26 @@ class Upstream:
 
     async def post(self, path: str, json: Any = None) -> Any:
         """POST once: a write is never retried here, since the service may have done it already."""
+        return self._result(await self._post(path, json))
+
+    async def post_outcome(
+        self, path: str, json: Any = None, *, expected: Collection[int] = (409, 422)
+    ) -> tuple[int, Any]:
+        """POST once, for a mutation with typed results for expected failures: ``(status, body)``, where
+        a refusal whose status is in ``expected`` comes back with its problem document instead of being
+        raised. Any other failure raises the same GatewayError as :meth:`post`."""
+        response = await self._post(path, json)
+        if response.status_code in expected:
+            return response.status_code, _problem(response)
+        return response.status_code, self._result(response)
+
+    async def _post(self, path: str, json: Any) -> httpx.Response:
         try:
-            response = await self._client.post(path, json=json, headers=self._headers)
+            return await self._client.post(path, json=json, headers=self._headers)
         except (httpx.TransportError, httpx.TimeoutException) as exc:
             raise GatewayError(
                 f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name
             ) from exc
-        return self._result(response)
 
     def _result(self, response: httpx.Response) -> Any:
         if response.status_code < 400:
@@ -63,10 +76,15 @@ class Upstream:
         raise GatewayError(detail, code, service=self.name)
 
 
-def _problem_detail(response: httpx.Response) -> str | None:
+def _problem(response: httpx.Response) -> dict[str, Any]:
+    """The response's problem document; an empty one when the body is not a JSON object."""
     try:
         body = response.json()
     except ValueError:
-        return None
-    detail = body.get("detail") if isinstance(body, dict) else None
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _problem_detail(response: httpx.Response) -> str | None:
+    detail = _problem(response).get("detail")
     return detail if isinstance(detail, str) else None

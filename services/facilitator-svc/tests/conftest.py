@@ -123,7 +123,7 @@ async def client(settings: Settings, session: AsyncSession, clock: Clock) -> Asy
     share_session(app, session)
     app.dependency_overrides[current_time] = lambda: clock.now
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://facilitator-svc") as client,
     ):
         yield client

@@ -85,7 +85,7 @@ async def client(settings: Settings, session: AsyncSession) -> AsyncIterator[htt
     app = create_app(settings)
     share_session(app, session)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://framework-svc") as client,
     ):
         yield client

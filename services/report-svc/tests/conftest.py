@@ -96,7 +96,7 @@ async def client(settings: Settings, session: AsyncSession) -> AsyncIterator[htt
     app = create_app(settings)
     share_session(app, session)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://report-svc") as client,
     ):
         yield client
@@ -289,7 +289,7 @@ async def running(
     )
     app = create_app(settings)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://report-svc") as client,
     ):
         await asyncio.wait_for(app.state.broker.wait_connected(), timeout=15)

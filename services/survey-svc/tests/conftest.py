@@ -223,7 +223,7 @@ def sessionmaker(connection: Any) -> async_sessionmaker[AsyncSession]:
 async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     """One app for the session (building and starting one per test costs more than most tests)."""
     app = create_app(settings)
-    async with LifespanManager(app):
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         yield app
 
 
@@ -496,7 +496,7 @@ async def live_app(
     )
     app = create_app(settings)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
         ) as client,

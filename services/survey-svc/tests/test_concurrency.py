@@ -33,7 +33,7 @@ async def committed(
     sub = f"participant-{uuid.uuid4().hex[:8]}"
     me = auth("participant", sub=sub)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
         ) as client,

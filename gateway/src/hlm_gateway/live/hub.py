@@ -38,6 +38,7 @@ class EventHub:
         self.broker = broker
         self._types = tuple(t.type for t in event_types)
         self._subscribers: set[_Subscriber] = set()
+        self._bound = False
 
     async def run(self) -> None:
         """Bind the gateway's queue and dispatch until cancelled (the robust connection restores it)."""
@@ -46,6 +47,12 @@ class EventHub:
         for event_type in self._types:
             await queue.bind(self.broker.topology.events_exchange, routing_key=event_type)
         await queue.consume(self._dispatch, no_ack=True)
+        self._bound = True
+
+    @property
+    def is_bound(self) -> bool:
+        """Events published from now on reach this replica's subscribers."""
+        return self._bound
 
     async def _dispatch(self, message: AbstractIncomingMessage) -> None:
         try:

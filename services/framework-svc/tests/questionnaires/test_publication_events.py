@@ -89,7 +89,7 @@ async def test_a_questionnaire_published_while_rabbitmq_refuses_connections_arri
     document["key"] = committed_questionnaire_key
     admin = auth("academy_admin")
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://framework-svc") as client,
     ):
         imported = await client.post("/v1/questionnaires", json=document, headers=admin)

@@ -1,0 +1,117 @@
+"""Starting a participant's cycle: its input, nominations as the participant sees them, and the typed
+refusal to open a cycle."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from hlm_gateway.journey.types import Cycle
+
+
+@strawberry.enum
+class CycleKind(Enum):
+    SELF_ASSESSMENT = "self_assessment"
+    FEEDBACK_360 = "feedback_360"
+    TEAM_360 = "team_360"
+
+
+@strawberry.enum
+class ReleaseMode(Enum):
+    COACHED = "coached"
+    DIRECT = "direct"
+
+
+@strawberry.enum(description="The groups a participant nominates raters in (their own answers are not one).")
+class RaterGroup(Enum):
+    LINE_MANAGER = "line_manager"
+    PEER = "peer"
+    DIRECT_REPORT = "direct_report"
+    OTHER = "other"
+
+
+@strawberry.input(description="The least responses per group; survey-svc's defaults are also floors.")
+class ThresholdsInput:
+    line_manager: int = 1
+    peer: int = 3
+    direct_report: int = 3
+    other: int = 3
+    others_total: int = 4
+
+
+@strawberry.input
+class CreateCycleInput:
+    kind: CycleKind
+    questionnaire_id: strawberry.ID
+    participant_name: str
+    self_questionnaire_id: strawberry.ID | None = None
+    team_cycle_id: strawberry.ID | None = None
+    thresholds: ThresholdsInput | None = None
+    release_mode: ReleaseMode = ReleaseMode.COACHED
+    requires_approval: bool = False
+
+
+@strawberry.input
+class RaterInput:
+    name: str
+    email: str
+    rater_group: RaterGroup
+
+
+@strawberry.type(description="A nominated rater as the app shows them: never their address, nor whether they answered.")
+class Nomination:
+    id: strawberry.ID
+    rater_group: str
+    name: str
+
+
+@strawberry.type
+class FieldProblem:
+    """One reason a request was refused: where (``location``), what, and a machine code."""
+
+    location: list[str]
+    message: str
+    type: str
+
+
+@strawberry.type(description="The cycle could not open; it stays a draft. Every reason is listed.")
+class ThresholdNotMet:
+    message: str
+    problems: list[FieldProblem]
+
+
+OpenCycleResult = Annotated[Cycle | ThresholdNotMet, strawberry.union("OpenCycleResult")]
+
+
+def create_body(input: CreateCycleInput) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": input.kind.value,
+        "questionnaire_id": str(input.questionnaire_id),
+        "participant_name": input.participant_name,
+        "release_mode": input.release_mode.value,
+        "requires_approval": input.requires_approval,
+    }
+    if input.self_questionnaire_id is not None:
+        body["self_questionnaire_id"] = str(input.self_questionnaire_id)
+    if input.team_cycle_id is not None:
+        body["team_cycle_id"] = str(input.team_cycle_id)
+    if input.thresholds is not None:
+        body["thresholds"] = vars(input.thresholds)
+    return body
+
+
+def nomination_from(data: dict[str, Any]) -> Nomination:
+    return Nomination(id=strawberry.ID(data["id"]), rater_group=data["rater_group"], name=data["name"])
+
+
+def threshold_not_met_from(problem: dict[str, Any]) -> ThresholdNotMet:
+    """survey-svc's problem document (422 listing every reason, or 409 for the cycle's state)."""
+    return ThresholdNotMet(
+        message=problem.get("detail") or problem.get("title") or "the cycle cannot open",
+        problems=[
+            FieldProblem(location=[str(part) for part in e.get("loc", [])], message=e["msg"], type=e["type"])
+            for e in problem.get("errors") or []
+        ],
+    )
