@@ -6,36 +6,44 @@ import argparse
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
 
 from framework_svc.config import Settings
-from hlm_kit import migrations
+from hlm_kit.cli import Command, run_service_cli
 
 # Inside the package, so an installed service finds its migrations wherever it is installed.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def _create_app(settings: Any) -> FastAPI:
+    from framework_svc.main import create_app
+
+    return create_app(settings)
+
+
+def _load_catalogue(settings: Settings, args: argparse.Namespace) -> None:
+    from framework_svc.catalogue.loader import load_catalogue
+
+    for line in asyncio.run(load_catalogue(settings.database_url.get_secret_value(), args.directory)):
+        print(line)
+
+
+LOAD_CATALOGUE = Command(
+    help="load and publish the catalogue's documents (idempotent)",
+    run=_load_catalogue,
+    add_arguments=lambda parser: parser.add_argument("--directory", type=Path, default=None),
+)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="framework-svc", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="run the HTTP API (and, unless turned off, the workers)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8001)
-    commands.add_parser("migrate", help="bring the framework schema up to date")
-    load = commands.add_parser("load-catalogue", help="load and publish the catalogue's documents (idempotent)")
-    load.add_argument("--directory", type=Path, default=None)
-    args = parser.parse_args(argv)
-
-    settings = Settings()
-    if args.command == "serve":
-        import uvicorn
-
-        from framework_svc.main import create_app
-
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False)
-    elif args.command == "migrate":
-        migrations.upgrade(MIGRATIONS, settings.database_url.get_secret_value())
-    else:
-        from framework_svc.catalogue.loader import load_catalogue
-
-        for line in asyncio.run(load_catalogue(settings.database_url.get_secret_value(), args.directory)):
-            print(line)
+    run_service_cli(
+        argv,
+        prog="framework-svc",
+        port=8001,
+        settings=Settings,
+        create_app=_create_app,
+        migrations_dir=MIGRATIONS,
+        commands={"load-catalogue": LOAD_CATALOGUE},
+    )
