@@ -1,5 +1,5 @@
-"""Fixtures of the deployment tests: the built Kubernetes overlays, the compose file, and each service's
-settings class. Everything here works offline: no Docker engine, no cluster."""
+"""Fixtures of the deployment tests: the built Kubernetes overlays, the compose file, and the settings class of each
+service and of the gateway. Everything here works offline: no Docker engine, no cluster."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pydantic_settings import SettingsConfigDict
 
-from hlm_kit.settings import ServiceSettings
+from hlm_kit.settings import PlatformSettings, ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
@@ -27,30 +27,51 @@ FROM_SECRET_MANAGER = "value-held-in-the-secret-manager-0123456789abcdef"
 
 @dataclass(frozen=True)
 class Service:
-    """A deployable service: its name (image, Deployment, compose service), package, settings prefix, port."""
+    """A deployable part of the platform: its name (image, Deployment, compose service), package, settings prefix,
+    port; the folder its Dockerfile is in and its console script (also its uv package) where they do not follow
+    from the name; and whether it owns a database (a schema, a login role, migrations)."""
 
     name: str
     package: str
     env_prefix: str
     port: int
+    folder: str = ""
+    script: str = ""
+    owns_database: bool = True
 
     @property
     def role(self) -> str:
         return self.package
 
+    @property
+    def dockerfile(self) -> str:
+        """The Dockerfile's path from the repository root (the build context)."""
+        return f"{self.folder or 'services/' + self.name}/Dockerfile"
 
+    @property
+    def console_script(self) -> str:
+        return self.script or self.name
+
+
+# The four services, each with its database; the tests that take `service` run once for each.
 SERVICES = (
     Service("framework-svc", "framework_svc", "FRAMEWORK_", 8001),
     Service("survey-svc", "survey_svc", "SURVEY_", 8002),
     Service("report-svc", "report_svc", "REPORT_", 8003),
     Service("facilitator-svc", "facilitator_svc", "FACILITATOR_", 8004),
-    # The gateway joins this list when it is deployed; it owns no database, so it has no migration Job or role.
 )
-SERVICES_BY_NAME = {s.name: s for s in SERVICES}
+# The gateway owns no database, so it has no migration Job, no role and no database URL.
+GATEWAY = Service(
+    "gateway", "hlm_gateway", "GATEWAY_", 8000, folder="gateway", script="hlm-gateway", owns_database=False
+)
+# Everything that runs as a server; the tests that take `deployable` run once for each.
+DEPLOYABLES = (*SERVICES, GATEWAY)
+DEPLOYABLES_BY_NAME = {s.name: s for s in DEPLOYABLES}
 
 
-def settings_class(service: Service) -> type[ServiceSettings]:
-    """The service's Settings; the kit's ServiceSettings with the service's prefix while the package is not there."""
+def settings_class(service: Service) -> type[PlatformSettings]:
+    """The Settings a service (or the gateway) reads at start; while its package is not there, the kit's settings
+    with its prefix."""
     try:
         module = importlib.import_module(f"{service.package}.config")
     except ModuleNotFoundError as missing:
@@ -58,10 +79,10 @@ def settings_class(service: Service) -> type[ServiceSettings]:
             raise
         return type(
             "Settings",
-            (ServiceSettings,),
+            (ServiceSettings if service.owns_database else PlatformSettings,),
             {"model_config": SettingsConfigDict(env_prefix=service.env_prefix)},
         )
-    settings: type[ServiceSettings] = module.Settings
+    settings: type[PlatformSettings] = module.Settings
     return settings
 
 
@@ -72,14 +93,14 @@ def required_settings(service: Service) -> set[str]:
 
 
 @pytest.fixture
-def load_settings(monkeypatch: pytest.MonkeyPatch) -> Callable[[Service, Mapping[str, str]], ServiceSettings]:
+def load_settings(monkeypatch: pytest.MonkeyPatch) -> Callable[[Service, Mapping[str, str]], PlatformSettings]:
     """Build a service's settings from exactly the environment a deployment gives its container.
 
     This runs the same parsing and validation as the service at start (types, the one-way-to-verify-tokens rule,
     production refusing a shared secret, each service's own checks).
     """
 
-    def load(service: Service, environment: Mapping[str, str]) -> ServiceSettings:
+    def load(service: Service, environment: Mapping[str, str]) -> PlatformSettings:
         for name in list(os.environ):
             if name.upper().startswith(service.env_prefix):
                 monkeypatch.delenv(name)
@@ -175,10 +196,10 @@ class Manifests:
 
 
 def service_of(container: dict[str, Any]) -> Service | None:
-    """The service whose image a container runs (None for an image that is not one of ours)."""
+    """The service (or the gateway) whose image a container runs (None for an image that is not one of ours)."""
     image = container["image"].split("@")[0]
     repository = image.rsplit("/", 1)[-1].split(":")[0]
-    return SERVICES_BY_NAME.get(repository)
+    return DEPLOYABLES_BY_NAME.get(repository)
 
 
 def is_bootstrap(container: dict[str, Any]) -> bool:
@@ -206,6 +227,8 @@ class Platform:
     repo = REPO
     k8s = K8S
     services = SERVICES
+    gateway = GATEWAY
+    deployables = DEPLOYABLES
     from_secret_manager = FROM_SECRET_MANAGER
 
     service_of = staticmethod(service_of)
@@ -229,8 +252,11 @@ def manifests(built: dict[str, Manifests], overlay: str) -> Manifests:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test that takes `service` runs once per service; one that takes `overlay`, once per overlay."""
+    """A test that takes `service` runs once per service, one that takes `deployable` once per service and for the
+    gateway, one that takes `overlay` once per overlay."""
     if "service" in metafunc.fixturenames:
         metafunc.parametrize("service", SERVICES, ids=[s.name for s in SERVICES])
+    if "deployable" in metafunc.fixturenames:
+        metafunc.parametrize("deployable", DEPLOYABLES, ids=[s.name for s in DEPLOYABLES])
     if "overlay" in metafunc.fixturenames:
         metafunc.parametrize("overlay", OVERLAYS)

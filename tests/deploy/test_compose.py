@@ -1,6 +1,6 @@
 """docker-compose.yml: valid against the Compose specification, and a start-up order that works: the bootstrap
-after PostgreSQL is healthy, each migration after the bootstrap, each service after its migration, with every
-setting a service needs."""
+after PostgreSQL is healthy, each migration after the bootstrap, each service after its migration, the gateway after
+every service is healthy, each with every setting it needs."""
 
 from __future__ import annotations
 
@@ -40,13 +40,15 @@ def image_of(service) -> str:
     return f"hlm/{service.name}:dev"
 
 
-def test_each_service_image_is_built_by_exactly_one_compose_service(compose, service):
+def test_each_image_is_built_by_exactly_one_compose_service(compose, deployable):
     builders = [
-        name for name, spec in compose["services"].items() if spec.get("image") == image_of(service) and "build" in spec
+        name
+        for name, spec in compose["services"].items()
+        if spec.get("image") == image_of(deployable) and "build" in spec
     ]
-    assert builders == [service.name]
-    build = compose["services"][service.name]["build"]
-    assert build == {"context": ".", "dockerfile": f"services/{service.name}/Dockerfile"}
+    assert builders == [deployable.name]
+    build = compose["services"][deployable.name]["build"]
+    assert build == {"context": ".", "dockerfile": deployable.dockerfile}
 
 
 def test_postgres_and_rabbitmq_report_their_health(compose):
@@ -98,16 +100,23 @@ def test_the_framework_catalogue_is_loaded_after_the_framework_migration(compose
     assert load["depends_on"] == {"framework-migrate": {"condition": "service_completed_successfully"}}
 
 
-def test_each_service_serves_on_its_port_and_is_healthy_only_when_ready(compose, service):
-    server = compose["services"][service.name]
-    assert server["command"] == ["serve", "--host", "0.0.0.0", "--port", str(service.port)]
-    assert f"127.0.0.1:{service.port}:{service.port}" in server["ports"]
-    assert f"http://127.0.0.1:{service.port}/health/ready" in " ".join(server["healthcheck"]["test"])
+def test_each_server_serves_on_its_port_and_is_healthy_only_when_ready(compose, deployable):
+    server = compose["services"][deployable.name]
+    assert server["command"] == ["serve", "--host", "0.0.0.0", "--port", str(deployable.port)]
+    assert f"127.0.0.1:{deployable.port}:{deployable.port}" in server["ports"]
+    assert f"http://127.0.0.1:{deployable.port}/health/ready" in " ".join(server["healthcheck"]["test"])
+
+
+def test_the_gateway_starts_once_every_service_is_healthy_and_has_no_migration(compose, platform):
+    gateway = compose["services"][platform.gateway.name]
+    expected = {service.name: {"condition": "service_healthy"} for service in platform.services}
+    assert gateway["depends_on"] == expected | {"rabbitmq": {"condition": "service_healthy"}}
+    assert one_shots(compose, platform.gateway) == {}
 
 
 def test_every_container_of_ours_runs_read_only_without_capabilities(compose, platform):
     ours = {name: spec for name, spec in compose["services"].items() if spec.get("image", "").startswith("hlm/")}
-    assert len(ours) >= 2 * len(platform.services) + 1
+    assert {d.name for d in platform.deployables} | {"bootstrap"} <= ours.keys()
     for name, spec in ours.items():
         assert spec["read_only"] is True, name
         assert "/tmp" in spec["tmpfs"], name
@@ -128,17 +137,29 @@ def compose_environment(spec) -> dict[str, str]:
     return {key: str(value) for key, value in environment.items()}
 
 
-def test_every_container_of_a_service_gets_every_setting_the_service_requires(
-    compose, service, platform, load_settings
+def test_every_container_gets_every_setting_it_requires_and_starts_with_them(
+    compose, deployable, platform, load_settings
 ):
-    containers = {service.name: compose["services"][service.name]} | one_shots(compose, service)
+    containers = {deployable.name: compose["services"][deployable.name]} | one_shots(compose, deployable)
     for name, spec in containers.items():
         environment = compose_environment(spec)
-        missing = platform.required_settings(service) - environment.keys()
+        missing = platform.required_settings(deployable) - environment.keys()
         assert not missing, f"{name} lacks {sorted(missing)}"
-        assert not platform.unknown_settings(service, environment), name
-        settings = load_settings(service, environment)
+        assert not platform.unknown_settings(deployable, environment), name
+        settings = load_settings(deployable, environment)
         assert settings.environment == "development"
+        amqp = environment[f"{deployable.env_prefix}AMQP_URL"]
+        rabbitmq = compose["services"]["rabbitmq"]["environment"]
+        assert amqp == f"amqp://{rabbitmq['RABBITMQ_DEFAULT_USER']}:{rabbitmq['RABBITMQ_DEFAULT_PASS']}@rabbitmq:5672/"
+
+
+def test_the_gateway_calls_each_service_by_its_name_on_the_compose_network(compose, platform, load_settings):
+    gateway = platform.gateway
+    settings = load_settings(gateway, compose_environment(compose["services"][gateway.name]))
+    for service in platform.services:
+        url = getattr(settings, f"{service.name.removesuffix('-svc')}_url")
+        assert url == f"http://{service.name}:{service.port}"
+        assert service.name in compose["services"]
 
 
 def test_each_service_connects_as_its_own_role_with_the_password_the_bootstrap_set(compose, service):
@@ -149,9 +170,6 @@ def test_each_service_connects_as_its_own_role_with_the_password_the_bootstrap_s
     assert (url.host, url.port, url.database) == ("postgres", 5432, "hlm")
     assert url.username == service.role
     assert url.password == bootstrap[f"HLM_DB_PASSWORD_{service.role.upper()}"]
-    amqp = environment[f"{service.env_prefix}AMQP_URL"]
-    rabbitmq = compose["services"]["rabbitmq"]["environment"]
-    assert amqp == f"amqp://{rabbitmq['RABBITMQ_DEFAULT_USER']}:{rabbitmq['RABBITMQ_DEFAULT_PASS']}@rabbitmq:5672/"
 
 
 def test_survey_and_facilitator_hash_raters_emails_with_the_same_key(compose):

@@ -1,5 +1,6 @@
-"""The services' Dockerfiles, read as text: there is no Docker engine to build them with, so these tests check what
-an image promises (a non-root user, a health check, no compilers, the console script) from its final stage."""
+"""The Dockerfiles of the services and the gateway, read as text: there is no Docker engine to build them with, so
+these tests check what an image promises (a non-root user, a health check, no compilers, the console script) from its
+final stage."""
 
 from __future__ import annotations
 
@@ -51,28 +52,28 @@ def exec_form(arguments: str) -> list[str]:
     return [str(v) for v in value]
 
 
-def dockerfile(platform, service) -> Path:
-    return platform.repo / "services" / service.name / "Dockerfile"
+def dockerfile(platform, deployable) -> Path:
+    return platform.repo / deployable.dockerfile
 
 
-def test_every_service_has_a_multi_stage_dockerfile_on_python_3_11_slim(platform, service):
-    all_stages = stages(dockerfile(platform, service))
+def test_every_image_has_a_multi_stage_dockerfile_on_python_3_11_slim(platform, deployable):
+    all_stages = stages(dockerfile(platform, deployable))
     assert len(all_stages) >= 2
     for stage in all_stages:
         assert stage[0][1].split()[0] == "python:3.11-slim"
 
 
-def test_the_builder_installs_the_service_from_the_lock_file_with_uv(platform, service):
-    builder = stages(dockerfile(platform, service))[0]
+def test_the_builder_installs_its_package_from_the_lock_file_with_uv(platform, deployable):
+    builder = stages(dockerfile(platform, deployable))[0]
     runs = " ".join(args for keyword, args in builder if keyword == "RUN")
     assert re.search(r"pip install [^&]*\"?uv==\d", runs), "uv is installed from PyPI, pinned"
-    assert f"uv sync --frozen --no-dev --no-editable --package {service.name}" in runs
+    assert f"uv sync --frozen --no-dev --no-editable --package {deployable.console_script}" in runs
     env = " ".join(args for keyword, args in builder if keyword == "ENV")
     assert "UV_PROJECT_ENVIRONMENT=/app/.venv" in env
 
 
-def test_the_final_image_runs_as_a_numeric_non_root_user(platform, service):
-    final = stages(dockerfile(platform, service))[-1]
+def test_the_final_image_runs_as_a_numeric_non_root_user(platform, deployable):
+    final = stages(dockerfile(platform, deployable))[-1]
     users = [args for keyword, args in final if keyword == "USER"]
     assert users, "the final stage sets USER"
     user, _, group = users[-1].partition(":")
@@ -82,8 +83,8 @@ def test_the_final_image_runs_as_a_numeric_non_root_user(platform, service):
     assert not group or (group.isdigit() and int(group) != 0)
 
 
-def test_the_final_image_has_no_compilers_and_no_build_tools(platform, service):
-    final = stages(dockerfile(platform, service))[-1]
+def test_the_final_image_has_no_compilers_and_no_build_tools(platform, deployable):
+    final = stages(dockerfile(platform, deployable))[-1]
     for keyword, args in final:
         if keyword == "RUN":
             assert not BUILD_TOOLS.search(args), f"build tool in the final stage: {args}"
@@ -95,24 +96,24 @@ def test_the_final_image_has_no_compilers_and_no_build_tools(platform, service):
             assert shlex.split(args)[1:] == ["/app/.venv", "/app/.venv"], args
 
 
-def test_the_final_image_checks_its_health_on_the_port_it_exposes(platform, service):
-    final = stages(dockerfile(platform, service))[-1]
+def test_the_final_image_checks_its_health_on_the_port_it_exposes(platform, deployable):
+    final = stages(dockerfile(platform, deployable))[-1]
     exposed = [args for keyword, args in final if keyword == "EXPOSE"]
-    assert exposed == [str(service.port)]
+    assert exposed == [str(deployable.port)]
     checks = [args for keyword, args in final if keyword == "HEALTHCHECK"]
     assert len(checks) == 1
     command = exec_form(checks[0].split(" CMD ", 1)[1])
     assert command[:2] == ["python", "-c"]
     assert "urllib.request" in command[2]
-    assert f"http://127.0.0.1:{service.port}/health/live" in command[2]
+    assert f"http://127.0.0.1:{deployable.port}/health/live" in command[2]
 
 
-def test_the_final_image_starts_the_service_console_script(platform, service):
-    final = stages(dockerfile(platform, service))[-1]
+def test_the_final_image_starts_its_console_script(platform, deployable):
+    final = stages(dockerfile(platform, deployable))[-1]
     entrypoints = [exec_form(args) for keyword, args in final if keyword == "ENTRYPOINT"]
-    assert entrypoints == [[service.name]]
+    assert entrypoints == [[deployable.console_script]]
     commands = [exec_form(args) for keyword, args in final if keyword == "CMD"]
-    assert commands == [["serve", "--host", "0.0.0.0", "--port", str(service.port)]]
+    assert commands == [["serve", "--host", "0.0.0.0", "--port", str(deployable.port)]]
     env = " ".join(args for keyword, args in final if keyword == "ENV")
     assert "/app/.venv/bin" in env
     # A read-only root filesystem: nothing writes bytecode, and caches go to /tmp.
@@ -120,23 +121,27 @@ def test_the_final_image_starts_the_service_console_script(platform, service):
     assert "HOME=/tmp" in env
 
 
-def test_every_service_dockerfile_is_the_same_but_for_its_name_package_and_port(platform):
-    def normalised(service) -> str:
-        text = dockerfile(platform, service).read_text()
+def test_every_dockerfile_is_the_same_but_for_its_name_package_and_port(platform):
+    def normalised(deployable) -> str:
+        text = dockerfile(platform, deployable).read_text()
+        # The path first (it holds the name), then the console script before the name it may contain
+        # (hlm-gateway, gateway): both stand for the same thing, so both become <service>.
         return (
-            text.replace(service.name, "<service>")
-            .replace(service.package, "<package>")
-            .replace(str(service.port), "<port>")
+            text.replace(deployable.dockerfile, "<dockerfile>")
+            .replace(deployable.console_script, "<service>")
+            .replace(deployable.name, "<service>")
+            .replace(deployable.package, "<package>")
+            .replace(str(deployable.port), "<port>")
         )
 
-    reference = normalised(platform.services[0])
-    for service in platform.services[1:]:
-        assert normalised(service) == reference, f"{service.name}'s Dockerfile differs from the others"
+    reference = normalised(platform.deployables[0])
+    for deployable in platform.deployables[1:]:
+        assert normalised(deployable) == reference, f"{deployable.name}'s Dockerfile differs from the others"
 
 
 def test_the_build_context_leaves_out_environments_caches_and_history_but_not_the_workspace(platform):
     lines = (line.strip() for line in (platform.repo / ".dockerignore").read_text().splitlines())
     ignored = {line for line in lines if line and not line.startswith("#")}
     assert {".git", "**/.venv", "**/__pycache__"} <= ignored
-    for needed in ("pyproject.toml", "uv.lock", "libs", "services"):
+    for needed in ("pyproject.toml", "uv.lock", "libs", "services", "gateway"):
         assert not any(pattern.lstrip("*/") == needed for pattern in ignored), needed

@@ -1,7 +1,7 @@
 """deploy/k8s: every overlay builds with kustomize and validates against the Kubernetes schemas (strict), and the
 built manifests keep the promises schemas cannot check: probes, resources, hardened pods, a disruption budget and
-an autoscaler per Deployment, Services that select pods, migrations per service, and every setting a service
-needs at start."""
+an autoscaler per Deployment, Services that select pods, migrations per service, every setting a service or the
+gateway needs at start, and network paths no wider than the platform needs."""
 
 from __future__ import annotations
 
@@ -69,8 +69,8 @@ def containers(pod_spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [*pod_spec.get("initContainers", []), *pod_spec["containers"]]
 
 
-def test_there_is_a_deployment_for_every_service(manifests, platform):
-    assert {d["metadata"]["name"] for d in deployments(manifests)} == {s.name for s in platform.services}
+def test_there_is_a_deployment_for_every_service_and_the_gateway(manifests, platform):
+    assert {d["metadata"]["name"] for d in deployments(manifests)} == {d.name for d in platform.deployables}
 
 
 def port_numbers(container: dict[str, Any]) -> dict[str | int, int]:
@@ -137,8 +137,35 @@ def test_every_container_has_a_writable_tmp_from_an_empty_dir(manifests):
 
 
 def selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
-    assert set(selector) <= {"matchLabels"}, "only matchLabels selectors are used here"
-    return all(labels.get(key) == value for key, value in selector.get("matchLabels", {}).items())
+    """Whether a label selector (matchLabels and matchExpressions, as Kubernetes reads them) selects the labels."""
+    assert set(selector) <= {"matchLabels", "matchExpressions"}, selector
+    if not all(labels.get(key) == value for key, value in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
+        matches = {
+            "In": key in labels and labels[key] in values,
+            "NotIn": key not in labels or labels[key] not in values,
+            "Exists": key in labels,
+            "DoesNotExist": key not in labels,
+        }
+        if not matches[operator]:
+            return False
+    return True
+
+
+def test_a_selector_reads_match_expressions_as_kubernetes_does():
+    gateway = {"app.kubernetes.io/name": "gateway", "app.kubernetes.io/part-of": "hlm"}
+    survey = {"app.kubernetes.io/name": "survey-svc", "app.kubernetes.io/part-of": "hlm"}
+    not_gateway = {
+        "matchLabels": {"app.kubernetes.io/part-of": "hlm"},
+        "matchExpressions": [{"key": "app.kubernetes.io/name", "operator": "NotIn", "values": ["gateway"]}],
+    }
+    assert selects(not_gateway, survey)
+    assert not selects(not_gateway, gateway)
+    assert not selects(not_gateway, {"app.kubernetes.io/name": "survey-svc"})
+    assert selects({"matchExpressions": [{"key": "app.kubernetes.io/name", "operator": "Exists"}]}, gateway)
+    assert selects({}, gateway)
 
 
 def pod_labels(workload: dict[str, Any]) -> dict[str, str]:
@@ -257,29 +284,30 @@ def test_migration_jobs_read_the_same_configuration_as_the_deployment(manifests,
 # --- Settings ----------------------------------------------------------------------------------------------------
 
 
-def test_every_container_gets_every_setting_its_service_requires_and_starts_with_them(
-    manifests, service, platform, load_settings
+def test_every_container_gets_every_setting_it_requires_and_starts_with_them(
+    manifests, deployable, platform, load_settings
 ):
     found = 0
     for workload, pod_spec in manifests.workloads():
         for container in containers(pod_spec):
-            if platform.service_of(container) != service or platform.is_bootstrap(container):
+            if platform.service_of(container) != deployable or platform.is_bootstrap(container):
                 continue
             found += 1
             where = f"{manifests.name}: {workload['kind']} {workload['metadata']['name']}/{container['name']}"
             environment = manifests.environment(container)
-            missing = platform.required_settings(service) - environment.keys()
+            missing = platform.required_settings(deployable) - environment.keys()
             assert not missing, f"{where} lacks {sorted(missing)}"
-            assert not platform.unknown_settings(service, environment), where
-            settings = load_settings(service, environment)
+            assert not platform.unknown_settings(deployable, environment), where
+            settings = load_settings(deployable, environment)
             assert settings.environment == ("production" if manifests.name == "prod" else "development"), where
-    assert found >= 2, "a Deployment and a migration Job"
+    # A service's Deployment and migration Job; the gateway's Deployment.
+    assert found >= (2 if deployable.owns_database else 1)
 
 
-def test_production_verifies_tokens_against_a_jwks_url_and_holds_no_signing_secret(built, service, load_settings):
+def test_production_verifies_tokens_against_a_jwks_url_and_holds_no_signing_secret(built, deployable, load_settings):
     manifests = built["prod"]
-    container = manifests.get("Deployment", service.name)["spec"]["template"]["spec"]["containers"][0]
-    settings = load_settings(service, manifests.environment(container))
+    container = manifests.get("Deployment", deployable.name)["spec"]["template"]["spec"]["containers"][0]
+    settings = load_settings(deployable, manifests.environment(container))
     assert settings.jwt_secret is None
     assert settings.jwt_jwks_url is not None
     assert settings.jwt_jwks_url.startswith("https://")
@@ -299,6 +327,49 @@ def test_development_connects_each_service_as_its_own_role_with_the_password_the
     assert url.username == service.role
     assert url.password == admin[f"HLM_DB_PASSWORD_{service.role.upper()}"]
     assert (url.host, url.port) == (make_url(admin["HLM_ADMIN_DATABASE_URL"]).host, 5432)
+
+
+# --- The gateway --------------------------------------------------------------------------------------------------
+
+
+def gateway_settings(manifests, platform, load_settings):
+    container = manifests.get("Deployment", platform.gateway.name)["spec"]["template"]["spec"]["containers"][0]
+    return load_settings(platform.gateway, manifests.environment(container))
+
+
+def test_the_gateway_has_no_migration_job_and_no_database(manifests, platform):
+    for workload, pod_spec in manifests.workloads():
+        if workload["kind"] == "Job":
+            assert all(platform.service_of(c) != platform.gateway for c in containers(pod_spec))
+    container = manifests.get("Deployment", platform.gateway.name)["spec"]["template"]["spec"]["containers"][0]
+    assert not any("DATABASE" in name for name in manifests.environment(container))
+
+
+def test_the_gateway_calls_each_service_through_its_kubernetes_service_on_its_port(manifests, platform, load_settings):
+    settings = gateway_settings(manifests, platform, load_settings)
+    for service in platform.services:
+        url = getattr(settings, f"{service.name.removesuffix('-svc')}_url")
+        assert url == f"http://{service.name}:{service.port}"
+        ports = [p["port"] for p in manifests.get("Service", service.name)["spec"]["ports"]]
+        assert service.port in ports
+
+
+def test_production_turns_introspection_and_graphiql_off_and_development_keeps_them(built, platform, load_settings):
+    from hlm_gateway.schema import build_schema
+
+    introspection = "{ __schema { queryType { name } } }"
+    prod = gateway_settings(built["prod"], platform, load_settings)
+    assert prod.introspection is False
+    assert prod.graphiql is False
+    refused = build_schema(prod).execute_sync(introspection)
+    assert refused.errors, "the production schema answers an introspection query"
+    assert refused.data is None
+
+    dev = gateway_settings(built["dev"], platform, load_settings)
+    assert dev.introspection is True
+    answered = build_schema(dev).execute_sync(introspection)
+    assert not answered.errors
+    assert answered.data == {"__schema": {"queryType": {"name": "Query"}}}
 
 
 def test_survey_and_facilitator_hash_raters_emails_with_the_same_key(built):
@@ -413,13 +484,16 @@ def test_everything_is_denied_by_default_in_both_directions(manifests):
     assert not default.get("egress")
 
 
-def test_every_pod_may_resolve_names_and_reach_postgres_and_rabbitmq(manifests):
+def test_every_pod_may_resolve_names_and_reach_rabbitmq_and_all_but_the_gateway_postgres(manifests, platform):
     all_policies = policies(manifests).values()
     for name, labels in pods(manifests):
         mine = [p for p in all_policies if selects(p["podSelector"], labels)]
         assert any(allows_egress_to_port(p, 53, "UDP") for p in mine), f"{name}: no DNS"
-        assert any(allows_egress_to_port(p, 5432) for p in mine), f"{name}: no PostgreSQL"
+        # The gateway consumes events for its subscriptions.
         assert any(allows_egress_to_port(p, 5672) for p in mine), f"{name}: no RabbitMQ"
+        # The gateway owns no database, so it may not reach one.
+        reaches_postgres = any(allows_egress_to_port(p, 5432) for p in mine)
+        assert reaches_postgres == (name != platform.gateway.name), f"{name}: PostgreSQL {reaches_postgres}"
 
 
 def ingress_sources(manifests, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -432,17 +506,35 @@ def ingress_sources(manifests, labels: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def test_report_partner_api_is_reachable_from_the_ingress_controller_and_the_other_services_are_not(manifests):
+def test_the_ingress_controller_reaches_the_gateway_and_report_partner_api_and_no_other_service(manifests):
     ingress_controller = {"kubernetes.io/metadata.name": "ingress-nginx"}
     for deployment in deployments(manifests):
         sources = ingress_sources(manifests, pod_labels(deployment))
         from_ingress = any(s.get("namespaceSelector", {}).get("matchLabels") == ingress_controller for s in sources)
-        assert from_ingress == (deployment["metadata"]["name"] == "report-svc"), deployment["metadata"]["name"]
+        name = deployment["metadata"]["name"]
+        assert from_ingress == (name in ("gateway", "report-svc")), name
 
 
-def test_the_gateway_has_its_place_in_the_policies_before_it_exists(manifests):
-    gateway = {"app.kubernetes.io/name": "gateway", "app.kubernetes.io/part-of": "hlm"}
-    assert ingress_sources(manifests, gateway), "the gateway may be reached through the ingress controller"
-    for deployment in deployments(manifests):
-        sources = ingress_sources(manifests, pod_labels(deployment))
-        assert {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "gateway"}}} in sources
+def egress_destinations(manifests, labels: dict[str, str]) -> list[tuple[dict[str, Any], set[int]]]:
+    """(pod selector, ports) of every in-namespace destination the policies selecting these labels allow."""
+    return [
+        (peer["podSelector"], {p["port"] for p in rule.get("ports", [])})
+        for policy in policies(manifests).values()
+        if "Egress" in policy["policyTypes"] and selects(policy["podSelector"], labels)
+        for rule in policy.get("egress", [])
+        for peer in rule.get("to", [])
+        if "podSelector" in peer and "namespaceSelector" not in peer
+    ]
+
+
+def test_the_gateway_reaches_each_service_on_its_port_and_each_service_lets_it_in(manifests, platform):
+    gateway = pod_labels(manifests.get("Deployment", platform.gateway.name))
+    destinations = egress_destinations(manifests, gateway)
+    for service in platform.services:
+        labels = pod_labels(manifests.get("Deployment", service.name))
+        reachable = set().union(*(ports for selector, ports in destinations if selects(selector, labels)))
+        assert reachable == {service.port}, service.name
+        sources = [s["podSelector"] for s in ingress_sources(manifests, labels) if "podSelector" in s]
+        assert any(selects(selector, gateway) for selector in sources), f"{service.name} refuses the gateway"
+    # Nothing in the namespace calls the gateway; only the ingress controller (and Prometheus) reach it.
+    assert not any("podSelector" in s for s in ingress_sources(manifests, gateway))
