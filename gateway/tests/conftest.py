@@ -7,12 +7,16 @@ tests can assert how many upstream calls a query made.
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import mailbox
+import re
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
+import pytest
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
 from sqlalchemy import text
@@ -218,3 +222,31 @@ async def participant_sub(journey_database_urls: dict[str, str]) -> AsyncIterato
             await connection.execute(text("DELETE FROM survey.cycle WHERE participant_id = :sub"), {"sub": sub})
     finally:
         await engine.dispose()
+
+
+RaterTokens = Callable[[], Awaitable[dict[str, str]]]
+_INVITATION_LINK = re.compile(r"/v1/invitations/([A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+def rater_tokens(journey_services: dict[str, CountingTransport], tmp_path: Path) -> RaterTokens:
+    """``await rater_tokens()``: sends the mail survey-svc has queued now (its workers do not run in these
+    tests) into its Maildir under ``tmp_path``, and returns the token of the newest link each address
+    received, by address, as a rater would find it in their mail."""
+    from survey_svc.mail import service as mail_service
+    from survey_svc.mail.transport import mailer_from
+
+    async def tokens() -> dict[str, str]:
+        inner = journey_services["survey"].inner
+        assert isinstance(inner, httpx.ASGITransport)
+        state = inner.app.state  # the survey-svc app's runtime: its sessions and settings
+        await mail_service.deliver_due(state.sessionmaker, mailer_from(state.settings), state.settings)
+        found: dict[str, str] = {}
+        for message in sorted(mailbox.Maildir(tmp_path / "mail", create=True), key=lambda m: m.get_date()):
+            body = message.get_payload(decode=True)
+            link = _INVITATION_LINK.search(body.decode() if isinstance(body, bytes) else "")
+            if link:
+                found[email.utils.parseaddr(message["To"])[1]] = link.group(1)
+        return found
+
+    return tokens

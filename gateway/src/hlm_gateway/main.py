@@ -16,6 +16,7 @@ from hlm_gateway import __version__
 from hlm_gateway.catalogue.loaders import catalogue_loaders
 from hlm_gateway.config import Settings
 from hlm_gateway.context import Context, UpstreamClients
+from hlm_gateway.cycles.loaders import cycle_loaders
 from hlm_gateway.journey.loaders import journey_loaders
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.live.subscriptions import LIVE_EVENTS
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
         )
         context.loaders.update(catalogue_loaders(framework))
         context.loaders.update(journey_loaders(context.report, context.facilitator))
+        context.loaders.update(cycle_loaders(context.survey))
         return context
 
     graphql = GraphQLRouter(

@@ -17,22 +17,59 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from hlm_gateway.allocations.mutations import AllocationMutation
+from hlm_gateway.allocations.queries import AllocationQuery
+from hlm_gateway.assessments.mutations import AssessmentMutation
+from hlm_gateway.assessments.queries import AssessmentQuery
 from hlm_gateway.booking.mutations import BookingMutation
+from hlm_gateway.booking.queries import BookingQuery
 from hlm_gateway.catalogue.queries import CatalogueQuery
 from hlm_gateway.config import Settings
+from hlm_gateway.consents.mutations import ConsentMutation
+from hlm_gateway.consents.queries import ConsentQuery
 from hlm_gateway.cycles.mutations import CycleMutation
+from hlm_gateway.cycles.queries import CycleQuery
 from hlm_gateway.errors import GatewayError
+from hlm_gateway.facilitators.mutations import FacilitatorMutation
+from hlm_gateway.facilitators.queries import FacilitatorQuery
+from hlm_gateway.invitations.mutations import InvitationMutation
+from hlm_gateway.invitations.queries import InvitationQuery
+from hlm_gateway.journal.mutations import JournalMutation
+from hlm_gateway.journal.queries import JournalQuery
 from hlm_gateway.journey.queries import JourneyMutation, JourneyQuery
 from hlm_gateway.live.subscriptions import Subscription
+from hlm_gateway.reports.queries import ReportQuery
 
 
 @strawberry.type
-class Query(CatalogueQuery, JourneyQuery):
+class Query(
+    CatalogueQuery,
+    JourneyQuery,
+    JournalQuery,
+    ConsentQuery,
+    CycleQuery,
+    AssessmentQuery,
+    InvitationQuery,
+    BookingQuery,
+    FacilitatorQuery,
+    AllocationQuery,
+    ReportQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(JourneyMutation, CycleMutation, BookingMutation):
+class Mutation(
+    JourneyMutation,
+    CycleMutation,
+    BookingMutation,
+    JournalMutation,
+    ConsentMutation,
+    AssessmentMutation,
+    InvitationMutation,
+    FacilitatorMutation,
+    AllocationMutation,
+):
     pass
 
 

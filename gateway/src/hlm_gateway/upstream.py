@@ -29,6 +29,16 @@ class Upstream:
         # Only what the caller sent is forwarded; the gateway adds no identity of its own.
         self._headers = {"Authorization": authorization} if authorization else {}
 
+    def without_identity(self, *, forwarded_for: str | None) -> Upstream:
+        """The same service called with no Authorization at all: for a rater, whose only credential is the
+        invitation token in the path (a signed-in app user's identity must never reach their answers).
+        ``forwarded_for`` passes the caller's address on as ``X-Forwarded-For``, so the service counts
+        guessed tokens per caller rather than treating every caller of the gateway as one."""
+        anonymous = Upstream(self.name, self._client, None)
+        if forwarded_for:
+            anonymous._headers["X-Forwarded-For"] = forwarded_for
+        return anonymous
+
     async def get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
         """GET ``path``; a connection failure or timeout is retried once, since reads are idempotent."""
         for attempt in (1, 2):
@@ -58,9 +68,33 @@ class Upstream:
             return response.status_code, _problem(response)
         return response.status_code, self._result(response)
 
+    async def send(self, method: str, path: str, json: Any = None, *, headers: Mapping[str, str] | None = None) -> Any:
+        """Send a write (``PUT``, ``PATCH``, ``DELETE``, or a ``POST`` with extra headers such as
+        ``Idempotency-Key``) once, never retried; failures raise as for :meth:`post`."""
+        return self._result(await self._send(method, path, json, headers))
+
+    async def send_outcome(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        *,
+        expected: Collection[int] = (409, 422),
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[int, Any]:
+        """:meth:`post_outcome` for any write method: a refusal whose status is in ``expected`` comes back
+        as ``(status, problem document)``."""
+        response = await self._send(method, path, json, headers)
+        if response.status_code in expected:
+            return response.status_code, _problem(response)
+        return response.status_code, self._result(response)
+
     async def _post(self, path: str, json: Any) -> httpx.Response:
+        return await self._send("POST", path, json, None)
+
+    async def _send(self, method: str, path: str, json: Any, headers: Mapping[str, str] | None) -> httpx.Response:
         try:
-            return await self._client.post(path, json=json, headers=self._headers)
+            return await self._client.request(method, path, json=json, headers={**self._headers, **(headers or {})})
         except (httpx.TransportError, httpx.TimeoutException) as exc:
             raise GatewayError(
                 f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name

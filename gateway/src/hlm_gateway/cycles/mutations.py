@@ -12,6 +12,7 @@ from hlm_gateway.cycles.types import (
     Nomination,
     OpenCycleResult,
     RaterInput,
+    RemindersSent,
     create_body,
     nomination_from,
     threshold_not_met_from,
@@ -21,9 +22,15 @@ from hlm_gateway.journey.types import Cycle, cycle_from
 
 @strawberry.type
 class CycleMutation:
-    @strawberry.mutation(description="Start a draft cycle pinned to a published questionnaire.")
-    async def create_cycle(self, info: Info[Context, None], input: CreateCycleInput) -> Cycle | None:
-        return cycle_from(await info.context.survey.post("/v1/cycles", create_body(input)))
+    @strawberry.mutation(
+        description="Start a draft cycle pinned to a published questionnaire. Send the same idempotencyKey when "
+        "retrying: the cycle the first attempt made is returned, never a second one."
+    )
+    async def create_cycle(
+        self, info: Info[Context, None], input: CreateCycleInput, idempotency_key: str | None = None
+    ) -> Cycle | None:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
+        return cycle_from(await info.context.survey.send("POST", "/v1/cycles", create_body(input), headers=headers))
 
     @strawberry.mutation(description="Nominate raters by group; once the cycle is open each is invited at once.")
     async def nominate_raters(
@@ -41,3 +48,36 @@ class CycleMutation:
             f"/v1/cycles/{quote(cycle_id, safe='')}/open", {"closes_at": closes_at.isoformat()}
         )
         return cycle_from(body) if status < 400 else threshold_not_met_from(body)
+
+    @strawberry.mutation(
+        description="Withdraw a nomination; the rater's link stops working. Answers already given stay and count, "
+        "and the result is the same either way, so it never tells whether they had answered."
+    )
+    async def remove_rater(
+        self, info: Info[Context, None], cycle_id: strawberry.ID, rater_id: strawberry.ID
+    ) -> bool | None:
+        await info.context.survey.send("DELETE", f"{_cycle_path(cycle_id)}/raters/{quote(rater_id, safe='')}")
+        return True
+
+    @strawberry.mutation(description="Remind the raters who have neither submitted nor declined (the cycle is open).")
+    async def send_reminders(self, info: Info[Context, None], cycle_id: strawberry.ID) -> RemindersSent | None:
+        found = await info.context.survey.post(f"{_cycle_path(cycle_id)}/reminders")
+        return RemindersSent(reminded=found["reminded"])
+
+    @strawberry.mutation(
+        description="Move a 360's closing date later; a closed cycle whose report is not released opens again."
+    )
+    async def extend_cycle(
+        self, info: Info[Context, None], cycle_id: strawberry.ID, closes_at: datetime
+    ) -> Cycle | None:
+        return cycle_from(
+            await info.context.survey.post(f"{_cycle_path(cycle_id)}/extend", {"closes_at": closes_at.isoformat()})
+        )
+
+    @strawberry.mutation(description="Close your 360 early, once enough raters have submitted.")
+    async def close_cycle(self, info: Info[Context, None], cycle_id: strawberry.ID) -> Cycle | None:
+        return cycle_from(await info.context.survey.post(f"{_cycle_path(cycle_id)}/close"))
+
+
+def _cycle_path(cycle_id: str) -> str:
+    return f"/v1/cycles/{quote(cycle_id, safe='')}"

@@ -85,6 +85,13 @@ class ThresholdNotMet:
 OpenCycleResult = Annotated[Cycle | ThresholdNotMet, strawberry.union("OpenCycleResult")]
 
 
+@strawberry.type
+class RemindersSent:
+    reminded: int = strawberry.field(
+        description="How many raters who have neither submitted nor declined are reminded."
+    )
+
+
 def create_body(input: CreateCycleInput) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kind": input.kind.value,

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
+from hlm_gateway.errors import ErrorCode, GatewayError
+
+if TYPE_CHECKING:
+    from hlm_gateway.cycles.types import Nomination
 
 
 @strawberry.type
@@ -26,6 +30,7 @@ class GroupProgress:
 class Report:
     id: strawberry.ID
     cycle_id: strawberry.ID
+    participant_id: strawberry.ID = strawberry.field(description="The `sub` of the participant it is about.")
     kind: str
     state: str
     status: str
@@ -45,6 +50,25 @@ class FeedbackSession:
     starts_at: datetime
     ends_at: datetime
     rating: int | None
+    cycle_id: strawberry.ID | None = None
+    slot_id: strawberry.ID | None = None
+    participant_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Whose session it is (null once the participant's data is erased)."
+    )
+    venue: str | None = None
+    hold_expires_at: datetime | None = strawberry.field(
+        default=None, description="When a held slot is released unless the session is confirmed."
+    )
+    report_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The participant's report, once it waits for its coached release."
+    )
+    allocation_id: strawberry.ID | None = None
+    created_at: datetime | None = None
+    confirmed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    cancellation_reason: str | None = None
+    completed_at: datetime | None = None
+    rating_comment: str | None = None
 
 
 @strawberry.type
@@ -66,6 +90,21 @@ class Cycle:
     async def feedback_session(self, info: Info[Context, None]) -> FeedbackSession | None:
         data = await info.context.loaders["session_by_cycle"].load(str(self.id))
         return session_from(data) if data else None
+
+    @strawberry.field(
+        description="Whom you nominated (name and group; never an address, nor whether they answered). Read "
+        "for one cycle at a time: on cycle(id) or a mutation's cycle, not on each cycle of a list."
+    )
+    async def raters(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[Nomination, strawberry.lazy("hlm_gateway.cycles.types")]] | None:
+        # survey-svc has no batch read of raters, so a list of cycles would cost one call per cycle.
+        if info.path.prev is None or info.path.prev.prev is not None:
+            raise GatewayError(
+                "raters are read for one cycle at a time: ask for them on cycle(id)", ErrorCode.BAD_USER_INPUT
+            )
+        nominations: list[Nomination] = await info.context.loaders["raters_by_cycle"].load(str(self.id))
+        return nominations
 
 
 def cycle_from(data: dict[str, Any]) -> Cycle:
@@ -89,6 +128,7 @@ def report_from(data: dict[str, Any]) -> Report:
     return Report(
         id=strawberry.ID(data["id"]),
         cycle_id=strawberry.ID(data["cycle_id"]),
+        participant_id=strawberry.ID(data["participant_id"]),
         kind=data["kind"],
         state=data["state"],
         status=data["status"],
@@ -109,8 +149,25 @@ def session_from(data: dict[str, Any]) -> FeedbackSession:
         starts_at=datetime.fromisoformat(data["starts_at"]),
         ends_at=datetime.fromisoformat(data["ends_at"]),
         rating=data.get("rating"),
+        cycle_id=_id(data.get("cycle_id")),
+        slot_id=_id(data.get("slot_id")),
+        participant_id=_id(data.get("participant_id")),
+        venue=data.get("venue"),
+        hold_expires_at=_datetime(data.get("hold_expires_at")),
+        report_id=_id(data.get("report_id")),
+        allocation_id=_id(data.get("allocation_id")),
+        created_at=_datetime(data.get("created_at")),
+        confirmed_at=_datetime(data.get("confirmed_at")),
+        cancelled_at=_datetime(data.get("cancelled_at")),
+        cancellation_reason=data.get("cancellation_reason"),
+        completed_at=_datetime(data.get("completed_at")),
+        rating_comment=data.get("rating_comment"),
     )
 
 
 def _datetime(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+def _id(value: str | None) -> strawberry.ID | None:
+    return strawberry.ID(value) if value else None

@@ -9,14 +9,16 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
-from hlm_contracts import ReportReadyV1
-from hlm_gateway.context import Context
+from hlm_contracts import EventData, ReportReadyV1
+from hlm_gateway.context import Context, UpstreamClients
 from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.live.progress import PROGRESS_EVENTS, CycleProgress, cycle_uuid, stream_progress
+from hlm_gateway.upstream import Upstream
 from hlm_kit.auth import Principal
 from hlm_kit.errors import Unauthenticated
 
 # The event types the gateway's queue is bound to.
-LIVE_EVENTS = (ReportReadyV1,)
+LIVE_EVENTS: tuple[type[EventData], ...] = (ReportReadyV1, *PROGRESS_EVENTS)
 
 
 @strawberry.type
@@ -25,17 +27,30 @@ class ReportReady:
     cycle_id: strawberry.ID
 
 
-async def caller(info: Info[Context, None]) -> Principal:
+def authorization(info: Info[Context, None]) -> str:
+    """The caller's ``Authorization``: from the connection_init payload, else the handshake's header."""
     context = info.context
     params = context.connection_params if isinstance(context.connection_params, dict) else {}
-    header = params.get("Authorization") or params.get("authorization") or context.authorization or ""
-    scheme, _, token = str(header).partition(" ")
+    return str(params.get("Authorization") or params.get("authorization") or context.authorization or "")
+
+
+async def caller(info: Info[Context, None]) -> Principal:
+    scheme, _, token = authorization(info).partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise GatewayError("a bearer token is required", ErrorCode.UNAUTHENTICATED)
     try:
-        return await context.token_verifier.verify(token)
+        return await info.context.token_verifier.verify(token)
     except Unauthenticated as exc:
         raise GatewayError("invalid token", ErrorCode.UNAUTHENTICATED) from exc
+
+
+def survey_as_caller(info: Info[Context, None]) -> Upstream:
+    """survey-svc called with the subscriber's own token (which may have come in connection_init, where
+    the per-request context does not look), over the app's shared connection pool."""
+    connection = info.context.request
+    assert connection is not None
+    clients: UpstreamClients = connection.app.state.clients
+    return Upstream("survey-svc", clients.survey, authorization(info))
 
 
 @strawberry.type
@@ -55,3 +70,18 @@ class Subscription:
                 yield ReportReady(
                     report_id=strawberry.ID(str(event.report_id)), cycle_id=strawberry.ID(str(event.cycle_id))
                 )
+
+    @strawberry.subscription(
+        description=(
+            "A cycle's progress as raters answer: the current counts first, then each change, until the cycle "
+            "closes. Only for whoever may read the cycle (its participant; an academy administrator of its "
+            "region): anyone else is refused with NOT_FOUND or FORBIDDEN."
+        )
+    )
+    async def cycle_progress(
+        self, info: Info[Context, None], cycle_id: strawberry.ID
+    ) -> AsyncGenerator[CycleProgress | None, None]:
+        await caller(info)
+        wanted = cycle_uuid(str(cycle_id))
+        async for progress in stream_progress(info.context.hub, survey_as_caller(info), wanted):
+            yield progress

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.allocations.types import (
+    AllocationResult,
+    StartAllocationInput,
+    StartAllocationResult,
+    allocation_from,
+    allocation_refused_from,
+    start_body,
+    summary_from,
+)
+from hlm_gateway.context import Context
+
+
+@strawberry.type
+class AllocationMutation:
+    @strawberry.mutation(
+        description="Allocate a cohort to your region's facilitators: a job that runs in the background; poll "
+        "allocation(id) until it is proposed. The same idempotencyKey returns the same job instead of another."
+    )
+    async def start_allocation(
+        self, info: Info[Context, None], input: StartAllocationInput, idempotency_key: str | None = None
+    ) -> StartAllocationResult | None:
+        status, body = await info.context.facilitator.send_outcome(
+            "POST",
+            "/v1/allocations",
+            start_body(input),
+            headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
+        )
+        return summary_from(body) if status < 400 else allocation_refused_from(body)
+
+    @strawberry.mutation(
+        description="Book every proposed session; each is checked again, and one that no longer holds is left "
+        "out with its reason (bookingError)."
+    )
+    async def confirm_allocation(self, info: Info[Context, None], id: strawberry.ID) -> AllocationResult | None:
+        status, body = await info.context.facilitator.post_outcome(
+            f"/v1/allocations/{quote(id, safe='')}/confirm", expected=(409,)
+        )
+        return allocation_from(body) if status < 400 else allocation_refused_from(body)
+
+    @strawberry.mutation(description="Drop a queued, proposed or failed allocation; nothing is booked.")
+    async def discard_allocation(self, info: Info[Context, None], id: strawberry.ID) -> AllocationResult | None:
+        status, body = await info.context.facilitator.post_outcome(
+            f"/v1/allocations/{quote(id, safe='')}/discard", expected=(409,)
+        )
+        return allocation_from(body) if status < 400 else allocation_refused_from(body)

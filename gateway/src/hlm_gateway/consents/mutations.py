@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.consents.queries import CONSENT_PATH
+from hlm_gateway.consents.types import (
+    NOT_GIVEN,
+    GiveReportSharingConsentResult,
+    ReportSharingConsent,
+    consent_from,
+    refused_from,
+)
+from hlm_gateway.context import Context
+
+
+@strawberry.type
+class ConsentMutation:
+    @strawberry.mutation(
+        description="Let the organisation of your account read your released individual reports "
+        "(giving it again changes nothing)."
+    )
+    async def give_report_sharing_consent(self, info: Info[Context, None]) -> GiveReportSharingConsentResult | None:
+        status, body = await info.context.report.send_outcome("PUT", CONSENT_PATH, expected=(400,))
+        return consent_from(body) if status < 400 else refused_from(body)
+
+    @strawberry.mutation(description="Withdraw the consent: your organisation stops seeing your reports at once.")
+    async def withdraw_report_sharing_consent(self, info: Info[Context, None]) -> ReportSharingConsent | None:
+        await info.context.report.send("DELETE", CONSENT_PATH)
+        return NOT_GIVEN

@@ -1,0 +1,38 @@
+"""A participant's consent to let their organisation (a partner trust) read their released individual
+reports, and the typed refusal to give it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+
+@strawberry.type(description="Whether your organisation may read your released reports; withdrawn at any time.")
+class ReportSharingConsent:
+    given: bool
+    organisation: str | None = strawberry.field(description="The organisation you share with, while given.")
+    given_at: datetime | None
+
+
+@strawberry.type(description="The consent was not given, e.g. your account names no organisation to share with.")
+class ReportSharingRefused:
+    message: str
+
+
+GiveReportSharingConsentResult = Annotated[
+    ReportSharingConsent | ReportSharingRefused, strawberry.union("GiveReportSharingConsentResult")
+]
+
+NOT_GIVEN = ReportSharingConsent(given=False, organisation=None, given_at=None)
+
+
+def consent_from(data: dict[str, Any]) -> ReportSharingConsent:
+    return ReportSharingConsent(
+        given=True, organisation=data["organisation"], given_at=datetime.fromisoformat(data["granted_at"])
+    )
+
+
+def refused_from(problem: dict[str, Any]) -> ReportSharingRefused:
+    return ReportSharingRefused(message=problem.get("detail") or problem.get("title") or "consent was not given")

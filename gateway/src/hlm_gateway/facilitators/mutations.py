@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.context import Context
+from hlm_gateway.facilitators.types import (
+    AddAvailabilityResult,
+    AvailabilityAdded,
+    AvailabilityRemoved,
+    FacilitatorChangesInput,
+    FacilitatorInput,
+    FacilitatorResult,
+    RemoveAvailabilityResult,
+    SlotInput,
+    changes_body,
+    facilitator_from,
+    register_body,
+    register_refused_from,
+    slot_body,
+    slot_from,
+)
+
+
+@strawberry.type
+class FacilitatorMutation:
+    @strawberry.mutation(description="Add a facilitator to your region's register (academy administrators).")
+    async def register_facilitator(
+        self, info: Info[Context, None], input: FacilitatorInput
+    ) -> FacilitatorResult | None:
+        status, body = await info.context.facilitator.post_outcome("/v1/facilitators", register_body(input))
+        return facilitator_from(body) if status < 400 else register_refused_from(body)
+
+    @strawberry.mutation(
+        description="Change a profile: its region's administrator any field, the facilitator their own working "
+        "details (other fields are FORBIDDEN)."
+    )
+    async def update_facilitator(
+        self, info: Info[Context, None], id: strawberry.ID, input: FacilitatorChangesInput
+    ) -> FacilitatorResult | None:
+        status, body = await info.context.facilitator.send_outcome(
+            "PATCH", f"/v1/facilitators/{quote(id, safe='')}", changes_body(input)
+        )
+        return facilitator_from(body) if status < 400 else register_refused_from(body)
+
+    @strawberry.mutation(description="Offer sessions: all of them, or none when any breaks a rule.")
+    async def add_availability(
+        self, info: Info[Context, None], facilitator_id: strawberry.ID, slots: list[SlotInput]
+    ) -> AddAvailabilityResult | None:
+        status, body = await info.context.facilitator.post_outcome(
+            f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots", {"slots": [slot_body(s) for s in slots]}
+        )
+        if status >= 400:
+            return register_refused_from(body)
+        return AvailabilityAdded(slots=[slot_from(item) for item in body["items"]])
+
+    @strawberry.mutation(description="Withdraw an offered session nobody holds or has booked.")
+    async def remove_availability(
+        self, info: Info[Context, None], facilitator_id: strawberry.ID, slot_id: strawberry.ID
+    ) -> RemoveAvailabilityResult | None:
+        status, body = await info.context.facilitator.send_outcome(
+            "DELETE", f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots/{quote(slot_id, safe='')}"
+        )
+        return AvailabilityRemoved(slot_id=slot_id) if status < 400 else register_refused_from(body)

@@ -1,0 +1,291 @@
+"""The register of facilitators as an academy administrator manages it and a facilitator keeps their own
+profile: who they are, how they work, when they can be booked, and the typed refusal of a change."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+
+from hlm_gateway.cycles.types import FieldProblem
+from hlm_gateway.facilitators.refusals import field_problems, refusal_code, refusal_message
+
+
+@strawberry.enum(description="How a feedback session takes place.")
+class SessionMode(Enum):
+    IN_PERSON = "in_person"
+    VIDEO = "video"
+
+
+@strawberry.enum
+class AccreditationLevel(Enum):
+    FACILITATOR = "facilitator"
+    TRAINER = "trainer"
+
+
+@strawberry.enum
+class FacilitatorStatus(Enum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    WITHDRAWN = "withdrawn"
+
+
+@strawberry.type
+class Accreditation:
+    level: AccreditationLevel
+    trained_on: date
+    expires_on: date
+    is_current: bool = strawberry.field(description="Whether the accreditation is valid today.")
+
+
+@strawberry.type
+class Location:
+    latitude: float
+    longitude: float
+
+
+@strawberry.type(description="Whom the facilitator must not facilitate, as they or their administrator declared it.")
+class DeclaredConflicts:
+    organisations: list[str]
+    participants: list[str]
+
+
+@strawberry.type(description="A facilitator of the register, as their administrator and they themself see them.")
+class Facilitator:
+    id: strawberry.ID
+    name: str
+    email: str
+    phone: str | None
+    subject: str | None = strawberry.field(description="The account the facilitator signs in with.")
+    organisation: str
+    region: str
+    accreditation: Accreditation
+    status: FacilitatorStatus
+    capacity_per_month: int = strawberry.field(description="Sessions the facilitator takes per calendar month.")
+    modes: list[SessionMode]
+    languages: list[str]
+    specialisms: list[str]
+    location: Location | None
+    conflicts: DeclaredConflicts
+    created_at: datetime
+    updated_at: datetime
+
+
+@strawberry.type(description="A session the facilitator offers.")
+class AvailabilitySlot:
+    id: strawberry.ID
+    facilitator_id: strawberry.ID
+    starts_at: datetime
+    ends_at: datetime
+    modes: list[SessionMode]
+    venue: str | None
+    is_booked: bool
+
+
+@strawberry.type
+class Specialism:
+    key: str
+    label: str
+
+
+@strawberry.type(description="The offered sessions were added, all of them.")
+class AvailabilityAdded:
+    slots: list[AvailabilitySlot]
+
+
+@strawberry.type(description="The slot was withdrawn.")
+class AvailabilityRemoved:
+    slot_id: strawberry.ID
+
+
+@strawberry.type(
+    description="The register refused the change and stored nothing: an address already registered, a slot "
+    "that overlaps or is booked, or fields that break a rule (each listed in problems)."
+)
+class RegisterRefused:
+    message: str
+    code: str | None
+    problems: list[FieldProblem]
+
+
+FacilitatorResult = Annotated[Facilitator | RegisterRefused, strawberry.union("FacilitatorResult")]
+AddAvailabilityResult = Annotated[AvailabilityAdded | RegisterRefused, strawberry.union("AddAvailabilityResult")]
+RemoveAvailabilityResult = Annotated[
+    AvailabilityRemoved | RegisterRefused, strawberry.union("RemoveAvailabilityResult")
+]
+
+
+# --- inputs ----------------------------------------------------------------------------------------
+
+
+@strawberry.input
+class AccreditationInput:
+    level: AccreditationLevel
+    trained_on: date
+    expires_on: date
+
+
+@strawberry.input
+class LocationInput:
+    latitude: float
+    longitude: float
+
+
+@strawberry.input
+class DeclaredConflictsInput:
+    organisations: list[str] = strawberry.field(default_factory=list)
+    participants: list[str] = strawberry.field(
+        default_factory=list, description="Participants' ids (the account they sign in with)."
+    )
+
+
+@strawberry.input(description="A facilitator to add to the register; the region defaults to the administrator's.")
+class FacilitatorInput:
+    name: str
+    email: str
+    organisation: str
+    accreditation: AccreditationInput
+    capacity_per_month: int
+    modes: list[SessionMode]
+    phone: str | None = None
+    subject: str | None = None
+    region: str | None = None
+    status: FacilitatorStatus = FacilitatorStatus.ACTIVE
+    languages: list[str] = strawberry.field(default_factory=lambda: ["en"])
+    specialisms: list[str] = strawberry.field(default_factory=list)
+    location: LocationInput | None = None
+    conflicts: DeclaredConflictsInput | None = None
+
+
+@strawberry.input(
+    description="A change to a profile: fields left out stay as they are; phone, subject and location may be "
+    "set to null. A facilitator may change their phone, capacity, modes, languages, specialisms, location and "
+    "conflicts; the rest is their administrator's."
+)
+class FacilitatorChangesInput:
+    name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    subject: str | None = strawberry.UNSET
+    organisation: str | None = strawberry.UNSET
+    region: str | None = strawberry.UNSET
+    accreditation: AccreditationInput | None = strawberry.UNSET
+    status: FacilitatorStatus | None = strawberry.UNSET
+    capacity_per_month: int | None = strawberry.UNSET
+    modes: list[SessionMode] | None = strawberry.UNSET
+    languages: list[str] | None = strawberry.UNSET
+    specialisms: list[str] | None = strawberry.UNSET
+    location: LocationInput | None = strawberry.UNSET
+    conflicts: DeclaredConflictsInput | None = strawberry.UNSET
+
+
+@strawberry.input(description="A session to offer; its modes default to every mode the facilitator works in.")
+class SlotInput:
+    starts_at: datetime
+    ends_at: datetime
+    modes: list[SessionMode] | None = None
+    venue: str | None = None
+
+
+@strawberry.input
+class TimeWindowInput:
+    starts_at: datetime
+    ends_at: datetime
+
+
+@strawberry.type
+class TimeWindow:
+    starts_at: datetime
+    ends_at: datetime
+
+
+# --- to and from facilitator-svc -------------------------------------------------------------------
+
+
+def rest_value(value: Any) -> Any:
+    """An input value as facilitator-svc's JSON takes it."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [rest_value(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # A nested input (accreditation, location, window...): its fields, by their REST names.
+        return {k: rest_value(v) for k, v in vars(value).items()}
+    return value
+
+
+def register_body(input: FacilitatorInput) -> dict[str, Any]:
+    return {k: rest_value(v) for k, v in vars(input).items() if v is not None}
+
+
+def changes_body(input: FacilitatorChangesInput) -> dict[str, Any]:
+    """Only the fields given (null included), so a field left out is left alone."""
+    return {k: rest_value(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
+
+
+def slot_body(slot: SlotInput) -> dict[str, Any]:
+    return {k: rest_value(v) for k, v in vars(slot).items() if v is not None}
+
+
+def facilitator_from(data: dict[str, Any]) -> Facilitator:
+    accreditation = data["accreditation"]
+    location = data.get("location")
+    conflicts = data.get("conflicts") or {}
+    return Facilitator(
+        id=strawberry.ID(data["id"]),
+        name=data["name"],
+        email=data["email"],
+        phone=data.get("phone"),
+        subject=data.get("subject"),
+        organisation=data["organisation"],
+        region=data["region"],
+        accreditation=Accreditation(
+            level=AccreditationLevel(accreditation["level"]),
+            trained_on=date.fromisoformat(accreditation["trained_on"]),
+            expires_on=date.fromisoformat(accreditation["expires_on"]),
+            is_current=accreditation["is_current"],
+        ),
+        status=FacilitatorStatus(data["status"]),
+        capacity_per_month=data["capacity_per_month"],
+        modes=[SessionMode(m) for m in data["modes"]],
+        languages=list(data["languages"]),
+        specialisms=list(data["specialisms"]),
+        location=Location(latitude=location["latitude"], longitude=location["longitude"]) if location else None,
+        conflicts=DeclaredConflicts(
+            organisations=list(conflicts.get("organisations", [])),
+            participants=list(conflicts.get("participants", [])),
+        ),
+        created_at=datetime.fromisoformat(data["created_at"]),
+        updated_at=datetime.fromisoformat(data["updated_at"]),
+    )
+
+
+def slot_from(data: dict[str, Any]) -> AvailabilitySlot:
+    return AvailabilitySlot(
+        id=strawberry.ID(data["id"]),
+        facilitator_id=strawberry.ID(data["facilitator_id"]),
+        starts_at=datetime.fromisoformat(data["starts_at"]),
+        ends_at=datetime.fromisoformat(data["ends_at"]),
+        modes=[SessionMode(m) for m in data["modes"]],
+        venue=data.get("venue"),
+        is_booked=data["is_booked"],
+    )
+
+
+def window_from(data: dict[str, Any]) -> TimeWindow:
+    return TimeWindow(
+        starts_at=datetime.fromisoformat(data["starts_at"]), ends_at=datetime.fromisoformat(data["ends_at"])
+    )
+
+
+def register_refused_from(problem: dict[str, Any]) -> RegisterRefused:
+    return RegisterRefused(
+        message=refusal_message(problem, "the register refused the change"),
+        code=refusal_code(problem),
+        problems=field_problems(problem),
+    )

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.context import Context
+from hlm_gateway.invitations.types import Invitation, invitation_from
+from hlm_gateway.invitations.upstream import as_rater, invitation_path
+
+
+@strawberry.type
+class InvitationQuery:
+    @strawberry.field(
+        description="The questionnaire a rater's link opens, with their draft. Any link that opens nothing "
+        "(unknown, used, declined, withdrawn, closed) is the same NOT_FOUND error."
+    )
+    async def invitation(self, info: Info[Context, None], token: str) -> Invitation | None:
+        survey = as_rater(info)
+        return invitation_from(await survey.get(invitation_path(survey, token)))

@@ -1,0 +1,193 @@
+"""The HLM app's journal: observations of leadership behaviour and development goals, each private to its
+author, tagged with dimensions of the Healthcare Leadership Model; and the typed refusals of their writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.catalogue.types import Dimension, framework_from
+from hlm_gateway.context import Context
+from hlm_gateway.cycles.types import FieldProblem
+
+# survey-svc checks the tags of entries and goals against this framework's dimensions.
+HLM_FRAMEWORK_KEY = "hlm"
+
+
+async def hlm_dimensions(info: Info[Context, None], keys: list[str]) -> list[Dimension]:
+    """The dimensions named by ``keys``, in that order, as the latest HLM describes them (one framework-svc
+    call per request however many entries ask)."""
+    framework = framework_from(await info.context.loaders["framework"].load((HLM_FRAMEWORK_KEY, None)))
+    by_key = {dimension.key: dimension for dimension in framework.dimensions}
+    return [by_key[key] for key in keys if key in by_key]
+
+
+@strawberry.type(description="A leadership behaviour its author saw, in others or themself. Only its author sees it.")
+class Observation:
+    id: strawberry.ID
+    observed_on: date
+    context: str = strawberry.field(description="Where, and what was going on.")
+    what_happened: str
+    dimension_keys: list[str] = strawberry.field(description="Keys of the HLM dimensions the behaviour shows.")
+    reflection: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="The dimensions it is tagged with, named as the latest HLM names them.")
+    async def dimensions(self, info: Info[Context, None]) -> list[Dimension] | None:
+        return await hlm_dimensions(info, self.dimension_keys)
+
+
+@strawberry.enum
+class GoalStatus(Enum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+@strawberry.type(description="A development goal with an optional reminder date. Only its author sees it.")
+class Goal:
+    id: strawberry.ID
+    title: str
+    description: str | None
+    dimension_keys: list[str]
+    target_on: date | None
+    remind_on: date | None = strawberry.field(description="When the app should remind the author.")
+    status: GoalStatus
+    reminder_due: bool = strawberry.field(description="Active, with a reminder date that has come.")
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="The dimensions it is tagged with, named as the latest HLM names them.")
+    async def dimensions(self, info: Info[Context, None]) -> list[Dimension] | None:
+        return await hlm_dimensions(info, self.dimension_keys)
+
+
+@strawberry.input
+class RecordObservationInput:
+    observed_on: date = strawberry.field(description="When the behaviour was seen (not in the future).")
+    context: str = strawberry.field(description="Where, and what was going on.")
+    what_happened: str
+    dimension_keys: list[str] = strawberry.field(description="One or more HLM dimension keys, each once.")
+    reflection: str | None = None
+
+
+@strawberry.input(description="The fields to change; those left out stay as they are (`reflection: null` clears it).")
+class UpdateObservationInput:
+    observed_on: date | None = strawberry.UNSET
+    context: str | None = strawberry.UNSET
+    what_happened: str | None = strawberry.UNSET
+    dimension_keys: list[str] | None = strawberry.UNSET
+    reflection: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class SetGoalInput:
+    title: str
+    description: str | None = None
+    dimension_keys: list[str] = strawberry.field(default_factory=list)
+    target_on: date | None = None
+    remind_on: date | None = strawberry.field(default=None, description="Not in the past.")
+
+
+@strawberry.input(description="The fields to change; those left out stay as they are (null clears an optional one).")
+class UpdateGoalInput:
+    title: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    dimension_keys: list[str] | None = strawberry.UNSET
+    target_on: date | None = strawberry.UNSET
+    remind_on: date | None = strawberry.UNSET
+    status: GoalStatus | None = strawberry.UNSET
+
+
+@strawberry.type(description="The observation was not recorded or changed; nothing was stored. Every reason is listed.")
+class ObservationRejected:
+    message: str
+    problems: list[FieldProblem]
+
+
+@strawberry.type(description="The goal was not set or changed; nothing was stored. Every reason is listed.")
+class GoalRejected:
+    message: str
+    problems: list[FieldProblem]
+
+
+ObservationResult = Annotated[Observation | ObservationRejected, strawberry.union("ObservationResult")]
+GoalResult = Annotated[Goal | GoalRejected, strawberry.union("GoalResult")]
+
+
+def observation_from(data: dict[str, Any]) -> Observation:
+    return Observation(
+        id=strawberry.ID(data["id"]),
+        observed_on=date.fromisoformat(data["observed_on"]),
+        context=data["context"],
+        what_happened=data["what_happened"],
+        dimension_keys=data["dimension_keys"],
+        reflection=data["reflection"],
+        created_at=datetime.fromisoformat(data["created_at"]),
+        updated_at=datetime.fromisoformat(data["updated_at"]),
+    )
+
+
+def goal_from(data: dict[str, Any]) -> Goal:
+    return Goal(
+        id=strawberry.ID(data["id"]),
+        title=data["title"],
+        description=data["description"],
+        dimension_keys=data["dimension_keys"],
+        target_on=_date(data["target_on"]),
+        remind_on=_date(data["remind_on"]),
+        status=GoalStatus(data["status"]),
+        reminder_due=data["reminder_due"],
+        created_at=datetime.fromisoformat(data["created_at"]),
+        updated_at=datetime.fromisoformat(data["updated_at"]),
+    )
+
+
+def record_body(input: RecordObservationInput | SetGoalInput) -> dict[str, Any]:
+    """survey-svc's ObservationIn or GoalIn: the same field names, dates as ISO strings."""
+    return {name: _json(value) for name, value in vars(input).items()}
+
+
+def changes_body(input: UpdateObservationInput | UpdateGoalInput) -> dict[str, Any]:
+    """survey-svc's ObservationPatch or GoalPatch: only the fields given, so a null reaches it as a null
+    (clearing the field, or refused when the field cannot be cleared) and a field left out stays as it is."""
+    return {name: _json(value) for name, value in vars(input).items() if value is not strawberry.UNSET}
+
+
+def problems_from(problem: dict[str, Any]) -> list[FieldProblem]:
+    """The ``errors`` of survey-svc's 422 problem document, locations as it gives them (``body``, field, index)."""
+    return [
+        FieldProblem(location=[str(part) for part in e.get("loc", [])], message=e["msg"], type=e["type"])
+        for e in problem.get("errors") or []
+    ]
+
+
+def observation_rejected_from(problem: dict[str, Any]) -> ObservationRejected:
+    return ObservationRejected(
+        message=problem.get("detail") or problem.get("title") or "the observation is not valid",
+        problems=problems_from(problem),
+    )
+
+
+def goal_rejected_from(problem: dict[str, Any]) -> GoalRejected:
+    return GoalRejected(
+        message=problem.get("detail") or problem.get("title") or "the goal is not valid",
+        problems=problems_from(problem),
+    )
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

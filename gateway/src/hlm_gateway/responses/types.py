@@ -1,0 +1,165 @@
+"""Answers to a questionnaire, as a participant gives their own and a rater theirs: what the app sends
+(mirroring survey-svc's ResponseIn), the answers it reads back, and the results of saving or submitting."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from hlm_gateway.catalogue.types import Questionnaire, questionnaire_from
+from hlm_gateway.cycles.types import FieldProblem
+
+# survey-svc's wire value for an item the rater could not observe.
+NOT_OBSERVED = "not_observed"
+
+
+@strawberry.input(description="One item's answer: exactly one of a level (1 Essential ... 4 Exemplary) or notObserved.")
+class AnswerInput:
+    item_key: str
+    level: int | None = None
+    not_observed: bool = False
+
+
+@strawberry.input(description="How important a dimension is for the participant's role, 1 to 4.")
+class ImportanceInput:
+    dimension_key: str
+    rating: int
+
+
+@strawberry.input
+class CommentInput:
+    dimension_key: str
+    text: str
+
+
+@strawberry.input(description="A whole response (to submit) or any part of one (a draft).")
+class ResponseInput:
+    answers: list[AnswerInput] = strawberry.field(default_factory=list)
+    importance: list[ImportanceInput] = strawberry.field(default_factory=list)
+    comments: list[CommentInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class Answer:
+    item_key: str
+    level: int | None
+    not_observed: bool
+
+
+@strawberry.type
+class ImportanceRating:
+    dimension_key: str
+    rating: int
+
+
+@strawberry.type
+class DimensionComment:
+    dimension_key: str
+    text: str
+
+
+@strawberry.type(description="Answers as they were saved (a draft) or submitted.")
+class Response:
+    answers: list[Answer]
+    importance: list[ImportanceRating]
+    comments: list[DimensionComment]
+
+
+@strawberry.type
+class ResponseSubmitted:
+    submitted_at: datetime
+
+
+@strawberry.type
+class DraftSaved:
+    saved_at: datetime
+
+
+@strawberry.type(
+    description="Nothing was stored. Each problem with the answers is listed, located in the response as the "
+    'app sent it (e.g. ["response", "answers", "3", "itemKey"]); a response no longer accepted (already '
+    "submitted, cycle closed) has a message alone."
+)
+class ResponseRejected:
+    message: str
+    problems: list[FieldProblem]
+
+
+SubmitResponseResult = Annotated[ResponseSubmitted | ResponseRejected, strawberry.union("SubmitResponseResult")]
+SaveDraftResult = Annotated[DraftSaved | ResponseRejected, strawberry.union("SaveDraftResult")]
+
+
+def response_body(response: ResponseInput) -> dict[str, Any] | ResponseRejected:
+    """survey-svc's ResponseIn, or the refusal when an answer gives both or neither of level and
+    notObserved (which GraphQL's types cannot say)."""
+    problems = [
+        FieldProblem(
+            location=["response", "answers", str(n)],
+            message=f"item {answer.item_key!r} needs exactly one of level or notObserved",
+            type="level_or_not_observed",
+        )
+        for n, answer in enumerate(response.answers)
+        if (answer.level is None) != answer.not_observed
+    ]
+    if problems:
+        return ResponseRejected(message=f"{len(problems)} problem(s) with the answers", problems=problems)
+    return {
+        "answers": [
+            {"item_key": a.item_key, "level": NOT_OBSERVED if a.not_observed else a.level} for a in response.answers
+        ],
+        "importance": [{"dimension_key": r.dimension_key, "rating": r.rating} for r in response.importance],
+        "comments": [{"dimension_key": c.dimension_key, "text": c.text} for c in response.comments],
+    }
+
+
+def response_from(data: dict[str, Any]) -> Response:
+    return Response(
+        answers=[
+            Answer(
+                item_key=a["item_key"],
+                level=None if a["level"] == NOT_OBSERVED else a["level"],
+                not_observed=a["level"] == NOT_OBSERVED,
+            )
+            for a in data["answers"]
+        ],
+        importance=[ImportanceRating(dimension_key=r["dimension_key"], rating=r["rating"]) for r in data["importance"]],
+        comments=[DimensionComment(dimension_key=c["dimension_key"], text=c["text"]) for c in data["comments"]],
+    )
+
+
+def answered_questionnaire_from(data: dict[str, Any]) -> Questionnaire:
+    """The questionnaire a cycle is pinned to, as survey-svc keeps it: a published version, which never
+    changes (survey-svc's copy carries no status of its own)."""
+    return questionnaire_from({**data, "status": "published"})
+
+
+def rejected_from(problem: dict[str, Any]) -> ResponseRejected:
+    """survey-svc's problem document: a 422 listing every problem, or a 409 saying why nothing more is
+    accepted."""
+    return ResponseRejected(
+        message=problem.get("detail") or problem.get("title") or "the answers were not accepted",
+        problems=[
+            FieldProblem(location=_location(e.get("loc", [])), message=e["msg"], type=e["type"])
+            for e in problem.get("errors") or []
+        ],
+    )
+
+
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+")
+
+
+def _location(loc: list[Any]) -> list[str]:
+    """survey-svc locates problems in its request body (``body.answers.3.item_key``); the app knows the
+    ``response`` argument it sent, with GraphQL's camelCase names."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"]:
+        parts[0] = "response"
+    return [_camel(part) if _SNAKE.fullmatch(part) else part for part in parts]
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)

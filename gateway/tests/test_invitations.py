@@ -1,0 +1,256 @@
+"""A rater answering through GraphQL with the token of their invitation link, against survey-svc
+running in-process on the real database; the tokens are read from the mail survey-svc sends."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from hlm_kit.testing.pytest_plugin import AuthHeaders
+
+HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
+HLM_SELF = "43bf6408-24f2-588e-b607-415f64388224"
+
+CREATE = "mutation ($input: CreateCycleInput!) { createCycle(input: $input) { id } }"
+NOMINATE = """
+mutation ($cycleId: ID!, $raters: [RaterInput!]!) { nominateRaters(cycleId: $cycleId, raters: $raters) { id } }
+"""
+OPEN = """
+mutation ($cycleId: ID!, $closesAt: DateTime!) {
+  openCycle(cycleId: $cycleId, closesAt: $closesAt) { __typename ... on Cycle { status } }
+}
+"""
+PROGRESS = "query ($id: ID!) { cycle(id: $id) { progress { raterGroup invited submitted declined } } }"
+INVITATION = """
+query ($token: String!) {
+  invitation(token: $token) {
+    stage status participantName raterGroup closesAt draftSavedAt
+    questionnaire { key purpose notObservedLabel items { key } dimensions { key } }
+    draft { answers { itemKey level notObserved } importance { dimensionKey rating } comments { dimensionKey text } }
+  }
+}
+"""
+SAVE = """
+mutation ($token: String!, $response: ResponseInput!) {
+  saveInvitationDraft(token: $token, response: $response) {
+    __typename
+    ... on DraftSaved { savedAt }
+    ... on ResponseRejected { message problems { location message type } }
+  }
+}
+"""
+SUBMIT = """
+mutation ($token: String!, $response: ResponseInput!) {
+  submitInvitation(token: $token, response: $response) {
+    __typename
+    ... on ResponseSubmitted { submittedAt }
+    ... on ResponseRejected { message problems { location message type } }
+  }
+}
+"""
+DECLINE = "mutation ($token: String!) { declineInvitation(token: $token) }"
+NOT_VALID = "This invitation link is not valid. It may have been used, withdrawn or closed."
+
+
+class RecordingTransport(httpx.AsyncBaseTransport):
+    """Passes every request on to ``inner`` and keeps it, to see what the gateway sent."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+async def call(gateway: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any) -> Any:
+    response = await gateway.post("/graphql", json={"query": query, "variables": variables}, headers=headers or {})
+    return response.json()
+
+
+async def graphql(
+    gateway: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
+) -> Any:
+    body = await call(gateway, query, headers, **variables)
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def open_360(gateway: httpx.AsyncClient, participant: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """A 360 opened with a line manager and three peers: its id and each rater's address by name."""
+    tag = uuid.uuid4().hex[:8]
+    raters = [{"name": "Lee Manager", "email": f"lee.{tag}@trust.example.org", "raterGroup": "LINE_MANAGER"}]
+    raters += [
+        {"name": f"Peer {n}", "email": f"peer{n}.{tag}@trust.example.org", "raterGroup": "PEER"} for n in (1, 2, 3)
+    ]
+    created = await graphql(
+        gateway,
+        CREATE,
+        participant,
+        input={
+            "kind": "FEEDBACK_360",
+            "questionnaireId": HLM_360,
+            "selfQuestionnaireId": HLM_SELF,
+            "participantName": "Sam Participant",
+        },
+    )
+    cycle_id: str = created["createCycle"]["id"]
+    await graphql(gateway, NOMINATE, participant, cycleId=cycle_id, raters=raters)
+    closes_at = (datetime.now(UTC) + timedelta(days=14)).isoformat()
+    opened = await graphql(gateway, OPEN, participant, cycleId=cycle_id, closesAt=closes_at)
+    assert opened["openCycle"] == {"__typename": "Cycle", "status": "open"}
+    return cycle_id, {r["name"]: r["email"] for r in raters}
+
+
+def whole_response(questionnaire: dict[str, Any]) -> dict[str, Any]:
+    items = questionnaire["items"]
+    return {
+        "answers": [{"itemKey": items[0]["key"], "notObserved": True}]
+        + [{"itemKey": item["key"], "level": 3} for item in items[1:]],
+        "importance": [{"dimensionKey": d["key"], "rating": 3} for d in questionnaire["dimensions"]],
+        "comments": [{"dimensionKey": questionnaire["dimensions"][0]["key"], "text": "Clear about priorities."}],
+    }
+
+
+def progress_of(progress: list[dict[str, Any]], group: str) -> dict[str, Any]:
+    return next(p for p in progress if p["raterGroup"] == group)
+
+
+async def test_a_rater_opens_their_invitation_saves_a_draft_and_submits(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    participant = auth("participant", sub=participant_sub)
+    survey = RecordingTransport(journey_services["survey"])
+    async with gateway_with({**journey_services, "survey": survey}) as gateway:
+        cycle_id, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 1"]]
+        survey.requests.clear()
+
+        # A rater has no account: the link's token alone opens the questionnaire.
+        opened = (await graphql(gateway, INVITATION, token=token))["invitation"]
+        assert opened["stage"] == "FEEDBACK"
+        assert opened["status"] == "not_started"
+        assert opened["participantName"] == "Sam Participant"
+        assert opened["raterGroup"] == "peer"
+        assert opened["closesAt"] is not None
+        assert (opened["draft"], opened["draftSavedAt"]) == (None, None)
+        questionnaire = opened["questionnaire"]
+        assert (questionnaire["key"], questionnaire["purpose"]) == ("hlm-360", "feedback_360")
+        assert questionnaire["notObservedLabel"] == "Not observed"
+
+        first, second = (item["key"] for item in questionnaire["items"][:2])
+        partial = {"answers": [{"itemKey": first, "level": 4}, {"itemKey": second, "notObserved": True}]}
+        saved = (await graphql(gateway, SAVE, token=token, response=partial))["saveInvitationDraft"]
+        assert saved["__typename"] == "DraftSaved"
+
+        # A signed-in app user who is also a rater: their identity is not sent along with their answers.
+        reopened = (await graphql(gateway, INVITATION, participant, token=token))["invitation"]
+        assert reopened["status"] == "draft"
+        assert reopened["draftSavedAt"] == saved["savedAt"]
+        assert reopened["draft"] == {
+            "answers": [
+                {"itemKey": first, "level": 4, "notObserved": False},
+                {"itemKey": second, "level": None, "notObserved": True},
+            ],
+            "importance": [],
+            "comments": [],
+        }
+
+        submitted = (await graphql(gateway, SUBMIT, participant, token=token, response=whole_response(questionnaire)))[
+            "submitInvitation"
+        ]
+        assert submitted["__typename"] == "ResponseSubmitted"
+        rater_requests = list(survey.requests)
+
+        used = await call(gateway, INVITATION, token=token)
+        progress = (await graphql(gateway, PROGRESS, participant, id=cycle_id))["cycle"]["progress"]
+
+    assert len(rater_requests) == 4
+    assert all(r.url.path.startswith("/v1/invitations/") for r in rater_requests)
+    assert all("authorization" not in r.headers for r in rater_requests)
+    assert all(r.headers["x-forwarded-for"] == "127.0.0.1" for r in rater_requests)
+    # The link stops working once the response is submitted; the participant sees a count, not who.
+    assert used["data"] == {"invitation": None}
+    assert [(e["message"], e["extensions"]["code"]) for e in used["errors"]] == [(NOT_VALID, "NOT_FOUND")]
+    assert progress_of(progress, "peer") == {"raterGroup": "peer", "invited": 3, "submitted": 1, "declined": 0}
+
+
+async def test_a_rater_who_declines_is_counted_and_their_link_stops_working(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    participant = auth("participant", sub=participant_sub)
+    async with gateway_with(journey_services) as gateway:
+        cycle_id, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Lee Manager"]]
+        assert (await graphql(gateway, INVITATION, token=token))["invitation"]["raterGroup"] == "line_manager"
+
+        declined = await graphql(gateway, DECLINE, token=token)
+        again = await call(gateway, DECLINE, token=token)
+        reopened = await call(gateway, INVITATION, token=token)
+        progress = (await graphql(gateway, PROGRESS, participant, id=cycle_id))["cycle"]["progress"]
+
+    assert declined == {"declineInvitation": True}
+    assert again["data"] == {"declineInvitation": None}
+    assert [e["extensions"]["code"] for e in again["errors"]] == ["NOT_FOUND"]
+    assert reopened["data"] == {"invitation": None}
+    assert [e["extensions"]["code"] for e in reopened["errors"]] == ["NOT_FOUND"]
+    assert progress_of(progress, "line_manager") == {
+        "raterGroup": "line_manager",
+        "invited": 1,
+        "submitted": 0,
+        "declined": 1,
+    }
+
+
+async def test_a_token_that_opens_nothing_is_not_found(gateway_with: Any, journey_services: dict[str, Any]) -> None:
+    made_up = "x" * 43
+    async with gateway_with(journey_services) as gateway:
+        opened = await call(gateway, INVITATION, token=made_up)
+        submitted = await call(gateway, SUBMIT, token=made_up, response={})
+        journey_services["survey"].calls.clear()
+        # What cannot be a token never becomes part of survey-svc's path, and reads the same.
+        saved = await call(gateway, SAVE, token="../../cycles", response={})
+        assert journey_services["survey"].calls == {}
+
+    for body, field in ((opened, "invitation"), (submitted, "submitInvitation"), (saved, "saveInvitationDraft")):
+        assert body["data"] == {field: None}
+        assert [(e["message"], e["extensions"]) for e in body["errors"]] == [
+            (NOT_VALID, {"code": "NOT_FOUND", "service": "survey-svc"})
+        ]
+
+
+async def test_a_rater_submitting_missing_answers_is_refused_and_can_still_answer(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    participant = auth("participant", sub=participant_sub)
+    async with gateway_with(journey_services) as gateway:
+        cycle_id, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 2"]]
+        questionnaire = (await graphql(gateway, INVITATION, token=token))["invitation"]["questionnaire"]
+        whole = whole_response(questionnaire)
+        without_importance = {**whole, "importance": whole["importance"][1:]}
+
+        refused = (await graphql(gateway, SUBMIT, token=token, response=without_importance))["submitInvitation"]
+        still_open = (await graphql(gateway, INVITATION, token=token))["invitation"]
+        progress = (await graphql(gateway, PROGRESS, participant, id=cycle_id))["cycle"]["progress"]
+        accepted = (await graphql(gateway, SUBMIT, token=token, response=whole))["submitInvitation"]
+
+    dimension = questionnaire["dimensions"][0]["key"]
+    assert refused == {
+        "__typename": "ResponseRejected",
+        "message": "1 problem(s) with the answers",
+        "problems": [
+            {
+                "location": ["response", "importance"],
+                "message": f"dimension {dimension!r} has no importance rating",
+                "type": "missing_importance",
+            }
+        ],
+    }
+    assert (still_open["status"], still_open["draft"]) == ("not_started", None)
+    assert progress_of(progress, "peer")["submitted"] == 0
+    assert accepted["__typename"] == "ResponseSubmitted"

@@ -1,0 +1,367 @@
+"""Reports through GraphQL against report-svc running in-process on the real database, role by role: a
+participant reads only their own released reports, a facilitator only those of participants booked with
+them, and group reports go to academy administrators of the region, with a typed refusal for a group too
+small to keep its members anonymous."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest_asyncio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts import (
+    CycleClosedV1,
+    CycleOpenedV1,
+    EventData,
+    QuestionnairePublishedV1,
+    ResponseSubmittedV1,
+    SessionBookedV1,
+)
+from hlm_contracts.enums import RaterGroup
+from hlm_kit.db import create_engine
+from hlm_kit.messaging.envelope import CloudEvent
+from hlm_kit.testing.pytest_plugin import AuthHeaders
+
+CLOSED_AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+
+REPORTS = """
+query ($first: Int!, $after: String) {
+  reports(first: $first, after: $after) {
+    edges { cursor node { id cycleId participantId state status } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+REPORT = "query ($id: ID!) { report(id: $id) { id participantId status content } }"
+RELEASE = "mutation ($id: ID!) { releaseReport(id: $id) { id status } }"
+GROUP_REPORT = """
+query ($scope: GroupScope!, $value: String!, $questionnaireId: ID!) {
+  groupReport(scope: $scope, value: $value, questionnaireId: $questionnaireId) {
+    __typename
+    ... on GroupReport { id scope scopeValue participantCount content }
+    ... on GroupTooSmall { message }
+  }
+}
+"""
+ISSUED = "query ($id: ID!) { issuedGroupReport(id: $id) { id participantCount } }"
+
+
+# ---- a world of reports, as report-svc builds them from the event stream ------------------------------
+
+
+def questionnaire(questionnaire_id: uuid.UUID) -> QuestionnairePublishedV1:
+    dimensions = [("care", "Leading with care"), ("vision", "Sharing the vision")]
+    return QuestionnairePublishedV1(
+        questionnaire_id=questionnaire_id,
+        key=f"q-{questionnaire_id.hex[:8]}",
+        version=1,
+        name="Gateway 360",
+        purpose="feedback_360",
+        framework_key="hlm",
+        framework_version=1,
+        instructions="Rate what you have seen.",
+        dimensions=[{"key": key, "name": name, "position": n} for n, (key, name) in enumerate(dimensions, 1)],
+        items=[
+            {"key": f"{key}{i}", "dimension_key": key, "text": f"Statement {i} on {name}.", "position": 2 * d + i}
+            for d, (key, name) in enumerate(dimensions)
+            for i in (1, 2)
+        ],
+        performance_scale=[{"value": v, "label": label} for v, label in enumerate(["E", "P", "S", "X"], 1)],
+        not_observed_label="Not observed",
+        importance_scale=[{"value": v, "label": str(v)} for v in range(1, 5)],
+        importance_questions=[{"dimension_key": key, "text": f"How important is {name}?"} for key, name in dimensions],
+        published_at=CLOSED_AT - timedelta(days=60),
+    )
+
+
+def cycle_events(
+    *,
+    participant_id: str,
+    questionnaire_id: uuid.UUID,
+    organisation: str,
+    region: str,
+    team_cycle_id: uuid.UUID | None,
+    release_mode: str,
+) -> tuple[uuid.UUID, list[EventData]]:
+    """A closed 360 with enough responses for a report: self, a line manager and three peers."""
+    cycle_id = uuid.uuid4()
+    groups = [RaterGroup.SELF, RaterGroup.LINE_MANAGER, RaterGroup.PEER, RaterGroup.PEER, RaterGroup.PEER]
+    responses = [
+        ResponseSubmittedV1(
+            cycle_id=cycle_id,
+            response_id=uuid.uuid4(),
+            rater_group=group,
+            answers=[{"item_key": item, "level": 1 + (n + i) % 4} for i, item in enumerate(("care1", "care2"))]
+            + [{"item_key": item, "level": 1 + (n * i) % 4} for i, item in enumerate(("vision1", "vision2"))],
+            importance=[{"dimension_key": "care", "rating": 3}, {"dimension_key": "vision", "rating": 2}],
+            comments=[],
+            submitted_at=CLOSED_AT - timedelta(hours=1),
+        )
+        for n, group in enumerate(groups)
+    ]
+    counts = {RaterGroup.SELF: 1, RaterGroup.LINE_MANAGER: 1, RaterGroup.PEER: 3}
+    return cycle_id, [
+        CycleOpenedV1(
+            cycle_id=cycle_id,
+            kind="feedback_360",
+            participant_id=participant_id,
+            organisation=organisation,
+            region=region,
+            questionnaire_id=questionnaire_id,
+            closes_at=CLOSED_AT,
+            release_mode=release_mode,
+            team_cycle_id=team_cycle_id,
+        ),
+        *responses,
+        CycleClosedV1(
+            cycle_id=cycle_id, participant_id=participant_id, invited=counts, submitted=counts, closed_at=CLOSED_AT
+        ),
+    ]
+
+
+def report_id_of(cycle_id: uuid.UUID) -> str:
+    from report_svc.reports.service import report_id_of
+
+    return str(report_id_of(cycle_id))
+
+
+@dataclass(frozen=True)
+class World:
+    region: str
+    questionnaire_id: str
+    team: str  # a team 360 of six participants
+    small_team: str  # a team 360 of four
+    participants: list[str]  # of the team; the first one's report is coached and awaits release
+    reports: list[str]  # one per participant of the team, in the same order
+    second_own: list[str]  # two more reports of participants[1], outside the team
+    facilitator_id: str  # booked with participants[0] for their team cycle
+
+
+@pytest_asyncio.fixture
+async def world(journey_database_urls: dict[str, str]) -> World:
+    """Reports of one region of this test alone, applied through report-svc's own event handlers."""
+    from report_svc import consumers
+
+    tag = uuid.uuid4().hex[:8]
+    organisation, region = f"ORG{tag}", f"region-{tag}"
+    questionnaire_id, team, small_team = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    participants = [f"gateway-reader-{n}-{tag}" for n in range(6)]
+    facilitator_id = uuid.uuid4()
+
+    events: list[EventData] = [questionnaire(questionnaire_id)]
+    cycles: list[uuid.UUID] = []
+
+    def add(participant_id: str, team_cycle_id: uuid.UUID | None, release_mode: str = "direct") -> uuid.UUID:
+        cycle_id, cycle = cycle_events(
+            participant_id=participant_id,
+            questionnaire_id=questionnaire_id,
+            organisation=organisation,
+            region=region,
+            team_cycle_id=team_cycle_id,
+            release_mode=release_mode,
+        )
+        events.extend(cycle)
+        return cycle_id
+
+    for n, participant in enumerate(participants):
+        cycles.append(add(participant, team, "coached" if n == 0 else "direct"))
+    second_own = [add(participants[1], None), add(participants[1], None)]
+    for n in range(4):
+        add(f"gateway-small-{n}-{tag}", small_team)
+    events.append(
+        SessionBookedV1(
+            booking_id=uuid.uuid4(),
+            facilitator_id=facilitator_id,
+            participant_id=participants[0],
+            cycle_id=cycles[0],
+            starts_at=CLOSED_AT + timedelta(days=3),
+            ends_at=CLOSED_AT + timedelta(days=3, hours=1),
+        )
+    )
+
+    engine = create_engine(journey_database_urls["report"])
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            for event in events:
+                await consumers.HANDLERS[type(event)](session, event, CloudEvent.wrap(event))
+                await session.commit()
+    finally:
+        await engine.dispose()
+    return World(
+        region=region,
+        questionnaire_id=str(questionnaire_id),
+        team=str(team),
+        small_team=str(small_team),
+        participants=participants,
+        reports=[report_id_of(c) for c in cycles],
+        second_own=[report_id_of(c) for c in second_own],
+        facilitator_id=str(facilitator_id),
+    )
+
+
+async def ask(gateway: httpx.AsyncClient, headers: dict[str, str], query: str, **variables: Any) -> dict[str, Any]:
+    response = await gateway.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+def reported(body: dict[str, Any]) -> list[str]:
+    return [edge["node"]["id"] for edge in body["data"]["reports"]["edges"]]
+
+
+# ---- individual reports -------------------------------------------------------------------------------
+
+
+async def test_a_participant_reads_their_own_released_reports_a_page_at_a_time_and_no_one_elses(
+    gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
+) -> None:
+    owner = auth("participant", sub=world.participants[1])
+    own = {world.reports[1], *world.second_own}
+
+    async with gateway_with(journey_services) as gateway:
+        first = await ask(gateway, owner, REPORTS, first=2)
+        page = first["data"]["reports"]
+        assert page["pageInfo"]["hasNextPage"] is True
+        assert page["pageInfo"]["endCursor"] == page["edges"][-1]["cursor"]
+        rest = await ask(gateway, owner, REPORTS, first=2, after=page["pageInfo"]["endCursor"])
+        one = await ask(gateway, owner, REPORT, id=world.reports[1])
+        someone_elses = await ask(gateway, owner, REPORT, id=world.reports[2])
+        bad_cursor = await ask(gateway, owner, REPORTS, first=2, after=world.reports[2])
+
+    assert "errors" not in first
+    assert "errors" not in rest
+    assert rest["data"]["reports"]["pageInfo"] == {"hasNextPage": False, "endCursor": reported(rest)[-1]}
+    assert len(reported(first)) == 2
+    assert len(reported(rest)) == 1
+    assert set(reported(first) + reported(rest)) == own
+    nodes = [edge["node"] for edge in page["edges"]] + [edge["node"] for edge in rest["data"]["reports"]["edges"]]
+    assert {(n["participantId"], n["state"], n["status"]) for n in nodes} == {
+        (world.participants[1], "ready", "released")
+    }
+
+    assert one["data"]["report"]["id"] == world.reports[1]
+    assert one["data"]["report"]["content"]["state"] == "ready"
+    # Another participant's report answers as if it did not exist.
+    assert someone_elses["data"]["report"] is None
+    assert codes(someone_elses) == ["NOT_FOUND"]
+    assert bad_cursor["data"]["reports"] is None
+    assert codes(bad_cursor) == ["BAD_USER_INPUT"]
+
+
+async def test_a_coached_report_waits_for_the_booked_facilitator_who_alone_may_read_and_release_it(
+    gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
+) -> None:
+    participant = auth("participant", sub=world.participants[0])
+    facilitator = auth("facilitator", sub=world.facilitator_id)
+    other_facilitator = auth("facilitator", sub=str(uuid.uuid4()))
+    coached = world.reports[0]
+
+    async with gateway_with(journey_services) as gateway:
+        waiting = await ask(gateway, participant, REPORT, id=coached)
+        not_listed = await ask(gateway, participant, REPORTS, first=10)
+
+        facilitated = await ask(gateway, facilitator, REPORTS, first=10)
+        read_by_facilitator = await ask(gateway, facilitator, REPORT, id=coached)
+        not_their_participant = await ask(gateway, facilitator, REPORT, id=world.reports[1])
+        stranger = await ask(gateway, other_facilitator, REPORT, id=coached)
+        stranger_list = await ask(gateway, other_facilitator, REPORTS, first=10)
+        stranger_release = await ask(gateway, other_facilitator, RELEASE, id=coached)
+
+        released = await ask(gateway, facilitator, RELEASE, id=coached)
+        after_release = await ask(gateway, participant, REPORT, id=coached)
+
+    # Before release the participant is told it waits (FORBIDDEN), and it is not in their list.
+    assert waiting["data"]["report"] is None
+    assert codes(waiting) == ["FORBIDDEN"]
+    assert "facilitator" in waiting["errors"][0]["message"]
+    assert reported(not_listed) == []
+
+    # The booked facilitator sees that participant's report only: not the rest of the team's.
+    assert reported(facilitated) == [coached]
+    assert facilitated["data"]["reports"]["edges"][0]["node"]["status"] == "awaiting_release"
+    assert read_by_facilitator["data"]["report"]["participantId"] == world.participants[0]
+    assert codes(not_their_participant) == ["NOT_FOUND"]
+
+    # A facilitator without the booking reads nothing and releases nothing.
+    assert codes(stranger) == ["NOT_FOUND"]
+    assert reported(stranger_list) == []
+    assert codes(stranger_release) == ["NOT_FOUND"]
+
+    assert released["data"]["releaseReport"] == {"id": coached, "status": "released"}
+    assert after_release["data"]["report"]["status"] == "released"
+
+
+# ---- group reports ------------------------------------------------------------------------------------
+
+
+async def test_an_academy_admin_gets_the_group_report_of_a_team_in_their_region(
+    gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
+) -> None:
+    admin = auth("academy_admin", sub="gateway-admin", region=world.region)
+    variables = {"scope": "TEAM", "value": world.team, "questionnaireId": world.questionnaire_id}
+
+    async with gateway_with(journey_services) as gateway:
+        issued = await ask(gateway, admin, GROUP_REPORT, **variables)
+        again = await ask(gateway, admin, GROUP_REPORT, **variables)
+        fetched = await ask(gateway, admin, ISSUED, id=issued["data"]["groupReport"]["id"])
+        other_admin = await ask(
+            gateway,
+            auth("academy_admin", sub="admin-elsewhere", region="elsewhere"),
+            ISSUED,
+            id=issued["data"]["groupReport"]["id"],
+        )
+
+    assert "errors" not in issued, issued
+    report = issued["data"]["groupReport"]
+    assert report["__typename"] == "GroupReport"
+    assert (report["scope"], report["scopeValue"], report["participantCount"]) == ("TEAM", world.team, 6)
+    assert report["content"]["participants"] == 6
+    assert [d["key"] for d in report["content"]["dimensions"]] == ["care", "vision"]
+    # The same people asked for again get the same report, not a second one.
+    assert again["data"]["groupReport"]["id"] == report["id"]
+    assert fetched["data"]["issuedGroupReport"] == {"id": report["id"], "participantCount": 6}
+    assert other_admin["data"]["issuedGroupReport"] is None
+    assert codes(other_admin) == ["NOT_FOUND"]
+
+
+async def test_a_group_too_small_is_a_typed_refusal_and_others_are_refused_outright(
+    gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
+) -> None:
+    admin = auth("academy_admin", sub="gateway-admin", region=world.region)
+    small = {"scope": "TEAM", "value": world.small_team, "questionnaireId": world.questionnaire_id}
+    team = {"scope": "TEAM", "value": world.team, "questionnaireId": world.questionnaire_id}
+
+    async with gateway_with(journey_services) as gateway:
+        too_small = await ask(gateway, admin, GROUP_REPORT, **small)
+        participant = await ask(gateway, auth("participant", sub=world.participants[1]), GROUP_REPORT, **team)
+        facilitator = await ask(gateway, auth("facilitator", sub=world.facilitator_id), GROUP_REPORT, **team)
+        admin_elsewhere = await ask(
+            gateway, auth("academy_admin", sub="admin-elsewhere", region="elsewhere"), GROUP_REPORT, **team
+        )
+        other_region = await ask(
+            gateway, admin, GROUP_REPORT, scope="REGION", value="elsewhere", questionnaireId=world.questionnaire_id
+        )
+        not_a_team = await ask(gateway, admin, GROUP_REPORT, **{**team, "value": "not-a-uuid"})
+
+    assert "errors" not in too_small, too_small
+    assert too_small["data"]["groupReport"] == {
+        "__typename": "GroupTooSmall",
+        "message": "a group report needs at least 5 participants; 4 match",
+    }
+    # Individuals' roles are refused; an admin elsewhere cannot even learn that the team exists.
+    assert codes(participant) == ["FORBIDDEN"]
+    assert participant["data"]["groupReport"] is None
+    assert codes(facilitator) == ["FORBIDDEN"]
+    assert codes(admin_elsewhere) == ["NOT_FOUND"]
+    assert codes(other_region) == ["FORBIDDEN"]
+    assert codes(not_a_team) == ["BAD_USER_INPUT"]
