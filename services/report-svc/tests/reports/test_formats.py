@@ -12,6 +12,8 @@ from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.testing.pytest_plugin import AuthHeaders
+from report_svc.reports import pdf as report_pdf
+from report_svc.reports.models import Report
 from report_svc.reports.service import report_id_of
 
 from ..conftest import cycle_events, seed  # noqa: TID252  (test support shared by the suite)
@@ -61,6 +63,26 @@ async def test_the_pdf_has_its_charts_pages_and_the_reports_words(
     assert "Comments" in words
     images = sum(len(page.images) for page in pdf.pages)
     assert images == 3
+
+
+async def test_a_report_on_every_item_of_the_hlm_360_prints_its_distributions_over_as_many_pages_as_they_need(
+    session: AsyncSession,
+) -> None:
+    _, report_id = await _released_report(session)
+    stored = await session.get(Report, report_id)
+    assert stored is not None
+    # The HLM 360 asks 45 items: too many for one chart on a page.
+    [template, *_] = [item for item in stored.content["items"] if item.get("others")]
+    items = [{**template, "key": f"item-{n:02d}"} for n in range(1, 46)]
+    report = Report(
+        kind=stored.kind, version=stored.version, status=stored.status, content={**stored.content, "items": items}
+    )
+
+    document = PdfReader(io.BytesIO(report_pdf.render(report)))
+
+    # Scores and charts, performance against importance, items 1-24 and 25-45, comments.
+    assert len(document.pages) == 5
+    assert sum(len(page.images) for page in document.pages) == 4
 
 
 async def test_a_partner_pulls_released_reports_of_consenting_participants_page_by_page_and_incrementally(

@@ -58,9 +58,11 @@ async def test_in_development_mail_can_go_to_a_local_maildir(
     survey: Any, settings: Any, sessionmaker: Any, tmp_path: Path
 ) -> None:
     _, raters = await survey.open_360()
-    local = settings.model_copy(update={"mail_transport": "file", "mail_directory": tmp_path / "mail"})
+    # As on a fresh checkout, where `make run`'s var/mail has no var/ yet either.
+    maildir = tmp_path / "var" / "mail"
+    local = settings.model_copy(update={"mail_transport": "file", "mail_directory": maildir})
 
     await mail_service.deliver_due(sessionmaker, MaildirMailer(local.mail_directory), local)
 
-    delivered = list(mailbox.Maildir(tmp_path / "mail"))
+    delivered = list(mailbox.Maildir(maildir))
     assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in delivered) == sorted(r["email"] for r in raters)

@@ -30,6 +30,11 @@ from report_svc.reports.models import Report
 
 LEVEL_COLOURS = ["#d7301f", "#fc8d59", "#91bfdb", "#4575b4"]
 WIDTH = A4[0] - 4 * cm
+# The tallest a chart may be: the page's frame (A4 less 2 cm margins and reportlab's 6 pt paddings) with room
+# to spare. A taller flowable cannot be laid out at all.
+MAX_HEIGHT = A4[1] - 4 * cm - 2 * cm
+# Items per distribution chart: the HLM 360's 45 items in one chart would be taller than a page.
+ITEMS_PER_CHART = 24
 
 
 def _png(figure: Figure) -> io.BytesIO:
@@ -42,7 +47,10 @@ def _png(figure: Figure) -> io.BytesIO:
 
 def _image(figure: Figure) -> Image:
     width_in, height_in = figure.get_size_inches()
-    return Image(_png(figure), width=WIDTH, height=WIDTH * height_in / width_in)
+    width, height = WIDTH, WIDTH * height_in / width_in
+    if height > MAX_HEIGHT:
+        width, height = width * MAX_HEIGHT / height, MAX_HEIGHT
+    return Image(_png(figure), width=width, height=height)
 
 
 def _self_vs_others(dimensions: list[dict[str, Any]]) -> Figure:
@@ -87,10 +95,14 @@ def _performance_vs_importance(dimensions: list[dict[str, Any]]) -> Figure | Non
     return figure
 
 
-def _distributions(items: list[dict[str, Any]]) -> Figure | None:
+def _distributions(items: list[dict[str, Any]]) -> list[Figure]:
+    """One chart per page of items, so each stays readable."""
     shown = [i for i in items if i.get("others")]
-    if not shown:
-        return None
+    pages = [shown[n : n + ITEMS_PER_CHART] for n in range(0, len(shown), ITEMS_PER_CHART)]
+    return [_distribution(page, part=n + 1, parts=len(pages)) for n, page in enumerate(pages)]
+
+
+def _distribution(shown: list[dict[str, Any]], *, part: int, parts: int) -> Figure:
     figure = Figure(figsize=(7, 0.28 * len(shown) + 1.4), layout="constrained")
     axes = figure.add_subplot()
     labels = [i["key"] for i in shown][::-1]
@@ -103,7 +115,7 @@ def _distributions(items: list[dict[str, Any]]) -> Figure | None:
         left = [a + b for a, b in zip(left, counts, strict=True)]
     axes.set_yticks(range(len(shown)), labels, fontsize=7)
     axes.set_xlabel("Raters giving each level")
-    axes.set_title("How raters answered each item")
+    axes.set_title("How raters answered each item" + (f" ({part} of {parts})" if parts > 1 else ""))
     axes.legend(loc="lower right", fontsize=7, ncols=4)
     return figure
 
@@ -168,7 +180,7 @@ def render(report: Report) -> bytes:
     story += [Spacer(1, 0.3 * cm), table]
     if (chart := _performance_vs_importance(dimensions)) is not None:
         story += [PageBreak(), _image(chart)]
-    if (chart := _distributions(content.get("items", []))) is not None:
+    for chart in _distributions(content.get("items", [])):
         story += [PageBreak(), _image(chart)]
     if content.get("comments"):
         story += [PageBreak(), Paragraph("Comments", styles["Heading2"])]

@@ -50,6 +50,8 @@ class MaildirMailer:
 
     async def send(self, message: EmailMessage) -> None:
         def deliver() -> None:
+            # Maildir creates its own folder only: on a fresh checkout `var/` is not there yet.
+            self._directory.parent.mkdir(parents=True, exist_ok=True)
             mailbox.Maildir(self._directory, create=True).add(message)
 
         try:
