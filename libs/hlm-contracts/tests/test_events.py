@@ -111,6 +111,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "hlm.facilitator.session.booked.v1": {
         "booking_id": str(uuid4()),
         "facilitator_id": str(uuid4()),
+        "facilitator_subject": "auth0|facilitator-9",
         "participant_id": "auth0|5f2c",
         "cycle_id": str(uuid4()),
         "starts_at": NOW.isoformat(),
@@ -284,6 +285,17 @@ def test_a_session_ends_after_it_starts():
     payload = SAMPLES["hlm.facilitator.session.booked.v1"]
     with pytest.raises(ValidationError, match="end after it starts"):
         event_class("hlm.facilitator.session.booked.v1").model_validate({**payload, "ends_at": payload["starts_at"]})
+
+
+def test_a_session_booked_before_facilitators_had_accounts_still_validates():
+    # Additive within v1: an event published without the field (or for an unlinked register entry)
+    # carries no facilitator account.
+    payload = {k: v for k, v in SAMPLES["hlm.facilitator.session.booked.v1"].items() if k != "facilitator_subject"}
+    cls = event_class("hlm.facilitator.session.booked.v1")
+    assert cls.model_validate(payload).model_dump()["facilitator_subject"] is None
+    assert cls.model_validate({**payload, "facilitator_subject": None}).model_dump()["facilitator_subject"] is None
+    with pytest.raises(ValidationError):
+        cls.model_validate({**payload, "facilitator_subject": " "})
 
 
 def test_rating_levels_have_labels_lowest_first():

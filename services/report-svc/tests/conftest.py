@@ -313,20 +313,30 @@ async def seed(session: AsyncSession, events: CycleEvents) -> None:
 
 
 async def book(
-    session: AsyncSession, *, facilitator_id: uuid.UUID, participant_id: str, cycle_id: uuid.UUID | None
+    session: AsyncSession,
+    *,
+    facilitator_subject: str | None,
+    participant_id: str,
+    cycle_id: uuid.UUID | None,
+    facilitator_id: uuid.UUID | None = None,
+    booking_id: uuid.UUID | None = None,
+    published_at: datetime = NOW,
 ) -> uuid.UUID:
+    """Apply a ``session.booked`` as facilitator-svc announces it: the facilitator's register entry
+    (``facilitator_id``, a new one unless given) and the account they sign in with (``facilitator_subject``)."""
     from hlm_contracts import SessionBookedV1
     from report_svc.sessions import service as session_service
 
-    booking_id = uuid.uuid4()
+    booking_id = booking_id or uuid.uuid4()
     data = SessionBookedV1(
         booking_id=booking_id,
-        facilitator_id=facilitator_id,
+        facilitator_id=facilitator_id or uuid.uuid4(),
+        facilitator_subject=facilitator_subject,
         participant_id=participant_id,
         cycle_id=cycle_id,
         starts_at=NOW,
         ends_at=NOW + timedelta(hours=1),
     )
-    await session_service.on_booked(session, data, NOW)
+    await session_service.on_booked(session, data, published_at)
     await session.commit()
     return booking_id

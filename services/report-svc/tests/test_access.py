@@ -57,6 +57,7 @@ CALLERS = [
     "other_participant",
     "booked_facilitator",
     "other_facilitator",
+    "facilitator_by_register_id",
     "admin_of_region",
     "admin_elsewhere",
     "partner_of_org",
@@ -77,7 +78,7 @@ ENDPOINTS = [
         "POST",
         "/v1/reports/{id}/release",
         "/v1/reports/{report}/release",
-        {"booked_facilitator": 200, "other_facilitator": 404},
+        {"booked_facilitator": 200, "other_facilitator": 404, "facilitator_by_register_id": 404},
     ),
     Endpoint("GET", "/v1/partner/reports", "/v1/partner/reports", {"partner_of_org": 200, "partner_elsewhere": 200}),
     Endpoint(
@@ -113,8 +114,10 @@ def _headers(auth: AuthHeaders, world: World, caller: str | None) -> dict[str, s
         None: {},
         "owner": auth("participant", sub=world.owner, **home),
         "other_participant": auth("participant", sub="someone-else", **home),
-        "booked_facilitator": auth("facilitator", sub=str(world.facilitator_id), **home),
+        "booked_facilitator": auth("facilitator", sub=world.facilitator_subject, **home),
         "other_facilitator": auth("facilitator", sub=str(uuid.uuid4()), **home),
+        # A token whose `sub` happens to be the booked facilitator's register id: an id is not an identity.
+        "facilitator_by_register_id": auth("facilitator", sub=str(world.facilitator_id), **home),
         "admin_of_region": auth("academy_admin", sub="admin-1", **home),
         "admin_elsewhere": auth("academy_admin", sub="admin-2", **elsewhere),
         "partner_of_org": auth("partner", sub="trust-client", **home),
@@ -162,7 +165,15 @@ async def test_role_by_endpoint(
 
 @pytest.mark.parametrize(
     ("caller", "visible"),
-    [("owner", 1), ("booked_facilitator", 1), ("partner_of_org", 1), ("other_participant", 0), ("admin_of_region", 0)],
+    [
+        ("owner", 1),
+        ("booked_facilitator", 1),
+        ("partner_of_org", 1),
+        ("other_participant", 0),
+        ("admin_of_region", 0),
+        ("other_facilitator", 0),
+        ("facilitator_by_register_id", 0),
+    ],
 )
 async def test_a_batch_read_leaves_out_the_reports_the_caller_may_not_read(
     client: httpx.AsyncClient, auth: AuthHeaders, matrix: Matrix, caller: str, visible: int

@@ -24,7 +24,8 @@ class World:
     team_cycle_id: uuid.UUID
     owner: str  # a participant whose coached report was released by their facilitator, consenting to share
     owner_report: uuid.UUID
-    facilitator_id: uuid.UUID
+    facilitator_id: uuid.UUID  # the booked facilitator's register entry in facilitator-svc
+    facilitator_subject: str  # the account they sign in with: their token's `sub`
     participants: list[str]
     reports: list[uuid.UUID]
 
@@ -33,6 +34,7 @@ async def make_world(engine: AsyncEngine, participants: int = 6) -> World:
     tag = uuid.uuid4().hex[:8]
     organisation, region = f"ORG{tag}", f"region-{tag}"
     questionnaire_id, team_cycle_id, facilitator_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    facilitator_subject = f"idp|facilitator-{tag}"
     names = [f"p{n}-{tag}" for n in range(participants)]
     reports = []
     async with AsyncSession(engine, expire_on_commit=False) as session:
@@ -50,13 +52,26 @@ async def make_world(engine: AsyncEngine, participants: int = 6) -> World:
         owner_events_cycle = await report_service.ReportRepository(session).get_by_id(reports[0])
         assert owner_events_cycle is not None
         await book(
-            session, facilitator_id=facilitator_id, participant_id=names[0], cycle_id=owner_events_cycle.cycle_id
+            session,
+            facilitator_id=facilitator_id,
+            facilitator_subject=facilitator_subject,
+            participant_id=names[0],
+            cycle_id=owner_events_cycle.cycle_id,
         )
         session.add(Consent(participant_id=names[0], organisation=organisation))
         await session.commit()
         await report_service.release(
-            session, Principal(sub=str(facilitator_id), roles=frozenset({"facilitator"})), reports[0]
+            session, Principal(sub=facilitator_subject, roles=frozenset({"facilitator"})), reports[0]
         )
     return World(
-        organisation, region, questionnaire_id, team_cycle_id, names[0], reports[0], facilitator_id, names, reports
+        organisation,
+        region,
+        questionnaire_id,
+        team_cycle_id,
+        names[0],
+        reports[0],
+        facilitator_id,
+        facilitator_subject,
+        names,
+        reports,
     )

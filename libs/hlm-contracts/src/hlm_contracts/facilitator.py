@@ -14,7 +14,8 @@ class SessionBookedV1(EventData):
     """A feedback session was booked with a facilitator.
 
     A rescheduled session is published again under the same `booking_id` with its new facilitator and
-    times; consumers keep the latest booking per `booking_id`.
+    times, and so is every live session of a facilitator whose account link changes; consumers keep the
+    latest booking per `booking_id`.
     """
 
     type: ClassVar[str] = "hlm.facilitator.session.booked.v1"
@@ -22,6 +23,11 @@ class SessionBookedV1(EventData):
 
     booking_id: UUID
     facilitator_id: UUID
+    facilitator_subject: Subject | None = Field(
+        default=None,
+        description="The `sub` of the facilitator's own account, the identity they sign in with; null while their "
+        "register entry is not linked to an account.",
+    )
     participant_id: Subject
     cycle_id: UUID | None = Field(description="The cycle whose report the session discusses, when there is one.")
     starts_at: AwareDatetime

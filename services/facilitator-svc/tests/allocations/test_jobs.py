@@ -59,10 +59,18 @@ def window(days: int = 20) -> dict[str, str]:
 
 
 async def test_a_cohort_is_allocated_reviewed_and_confirmed_into_bookings(
-    workers: httpx.AsyncClient, live_region: str, auth: AuthHeaders, new_facilitator: Any
+    workers: httpx.AsyncClient, live_region: str, auth: AuthHeaders, new_facilitator: Any, outbox_events: Any
 ) -> None:
     admin = auth("academy_admin", sub="admin-a", region=live_region)
-    welsh = await register(workers, admin, new_facilitator, [soon(2), soon(3)], languages=["en", "cy"], modes=["video"])
+    welsh = await register(
+        workers,
+        admin,
+        new_facilitator,
+        [soon(2), soon(3)],
+        languages=["en", "cy"],
+        modes=["video"],
+        subject=f"{live_region}-welsh",
+    )
     other = await register(
         workers, admin, new_facilitator, [soon(2), soon(4)], organisation="RX9", capacity_per_month=10
     )
@@ -109,6 +117,11 @@ async def test_a_cohort_is_allocated_reviewed_and_confirmed_into_bookings(
     bookings = (await workers.get("/v1/bookings", headers=admin)).json()["items"]
     assert {b["id"] for b in bookings} == booking_ids
     assert {(b["status"], b["allocation_id"]) for b in bookings} == {("confirmed", result["id"])}
+    accounts = {welsh["id"]: f"{live_region}-welsh", other["id"]: None}
+    for assignment in confirmed.json()["assignments"]:
+        (announced,) = await outbox_events(assignment["booking_id"])
+        assert announced["data"]["facilitator_id"] == assignment["facilitator_id"]
+        assert announced["data"]["facilitator_subject"] == accounts[assignment["facilitator_id"]]
     again = await workers.post(f"/v1/allocations/{result['id']}/confirm", headers=admin)
     assert again.json() == confirmed.json()
 

@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from hlm_kit.testing.pytest_plugin import AuthHeaders
+from hlm_kit.testing.pytest_plugin import AuthHeaders, wait_for
 
 
 async def register(
@@ -91,3 +91,53 @@ async def test_concurrent_bookings_of_different_slots_never_exceed_the_monthly_c
     assert statuses == {201: 3, 409: 17}, statuses
     assert {r.json()["type"].rsplit("/", 1)[1] for r in responses if r.status_code == 409} == {"no-capacity"}
     assert await occupying(engine, facilitator["id"]) == 3
+
+
+async def test_a_hold_confirmed_while_the_account_is_relinked_is_announced_with_the_new_account(
+    live_client: Any,
+    live_region: str,
+    auth: AuthHeaders,
+    new_facilitator: Any,
+    engine: AsyncEngine,
+    outbox_events: Any,
+    clock: Any,
+    at: Any,
+) -> None:
+    """Relinking announces the facilitator's confirmed sessions again; a hold confirmed meanwhile is not
+    among them, so its own announcement must wait for the relink and name the new account."""
+    admin = auth("academy_admin", sub="admin-c", region=live_region)
+    participant = auth("participant", sub=f"{live_region}-p", org="RQ3", region=live_region)
+    async with live_client(clock=clock) as client:
+        facilitator = await register(client, admin, new_facilitator, [at(3)], subject=f"{live_region}-old")
+        hold = await client.post("/v1/bookings", json={"slot_id": facilitator["slots"][0]["id"]}, headers=participant)
+        assert hold.status_code == 201, hold.text
+
+        async with engine.connect() as relink:
+            transaction = await relink.begin()
+            await relink.execute(
+                text("UPDATE facilitator.facilitator SET subject = :s WHERE id = :id"),
+                {"s": f"{live_region}-new", "id": facilitator["id"]},
+            )
+            confirming = asyncio.create_task(
+                client.post(f"/v1/bookings/{hold.json()['id']}/confirm", headers=participant)
+            )
+
+            async def confirm_waits_for_the_relink() -> bool | None:
+                async with engine.connect() as observer:
+                    waiting = await observer.execute(
+                        text(
+                            "SELECT count(*) FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                        )
+                    )
+                    return True if waiting.scalar_one() > 0 else None
+
+            await wait_for(confirm_waits_for_the_relink, timeout_s=10)
+            assert not confirming.done()
+            await transaction.commit()
+
+        confirmed = await confirming
+
+    assert confirmed.status_code == 200, confirmed.text
+    (announced,) = await outbox_events(hold.json()["id"])
+    assert announced["data"]["facilitator_subject"] == f"{live_region}-new"

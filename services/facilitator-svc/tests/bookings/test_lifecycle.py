@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -46,7 +48,7 @@ async def test_a_held_slot_is_confirmed_and_announced_as_booked(
     settings: Any,
     clock: Any,
 ) -> None:
-    facilitator = await add_facilitator(slots=[at(3)])
+    facilitator = await add_facilitator(subject="auth0|fac-1", slots=[at(3)])
     cycle_id = str(uuid.uuid4())
 
     held = await book(client, participant, facilitator["slots"][0]["id"], cycle_id=cycle_id)
@@ -67,6 +69,8 @@ async def test_a_held_slot_is_confirmed_and_announced_as_booked(
     assert event["data"] == {
         "booking_id": hold["id"],
         "facilitator_id": facilitator["id"],
+        # The identity the facilitator signs in with, which consumers compare with a token's `sub`.
+        "facilitator_subject": "auth0|fac-1",
         "participant_id": "participant-1",
         "cycle_id": cycle_id,
         "starts_at": at(3).isoformat().replace("+00:00", "Z"),
@@ -349,8 +353,8 @@ async def test_rescheduling_moves_the_session_under_the_same_id_and_announces_it
     at: Any,
     outbox_events: Any,
 ) -> None:
-    first = await add_facilitator(slots=[at(3)])
-    second = await add_facilitator(slots=[at(5)])
+    first = await add_facilitator(subject="fac-first", slots=[at(3)])
+    second = await add_facilitator(subject="fac-second", slots=[at(5)])
     booking = await confirmed(client, participant, first["slots"][0]["id"])
 
     response = await client.post(
@@ -366,10 +370,82 @@ async def test_rescheduling_moves_the_session_under_the_same_id_and_announces_it
     )
     events = await outbox_events(booking["id"])
     assert types(events) == ["booked", "booked"]
-    assert events[1]["data"]["facilitator_id"] == second["id"]
+    assert events[0]["data"]["facilitator_subject"] == "fac-first"
+    assert (events[1]["data"]["facilitator_id"], events[1]["data"]["facilitator_subject"]) == (
+        second["id"],
+        "fac-second",
+    )
     assert (
         await book(client, auth("participant", sub="p-2", org="RQ3", region="london"), first["slots"][0]["id"])
     ).status_code == 201
+
+
+async def test_linking_a_facilitators_account_announces_their_live_sessions_again_with_it(
+    client: httpx.AsyncClient,
+    auth: AuthHeaders,
+    admin: dict[str, str],
+    add_facilitator: Any,
+    at: Any,
+    clock: Any,
+    outbox_events: Any,
+) -> None:
+    """Consumers authorise a facilitator by the account named in `session.booked`: a session booked before
+    the register entry was linked (or relinked) must be announced again, and only those consumers know."""
+
+    def someone(n: int) -> dict[str, str]:
+        return auth("participant", sub=f"p-{n}", org="RQ3", region="london")
+
+    def subjects(events: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+        return [(types([e])[0], e["data"].get("facilitator_subject")) for e in events]
+
+    unlinked = await add_facilitator(slots=[at(3), at(4), at(5), at(6)])
+    other = await add_facilitator(subject="fac-other", slots=[at(7)])
+    done = await confirmed(client, someone(1), unlinked["slots"][0]["id"])
+    dropped = await confirmed(client, someone(2), unlinked["slots"][1]["id"])
+    assert (await client.post(f"/v1/bookings/{dropped['id']}/cancel", headers=admin)).status_code == 200
+    clock.now = at(3, 11)
+    assert (await client.post(f"/v1/bookings/{done['id']}/complete", headers=admin)).status_code == 200
+    held = (await book(client, someone(3), unlinked["slots"][2]["id"])).json()
+    live = await confirmed(client, someone(4), unlinked["slots"][3]["id"])
+    elsewhere = await confirmed(client, someone(5), other["slots"][0]["id"])
+    assert subjects(await outbox_events(live["id"])) == [("booked", None)]
+
+    linked = await client.patch(f"/v1/facilitators/{unlinked['id']}", json={"subject": "fac-9"}, headers=admin)
+
+    assert linked.status_code == 200, linked.text
+    assert subjects(await outbox_events(done["id"])) == [("booked", None), ("completed", None), ("booked", "fac-9")]
+    assert subjects(await outbox_events(live["id"])) == [("booked", None), ("booked", "fac-9")]
+    again = (await outbox_events(live["id"]))[-1]["data"]
+    assert again == {**(await outbox_events(live["id"]))[0]["data"], "facilitator_subject": "fac-9"}
+    assert subjects(await outbox_events(dropped["id"])) == [("booked", None), ("cancelled", None)]
+    assert await outbox_events(held["id"]) == []  # a hold was never announced
+    assert subjects(await outbox_events(elsewhere["id"])) == [("booked", "fac-other")]
+
+    # Changing anything but the account announces nothing; a hold confirmed later names the account.
+    assert (
+        await client.patch(f"/v1/facilitators/{unlinked['id']}", json={"phone": "020 7946 0000"}, headers=admin)
+    ).status_code == 200
+    assert len(await outbox_events(live["id"])) == 2
+    assert (await client.post(f"/v1/bookings/{held['id']}/confirm", headers=someone(3))).status_code == 200
+    assert subjects(await outbox_events(held["id"])) == [("booked", "fac-9")]
+
+    # Unlinking through a register import withdraws the account from every live session.
+    exported = list(csv.DictReader(io.StringIO((await client.get("/v1/facilitators/export", headers=admin)).text)))
+    for entry in exported:
+        if entry["email"] == unlinked["email"]:
+            entry["subject"] = ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(exported[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(exported)
+    imported = await client.post(
+        "/v1/facilitators/import", content=out.getvalue().encode(), headers={**admin, "Content-Type": "text/csv"}
+    )
+
+    assert imported.json() == {"created": 0, "updated": 1, "unchanged": len(exported) - 1}, imported.text
+    for booking in (done, live, held):
+        assert subjects(await outbox_events(booking["id"]))[-1] == ("booked", None)
+    assert len(await outbox_events(elsewhere["id"])) == 1
 
 
 async def test_rescheduling_within_a_full_month_of_the_same_facilitator_is_allowed(

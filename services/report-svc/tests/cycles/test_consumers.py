@@ -211,6 +211,7 @@ async def test_a_cancellation_arriving_before_its_booking_is_not_undone_by_it(ru
     booked = SessionBookedV1(
         booking_id=booking_id,
         facilitator_id=facilitator_id,
+        facilitator_subject="idp|facilitator-x",
         participant_id="participant-x",
         cycle_id=uuid.uuid4(),
         starts_at=NOW,
@@ -221,11 +222,11 @@ async def test_a_cancellation_arriving_before_its_booking_is_not_undone_by_it(ru
     sent += await running.publish(booked, SessionCompletedV1(booking_id=uuid.uuid4(), completed_at=NOW))
     await wait_for(lambda: _equals(running.inbox_count([e.id for e in sent]), 3))
 
-    row = (await running.rows("SELECT facilitator_id, cancelled_at FROM report.booking WHERE id = :id", id=booking_id))[
-        0
-    ]
-    assert row[0] == facilitator_id
-    assert row[1] is not None
+    (row,) = await running.rows(
+        "SELECT facilitator_id, facilitator_subject, cancelled_at FROM report.booking WHERE id = :id", id=booking_id
+    )
+    assert (row[0], row[1]) == (facilitator_id, "idp|facilitator-x")
+    assert row[2] is not None
 
 
 async def test_concurrent_deliveries_of_one_cycle_build_its_report_once(running: RunningService) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -30,16 +31,18 @@ async def _released_events(session: AsyncSession, report_id: uuid.UUID) -> list[
     return [row[0]["data"] for row in rows]
 
 
+FACILITATOR = "idp|facilitator-7"  # the account the booked facilitator signs in with
+
+
 async def test_the_booked_facilitator_releases_a_coached_report_and_only_then_the_participant_reads_it(
     client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
 ) -> None:
     events = cycle_events()
     await seed(session, events)
-    facilitator_id = uuid.uuid4()
-    await book(session, facilitator_id=facilitator_id, participant_id=events.participant_id, cycle_id=events.cycle_id)
+    await book(session, facilitator_subject=FACILITATOR, participant_id=events.participant_id, cycle_id=events.cycle_id)
     report_id = report_id_of(events.cycle_id)
     participant = auth("participant", sub=events.participant_id)
-    facilitator = auth("facilitator", sub=str(facilitator_id))
+    facilitator = auth("facilitator", sub=FACILITATOR)
 
     waiting = assert_problem(await client.get(f"/v1/reports/{report_id}", headers=participant), 403)
     assert "facilitator" in waiting["detail"]
@@ -50,13 +53,73 @@ async def test_the_booked_facilitator_releases_a_coached_report_and_only_then_th
 
     assert released.status_code == 200
     assert released.json()["status"] == "released"
-    assert released.json()["released_by"] == str(facilitator_id)
+    assert released.json()["released_by"] == FACILITATOR
     assert again.status_code == 200
     assert (await client.get(f"/v1/reports/{report_id}", headers=participant)).status_code == 200
     announced = await _released_events(session, report_id)
     assert len(announced) == 1
     assert announced[0]["released_to"] == events.participant_id
-    assert announced[0]["released_by"] == str(facilitator_id)
+    assert announced[0]["released_by"] == FACILITATOR
+
+
+async def test_neither_another_facilitator_nor_one_whose_sub_is_the_register_id_can_read_or_release(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    events = cycle_events()
+    await seed(session, events)
+    register_id = uuid.uuid4()
+    await book(
+        session,
+        facilitator_id=register_id,
+        facilitator_subject=FACILITATOR,
+        participant_id=events.participant_id,
+        cycle_id=events.cycle_id,
+    )
+    report_id = report_id_of(events.cycle_id)
+
+    for intruder in ("idp|facilitator-8", str(register_id)):
+        facilitator = auth("facilitator", sub=intruder)
+        assert_problem(await client.get(f"/v1/reports/{report_id}", headers=facilitator), 404)
+        assert_problem(await client.post(f"/v1/reports/{report_id}/release", headers=facilitator), 404)
+        assert (await client.get("/v1/reports", headers=facilitator)).json()["items"] == []
+    assert await _released_events(session, report_id) == []
+    assert_problem(
+        await client.get(f"/v1/reports/{report_id}", headers=auth("participant", sub=events.participant_id)), 403
+    )
+
+
+async def test_a_session_with_a_facilitator_not_yet_linked_to_an_account_lets_no_one_release(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    """Until the register entry is linked, facilitator-svc announces the session without an account; once
+    linked (or relinked) it announces it again, and the account named last is the one that may act."""
+    events = cycle_events()
+    await seed(session, events)
+    register_id, booking_id = uuid.uuid4(), uuid.uuid4()
+    booked = {
+        "booking_id": booking_id,
+        "facilitator_id": register_id,
+        "participant_id": events.participant_id,
+        "cycle_id": events.cycle_id,
+    }
+    await book(session, facilitator_subject=None, **booked)
+    report_id = report_id_of(events.cycle_id)
+    release = f"/v1/reports/{report_id}/release"
+
+    for sub in (str(register_id), "idp|facilitator-7"):
+        assert_problem(await client.post(release, headers=auth("facilitator", sub=sub)), 404)
+
+    await book(session, facilitator_subject="idp|old-account", published_at=NOW + timedelta(minutes=1), **booked)
+    await book(session, facilitator_subject=FACILITATOR, published_at=NOW + timedelta(minutes=2), **booked)
+    # An older announcement delivered late does not give the old account back.
+    await book(session, facilitator_subject="idp|old-account", published_at=NOW + timedelta(minutes=1), **booked)
+
+    assert_problem(
+        await client.get(f"/v1/reports/{report_id}", headers=auth("facilitator", sub="idp|old-account")), 404
+    )
+    assert_problem(await client.post(release, headers=auth("facilitator", sub="idp|old-account")), 404)
+    assert (await client.post(release, headers=auth("facilitator", sub=FACILITATOR))).status_code == 200
+    assert [e["released_by"] for e in await _released_events(session, report_id)] == [FACILITATOR]
 
 
 async def test_a_facilitator_whose_session_was_cancelled_can_neither_read_nor_release_the_report(
@@ -64,14 +127,13 @@ async def test_a_facilitator_whose_session_was_cancelled_can_neither_read_nor_re
 ) -> None:
     events = cycle_events()
     await seed(session, events)
-    facilitator_id = uuid.uuid4()
     booking = await book(
-        session, facilitator_id=facilitator_id, participant_id=events.participant_id, cycle_id=events.cycle_id
+        session, facilitator_subject=FACILITATOR, participant_id=events.participant_id, cycle_id=events.cycle_id
     )
     await session_service.on_cancelled(session, SessionCancelledV1(booking_id=booking, cancelled_at=NOW))
     await session.commit()
     report_id = report_id_of(events.cycle_id)
-    facilitator = auth("facilitator", sub=str(facilitator_id))
+    facilitator = auth("facilitator", sub=FACILITATOR)
 
     assert_problem(await client.get(f"/v1/reports/{report_id}", headers=facilitator), 404)
     assert_problem(await client.post(f"/v1/reports/{report_id}/release", headers=facilitator), 404)
@@ -83,10 +145,9 @@ async def test_a_booking_that_names_no_cycle_lets_its_facilitator_see_every_repo
 ) -> None:
     events = cycle_events()
     await seed(session, events)
-    facilitator_id = uuid.uuid4()
-    await book(session, facilitator_id=facilitator_id, participant_id=events.participant_id, cycle_id=None)
+    await book(session, facilitator_subject=FACILITATOR, participant_id=events.participant_id, cycle_id=None)
 
-    listed = await client.get("/v1/reports", headers=auth("facilitator", sub=str(facilitator_id)))
+    listed = await client.get("/v1/reports", headers=auth("facilitator", sub=FACILITATOR))
 
     assert [r["id"] for r in listed.json()["items"]] == [str(report_id_of(events.cycle_id))]
 
@@ -96,13 +157,11 @@ async def test_a_report_with_too_few_responses_has_nothing_to_release_but_its_pa
 ) -> None:
     events = cycle_events(responses=[r for r in RESPONSES if r.group in (RaterGroup.SELF, RaterGroup.PEER)])
     await seed(session, events)
-    facilitator_id = uuid.uuid4()
-    await book(session, facilitator_id=facilitator_id, participant_id=events.participant_id, cycle_id=events.cycle_id)
+    await book(session, facilitator_subject=FACILITATOR, participant_id=events.participant_id, cycle_id=events.cycle_id)
     report_id = report_id_of(events.cycle_id)
 
     assert_problem(
-        await client.post(f"/v1/reports/{report_id}/release", headers=auth("facilitator", sub=str(facilitator_id))),
-        409,
+        await client.post(f"/v1/reports/{report_id}/release", headers=auth("facilitator", sub=FACILITATOR)), 409
     )
     own = await client.get(f"/v1/reports/{report_id}", headers=auth("participant", sub=events.participant_id))
     assert own.json()["state"] == "insufficient_responses"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,7 +172,7 @@ async def place(
             ) from exc
         raise
     if placement.confirm:
-        await outbox.add(session, booked_event(booking), subject=str(booking.id))
+        await outbox.add(session, booked_event(booking, facilitator), subject=str(booking.id))
     return booking
 
 
@@ -344,7 +344,10 @@ async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: da
         await session.commit()
         raise HoldExpired("the hold ran out before it was confirmed; book the slot again if it is still free")
     booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
-    await outbox.add(session, booked_event(booking), subject=str(booking.id))
+    # The announcement names the facilitator's account: read it under a lock that an administrator
+    # relinking the account waits for (see `announce_again`), so the last announcement names the new one.
+    (facilitator,) = await FacilitatorRepository(session).lock([booking.facilitator_id], shared=True)
+    await outbox.add(session, booked_event(booking, facilitator), subject=str(booking.id))
     out = await to_out(session, booking, facilitator)
     await session.commit()
     return out
@@ -425,7 +428,7 @@ async def reschedule(
         raise
     if booking.status == BookingStatus.CONFIRMED:
         # Consumers keep the latest booked event per booking id: the same id with the new time.
-        await outbox.add(session, booked_event(booking), subject=str(booking.id))
+        await outbox.add(session, booked_event(booking, target), subject=str(booking.id))
     out = await to_out(session, booking, target)
     await session.commit()
     return out
@@ -460,11 +463,38 @@ async def rate(session: AsyncSession, principal: Principal, id: UUID, body: Rati
     return out
 
 
-def booked_event(booking: Booking) -> SessionBookedV1:
+async def announce_again(session: AsyncSession, facilitator: Facilitator) -> int:
+    """Publish ``session.booked`` again for each of the facilitator's sessions that consumers know as
+    booked (confirmed or completed, its participant not erased), now naming the account the facilitator
+    is linked to; the number announced.
+
+    Called in the transaction that changes the facilitator's ``subject``, which holds the facilitator's
+    row lock: every other announcement of a session reads the subject under that lock too (placing,
+    confirming and rescheduling a booking), so it either came before, and is visible here, or comes
+    after the change and names the new account.
+    """
+    statement = (
+        select(Booking)
+        .where(
+            Booking.facilitator_id == facilitator.id,
+            Booking.status.in_((BookingStatus.CONFIRMED, BookingStatus.COMPLETED)),
+            Booking.participant_id.is_not(None),
+        )
+        .order_by(Booking.starts_at, Booking.id)
+    )
+    bookings = (await session.execute(statement)).scalars().all()
+    for booking in bookings:
+        await outbox.add(session, booked_event(booking, facilitator), subject=str(booking.id))
+    return len(bookings)
+
+
+def booked_event(booking: Booking, facilitator: Facilitator) -> SessionBookedV1:
     assert booking.participant_id is not None
+    assert booking.facilitator_id == facilitator.id
     return SessionBookedV1(
         booking_id=booking.id,
         facilitator_id=booking.facilitator_id,
+        facilitator_subject=facilitator.subject,
         participant_id=booking.participant_id,
         cycle_id=booking.cycle_id,
         starts_at=booking.starts_at,

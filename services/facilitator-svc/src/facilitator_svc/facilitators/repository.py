@@ -35,14 +35,16 @@ class FacilitatorRepository(RepositoryBase[Facilitator]):
     async def get_by_subjects(self, subjects: Sequence[str]) -> Sequence[Facilitator]:
         return await self.get_all(select(Facilitator).where(Facilitator.subject.in_(subjects)))
 
-    async def lock(self, ids: Sequence[UUID]) -> Sequence[Facilitator]:
+    async def lock(self, ids: Sequence[UUID], *, shared: bool = False) -> Sequence[Facilitator]:
         """Lock facilitators' rows, always in id order so two transactions never wait on each other
-        in a circle. Bookings of a facilitator are counted against capacity under this lock."""
+        in a circle, and read them afresh. Bookings of a facilitator are counted against capacity under
+        this lock. ``shared`` only keeps the row from changing until the caller commits (a session is
+        announced with the facilitator's account while no one can relink it)."""
         statement = (
             select(Facilitator)
             .where(Facilitator.id.in_(sorted(set(ids))))
             .order_by(Facilitator.id)
-            .with_for_update()
+            .with_for_update(read=shared)
             .execution_options(populate_existing=True)
         )
         return await self.get_all(statement)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitator_svc.access import admin_region, can_manage, is_the_facilitator, manages_region
+from facilitator_svc.bookings import service as booking_service
 from facilitator_svc.config import Settings, local_date
 from facilitator_svc.db_errors import violated_constraint
 from facilitator_svc.email_hash import email_hash
@@ -118,9 +119,12 @@ async def update(
         )
     if patch.region is not None and patch.region != facilitator.region:
         raise Forbidden("a facilitator moves to another region through that region's administrator")
+    linked_to = facilitator.subject
     _apply(facilitator, patch.model_dump(include=given), settings)
     facilitator.updated_at = now
     await _flush_registered(session)
+    if facilitator.subject != linked_to:
+        await booking_service.announce_again(session, facilitator)
     out = to_out(facilitator, local_date(settings, now))
     await session.commit()
     return out
@@ -164,6 +168,7 @@ async def import_csv(
         raise UnprocessableContent(f"{len(errors)} problem(s) in the file; nothing was stored", errors=errors)
 
     created = updated = unchanged = 0
+    relinked: list[Facilitator] = []
     for row in rows:
         values = row.facilitator.model_dump(exclude={"region"})
         current = existing.get(row.facilitator.email.lower())
@@ -172,12 +177,19 @@ async def import_csv(
             _apply(facilitator, values, settings)
             session.add(facilitator)
             created += 1
-        elif _apply(current, values, settings):
+            continue
+        linked_to = current.subject
+        if _apply(current, values, settings):
             current.updated_at = now
             updated += 1
         else:
             unchanged += 1
+        if current.subject != linked_to:
+            relinked.append(current)
     await _flush_registered(session)
+    # The flush has locked each changed row; sessions of a relinked facilitator now name the new account.
+    for facilitator in relinked:
+        await booking_service.announce_again(session, facilitator)
     await session.commit()
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
 

@@ -19,7 +19,10 @@ class Booking(Base):
     __tablename__ = "booking"
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    # The facilitator's register entry, and the account they sign in with (the `sub` a facilitator's
+    # token is matched against); the account is null while the entry is not linked to one.
     facilitator_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    facilitator_subject: Mapped[str | None] = mapped_column(Text, index=True)
     participant_id: Mapped[str | None] = mapped_column(Text, index=True)
     cycle_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import or_, select
@@ -16,6 +15,7 @@ from report_svc.sessions.models import Booking
 async def on_booked(session: AsyncSession, data: SessionBookedV1, published_at: datetime) -> None:
     details = {
         "facilitator_id": data.facilitator_id,
+        "facilitator_subject": data.facilitator_subject,
         "participant_id": data.participant_id,
         "cycle_id": data.cycle_id,
         "starts_at": data.starts_at,
@@ -55,15 +55,12 @@ async def facilitator_is_booked(
     """Whether the facilitator holds a booking, not cancelled, for this cycle's feedback (a booking that
     names no cycle counts for every cycle of its participant).
 
-    A facilitator's token ``sub`` is their facilitator id as facilitator-svc announces it in
-    ``session.booked`` (``facilitator_id``).
+    The facilitator is known by their token's ``sub``, matched against the account facilitator-svc
+    names in ``session.booked`` (``facilitator_subject``). The register id (``facilitator_id``) is not an
+    identity and grants nothing; a booking whose facilitator has no linked account grants nothing either.
     """
-    try:
-        facilitator_id = uuid.UUID(facilitator_sub)
-    except ValueError:
-        return False
     statement = select(Booking.id).where(
-        Booking.facilitator_id == facilitator_id,
+        Booking.facilitator_subject == facilitator_sub,
         Booking.cancelled_at.is_(None),
         or_(
             Booking.cycle_id == cycle_id,
@@ -74,14 +71,11 @@ async def facilitator_is_booked(
 
 
 async def facilitated_participants(session: AsyncSession, facilitator_sub: str) -> tuple[set[object], set[str]]:
-    """Cycles and (cycle-less) participants the facilitator holds live bookings for."""
-    try:
-        facilitator_id = uuid.UUID(facilitator_sub)
-    except ValueError:
-        return set(), set()
+    """Cycles and (cycle-less) participants the facilitator, by their token's ``sub``, holds live
+    bookings for (see `facilitator_is_booked`)."""
     rows = await session.execute(
         select(Booking.cycle_id, Booking.participant_id).where(
-            Booking.facilitator_id == facilitator_id, Booking.cancelled_at.is_(None)
+            Booking.facilitator_subject == facilitator_sub, Booking.cancelled_at.is_(None)
         )
     )
     cycles: set[object] = set()
