@@ -21,6 +21,7 @@ import pytest_asyncio
 from asgi_lifespan import LifespanManager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from framework_svc.catalogue.loader import load_catalogue
 from framework_svc.cli import MIGRATIONS
@@ -88,10 +89,13 @@ async def gateway_with(
     framework: CountingTransport, amqp_url: str
 ) -> AsyncIterator[Callable[[dict[str, CountingTransport]], contextlib.AbstractAsyncContextManager[httpx.AsyncClient]]]:
     """``async with gateway_with({"survey": transport, ...}) as client``: the gateway with framework-svc
-    and the given services running in-process; any service not given is down."""
+    and the given services running in-process; any service not given is down. ``client`` is the
+    caller's address as the gateway sees it."""
 
     @contextlib.asynccontextmanager
-    async def make(running: dict[str, CountingTransport]) -> AsyncIterator[httpx.AsyncClient]:
+    async def make(
+        running: dict[str, CountingTransport], *, client: tuple[str, int] = ("127.0.0.1", 123)
+    ) -> AsyncIterator[httpx.AsyncClient]:
         transports = {"framework": framework, **running}
         settings = Settings.model_validate(
             {
@@ -103,9 +107,9 @@ async def gateway_with(
         app = create_app(settings, transport_for=transports.get)
         async with (
             LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=client), base_url="http://gateway") as http,
         ):
-            yield client
+            yield http
 
     yield make
 
@@ -205,6 +209,9 @@ async def journey_services(
             )
         ),
     }
+    # As `survey-svc serve` runs behind the gateway (uvicorn's proxy headers): the rater's address the
+    # gateway passes on is the one survey-svc counts failed invitation look-ups against.
+    apps["survey"].add_middleware(ProxyHeadersMiddleware, trusted_hosts="127.0.0.1")
     async with contextlib.AsyncExitStack() as stack:
         for app in apps.values():
             await stack.enter_async_context(LifespanManager(app, startup_timeout=30, shutdown_timeout=30))

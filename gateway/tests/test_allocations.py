@@ -298,7 +298,7 @@ async def test_a_cohort_with_problems_is_refused_and_a_proposal_can_be_discarded
         "code": "validation-error",
         "problems": [
             {
-                "location": ["body", "participants", "1", "participant_id"],
+                "location": ["input", "participants", "1", "participantId"],
                 "message": "also at position 0",
                 "type": "duplicate",
             }

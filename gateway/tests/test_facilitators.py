@@ -148,7 +148,7 @@ async def test_an_administrator_registers_lists_and_edits_the_regions_facilitato
             "registerFacilitator"
         ]
         assert invalid["__typename"] == "RegisterRefused"
-        assert [p["location"] for p in invalid["problems"]] == [["body", "capacity_per_month"]]
+        assert [p["location"] for p in invalid["problems"]] == [["input", "capacityPerMonth"]]
 
         second = (await graphql(gateway, admin, REGISTER, input=new_facilitator(name="Zoe Last")))[
             "registerFacilitator"

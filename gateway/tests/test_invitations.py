@@ -223,6 +223,26 @@ async def test_a_token_that_opens_nothing_is_not_found(gateway_with: Any, journe
         ]
 
 
+async def test_a_caller_guessing_links_is_slowed_down_alone(
+    gateway_with: Any, journey_services: dict[str, Any], auth: AuthHeaders
+) -> None:
+    """survey-svc counts failed look-ups per caller address, which the gateway passes on: a guesser is
+    told to wait (RATE_LIMITED, with when to try again), while a caller at another address is not."""
+    guesser = (f"203.0.113.{uuid.uuid4().int % 250 + 1}", 40000)
+    async with gateway_with(journey_services, client=guesser) as gateway:
+        answers = [await call(gateway, INVITATION, token=uuid.uuid4().hex) for _ in range(21)]
+    codes = [body["errors"][0]["extensions"]["code"] for body in answers]
+    assert codes[:20] == ["NOT_FOUND"] * 20
+    assert codes[20] == "RATE_LIMITED"
+    assert answers[20]["data"] == {"invitation": None}
+    assert answers[20]["errors"][0]["extensions"]["retryAfter"] > 0
+
+    elsewhere = (f"198.51.100.{uuid.uuid4().int % 250 + 1}", 40000)
+    async with gateway_with(journey_services, client=elsewhere) as gateway:
+        other = await call(gateway, INVITATION, token=uuid.uuid4().hex)
+    assert other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
 async def test_a_rater_submitting_missing_answers_is_refused_and_can_still_answer(
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
 ) -> None:

@@ -234,25 +234,27 @@ async def test_observations_that_survey_svc_refuses_come_back_typed_and_nothing_
         "message": "2 problem(s) with the observation",
         "problems": [
             {
-                "location": ["body", "observed_on"],
+                "location": ["input", "observedOn"],
                 "message": "an observation cannot be in the future",
                 "type": "future",
             },
             {
-                "location": ["body", "dimension_keys", "1"],
+                "location": ["input", "dimensionKeys", "1"],
                 "message": "'charisma' is not a dimension of the HLM",
                 "type": "unknown_dimension",
             },
         ],
     }
     assert blank["__typename"] == "ObservationRejected"
-    assert [(p["location"], p["type"]) for p in blank["problems"]] == [(["body", "context"], "string_pattern_mismatch")]
+    assert [(p["location"], p["type"]) for p in blank["problems"]] == [
+        (["input", "context"], "string_pattern_mismatch")
+    ]
     assert nothing["edges"] == []
 
     assert uncleared == {
         "__typename": "ObservationRejected",
         "message": "1 problem(s) with the change",
-        "problems": [{"location": ["body", "context"], "message": "cannot be cleared", "type": "required"}],
+        "problems": [{"location": ["input", "context"], "message": "cannot be cleared", "type": "required"}],
     }
     assert unchanged == node_of(kept)
 
@@ -349,12 +351,12 @@ async def test_goals_that_survey_svc_refuses_come_back_typed_and_nothing_is_stor
         "message": "2 problem(s) with the goal",
         "problems": [
             {
-                "location": ["body", "remind_on"],
+                "location": ["input", "remindOn"],
                 "message": "a reminder date cannot be in the past",
                 "type": "in_the_past",
             },
             {
-                "location": ["body", "dimension_keys", "0"],
+                "location": ["input", "dimensionKeys", "0"],
                 "message": "'x' is not a dimension of the HLM",
                 "type": "unknown_dimension",
             },

@@ -21,6 +21,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     import uvicorn
 
+    from hlm_gateway.config import Settings
     from hlm_gateway.main import create_app
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, access_log=False)
+    settings = Settings()  # read from the environment
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )

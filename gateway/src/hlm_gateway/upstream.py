@@ -17,6 +17,7 @@ _STATUS_CODES = {
     409: ErrorCode.BAD_USER_INPUT,
     410: ErrorCode.NOT_FOUND,
     422: ErrorCode.BAD_USER_INPUT,
+    429: ErrorCode.RATE_LIMITED,
 }
 
 
@@ -107,7 +108,13 @@ class Upstream:
         if code is None:
             raise GatewayError(f"{self.name} failed", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name)
         detail = _problem_detail(response) or response.reason_phrase
-        raise GatewayError(detail, code, service=self.name)
+        retry_after = response.headers.get("Retry-After")
+        raise GatewayError(
+            detail,
+            code,
+            service=self.name,
+            retry_after_s=int(retry_after) if retry_after and retry_after.isdigit() else None,
+        )
 
 
 def _problem(response: httpx.Response) -> dict[str, Any]:

@@ -12,9 +12,7 @@ from strawberry.types import Info
 
 from hlm_gateway.booking.types import MatchReason, reason_from
 from hlm_gateway.context import Context
-from hlm_gateway.cycles.types import FieldProblem
 from hlm_gateway.facilitators.loaders import facilitator_by_id
-from hlm_gateway.facilitators.refusals import field_problems, refusal_code, refusal_message
 from hlm_gateway.facilitators.types import (
     Facilitator,
     LocationInput,
@@ -25,6 +23,7 @@ from hlm_gateway.facilitators.types import (
     rest_value,
     window_from,
 )
+from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 
 # An assignment's cost is this many points times (1 - its score), as facilitator-svc reckons it.
 COST_SCALE = 10000
@@ -194,7 +193,7 @@ def allocation_refused_from(problem: dict[str, Any]) -> AllocationRefused:
     return AllocationRefused(
         message=refusal_message(problem, "the allocation cannot do that now"),
         code=refusal_code(problem),
-        problems=field_problems(problem),
+        problems=field_problems(problem, sent_as=("input",)),
     )
 
 

@@ -9,10 +9,9 @@ from typing import Annotated, Any
 
 import strawberry
 
-from hlm_gateway.cycles.types import FieldProblem
-from hlm_gateway.facilitators.refusals import field_problems, refusal_code, refusal_message
 from hlm_gateway.facilitators.types import SessionMode
 from hlm_gateway.journey.types import FeedbackSession
+from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 
 
 @strawberry.type(
@@ -97,7 +96,7 @@ def booking_conflict_from(problem: dict[str, Any]) -> BookingConflict:
     return BookingConflict(
         message=refusal_message(problem, "the slot is not free"),
         code=refusal_code(problem),
-        problems=field_problems(problem),
+        problems=field_problems(problem, sent_as=()),
     )
 
 
@@ -105,7 +104,7 @@ def session_change_refused_from(problem: dict[str, Any]) -> SessionChangeRefused
     return SessionChangeRefused(
         message=refusal_message(problem, "the session cannot change so"),
         code=refusal_code(problem),
-        problems=field_problems(problem),
+        problems=field_problems(problem, sent_as=()),
     )
 
 

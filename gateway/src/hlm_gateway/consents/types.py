@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import strawberry
 
+from hlm_gateway.problems import refusal_message
+
 
 @strawberry.type(description="Whether your organisation may read your released reports; withdrawn at any time.")
 class ReportSharingConsent:
@@ -35,4 +37,4 @@ def consent_from(data: dict[str, Any]) -> ReportSharingConsent:
 
 
 def refused_from(problem: dict[str, Any]) -> ReportSharingRefused:
-    return ReportSharingRefused(message=problem.get("detail") or problem.get("title") or "consent was not given")
+    return ReportSharingRefused(message=refusal_message(problem, "consent was not given"))

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import strawberry
 
 from hlm_gateway.journey.types import Cycle
+from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
 
 
 @strawberry.enum
@@ -67,15 +68,6 @@ class Nomination:
     name: str
 
 
-@strawberry.type
-class FieldProblem:
-    """One reason a request was refused: where (``location``), what, and a machine code."""
-
-    location: list[str]
-    message: str
-    type: str
-
-
 @strawberry.type(description="The cycle could not open; it stays a draft. Every reason is listed.")
 class ThresholdNotMet:
     message: str
@@ -116,9 +108,6 @@ def nomination_from(data: dict[str, Any]) -> Nomination:
 def threshold_not_met_from(problem: dict[str, Any]) -> ThresholdNotMet:
     """survey-svc's problem document (422 listing every reason, or 409 for the cycle's state)."""
     return ThresholdNotMet(
-        message=problem.get("detail") or problem.get("title") or "the cycle cannot open",
-        problems=[
-            FieldProblem(location=[str(part) for part in e.get("loc", [])], message=e["msg"], type=e["type"])
-            for e in problem.get("errors") or []
-        ],
+        message=refusal_message(problem, "the cycle cannot open"),
+        problems=field_problems(problem),
     )

@@ -31,7 +31,7 @@ class FacilitatorMutation:
         self, info: Info[Context, None], input: FacilitatorInput
     ) -> FacilitatorResult | None:
         status, body = await info.context.facilitator.post_outcome("/v1/facilitators", register_body(input))
-        return facilitator_from(body) if status < 400 else register_refused_from(body)
+        return facilitator_from(body) if status < 400 else register_refused_from(body, sent_as=("input",))
 
     @strawberry.mutation(
         description="Change a profile: its region's administrator any field, the facilitator their own working "
@@ -43,7 +43,7 @@ class FacilitatorMutation:
         status, body = await info.context.facilitator.send_outcome(
             "PATCH", f"/v1/facilitators/{quote(id, safe='')}", changes_body(input)
         )
-        return facilitator_from(body) if status < 400 else register_refused_from(body)
+        return facilitator_from(body) if status < 400 else register_refused_from(body, sent_as=("input",))
 
     @strawberry.mutation(description="Offer sessions: all of them, or none when any breaks a rule.")
     async def add_availability(
@@ -53,7 +53,7 @@ class FacilitatorMutation:
             f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots", {"slots": [slot_body(s) for s in slots]}
         )
         if status >= 400:
-            return register_refused_from(body)
+            return register_refused_from(body, sent_as=())
         return AvailabilityAdded(slots=[slot_from(item) for item in body["items"]])
 
     @strawberry.mutation(description="Withdraw an offered session nobody holds or has booked.")
@@ -63,4 +63,4 @@ class FacilitatorMutation:
         status, body = await info.context.facilitator.send_outcome(
             "DELETE", f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots/{quote(slot_id, safe='')}"
         )
-        return AvailabilityRemoved(slot_id=slot_id) if status < 400 else register_refused_from(body)
+        return AvailabilityRemoved(slot_id=slot_id) if status < 400 else register_refused_from(body, sent_as=())

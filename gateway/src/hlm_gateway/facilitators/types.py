@@ -10,8 +10,7 @@ from typing import Annotated, Any
 
 import strawberry
 
-from hlm_gateway.cycles.types import FieldProblem
-from hlm_gateway.facilitators.refusals import field_problems, refusal_code, refusal_message
+from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 
 
 @strawberry.enum(description="How a feedback session takes place.")
@@ -283,9 +282,9 @@ def window_from(data: dict[str, Any]) -> TimeWindow:
     )
 
 
-def register_refused_from(problem: dict[str, Any]) -> RegisterRefused:
+def register_refused_from(problem: dict[str, Any], *, sent_as: tuple[str, ...]) -> RegisterRefused:
     return RegisterRefused(
         message=refusal_message(problem, "the register refused the change"),
         code=refusal_code(problem),
-        problems=field_problems(problem),
+        problems=field_problems(problem, sent_as=sent_as),
     )

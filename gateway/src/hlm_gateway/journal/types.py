@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from hlm_gateway.catalogue.types import Dimension, framework_from
 from hlm_gateway.context import Context
-from hlm_gateway.cycles.types import FieldProblem
+from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
 
 # survey-svc checks the tags of entries and goals against this framework's dimensions.
 HLM_FRAMEWORK_KEY = "hlm"
@@ -159,25 +159,17 @@ def changes_body(input: UpdateObservationInput | UpdateGoalInput) -> dict[str, A
     return {name: _json(value) for name, value in vars(input).items() if value is not strawberry.UNSET}
 
 
-def problems_from(problem: dict[str, Any]) -> list[FieldProblem]:
-    """The ``errors`` of survey-svc's 422 problem document, locations as it gives them (``body``, field, index)."""
-    return [
-        FieldProblem(location=[str(part) for part in e.get("loc", [])], message=e["msg"], type=e["type"])
-        for e in problem.get("errors") or []
-    ]
-
-
 def observation_rejected_from(problem: dict[str, Any]) -> ObservationRejected:
     return ObservationRejected(
-        message=problem.get("detail") or problem.get("title") or "the observation is not valid",
-        problems=problems_from(problem),
+        message=refusal_message(problem, "the observation is not valid"),
+        problems=field_problems(problem, sent_as=("input",)),
     )
 
 
 def goal_rejected_from(problem: dict[str, Any]) -> GoalRejected:
     return GoalRejected(
-        message=problem.get("detail") or problem.get("title") or "the goal is not valid",
-        problems=problems_from(problem),
+        message=refusal_message(problem, "the goal is not valid"),
+        problems=field_problems(problem, sent_as=("input",)),
     )
 
 

@@ -10,6 +10,8 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
+from hlm_gateway.problems import refusal_message
+
 
 @strawberry.enum(description="What a group report covers: a team 360, an organisation or a region.")
 class GroupScope(Enum):
@@ -64,7 +66,7 @@ def group_report_from(data: dict[str, Any]) -> GroupReport:
 
 
 def group_too_small_from(problem: dict[str, Any]) -> GroupTooSmall:
-    return GroupTooSmall(message=problem.get("detail") or "too few participants for a group report")
+    return GroupTooSmall(message=refusal_message(problem, "too few participants for a group report"))
 
 
 def _datetime(value: str | None) -> datetime | None:

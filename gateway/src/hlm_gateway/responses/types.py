@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire, questionnaire_from
-from hlm_gateway.cycles.types import FieldProblem
+from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
 
 # survey-svc's wire value for an item the rater could not observe.
 NOT_OBSERVED = "not_observed"
@@ -140,26 +139,6 @@ def rejected_from(problem: dict[str, Any]) -> ResponseRejected:
     """survey-svc's problem document: a 422 listing every problem, or a 409 saying why nothing more is
     accepted."""
     return ResponseRejected(
-        message=problem.get("detail") or problem.get("title") or "the answers were not accepted",
-        problems=[
-            FieldProblem(location=_location(e.get("loc", [])), message=e["msg"], type=e["type"])
-            for e in problem.get("errors") or []
-        ],
+        message=refusal_message(problem, "the answers were not accepted"),
+        problems=field_problems(problem, sent_as=("response",)),
     )
-
-
-_SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+")
-
-
-def _location(loc: list[Any]) -> list[str]:
-    """survey-svc locates problems in its request body (``body.answers.3.item_key``); the app knows the
-    ``response`` argument it sent, with GraphQL's camelCase names."""
-    parts = [str(part) for part in loc]
-    if parts[:1] == ["body"]:
-        parts[0] = "response"
-    return [_camel(part) if _SNAKE.fullmatch(part) else part for part in parts]
-
-
-def _camel(name: str) -> str:
-    first, *rest = name.split("_")
-    return first + "".join(word.capitalize() for word in rest)

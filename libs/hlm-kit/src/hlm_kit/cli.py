@@ -52,7 +52,15 @@ def run_service_cli(
         import uvicorn
 
         # No access log: a rater's link carries its token in the path, and a token must never be logged.
-        uvicorn.run(create_app(loaded), host=args.host, port=args.port, log_config=None, access_log=False)
+        uvicorn.run(
+            create_app(loaded),
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            access_log=False,
+            proxy_headers=True,
+            forwarded_allow_ips=loaded.forwarded_allow_ips,
+        )
     elif args.command == "migrate":
         migrations.upgrade(migrations_dir, loaded.database_url.get_secret_value())
     else:

@@ -37,6 +37,11 @@ class PlatformSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's forwarded_allow_ips):
+    # the proxy in front of this process, so that the client address a rate limit counts is the real
+    # caller's. "*" only where a network policy lets nothing but that proxy reach the process.
+    forwarded_allow_ips: str = "127.0.0.1"
+
     @model_validator(mode="after")
     def _one_way_to_verify_tokens(self) -> PlatformSettings:
         if (self.jwt_secret is None) == (self.jwt_jwks_url is None):
