@@ -20,7 +20,7 @@ SUB ?= dev-user
 ORG ?= RX1
 REGION ?= london
 
-.PHONY: help uv sync run test lint format token bench bootstrap schemas deploy-check images
+.PHONY: help uv sync run demo test lint format token bench bootstrap schemas deploy-check images
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +33,9 @@ sync: uv ## install the workspace (all services and libraries) from uv.lock
 
 run: sync ## start the system locally: bootstrap, migrate, load the catalogue, serve, print the URLs
 	@$(UV) run --no-sync python scripts/run_local.py
+
+demo: sync ## with `make run` running in another terminal: a 360 from nomination to released report; writes its PDF to var/demo
+	@$(UV) run --no-sync python scripts/demo.py
 
 test: sync ## run every test against a real PostgreSQL and RabbitMQ
 	@$(UV) run --no-sync pytest
@@ -55,6 +58,7 @@ bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/report.py
 	@$(UV) run --no-sync python bench/facilitator_matching.py
 	@$(UV) run --no-sync python bench/cohort_allocation.py
+	@$(UV) run --no-sync python bench/gateway.py
 
 deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays offline
 	@$(UV) run --no-sync pytest tests/deploy -q

@@ -139,7 +139,8 @@ class World:
     participants: list[str]  # of the team; the first one's report is coached and awaits release
     reports: list[str]  # one per participant of the team, in the same order
     second_own: list[str]  # two more reports of participants[1], outside the team
-    facilitator_id: str  # booked with participants[0] for their team cycle
+    facilitator: str  # the `sub` of the facilitator booked with participants[0] for their team cycle
+    register_id: str  # that facilitator's id in the register, which is not an identity
 
 
 @pytest_asyncio.fixture
@@ -151,7 +152,7 @@ async def world(journey_database_urls: dict[str, str]) -> World:
     organisation, region = f"ORG{tag}", f"region-{tag}"
     questionnaire_id, team, small_team = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     participants = [f"gateway-reader-{n}-{tag}" for n in range(6)]
-    facilitator_id = uuid.uuid4()
+    facilitator, register_id = f"gateway-facilitator-{tag}", uuid.uuid4()
 
     events: list[EventData] = [questionnaire(questionnaire_id)]
     cycles: list[uuid.UUID] = []
@@ -176,7 +177,8 @@ async def world(journey_database_urls: dict[str, str]) -> World:
     events.append(
         SessionBookedV1(
             booking_id=uuid.uuid4(),
-            facilitator_id=facilitator_id,
+            facilitator_id=register_id,
+            facilitator_subject=facilitator,
             participant_id=participants[0],
             cycle_id=cycles[0],
             starts_at=CLOSED_AT + timedelta(days=3),
@@ -200,7 +202,8 @@ async def world(journey_database_urls: dict[str, str]) -> World:
         participants=participants,
         reports=[report_id_of(c) for c in cycles],
         second_own=[report_id_of(c) for c in second_own],
-        facilitator_id=str(facilitator_id),
+        facilitator=facilitator,
+        register_id=str(register_id),
     )
 
 
@@ -262,8 +265,9 @@ async def test_a_coached_report_waits_for_the_booked_facilitator_who_alone_may_r
     gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
 ) -> None:
     participant = auth("participant", sub=world.participants[0])
-    facilitator = auth("facilitator", sub=world.facilitator_id)
+    facilitator = auth("facilitator", sub=world.facilitator)
     other_facilitator = auth("facilitator", sub=str(uuid.uuid4()))
+    by_register_id = auth("facilitator", sub=world.register_id)
     coached = world.reports[0]
 
     async with gateway_with(journey_services) as gateway:
@@ -276,6 +280,8 @@ async def test_a_coached_report_waits_for_the_booked_facilitator_who_alone_may_r
         stranger = await ask(gateway, other_facilitator, REPORT, id=coached)
         stranger_list = await ask(gateway, other_facilitator, REPORTS, first=10)
         stranger_release = await ask(gateway, other_facilitator, RELEASE, id=coached)
+        register_id_list = await ask(gateway, by_register_id, REPORTS, first=10)
+        register_id_read = await ask(gateway, by_register_id, REPORT, id=coached)
 
         released = await ask(gateway, facilitator, RELEASE, id=coached)
         after_release = await ask(gateway, participant, REPORT, id=coached)
@@ -296,6 +302,9 @@ async def test_a_coached_report_waits_for_the_booked_facilitator_who_alone_may_r
     assert codes(stranger) == ["NOT_FOUND"]
     assert reported(stranger_list) == []
     assert codes(stranger_release) == ["NOT_FOUND"]
+    # Nor does a token whose subject is the facilitator's register id: only their account's is theirs.
+    assert reported(register_id_list) == []
+    assert codes(register_id_read) == ["NOT_FOUND"]
 
     assert released["data"]["releaseReport"] == {"id": coached, "status": "released"}
     assert after_release["data"]["report"]["status"] == "released"
@@ -344,7 +353,7 @@ async def test_a_group_too_small_is_a_typed_refusal_and_others_are_refused_outri
     async with gateway_with(journey_services) as gateway:
         too_small = await ask(gateway, admin, GROUP_REPORT, **small)
         participant = await ask(gateway, auth("participant", sub=world.participants[1]), GROUP_REPORT, **team)
-        facilitator = await ask(gateway, auth("facilitator", sub=world.facilitator_id), GROUP_REPORT, **team)
+        facilitator = await ask(gateway, auth("facilitator", sub=world.facilitator), GROUP_REPORT, **team)
         admin_elsewhere = await ask(
             gateway, auth("academy_admin", sub="admin-elsewhere", region="elsewhere"), GROUP_REPORT, **team
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import aio_pika
+import graphql
 import httpx
 import pytest_asyncio
 import uvicorn
@@ -28,6 +29,7 @@ from hlm_contracts import ReportReadyV1, ResponseSubmittedV1
 from hlm_gateway.config import Settings
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.main import create_app
+from hlm_gateway.schema import schema_sdl
 from hlm_kit.messaging.envelope import CloudEvent
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.testing.pytest_plugin import AuthHeaders, wait_for
@@ -105,6 +107,13 @@ def test_a_subscription_without_a_token_is_refused(amqp_url: str, topology: Topo
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
 
+        # Stop only once the gateway is connected: a connection attempt cut short at shutdown can leave
+        # aio-pika reconnecting, and the test client's event loop waiting for it.
+        async def bound() -> bool:
+            return bool(app.state.hub.is_bound)
+
+        asyncio.run(wait_for(bound))
+
 
 # ---- cycleProgress: survey-svc running for real (relay on), the gateway served by uvicorn ---------------
 
@@ -144,6 +153,7 @@ async def serve(app: Any) -> AsyncIterator[str]:
 
 
 async def _true(value: bool) -> bool:
+    """``wait_for`` polls a coroutine: this one for a plain condition."""
     return value
 
 
@@ -151,6 +161,8 @@ async def _true(value: bool) -> bool:
 async def live_survey(
     journey_database_urls: dict[str, str], amqp_url: str, topology: Topology, tmp_path: Path
 ) -> AsyncIterator[LiveSurvey]:
+    """survey-svc with its workers on this test's exchange, and the gateway bound to it. A test asks for
+    ``participant_sub`` before this fixture, so that its cycles are deleted once the workers have stopped."""
     from survey_svc.config import Settings as SurveySettings
     from survey_svc.main import create_app as create_survey_app
 
@@ -260,12 +272,25 @@ def refusal(message: dict[str, Any]) -> str:
     return code
 
 
-async def test_the_participant_sees_progress_when_a_rater_submits_and_the_event_names_no_rater(
+async def answer(survey: httpx.AsyncClient, token: str) -> None:
+    """The rater opens their link and submits a whole response, as the questionnaire page would."""
+    questionnaire = (await survey.get(f"/v1/invitations/{token}")).json()["questionnaire"]
+    submitted = await survey.post(
+        f"/v1/invitations/{token}/submit",
+        json={
+            "answers": [{"item_key": item["key"], "level": 3} for item in questionnaire["items"]],
+            "importance": [{"dimension_key": d["key"], "rating": 2} for d in questionnaire["dimensions"]],
+            "comments": [{"dimension_key": questionnaire["dimensions"][0]["key"], "text": "Listens well."}],
+        },
+    )
+    assert submitted.status_code == 201, submitted.text
+
+
+async def test_the_participant_sees_progress_as_raters_submit_and_the_events_name_no_rater(
     participant_sub: str, live_survey: LiveSurvey, amqp_url: str, topology: Topology, auth: AuthHeaders
 ) -> None:
     headers = auth("participant", sub=participant_sub)
-    tag = uuid.uuid4().hex[:6]
-    raters = raters_of(tag)
+    raters = raters_of(uuid.uuid4().hex[:6])
     cycle_id = await open_360(live_survey.survey, headers, raters)
 
     # Every response.submitted published on this test's exchange, as any consumer would receive it.
@@ -285,41 +310,63 @@ async def test_the_participant_sees_progress_when_a_rater_submits_and_the_event_
             {"raterGroup": "peer", "invited": 3, "submitted": 0, "declined": 0},
         ]
 
-        token = await invitation_token(live_survey.mail, raters[0]["email"])
-        invitation = (await live_survey.survey.get(f"/v1/invitations/{token}")).json()
-        questionnaire = invitation["questionnaire"]
-        submitted = await live_survey.survey.post(
-            f"/v1/invitations/{token}/submit",
-            json={
-                "answers": [{"item_key": item["key"], "level": 3} for item in questionnaire["items"]],
-                "importance": [{"dimension_key": d["key"], "rating": 2} for d in questionnaire["dimensions"]],
-                "comments": [{"dimension_key": questionnaire["dimensions"][0]["key"], "text": "Listens well."}],
-            },
-        )
-        assert submitted.status_code == 201, submitted.text
-
+        tokens = [await invitation_token(live_survey.mail, rater["email"]) for rater in raters]
+        await answer(live_survey.survey, tokens[0])
         update = await receive(ws)
         assert update["type"] == "next", update
         assert update["payload"]["data"]["cycleProgress"]["groups"] == [
             {"raterGroup": "line_manager", "invited": 1, "submitted": 1, "declined": 0},
             {"raterGroup": "peer", "invited": 3, "submitted": 0, "declined": 0},
         ]
+
+        # The peers answer and the participant closes: the stream shows it closed, then ends.
+        for token in tokens[1:]:
+            await answer(live_survey.survey, token)
+        closed = await live_survey.survey.post(f"/v1/cycles/{cycle_id}/close", headers=headers)
+        assert closed.status_code == 200, closed.text
+        seen = []
+        while (message := await receive(ws))["type"] == "next":
+            seen.append(message["payload"]["data"]["cycleProgress"])
+        assert message == {"id": "1", "type": "complete"}
+        assert seen[-1]["status"] == "closed"
+        assert seen[-1]["groups"][1] == {"raterGroup": "peer", "invited": 3, "submitted": 3, "declined": 0}
+        assert all(s["status"] == "open" for s in seen[:-1])
     finally:
         await ws.close()
 
+    envelopes = []
     try:
-        message = await tap.get(timeout=10)
-        envelope = message.body.decode()
+        while (message := await tap.get(fail=False, timeout=5)) is not None:
+            envelopes.append(message.body.decode())
     finally:
         await connection.close()
-    # The event that woke the stream says which group answered, never who: no name, address, rater id
-    # or token of the rater anywhere in it.
-    data = json.loads(envelope)["data"]
-    assert data["cycle_id"] == cycle_id
-    assert set(data) == {"cycle_id", "response_id", "rater_group", "answers", "importance", "comments", "submitted_at"}
+    # The events that woke the stream say which group answered, never who: no name, address, rater id
+    # or token of any rater anywhere in them.
+    mine = [e for e in envelopes if json.loads(e)["data"]["cycle_id"] == cycle_id]
+    assert sorted(json.loads(e)["data"]["rater_group"] for e in mine) == ["line_manager", "peer", "peer", "peer"]
     nominations = (await live_survey.survey.get(f"/v1/cycles/{cycle_id}/raters", headers=headers)).json()["items"]
-    for secret in [raters[0]["name"], raters[0]["email"], token, *(n["id"] for n in nominations)]:
-        assert secret not in envelope
+    secrets = [*tokens, *(n["id"] for n in nominations)]
+    secrets += [value for rater in raters for key, value in rater.items() if key != "rater_group"]
+    for envelope in mine:
+        assert set(json.loads(envelope)["data"]) == {
+            "cycle_id",
+            "response_id",
+            "rater_group",
+            "answers",
+            "importance",
+            "comments",
+            "submitted_at",
+        }
+        assert not [secret for secret in secrets if secret in envelope]
+
+
+def test_progress_carries_counts_per_group_and_nothing_about_who() -> None:
+    types = graphql.build_schema(schema_sdl()).type_map
+    progress, groups = types["CycleProgress"], types["GroupProgress"]
+    assert isinstance(progress, graphql.GraphQLObjectType)
+    assert isinstance(groups, graphql.GraphQLObjectType)
+    assert set(progress.fields) == {"cycleId", "status", "selfStatus", "minimumsMet", "closesAt", "groups"}
+    assert set(groups.fields) == {"raterGroup", "invited", "submitted", "declined"}
 
 
 async def test_only_whoever_may_read_the_cycle_may_subscribe_to_its_progress(

@@ -81,12 +81,16 @@ def _is_unexpected(error: GraphQLError) -> bool:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories: each request gets fresh extension instances; the parser and validation caches live
-    # at module level in strawberry, so they are still shared across requests.
+    # at module level in strawberry, so they are still shared across requests. The depth and alias
+    # limiters make a new validation rule class per instance, and the validation cache is keyed by the
+    # rules: their rules are made once here, or every request would miss the cache and be validated anew.
+    depth_rules = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
+    alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=settings.parser_cache_size),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(depth_rules),
+        lambda: AddValidationRules(alias_rules),
         lambda: ValidationCache(maxsize=settings.validation_cache_size),
         lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
     ]

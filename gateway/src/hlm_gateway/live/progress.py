@@ -17,9 +17,11 @@ from hlm_gateway.journey.types import GroupProgress
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.upstream import Upstream
 
-# The events after which a cycle's progress may read differently. ``rater.nominated`` is left out on
-# purpose: it carries a keyed hash of the rater's email, which the gateway has no use for, and a
-# nomination is made by the participant in the app, which reads the cycle again itself.
+# The events after which a cycle's progress may read differently. Only their cycle id is used: nothing
+# of an event is sent or kept (``response.submitted`` also carries the answers, never who gave them).
+# ``rater.nominated`` is left out on purpose: it carries a keyed hash of the rater's email, which the
+# gateway has no use for, and a nomination is made by the participant in the app, which reads the cycle
+# again itself. A decline publishes no event, so it shows with the next change.
 PROGRESS_EVENTS: tuple[type[EventData], ...] = (CycleOpenedV1, ResponseSubmittedV1, CycleClosedV1)
 
 CLOSED = "closed"
