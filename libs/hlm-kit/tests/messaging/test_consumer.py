@@ -22,6 +22,7 @@ from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.testing.messaging import MessagingSchema
 from hlm_kit.testing.pytest_plugin import delete_topology, wait_for
+from hlm_kit.testing.tcp_proxy import TcpProxy
 
 
 @dataclass
@@ -159,3 +160,47 @@ async def _at_least(value: float, minimum: float) -> bool:
 
 async def _contains(values: Any, wanted: str) -> bool:
     return wanted in await values
+
+
+async def test_a_consumer_consumes_again_once_the_broker_is_back(
+    kit_schema: MessagingSchema, amqp_url: str, topology: Topology, proxy: TcpProxy
+) -> None:
+    """aio-pika's robust channel restores only the queues declared through it: a consumer that went
+    through the broker outage must still receive what is published after it."""
+    queue = ConsumerQueue("kit", f"outage_{uuid.uuid4().hex[:6]}", (ParticipantErasedV1.type,))
+    effects: list[str] = []
+
+    async def on_erased(session: AsyncSession, data: Any, event: CloudEvent) -> None:
+        effects.append(data.participant_id)
+
+    await proxy.accept()
+    broker = Broker(proxy.url_for(amqp_url), topology, reconnect_max_delay_s=0.2)
+    await broker.connect()
+    consumer = EventConsumer(
+        queue=queue,
+        handlers={ParticipantErasedV1: on_erased},
+        broker=broker,
+        sessionmaker=kit_schema.sessionmaker,
+        inbox=kit_schema.inbox,
+    )
+    harness = Harness(consumer, broker, topology, queue, kit_schema, amqp_url, [])
+    try:
+        await consumer.start()
+        await harness.send(erasure("before-the-outage").to_json_bytes())
+        await wait_for(lambda: _true("before-the-outage" in effects))
+
+        await proxy.refuse()  # drops the consumer's connection
+        await wait_for(lambda: _true(not broker.is_connected))
+        await harness.send(erasure("during-the-outage").to_json_bytes())  # straight to the broker
+        await proxy.accept()
+
+        await harness.send(erasure("after-the-outage").to_json_bytes())
+        await wait_for(lambda: _true({"during-the-outage", "after-the-outage"} <= set(effects)))
+        assert sorted(effects) == ["after-the-outage", "before-the-outage", "during-the-outage"]
+    finally:
+        await broker.close()
+        await delete_topology(amqp_url, topology, [queue])
+
+
+async def _true(value: bool) -> bool:
+    return value

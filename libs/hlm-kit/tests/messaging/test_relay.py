@@ -5,12 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 import aio_pika
-import pytest_asyncio
 from sqlalchemy import func, select
 
 from hlm_contracts import ParticipantErasedV1
@@ -23,19 +20,6 @@ from hlm_kit.testing.pytest_plugin import wait_for
 from hlm_kit.testing.tcp_proxy import TcpProxy
 
 REPORT_ERASURE_QUEUE = next(q for q in CONSUMER_QUEUES if q.name == "report.participant_erased")
-
-
-@pytest_asyncio.fixture
-async def proxy(amqp_url: str) -> AsyncIterator[TcpProxy]:
-    target = urlsplit(amqp_url)
-    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5672)
-    yield proxy
-    await proxy.close()
-
-
-def through(proxy: TcpProxy, amqp_url: str) -> str:
-    parts = urlsplit(amqp_url)
-    return parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:{proxy.port}").geturl()
 
 
 async def drain(amqp_url: str, queue_name: str) -> list[aio_pika.abc.AbstractIncomingMessage]:
@@ -74,7 +58,7 @@ async def test_event_written_while_the_broker_refuses_connections_arrives_exactl
     kit_schema: KitSchema, amqp_url: str, topology: Topology, proxy: TcpProxy
 ) -> None:
     await proxy.refuse()
-    broker = Broker(through(proxy, amqp_url), topology, reconnect_max_delay_s=0.2)
+    broker = Broker(proxy.url_for(amqp_url), topology, reconnect_max_delay_s=0.2)
     relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=0.2)
     tasks = [asyncio.create_task(broker.connect()), asyncio.create_task(relay.run())]
     try:
@@ -104,7 +88,7 @@ async def test_events_written_during_an_outage_are_sent_once_the_connection_is_b
     kit_schema: KitSchema, amqp_url: str, topology: Topology, proxy: TcpProxy
 ) -> None:
     await proxy.accept()
-    broker = Broker(through(proxy, amqp_url), topology, reconnect_max_delay_s=0.2)
+    broker = Broker(proxy.url_for(amqp_url), topology, reconnect_max_delay_s=0.2)
     relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=0.2)
     tasks = [asyncio.create_task(broker.connect()), asyncio.create_task(relay.run())]
     try:

@@ -66,8 +66,7 @@ class EventConsumer:
     async def start(self) -> None:
         """Start consuming (waits for the broker); the robust connection restores it after outages."""
         channel = await self._broker.open_channel(prefetch=self._prefetch)
-        await declare_queue(channel, self._broker.topology, self.queue)
-        declared = await channel.get_queue(self.queue_name, ensure=False)
+        declared = await declare_queue(channel, self._broker.topology, self.queue)
         await declared.consume(self.handle)
 
     async def handle(self, message: AbstractIncomingMessage) -> None:

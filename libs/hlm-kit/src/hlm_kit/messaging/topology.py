@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import aio_pika
-from aio_pika.abc import AbstractChannel, AbstractExchange
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractQueue
 
 from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 
@@ -40,8 +40,11 @@ async def declare_exchanges(channel: AbstractChannel, topology: Topology) -> Abs
     return await channel.declare_exchange(topology.events_exchange, aio_pika.ExchangeType.TOPIC, durable=True)
 
 
-async def declare_queue(channel: AbstractChannel, topology: Topology, queue: ConsumerQueue) -> None:
-    """Declare one consumer queue, its bindings and its dead-letter queue."""
+async def declare_queue(channel: AbstractChannel, topology: Topology, queue: ConsumerQueue) -> AbstractQueue:
+    """Declare one consumer queue, its bindings and its dead-letter queue; return the queue.
+
+    On a robust channel the returned queue is the one aio-pika re-declares, re-binds and consumes again
+    after the connection comes back, so a consumer must consume from it (not from a looked-up copy)."""
     name = topology.queue_name(queue)
     dlq = await channel.declare_queue(
         topology.dead_letter_queue_name(queue), durable=True, arguments={"x-queue-type": "quorum"}
@@ -59,6 +62,7 @@ async def declare_queue(channel: AbstractChannel, topology: Topology, queue: Con
     )
     for event_type in queue.event_types:
         await declared.bind(topology.events_exchange, routing_key=event_type)
+    return declared
 
 
 async def declare_topology(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from urllib.parse import urlsplit, urlunsplit
 
 
 class TcpProxy:
@@ -16,6 +17,13 @@ class TcpProxy:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self.port = 0
+
+    def url_for(self, url: str) -> str:
+        """``url`` (of the target, e.g. ``amqp://guest:guest@host:5672/``) reached through this proxy."""
+        parts = urlsplit(url)
+        credentials = parts.netloc.rpartition("@")[0]
+        address = f"127.0.0.1:{self.port}"
+        return urlunsplit(parts._replace(netloc=f"{credentials}@{address}" if credentials else address))
 
     async def accept(self) -> None:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
