@@ -228,6 +228,8 @@ def platform_config(admin_url: str, database: str, amqp_url: str, topology: Topo
             ("DEAD_LETTER_EXCHANGE", topology.dead_letter_exchange),
             ("QUEUE_PREFIX", topology.queue_prefix),
             ("LOG_LEVEL", "INFO"),
+            # Small pools: the suite's own engines share the server's 100 connections with the platform.
+            ("DB_POOL_SIZE", "4"),
             # A process started while the broker is away connects within a second of its return.
             ("BROKER_RECONNECT_MAX_DELAY_S", "1"),
             ("RELAY_POLL_INTERVAL_S", "0.5"),
