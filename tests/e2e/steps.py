@@ -1,5 +1,5 @@
-"""What the journeys do, step by step, through the gateway's GraphQL as the app would (and over a
-service's REST API where a partner trust or an administrator calls it directly)."""
+"""What the journeys do, step by step, through the gateway's GraphQL as the app would (and over
+report-svc's REST API where a partner trust calls it directly, or for a report's PDF)."""
 
 from __future__ import annotations
 
@@ -480,6 +480,28 @@ query ($scope: GroupScope!, $value: String!, $questionnaireId: ID!) {
 """
 
 
+CREATE_TEAM_CYCLE = """
+mutation ($input: CreateTeamCycleInput!) {
+  createTeamCycle(input: $input) {
+    __typename
+    ... on TeamCycle { id name }
+    ... on TeamCycleRefused { message problems { location message } }
+  }
+}
+"""
+TEAM_CYCLE = """
+query ($id: ID!) { teamCycle(id: $id) { id name members membersByStatus { status count } } }
+"""
+
+
+async def start_team(gateway: Gateway, who: User, name: str) -> str:
+    """A team 360 started by ``who`` (an academy administrator or a participant); its id."""
+    started = (await gateway.run(who, CREATE_TEAM_CYCLE, input={"name": name}))["createTeamCycle"]
+    assert started["__typename"] == "TeamCycle", started
+    team_id: str = started["id"]
+    return team_id
+
+
 async def group_report(gateway: Gateway, who: User, scope: str, value: str, questionnaire_id: str) -> dict[str, Any]:
     result: dict[str, Any] = (
         await gateway.run(who, GROUP_REPORT, scope=scope, value=value, questionnaireId=questionnaire_id)
@@ -519,4 +541,10 @@ query { cycles(first: 50) { edges { node { id } } } observations(first: 50) { ed
 """
 SESSION = """
 query ($id: ID!) { feedbackSession(id: $id) { id status participantId cycleId } }
+"""
+REPORT = """
+query ($id: ID!) { report(id: $id) { id } }
+"""
+ERASE_MY_DATA = """
+mutation { eraseMyData { participantId } }
 """

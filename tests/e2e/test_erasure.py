@@ -1,9 +1,10 @@
-"""A participant asks to be forgotten: the erasure made on survey-svc reaches report-svc and
+"""A participant asks the app to forget them: the erasure survey-svc makes reaches report-svc and
 facilitator-svc through the event stream, and nothing about them is left for anyone to read."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
@@ -11,9 +12,11 @@ from hlm_kit.testing.pytest_plugin import wait_for
 
 from .harness import Platform
 from .steps import (
+    ERASE_MY_DATA,
     GIVE_CONSENT,
     MY_JOURNEY,
     RECORD_OBSERVATION,
+    REPORT,
     REPORTS,
     SESSION,
     Gateway,
@@ -31,6 +34,10 @@ from .steps import (
     self_assessment,
     user,
 )
+
+
+def not_found(body: dict[str, Any]) -> bool:
+    return body["data"] == {"report": None} and [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"]
 
 
 async def test_erasing_a_participant_reaches_every_service(platform: Platform, gateway: Gateway) -> None:
@@ -66,16 +73,12 @@ async def test_erasing_a_participant_reaches_every_service(platform: Platform, g
     )
     assert noted["recordObservation"]["__typename"] == "Observation", noted
 
-    async with (
-        httpx.AsyncClient(base_url=platform.url("survey"), timeout=30) as survey_svc,
-        httpx.AsyncClient(base_url=platform.url("report"), timeout=30) as report_svc,
-    ):
+    async with httpx.AsyncClient(base_url=platform.url("report"), timeout=30) as report_svc:
         pulled = await report_svc.get("/v1/partner/reports", headers=partner.headers)
         assert [r["id"] for r in pulled.json()["items"]] == [shared["id"]]
 
-        # The gateway has no erasure operation: the participant calls survey-svc, which owns the request.
-        erased = await survey_svc.delete(f"/v1/participants/{me.sub}", headers=me.headers)
-        assert erased.status_code == 204, erased.text
+        erased = await gateway.run(me, ERASE_MY_DATA)
+        assert erased == {"eraseMyData": {"participantId": me.sub}}
 
         # survey-svc: no cycle, no journal entry.
         journey = await gateway.run(me, MY_JOURNEY)
@@ -85,11 +88,11 @@ async def test_erasing_a_participant_reaches_every_service(platform: Platform, g
         async def reports_gone() -> bool:
             listed = await gateway.run(facilitator.user, REPORTS)
             partner_pull = await report_svc.get("/v1/partner/reports", headers=partner.headers)
-            own = [await report_svc.get(f"/v1/reports/{r['id']}", headers=me.headers) for r in (coached, shared)]
+            own = [await gateway.raw(me, REPORT, id=r["id"]) for r in (coached, shared)]
             return (
                 all(edge["node"]["cycleId"] != cycle_id for edge in listed["reports"]["edges"])
                 and partner_pull.json()["items"] == []
-                and all(response.status_code == 404 for response in own)
+                and all(not_found(body) for body in own)
             )
 
         await wait_for(reports_gone, timeout_s=30, interval_s=0.2)

@@ -4,10 +4,9 @@ organisation's. Until five members' reports exist there is no group report at al
 
 from __future__ import annotations
 
-import httpx
-
 from .harness import Platform
 from .steps import (
+    TEAM_CYCLE,
     Gateway,
     Organisation,
     User,
@@ -20,6 +19,7 @@ from .steps import (
     questionnaire,
     raters_for,
     report_when,
+    start_team,
     user,
 )
 
@@ -33,11 +33,7 @@ async def test_a_team_360_ends_in_its_group_report(platform: Platform, gateway: 
     admin = user(platform, "academy_admin", where)
     partner = user(platform, "partner", where)
     members = [user(platform, "participant", where) for _ in RATERS_SAY]
-    # The gateway has no operation for starting a team 360; the academy does it on survey-svc's API.
-    async with httpx.AsyncClient(base_url=platform.url("survey"), timeout=30) as survey_svc:
-        created = await survey_svc.post("/v1/team-cycles", json={"name": "Ward 7 team"}, headers=admin.headers)
-    assert created.status_code == 201, created.text
-    team_id = created.json()["id"]
+    team_id = await start_team(gateway, admin, "Ward 7 team")
     three_sixty = await questionnaire(gateway, admin, "hlm-360")
     self_wording = await questionnaire(gateway, admin, "hlm-self")
 
@@ -70,6 +66,15 @@ async def test_a_team_360_ends_in_its_group_report(platform: Platform, gateway: 
     last_member, last_cycle = cycles[4]
     await close(gateway, last_member, last_cycle)
     await report_when(gateway, last_member, last_cycle, lambda r: r["status"] == "released")
+
+    # The academy follows the team by counts, never by whose cycle is whose.
+    team = (await gateway.run(admin, TEAM_CYCLE, id=team_id))["teamCycle"]
+    assert team == {
+        "id": team_id,
+        "name": "Ward 7 team",
+        "members": 5,
+        "membersByStatus": [{"status": "closed", "count": 5}],
+    }
 
     team_report = await group_report(gateway, admin, "TEAM", team_id, three_sixty.id)
     assert team_report["__typename"] == "GroupReport", team_report

@@ -38,7 +38,10 @@ from hlm_gateway.journal.mutations import JournalMutation
 from hlm_gateway.journal.queries import JournalQuery
 from hlm_gateway.journey.queries import JourneyMutation, JourneyQuery
 from hlm_gateway.live.subscriptions import Subscription
+from hlm_gateway.participants.mutations import ParticipantMutation
 from hlm_gateway.reports.queries import ReportQuery
+from hlm_gateway.teams.mutations import TeamMutation
+from hlm_gateway.teams.queries import TeamQuery
 
 
 @strawberry.type
@@ -54,6 +57,7 @@ class Query(
     FacilitatorQuery,
     AllocationQuery,
     ReportQuery,
+    TeamQuery,
 ):
     pass
 
@@ -69,6 +73,8 @@ class Mutation(
     InvitationMutation,
     FacilitatorMutation,
     AllocationMutation,
+    TeamMutation,
+    ParticipantMutation,
 ):
     pass
 

@@ -4,6 +4,13 @@ import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
+from hlm_gateway.invitations.types import (
+    ApproveNominationsResult,
+    NominationsRejected,
+    RejectNominationsResult,
+    decision_refused_from,
+    invitation_from,
+)
 from hlm_gateway.invitations.upstream import as_rater, invitation_path
 from hlm_gateway.responses import writes
 from hlm_gateway.responses.types import ResponseInput, SaveDraftResult, SubmitResponseResult
@@ -30,3 +37,25 @@ class InvitationMutation:
         survey = as_rater(info)
         await survey.send("POST", invitation_path(survey, token, "/decline"))
         return True
+
+    @strawberry.mutation(
+        description="As the line manager asked to approve a participant's nominations (the invitation's APPROVAL "
+        "stage): approve them. The cycle opens, every rater is invited, and the same link now opens your own "
+        "questionnaire, which is returned."
+    )
+    async def approve_nominations(self, info: Info[Context, None], token: str) -> ApproveNominationsResult | None:
+        survey = as_rater(info)
+        status, body = await survey.send_outcome("POST", invitation_path(survey, token, "/approve"))
+        return invitation_from(body) if status < 400 else decision_refused_from(body)
+
+    @strawberry.mutation(
+        description="As the line manager asked to approve a participant's nominations: send them back with a note "
+        "on what to change. The cycle returns to the participant as a draft, and this link stops working."
+    )
+    async def reject_nominations(
+        self, info: Info[Context, None], token: str, note: str | None = None
+    ) -> RejectNominationsResult | None:
+        survey = as_rater(info)
+        body = {"note": note} if note is not None else {}
+        status, result = await survey.send_outcome("POST", invitation_path(survey, token, "/reject"), body)
+        return NominationsRejected(note=note) if status < 400 else decision_refused_from(result)

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire
+from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 from hlm_gateway.responses.types import Response, answered_questionnaire_from, response_from
 
 
@@ -17,6 +18,12 @@ from hlm_gateway.responses.types import Response, answered_questionnaire_from, r
 class InvitationStage(Enum):
     APPROVAL = "approval"
     FEEDBACK = "feedback"
+
+
+@strawberry.type(description="A rater the participant nominated, as their line manager is asked to approve it.")
+class NominationToApprove:
+    name: str
+    rater_group: str
 
 
 @strawberry.type(description="A rater's invitation, opened with the token of their link.")
@@ -32,10 +39,41 @@ class Invitation:
     questionnaire: Questionnaire | None
     draft: Response | None
     draft_saved_at: datetime | None
+    nominations: list[NominationToApprove] | None = strawberry.field(
+        default=None,
+        description="APPROVAL: whom the participant nominated, by name and group (never an address), for "
+        "approveNominations or rejectNominations. Null at the FEEDBACK stage.",
+    )
+
+
+@strawberry.type(description="The nominations were sent back to the participant, whose cycle is a draft again.")
+class NominationsRejected:
+    note: str | None = strawberry.field(description="What the participant is asked to change, as it was sent.")
+
+
+@strawberry.type(
+    description="The nominations cannot be decided now: they are decided already, the closing date has passed "
+    "(the participant has to extend it first), or the note cannot be taken. Nothing was changed."
+)
+class NominationsDecisionRefused:
+    message: str
+    code: str | None = strawberry.field(description="survey-svc's code, e.g. invitation-stage-conflict.")
+    problems: list[FieldProblem] = strawberry.field(
+        description='Each problem with what was sent, located by the mutation\'s arguments, e.g. ["note"].'
+    )
+
+
+ApproveNominationsResult = Annotated[
+    Invitation | NominationsDecisionRefused, strawberry.union("ApproveNominationsResult")
+]
+RejectNominationsResult = Annotated[
+    NominationsRejected | NominationsDecisionRefused, strawberry.union("RejectNominationsResult")
+]
 
 
 def invitation_from(data: dict[str, Any]) -> Invitation:
-    # The approval stage's list of nominations is left out: approving is not done through the app.
+    # Each nomination's address stays in survey-svc: the line manager decides on names and groups.
+    nominations = data.get("nominations")
     return Invitation(
         stage=InvitationStage(data["stage"]),
         status="draft" if data.get("draft") else "not_started",
@@ -45,4 +83,16 @@ def invitation_from(data: dict[str, Any]) -> Invitation:
         questionnaire=answered_questionnaire_from(data["questionnaire"]) if data.get("questionnaire") else None,
         draft=response_from(data["draft"]) if data.get("draft") else None,
         draft_saved_at=datetime.fromisoformat(data["draft_saved_at"]) if data.get("draft_saved_at") else None,
+        nominations=None
+        if nominations is None
+        else [NominationToApprove(name=n["name"], rater_group=n["rater_group"]) for n in nominations],
+    )
+
+
+def decision_refused_from(problem: dict[str, Any]) -> NominationsDecisionRefused:
+    """survey-svc's 409 (not at this stage, closing date passed) or 422 (a note it cannot take)."""
+    return NominationsDecisionRefused(
+        message=refusal_message(problem, "the nominations cannot be decided now"),
+        code=refusal_code(problem),
+        problems=field_problems(problem, sent_as=()),
     )

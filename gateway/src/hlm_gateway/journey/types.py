@@ -71,6 +71,13 @@ class FeedbackSession:
     rating_comment: str | None = None
 
 
+@strawberry.type(description="The line manager's decision on the nominations of a cycle that asks for it.")
+class NominationsApproval:
+    decision: str | None = strawberry.field(description="approved or rejected; null while waiting for it.")
+    note: str | None = strawberry.field(description="What the line manager asks to change, when they sent them back.")
+    decided_at: datetime | None
+
+
 @strawberry.type
 class Cycle:
     id: strawberry.ID
@@ -80,6 +87,13 @@ class Cycle:
     minimums_met: bool
     self_status: str
     progress: list[GroupProgress]
+    team_cycle_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A TEAM_360 cycle's team 360 (read it with teamCycle(id))."
+    )
+    approval: NominationsApproval | None = strawberry.field(
+        default=None,
+        description="Where the line manager is asked to approve the nominations: their decision, once made.",
+    )
 
     @strawberry.field(description="The cycle's report, once one is built and you may read it.")
     async def report(self, info: Info[Context, None]) -> Report | None:
@@ -121,6 +135,16 @@ def cycle_from(data: dict[str, Any]) -> Cycle:
             )
             for p in data["progress"]
         ],
+        team_cycle_id=_id(data.get("team_cycle_id")),
+        approval=_approval(data.get("approval")),
+    )
+
+
+def _approval(data: dict[str, Any] | None) -> NominationsApproval | None:
+    if data is None:
+        return None
+    return NominationsApproval(
+        decision=data.get("decision"), note=data.get("note"), decided_at=_datetime(data.get("decided_at"))
     )
 
 

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.context import Context
+from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.participants.types import ParticipantErased
+from hlm_kit.errors import Unauthenticated
+
+# survey-svc's bounds on a participant id (a token's ``sub``).
+MAX_PARTICIPANT_ID = 255
+
+
+@strawberry.type
+class ParticipantMutation:
+    @strawberry.mutation(
+        description="Erase a participant: yourself, or as an academy admin a participant with a cycle in your "
+        "region (any other is NOT_FOUND). Cannot be undone."
+    )
+    async def erase_participant(
+        self, info: Info[Context, None], participant_id: strawberry.ID
+    ) -> ParticipantErased | None:
+        return await _erase(info, str(participant_id))
+
+    @strawberry.mutation(description="Erase everything the platform holds about you. Cannot be undone.")
+    async def erase_my_data(self, info: Info[Context, None]) -> ParticipantErased | None:
+        return await _erase(info, await _caller_sub(info))
+
+
+async def _erase(info: Info[Context, None], participant_id: str) -> ParticipantErased:
+    survey = info.context.survey
+    # "." and ".." would be read as path segments, not as an id.
+    if not 1 <= len(participant_id) <= MAX_PARTICIPANT_ID or participant_id in {".", ".."}:
+        raise GatewayError(f"no participant {participant_id}", ErrorCode.NOT_FOUND, service=survey.name)
+    await survey.send("DELETE", f"/v1/participants/{quote(participant_id, safe='')}")
+    return ParticipantErased(participant_id=strawberry.ID(participant_id))
+
+
+async def _caller_sub(info: Info[Context, None]) -> str:
+    """Who is asking, from their verified token: whose data ``eraseMyData`` erases."""
+    scheme, _, token = (info.context.authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise GatewayError("a bearer token is required", ErrorCode.UNAUTHENTICATED)
+    try:
+        principal = await info.context.token_verifier.verify(token)
+    except Unauthenticated as exc:
+        raise GatewayError("invalid token", ErrorCode.UNAUTHENTICATED) from exc
+    return principal.sub

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.context import Context
+from hlm_gateway.teams.types import (
+    CreateTeamCycleInput,
+    CreateTeamCycleResult,
+    team_cycle_from,
+    team_cycle_refused_from,
+)
+
+
+@strawberry.type
+class TeamMutation:
+    @strawberry.mutation(
+        description="Start a team 360 in the organisation and region of your account (a participant or an "
+        "academy admin). Members then create TEAM_360 cycles naming it."
+    )
+    async def create_team_cycle(
+        self, info: Info[Context, None], input: CreateTeamCycleInput
+    ) -> CreateTeamCycleResult | None:
+        status, body = await info.context.survey.send_outcome(
+            "POST", "/v1/team-cycles", {"name": input.name}, expected=(422,)
+        )
+        return team_cycle_from(body) if status < 400 else team_cycle_refused_from(body)
