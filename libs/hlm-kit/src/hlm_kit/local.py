@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -184,13 +185,22 @@ def _answers_ok(url: str) -> bool:
 
 
 def stop(processes: Sequence[subprocess.Popen[bytes]], *, timeout_s: float = 10.0) -> None:
-    """SIGTERM every process still running, then wait; whatever does not stop in time is killed."""
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    for process in processes:
-        try:
-            process.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """SIGTERM every process still running, then wait; whatever does not stop in time is killed.
+
+    A second Ctrl-C or SIGTERM while stopping (a terminal signals make, uv and this process at once) must
+    not cut the waiting short and leave services running, so both are ignored until every one is gone."""
+    in_main_thread = threading.current_thread() is threading.main_thread()  # where signals can be handled
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM) if in_main_thread}
+    try:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
