@@ -43,14 +43,17 @@ UNREACHABLE = "http://127.0.0.1:9"
 
 
 class CountingTransport(httpx.AsyncBaseTransport):
-    """Passes every request to ``inner`` and counts it by (method, path)."""
+    """Passes every request to ``inner`` and counts it by (method, path), and in ``queries`` by (method,
+    path, query string)."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.calls: Counter[tuple[str, str]] = Counter()
+        self.queries: Counter[tuple[str, str, str]] = Counter()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.calls[(request.method, request.url.path)] += 1
+        self.queries[(request.method, request.url.path, request.url.query.decode())] += 1
         return await self.inner.handle_async_request(request)
 
 

@@ -39,12 +39,15 @@ query ($first: Int!, $after: String) {
 """
 REPORT = "query ($id: ID!) { report(id: $id) { id participantId status content } }"
 RELEASE = "mutation ($id: ID!) { releaseReport(id: $id) { id status } }"
+REPORTS_WITH_CONTENT = """
+query { reports(first: 10) { edges { node { id status ... on Report { content } } } } }
+"""
 GROUP_REPORT = """
-query ($scope: GroupScope!, $value: String!, $questionnaireId: ID!) {
-  groupReport(scope: $scope, value: $value, questionnaireId: $questionnaireId) {
+query ($scope: GroupScope!, $value: String!, $questionnaireId: ID!, $closedTo: DateTime) {
+  groupReport(scope: $scope, value: $value, questionnaireId: $questionnaireId, closedTo: $closedTo) {
     __typename
     ... on GroupReport { id scope scopeValue participantCount content }
-    ... on GroupTooSmall { message }
+    ... on GroupTooSmall { reason message }
   }
 }
 """
@@ -143,11 +146,23 @@ class World:
     register_id: str  # that facilitator's id in the register, which is not an identity
 
 
+async def apply(report_database_url: str, events: list[EventData]) -> None:
+    """The events, applied through report-svc's own event handlers, one transaction each."""
+    from report_svc import consumers
+
+    engine = create_engine(report_database_url)
+    try:
+        async with AsyncSession(engine, expire_on_commit=False) as session:
+            for event in events:
+                await consumers.HANDLERS[type(event)](session, event, CloudEvent.wrap(event))
+                await session.commit()
+    finally:
+        await engine.dispose()
+
+
 @pytest_asyncio.fixture
 async def world(journey_database_urls: dict[str, str]) -> World:
     """Reports of one region of this test alone, applied through report-svc's own event handlers."""
-    from report_svc import consumers
-
     tag = uuid.uuid4().hex[:8]
     organisation, region = f"ORG{tag}", f"region-{tag}"
     questionnaire_id, team, small_team = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
@@ -186,14 +201,7 @@ async def world(journey_database_urls: dict[str, str]) -> World:
         )
     )
 
-    engine = create_engine(journey_database_urls["report"])
-    try:
-        async with AsyncSession(engine, expire_on_commit=False) as session:
-            for event in events:
-                await consumers.HANDLERS[type(event)](session, event, CloudEvent.wrap(event))
-                await session.commit()
-    finally:
-        await engine.dispose()
+    await apply(journey_database_urls["report"], events)
     return World(
         region=region,
         questionnaire_id=str(questionnaire_id),
@@ -259,6 +267,29 @@ async def test_a_participant_reads_their_own_released_reports_a_page_at_a_time_a
     assert codes(someone_elses) == ["NOT_FOUND"]
     assert bad_cursor["data"]["reports"] is None
     assert codes(bad_cursor) == ["BAD_USER_INPUT"]
+
+
+async def test_reports_are_read_whole_from_report_svc_only_for_a_query_that_reads_their_content(
+    gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
+) -> None:
+    owner = auth("participant", sub=world.participants[1])
+    report = journey_services["report"]
+
+    async with gateway_with(journey_services) as gateway:
+        report.queries.clear()
+        listed = await ask(gateway, owner, REPORTS, first=10)
+        listed_calls = dict(report.queries)
+        report.queries.clear()
+        whole = await ask(gateway, owner, REPORTS_WITH_CONTENT)
+        whole_calls = dict(report.queries)
+
+    assert "errors" not in listed, listed
+    assert "errors" not in whole, whole
+    assert listed_calls == {("GET", "/v1/reports", "view=summary"): 1}
+    assert whole_calls == {("GET", "/v1/reports", ""): 1}
+    # The same reports either way, by the same rules; with their content only when it was asked for.
+    assert set(reported(listed)) == set(reported(whole)) == {world.reports[1], *world.second_own}
+    assert all(edge["node"]["content"]["state"] == "ready" for edge in whole["data"]["reports"]["edges"])
 
 
 async def test_a_coached_report_waits_for_the_booked_facilitator_who_alone_may_read_and_release_it(
@@ -365,6 +396,7 @@ async def test_a_group_too_small_is_a_typed_refusal_and_others_are_refused_outri
     assert "errors" not in too_small, too_small
     assert too_small["data"]["groupReport"] == {
         "__typename": "GroupTooSmall",
+        "reason": "TOO_FEW",
         "message": "a group report needs at least 5 participants; 4 match",
     }
     # Individuals' roles are refused; an admin elsewhere cannot even learn that the team exists.
@@ -374,3 +406,41 @@ async def test_a_group_too_small_is_a_typed_refusal_and_others_are_refused_outri
     assert codes(admin_elsewhere) == ["NOT_FOUND"]
     assert codes(other_region) == ["FORBIDDEN"]
     assert codes(not_a_team) == ["BAD_USER_INPUT"]
+
+
+async def test_a_group_one_person_short_of_an_issued_report_is_refused_as_too_close_not_as_too_few(
+    gateway_with: Any,
+    journey_services: dict[str, Any],
+    journey_database_urls: dict[str, str],
+    world: World,
+    auth: AuthHeaders,
+) -> None:
+    # A seventh member of the team, whose cycle closed a day after the others'.
+    _, late = cycle_events(
+        participant_id=f"gateway-late-{uuid.uuid4().hex[:8]}",
+        questionnaire_id=uuid.UUID(world.questionnaire_id),
+        organisation="ORG-LATE",
+        region=world.region,
+        team_cycle_id=uuid.UUID(world.team),
+        release_mode="direct",
+    )
+    a_day_later = CLOSED_AT + timedelta(days=1)
+    await apply(
+        journey_database_urls["report"],
+        [e.model_copy(update={"closed_at": a_day_later}) if isinstance(e, CycleClosedV1) else e for e in late],
+    )
+    admin = auth("academy_admin", sub="gateway-admin", region=world.region)
+    team = {"scope": "TEAM", "value": world.team, "questionnaireId": world.questionnaire_id}
+
+    async with gateway_with(journey_services) as gateway:
+        all_seven = await ask(gateway, admin, GROUP_REPORT, **team)
+        # The same team without its last member, by narrowing the period: six participants, enough for a
+        # group report, but one apart from the issued one, so subtracting the two would expose that one.
+        six_of_them = await ask(gateway, admin, GROUP_REPORT, **team, closedTo=CLOSED_AT.isoformat())
+
+    assert "errors" not in all_seven, all_seven
+    assert all_seven["data"]["groupReport"]["participantCount"] == 7
+    assert "errors" not in six_of_them, six_of_them
+    refused = six_of_them["data"]["groupReport"]
+    assert (refused["__typename"], refused["reason"]) == ("GroupTooSmall", "TOO_CLOSE_TO_ISSUED")
+    assert "differ from those of a group report already issued by 1" in refused["message"]

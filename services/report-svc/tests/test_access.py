@@ -187,6 +187,38 @@ async def test_a_batch_read_leaves_out_the_reports_the_caller_may_not_read(
     assert [item["id"] for item in response.json()["items"]] == [str(world.owner_report)][:visible]
 
 
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("batch", [False, True], ids=["list", "batch"])
+async def test_the_summary_view_lists_the_same_reports_by_the_same_rules_without_their_content(
+    client: httpx.AsyncClient, auth: AuthHeaders, matrix: Matrix, caller: str, batch: bool
+) -> None:
+    world = matrix.world
+    headers = _headers(auth, world, caller)
+    params = {"ids": ",".join(str(r) for r in world.reports)} if batch else {}
+
+    full = await client.get("/v1/reports", params=params, headers=headers)
+    summary = await client.get("/v1/reports", params={**params, "view": "summary"}, headers=headers)
+
+    assert full.status_code == summary.status_code == 200, summary.text
+    full_items, summary_items = full.json()["items"], summary.json()["items"]
+    # Whoever asks, the summary lists exactly the reports the full view does, field for field, and no
+    # report's content at all (not even empty).
+    assert summary_items == [{k: v for k, v in item.items() if k != "content"} for item in full_items]
+    assert all("content" in item for item in full_items)
+    assert not any("content" in item for item in summary_items)
+    readers = {"owner", "booked_facilitator", "partner_of_org"}
+    if batch:
+        assert [item["id"] for item in summary_items] == ([str(world.owner_report)] if caller in readers else [])
+
+
+async def test_an_unknown_view_is_refused(
+    client: httpx.AsyncClient, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    response = await client.get("/v1/reports?view=compact", headers=auth("participant"))
+
+    assert assert_problem(response, 422)["errors"][0]["loc"] == ["query", "view"]
+
+
 async def test_the_service_is_ready_once_its_database_and_broker_answer(client: httpx.AsyncClient) -> None:
     async def ready() -> bool:
         return (await client.get("/health/ready")).status_code == 200

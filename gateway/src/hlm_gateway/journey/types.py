@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.selections import selects
 
 if TYPE_CHECKING:
     from hlm_gateway.cycles.types import Nomination
@@ -97,7 +98,9 @@ class Cycle:
 
     @strawberry.field(description="The cycle's report, once one is built and you may read it.")
     async def report(self, info: Info[Context, None]) -> Report | None:
-        data = await info.context.loaders["report_by_cycle"].load(str(self.id))
+        # The whole report only for a query that reads its content: the app's home screen shows its status.
+        kind = "report_by_cycle" if selects(info, "content") else "report_summary_by_cycle"
+        data = await info.context.loaders[kind].load(str(self.id))
         return report_from(data) if data else None
 
     @strawberry.field(description="The feedback session booked for this cycle, if any.")
@@ -149,6 +152,8 @@ def _approval(data: dict[str, Any] | None) -> NominationsApproval | None:
 
 
 def report_from(data: dict[str, Any]) -> Report:
+    """A report, whole or a summary; a summary (no ``content``) is read only where the query does not
+    select the content, so the missing value is never resolved."""
     return Report(
         id=strawberry.ID(data["id"]),
         cycle_id=strawberry.ID(data["cycle_id"]),
@@ -159,7 +164,7 @@ def report_from(data: dict[str, Any]) -> Report:
         release_mode=data["release_mode"],
         version=data["version"],
         released_at=_datetime(data.get("released_at")),
-        content=data["content"],
+        content=cast(JSON, data.get("content")),
     )
 
 

@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.journey.loaders import SUMMARY
 from hlm_gateway.journey.types import Report, report_from
 from hlm_gateway.pagination import Connection, Edge, PageInfo
 from hlm_gateway.reports.types import (
@@ -22,6 +23,7 @@ from hlm_gateway.reports.types import (
     group_report_from,
     group_too_small_from,
 )
+from hlm_gateway.selections import selects
 
 MAX_PAGE = 100
 
@@ -53,7 +55,9 @@ class ReportQuery:
     ) -> Connection[Report] | None:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
-        found = (await info.context.report.get("/v1/reports"))["items"]
+        # Reports' content only for a query that reads it: it is nearly all of a report's size.
+        params = None if selects(info, "edges", "node", "content") else SUMMARY
+        found = (await info.context.report.get("/v1/reports", params))["items"]
         items, has_next = page_of(found, first, after)
         edges = [Edge(cursor=item["id"], node=report_from(item)) for item in items]
         return Connection(

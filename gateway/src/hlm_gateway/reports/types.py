@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from hlm_gateway.problems import refusal_message
+from hlm_gateway.problems import refusal_code, refusal_message
 
 
 @strawberry.enum(description="What a group report covers: a team 360, an organisation or a region.")
@@ -38,13 +38,26 @@ class GroupReport:
     content: JSON
 
 
+@strawberry.enum(description="Why no group report was issued.")
+class GroupTooSmallReason(Enum):
+    TOO_FEW = strawberry.enum_value("too_few", description="Fewer participants than the minimum.")
+    TOO_CLOSE_TO_ISSUED = strawberry.enum_value(
+        "too_close_to_issued",
+        description=(
+            "The participants differ from those of a group report already issued by too few, or would "
+            "single someone out together with issued ones: comparing the reports would expose individuals."
+        ),
+    )
+
+
 @strawberry.type(
     description=(
         "No group report was issued: it would cover too few participants, or differ from one already "
-        "issued by too few, so comparing the two would expose individuals. ``message`` says which."
+        "issued by too few, so comparing the two would expose individuals. ``reason`` says which."
     )
 )
 class GroupTooSmall:
+    reason: GroupTooSmallReason
     message: str
 
 
@@ -66,7 +79,13 @@ def group_report_from(data: dict[str, Any]) -> GroupReport:
 
 
 def group_too_small_from(problem: dict[str, Any]) -> GroupTooSmall:
-    return GroupTooSmall(message=refusal_message(problem, "too few participants for a group report"))
+    # report-svc refuses a group report with 409 for these two reasons only, told apart by the problem type.
+    reason = (
+        GroupTooSmallReason.TOO_CLOSE_TO_ISSUED
+        if refusal_code(problem) == "group-too-close-to-issued"
+        else GroupTooSmallReason.TOO_FEW
+    )
+    return GroupTooSmall(reason=reason, message=refusal_message(problem, "too few participants for a group report"))
 
 
 def _datetime(value: str | None) -> datetime | None:

@@ -12,6 +12,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hlm_kit.errors import PROBLEM_TYPE_BASE
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 from ..conftest import NOW, cycle_events, seed  # noqa: TID252  (test support shared by the suite)
@@ -52,7 +53,9 @@ async def test_a_group_report_over_fewer_than_five_participants_is_refused(
         headers=auth("academy_admin", region=region),
     )
 
-    assert "at least 5 participants; 4 match" in assert_problem(response, 409)["detail"]
+    problem = assert_problem(response, 409)
+    assert problem["type"] == PROBLEM_TYPE_BASE + "group-too-small"
+    assert "at least 5 participants; 4 match" in problem["detail"]
     assert await _issued(session) == before
 
 
@@ -99,7 +102,10 @@ async def test_a_group_report_one_person_short_of_an_issued_one_is_refused_so_no
     five_of_them = {**query, "closed_to": (NOW + timedelta(days=4, hours=1)).isoformat()}
     for caller in (auth("academy_admin", region=region), auth("academy_admin", sub="admin-2", region=region)):
         refused = await client.get("/v1/group-reports", params=five_of_them, headers=caller)
-        assert "differ from those of a group report already issued by 1" in assert_problem(refused, 409)["detail"]
+        problem = assert_problem(refused, 409)
+        # Not the same refusal as a group too small: the app tells the two apart by the problem's type.
+        assert problem["type"] == PROBLEM_TYPE_BASE + "group-too-close-to-issued"
+        assert "differ from those of a group report already issued by 1" in problem["detail"]
     assert await _issued(session) == issued
 
     again = await client.get("/v1/group-reports", params=query, headers=auth("academy_admin", region=region))
@@ -123,7 +129,7 @@ async def test_three_overlapping_windows_that_would_single_out_one_member_are_no
     issued = await _issued(session)
 
     refused = await client.get("/v1/group-reports", params=from_five, headers=admin)
-    assert_problem(refused, 409)
+    assert assert_problem(refused, 409)["type"] == PROBLEM_TYPE_BASE + "group-too-close-to-issued"
     assert await _issued(session) == issued
 
 

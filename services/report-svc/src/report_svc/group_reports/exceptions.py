@@ -4,12 +4,18 @@ from hlm_kit.errors import Conflict, NotFound
 
 
 class TooFewParticipants(Conflict):
+    """Fewer participants than the minimum: figures over so few would let a reader recognise them."""
+
+    code = "group-too-small"
+
     def __init__(self, found: int, minimum: int) -> None:
         super().__init__(f"a group report needs at least {minimum} participants; {found} match")
 
 
 class TooCloseToAnIssuedReport(Conflict):
     """Two group reports over sets that differ by a few participants would expose those few by subtraction."""
+
+    code = "group-too-close-to-issued"
 
     def __init__(self, difference: int, minimum: int) -> None:
         super().__init__(

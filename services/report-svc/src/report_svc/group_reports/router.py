@@ -29,7 +29,11 @@ async def get_for_scope(
     closed_to: Annotated[str | None, Query(description="ISO 8601 time with offset")] = None,
 ) -> GroupReportOut:
     """The group report of a team 360, an organisation or a region (academy administrators: their region;
-    partners: their organisation). Asking again for the same participants returns the same report."""
+    partners: their organisation). Asking again for the same participants returns the same report.
+
+    Refused with 409 in two ways the problem's ``type`` tells apart: ``.../problems/group-too-small`` (fewer
+    participants than the minimum) and ``.../problems/group-too-close-to-issued`` (the participants differ
+    from those of a group report already issued by too few, or would single someone out with others)."""
     errors: list[FieldError] = []
     times: dict[str, datetime | None] = {}
     for name, raw in (("closed_from", closed_from), ("closed_to", closed_to)):

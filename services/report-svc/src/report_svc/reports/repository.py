@@ -4,11 +4,19 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, delete, insert, or_, select, tuple_
+from sqlalchemy import Select, and_, delete, insert, or_, select, tuple_
+from sqlalchemy.orm import defer
 
 from hlm_kit.repository import RepositoryBase
 from report_svc.consents.models import Consent
 from report_svc.reports.models import PublishedScore, Report
+
+
+def _reports(*, with_content: bool) -> Select[Report]:
+    """Reports, with or without their content. Left out, the content is never read from the database,
+    and touching it raises rather than quietly loading it: a summary costs nothing of its size."""
+    statement = select(Report)
+    return statement if with_content else statement.options(defer(Report.content, raiseload=True))
 
 
 class ReportRepository(RepositoryBase[Report]):
@@ -17,11 +25,17 @@ class ReportRepository(RepositoryBase[Report]):
     async def of_cycle(self, cycle_id: uuid.UUID) -> Report | None:
         return await self.get_one_or_none(select(Report).where(Report.cycle_id == cycle_id))
 
-    async def many(self, ids: Sequence[uuid.UUID]) -> Sequence[Report]:
-        return await self.get_all(select(Report).where(Report.id.in_(ids)))
+    async def many(self, ids: Sequence[uuid.UUID], *, with_content: bool = True) -> Sequence[Report]:
+        return await self.get_all(_reports(with_content=with_content).where(Report.id.in_(ids)))
 
     async def visible_list(
-        self, *, participant_id: str | None, cycle_ids: set[object], participant_ids: set[str], limit: int
+        self,
+        *,
+        participant_id: str | None,
+        cycle_ids: set[object],
+        participant_ids: set[str],
+        limit: int,
+        with_content: bool = True,
     ) -> Sequence[Report]:
         conditions = []
         if participant_id is not None:
@@ -33,7 +47,10 @@ class ReportRepository(RepositoryBase[Report]):
         if not conditions:
             return []
         return await self.get_all(
-            select(Report).where(or_(*conditions)).order_by(Report.created_at.desc(), Report.id).limit(limit)
+            _reports(with_content=with_content)
+            .where(or_(*conditions))
+            .order_by(Report.created_at.desc(), Report.id)
+            .limit(limit)
         )
 
     async def partner_page(

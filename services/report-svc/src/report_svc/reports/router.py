@@ -17,7 +17,7 @@ from report_svc.reports import pdf
 from report_svc.reports import service as report_service
 from report_svc.reports.csv_format import to_csv
 from report_svc.reports.repository import ReportRepository
-from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut
+from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 partner_router = APIRouter(prefix="/v1/partner", tags=["partner"])
@@ -44,19 +44,34 @@ def _parse_ids(ids: str) -> list[uuid.UUID]:
     return parsed
 
 
-@router.get("", response_model=ReportList)
+@router.get("", response_model=ReportList | ReportSummaryList)
 async def list_reports(
     session: Session,
     principal: CurrentPrincipal,
     ids: Annotated[str | None, Query(description="comma-separated report ids (batch read)")] = None,
-) -> ReportList:
+    view: Annotated[
+        Literal["full", "summary"],
+        Query(
+            description="`full` (the default): every report with its content; `summary`: the same reports, "
+            "chosen by the same rules, without their `content` (a ReportSummaryList), for a screen that "
+            "shows only a report's state and status."
+        ),
+    ] = "full",
+) -> Response:
     """Reports the caller may read: the ones asked for by id, in that order, or else the caller's own
-    and (for a facilitator) those of participants booked with them."""
+    and (for a facilitator) those of participants booked with them. ``view=summary`` leaves out every
+    report's content, which is most of its size."""
+    with_content = view == "full"
     if ids is not None:
-        reports = await report_service.get_many(session, principal, _parse_ids(ids))
+        reports = await report_service.get_many(session, principal, _parse_ids(ids), with_content=with_content)
     else:
-        reports = await report_service.list_visible(session, principal)
-    return ReportList(items=[ReportOut.model_validate(r) for r in reports])
+        reports = await report_service.list_visible(session, principal, with_content=with_content)
+    page: ReportList | ReportSummaryList = (
+        ReportList(items=[ReportOut.model_validate(r) for r in reports])
+        if with_content
+        else ReportSummaryList(items=[ReportSummaryOut.model_validate(r) for r in reports])
+    )
+    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get(

@@ -7,11 +7,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class ReportOut(BaseModel):
-    """A report: who it is about, whether it is released, and its latest version's content.
+class ReportSummaryOut(BaseModel):
+    """A report without its content: who it is about, its state and whether it is released.
 
-    ``state`` is ``ready`` or ``insufficient_responses`` (then ``content.insufficient`` says why and how
-    many responses are missing); ``status`` is ``awaiting_release``, ``released`` or ``not_produced``.
+    ``state`` is ``ready`` or ``insufficient_responses`` (then the content's ``insufficient`` says why and
+    how many responses are missing); ``status`` is ``awaiting_release``, ``released`` or ``not_produced``.
     """
 
     model_config = ConfigDict(from_attributes=True)
@@ -28,11 +28,22 @@ class ReportOut(BaseModel):
     released_at: datetime | None
     released_by: str | None
     updated_at: datetime
+
+
+class ReportOut(ReportSummaryOut):
+    """A report: who it is about, whether it is released, and its latest version's content."""
+
     content: dict[str, Any]
 
 
 class ReportList(BaseModel):
     items: list[ReportOut]
+
+
+class ReportSummaryList(BaseModel):
+    """The answer of ``GET /v1/reports?view=summary``: the same reports, without their content."""
+
+    items: list[ReportSummaryOut]
 
 
 class PartnerReportPage(BaseModel):

@@ -259,13 +259,18 @@ async def get(session: AsyncSession, principal: Principal, report_id: uuid.UUID)
     raise ReportNotFound
 
 
-async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]) -> list[Report]:
-    """The readable reports among ``ids``, in the order asked; the others are left out."""
-    found = {r.id: r for r in await ReportRepository(session).many(ids)}
+async def get_many(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID], *, with_content: bool = True
+) -> list[Report]:
+    """The readable reports among ``ids``, in the order asked; the others are left out. Without content,
+    the reports' content is not loaded (the rules of who reads what do not depend on it)."""
+    found = {r.id: r for r in await ReportRepository(session).many(ids, with_content=with_content)}
     return [found[i] for i in ids if i in found and await readable(session, principal, found[i])]
 
 
-async def list_visible(session: AsyncSession, principal: Principal, *, limit: int = 100) -> list[Report]:
+async def list_visible(
+    session: AsyncSession, principal: Principal, *, limit: int = 100, with_content: bool = True
+) -> list[Report]:
     cycles: set[object] = set()
     participants: set[str] = set()
     if principal.has_role(Role.FACILITATOR):
@@ -275,6 +280,7 @@ async def list_visible(session: AsyncSession, principal: Principal, *, limit: in
         cycle_ids=cycles,
         participant_ids=participants,
         limit=limit,
+        with_content=with_content,
     )
     return [r for r in candidates if await readable(session, principal, r)]
 
