@@ -44,7 +44,7 @@ query ($first: Int!, $after: String, $dimension: String, $from: Date, $to: Date)
 }
 """
 
-GOAL_FIELDS = "id title description dimensionKeys targetOn remindOn status reminderDue dimensions { key }"
+GOAL_FIELDS = "id title description dimensionKeys targetOn remindOn remindEmail status reminderDue dimensions { key }"
 SET_GOAL = f"""
 mutation ($input: SetGoalInput!) {{
   setGoal(input: $input) {{
@@ -329,6 +329,28 @@ async def test_an_author_sets_pages_through_changes_and_deletes_goals(
     assert gone["data"] == {"goal": None}
     assert error_codes(gone) == ["NOT_FOUND"]
     assert [edge["node"]["id"] for edge in resumed["edges"]] == ids[1:]
+
+
+async def test_an_author_gives_an_address_for_a_goals_reminder_and_clears_it(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
+) -> None:
+    me = auth("participant", sub=participant_sub)
+    address = f"alex.{uuid.uuid4().hex[:8]}@trust.example.org"
+    reminder = {"title": "Ask quieter colleagues first", "remindOn": TODAY.isoformat(), "remindEmail": address}
+
+    async with gateway_with(journey_services) as gateway:
+        set_ = (await graphql(gateway, me, SET_GOAL, input=reminder))["setGoal"]
+        read_back = (await graphql(gateway, me, GOAL, id=set_["id"]))["goal"]
+        refused = (await graphql(gateway, me, SET_GOAL, input={**reminder, "remindEmail": "not an address"}))["setGoal"]
+        cleared = (await graphql(gateway, me, UPDATE_GOAL, id=set_["id"], input={"remindEmail": None}))["updateGoal"]
+        in_app_only = (await graphql(gateway, me, SET_GOAL, input={"title": "Hold fair one-to-ones"}))["setGoal"]
+
+    assert (set_["remindEmail"], set_["reminderDue"]) == (address, True)
+    assert read_back == node_of(set_)
+    assert refused["__typename"] == "GoalRejected"
+    assert [p["location"] for p in refused["problems"]] == [["input", "remindEmail"]]
+    assert (cleared["remindEmail"], cleared["remindOn"]) == (None, TODAY.isoformat())
+    assert in_app_only["remindEmail"] is None
 
 
 async def test_goals_that_survey_svc_refuses_come_back_typed_and_nothing_is_stored(

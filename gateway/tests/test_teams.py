@@ -18,8 +18,8 @@ HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
 HLM_SELF = "43bf6408-24f2-588e-b607-415f64388224"
 
 CREATE_TEAM = """
-mutation ($input: CreateTeamCycleInput!) {
-  createTeamCycle(input: $input) {
+mutation ($input: CreateTeamCycleInput!, $key: String) {
+  createTeamCycle(input: $input, idempotencyKey: $key) {
     __typename
     ... on TeamCycle { id name organisation region members membersByStatus { status count } }
     ... on TeamCycleRefused { message problems { location message type } }
@@ -193,3 +193,20 @@ async def test_a_team_360_id_that_names_none_is_not_found_without_asking_survey_
     assert codes(malformed) == ["NOT_FOUND"]
     assert calls == 0
     assert codes(unknown) == ["NOT_FOUND"]
+
+
+async def test_a_retried_team_360_with_the_same_idempotency_key_is_started_once(
+    gateway_with: Any, journey_services: dict[str, Any], auth: AuthHeaders, rows: SurveyRows
+) -> None:
+    sub = rows.sub("lead")
+    lead = auth("participant", sub=sub, org="RX1", region="london")
+    key = f"team-{uuid.uuid4().hex}"
+    async with gateway_with(journey_services) as gateway:
+        first = (await graphql(gateway, CREATE_TEAM, lead, input={"name": "Ward 7 team"}, key=key))["createTeamCycle"]
+        retried = (await graphql(gateway, CREATE_TEAM, lead, input={"name": "Ward 7 team"}, key=key))["createTeamCycle"]
+        without_key = (await graphql(gateway, CREATE_TEAM, lead, input={"name": "Ward 7 team"}))["createTeamCycle"]
+
+    assert first["__typename"] == "TeamCycle", first
+    assert retried == first
+    assert without_key["id"] != first["id"]
+    assert await rows.team_cycles_started_by(sub) == 2

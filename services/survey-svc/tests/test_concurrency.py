@@ -1,5 +1,6 @@
 """Races the database settles, against committed data: two submissions of one response at the same
-instant store one, and replicas closing due cycles at once close each cycle once."""
+instant store one, replicas closing due cycles at once close each cycle once, and replicas queueing goal
+reminders at once mail each reminder once."""
 
 from __future__ import annotations
 
@@ -115,3 +116,31 @@ async def test_replicas_closing_due_cycles_at_once_close_each_cycle_once(
             {"ids": cycle_ids},
         )
         assert dict(events.all()) == {i: 1 for i in cycle_ids}
+
+
+async def test_replicas_queueing_goal_reminders_at_once_mail_each_reminder_once(
+    committed: Any, engine: AsyncEngine, settings: Settings, smtp: Any
+) -> None:
+    client, me, _ = committed
+    address = f"author.{uuid.uuid4().hex[:8]}@trust.example.org"
+    today = datetime.now(UTC).date().isoformat()
+    for n in range(5):
+        created = await client.post(
+            "/v1/goals", json={"title": f"Goal {n}", "remind_on": today, "remind_email": address}, headers=me
+        )
+        assert created.status_code == 201, created.text
+
+    # Four "replicas" run the reminder task at the same moment; then the mail goes.
+    queued = await asyncio.gather(
+        *(workers.queue_goal_reminders(async_sessionmaker(engine), settings) for _ in range(4))
+    )
+    await mail_service.deliver_due(async_sessionmaker(engine), SmtpMailer(settings), settings)
+
+    assert sum(queued) >= 5
+    titles = [
+        line.strip()
+        for message in smtp.to(address)
+        for line in message.get_payload(decode=True).decode().splitlines()
+        if line.strip().startswith("Goal ")
+    ]
+    assert sorted(titles) == [f"Goal {n}" for n in range(5)]

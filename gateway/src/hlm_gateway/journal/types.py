@@ -57,6 +57,10 @@ class Goal:
     dimension_keys: list[str]
     target_on: date | None
     remind_on: date | None = strawberry.field(description="When the app should remind the author.")
+    remind_email: str | None = strawberry.field(
+        description="The author's own address the reminder is mailed to when its date comes (once per date); "
+        "null: the reminder is shown in the app only."
+    )
     status: GoalStatus
     reminder_due: bool = strawberry.field(description="Active, with a reminder date that has come.")
     created_at: datetime
@@ -92,6 +96,11 @@ class SetGoalInput:
     dimension_keys: list[str] = strawberry.field(default_factory=list)
     target_on: date | None = None
     remind_on: date | None = strawberry.field(default=None, description="Not in the past.")
+    remind_email: str | None = strawberry.field(
+        default=None,
+        description="Your own address, to have the reminder mailed to you when its date comes. The mail "
+        "carries the goal's title only.",
+    )
 
 
 @strawberry.input(description="The fields to change; those left out stay as they are (null clears an optional one).")
@@ -100,7 +109,12 @@ class UpdateGoalInput:
     description: str | None = strawberry.UNSET
     dimension_keys: list[str] | None = strawberry.UNSET
     target_on: date | None = strawberry.UNSET
-    remind_on: date | None = strawberry.UNSET
+    remind_on: date | None = strawberry.field(
+        default=strawberry.UNSET, description="A new date arms the reminder (and its mail) again."
+    )
+    remind_email: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Where the reminder is mailed; null: in the app only."
+    )
     status: GoalStatus | None = strawberry.UNSET
 
 
@@ -141,6 +155,7 @@ def goal_from(data: dict[str, Any]) -> Goal:
         dimension_keys=data["dimension_keys"],
         target_on=_date(data["target_on"]),
         remind_on=_date(data["remind_on"]),
+        remind_email=data.get("remind_email"),
         status=GoalStatus(data["status"]),
         reminder_due=data["reminder_due"],
         created_at=datetime.fromisoformat(data["created_at"]),

@@ -16,12 +16,14 @@ from hlm_gateway.teams.types import (
 class TeamMutation:
     @strawberry.mutation(
         description="Start a team 360 in the organisation and region of your account (a participant or an "
-        "academy admin). Members then create TEAM_360 cycles naming it."
+        "academy admin). Members then create TEAM_360 cycles naming it. Send the same idempotencyKey when "
+        "retrying: the team 360 the first attempt started is returned, never a second one."
     )
     async def create_team_cycle(
-        self, info: Info[Context, None], input: CreateTeamCycleInput
+        self, info: Info[Context, None], input: CreateTeamCycleInput, idempotency_key: str | None = None
     ) -> CreateTeamCycleResult | None:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
         status, body = await info.context.survey.send_outcome(
-            "POST", "/v1/team-cycles", {"name": input.name}, expected=(422,)
+            "POST", "/v1/team-cycles", {"name": input.name}, expected=(422,), headers=headers
         )
         return team_cycle_from(body) if status < 400 else team_cycle_refused_from(body)

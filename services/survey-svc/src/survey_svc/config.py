@@ -39,6 +39,10 @@ class Settings(ServiceSettings):
     mail_max_attempts: int = 8
     mail_retry_base_delay_s: float = 30.0
 
+    # Goals whose reminder date has come get their reminder mail queued by a periodic task (dates are UTC).
+    goal_reminder_poll_interval_s: float = 60.0
+    goal_reminder_batch_size: int = 100
+
     # Cycles past their closing date are closed by a periodic task; replicas share the work safely.
     closing_poll_interval_s: float = 30.0
     closing_batch_size: int = 50

@@ -1,8 +1,9 @@
-"""The service's periodic work: closing cycles at their closing date, and sending queued mail.
+"""The service's periodic work: closing cycles at their closing date, queueing the reminder mail of goals
+whose reminder date has come, and sending queued mail.
 
-Both run in every replica that runs workers; each claims its rows with ``FOR UPDATE SKIP LOCKED`` so
-every cycle is closed once and every mail sent once, and both keep their state in the database, so
-whatever fell due while the service was down is done when it starts again.
+All run in every replica that runs workers; each claims its rows with ``FOR UPDATE SKIP LOCKED`` so
+every cycle is closed once, every reminder date queued once and every mail sent once, and all keep their
+state in the database, so whatever fell due while the service was down is done when it starts again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from hlm_kit.app import ServiceRuntime
 from hlm_kit.periodic import PeriodicJob
 from survey_svc.config import Settings
 from survey_svc.cycles import service as cycle_service
+from survey_svc.goals import service as goal_service
 from survey_svc.invitations import rate_limit
 from survey_svc.mail import service as mail_service
 from survey_svc.mail.transport import Mailer, mailer_from
@@ -26,6 +28,11 @@ async def close_due_cycles(sessionmaker: async_sessionmaker[AsyncSession], setti
         closed = await cycle_service.close_due(session, limit=settings.closing_batch_size)
         await rate_limit.forget_old_windows(session)
     return closed
+
+
+async def queue_goal_reminders(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    async with sessionmaker() as session, session.begin():
+        return await goal_service.queue_due_reminders(session, limit=settings.goal_reminder_batch_size)
 
 
 def jobs(
@@ -39,6 +46,16 @@ def jobs(
     async def send() -> int:
         return await mail_service.deliver_due(sessionmaker, mailer, settings)
 
+    send_mail = PeriodicJob(
+        "send-mail", send, interval_s=settings.mail_poll_interval_s, batch_size=settings.mail_batch_size
+    )
+
+    async def remind() -> int:
+        queued = await queue_goal_reminders(sessionmaker, settings)
+        if queued:
+            send_mail.wake()
+        return queued
+
     return [
         PeriodicJob(
             "close-due-cycles",
@@ -46,7 +63,13 @@ def jobs(
             interval_s=settings.closing_poll_interval_s,
             batch_size=settings.closing_batch_size,
         ),
-        PeriodicJob("send-mail", send, interval_s=settings.mail_poll_interval_s, batch_size=settings.mail_batch_size),
+        PeriodicJob(
+            "queue-goal-reminders",
+            remind,
+            interval_s=settings.goal_reminder_poll_interval_s,
+            batch_size=settings.goal_reminder_batch_size,
+        ),
+        send_mail,
     ]
 
 

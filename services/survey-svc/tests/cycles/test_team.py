@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
@@ -64,3 +66,34 @@ async def test_a_team_360_cycle_names_its_team_and_only_it_does(
 
     assert [e["type"] for e in assert_problem(missing, 422)["errors"]] == ["missing"]
     assert [e["type"] for e in assert_problem(stray, 422)["errors"]] == ["not_allowed"]
+
+
+async def test_a_retried_team_360_with_the_same_idempotency_key_returns_the_first_one(
+    client: httpx.AsyncClient, auth: AuthHeaders, session: AsyncSession
+) -> None:
+    lead = auth("participant", sub="lead-1")
+    headers = {**lead, "Idempotency-Key": "team-7f3a"}
+
+    first = await client.post("/v1/team-cycles", json={"name": "Ward 7 leads"}, headers=headers)
+    again = await client.post("/v1/team-cycles", json={"name": "Ward 7 leads"}, headers=headers)
+    other_key = await client.post(
+        "/v1/team-cycles", json={"name": "Ward 7 leads"}, headers={**lead, "Idempotency-Key": "team-9b21"}
+    )
+    # A key is the caller's own: someone else sending the same key starts their own team 360.
+    someone_else = await client.post(
+        "/v1/team-cycles",
+        json={"name": "Ward 7 leads"},
+        headers={**auth("participant", sub="lead-2"), "Idempotency-Key": "team-7f3a"},
+    )
+
+    assert (first.status_code, again.status_code, other_key.status_code, someone_else.status_code) == (
+        201,
+        200,
+        201,
+        201,
+    )
+    assert again.json() == first.json()
+    assert again.headers["Location"] == first.headers["Location"] == f"/v1/team-cycles/{first.json()['id']}"
+    assert len({first.json()["id"], other_key.json()["id"], someone_else.json()["id"]}) == 3
+    started = text("SELECT count(*) FROM survey.team_cycle WHERE created_by IN ('lead-1', 'lead-2')")
+    assert await session.scalar(started) == 3

@@ -46,12 +46,17 @@ class TeamCycle(Base):
     """A team 360: several participants' 360 cycles run together for a group report."""
 
     __tablename__ = "team_cycle"
+    __table_args__ = (
+        # A retried create with the same Idempotency-Key finds the team cycle the first attempt made.
+        UniqueConstraint("created_by", "idempotency_key"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(Text)
     organisation: Mapped[str] = mapped_column(Text)
     region: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(Text, index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -112,6 +112,11 @@ class CycleRepository(RepositoryBase[Cycle]):
 class TeamCycleRepository(RepositoryBase[TeamCycle]):
     model = TeamCycle
 
+    async def by_idempotency_key(self, created_by: str, key: str) -> TeamCycle | None:
+        return await self.get_one_or_none(
+            self.select().where(TeamCycle.created_by == created_by, TeamCycle.idempotency_key == key)
+        )
+
     async def member_statuses(self, team_cycle_id: UUID) -> dict[str, int]:
         statement = (
             select(Cycle.status, func.count()).where(Cycle.team_cycle_id == team_cycle_id).group_by(Cycle.status)

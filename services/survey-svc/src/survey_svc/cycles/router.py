@@ -164,10 +164,31 @@ async def convert(response: Response, session: Session, principal: Participant, 
     return cycle
 
 
+TeamIdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Send the same key when retrying: the team cycle made by the first attempt is returned.",
+    ),
+]
+
+
 @team_router.post("", status_code=status.HTTP_201_CREATED, response_model=TeamCycleOut)
-async def create_team(session: Session, principal: ParticipantOrAdmin, body: TeamCycleCreate) -> TeamCycleOut:
-    """Start a team 360; members create team_360 cycles naming it."""
-    return await cycle_service.create_team(session, principal, body)
+async def create_team(
+    response: Response,
+    session: Session,
+    principal: ParticipantOrAdmin,
+    body: TeamCycleCreate,
+    idempotency_key: TeamIdempotencyKey = None,
+) -> TeamCycleOut:
+    """Start a team 360; members create team_360 cycles naming it. A retry with the same
+    ``Idempotency-Key`` answers 200 with the team cycle the first attempt made."""
+    team, created = await cycle_service.create_team(session, principal, body, idempotency_key)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    response.headers["Location"] = f"/v1/team-cycles/{team.id}"
+    return team
 
 
 @team_router.get("/{id}", response_model=TeamCycleOut)

@@ -800,11 +800,30 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
 # ----------------------------------------------------------------------------------------------------
 
 
-async def create_team(session: AsyncSession, principal: Principal, body: TeamCycleCreate) -> TeamCycleOut:
+async def create_team(
+    session: AsyncSession, principal: Principal, body: TeamCycleCreate, idempotency_key: str | None
+) -> tuple[TeamCycleOut, bool]:
+    """Start a team 360; with an ``Idempotency-Key`` a retry returns the first attempt's team cycle."""
     organisation, region = _require_org(principal)
-    team = TeamCycle(name=body.name, organisation=organisation, region=region, created_by=principal.sub)
+    repository = TeamCycleRepository(session)
+    if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
+        return await _team_out(repository, existing), False
+    team = TeamCycle(
+        name=body.name,
+        organisation=organisation,
+        region=region,
+        created_by=principal.sub,
+        idempotency_key=idempotency_key,
+    )
     session.add(team)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # The same Idempotency-Key arrived twice at once: the other request made the team cycle.
+        await session.rollback()
+        if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
+            return await _team_out(repository, existing), False
+        raise
     await session.refresh(team)
     out = TeamCycleOut(
         id=team.id,
@@ -816,7 +835,20 @@ async def create_team(session: AsyncSession, principal: Principal, body: TeamCyc
         members_by_status={},
     )
     await session.commit()
-    return out
+    return out, True
+
+
+async def _team_out(repository: TeamCycleRepository, team: TeamCycle) -> TeamCycleOut:
+    statuses = await repository.member_statuses(team.id)
+    return TeamCycleOut(
+        id=team.id,
+        name=team.name,
+        organisation=team.organisation,
+        region=team.region,
+        created_at=team.created_at,
+        members=sum(statuses.values()),
+        members_by_status=statuses,
+    )
 
 
 async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> TeamCycleOut:
@@ -830,13 +862,4 @@ async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> Tea
         or await repository.is_member(id, principal.sub)
     ):
         raise TeamCycleNotFound(f"no team cycle {id}")
-    statuses = await repository.member_statuses(id)
-    return TeamCycleOut(
-        id=team.id,
-        name=team.name,
-        organisation=team.organisation,
-        region=team.region,
-        created_at=team.created_at,
-        members=sum(statuses.values()),
-        members_by_status=statuses,
-    )
+    return await _team_out(repository, team)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ARRAY, CheckConstraint, Date, DateTime, Index, Text, UniqueConstraint, func
+from sqlalchemy import ARRAY, CheckConstraint, Date, DateTime, Index, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey_svc.database import Base
@@ -24,6 +24,12 @@ class Goal(Base):
         CheckConstraint("status IN ('active', 'achieved', 'dropped')", name="status"),
         Index("ix_goal_author_id_remind_on", "author_id", "remind_on"),
         UniqueConstraint("author_id", "idempotency_key"),
+        # The reminder task looks for active goals whose reminder is armed and whose date has come.
+        Index(
+            "ix_goal_reminder_armed",
+            "remind_on",
+            postgresql_where=text("status = 'active' AND remind_email IS NOT NULL AND reminder_queued_at IS NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -33,6 +39,12 @@ class Goal(Base):
     dimension_keys: Mapped[list[str]] = mapped_column(ARRAY(Text))
     target_on: Mapped[date | None] = mapped_column(Date)
     remind_on: Mapped[date | None] = mapped_column(Date)
+    # Where the reminder is mailed: an address the author gives with the goal (tokens carry none). Without
+    # one the reminder is only listed for the app to show.
+    remind_email: Mapped[str | None] = mapped_column(Text)
+    # When the mail for the current reminder date was queued. Cleared when the date changes (the reminder
+    # is armed again), so each reminder date is mailed once.
+    reminder_queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(Text, default=GoalStatus.ACTIVE)
     idempotency_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

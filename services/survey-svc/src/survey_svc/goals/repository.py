@@ -29,3 +29,20 @@ class GoalRepository(RepositoryBase[Goal]):
         if reminder_due_on is not None:
             statement = statement.where(Goal.status == GoalStatus.ACTIVE, Goal.remind_on <= reminder_due_on)
         return await self.get_all(statement)
+
+    async def armed_reminders(self, today: date, limit: int) -> Sequence[Goal]:
+        """Active goals with an address whose reminder date has come and whose mail is not queued yet,
+        claimed with SKIP LOCKED so replicas running the reminder task at once queue each mail once."""
+        statement = (
+            self.select()
+            .where(
+                Goal.status == GoalStatus.ACTIVE,
+                Goal.remind_email.is_not(None),
+                Goal.reminder_queued_at.is_(None),
+                Goal.remind_on <= today,
+            )
+            .order_by(Goal.remind_on, Goal.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return await self.get_all(statement)

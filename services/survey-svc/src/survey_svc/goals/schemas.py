@@ -4,13 +4,18 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
 
 from hlm_contracts.base import Key
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=10000, pattern=r"\S")]
 GoalStatusName = Literal["active", "achieved", "dropped"]
+
+REMIND_EMAIL = (
+    "The author's own address, to mail the reminder to when its date comes (once per reminder date). "
+    "Without one the reminder is only listed for the app to show."
+)
 
 
 def _unique(keys: list[str] | None) -> list[str] | None:
@@ -27,6 +32,7 @@ class GoalIn(BaseModel):
     dimension_keys: Annotated[list[Key], Field(max_length=20)] = Field(default_factory=list)
     target_on: date | None = None
     remind_on: date | None = Field(default=None, description="When the app should remind the author.")
+    remind_email: EmailStr | None = Field(default=None, description=REMIND_EMAIL)
 
     _unique_keys = field_validator("dimension_keys")(_unique)
 
@@ -38,7 +44,8 @@ class GoalPatch(BaseModel):
     description: Description | None = None
     dimension_keys: Annotated[list[Key], Field(max_length=20)] | None = None
     target_on: date | None = None
-    remind_on: date | None = None
+    remind_on: date | None = Field(default=None, description="A new date arms the reminder (and its mail) again.")
+    remind_email: EmailStr | None = Field(default=None, description=REMIND_EMAIL)
     status: GoalStatusName | None = None
 
     _unique_keys = field_validator("dimension_keys")(_unique)
@@ -51,6 +58,7 @@ class GoalOut(BaseModel):
     dimension_keys: list[str]
     target_on: date | None
     remind_on: date | None
+    remind_email: str | None = Field(description="Where the reminder is mailed; null: in the app only.")
     status: GoalStatusName
     reminder_due: bool = Field(description="Active, with a reminder date that has come.")
     created_at: datetime

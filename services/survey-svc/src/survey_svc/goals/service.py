@@ -1,4 +1,5 @@
-"""Rules of development goals: their author's alone; a reminder is due once its date has come."""
+"""Rules of development goals: their author's alone; a reminder is due once its date has come, and is then
+mailed to the address the author gave for it, once per reminder date."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from survey_svc.goals.exceptions import GoalNotFound
 from survey_svc.goals.models import Goal, GoalStatus
 from survey_svc.goals.repository import GoalRepository
 from survey_svc.goals.schemas import GoalIn, GoalList, GoalOut, GoalPatch
+from survey_svc.mail import service as mail_service
 from survey_svc.observations.service import dimension_errors
 
 
@@ -29,6 +31,7 @@ def to_out(goal: Goal, today: date | None = None) -> GoalOut:
         dimension_keys=list(goal.dimension_keys),
         target_on=goal.target_on,
         remind_on=goal.remind_on,
+        remind_email=goal.remind_email,
         status=goal.status,
         reminder_due=goal.status == GoalStatus.ACTIVE and goal.remind_on is not None and goal.remind_on <= today,
         created_at=goal.created_at,
@@ -94,8 +97,10 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Go
         errors += await dimension_errors(session, body.dimension_keys, ["body", "dimension_keys"])
     if errors:
         raise UnprocessableContent(f"{len(errors)} problem(s) with the change", errors=errors)
+    rearmed = "remind_on" in changes and changes["remind_on"] != goal.remind_on
     for name, value in changes.items():
         setattr(goal, name, value)
+    await _settle_reminder_mail(session, goal, rearmed=rearmed)
     goal.updated_at = datetime.now(UTC)
     await session.flush()
     out = to_out(goal)
@@ -103,10 +108,33 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Go
     return out
 
 
+async def _settle_reminder_mail(session: AsyncSession, goal: Goal, *, rearmed: bool) -> None:
+    """After a change: a new reminder date arms the reminder again (its date is mailed in its turn); a
+    goal achieved or dropped, or left without an address, loses the reminder mail not sent yet. A mail
+    dropped that way never went, so the reminder stays armed should the goal become active again."""
+    if rearmed or goal.status != GoalStatus.ACTIVE or goal.remind_email is None:
+        dropped = await mail_service.cancel_goal_reminders(session, goal.id)
+        if rearmed or dropped:
+            goal.reminder_queued_at = None
+
+
+async def queue_due_reminders(session: AsyncSession, *, limit: int) -> int:
+    """Queue the reminder mail of every armed goal whose date has come (the reminder task's work); the
+    caller commits. Each goal is claimed with SKIP LOCKED and marked queued in the same transaction, so
+    however many replicas run this, a reminder date is mailed once."""
+    now = datetime.now(UTC)
+    due = await GoalRepository(session).armed_reminders(now.date(), limit)
+    for goal in due:
+        await mail_service.queue_goal_reminder(session, goal.id)
+        goal.reminder_queued_at = now
+    return len(due)
+
+
 async def delete(session: AsyncSession, principal: Principal, id: UUID) -> None:
     goal = await GoalRepository(session).own(principal.sub, id, for_update=True)
     if goal is None:
         raise GoalNotFound(f"no goal {id}")
+    # Its reminder mail not sent yet goes with it (ON DELETE CASCADE).
     await session.delete(goal)
     await session.commit()
 

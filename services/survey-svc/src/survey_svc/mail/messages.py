@@ -1,4 +1,4 @@
-"""The words of the mails raters receive."""
+"""The words of the mails raters receive, and of the reminders authors set on their development goals."""
 
 from __future__ import annotations
 
@@ -55,5 +55,25 @@ def compose(
             "link.\n\n"
             "The link is personal to you: please do not forward it.\n"
         )
+    message.set_content(body)
+    return message
+
+
+def compose_goal_reminder(*, sender: str, author_email: str, goal_title: str) -> EmailMessage:
+    """The reminder of a development goal, to the address its author gave for it. It carries the goal's
+    title and nothing else of the author's journal (no description, dimensions, dates or entries); the
+    subject names no goal, so a notification preview shows nothing of it."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = author_email
+    message["Message-ID"] = make_msgid(domain="hlm.example.org")
+    message["Subject"] = "A reminder about your development goal"
+    body = (
+        "You asked to be reminded today of a development goal you set yourself in the HLM app:\n\n"
+        f"    {goal_title}\n\n"
+        "Open the app to look at your progress, mark the goal achieved, or set another reminder date.\n\n"
+        "You receive this because this address was given for the reminders of that goal. Nobody else is sent "
+        "this reminder.\n"
+    )
     message.set_content(body)
     return message

@@ -1,23 +1,26 @@
 """Queueing mail with the change that calls for it, and sending it afterwards.
 
-A mail carries a fresh token made as it is sent: the token exists only in the message, and the
+A rater's mail carries a fresh token made as it is sent: the token exists only in the message, and the
 database keeps its SHA-256 alone. Every token of an invitation opens it until the invitation ends, so
-a reminder's link and the first mail's link both work.
+a reminder's link and the first mail's link both work. A goal's reminder carries no link and no token.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from uuid import UUID
 
 import structlog
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from survey_svc.config import Settings
 from survey_svc.cycles.models import Cycle, CycleStatus
+from survey_svc.goals.models import Goal, GoalStatus
 from survey_svc.invitations import tokens
-from survey_svc.mail.messages import compose
+from survey_svc.mail.messages import compose, compose_goal_reminder
 from survey_svc.mail.models import MailJob, MailKind
 from survey_svc.mail.transport import Mailer, MailNotSent
 from survey_svc.raters.models import Invitation, InvitationStatus
@@ -29,6 +32,21 @@ log = structlog.get_logger(__name__)
 async def queue(session: AsyncSession, invitation_id: UUID, kind: MailKind) -> None:
     """Queue a mail in the caller's transaction: it is sent only if that transaction commits."""
     await session.execute(insert(MailJob).values(invitation_id=invitation_id, kind=kind.value, attempts=0))
+
+
+async def queue_goal_reminder(session: AsyncSession, goal_id: UUID) -> None:
+    """Queue a goal's reminder to its author, in the caller's transaction."""
+    await session.execute(insert(MailJob).values(goal_id=goal_id, kind=MailKind.GOAL_REMINDER.value, attempts=0))
+
+
+async def cancel_goal_reminders(session: AsyncSession, goal_id: UUID) -> int:
+    """Drop a goal's reminder mail not sent yet (its date moved, or the goal is no longer active); return
+    how many were dropped. A mail being sent at this moment is locked by the mail worker: the delete waits
+    for it and then leaves it, as it has gone."""
+    result = await session.execute(
+        delete(MailJob).where(MailJob.goal_id == goal_id, MailJob.sent_at.is_(None)).returning(MailJob.id)
+    )
+    return len(result.all())
 
 
 def _still_wanted(job: MailJob, invitation: Invitation, cycle: Cycle) -> bool:
@@ -62,13 +80,19 @@ async def deliver_due(sessionmaker: async_sessionmaker[AsyncSession], mailer: Ma
     return handled
 
 
-async def _deliver(session: AsyncSession, job: MailJob, mailer: Mailer, settings: Settings) -> None:
-    now = datetime.now(UTC)
-    invitation = await session.get(Invitation, job.invitation_id)
+@dataclass(frozen=True, slots=True)
+class _Outgoing:
+    message: EmailMessage
+    # A rater's mail: the invitation and the hash of the fresh token its link carries, stored only if the
+    # mail goes.
+    invitation_token: tuple[UUID, bytes] | None = None
+
+
+async def _rater_mail(session: AsyncSession, job: MailJob, settings: Settings) -> _Outgoing | None:
+    invitation = await session.get(Invitation, job.invitation_id) if job.invitation_id else None
     cycle = await session.get(Cycle, invitation.cycle_id) if invitation else None
     if invitation is None or cycle is None or not _still_wanted(job, invitation, cycle):
-        job.sent_at, job.last_error = now, "dropped: no longer wanted"
-        return
+        return None
     token, token_hash = tokens.new_token()
     message = compose(
         MailKind(job.kind),
@@ -79,11 +103,42 @@ async def _deliver(session: AsyncSession, job: MailJob, mailer: Mailer, settings
         link=settings.invitation_link_base_url + token,
         closes_at=cycle.closes_at,
     )
+    return _Outgoing(message, invitation_token=(invitation.id, token_hash))
+
+
+async def _goal_reminder(session: AsyncSession, job: MailJob, settings: Settings, now: datetime) -> _Outgoing | None:
+    # Read without a lock: a change to the goal locks the goal and then this job, in that order, so taking
+    # the goal's lock here (after the job's) could deadlock with it.
+    goal = await session.get(Goal, job.goal_id) if job.goal_id else None
+    # Dropped unless the goal is still active, still has an address, and its reminder date has come.
+    if (
+        goal is None
+        or goal.status != GoalStatus.ACTIVE
+        or goal.remind_email is None
+        or goal.remind_on is None
+        or goal.remind_on > now.date()
+    ):
+        return None
+    message = compose_goal_reminder(sender=settings.mail_from, author_email=goal.remind_email, goal_title=goal.title)
+    return _Outgoing(message)
+
+
+async def _deliver(session: AsyncSession, job: MailJob, mailer: Mailer, settings: Settings) -> None:
+    now = datetime.now(UTC)
+    if job.kind == MailKind.GOAL_REMINDER:
+        outgoing = await _goal_reminder(session, job, settings, now)
+    else:
+        outgoing = await _rater_mail(session, job, settings)
+    if outgoing is None:
+        job.sent_at, job.last_error = now, "dropped: no longer wanted"
+        return
     try:
-        # The token's hash is stored only if the mail goes: a savepoint undoes it when sending fails.
+        # A rater's token hash is stored only if the mail goes: a savepoint undoes it when sending fails.
         async with session.begin_nested():
-            await InvitationRepository(session).add_token(invitation.id, token_hash, now)
-            await mailer.send(message)
+            if outgoing.invitation_token is not None:
+                invitation_id, token_hash = outgoing.invitation_token
+                await InvitationRepository(session).add_token(invitation_id, token_hash, now)
+            await mailer.send(outgoing.message)
     except MailNotSent as exc:
         job.attempts += 1
         job.last_error = str(exc)[:500]

@@ -38,8 +38,11 @@ async def erase(session: AsyncSession, principal: Principal, participant_id: str
     await session.execute(delete(FeedbackSession).where(FeedbackSession.participant_id == participant_id))
     await session.execute(delete(Observation).where(Observation.author_id == participant_id))
     await session.execute(delete(Goal).where(Goal.author_id == participant_id))
-    # A team 360 belongs to its members too; it stays, without the name of who started it.
-    await session.execute(update(TeamCycle).where(TeamCycle.created_by == participant_id).values(created_by=ERASED))
+    # A team 360 belongs to its members too; it stays, without the name of who started it (nor their
+    # retry key, which would otherwise clash with another erased starter's under the unique constraint).
+    await session.execute(
+        update(TeamCycle).where(TeamCycle.created_by == participant_id).values(created_by=ERASED, idempotency_key=None)
+    )
     await outbox.add(
         session, ParticipantErasedV1(participant_id=participant_id, erased_at=datetime.now(UTC)), subject=participant_id
     )

@@ -1,0 +1,254 @@
+"""A goal's reminder is mailed to the address its author gave, once per reminder date, through the same
+queue (with its retries) as the raters' mail; and the mail tells nothing of the journal but the goal's
+title."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from email.message import Message
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from hlm_kit.testing.pytest_plugin import AuthHeaders
+from survey_svc import workers
+from survey_svc.config import Settings
+from survey_svc.mail import service as mail_service
+from survey_svc.mail.transport import SmtpMailer
+
+Problem = Any
+TODAY = datetime.now(UTC).date()
+
+
+@pytest.fixture
+def me(auth: AuthHeaders) -> dict[str, str]:
+    return auth("participant", sub="author-1")
+
+
+@pytest.fixture
+def address() -> str:
+    """An address of this test's own: the SMTP server keeps every test's mail."""
+    return f"alex.{uuid.uuid4().hex[:8]}@trust.example.org"
+
+
+async def run_reminders(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
+    """One turn of the reminder task and then of the mail task; return how many reminders were queued."""
+    queued = await workers.queue_goal_reminders(sessionmaker, settings)
+    await mail_service.deliver_due(sessionmaker, SmtpMailer(settings), settings)
+    return queued
+
+
+async def set_goal(client: httpx.AsyncClient, me: dict[str, str], **fields: Any) -> dict[str, Any]:
+    response = await client.post("/v1/goals", json={"title": "Ask my team for feedback", **fields}, headers=me)
+    assert response.status_code == 201, response.text
+    goal: dict[str, Any] = response.json()
+    return goal
+
+
+def body_of(message: Message) -> str:
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
+
+
+async def test_a_due_reminder_is_mailed_to_its_author_once(
+    client: httpx.AsyncClient, me: dict[str, str], address: str, sessionmaker: Any, settings: Settings, smtp: Any
+) -> None:
+    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+
+    first = await run_reminders(sessionmaker, settings)
+    again = await run_reminders(sessionmaker, settings)
+
+    assert (first, again) == (1, 0)
+    assert len(smtp.to(address)) == 1
+    read_back = (await client.get(f"/v1/goals/{goal['id']}", headers=me)).json()
+    # Still listed as due for the app: the mail does not answer the reminder for the author.
+    assert (read_back["remind_email"], read_back["reminder_due"]) == (address, True)
+
+
+async def test_a_reminder_whose_date_is_still_to_come_is_not_mailed(
+    client: httpx.AsyncClient,
+    me: dict[str, str],
+    address: str,
+    sessionmaker: Any,
+    settings: Settings,
+    smtp: Any,
+    session: AsyncSession,
+) -> None:
+    goal = await set_goal(client, me, remind_on=(TODAY + timedelta(days=1)).isoformat(), remind_email=address)
+
+    assert await run_reminders(sessionmaker, settings) == 0
+    assert smtp.to(address) == []
+
+    # The day comes.
+    await session.execute(text("UPDATE survey.goal SET remind_on = remind_on - 1 WHERE id = :id"), {"id": goal["id"]})
+    await session.commit()
+    assert await run_reminders(sessionmaker, settings) == 1
+    assert len(smtp.to(address)) == 1
+
+
+async def test_a_new_reminder_date_is_mailed_again_when_it_comes(
+    client: httpx.AsyncClient,
+    me: dict[str, str],
+    address: str,
+    sessionmaker: Any,
+    settings: Settings,
+    smtp: Any,
+    session: AsyncSession,
+) -> None:
+    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    await run_reminders(sessionmaker, settings)
+    # Changes that leave the date as it is do not arm the reminder again.
+    same_date = {"title": "Ask my whole team for feedback", "remind_on": TODAY.isoformat()}
+    await client.patch(f"/v1/goals/{goal['id']}", json=same_date, headers=me)
+    assert await run_reminders(sessionmaker, settings) == 0
+
+    next_week = (TODAY + timedelta(days=7)).isoformat()
+    moved = await client.patch(f"/v1/goals/{goal['id']}", json={"remind_on": next_week}, headers=me)
+    not_yet = await run_reminders(sessionmaker, settings)
+    await session.execute(
+        text("UPDATE survey.goal SET remind_on = :today WHERE id = :id"), {"id": goal["id"], "today": TODAY}
+    )
+    await session.commit()
+    when_it_comes = await run_reminders(sessionmaker, settings)
+    afterwards = await run_reminders(sessionmaker, settings)
+
+    assert moved.status_code == 200
+    assert (not_yet, when_it_comes, afterwards) == (0, 1, 0)
+    assert len(smtp.to(address)) == 2
+
+
+async def test_an_achieved_dropped_or_deleted_goal_is_not_reminded(
+    client: httpx.AsyncClient,
+    me: dict[str, str],
+    address: str,
+    sessionmaker: Any,
+    settings: Settings,
+    smtp: Any,
+    session: AsyncSession,
+) -> None:
+    achieved = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    await client.patch(f"/v1/goals/{achieved['id']}", json={"status": "achieved"}, headers=me)
+    assert await run_reminders(sessionmaker, settings) == 0
+
+    # Queued, but the goal is dropped or deleted before the mail goes: the mail is cancelled.
+    dropped = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    deleted = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    assert await workers.queue_goal_reminders(sessionmaker, settings) == 2
+    await client.patch(f"/v1/goals/{dropped['id']}", json={"status": "dropped"}, headers=me)
+    assert (await client.delete(f"/v1/goals/{deleted['id']}", headers=me)).status_code == 204
+    await mail_service.deliver_due(sessionmaker, SmtpMailer(settings), settings)
+
+    assert smtp.to(address) == []
+    assert await session.scalar(text("SELECT count(*) FROM survey.mail_job WHERE kind = 'goal_reminder'")) == 0
+
+    # A goal made active again whose cancelled reminder never went gets it then.
+    await client.patch(f"/v1/goals/{dropped['id']}", json={"status": "active"}, headers=me)
+    assert await run_reminders(sessionmaker, settings) == 1
+    assert len(smtp.to(address)) == 1
+
+
+async def test_a_goal_without_an_address_is_reminded_in_the_app_only(
+    client: httpx.AsyncClient, me: dict[str, str], address: str, sessionmaker: Any, settings: Settings, smtp: Any
+) -> None:
+    in_app = await set_goal(client, me, remind_on=TODAY.isoformat())
+    cleared = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    await client.patch(f"/v1/goals/{cleared['id']}", json={"remind_email": None}, headers=me)
+
+    assert await run_reminders(sessionmaker, settings) == 0
+    assert smtp.to(address) == []
+    due = (await client.get("/v1/goals?reminder_due=true", headers=me)).json()["items"]
+    assert {g["id"] for g in due} == {in_app["id"], cleared["id"]}
+    assert all(g["remind_email"] is None for g in due)
+
+
+async def test_the_reminder_names_the_goal_and_nothing_else_of_the_journal(
+    client: httpx.AsyncClient, me: dict[str, str], address: str, sessionmaker: Any, settings: Settings, smtp: Any
+) -> None:
+    await client.post(
+        "/v1/observations",
+        json={
+            "observed_on": TODAY.isoformat(),
+            "context": "Ward round on Tuesday",
+            "what_happened": "Sam stayed calm while the registrar was short with a patient.",
+            "dimension_keys": ["leading_with_care"],
+        },
+        headers=me,
+    )
+    await set_goal(client, me, title="Another goal of mine", remind_on=TODAY.isoformat())
+    await set_goal(
+        client,
+        me,
+        title="Ask quieter colleagues for their view first",
+        description="After the incident with Sam on ward 7, I want to listen more.",
+        dimension_keys=["engaging_the_team"],
+        target_on=(TODAY + timedelta(days=60)).isoformat(),
+        remind_on=TODAY.isoformat(),
+        remind_email=address,
+    )
+
+    await run_reminders(sessionmaker, settings)
+
+    [message] = smtp.to(address)
+    body = body_of(message)
+    assert message["To"] == address
+    assert message["From"] == settings.mail_from
+    # The subject shows in notification previews: it names no goal.
+    assert message["Subject"] == "A reminder about your development goal"
+    assert "Ask quieter colleagues for their view first" in body
+    for private in ("incident", "Sam", "ward", "Engaging", "engaging", "Another goal", "registrar", "Tuesday"):
+        assert private not in body, private
+    assert (TODAY + timedelta(days=60)).isoformat() not in body
+    assert "http" not in body  # no link, no token
+
+
+async def test_a_reminder_waits_while_the_mail_server_is_down_and_then_goes_once(
+    client: httpx.AsyncClient,
+    me: dict[str, str],
+    address: str,
+    sessionmaker: Any,
+    settings: Settings,
+    smtp: Any,
+    session: AsyncSession,
+) -> None:
+    await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    unreachable = settings.model_copy(update={"smtp_port": 1})
+
+    await workers.queue_goal_reminders(sessionmaker, settings)
+    await mail_service.deliver_due(sessionmaker, SmtpMailer(unreachable), unreachable)
+    assert smtp.to(address) == []
+    attempts, sent_at = (
+        await session.execute(text("SELECT attempts, sent_at FROM survey.mail_job WHERE kind = 'goal_reminder'"))
+    ).one()
+    assert (attempts, sent_at) == (1, None)
+
+    # Time passes and the server is back; the reminder task has nothing new to queue.
+    await session.execute(text("UPDATE survey.mail_job SET next_attempt_at = now() - interval '1 second'"))
+    await session.commit()
+    assert await run_reminders(sessionmaker, settings) == 0
+    assert len(smtp.to(address)) == 1
+
+
+async def test_a_reminder_address_must_be_an_address_and_is_the_authors_alone(
+    client: httpx.AsyncClient,
+    me: dict[str, str],
+    auth: AuthHeaders,
+    address: str,
+    stored_state: Any,
+    assert_problem: Problem,
+) -> None:
+    before = await stored_state()
+    refused = assert_problem(
+        await client.post("/v1/goals", json={"title": "Ok", "remind_email": "not an address"}, headers=me), 422
+    )
+    assert [e["loc"] for e in refused["errors"]] == [["body", "remind_email"]]
+    assert await stored_state() == before
+
+    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    other = auth("participant", sub="author-2")
+    assert_problem(await client.get(f"/v1/goals/{goal['id']}", headers=other), 404)
+    assert (await client.get("/v1/goals", headers=other)).json()["items"] == []
