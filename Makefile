@@ -19,6 +19,7 @@ ROLE ?= participant
 SUB ?= dev-user
 ORG ?= RX1
 REGION ?= london
+EMAIL ?=
 
 .PHONY: help uv sync run demo test lint format token bench bootstrap schemas deploy-check images
 
@@ -49,8 +50,8 @@ format: sync ## apply ruff's formatting and fixes
 	@$(UV) run --no-sync ruff format .
 	@$(UV) run --no-sync ruff check --fix .
 
-token: sync ## mint a development JWT: make token ROLE=academy_admin SUB=alice ORG=RX1 REGION=london
-	@$(UV) run --no-sync hlm-token --role "$(ROLE)" --sub "$(SUB)" --org "$(ORG)" --region "$(REGION)"
+token: sync ## mint a development JWT: make token ROLE=academy_admin SUB=alice ORG=RX1 REGION=london (EMAIL=a verified address)
+	@$(UV) run --no-sync hlm-token --role "$(ROLE)" --sub "$(SUB)" --org "$(ORG)" --region "$(REGION)" $(if $(EMAIL),--email "$(EMAIL)")
 
 bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/catalogue.py

@@ -44,7 +44,7 @@ query ($first: Int!, $after: String, $dimension: String, $from: Date, $to: Date)
 }
 """
 
-GOAL_FIELDS = "id title description dimensionKeys targetOn remindOn remindEmail status reminderDue dimensions { key }"
+GOAL_FIELDS = "id title description dimensionKeys targetOn remindOn remindByMail status reminderDue dimensions { key }"
 SET_GOAL = f"""
 mutation ($input: SetGoalInput!) {{
   setGoal(input: $input) {{
@@ -331,26 +331,55 @@ async def test_an_author_sets_pages_through_changes_and_deletes_goals(
     assert [edge["node"]["id"] for edge in resumed["edges"]] == ids[1:]
 
 
-async def test_an_author_gives_an_address_for_a_goals_reminder_and_clears_it(
+async def test_an_author_has_a_goals_reminder_mailed_to_their_verified_address_and_turns_it_off(
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
 ) -> None:
-    me = auth("participant", sub=participant_sub)
     address = f"alex.{uuid.uuid4().hex[:8]}@trust.example.org"
-    reminder = {"title": "Ask quieter colleagues first", "remindOn": TODAY.isoformat(), "remindEmail": address}
+    me = auth("participant", sub=participant_sub, email=address)
+    reminder = {"title": "Ask quieter colleagues first", "remindOn": TODAY.isoformat(), "remindByMail": True}
 
     async with gateway_with(journey_services) as gateway:
         set_ = (await graphql(gateway, me, SET_GOAL, input=reminder))["setGoal"]
-        read_back = (await graphql(gateway, me, GOAL, id=set_["id"]))["goal"]
-        refused = (await graphql(gateway, me, SET_GOAL, input={**reminder, "remindEmail": "not an address"}))["setGoal"]
-        cleared = (await graphql(gateway, me, UPDATE_GOAL, id=set_["id"], input={"remindEmail": None}))["updateGoal"]
+        read_back = await call(gateway, me, GOAL, id=set_["id"])
+        turned_off = (await graphql(gateway, me, UPDATE_GOAL, id=set_["id"], input={"remindByMail": False}))[
+            "updateGoal"
+        ]
         in_app_only = (await graphql(gateway, me, SET_GOAL, input={"title": "Hold fair one-to-ones"}))["setGoal"]
 
-    assert (set_["remindEmail"], set_["reminderDue"]) == (address, True)
-    assert read_back == node_of(set_)
-    assert refused["__typename"] == "GoalRejected"
-    assert [p["location"] for p in refused["problems"]] == [["input", "remindEmail"]]
-    assert (cleared["remindEmail"], cleared["remindOn"]) == (None, TODAY.isoformat())
-    assert in_app_only["remindEmail"] is None
+    assert (set_["remindByMail"], set_["reminderDue"]) == (True, True)
+    assert read_back["data"]["goal"] == node_of(set_)
+    # The address is the sign-in's: the app never sends it, and is never sent it.
+    assert address not in str(read_back)
+    assert (turned_off["remindByMail"], turned_off["remindOn"]) == (False, TODAY.isoformat())
+    assert in_app_only["remindByMail"] is False
+
+
+async def test_reminders_by_mail_without_a_verified_address_are_refused_and_nothing_is_stored(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
+) -> None:
+    address = f"alex.{uuid.uuid4().hex[:8]}@trust.example.org"
+    no_email = auth("participant", sub=participant_sub)
+    # An address the identity provider has not verified could be anyone's: it counts as none.
+    unverified = auth("participant", sub=participant_sub, email=address, email_verified=False)
+    reminder = {"title": "Ask quieter colleagues first", "remindOn": TODAY.isoformat(), "remindByMail": True}
+
+    async with gateway_with(journey_services) as gateway:
+        refused = [(await graphql(gateway, me, SET_GOAL, input=reminder))["setGoal"] for me in (no_email, unverified)]
+        nothing = (await graphql(gateway, no_email, GOALS, first=10))["goals"]
+        in_app = (await graphql(gateway, unverified, SET_GOAL, input={**reminder, "remindByMail": False}))["setGoal"]
+        switched = (await graphql(gateway, unverified, UPDATE_GOAL, id=in_app["id"], input={"remindByMail": True}))[
+            "updateGoal"
+        ]
+        unchanged = (await graphql(gateway, unverified, GOAL, id=in_app["id"]))["goal"]
+
+    for rejected in (*refused, switched):
+        assert rejected["__typename"] == "GoalRejected"
+        assert [(p["location"], p["type"]) for p in rejected["problems"]] == [
+            (["input", "remindByMail"], "no_verified_email")
+        ]
+    assert nothing["edges"] == []
+    assert unchanged == node_of(in_app)
+    assert unchanged["remindByMail"] is False
 
 
 async def test_goals_that_survey_svc_refuses_come_back_typed_and_nothing_is_stored(

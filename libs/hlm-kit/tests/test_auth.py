@@ -12,7 +12,8 @@ import pytest
 import pytest_asyncio
 from fastapi import Depends, FastAPI
 
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, TokenVerifier, require_role
+from hlm_kit import tokens
+from hlm_kit.auth import CurrentPrincipal, Principal, Role, TokenVerifier, principal_from_claims, require_role
 from hlm_kit.errors import install_problem_handlers
 from hlm_kit.settings import ServiceSettings
 from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET, AuthHeaders
@@ -39,7 +40,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
     @app.get("/me")
     async def me(principal: CurrentPrincipal) -> dict[str, object]:
-        return {"sub": principal.sub, "roles": sorted(principal.roles), "org": principal.org}
+        return {"sub": principal.sub, "roles": sorted(principal.roles), "org": principal.org, "email": principal.email}
 
     @app.get("/admin")
     async def admin(_: Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]) -> dict[str, str]:
@@ -51,7 +52,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
 
 async def test_a_valid_token_gives_the_principal(client: httpx.AsyncClient, auth: AuthHeaders) -> None:
     response = await client.get("/me", headers=auth("participant", sub="p-7", org="RYJ"))
-    assert response.json() == {"sub": "p-7", "roles": ["participant"], "org": "RYJ"}
+    assert response.json() == {"sub": "p-7", "roles": ["participant"], "org": "RYJ", "email": None}
 
 
 async def test_no_token_is_401_with_a_challenge(client: httpx.AsyncClient) -> None:
@@ -136,3 +137,68 @@ def test_production_refuses_a_shared_secret() -> None:
 def test_exactly_one_way_to_verify_tokens_is_configured() -> None:
     with pytest.raises(ValueError, match="exactly one"):
         settings(jwt_jwks_url="https://idp.example.org/jwks")
+
+
+async def test_a_verified_email_is_the_principals_address(client: httpx.AsyncClient, auth: AuthHeaders) -> None:
+    verified = await client.get("/me", headers=auth("participant", email="alex@trust.example.org"))
+    unverified = await client.get(
+        "/me", headers=auth("participant", email="alex@trust.example.org", email_verified=False)
+    )
+
+    assert verified.json()["email"] == "alex@trust.example.org"
+    # An address the identity provider has not verified could be anyone's: the caller has none.
+    assert unverified.status_code == 200
+    assert unverified.json()["email"] is None
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {},
+        {"email": "alex@trust.example.org"},
+        {"email": "alex@trust.example.org", "email_verified": False},
+        {"email": "alex@trust.example.org", "email_verified": "true"},
+        {"email": "alex@trust.example.org", "email_verified": 1},
+        {"email_verified": True},
+        {"email": "", "email_verified": True},
+        {"email": ["alex@trust.example.org"], "email_verified": True},
+    ],
+    ids=[
+        "none",
+        "no-email-verified",
+        "unverified",
+        "verified-as-a-string",
+        "verified-as-a-number",
+        "no-email",
+        "empty",
+        "not-a-string",
+    ],
+)
+def test_only_an_email_the_provider_verified_is_read(claims: dict[str, object]) -> None:
+    assert principal_from_claims({"sub": "x", "roles": ["participant"], **claims}).email is None
+
+
+def test_the_verified_email_claim_is_read() -> None:
+    claims = {"sub": "x", "roles": ["participant"], "email": "alex@trust.example.org", "email_verified": True}
+    assert principal_from_claims(claims).email == "alex@trust.example.org"
+
+
+def claims_of(token: str) -> dict[str, object]:
+    decoded: dict[str, object] = jwt.decode(
+        token, TEST_JWT_SECRET, algorithms=["HS256"], audience=TEST_JWT_AUDIENCE, issuer=TEST_JWT_ISSUER
+    )
+    return decoded
+
+
+def test_a_development_token_carries_a_verified_email_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HLM_JWT_SECRET", TEST_JWT_SECRET)
+    cli = ["--role", "participant", "--sub", "x", "--issuer", TEST_JWT_ISSUER, "--audience", TEST_JWT_AUDIENCE]
+    tokens.main(cli)
+    tokens.main([*cli, "--email", "alex@trust.example.org"])
+    plain, with_email = (claims_of(token) for token in capsys.readouterr().out.split())
+
+    assert "email" not in plain
+    assert "email_verified" not in plain
+    assert (with_email["email"], with_email["email_verified"]) == ("alex@trust.example.org", True)

@@ -119,14 +119,15 @@ async def test_replicas_closing_due_cycles_at_once_close_each_cycle_once(
 
 
 async def test_replicas_queueing_goal_reminders_at_once_mail_each_reminder_once(
-    committed: Any, engine: AsyncEngine, settings: Settings, smtp: Any
+    committed: Any, engine: AsyncEngine, settings: Settings, smtp: Any, auth: AuthHeaders
 ) -> None:
-    client, me, _ = committed
+    client, _, sub = committed
     address = f"author.{uuid.uuid4().hex[:8]}@trust.example.org"
+    me = auth("participant", sub=sub, email=address)
     today = datetime.now(UTC).date().isoformat()
     for n in range(5):
         created = await client.post(
-            "/v1/goals", json={"title": f"Goal {n}", "remind_on": today, "remind_email": address}, headers=me
+            "/v1/goals", json={"title": f"Goal {n}", "remind_on": today, "remind_by_mail": True}, headers=me
         )
         assert created.status_code == 201, created.text
 

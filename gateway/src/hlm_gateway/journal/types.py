@@ -57,9 +57,9 @@ class Goal:
     dimension_keys: list[str]
     target_on: date | None
     remind_on: date | None = strawberry.field(description="When the app should remind the author.")
-    remind_email: str | None = strawberry.field(
-        description="The author's own address the reminder is mailed to when its date comes (once per date); "
-        "null: the reminder is shown in the app only."
+    remind_by_mail: bool = strawberry.field(
+        description="The reminder is mailed to the author when its date comes (once per date), at the email "
+        "address their sign-in has verified; false: it is shown in the app only."
     )
     status: GoalStatus
     reminder_due: bool = strawberry.field(description="Active, with a reminder date that has come.")
@@ -96,10 +96,10 @@ class SetGoalInput:
     dimension_keys: list[str] = strawberry.field(default_factory=list)
     target_on: date | None = None
     remind_on: date | None = strawberry.field(default=None, description="Not in the past.")
-    remind_email: str | None = strawberry.field(
-        default=None,
-        description="Your own address, to have the reminder mailed to you when its date comes. The mail "
-        "carries the goal's title only.",
+    remind_by_mail: bool | None = strawberry.field(
+        default=False,
+        description="Have the reminder mailed to you when its date comes, at the email address your sign-in has "
+        "verified (refused as GoalRejected when it carries none). The mail carries the goal's title only.",
     )
 
 
@@ -112,8 +112,11 @@ class UpdateGoalInput:
     remind_on: date | None = strawberry.field(
         default=strawberry.UNSET, description="A new date arms the reminder (and its mail) again."
     )
-    remind_email: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Where the reminder is mailed; null: in the app only."
+    remind_by_mail: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Mail the reminder to your verified email address (refused as GoalRejected when your sign-in "
+        "carries none), or keep it in the app only. Left out: as it was; a goal reminded by mail then takes the "
+        "verified address of the sign-in changing it.",
     )
     status: GoalStatus | None = strawberry.UNSET
 
@@ -155,7 +158,7 @@ def goal_from(data: dict[str, Any]) -> Goal:
         dimension_keys=data["dimension_keys"],
         target_on=_date(data["target_on"]),
         remind_on=_date(data["remind_on"]),
-        remind_email=data.get("remind_email"),
+        remind_by_mail=data["remind_by_mail"],
         status=GoalStatus(data["status"]),
         reminder_due=data["reminder_due"],
         created_at=datetime.fromisoformat(data["created_at"]),

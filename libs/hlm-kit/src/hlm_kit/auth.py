@@ -3,6 +3,11 @@
 Every service verifies the caller's token itself (the gateway only forwards it). Development signs
 tokens with a shared HS256 secret; production verifies RS256/ES256 tokens against the identity
 provider's JWKS. Issuer and audience are always checked.
+
+A token may carry the OpenID Connect ``email`` and ``email_verified`` claims. The address is taken only
+when the identity provider says it has verified it (``email_verified`` is JSON ``true``); an address it
+has not verified, or one without that claim, is ignored, since anyone can type any address into their
+profile. Whatever mails a user at their own address uses :attr:`Principal.email` and nothing typed in.
 """
 
 from __future__ import annotations
@@ -30,12 +35,16 @@ class Role(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the token's subject, roles, organisation code and region."""
+    """Who is calling: the token's subject, roles, organisation code and region, and their email address
+    when the identity provider has verified it (else ``None``)."""
 
     sub: str
     roles: frozenset[str] = field(default_factory=frozenset)
     org: str | None = None
     region: str | None = None
+    # Only an address with `email_verified: true` beside it: the caller has shown the identity provider
+    # they receive mail there, so mail sent to it reaches them and no one else they named.
+    email: str | None = None
 
     def has_role(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -82,7 +91,8 @@ class TokenVerifier:
 
 
 def principal_from_claims(claims: dict[str, Any]) -> Principal:
-    """Read ``sub``, ``roles`` (a list or a space-separated string), ``org`` and ``region``."""
+    """Read ``sub``, ``roles`` (a list or a space-separated string), ``org``, ``region``, and ``email``
+    when ``email_verified`` is ``true``."""
     roles = claims.get("roles", [])
     if isinstance(roles, str):
         roles = roles.split()
@@ -94,7 +104,17 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         roles=frozenset(roles),
         org=org if isinstance(org, str) else None,
         region=region if isinstance(region, str) else None,
+        email=verified_email(claims),
     )
+
+
+def verified_email(claims: dict[str, Any]) -> str | None:
+    """The ``email`` claim if ``email_verified`` is the boolean ``true``; else ``None``. A missing claim, a
+    ``false``, or a string such as ``"true"`` all count as unverified: only the standard form vouches."""
+    email = claims.get("email")
+    if claims.get("email_verified") is not True or not isinstance(email, str) or not email.strip():
+        return None
+    return email.strip()
 
 
 _bearer = HTTPBearer(auto_error=False)

@@ -21,11 +21,14 @@ def mint_token(
     roles: Sequence[str],
     org: str | None = None,
     region: str | None = None,
+    email: str | None = None,
+    email_verified: bool = True,
     issuer: str = DEFAULT_ISSUER,
     audience: str = DEFAULT_AUDIENCE,
     ttl_s: int = 3600,
 ) -> str:
-    """Return a signed JWT carrying the claims every service reads."""
+    """Return a signed JWT carrying the claims every service reads; with ``email``, also the OpenID Connect
+    ``email`` and ``email_verified`` claims (verified unless ``email_verified=False``)."""
     now = int(time.time())
     claims: dict[str, object] = {
         "sub": sub,
@@ -39,6 +42,9 @@ def mint_token(
         claims["org"] = org
     if region:
         claims["region"] = region
+    if email:
+        claims["email"] = email
+        claims["email_verified"] = email_verified
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
@@ -48,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--sub", required=True)
     parser.add_argument("--org")
     parser.add_argument("--region")
+    parser.add_argument("--email", help="a verified email address (email and email_verified claims)")
     parser.add_argument("--ttl-s", type=int, default=8 * 3600)
     parser.add_argument("--issuer", default=os.environ.get("HLM_JWT_ISSUER", DEFAULT_ISSUER))
     parser.add_argument("--audience", default=os.environ.get("HLM_JWT_AUDIENCE", DEFAULT_AUDIENCE))
@@ -63,6 +70,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             roles=roles,
             org=args.org,
             region=args.region,
+            email=args.email,
             issuer=args.issuer,
             audience=args.audience,
             ttl_s=args.ttl_s,

@@ -1,6 +1,6 @@
-"""A goal's reminder is mailed to the address its author gave, once per reminder date, through the same
-queue (with its retries) as the raters' mail; and the mail tells nothing of the journal but the goal's
-title."""
+"""A goal's reminder is mailed, when its author asks for that, to the address their identity provider has
+verified (never to one typed in), once per reminder date, through the same queue (with its retries) as the
+raters' mail; and the mail tells nothing of the journal but the goal's title."""
 
 from __future__ import annotations
 
@@ -24,15 +24,20 @@ Problem = Any
 TODAY = datetime.now(UTC).date()
 
 
-@pytest.fixture
-def me(auth: AuthHeaders) -> dict[str, str]:
-    return auth("participant", sub="author-1")
+def an_address() -> str:
+    """An address of the test's own: the SMTP server keeps every test's mail."""
+    return f"alex.{uuid.uuid4().hex[:8]}@trust.example.org"
 
 
 @pytest.fixture
 def address() -> str:
-    """An address of this test's own: the SMTP server keeps every test's mail."""
-    return f"alex.{uuid.uuid4().hex[:8]}@trust.example.org"
+    return an_address()
+
+
+@pytest.fixture
+def me(auth: AuthHeaders, address: str) -> dict[str, str]:
+    """The author, signed in with a token carrying ``address`` as verified."""
+    return auth("participant", sub="author-1", email=address)
 
 
 async def run_reminders(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
@@ -58,7 +63,7 @@ def body_of(message: Message) -> str:
 async def test_a_due_reminder_is_mailed_to_its_author_once(
     client: httpx.AsyncClient, me: dict[str, str], address: str, sessionmaker: Any, settings: Settings, smtp: Any
 ) -> None:
-    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
 
     first = await run_reminders(sessionmaker, settings)
     again = await run_reminders(sessionmaker, settings)
@@ -67,7 +72,8 @@ async def test_a_due_reminder_is_mailed_to_its_author_once(
     assert len(smtp.to(address)) == 1
     read_back = (await client.get(f"/v1/goals/{goal['id']}", headers=me)).json()
     # Still listed as due for the app: the mail does not answer the reminder for the author.
-    assert (read_back["remind_email"], read_back["reminder_due"]) == (address, True)
+    assert (read_back["remind_by_mail"], read_back["reminder_due"]) == (True, True)
+    assert "remind_email" not in read_back
 
 
 async def test_a_reminder_whose_date_is_still_to_come_is_not_mailed(
@@ -79,7 +85,7 @@ async def test_a_reminder_whose_date_is_still_to_come_is_not_mailed(
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    goal = await set_goal(client, me, remind_on=(TODAY + timedelta(days=1)).isoformat(), remind_email=address)
+    goal = await set_goal(client, me, remind_on=(TODAY + timedelta(days=1)).isoformat(), remind_by_mail=True)
 
     assert await run_reminders(sessionmaker, settings) == 0
     assert smtp.to(address) == []
@@ -100,7 +106,7 @@ async def test_a_new_reminder_date_is_mailed_again_when_it_comes(
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
     await run_reminders(sessionmaker, settings)
     # Changes that leave the date as it is do not arm the reminder again.
     same_date = {"title": "Ask my whole team for feedback", "remind_on": TODAY.isoformat()}
@@ -131,13 +137,13 @@ async def test_an_achieved_dropped_or_deleted_goal_is_not_reminded(
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    achieved = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    achieved = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
     await client.patch(f"/v1/goals/{achieved['id']}", json={"status": "achieved"}, headers=me)
     assert await run_reminders(sessionmaker, settings) == 0
 
     # Queued, but the goal is dropped or deleted before the mail goes: the mail is cancelled.
-    dropped = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
-    deleted = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    dropped = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    deleted = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
     assert await workers.queue_goal_reminders(sessionmaker, settings) == 2
     await client.patch(f"/v1/goals/{dropped['id']}", json={"status": "dropped"}, headers=me)
     assert (await client.delete(f"/v1/goals/{deleted['id']}", headers=me)).status_code == 204
@@ -156,14 +162,14 @@ async def test_a_goal_without_an_address_is_reminded_in_the_app_only(
     client: httpx.AsyncClient, me: dict[str, str], address: str, sessionmaker: Any, settings: Settings, smtp: Any
 ) -> None:
     in_app = await set_goal(client, me, remind_on=TODAY.isoformat())
-    cleared = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
-    await client.patch(f"/v1/goals/{cleared['id']}", json={"remind_email": None}, headers=me)
+    cleared = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    await client.patch(f"/v1/goals/{cleared['id']}", json={"remind_by_mail": False}, headers=me)
 
     assert await run_reminders(sessionmaker, settings) == 0
     assert smtp.to(address) == []
     due = (await client.get("/v1/goals?reminder_due=true", headers=me)).json()["items"]
     assert {g["id"] for g in due} == {in_app["id"], cleared["id"]}
-    assert all(g["remind_email"] is None for g in due)
+    assert all(g["remind_by_mail"] is False for g in due)
 
 
 async def test_the_reminder_names_the_goal_and_nothing_else_of_the_journal(
@@ -188,7 +194,7 @@ async def test_the_reminder_names_the_goal_and_nothing_else_of_the_journal(
         dimension_keys=["engaging_the_team"],
         target_on=(TODAY + timedelta(days=60)).isoformat(),
         remind_on=TODAY.isoformat(),
-        remind_email=address,
+        remind_by_mail=True,
     )
 
     await run_reminders(sessionmaker, settings)
@@ -215,7 +221,7 @@ async def test_a_reminder_waits_while_the_mail_server_is_down_and_then_goes_once
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
+    await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
     unreachable = settings.model_copy(update={"smtp_port": 1})
 
     await workers.queue_goal_reminders(sessionmaker, settings)
@@ -233,22 +239,103 @@ async def test_a_reminder_waits_while_the_mail_server_is_down_and_then_goes_once
     assert len(smtp.to(address)) == 1
 
 
-async def test_a_reminder_address_must_be_an_address_and_is_the_authors_alone(
+@pytest.mark.parametrize("email_verified", [None, False], ids=["no-email", "email-not-verified"])
+async def test_reminders_by_mail_need_a_verified_address_and_nothing_is_stored_without_one(
     client: httpx.AsyncClient,
-    me: dict[str, str],
     auth: AuthHeaders,
     address: str,
     stored_state: Any,
     assert_problem: Problem,
+    sessionmaker: Any,
+    settings: Settings,
+    smtp: Any,
+    email_verified: bool | None,
 ) -> None:
+    # An address the identity provider has not verified counts as none: it could be anyone's.
+    unverified = (
+        auth("participant", sub="author-1")
+        if email_verified is None
+        else auth("participant", sub="author-1", email=address, email_verified=email_verified)
+    )
     before = await stored_state()
     refused = assert_problem(
-        await client.post("/v1/goals", json={"title": "Ok", "remind_email": "not an address"}, headers=me), 422
+        await client.post(
+            "/v1/goals",
+            json={"title": "Ok", "remind_on": TODAY.isoformat(), "remind_by_mail": True},
+            headers=unverified,
+        ),
+        422,
     )
+    assert [(e["loc"], e["type"]) for e in refused["errors"]] == [(["body", "remind_by_mail"], "no_verified_email")]
+    assert "verified" in refused["errors"][0]["msg"]
+    assert await stored_state() == before
+
+    # Nor can a goal kept in the app be switched to mail; everything else of a change goes through.
+    goal = await set_goal(client, unverified, remind_on=TODAY.isoformat())
+    switched = assert_problem(
+        await client.patch(
+            f"/v1/goals/{goal['id']}", json={"title": "Changed", "remind_by_mail": True}, headers=unverified
+        ),
+        422,
+    )
+    achieved = await client.patch(f"/v1/goals/{goal['id']}", json={"status": "achieved"}, headers=unverified)
+    assert [e["loc"] for e in switched["errors"]] == [["body", "remind_by_mail"]]
+    assert (achieved.json()["title"], achieved.json()["remind_by_mail"]) == ("Ask my team for feedback", False)
+
+    await run_reminders(sessionmaker, settings)
+    assert smtp.to(address) == []
+
+
+async def test_an_address_cannot_be_typed_in(
+    client: httpx.AsyncClient, me: dict[str, str], address: str, stored_state: Any, assert_problem: Problem
+) -> None:
+    before = await stored_state()
+    typed = {"title": "Ok", "remind_by_mail": True, "remind_email": "someone.else@example.org"}
+
+    refused = assert_problem(await client.post("/v1/goals", json=typed, headers=me), 422)
+
     assert [e["loc"] for e in refused["errors"]] == [["body", "remind_email"]]
     assert await stored_state() == before
 
-    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_email=address)
-    other = auth("participant", sub="author-2")
+
+async def test_the_reminder_follows_the_authors_verified_address_on_the_goals_next_write(
+    client: httpx.AsyncClient,
+    auth: AuthHeaders,
+    address: str,
+    sessionmaker: Any,
+    settings: Settings,
+    smtp: Any,
+    session: AsyncSession,
+) -> None:
+    old_address, new_address = address, an_address()
+    goal = await set_goal(
+        client, auth("participant", sub="author-1", email=old_address), remind_on=TODAY.isoformat(), remind_by_mail=True
+    )
+    # The author's address changes at the identity provider; their next token carries the new one.
+    await client.patch(
+        f"/v1/goals/{goal['id']}",
+        json={"title": "Ask my whole team for feedback"},
+        headers=auth("participant", sub="author-1", email=new_address),
+    )
+    assert await run_reminders(sessionmaker, settings) == 1
+
+    # A write with a token carrying no verified address leaves the one verified before.
+    await client.patch(
+        f"/v1/goals/{goal['id']}", json={"title": "Ask the whole team"}, headers=auth("participant", sub="author-1")
+    )
+    stored = await session.scalar(text("SELECT remind_email FROM survey.goal WHERE id = :id"), {"id": goal["id"]})
+
+    assert smtp.to(old_address) == []
+    assert len(smtp.to(new_address)) == 1
+    assert stored == new_address
+
+
+async def test_a_reminder_is_the_authors_alone(
+    client: httpx.AsyncClient, me: dict[str, str], auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    other = auth("participant", sub="author-2", email=an_address())
+
     assert_problem(await client.get(f"/v1/goals/{goal['id']}", headers=other), 404)
+    assert_problem(await client.patch(f"/v1/goals/{goal['id']}", json={"remind_by_mail": True}, headers=other), 404)
     assert (await client.get("/v1/goals", headers=other)).json()["items"] == []

@@ -177,15 +177,25 @@ AuthHeaders = Callable[..., dict[str, str]]
 
 @pytest.fixture
 def auth() -> AuthHeaders:
-    """``auth("academy_admin", sub=..., org=..., region=...)``: an Authorization header for those roles."""
+    """``auth("academy_admin", sub=..., org=..., region=...)``: an Authorization header for those roles.
+    ``email=...`` adds a verified email address (``email_verified=False``: the same address, unverified)."""
 
-    def make(*roles: str, sub: str = "user-1", org: str = "RX1", region: str = "london") -> dict[str, str]:
+    def make(
+        *roles: str,
+        sub: str = "user-1",
+        org: str = "RX1",
+        region: str = "london",
+        email: str | None = None,
+        email_verified: bool = True,
+    ) -> dict[str, str]:
         token = mint_token(
             TEST_JWT_SECRET,
             sub=sub,
             roles=roles,
             org=org,
             region=region,
+            email=email,
+            email_verified=email_verified,
             issuer=TEST_JWT_ISSUER,
             audience=TEST_JWT_AUDIENCE,
         )

@@ -39,8 +39,9 @@ class Goal(Base):
     dimension_keys: Mapped[list[str]] = mapped_column(ARRAY(Text))
     target_on: Mapped[date | None] = mapped_column(Date)
     remind_on: Mapped[date | None] = mapped_column(Date)
-    # Where the reminder is mailed: an address the author gives with the goal (tokens carry none). Without
-    # one the reminder is only listed for the app to show.
+    # Where the reminder is mailed, set when the author asks for reminders by mail: the verified address of
+    # their token (`email` with `email_verified: true`) at the goal's latest write, never one typed in.
+    # Null: the reminder is only listed for the app to show.
     remind_email: Mapped[str | None] = mapped_column(Text)
     # When the mail for the current reminder date was queued. Cleared when the date changes (the reminder
     # is armed again), so each reminder date is mailed once.

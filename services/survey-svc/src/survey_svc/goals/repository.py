@@ -31,7 +31,7 @@ class GoalRepository(RepositoryBase[Goal]):
         return await self.get_all(statement)
 
     async def armed_reminders(self, today: date, limit: int) -> Sequence[Goal]:
-        """Active goals with an address whose reminder date has come and whose mail is not queued yet,
+        """Active goals reminded by mail whose reminder date has come and whose mail is not queued yet,
         claimed with SKIP LOCKED so replicas running the reminder task at once queue each mail once."""
         statement = (
             self.select()

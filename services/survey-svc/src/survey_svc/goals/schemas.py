@@ -4,7 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from hlm_contracts.base import Key
 
@@ -12,9 +12,10 @@ Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r
 Description = Annotated[str, StringConstraints(min_length=1, max_length=10000, pattern=r"\S")]
 GoalStatusName = Literal["active", "achieved", "dropped"]
 
-REMIND_EMAIL = (
-    "The author's own address, to mail the reminder to when its date comes (once per reminder date). "
-    "Without one the reminder is only listed for the app to show."
+REMIND_BY_MAIL = (
+    "Mail the reminder to the author when its date comes (once per reminder date), at the verified email "
+    "address their token carries (the `email` claim with `email_verified: true`); 422 when it carries none. "
+    "False: the reminder is only listed for the app to show."
 )
 
 
@@ -32,7 +33,7 @@ class GoalIn(BaseModel):
     dimension_keys: Annotated[list[Key], Field(max_length=20)] = Field(default_factory=list)
     target_on: date | None = None
     remind_on: date | None = Field(default=None, description="When the app should remind the author.")
-    remind_email: EmailStr | None = Field(default=None, description=REMIND_EMAIL)
+    remind_by_mail: bool = Field(default=False, description=REMIND_BY_MAIL)
 
     _unique_keys = field_validator("dimension_keys")(_unique)
 
@@ -45,7 +46,11 @@ class GoalPatch(BaseModel):
     dimension_keys: Annotated[list[Key], Field(max_length=20)] | None = None
     target_on: date | None = None
     remind_on: date | None = Field(default=None, description="A new date arms the reminder (and its mail) again.")
-    remind_email: EmailStr | None = Field(default=None, description=REMIND_EMAIL)
+    remind_by_mail: bool | None = Field(
+        default=None,
+        description=f"{REMIND_BY_MAIL} Left out: as it was; a goal reminded by mail then takes the verified "
+        "address of the token that changes it, if that token carries one (the stored address stays otherwise).",
+    )
     status: GoalStatusName | None = None
 
     _unique_keys = field_validator("dimension_keys")(_unique)
@@ -58,7 +63,9 @@ class GoalOut(BaseModel):
     dimension_keys: list[str]
     target_on: date | None
     remind_on: date | None
-    remind_email: str | None = Field(description="Where the reminder is mailed; null: in the app only.")
+    remind_by_mail: bool = Field(
+        description="The reminder is mailed to the author's verified address; false: in the app only."
+    )
     status: GoalStatusName
     reminder_due: bool = Field(description="Active, with a reminder date that has come.")
     created_at: datetime

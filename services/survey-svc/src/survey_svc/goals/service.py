@@ -1,5 +1,6 @@
 """Rules of development goals: their author's alone; a reminder is due once its date has come, and is then
-mailed to the address the author gave for it, once per reminder date."""
+mailed, if the author asked for that, once per reminder date to the address their identity provider has
+verified (never to an address typed in: anyone could type anyone's)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def to_out(goal: Goal, today: date | None = None) -> GoalOut:
         dimension_keys=list(goal.dimension_keys),
         target_on=goal.target_on,
         remind_on=goal.remind_on,
-        remind_email=goal.remind_email,
+        remind_by_mail=goal.remind_email is not None,
         status=goal.status,
         reminder_due=goal.status == GoalStatus.ACTIVE and goal.remind_on is not None and goal.remind_on <= today,
         created_at=goal.created_at,
@@ -45,6 +46,30 @@ def _reminder_errors(remind_on: date | None) -> list[FieldError]:
     return []
 
 
+def _mail_errors(principal: Principal) -> list[FieldError]:
+    """Asking for reminders by mail needs an address the identity provider vouches for."""
+    if principal.email is None:
+        return [
+            FieldError(
+                loc=["body", "remind_by_mail"],
+                msg="reminders are mailed only to an email address your identity provider has verified, and your "
+                "sign-in carries none: verify your address there, or keep the reminder in the app",
+                type="no_verified_email",
+            )
+        ]
+    return []
+
+
+def _reminder_address(principal: Principal, *, by_mail: bool, stored: str | None) -> str | None:
+    """Where the goal's reminder is mailed after a write: none unless by mail; else the verified address of
+    the token making the write, so a change of address at the identity provider reaches the goal with its
+    next write. A token without one (only a write that did not ask for mail gets this far) keeps the
+    address verified before."""
+    if not by_mail:
+        return None
+    return principal.email or stored
+
+
 async def create(
     session: AsyncSession, principal: Principal, body: GoalIn, idempotency_key: str | None
 ) -> tuple[GoalOut, bool]:
@@ -52,11 +77,19 @@ async def create(
     if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
         return to_out(existing), False
     errors = _reminder_errors(body.remind_on)
+    if body.remind_by_mail:
+        errors += _mail_errors(principal)
     if body.dimension_keys:
         errors += await dimension_errors(session, body.dimension_keys, ["body", "dimension_keys"])
     if errors:
         raise UnprocessableContent(f"{len(errors)} problem(s) with the goal", errors=errors)
-    goal = Goal(author_id=principal.sub, status=GoalStatus.ACTIVE, idempotency_key=idempotency_key, **body.model_dump())
+    goal = Goal(
+        author_id=principal.sub,
+        status=GoalStatus.ACTIVE,
+        idempotency_key=idempotency_key,
+        remind_email=_reminder_address(principal, by_mail=body.remind_by_mail, stored=None),
+        **body.model_dump(exclude={"remind_by_mail"}),
+    )
     await repository.add(goal)
     await session.refresh(goal)
     out = to_out(goal)
@@ -88,18 +121,22 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Go
     changes = body.model_dump(exclude_unset=True)
     errors = [
         FieldError(loc=["body", name], msg="cannot be cleared", type="required")
-        for name in ("title", "status", "dimension_keys")
+        for name in ("title", "status", "dimension_keys", "remind_by_mail")
         if name in changes and changes[name] is None
     ]
     if "remind_on" in changes:
         errors += _reminder_errors(body.remind_on)
+    if changes.get("remind_by_mail"):
+        errors += _mail_errors(principal)
     if body.dimension_keys:
         errors += await dimension_errors(session, body.dimension_keys, ["body", "dimension_keys"])
     if errors:
         raise UnprocessableContent(f"{len(errors)} problem(s) with the change", errors=errors)
     rearmed = "remind_on" in changes and changes["remind_on"] != goal.remind_on
+    by_mail = changes.pop("remind_by_mail", goal.remind_email is not None)
     for name, value in changes.items():
         setattr(goal, name, value)
+    goal.remind_email = _reminder_address(principal, by_mail=by_mail, stored=goal.remind_email)
     await _settle_reminder_mail(session, goal, rearmed=rearmed)
     goal.updated_at = datetime.now(UTC)
     await session.flush()
@@ -110,7 +147,7 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Go
 
 async def _settle_reminder_mail(session: AsyncSession, goal: Goal, *, rearmed: bool) -> None:
     """After a change: a new reminder date arms the reminder again (its date is mailed in its turn); a
-    goal achieved or dropped, or left without an address, loses the reminder mail not sent yet. A mail
+    goal achieved or dropped, or no longer reminded by mail, loses the reminder mail not sent yet. A mail
     dropped that way never went, so the reminder stays armed should the goal become active again."""
     if rearmed or goal.status != GoalStatus.ACTIVE or goal.remind_email is None:
         dropped = await mail_service.cancel_goal_reminders(session, goal.id)

@@ -60,7 +60,7 @@ def compose(
 
 
 def compose_goal_reminder(*, sender: str, author_email: str, goal_title: str) -> EmailMessage:
-    """The reminder of a development goal, to the address its author gave for it. It carries the goal's
+    """The reminder of a development goal, to its author's verified address. It carries the goal's
     title and nothing else of the author's journal (no description, dimensions, dates or entries); the
     subject names no goal, so a notification preview shows nothing of it."""
     message = EmailMessage()
@@ -72,8 +72,8 @@ def compose_goal_reminder(*, sender: str, author_email: str, goal_title: str) ->
         "You asked to be reminded today of a development goal you set yourself in the HLM app:\n\n"
         f"    {goal_title}\n\n"
         "Open the app to look at your progress, mark the goal achieved, or set another reminder date.\n\n"
-        "You receive this because this address was given for the reminders of that goal. Nobody else is sent "
-        "this reminder.\n"
+        "You receive this because you asked for the reminders of that goal by mail, and this is the address "
+        "your sign-in has verified. Nobody else is sent this reminder.\n"
     )
     message.set_content(body)
     return message

@@ -110,7 +110,7 @@ async def _goal_reminder(session: AsyncSession, job: MailJob, settings: Settings
     # Read without a lock: a change to the goal locks the goal and then this job, in that order, so taking
     # the goal's lock here (after the job's) could deadlock with it.
     goal = await session.get(Goal, job.goal_id) if job.goal_id else None
-    # Dropped unless the goal is still active, still has an address, and its reminder date has come.
+    # Dropped unless the goal is still active, still reminded by mail, and its reminder date has come.
     if (
         goal is None
         or goal.status != GoalStatus.ACTIVE
