@@ -60,6 +60,7 @@ bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/facilitator_matching.py
 	@$(UV) run --no-sync python bench/cohort_allocation.py
 	@$(UV) run --no-sync python bench/gateway.py
+	@$(UV) run --no-sync python bench/outbox_commit.py
 
 deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays offline
 	@$(UV) run --no-sync pytest tests/deploy -q

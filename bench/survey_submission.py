@@ -20,7 +20,8 @@ What the service does per response that the baseline does not: look the token up
 compare in constant time, check the client's failed-look-up count, load the cycle and its pinned
 questionnaire (cached), validate every answer against it, insert the response under its unique
 constraint, end the invitation and revoke its tokens, and write the response.submitted event to the
-outbox with its NOTIFY, in one transaction; plus the kit's correlation and metrics middleware.
+outbox, in one transaction; plus the kit's correlation and metrics middleware (and, with workers off,
+one NOTIFY per burst of commits, outside them, for the relays of other processes).
 """
 
 from __future__ import annotations

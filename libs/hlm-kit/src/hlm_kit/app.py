@@ -20,7 +20,7 @@ from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.consumer import EventConsumer
 from hlm_kit.messaging.inbox import Inbox
 from hlm_kit.messaging.outbox import Outbox
-from hlm_kit.messaging.relay import OutboxRelay
+from hlm_kit.messaging.relay import OutboxNotifier, OutboxRelay
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
 from hlm_kit.settings import ServiceSettings
@@ -73,7 +73,8 @@ def create_service_app(
     """Build a service app. Its lifespan opens the database engine, connects to the broker in the
     background (the service starts, and reports not ready, while RabbitMQ is unreachable) and, unless
     ``settings.run_workers`` is off, runs the outbox relay, the event consumers and any ``workers`` as
-    asyncio tasks.
+    asyncio tasks. An API-only process (``run_workers`` off) runs an ``OutboxNotifier`` instead, so the
+    relays of the worker processes hear of its events at once.
     """
     configure_logging(name, level=settings.log_level, json=settings.log_json)
 
@@ -112,6 +113,10 @@ def create_service_app(
                 _start(runtime, consumer.start(), f"consume-{consumer.queue_name}")
             for worker_name, worker in workers(runtime) if workers else ():
                 _start(runtime, worker, worker_name)
+        else:
+            # No relay here: tell the relays of the worker processes when events are committed.
+            notifier = OutboxNotifier(engine, outbox, retry_interval_s=settings.relay_poll_interval_s)
+            _start(runtime, notifier.run(), "outbox-notify")
         try:
             yield
         finally:

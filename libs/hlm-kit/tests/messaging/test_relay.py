@@ -1,19 +1,27 @@
-"""The outbox relay delivers each committed event once, even across a broker outage."""
+"""The outbox relay delivers each committed event once, even across a broker outage, and as soon as the
+transaction that wrote it commits, without a NOTIFY in that transaction; what no commit announces (a
+rollback wakes nothing; a writer that died) the poll delivers."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import sys
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import aio_pika
-from sqlalchemy import func, select
+import pytest_asyncio
+from sqlalchemy import func, select, text
 
 from hlm_contracts import ParticipantErasedV1
 from hlm_contracts.topology import CONSUMER_QUEUES
+from hlm_kit.db import create_engine, create_sessionmaker, make_metadata
 from hlm_kit.messaging.broker import Broker
-from hlm_kit.messaging.relay import OutboxRelay
+from hlm_kit.messaging.outbox import Outbox
+from hlm_kit.messaging.relay import OutboxNotifier, OutboxRelay
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.testing.messaging import MessagingSchema as KitSchema
 from hlm_kit.testing.pytest_plugin import wait_for
@@ -156,3 +164,224 @@ async def test_an_unroutable_event_is_an_error_and_stays_in_the_outbox(kit_schem
 
 async def _false(value: bool) -> bool:
     return not value
+
+
+# Far longer than any wait below: an event that arrives came through a wake-up, not through the poll.
+POLL_NEVER_S = 30.0
+WELL_BEFORE_THE_POLL_S = 10.0
+
+
+@pytest_asyncio.fixture
+async def broker(amqp_url: str, topology: Topology) -> AsyncIterator[Broker]:
+    broker = Broker(amqp_url, topology)
+    await broker.connect()
+    yield broker
+    await broker.close()
+
+
+@contextlib.asynccontextmanager
+async def running(*workers: OutboxRelay | OutboxNotifier) -> AsyncIterator[None]:
+    tasks = [asyncio.create_task(worker.run()) for worker in workers]
+    try:
+        yield
+    finally:
+        for task in tasks:
+            task.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+        assert all(isinstance(r, asyncio.CancelledError) for r in results), results
+
+
+async def listening(kit: KitSchema, outbox: Outbox) -> bool:
+    """Whether a relay holds its LISTEN connection on ``outbox``'s channel."""
+    async with kit.engine.connect() as connection:
+        count = await connection.scalar(
+            text("SELECT count(*) FROM pg_stat_activity WHERE query = :listen"),
+            {"listen": f'LISTEN "{outbox.notify_channel}"'},
+        )
+    return bool(count)
+
+
+async def quiet_relay(kit: KitSchema) -> None:
+    """Let a freshly started relay finish its start-up passes (the first one, and the one its LISTEN
+    connection triggers), so that afterwards only a commit, a notification or the poll wakes it."""
+    await wait_for(lambda: listening(kit, kit.outbox))
+    await asyncio.sleep(0.5)
+
+
+async def test_an_event_is_published_as_soon_as_its_transaction_commits(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S)
+    async with running(relay):
+        await quiet_relay(kit_schema)
+
+        event_id = await record_erasure(kit_schema, "participant-1")
+        await wait_for(lambda: is_sent(kit_schema, event_id), timeout_s=WELL_BEFORE_THE_POLL_S)
+
+    delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
+    assert [m.message_id for m in delivered] == [event_id]
+
+
+async def test_a_rolled_back_transaction_wakes_nothing_and_publishes_nothing(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    wake = asyncio.Event()
+    erased = ParticipantErasedV1(participant_id="participant-1", erased_at=datetime.now(UTC))
+    with kit_schema.outbox.waking(wake):
+        async with kit_schema.sessionmaker() as session:
+            await kit_schema.outbox.add(session, erased, subject="participant-1")
+            await session.rollback()
+            # The session's next transaction writes no event: committing it announces nothing.
+            await session.execute(select(1))
+            await session.commit()
+        async with kit_schema.sessionmaker() as session:
+            await kit_schema.outbox.add(session, erased, subject="participant-1")
+            # Closed without a commit, as a request that failed ends.
+        async with session:
+            await session.execute(select(1))
+            await session.commit()
+        await asyncio.sleep(0)  # a wake-up scheduled on the loop would have run by now
+        assert not wake.is_set()
+
+    relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S)
+    assert await relay.relay_batch() == 0
+    assert await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE)) == []
+
+
+async def test_the_relay_wakes_when_the_transaction_commits_not_when_a_savepoint_is_released(
+    kit_schema: KitSchema,
+) -> None:
+    wake = asyncio.Event()
+    erased = ParticipantErasedV1(participant_id="participant-1", erased_at=datetime.now(UTC))
+    with kit_schema.outbox.waking(wake):
+        async with kit_schema.sessionmaker() as session:
+            async with session.begin_nested():
+                await kit_schema.outbox.add(session, erased, subject="participant-1")
+            # The row is not visible to the relay yet: waking it now would find nothing.
+            assert not wake.is_set()
+            await session.commit()
+        assert wake.is_set()
+
+
+async def test_a_commit_on_another_thread_wakes_the_relay_on_its_own_loop(kit_schema: KitSchema) -> None:
+    wake = asyncio.Event()
+    database_url = kit_schema.engine.url.render_as_string(hide_password=False)
+
+    async def write_on_a_loop_of_its_own() -> None:
+        engine = create_engine(database_url, pool_size=1)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                erased = ParticipantErasedV1(participant_id="participant-1", erased_at=datetime.now(UTC))
+                await kit_schema.outbox.add(session, erased, subject="participant-1")
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    with kit_schema.outbox.waking(wake):
+        await asyncio.to_thread(asyncio.run, write_on_a_loop_of_its_own())
+        await asyncio.wait_for(wake.wait(), timeout=WELL_BEFORE_THE_POLL_S)
+
+
+# Another process: writes one event through its own Outbox and engine, commits, and dies at once,
+# before any relay of its own could have run (it has none, and no notifier either).
+DYING_WRITER = """
+import asyncio, os, sys
+from datetime import UTC, datetime
+from hlm_contracts import ParticipantErasedV1
+from hlm_kit.db import create_engine, create_sessionmaker, make_metadata
+from hlm_kit.messaging.outbox import Outbox
+
+async def main() -> None:
+    outbox = Outbox(make_metadata(sys.argv[2]))
+    engine = create_engine(sys.argv[1], pool_size=1)
+    async with create_sessionmaker(engine)() as session:
+        erased = ParticipantErasedV1(participant_id="participant-gone", erased_at=datetime.now(UTC))
+        event = await outbox.add(session, erased, subject="participant-gone")
+        await session.commit()
+    print(event.id, flush=True)
+    os._exit(0)
+
+asyncio.run(main())
+"""
+
+
+async def test_an_event_whose_writer_died_before_relaying_it_is_delivered_by_the_poll(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=0.5)
+    async with running(relay):
+        await quiet_relay(kit_schema)
+        writer = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            DYING_WRITER,
+            kit_schema.engine.url.render_as_string(hide_password=False),
+            str(kit_schema.metadata.schema),
+            stdout=asyncio.subprocess.PIPE,
+        )
+        stdout, _ = await writer.communicate()
+        assert writer.returncode == 0
+        event_id = stdout.decode().strip()
+        await wait_for(lambda: is_sent(kit_schema, event_id))
+
+    delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
+    assert [m.message_id for m in delivered] == [event_id]
+
+
+async def test_an_api_only_process_wakes_the_relay_of_another_process(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    # The writer's outbox is another object over the same table, as in another process: the relay
+    # hears of the commit only through the writer's notifier.
+    writer_outbox = Outbox(make_metadata(str(kit_schema.metadata.schema)))
+    writer = dataclasses.replace(kit_schema, outbox=writer_outbox)
+    relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S)
+    async with running(relay, OutboxNotifier(kit_schema.engine, writer_outbox, retry_interval_s=0.2)):
+        await quiet_relay(kit_schema)
+
+        first = await record_erasure(writer, "participant-1")
+        await wait_for(lambda: is_sent(kit_schema, first), timeout_s=WELL_BEFORE_THE_POLL_S)
+
+        # The notifier's connection is cut: it connects again, and the next commit is still announced.
+        async with kit_schema.engine.connect() as connection:
+            cut = await connection.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND query LIKE 'SELECT pg_notify%'"
+                )
+            )
+        assert cut == 1
+        second = await record_erasure(writer, "participant-2")
+        await wait_for(lambda: is_sent(kit_schema, second), timeout_s=WELL_BEFORE_THE_POLL_S)
+
+    delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
+    assert [m.message_id for m in delivered] == [first, second]
+
+
+async def test_the_relay_carries_on_after_the_database_was_unreachable(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    """A database restart must not end the relay: its errors (wrapped by SQLAlchemy) are retried, and
+    what was written meanwhile is delivered once the database answers again."""
+    url = kit_schema.engine.url
+    to_database = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await to_database.accept()
+    relay_engine = create_engine(url.set(host="127.0.0.1", port=to_database.port).render_as_string(False))
+    relay = OutboxRelay(relay_engine, kit_schema.outbox, broker, poll_interval_s=0.2)
+    try:
+        async with running(relay):  # which also fails if the relay ended other than by being cancelled
+            first = await record_erasure(kit_schema, "participant-before")
+            await wait_for(lambda: is_sent(kit_schema, first))
+
+            await to_database.refuse()  # the relay's connections drop; new ones are refused
+            during = await record_erasure(kit_schema, "participant-during")
+            await asyncio.sleep(1)  # several polls fail meanwhile
+            await to_database.accept()
+
+            await wait_for(lambda: is_sent(kit_schema, during))
+    finally:
+        await relay_engine.dispose()
+        await to_database.close()
+
+    delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
+    assert sorted(m.message_id for m in delivered) == sorted([first, during])

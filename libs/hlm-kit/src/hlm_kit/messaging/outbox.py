@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Iterator
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -11,16 +15,22 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    event,
     func,
     insert,
-    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, SessionTransaction
 
 from hlm_contracts import EventData
 from hlm_kit.messaging.envelope import CloudEvent
+
+# Keys in ``Session.info``: the outboxes that have rows in the session's open transaction, and whether
+# the session's commit hooks are in place (they are registered once per session, not per transaction).
+_PENDING_KEY = "hlm_kit.outbox.pending"
+_HOOKED_KEY = "hlm_kit.outbox.hooked"
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -44,12 +54,19 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 class Outbox:
-    """Writes events into a service's outbox and wakes the relay when the transaction commits."""
+    """Writes events into a service's outbox and wakes this process's relay once the transaction commits.
+
+    The wake-up is in-process (a hook on the session's commit), so committing costs the database nothing
+    beyond the row itself. Rows committed elsewhere reach a relay through ``LISTEN`` (see
+    ``OutboxNotifier``) or, whatever happens to their writer, through the relay's poll.
+    """
 
     def __init__(self, metadata: MetaData) -> None:
         self.table = outbox_table(metadata)
-        # NOTIFY is delivered at commit, so the relay wakes exactly when the row becomes visible.
+        # The channel on which processes without a relay announce their commits to the relays of others.
         self.notify_channel = f"{metadata.schema or 'public'}_outbox"
+        # Who to wake after a commit, with the loop each one waits on.
+        self._wakers: dict[asyncio.Event, asyncio.AbstractEventLoop] = {}
 
     async def add(self, session: AsyncSession, data: EventData, *, subject: str | None = None) -> CloudEvent:
         """Record ``data`` as an event in the session's transaction; the caller commits."""
@@ -62,5 +79,54 @@ class Outbox:
                 envelope=event.model_dump(mode="json", exclude_none=True),
             )
         )
-        await session.execute(select(func.pg_notify(self.notify_channel, "")))
+        self._wake_after_commit(session.sync_session)
         return event
+
+    @contextlib.contextmanager
+    def waking(self, wake: asyncio.Event) -> Iterator[None]:
+        """Set ``wake`` each time a transaction of this process that added events here commits, for as
+        long as the block runs. Enter it on the event loop that waits on ``wake``."""
+        self._wakers[wake] = asyncio.get_running_loop()
+        try:
+            yield
+        finally:
+            self._wakers.pop(wake, None)
+
+    def _wake_after_commit(self, session: Session) -> None:
+        info = session.info
+        pending: set[Outbox] | None = info.get(_PENDING_KEY)
+        if pending is None:
+            pending = info[_PENDING_KEY] = set()
+        pending.add(self)
+        if not info.get(_HOOKED_KEY):
+            info[_HOOKED_KEY] = True
+            event.listen(session, "after_commit", _announce_commit)
+            event.listen(session, "after_transaction_end", _forget_uncommitted)
+
+    def _committed(self) -> None:
+        """Wake everyone waiting on this outbox. Runs inside ``Session.commit``, so it never raises."""
+        try:
+            running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        for wake, loop in list(self._wakers.items()):
+            if loop is running:
+                wake.set()  # the usual case: the commit ran on the relay's own loop
+            else:
+                with contextlib.suppress(RuntimeError):  # that loop has closed: nobody is waiting
+                    loop.call_soon_threadsafe(wake.set)
+
+
+def _announce_commit(session: Session) -> None:
+    # A released savepoint fires this too, but its rows become visible only when the transaction commits.
+    if session.in_nested_transaction():
+        return
+    outboxes: set[Outbox] = session.info.pop(_PENDING_KEY, set())
+    for outbox in outboxes:
+        outbox._committed()
+
+
+def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    # After a commit the set is already gone; after a rollback or a close its rows never existed.
+    if transaction.parent is None:
+        session.info.pop(_PENDING_KEY, None)

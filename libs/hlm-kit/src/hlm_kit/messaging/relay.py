@@ -30,8 +30,12 @@ CLEANUP_EVERY_S = 3600.0
 
 class OutboxRelay:
     """Claims unsent rows with ``FOR UPDATE SKIP LOCKED`` (replicas never publish the same row at
-    once), publishes each with publisher confirms and ``mandatory``, and marks it sent. It wakes on
-    ``LISTEN/NOTIFY`` and polls as a fallback, so a lost notification only delays an event.
+    once), publishes each with publisher confirms and ``mandatory``, and marks it sent.
+
+    It wakes as soon as a transaction of its own process that wrote an event commits (``Outbox``'s commit
+    hook), when a process without a relay announces a commit (``LISTEN``, see ``OutboxNotifier``), and
+    every ``poll_interval_s`` whatever happened: rows whose writer died before its relay ran, or whose
+    announcement was lost, are delivered by the poll of any replica.
 
     Delivery is at least once: a crash between the broker's confirm and the commit re-sends the row,
     and consumers drop the duplicate through their inbox.
@@ -58,33 +62,41 @@ class OutboxRelay:
     async def run(self) -> None:
         """Relay until cancelled."""
         listener = asyncio.create_task(self._listen(), name="outbox-listen")
-        loop = asyncio.get_running_loop()
-        next_cleanup = loop.time()
         try:
-            while True:
-                await self._broker.wait_connected()
-                try:
-                    published = await self.relay_batch()
-                except BrokerUnavailable as exc:
-                    log.warning("broker unavailable; outbox rows kept for the next try", error=str(exc))
-                    published = 0
-                    await asyncio.sleep(min(self._poll_interval_s, 1.0))
-                except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
-                    log.warning("outbox relay failed; retrying", error=str(exc))
-                    published = 0
-                    await asyncio.sleep(self._poll_interval_s)
-                if loop.time() >= next_cleanup:
-                    await self._delete_old_sent_rows()
-                    next_cleanup = loop.time() + CLEANUP_EVERY_S
-                if published >= self._batch_size:
-                    continue  # more may be waiting
-                self._wake.clear()
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval_s)
+            with self._outbox.waking(self._wake):
+                await self._relay_until_cancelled()
         finally:
             listener.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await listener
+
+    async def _relay_until_cancelled(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_cleanup = loop.time()
+        while True:
+            await self._broker.wait_connected()
+            # Cleared before the claim, not after: a commit that lands while the batch runs wakes the next.
+            self._wake.clear()
+            try:
+                published = await self.relay_batch()
+                if loop.time() >= next_cleanup:
+                    await self._delete_old_sent_rows()
+                    next_cleanup = loop.time() + CLEANUP_EVERY_S
+            except BrokerUnavailable as exc:
+                log.warning("broker unavailable; outbox rows kept for the next try", error=str(exc))
+                published = 0
+                await asyncio.sleep(min(self._poll_interval_s, 1.0))
+            except Exception as exc:
+                # The database restarting or unreachable (SQLAlchemy's errors wrap asyncpg's), or anything
+                # else: the rows stay in the outbox, and a relay that stopped would leave them there until
+                # the process restarts, so it logs and tries again.
+                log.exception("outbox relay failed; retrying", exc_info=exc)
+                published = 0
+                await asyncio.sleep(self._poll_interval_s)
+            if published >= self._batch_size:
+                continue  # more may be waiting
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval_s)
 
     async def relay_batch(self) -> int:
         """Publish one batch of due rows; return how many the broker confirmed."""
@@ -141,7 +153,10 @@ class OutboxRelay:
             )
 
     async def _listen(self) -> None:
-        """Hold a LISTEN connection and set the wake flag on every notification; reconnect on loss."""
+        """Hold a LISTEN connection and set the wake flag on every notification; reconnect on loss.
+
+        Only processes without a relay notify (``OutboxNotifier``); a replica's own commits wake it in-process.
+        """
         url = to_plain_url(self._engine.url.render_as_string(hide_password=False))
         while True:
             connection: asyncpg.Connection | None = None
@@ -159,3 +174,66 @@ class OutboxRelay:
                     with contextlib.suppress(Exception):
                         await connection.close()
             await asyncio.sleep(self._poll_interval_s)
+
+
+class OutboxNotifier:
+    """Runs in a process that writes events but relays none (an API-only replica): after each burst of
+    commits that added events, one ``NOTIFY`` on the outbox's channel, so the relays of other processes
+    (``LISTEN``) deliver those events at once rather than at their next poll.
+
+    The ``NOTIFY`` goes in a transaction of its own on a connection of its own, never in the business
+    transaction: PostgreSQL serialises the commits of transactions that notify (one lock on the
+    notification queue, held through the commit's WAL flush), which would cap how fast a service
+    commits. Commits that land while a notification is on its way collapse into the next one, and it
+    commits without waiting for the flush: a notification lost in a crash only delays an event until
+    a relay polls.
+    """
+
+    def __init__(self, engine: AsyncEngine, outbox: Outbox, *, retry_interval_s: float = 2.0) -> None:
+        self._url = to_plain_url(engine.url.render_as_string(hide_password=False))
+        self._outbox = outbox
+        self._retry_interval_s = retry_interval_s
+        self._connection: asyncpg.Connection | None = None
+
+    async def run(self) -> None:
+        """Notify until cancelled."""
+        wake = asyncio.Event()
+        try:
+            with self._outbox.waking(wake):
+                while True:
+                    await wake.wait()
+                    wake.clear()
+                    try:
+                        await self._notify_to_the_end()
+                    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                        log.warning("could not wake the relays of other processes; they will poll", error=str(exc))
+                        await self._disconnect()
+                        await asyncio.sleep(self._retry_interval_s)
+                        wake.set()  # announce again what this attempt did not
+        finally:
+            await self._disconnect()
+
+    async def _notify_to_the_end(self) -> None:
+        """Notify; cancelled meanwhile (the service stops), finish the round trip first, then stop. An
+        asyncpg connection cancelled in the middle of an exchange fails when it is closed, with an error
+        nobody can retrieve."""
+        notifying = asyncio.ensure_future(self._notify())
+        try:
+            await asyncio.shield(notifying)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(notifying, timeout=5)
+            raise
+
+    async def _notify(self) -> None:
+        if self._connection is None or self._connection.is_closed():
+            self._connection = await asyncpg.connect(
+                self._url, timeout=10, server_settings={"synchronous_commit": "off"}
+            )
+        await self._connection.execute("SELECT pg_notify($1, '')", self._outbox.notify_channel, timeout=10)
+
+    async def _disconnect(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None and not connection.is_closed():
+            with contextlib.suppress(Exception):
+                await connection.close(timeout=5)
