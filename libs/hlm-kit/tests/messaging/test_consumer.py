@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import ParticipantErasedV1
 from hlm_contracts.topology import ConsumerQueue
+from hlm_kit.db import create_engine, create_sessionmaker
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.consumer import EventConsumer
 from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent
@@ -204,3 +206,52 @@ async def test_a_consumer_consumes_again_once_the_broker_is_back(
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_events_arriving_while_the_database_is_unreachable_wait_for_it_and_are_not_dead_lettered(
+    kit_schema: MessagingSchema, amqp_url: str, topology: Topology
+) -> None:
+    """A database restart is not the handler failing: the event waits for the database, however many
+    attempts that takes, and is handled once it answers; nothing goes to the dead-letter queue."""
+    url = kit_schema.engine.url
+    to_database = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await to_database.refuse()  # the database is away before the event arrives
+    engine = create_engine(url.set(host="127.0.0.1", port=to_database.port).render_as_string(False))
+    queue = ConsumerQueue("kit", f"db_outage_{uuid.uuid4().hex[:6]}", (ParticipantErasedV1.type,))
+    handled: list[str] = []
+
+    async def on_erased(session: AsyncSession, data: Any, event: CloudEvent) -> None:
+        handled.append(event.id)
+        await session.execute(insert(kit_schema.effect).values(event_id=event.id, note=data.participant_id))
+
+    broker = Broker(amqp_url, topology)
+    await broker.connect()
+    consumer = EventConsumer(
+        queue=queue,
+        handlers={ParticipantErasedV1: on_erased},
+        broker=broker,
+        sessionmaker=create_sessionmaker(engine),
+        inbox=kit_schema.inbox,
+        max_attempts=2,
+        retry_base_delay_s=0.01,
+        unavailable_max_delay_s=0.1,
+    )
+    harness = Harness(consumer, broker, topology, queue, kit_schema, amqp_url, handled)
+    try:
+        await consumer.start()
+        event = erasure("while-the-database-is-away")
+        dead_lettered_before = harness.consumed("dead_lettered")
+        await harness.send(event.to_json_bytes())
+        # The outage lasts half a second: far more tries than max_attempts (the back-off is capped at
+        # 0.1 s), which would have dead-lettered the event had they counted.
+        await asyncio.sleep(0.5)
+        await to_database.accept()
+
+        await wait_for(lambda: _contains(harness.effects(), event.id))
+        assert await harness.dead_letters() == []
+        assert harness.consumed("dead_lettered") == dead_lettered_before
+    finally:
+        await broker.close()
+        await engine.dispose()
+        await to_database.close()
+        await delete_topology(amqp_url, topology, [queue])

@@ -6,10 +6,12 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+import asyncpg
 import structlog
 from aio_pika.abc import AbstractIncomingMessage
 from prometheus_client import Counter
 from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hlm_contracts import EventData
@@ -36,6 +38,10 @@ class EventConsumer:
     the last attempt the message is rejected and dead-lettered to ``<queue>.dlq``. A message that cannot
     be read at all (not JSON, not a CloudEvent, unknown type, data breaking its contract) is poison: it
     is dead-lettered at once, since retrying cannot help. Either way the queue moves on.
+
+    The database being unreachable is not the handler's failure: the message is held (unacknowledged)
+    and tried again, with back-off capped at ``unavailable_max_delay_s``, for as long as that lasts,
+    without using up its attempts, so a database restart dead-letters nothing.
     """
 
     def __init__(
@@ -49,6 +55,7 @@ class EventConsumer:
         prefetch: int = 16,
         max_attempts: int = 5,
         retry_base_delay_s: float = 0.5,
+        unavailable_max_delay_s: float = 10.0,
     ) -> None:
         unknown = {cls.type for cls in handlers} - set(queue.event_types)
         if unknown:
@@ -61,6 +68,7 @@ class EventConsumer:
         self._prefetch = prefetch
         self._max_attempts = max_attempts
         self._retry_base_delay_s = retry_base_delay_s
+        self._unavailable_max_delay_s = unavailable_max_delay_s
         self.queue_name = broker.topology.queue_name(queue)
 
     async def start(self) -> None:
@@ -81,10 +89,22 @@ class EventConsumer:
             return
 
         bind_correlation_id(event.correlationid)
-        for attempt in range(1, self._max_attempts + 1):
+        attempt, unavailable_for = 1, 0
+        while True:
             try:
                 outcome = await self._handle_once(event, data, handler)
             except Exception as exc:
+                if database_unreachable(exc):
+                    unavailable_for += 1
+                    log.warning(
+                        "database unreachable; event held for another try",
+                        queue=self.queue_name,
+                        event_id=event.id,
+                        error=str(exc)[:300],
+                    )
+                    delay = self._retry_base_delay_s * 2 ** min(unavailable_for - 1, 16)
+                    await asyncio.sleep(min(delay, self._unavailable_max_delay_s))
+                    continue
                 log.warning(
                     "event handler failed",
                     queue=self.queue_name,
@@ -98,6 +118,7 @@ class EventConsumer:
                     await message.reject(requeue=False)
                     return
                 await asyncio.sleep(self._retry_base_delay_s * 2 ** (attempt - 1))
+                attempt += 1
             else:
                 EVENTS_CONSUMED.labels(self.queue_name, outcome).inc()
                 await message.ack()
@@ -112,3 +133,28 @@ class EventConsumer:
                 return "duplicate"
             await handler(session, data, event)
         return "handled"
+
+
+_UNREACHABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+)
+
+
+def database_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not be reached or dropped the connection (a restart, a
+    failover, a network fault), as opposed to the handler failing on this event. SQLAlchemy wraps the
+    driver's error (and its dialect wraps asyncpg's), so the whole chain of causes is looked at."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a chain is a few links long; never follow one round a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, _UNREACHABLE):
+            return True
+        seen = seen.__cause__ or (seen.orig if isinstance(seen, DBAPIError) else None)
+    return False
