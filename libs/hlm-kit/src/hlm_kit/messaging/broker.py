@@ -8,6 +8,7 @@ import contextlib
 import aio_pika
 import structlog
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractRobustConnection
+from aio_pika.connection import make_url
 
 from hlm_kit.messaging.envelope import CLOUDEVENTS_CONTENT_TYPE, CloudEvent
 from hlm_kit.messaging.topology import Topology, declare_topology
@@ -61,8 +62,12 @@ class Broker:
                 delay = min(delay * 2, self._reconnect_max_delay_s)
 
     async def _connect_once(self) -> None:
-        connection = await aio_pika.connect_robust(self._url, timeout=10)
+        # The connection object exists before it connects (what connect_robust does inside), so that a
+        # start-up cancelled mid-connect (the process stopping while RabbitMQ is away) closes it rather
+        # than leaving a robust connection reconnecting in the background and holding up the shutdown.
+        connection = aio_pika.RobustConnection(make_url(self._url))
         try:
+            await connection.connect(timeout=10)
             # on_return_raises: an unroutable ``mandatory`` message is an error, not a silent drop.
             channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
             await declare_topology(channel, self.topology)
