@@ -1,6 +1,6 @@
-"""A synthetic but plausible register and cohort for the facilitator benchmarks: one region's
-facilitators around London, their sessions over the coming weeks, and participants with the mix of
-preferences academies see. Deterministic for a given seed."""
+"""A synthetic but plausible register and cohort for the facilitator benchmarks: facilitators around
+London (and, for a national register, around the centres of the other regions), their sessions over the
+coming weeks, and participants with the mix of preferences academies see. Deterministic for a given seed."""
 
 from __future__ import annotations
 
@@ -27,6 +27,21 @@ SPECIALISMS = [
     "community_care",
 ]
 LONDON = (51.507, -0.128)
+# The regions of a national register, London first, each with the centre its facilitators live around.
+REGIONS: dict[str, tuple[float, float]] = {
+    "london": LONDON,
+    "kent_surrey_sussex": (51.05, -0.10),
+    "thames_valley": (51.75, -1.25),
+    "wessex": (50.90, -1.40),
+    "south_west": (50.72, -3.53),
+    "east_of_england": (52.20, 0.12),
+    "east_midlands": (52.95, -1.15),
+    "west_midlands": (52.48, -1.90),
+    "north_west": (53.48, -2.24),
+    "cheshire_and_merseyside": (53.25, -2.80),
+    "yorkshire_and_humber": (53.80, -1.55),
+    "north_east": (54.97, -1.61),
+}
 
 
 @dataclass(frozen=True)
@@ -51,13 +66,14 @@ class FacilitatorSpec:
     longitude: float
     conflict_organisations: tuple[str, ...]
     slots: tuple[SlotSpec, ...]
+    region: str = "london"
 
-    def document(self, region: str) -> dict[str, Any]:
+    def document(self) -> dict[str, Any]:
         return {
             "name": self.name,
             "email": self.email,
             "organisation": self.organisation,
-            "region": region,
+            "region": self.region,
             "status": self.status,
             "accreditation": {
                 "level": "facilitator",
@@ -93,18 +109,31 @@ class ParticipantSpec:
         return out
 
 
-def _near_london(rng: random.Random, spread: float = 0.25) -> tuple[float, float]:
-    return round(LONDON[0] + rng.uniform(-spread, spread), 4), round(
-        LONDON[1] + rng.uniform(-spread * 1.6, spread * 1.6), 4
+def _near(rng: random.Random, spread: float = 0.25, centre: tuple[float, float] = LONDON) -> tuple[float, float]:
+    return round(centre[0] + rng.uniform(-spread, spread), 4), round(
+        centre[1] + rng.uniform(-spread * 1.6, spread * 1.6), 4
     )
 
 
-def register(seed: int, facilitators: int, slots_each: int, start: datetime, days: int = 56) -> list[FacilitatorSpec]:
-    """Facilitators with ``slots_each`` one-hour sessions on working days from ``start`` (none overlap)."""
+def register(
+    seed: int,
+    facilitators: int,
+    slots_each: int,
+    start: datetime,
+    days: int = 56,
+    per_region: int | None = None,
+) -> list[FacilitatorSpec]:
+    """Facilitators with ``slots_each`` one-hour sessions on working days from ``start`` (none overlap).
+
+    All in London by default; with ``per_region``, the first that many in London, the next in the
+    second region of ``REGIONS`` and so on, round again should the regions run out. The same seed
+    gives London the same facilitators whatever the size of the register."""
     rng = random.Random(seed)
     out = []
     window_end = (start + timedelta(days=days)).date()
+    regions = list(REGIONS)
     for i in range(facilitators):
+        region = regions[(i // per_region) % len(regions)] if per_region else "london"
         modes = rng.choices([("in_person", "video"), ("video",), ("in_person",)], weights=[6, 3, 1])[0]
         starts: set[datetime] = set()
         while len(starts) < slots_each:
@@ -116,7 +145,7 @@ def register(seed: int, facilitators: int, slots_each: int, start: datetime, day
             SlotSpec(s, s + timedelta(hours=1), modes if rng.random() < 0.7 else (rng.choice(modes),))
             for s in sorted(starts)
         )
-        lat, lon = _near_london(rng)
+        lat, lon = _near(rng, centre=REGIONS[region])
         out.append(
             FacilitatorSpec(
                 name=f"Facilitator {i:04d}",
@@ -135,6 +164,7 @@ def register(seed: int, facilitators: int, slots_each: int, start: datetime, day
                 longitude=lon,
                 conflict_organisations=tuple(rng.sample(TRUSTS, 1)) if rng.random() < 0.1 else (),
                 slots=slots,
+                region=region,
             )
         )
     return out
@@ -144,7 +174,7 @@ def cohort(seed: int, participants: int, facilitators: list[FacilitatorSpec]) ->
     rng = random.Random(seed + 1)
     out = []
     for j in range(participants):
-        lat, lon = _near_london(rng, 0.3)
+        lat, lon = _near(rng, 0.3)
         has_place = rng.random() < 0.5
         raters = [f"colleague{j}-{k}@nhs.example.org" for k in range(5)]
         if rng.random() < 0.05:  # some participants nominate a facilitator as one of their raters

@@ -102,7 +102,8 @@ async def load_register(
     """Register every facilitator and their slots through the API, as an academy administrator would."""
     import httpx
 
-    admin = service.token("academy_admin", "bench-admin")
+    # An administrator registers facilitators in their own region only.
+    admins = {spec.region: service.token("academy_admin", "bench-admin", region=spec.region) for spec in facilitators}
     started = time.perf_counter()
     out: list[dict[str, Any]] = [{} for _ in facilitators]
     queue: asyncio.Queue[int] = asyncio.Queue()
@@ -113,7 +114,8 @@ async def load_register(
         while not queue.empty():
             i = queue.get_nowait()
             spec = facilitators[i]
-            created = await client.post("/v1/facilitators", json=spec.document(REGION), headers=admin)
+            admin = admins[spec.region]
+            created = await client.post("/v1/facilitators", json=spec.document(), headers=admin)
             if created.status_code != 201:
                 raise catalogue.BenchError(f"registering {spec.email}: {created.status_code} {created.text[:300]}")
             body = created.json()

@@ -1,24 +1,71 @@
-"""Loading what the rules need in three queries, whatever the size of the register: the facilitators,
-their free slots in the window, and how many sessions each already has per month."""
+"""What matching reads, and no more. ``best_scores`` asks the database for the facilitators who could
+take the participant's session, one row each with a score none of their sessions can beat
+(``bound.py``), so that only the few who could be shown are loaded; ``load_candidates`` loads those, in
+two queries whatever the size of the register: the register rows with the sessions each already has per
+month, and their free slots. Facilitators are chosen in SQL, by the same conditions in every query (no
+list of ids travels back and forth); sessions are read per facilitator through the index on
+(facilitator_id, starts_at); columns come as plain rows, not ORM objects.
+
+Building a statement and working out its cache key costs SQLAlchemy more than the database takes to run
+it, so each statement is built once per shape of request (which filters, which mode, how many languages
+and specialisms...) with named bound parameters, and run with the request's values."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, not_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    not_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy import join as sa_join
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.types import NullType
 
 from facilitator_svc.bookings.models import Booking
 from facilitator_svc.facilitators.models import Facilitator
-from facilitator_svc.matching.rules import Candidate, FreeSlot, Participant
+from facilitator_svc.matching import bound
+from facilitator_svc.matching.rules import Candidate, FreeSlot, Participant, Preferences
 from facilitator_svc.participants.models import ParticipantCycle, RaterConflict
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.slots.repository import occupied, slot_is_booked
 from facilitator_svc.vocabulary import FacilitatorStatus, Mode
+
+# How many shapes of statement are kept built: a few per combination of filters, mode, languages and
+# specialisms asked for; the rare shape past these is built again when it comes.
+_SHAPES = 512
+_NOW = bindparam("now", type_=DateTime(timezone=True))
+_TIMEZONE = bindparam("timezone", type_=Text)
+
+
+@dataclass(frozen=True)
+class ScoreToBeat:
+    """Leave out the facilitators who could not score ``score`` with any session (see ``bound``)."""
+
+    preferences: Preferences
+    reference_km: float
+    score: float
 
 
 @dataclass(frozen=True)
@@ -30,33 +77,182 @@ class CandidateFilter:
     mode: Mode | None = None
     earliest_date: date | None = None
     region: str | None = None
+    # Every region but this one: matching reads the participant's own region first.
+    beyond_region: str | None = None
     ids: Sequence[UUID] | None = None
     prefilter: bool = True
+    # Only facilitators with a session the participant could take (in the mode asked for, before their
+    # accreditation runs out, in a month they have room in), and only those sessions.
+    bookable_only: bool = False
+    score_to_beat: ScoreToBeat | None = None
+    # In person only, with a limit on the distance: leave out those with coordinates further away (the
+    # rules' own test, with a hair of slack for the database's floating point; rules.judge decides).
+    within_km_of: tuple[float, float, float] | None = None
+
+    def shape(self) -> _Shape:
+        p, beat = self.participant, self.score_to_beat
+        return _Shape(
+            region=self.region is not None,
+            beyond_region=self.beyond_region is not None,
+            ids=self.ids is not None,
+            prefilter=self.prefilter,
+            earliest_date=self.prefilter and self.earliest_date is not None,
+            mode=self.mode if self.prefilter or self.bookable_only else None,
+            participant=self.prefilter and p is not None,
+            raters=self.prefilter and p is not None and bool(p.rater_hashes),
+            beat=bound.Asked.of(p, beat.preferences) if self.prefilter and p is not None and beat else None,
+            bookable=self.bookable_only,
+            within_km=self.prefilter and self.within_km_of is not None,
+        )
+
+    def values(self) -> dict[str, Any]:
+        p, beat = self.participant, self.score_to_beat
+        values: dict[str, Any] = {
+            "region": self.region,
+            "beyond_region": self.beyond_region,
+            "ids": list(self.ids or ()),
+            "earliest_date": self.earliest_date,
+            "mode": self.mode.value if self.mode else None,
+            "wanted_modes": [self.mode.value] if self.mode else None,
+        }
+        if p is not None:
+            values |= {
+                "organisation": p.organisation,
+                "organisations": [p.organisation],
+                "participants": [p.id],
+                "rater_hashes": sorted(p.rater_hashes),
+            }
+            if beat is not None:
+                values |= bound.parameters(p, beat.preferences, beat.reference_km) | {
+                    "row_floor": beat.score - bound.MARGIN
+                }
+        if self.within_km_of is not None:
+            values["latitude"], values["longitude"], values["max_distance_km"] = self.within_km_of
+        return values
 
 
-def _conditions(f: CandidateFilter) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True)
+class _Shape:
+    """What the SQL of a ``CandidateFilter`` depends on; its values are bound parameters."""
+
+    region: bool
+    beyond_region: bool
+    ids: bool
+    prefilter: bool
+    earliest_date: bool
+    mode: Mode | None
+    participant: bool
+    raters: bool
+    beat: bound.Asked | None
+    bookable: bool
+    within_km: bool
+
+
+def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
+    f = Facilitator
     conditions: list[ColumnElement[bool]] = []
-    if f.region is not None:
-        conditions.append(Facilitator.region == f.region)
-    if f.ids is not None:
-        conditions.append(Facilitator.id.in_(f.ids))
-    if not f.prefilter:
+    if shape.region:
+        conditions.append(f.region == bindparam("region", type_=Text))
+    if shape.beyond_region:
+        conditions.append(f.region != bindparam("beyond_region", type_=Text))
+    if shape.ids:
+        conditions.append(f.id.in_(bindparam("ids", expanding=True)))
+    if not shape.prefilter:
         return conditions
-    conditions.append(Facilitator.status == FacilitatorStatus.ACTIVE)
-    if f.earliest_date is not None:
-        conditions.append(Facilitator.accreditation_expires_on >= f.earliest_date)
-    if f.mode is not None:
-        conditions.append(Facilitator.modes.contains([f.mode.value]))
-    if f.participant is not None:
-        p = f.participant
+    conditions.append(f.status == FacilitatorStatus.ACTIVE)
+    if shape.earliest_date:
+        conditions.append(f.accreditation_expires_on >= bindparam("earliest_date", type_=Date))
+    if shape.mode is not None:
+        conditions.append(f.modes.contains(bindparam("wanted_modes", type_=ARRAY(Text))))
+    if shape.participant:
         conditions += [
-            Facilitator.organisation != p.organisation,
-            not_(Facilitator.conflict_organisations.contains([p.organisation])),
-            not_(Facilitator.conflict_participants.contains([p.id])),
+            f.organisation != bindparam("organisation", type_=Text),
+            not_(f.conflict_organisations.contains(bindparam("organisations", type_=ARRAY(Text)))),
+            not_(f.conflict_participants.contains(bindparam("participants", type_=ARRAY(Text)))),
         ]
-        if p.rater_hashes:
-            conditions.append(Facilitator.email_hash.not_in(sorted(p.rater_hashes)))
+        if shape.raters:
+            conditions.append(f.email_hash.not_in(bindparam("rater_hashes", expanding=True)))
+        if shape.beat is not None:
+            conditions.append(bound.best_possible_score(shape.beat) >= bindparam("row_floor", type_=Float))
+    if shape.within_km:
+        too_far = bound.distance_km() > bindparam("max_distance_km", type_=Float) + 1e-6
+        conditions.append(not_(f.latitude.is_not(None) & f.longitude.is_not(None) & too_far))
     return conditions
+
+
+def _raw(column: Any, name: str) -> Any:
+    """A column as the driver returns it: SQLAlchemy's array and enum processing costs more than the
+    rules that read the value."""
+    return type_coerce(column, NullType()).label(name)
+
+
+def _month(moment: Any) -> ColumnElement[datetime]:
+    """The first instant of ``moment``'s calendar month where the academies are, as a local time."""
+    return func.date_trunc("month", func.timezone(_TIMEZONE, moment))
+
+
+def _months_touched(starts_from: datetime, starts_before: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """From the first instant of the local calendar month of ``starts_from`` to the first instant of the
+    month after that of ``starts_before``: instants, so that an index on ``starts_at`` can serve them."""
+    first = starts_from.astimezone(tz).replace(day=1, hour=0, minute=0, second=0, microsecond=0, fold=0)
+    last = starts_before.astimezone(tz)
+    after_last = datetime(last.year + last.month // 12, last.month % 12 + 1, 1, tzinfo=tz)
+    return first, after_last
+
+
+def _window_values(starts_from: datetime, starts_before: datetime, now: datetime, timezone: str) -> dict[str, Any]:
+    load_from, load_until = _months_touched(starts_from, starts_before, ZoneInfo(timezone))
+    return {
+        "now": now,
+        "timezone": timezone,
+        "sessions_from": max(starts_from, now),
+        "sessions_before": starts_before,
+        "load_from": load_from,
+        "load_until": load_until,
+    }
+
+
+def _bookings_by_month() -> Any:
+    """Occupying bookings of the facilitator (``Facilitator`` in the enclosing query) per local calendar
+    month, over the months the window touches, through the index on (facilitator_id, starts_at)."""
+    month = _month(Booking.starts_at)
+    return (
+        select(Booking.facilitator_id, month.label("month"), func.count().label("sessions"))
+        .where(
+            Booking.facilitator_id == Facilitator.id,
+            Booking.starts_at >= bindparam("load_from", type_=DateTime(timezone=True)),
+            Booking.starts_at < bindparam("load_until", type_=DateTime(timezone=True)),
+            *occupied(_NOW),
+        )
+        .group_by(Booking.facilitator_id, month)
+    )
+
+
+@functools.lru_cache(maxsize=_SHAPES)
+def _facilitators_statement(shape: _Shape) -> Select[Any]:
+    f = Facilitator
+    per_month = _bookings_by_month().correlate(Facilitator).subquery("per_month")
+    # The sessions booked per month, as one JSON object of the facilitator's row ({"2031-03-01": 2}).
+    load = select(func.json_object_agg(func.to_char(per_month.c.month, "YYYY-MM-DD"), per_month.c.sessions))
+    return select(
+        f.id,
+        f.name,
+        f.organisation,
+        f.region,
+        _raw(f.status, "status"),
+        _raw(f.accreditation_level, "accreditation_level"),
+        f.accreditation_expires_on,
+        f.capacity_per_month,
+        _raw(f.modes, "modes"),
+        _raw(f.languages, "languages"),
+        _raw(f.specialisms, "specialisms"),
+        f.email_hash,
+        f.latitude,
+        f.longitude,
+        _raw(f.conflict_organisations, "conflict_organisations"),
+        _raw(f.conflict_participants, "conflict_participants"),
+        load.scalar_subquery().label("load"),
+    ).where(and_(true(), *_conditions(shape)))
 
 
 async def load_candidates(
@@ -69,34 +265,22 @@ async def load_candidates(
     timezone: str,
     earliest_per_group: int | None = None,
 ) -> list[Candidate]:
-    f = Facilitator
-    columns = (
-        f.id,
-        f.name,
-        f.organisation,
-        f.region,
-        f.status,
-        f.accreditation_level,
-        f.accreditation_expires_on,
-        f.capacity_per_month,
-        f.modes,
-        f.languages,
-        f.specialisms,
-        f.email_hash,
-        f.latitude,
-        f.longitude,
-        f.conflict_organisations,
-        f.conflict_participants,
-    )
-    # Plain rows, not ORM objects: a match reads hundreds of facilitators and changes none.
-    facilitators = (await session.execute(select(*columns).where(and_(true(), *_conditions(which))))).all()
+    values = which.values() | _window_values(window_starts_at, window_ends_at, now, timezone)
+    facilitators = (await session.execute(_facilitators_statement(which.shape()), values)).all()
     if not facilitators:
         return []
-    ids = [row.id for row in facilitators]
+    # The slots of the same facilitators, chosen again by the database rather than sent back.
     slots = await free_slots(
-        session, ids, window_starts_at, window_ends_at, now, timezone=timezone, earliest_per_group=earliest_per_group
+        session,
+        which,
+        window_starts_at,
+        window_ends_at,
+        now,
+        timezone=timezone,
+        earliest_per_group=earliest_per_group,
     )
-    load = await monthly_load(session, ids, window_starts_at, window_ends_at, now, timezone)
+    if which.bookable_only:
+        facilitators = [row for row in facilitators if row.id in slots]
     return [
         Candidate(
             id=row.id,
@@ -104,7 +288,7 @@ async def load_candidates(
             organisation=row.organisation,
             region=row.region,
             status=FacilitatorStatus(row.status),
-            accreditation_level=str(row.accreditation_level.value),
+            accreditation_level=row.accreditation_level,
             accreditation_expires_on=row.accreditation_expires_on,
             capacity_per_month=row.capacity_per_month,
             modes=tuple(row.modes),
@@ -116,15 +300,91 @@ async def load_candidates(
             conflict_organisations=tuple(row.conflict_organisations),
             conflict_participants=tuple(row.conflict_participants),
             slots=tuple(slots.get(row.id, ())),
-            load=load.get(row.id, {}),
+            load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
         )
         for row in facilitators
     ]
 
 
+def _booked_in_month(free: Any) -> Any:
+    """Per session (LATERAL): the occupying bookings of its facilitator in its local calendar month."""
+    return (
+        select(func.count().label("booked"))
+        .where(
+            Booking.facilitator_id == free.c.facilitator_id,
+            Booking.starts_at >= func.timezone(_TIMEZONE, free.c.month),
+            Booking.starts_at < func.timezone(_TIMEZONE, free.c.month + func.make_interval(0, 1)),
+            *occupied(_NOW),
+        )
+        .lateral("month_load")
+    )
+
+
+def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
+    """Per facilitator (LATERAL, so through the index on (facilitator_id, starts_at) whatever the planner
+    makes of the size of the register): the slots that start in the window, after now, with no occupying
+    booking on their time, each ranked by date within its month and set of modes. ``bookable``: only
+    those the participant could take, in ``mode`` if given, ranked within their month and mode
+    (``mode``): every session there is usable, so what scores alike is narrower (a session offered both
+    ways is in both)."""
+    month = _month(Slot.starts_at)
+    conditions: list[ColumnElement[bool]] = [
+        Slot.facilitator_id == Facilitator.id,
+        Slot.starts_at >= bindparam("sessions_from", type_=DateTime(timezone=True)),
+        Slot.starts_at < bindparam("sessions_before", type_=DateTime(timezone=True)),
+        not_(slot_is_booked(_NOW)),
+    ]
+    source: Any = Slot
+    group: Any = Slot.modes
+    extra: list[Any] = []
+    if bookable:
+        offered = func.unnest(Slot.modes).table_valued("mode").render_derived(name="offered")
+        source, group = sa_join(Slot, offered, true()), offered.c.mode
+        extra.append(offered.c.mode)
+        if mode is not None:
+            conditions.append(offered.c.mode == bindparam("mode", type_=Text))
+        # Sessions from the day after the accreditation expires, local time, are past it (as rules.judge).
+        expired_from = func.timezone(_TIMEZONE, cast(Facilitator.accreditation_expires_on + 1, DateTime))
+        conditions.append(Slot.starts_at < expired_from)
+    return (
+        select(
+            Slot.id,
+            Slot.facilitator_id,
+            Slot.starts_at,
+            Slot.ends_at,
+            _raw(Slot.modes, "modes"),
+            Slot.venue,
+            month.label("month"),
+            *extra,
+            func.row_number().over(partition_by=(month, group), order_by=(Slot.starts_at, Slot.id)).label("rank"),
+        )
+        .select_from(source)
+        .where(*conditions)
+        .lateral("free")
+    )
+
+
+@functools.lru_cache(maxsize=_SHAPES)
+def _free_slots_statement(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
+    free = _free_sessions(shape.bookable, shape.mode)
+    statement = (
+        select(*(free.c[name] for name in ("id", "facilitator_id", "starts_at", "ends_at", "modes", "venue", "month")))
+        .join_from(Facilitator, free, true())
+        .where(*_conditions(shape))
+        .order_by(free.c.starts_at)
+    )
+    if earliest_per_group:
+        statement = statement.where(free.c.rank <= bindparam("per_group", type_=Integer))
+    if shape.bookable:
+        # A month is full or not for all its sessions alike, so the test can wait for the few kept.
+        month_load = _booked_in_month(free)
+        statement = statement.join(month_load, true()).where(month_load.c.booked < Facilitator.capacity_per_month)
+    return statement
+
+
 async def free_slots(
     session: AsyncSession,
-    facilitator_ids: Sequence[UUID],
+    chosen: Sequence[UUID] | CandidateFilter,
     starts_from: datetime,
     starts_before: datetime,
     now: datetime,
@@ -132,41 +392,97 @@ async def free_slots(
     timezone: str,
     earliest_per_group: int | None = None,
 ) -> dict[UUID, list[FreeSlot]]:
-    """Slots that start in the window, after now, with no occupying booking on their time.
+    """Slots that start in the window, after now, with no occupying booking on their time (and, for a
+    filter with ``bookable_only``, only those the participant could take).
 
-    ``earliest_per_group`` keeps only the earliest few of each facilitator, month and set of modes. A
-    facilitator's sessions of one month and mode score alike but for the date, and earlier scores
-    higher, so a match that shows a facilitator's best few sessions never needs the later ones.
+    ``earliest_per_group`` keeps only the earliest few of each facilitator, month and set of modes (or
+    mode). A facilitator's sessions of one month and mode score alike but for the date, and earlier
+    scores higher, so a match that shows a facilitator's best few sessions never needs the later ones.
     """
-    month = func.date_trunc("month", func.timezone(timezone, Slot.starts_at))
-    free = (
-        select(
-            Slot.id,
-            Slot.facilitator_id,
-            Slot.starts_at,
-            Slot.ends_at,
-            Slot.modes,
-            Slot.venue,
-            month.label("month"),
-            func.row_number()
-            .over(partition_by=(Slot.facilitator_id, month, Slot.modes), order_by=(Slot.starts_at, Slot.id))
-            .label("rank"),
-        )
-        .where(
-            Slot.facilitator_id.in_(facilitator_ids),
-            Slot.starts_at >= max(starts_from, now),
-            Slot.starts_at < starts_before,
-            not_(slot_is_booked(now)),
-        )
-        .subquery()
-    )
-    statement = select(free).order_by(free.c.starts_at)
-    if earliest_per_group is not None:
-        statement = statement.where(free.c.rank <= earliest_per_group)
+    which = chosen if isinstance(chosen, CandidateFilter) else CandidateFilter(ids=chosen, prefilter=False)
+    statement = _free_slots_statement(which.shape(), earliest_per_group is not None)
+    values = which.values() | _window_values(starts_from, starts_before, now, timezone)
+    values["per_group"] = earliest_per_group
     out: dict[UUID, list[FreeSlot]] = defaultdict(list)
-    for id, facilitator_id, starts_at, ends_at, modes, venue, month, _ in await session.execute(statement):
-        out[facilitator_id].append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month.date()))
+    seen: set[UUID] = set()
+    for id, facilitator_id, starts_at, ends_at, modes, venue, month_start in await session.execute(statement, values):
+        if id not in seen:  # a session among the earliest in both its modes comes twice
+            seen.add(id)
+            out[facilitator_id].append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month_start.date()))
     return out
+
+
+@functools.lru_cache(maxsize=_SHAPES)
+def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[float, UUID]:
+    free = _free_sessions(True, shape.mode)
+    month_load = _booked_in_month(free)
+    best = bound.best_session_score(
+        asked, mode=free.c.mode, starts_at=free.c.starts_at, booked=month_load.c.booked
+    ).label("bound")
+    statement = (
+        select(best, Facilitator.id)
+        .join_from(Facilitator, free, true())
+        .join(month_load, true())
+        # The earliest of each month and mode scores highest in it (see free_slots).
+        .where(*_conditions(shape), free.c.rank == 1, month_load.c.booked < Facilitator.capacity_per_month)
+        .group_by(Facilitator.id)
+        .order_by(best.desc(), Facilitator.id)
+    )
+    if at_least:
+        statement = statement.having(best >= bindparam("at_least", type_=Float))
+    return statement
+
+
+async def best_scores(
+    session: AsyncSession,
+    which: CandidateFilter,
+    preferences: Preferences,
+    *,
+    reference_km: float,
+    now: datetime,
+    timezone: str,
+    at_least: float | None = None,
+) -> list[tuple[float, UUID]]:
+    """The facilitators ``which`` chooses (with ``bookable_only``) who have a session the participant
+    could take, each with a score none of their sessions can beat (``bound.best_session_score``), best
+    first; with ``at_least``, only those whose bound reaches it. One row per facilitator: their
+    sessions stay in the database."""
+    participant = which.participant
+    if participant is None or not which.bookable_only:
+        raise ValueError("best_scores needs the participant, and bookable sessions only")
+    statement = _best_scores_statement(which.shape(), bound.Asked.of(participant, preferences), at_least is not None)
+    values = (
+        which.values()
+        | _window_values(preferences.window_starts_at, preferences.window_ends_at, now, timezone)
+        | bound.parameters(participant, preferences, reference_km)
+        | {"at_least": at_least}
+    )
+    return [(float(b), id) for b, id in await session.execute(statement, values)]
+
+
+@functools.lru_cache(maxsize=_SHAPES)
+def _promising_statement(shape: _Shape, asked: bound.Asked) -> Select[UUID]:
+    row_bound = bound.best_possible_score(asked)
+    return (
+        select(Facilitator.id)
+        .where(*_conditions(shape))
+        .order_by(row_bound.desc(), Facilitator.id)
+        .limit(bindparam("count", type_=Integer))
+    )
+
+
+async def most_promising(
+    session: AsyncSession, which: CandidateFilter, preferences: Preferences, *, reference_km: float, count: int
+) -> list[UUID]:
+    """The ``count`` facilitators ``which`` chooses whose register row promises the highest score
+    (``bound.best_possible_score``): a start when there is no score to beat yet, found without reading
+    any session."""
+    participant = which.participant
+    if participant is None:
+        raise ValueError("most_promising needs the participant")
+    statement = _promising_statement(which.shape(), bound.Asked.of(participant, preferences))
+    values = which.values() | bound.parameters(participant, preferences, reference_km) | {"count": count}
+    return list((await session.execute(statement, values)).scalars())
 
 
 async def monthly_load(
@@ -178,22 +494,17 @@ async def monthly_load(
     timezone: str,
 ) -> dict[UUID, dict[date, int]]:
     """Occupying bookings per facilitator and local calendar month, over the months the window touches."""
-    month = func.date_trunc("month", func.timezone(timezone, Booking.starts_at))
-    first = func.date_trunc("month", func.timezone(timezone, starts_from))
-    after_last = func.date_trunc("month", func.timezone(timezone, starts_before)) + func.make_interval(0, 1)
+    per_facilitator = _bookings_by_month().lateral("load")
+    c = per_facilitator.c
     statement = (
-        select(Booking.facilitator_id, month.label("month"), func.count().label("sessions"))
-        .where(
-            Booking.facilitator_id.in_(facilitator_ids),
-            func.timezone(timezone, Booking.starts_at) >= first,
-            func.timezone(timezone, Booking.starts_at) < after_last,
-            *occupied(now),
-        )
-        .group_by(Booking.facilitator_id, month)
+        select(c.facilitator_id, c.month, c.sessions)
+        .join_from(Facilitator, per_facilitator, true())
+        .where(Facilitator.id.in_(bindparam("ids", expanding=True)))
     )
+    values = {"ids": list(facilitator_ids)} | _window_values(starts_from, starts_before, now, timezone)
     out: dict[UUID, dict[date, int]] = defaultdict(dict)
-    for row in await session.execute(statement):
-        out[row.facilitator_id][row.month.date()] = int(row.sessions)
+    for facilitator_id, month, sessions in await session.execute(statement, values):
+        out[facilitator_id][month.date()] = int(sessions)
     return out
 
 

@@ -1,4 +1,7 @@
-"""Matching a participant: every facilitator judged by the rules, the eligible ranked with reasons."""
+"""Matching a participant: the facilitators who could be shown judged by the rules, the eligible ranked
+with reasons. The participant's region is judged whole; another region's facilitators are read only if
+they could still score enough to be shown (``bound.py``), so a match costs about the same whatever the
+size of the register beyond the participant's region."""
 
 from __future__ import annotations
 
@@ -12,11 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from facilitator_svc.access import is_admin
 from facilitator_svc.config import Settings
 from facilitator_svc.matching import rules
+from facilitator_svc.matching.bound import MARGIN, best_possible_score_elsewhere
 from facilitator_svc.matching.repository import (
     CandidateFilter,
-    free_slots,
+    ScoreToBeat,
+    best_scores,
     known_participant,
     load_candidates,
+    most_promising,
     rater_hashes,
 )
 from facilitator_svc.matching.schemas import (
@@ -33,6 +39,7 @@ from facilitator_svc.matching.schemas import (
     SlotOffer,
     Window,
 )
+from facilitator_svc.vocabulary import Mode
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
 
@@ -113,58 +120,96 @@ async def match(
     participant = await resolve_participant(session, principal, body.participant, body.cycle_id)
     preferences = preferences_of(body, settings, now)
     tz = ZoneInfo(settings.timezone)
-    load = {
-        "window_starts_at": preferences.window_starts_at,
-        "window_ends_at": preferences.window_ends_at,
-        "now": now,
-        "timezone": settings.timezone,
-        # A facilitator's best session is the earliest of some month and mode: scoring needs no other.
-        "earliest_per_group": 1,
-    }
-    candidates = await load_candidates(
-        session,
-        CandidateFilter(
-            participant=participant, mode=body.mode, earliest_date=preferences.window_starts_at.astimezone(tz).date()
-        ),
-        **load,  # type: ignore[arg-type]
-    )
-    if body.include_ineligible:
-        seen = {c.id for c in candidates}
-        candidates += [
-            c
-            for c in await load_candidates(
-                session,
-                CandidateFilter(region=principal.region, prefilter=False),
-                **load,  # type: ignore[arg-type]
-            )
-            if c.id not in seen
-        ]
     reference_km = settings.match_reference_distance_km
-    # Every facilitator is scored, but only those shown get their best few sessions spelt out.
-    verdicts = [rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=1) for c in candidates]
-    shown = [v.candidate for v in rules.rank(verdicts)[: body.limit]]
-    more_slots = await free_slots(
-        session,
-        [c.id for c in shown],
-        preferences.window_starts_at,
-        preferences.window_ends_at,
-        now,
-        timezone=settings.timezone,
-        earliest_per_group=settings.match_slots_per_facilitator,
-    )
-    ranked = [
-        rules.judge(
-            participant,
-            preferences,
-            dataclasses.replace(c, slots=tuple(more_slots.get(c.id, ()))),
-            tz=tz,
-            reference_km=reference_km,
-            keep=settings.match_slots_per_facilitator,
+    keep = settings.match_slots_per_facilitator
+    home = participant.region
+
+    async def load(which: CandidateFilter, earliest_per_group: int) -> list[rules.Candidate]:
+        return await load_candidates(
+            session,
+            which,
+            window_starts_at=preferences.window_starts_at,
+            window_ends_at=preferences.window_ends_at,
+            now=now,
+            timezone=settings.timezone,
+            earliest_per_group=earliest_per_group,
         )
-        for c in shown
-    ]
-    # A session booked between the two reads may leave a facilitator with none: they drop out.
-    ranked = [v for v in ranked if v.is_eligible]
+
+    async def bounds(which: CandidateFilter, at_least: float | None = None) -> list[tuple[float, UUID]]:
+        return await best_scores(
+            session,
+            which,
+            preferences,
+            reference_km=reference_km,
+            now=now,
+            timezone=settings.timezone,
+            at_least=at_least,
+        )
+
+    # The facilitators the participant could book, as far as SQL can tell: the hard rules on the register
+    # row, and a session in the window, in the mode, before the accreditation ends, in a month with room.
+    bookable = CandidateFilter(
+        participant=participant,
+        mode=body.mode,
+        earliest_date=preferences.window_starts_at.astimezone(tz).date(),
+        bookable_only=True,
+        within_km_of=(
+            (preferences.latitude, preferences.longitude, preferences.max_distance_km)
+            if body.mode == Mode.IN_PERSON
+            and preferences.latitude is not None
+            and preferences.longitude is not None
+            and preferences.max_distance_km is not None
+            else None
+        ),
+    )
+    verdicts: list[rules.Verdict] = []
+    judged: set[UUID] = set()
+
+    def to_beat() -> float | None:
+        """The score of the last facilitator the list would show now, if it is full."""
+        eligible = rules.rank(verdicts)
+        return eligible[body.limit - 1].best.score if len(eligible) >= body.limit else None
+
+    async def judge_best_first(ordered: list[tuple[float, UUID]]) -> None:
+        """Judge facilitators in the order of their bound (bound.py) until nobody left could be shown."""
+        pending = [(bound, id) for bound, id in ordered if id not in judged]
+        while pending:
+            score = to_beat()
+            if score is None:
+                n = body.limit - len(rules.rank(verdicts))
+            else:
+                # A few at a time: each judged may raise the score to beat, and leave the rest out.
+                reach = next((i for i, (bound, _) in enumerate(pending) if bound < score - MARGIN), len(pending))
+                n = min(reach, body.limit)
+                if n == 0:
+                    return
+            batch, pending = pending[:n], pending[n:]
+            judged.update(id for _, id in batch)
+            # With their best few sessions, to show.
+            candidates = await load(dataclasses.replace(bookable, ids=[id for _, id in batch]), keep)
+            verdicts.extend(
+                rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=keep)
+                for c in candidates
+            )
+
+    if home is not None:
+        # The participant's region first: its facilitators are the likeliest to be shown.
+        await judge_best_first(await bounds(dataclasses.replace(bookable, region=home)))
+    # Other regions only for a facilitator who could still make the list, and only then read at all.
+    elsewhere = dataclasses.replace(bookable, beyond_region=home)
+    if (score := to_beat()) is None:
+        # The region cannot fill the list: those elsewhere whose register row promises most come first,
+        # for a score to beat before any more sessions are read.
+        places_left = body.limit - len(rules.rank(verdicts))
+        promising = await most_promising(session, elsewhere, preferences, reference_km=reference_km, count=places_left)
+        if promising:
+            await judge_best_first(await bounds(dataclasses.replace(elsewhere, ids=promising)))
+        score = to_beat()
+    if score is None or best_possible_score_elsewhere(preferences) >= score - MARGIN:
+        if score is not None:
+            elsewhere = dataclasses.replace(elsewhere, score_to_beat=ScoreToBeat(preferences, reference_km, score))
+        await judge_best_first(await bounds(elsewhere, at_least=score - MARGIN if score is not None else None))
+    ranked = rules.rank(verdicts)[: body.limit]
     result = MatchResult(
         participant=MatchedParticipant(
             id=participant.id, organisation=participant.organisation, region=participant.region
@@ -192,12 +237,19 @@ async def match(
         ],
     )
     if body.include_ineligible:
+        # An administrator also sees everyone of their region (the participant's) who is excluded, and
+        # why: the region is read whole, unfiltered, and judged.
+        # Whether a session is usable, and why not, shows on the earliest of each month and set of modes.
+        everyone = await load(CandidateFilter(region=home, prefilter=False), 1)
+        region_verdicts = [
+            rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=1) for c in everyone
+        ]
         result.ineligible = [
             IneligibleOut(
                 facilitator=card(v.candidate),
                 reasons=[ExclusionOut(rule=e.rule.value, detail=e.detail) for e in v.exclusions],
             )
-            for v in sorted(verdicts, key=lambda v: (v.candidate.name, str(v.candidate.id)))
+            for v in sorted(region_verdicts, key=lambda v: (v.candidate.name, str(v.candidate.id)))
             if not v.is_eligible
         ]
     return result

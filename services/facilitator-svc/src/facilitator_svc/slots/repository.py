@@ -11,8 +11,9 @@ from facilitator_svc.slots.models import Slot
 from hlm_kit.repository import RepositoryBase
 
 
-def occupied(now: datetime) -> list[ColumnElement[bool]]:
-    """Conditions under which a booking occupies its facilitator's time at ``now``."""
+def occupied(now: datetime | ColumnElement[datetime]) -> list[ColumnElement[bool]]:
+    """Conditions under which a booking occupies its facilitator's time at ``now`` (a time, or a bound
+    parameter for statements built once and run many times)."""
     return [
         or_(
             Booking.status.in_([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]),
@@ -21,10 +22,12 @@ def occupied(now: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
-def slot_is_booked(now: datetime) -> Exists:
+def slot_is_booked(now: datetime | ColumnElement[datetime]) -> Exists:
     """An EXISTS clause: some occupying booking lies on the slot's time."""
     return exists().where(
         Booking.facilitator_id == Slot.facilitator_id,
+        # Implied by the overlap, and a bound the index on (facilitator_id, starts_at) can use.
+        Booking.starts_at < Slot.ends_at,
         Booking.during.op("&&")(Slot.during),
         *occupied(now),
     )
