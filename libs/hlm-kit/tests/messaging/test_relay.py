@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import aio_pika
 import pytest_asyncio
+from prometheus_client import REGISTRY
 from sqlalchemy import func, select, text
 
 from hlm_contracts import ParticipantErasedV1
@@ -191,21 +192,10 @@ async def running(*workers: OutboxRelay | OutboxNotifier) -> AsyncIterator[None]
         assert all(isinstance(r, asyncio.CancelledError) for r in results), results
 
 
-async def listening(kit: KitSchema, outbox: Outbox) -> bool:
-    """Whether a relay holds its LISTEN connection on ``outbox``'s channel."""
-    async with kit.engine.connect() as connection:
-        count = await connection.scalar(
-            text("SELECT count(*) FROM pg_stat_activity WHERE query = :listen"),
-            {"listen": f'LISTEN "{outbox.notify_channel}"'},
-        )
-    return bool(count)
-
-
-async def quiet_relay(kit: KitSchema) -> None:
+async def quiet_relay(relay: OutboxRelay) -> None:
     """Let a freshly started relay finish its start-up passes (the first one, and the one its LISTEN
     connection triggers), so that afterwards only a commit, a notification or the poll wakes it."""
-    await wait_for(lambda: listening(kit, kit.outbox))
-    await asyncio.sleep(0.5)
+    await wait_for(lambda: _true(relay.is_quiet))
 
 
 async def test_an_event_is_published_as_soon_as_its_transaction_commits(
@@ -213,7 +203,7 @@ async def test_an_event_is_published_as_soon_as_its_transaction_commits(
 ) -> None:
     relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S)
     async with running(relay):
-        await quiet_relay(kit_schema)
+        await quiet_relay(relay)
 
         event_id = await record_erasure(kit_schema, "participant-1")
         await wait_for(lambda: is_sent(kit_schema, event_id), timeout_s=WELL_BEFORE_THE_POLL_S)
@@ -310,7 +300,7 @@ async def test_an_event_whose_writer_died_before_relaying_it_is_delivered_by_the
 ) -> None:
     relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=0.5)
     async with running(relay):
-        await quiet_relay(kit_schema)
+        await quiet_relay(relay)
         writer = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
@@ -337,7 +327,7 @@ async def test_an_api_only_process_wakes_the_relay_of_another_process(
     writer = dataclasses.replace(kit_schema, outbox=writer_outbox)
     relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S)
     async with running(relay, OutboxNotifier(kit_schema.engine, writer_outbox, retry_interval_s=0.2)):
-        await quiet_relay(kit_schema)
+        await quiet_relay(relay)
 
         first = await record_erasure(writer, "participant-1")
         await wait_for(lambda: is_sent(kit_schema, first), timeout_s=WELL_BEFORE_THE_POLL_S)
@@ -373,9 +363,10 @@ async def test_the_relay_carries_on_after_the_database_was_unreachable(
             first = await record_erasure(kit_schema, "participant-before")
             await wait_for(lambda: is_sent(kit_schema, first))
 
+            failed_before = _relay_errors()
             await to_database.refuse()  # the relay's connections drop; new ones are refused
             during = await record_erasure(kit_schema, "participant-during")
-            await asyncio.sleep(1)  # several polls fail meanwhile
+            await wait_for(lambda: _true(_relay_errors() >= failed_before + 3))  # several passes fail meanwhile
             await to_database.accept()
 
             await wait_for(lambda: is_sent(kit_schema, during))
@@ -385,3 +376,11 @@ async def test_the_relay_carries_on_after_the_database_was_unreachable(
 
     delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
     assert sorted(m.message_id for m in delivered) == sorted([first, during])
+
+
+def _relay_errors() -> float:
+    return REGISTRY.get_sample_value("outbox_relay_errors_total") or 0.0
+
+
+async def _true(value: bool) -> bool:
+    return value

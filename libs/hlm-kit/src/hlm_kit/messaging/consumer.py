@@ -26,6 +26,9 @@ from hlm_kit.observability import bind_correlation_id
 log = structlog.get_logger(__name__)
 
 EVENTS_CONSUMED = Counter("events_consumed_total", "Events taken from a queue", ["queue", "outcome"])
+EVENTS_HELD = Counter(
+    "events_held_for_database_total", "Tries of an event put off because the database was unreachable", ["queue"]
+)
 
 Handler = Callable[[AsyncSession, Any, CloudEvent], Awaitable[None]]
 """A handler gets a session inside the transaction that also records the inbox row, the event's data
@@ -96,6 +99,7 @@ class EventConsumer:
             except Exception as exc:
                 if database_unreachable(exc):
                     unavailable_for += 1
+                    EVENTS_HELD.labels(self.queue_name).inc()
                     log.warning(
                         "database unreachable; event held for another try",
                         queue=self.queue_name,

@@ -22,6 +22,7 @@ log = structlog.get_logger(__name__)
 
 EVENTS_PUBLISHED = Counter("outbox_events_published_total", "Outbox events confirmed by the broker", ["type"])
 EVENTS_FAILED = Counter("outbox_publish_failures_total", "Outbox events the broker refused (unroutable)", ["type"])
+RELAY_ERRORS = Counter("outbox_relay_errors_total", "Relay passes that failed (database unreachable, or unexpected)")
 
 # An unroutable event is a deployment error (a consumer queue is missing); retry slowly, not hot.
 UNROUTABLE_RETRY_S = 60.0
@@ -58,6 +59,14 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._retention = timedelta(days=retention_days)
         self._wake = asyncio.Event()
+        self._listening = False  # LISTEN is up and the commits made before it were looked for
+        self._waiting = False
+
+    @property
+    def is_quiet(self) -> bool:
+        """Listening for other processes' commits and waiting with nothing pending: from now on only a
+        commit, a notification or the poll starts a pass."""
+        return self._listening and self._waiting and not self._wake.is_set()
 
     async def run(self) -> None:
         """Relay until cancelled."""
@@ -91,12 +100,15 @@ class OutboxRelay:
                 # else: the rows stay in the outbox, and a relay that stopped would leave them there until
                 # the process restarts, so it logs and tries again.
                 log.exception("outbox relay failed; retrying", exc_info=exc)
+                RELAY_ERRORS.inc()
                 published = 0
                 await asyncio.sleep(self._poll_interval_s)
             if published >= self._batch_size:
                 continue  # more may be waiting
+            self._waiting = True
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval_s)
+            self._waiting = False
 
     async def relay_batch(self) -> int:
         """Publish one batch of due rows; return how many the broker confirmed."""
@@ -166,10 +178,12 @@ class OutboxRelay:
                 connection.add_termination_listener(lambda _conn, closed=closed: closed.set())
                 await connection.add_listener(self._outbox.notify_channel, lambda *_: self._wake.set())
                 self._wake.set()  # rows may have been committed while we were not listening
+                self._listening = True
                 await closed.wait()
             except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
                 log.warning("outbox LISTEN connection lost; polling until it is back", error=str(exc))
             finally:
+                self._listening = False
                 if connection is not None and not connection.is_closed():
                     with contextlib.suppress(Exception):
                         await connection.close()
