@@ -144,17 +144,12 @@ async def serve(app: Any) -> AsyncIterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on", ws="websockets-sansio"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        await wait_for(lambda: _true(server.started))
+        await wait_for(lambda: server.started)
         yield f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
     finally:
         server.should_exit = True
         await task
         sock.close()
-
-
-async def _true(value: bool) -> bool:
-    """``wait_for`` polls a coroutine: this one for a plain condition."""
-    return value
 
 
 @pytest_asyncio.fixture
@@ -202,7 +197,7 @@ async def live_survey(
     ):
         await asyncio.wait_for(survey_app.state.broker.wait_connected(), timeout=15)
         hub: EventHub = gateway_app.state.hub
-        await wait_for(lambda: _true(hub.is_bound))
+        await wait_for(lambda: hub.is_bound)
         yield LiveSurvey(survey, gateway_url, hub, tmp_path / "mail")
 
 
@@ -393,7 +388,7 @@ async def test_only_whoever_may_read_the_cycle_may_subscribe_to_its_progress(
         if message["type"] == "next":
             assert message["payload"]["data"] is None, who
     # No refused subscription is left listening.
-    await wait_for(lambda: _true(live_survey.hub.subscriber_count == 0))
+    await wait_for(lambda: live_survey.hub.subscriber_count == 0)
 
     # An academy administrator of the cycle's region reads it (counts only), as survey-svc allows.
     admin = await subscribe(live_survey.gateway_url, auth("academy_admin", sub="admin-1", region="london"), cycle_id)

@@ -25,7 +25,7 @@ async def test_a_start_up_cancelled_mid_connect_leaves_no_connection_reconnectin
     broker = Broker(f"amqp://guest:guest@127.0.0.1:{port}/", Topology("t.events", "t.dlx", "t."))
     connecting = asyncio.create_task(broker.connect())
     try:
-        await wait_for(lambda: _true(accepted.is_set()))
+        await wait_for(lambda: accepted.is_set())
         connecting.cancel()
         await asyncio.gather(connecting, return_exceptions=True)
         await broker.close()
@@ -37,7 +37,3 @@ async def test_a_start_up_cancelled_mid_connect_leaves_no_connection_reconnectin
     finally:
         server.close()
         await server.wait_closed()
-
-
-async def _true(value: bool) -> bool:
-    return value

@@ -193,23 +193,19 @@ async def test_a_consumer_consumes_again_once_the_broker_is_back(
     try:
         await consumer.start()
         await harness.send(erasure("before-the-outage").to_json_bytes())
-        await wait_for(lambda: _true("before-the-outage" in effects))
+        await wait_for(lambda: "before-the-outage" in effects)
 
         await proxy.refuse()  # drops the consumer's connection
-        await wait_for(lambda: _true(not broker.is_connected))
+        await wait_for(lambda: not broker.is_connected)
         await harness.send(erasure("during-the-outage").to_json_bytes())  # straight to the broker
         await proxy.accept()
 
         await harness.send(erasure("after-the-outage").to_json_bytes())
-        await wait_for(lambda: _true({"during-the-outage", "after-the-outage"} <= set(effects)))
+        await wait_for(lambda: {"during-the-outage", "after-the-outage"} <= set(effects))
         assert sorted(effects) == ["after-the-outage", "before-the-outage", "during-the-outage"]
     finally:
         await broker.close()
         await delete_topology(amqp_url, topology, [queue])
-
-
-async def _true(value: bool) -> bool:
-    return value
 
 
 async def test_events_arriving_while_the_database_is_unreachable_wait_for_it_and_are_not_dead_lettered(
@@ -248,7 +244,7 @@ async def test_events_arriving_while_the_database_is_unreachable_wait_for_it_and
         await harness.send(event.to_json_bytes())
         # The outage lasts for twice max_attempts tries, which would have dead-lettered the event had
         # they counted.
-        await wait_for(lambda: _true(harness.held() >= 4))
+        await wait_for(lambda: harness.held() >= 4)
         await to_database.accept()
 
         await wait_for(lambda: _contains(harness.effects(), event.id))

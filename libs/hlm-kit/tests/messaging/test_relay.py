@@ -105,7 +105,7 @@ async def test_events_written_during_an_outage_are_sent_once_the_connection_is_b
         await wait_for(lambda: is_sent(kit_schema, before))
 
         await proxy.refuse()  # drops the live connection too
-        await wait_for(lambda: _false(broker.is_connected))
+        await wait_for(lambda: not broker.is_connected)
         during = [await record_erasure(kit_schema, f"participant-{i}") for i in range(3)]
 
         await proxy.accept()
@@ -163,10 +163,6 @@ async def test_an_unroutable_event_is_an_error_and_stays_in_the_outbox(kit_schem
         await connection.close()
 
 
-async def _false(value: bool) -> bool:
-    return not value
-
-
 # Far longer than any wait below: an event that arrives came through a wake-up, not through the poll.
 POLL_NEVER_S = 30.0
 WELL_BEFORE_THE_POLL_S = 10.0
@@ -195,7 +191,7 @@ async def running(*workers: OutboxRelay | OutboxNotifier) -> AsyncIterator[None]
 async def quiet_relay(relay: OutboxRelay) -> None:
     """Let a freshly started relay finish its start-up passes (the first one, and the one its LISTEN
     connection triggers), so that afterwards only a commit, a notification or the poll wakes it."""
-    await wait_for(lambda: _true(relay.is_quiet))
+    await wait_for(lambda: relay.is_quiet)
 
 
 async def test_an_event_is_published_as_soon_as_its_transaction_commits(
@@ -366,7 +362,7 @@ async def test_the_relay_carries_on_after_the_database_was_unreachable(
             failed_before = _relay_errors()
             await to_database.refuse()  # the relay's connections drop; new ones are refused
             during = await record_erasure(kit_schema, "participant-during")
-            await wait_for(lambda: _true(_relay_errors() >= failed_before + 3))  # several passes fail meanwhile
+            await wait_for(lambda: _relay_errors() >= failed_before + 3)  # several passes fail meanwhile
             await to_database.accept()
 
             await wait_for(lambda: is_sent(kit_schema, during))
@@ -380,7 +376,3 @@ async def test_the_relay_carries_on_after_the_database_was_unreachable(
 
 def _relay_errors() -> float:
     return REGISTRY.get_sample_value("outbox_relay_errors_total") or 0.0
-
-
-async def _true(value: bool) -> bool:
-    return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import os
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
@@ -157,11 +158,14 @@ async def delete_topology(amqp_url: str, topology: Topology, queues: Iterable[Co
         await connection.close()
 
 
-async def wait_for(predicate_coro_factory, *, timeout_s: float = 15.0, interval_s: float = 0.05):  # type: ignore[no-untyped-def]
-    """Poll an async condition until it returns a truthy value (returned), or fail after ``timeout_s``."""
+async def wait_for(condition, *, timeout_s: float = 15.0, interval_s: float = 0.05):  # type: ignore[no-untyped-def]
+    """Poll ``condition`` (a function returning a value, or an awaitable of one) until the value is
+    truthy (returned), or fail after ``timeout_s``."""
     async with asyncio.timeout(timeout_s):
         while True:
-            value = await predicate_coro_factory()
+            value = condition()
+            if inspect.isawaitable(value):
+                value = await value
             if value:
                 return value
             await asyncio.sleep(interval_s)
