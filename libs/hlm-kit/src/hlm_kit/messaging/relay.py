@@ -180,7 +180,7 @@ class OutboxRelay:
                 self._wake.set()  # rows may have been committed while we were not listening
                 self._listening = True
                 await closed.wait()
-            except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+            except Exception as exc:  # asyncpg's client-side errors too: the listener must not end
                 log.warning("outbox LISTEN connection lost; polling until it is back", error=str(exc))
             finally:
                 self._listening = False
@@ -219,7 +219,10 @@ class OutboxNotifier:
                     wake.clear()
                     try:
                         await self._notify_to_the_end()
-                    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                    except Exception as exc:
+                        # Any failure, asyncpg's client-side errors on a connection killed mid-query
+                        # included: a notifier that stopped would leave other relays to their polls for
+                        # good, so it reconnects and announces again.
                         log.warning("could not wake the relays of other processes; they will poll", error=str(exc))
                         await self._disconnect()
                         await asyncio.sleep(self._retry_interval_s)
