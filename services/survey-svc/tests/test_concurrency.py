@@ -145,3 +145,45 @@ async def test_replicas_queueing_goal_reminders_at_once_mail_each_reminder_once(
         if line.strip().startswith("Goal ")
     ]
     assert sorted(titles) == [f"Goal {n}" for n in range(5)]
+
+
+async def _at_once(client: httpx.AsyncClient, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    """Twenty copies of one request, sent together as a client retrying over a flaky network would."""
+    return await asyncio.gather(*(client.post(path, json=body, headers=headers) for _ in range(20)))
+
+
+async def test_twenty_retries_of_one_goal_at_once_store_one_goal_and_answer_alike(
+    committed: Any, engine: AsyncEngine
+) -> None:
+    client, me, sub = committed
+    headers = {**me, "Idempotency-Key": f"goal-{uuid.uuid4().hex}"}
+
+    answers = await _at_once(client, "/v1/goals", {"title": "Ask for feedback after each project"}, headers)
+
+    statuses = [r.status_code for r in answers]
+    assert 500 not in statuses, [r.text for r in answers]
+    # One attempt made the goal (201); every other one answers with that goal (200).
+    assert sorted(statuses) == [200] * 19 + [201]
+    assert len({r.json()["id"] for r in answers}) == 1
+    async with engine.connect() as connection:
+        stored = await connection.scalar(text("SELECT count(*) FROM survey.goal WHERE author_id = :s"), {"s": sub})
+    assert stored == 1
+
+
+async def test_twenty_retries_of_one_team_360_at_once_start_one_team_and_answer_alike(
+    committed: Any, engine: AsyncEngine
+) -> None:
+    client, me, sub = committed
+    headers = {**me, "Idempotency-Key": f"team-{uuid.uuid4().hex}"}
+
+    answers = await _at_once(client, "/v1/team-cycles", {"name": "Ward 7 leads"}, headers)
+
+    statuses = [r.status_code for r in answers]
+    assert 500 not in statuses, [r.text for r in answers]
+    assert sorted(statuses) == [200] * 19 + [201]
+    assert len({r.json()["id"] for r in answers}) == 1
+    async with engine.connect() as connection:
+        stored = await connection.scalar(
+            text("SELECT count(*) FROM survey.team_cycle WHERE created_by = :s"), {"s": sub}
+        )
+    assert stored == 1

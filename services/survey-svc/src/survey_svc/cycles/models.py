@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hlm_kit.idempotency import IdempotencyColumns
 from survey_svc.database import Base
 
 
@@ -42,7 +43,7 @@ class CloseReason(StrEnum):
     SELF_ASSESSMENT_SUBMITTED = "self_assessment_submitted"
 
 
-class TeamCycle(Base):
+class TeamCycle(IdempotencyColumns, Base):
     """A team 360: several participants' 360 cycles run together for a group report."""
 
     __tablename__ = "team_cycle"
@@ -56,11 +57,10 @@ class TeamCycle(Base):
     organisation: Mapped[str] = mapped_column(Text)
     region: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(Text, index=True)
-    idempotency_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class Cycle(Base):
+class Cycle(IdempotencyColumns, Base):
     __tablename__ = "cycle"
     __table_args__ = (
         CheckConstraint("kind IN ('self_assessment', 'feedback_360', 'team_360')", name="kind"),
@@ -108,7 +108,6 @@ class Cycle(Base):
     close_reason: Mapped[str | None] = mapped_column(Text)
     report_released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     converted_from_cycle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("cycle.id", ondelete="SET NULL"))
-    idempotency_key: Mapped[str | None] = mapped_column(Text)
     # Stamped by the process, not the transaction: listings page by it, newest first.
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=lambda: datetime.now(UTC), server_default=func.now()

@@ -19,11 +19,6 @@ Counts = dict[str, tuple[int, int, int]]
 class CycleRepository(RepositoryBase[Cycle]):
     model = Cycle
 
-    async def by_idempotency_key(self, participant_id: str, key: str) -> Cycle | None:
-        return await self.get_one_or_none(
-            self.select().where(Cycle.participant_id == participant_id, Cycle.idempotency_key == key)
-        )
-
     async def get_many(self, ids: Sequence[UUID]) -> Sequence[Cycle]:
         return await self.get_all(self.select().where(Cycle.id.in_(ids)))
 
@@ -111,11 +106,6 @@ class CycleRepository(RepositoryBase[Cycle]):
 
 class TeamCycleRepository(RepositoryBase[TeamCycle]):
     model = TeamCycle
-
-    async def by_idempotency_key(self, created_by: str, key: str) -> TeamCycle | None:
-        return await self.get_one_or_none(
-            self.select().where(TeamCycle.created_by == created_by, TeamCycle.idempotency_key == key)
-        )
 
     async def member_statuses(self, team_cycle_id: UUID) -> dict[str, int]:
         statement = (

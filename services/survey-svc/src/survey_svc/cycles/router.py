@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest
+from hlm_kit.idempotency import IdempotencyKey
 from survey_svc.cycles import service as cycle_service
 from survey_svc.cycles.schemas import (
     ConvertIn,
@@ -28,15 +29,6 @@ from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 team_router = APIRouter(prefix="/v1/team-cycles", tags=["team cycles"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=200,
-        description="Send the same key when retrying: the cycle made by the first attempt is returned.",
-    ),
-]
 
 
 def _parse_ids(ids: str) -> list[UUID]:
@@ -164,23 +156,13 @@ async def convert(response: Response, session: Session, principal: Participant, 
     return cycle
 
 
-TeamIdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=200,
-        description="Send the same key when retrying: the team cycle made by the first attempt is returned.",
-    ),
-]
-
-
 @team_router.post("", status_code=status.HTTP_201_CREATED, response_model=TeamCycleOut)
 async def create_team(
     response: Response,
     session: Session,
     principal: ParticipantOrAdmin,
     body: TeamCycleCreate,
-    idempotency_key: TeamIdempotencyKey = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> TeamCycleOut:
     """Start a team 360; members create team_360 cycles naming it. A retry with the same
     ``Idempotency-Key`` answers 200 with the team cycle the first attempt made."""

@@ -24,6 +24,7 @@ from hlm_contracts import (
 )
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import BadRequest, FieldError, Forbidden, UnprocessableContent
+from hlm_kit.idempotency import Claim, create_once
 from survey_svc.config import Settings
 from survey_svc.cycles.exceptions import (
     AlreadyConverted,
@@ -311,10 +312,30 @@ async def create(
 ) -> tuple[CycleOut, bool]:
     """Create a draft cycle; with an ``Idempotency-Key`` a retry returns the first attempt's cycle."""
     organisation, region = _require_org(principal)
-    repository = CycleRepository(session)
-    if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
-        return (await to_out(session, [existing]))[0], False
 
+    async def make(claim: Claim) -> Cycle:
+        return await _new_cycle(session, principal, body, settings, organisation, region, claim)
+
+    cycle, created = await create_once(
+        session, Cycle, Cycle.participant_id == principal.sub, idempotency_key, body, create=make
+    )
+    if created:
+        await session.refresh(cycle)
+    out = (await to_out(session, [cycle]))[0]
+    if created:
+        await session.commit()
+    return out, created
+
+
+async def _new_cycle(
+    session: AsyncSession,
+    principal: Principal,
+    body: CycleCreate,
+    settings: Settings,
+    organisation: str,
+    region: str,
+    claim: Claim,
+) -> Cycle:
     errors: list[FieldError] = []
     is_360 = body.kind != CycleKind.SELF_ASSESSMENT
     await _questionnaire(
@@ -390,21 +411,10 @@ async def create(
         min_direct_report=thresholds.direct_report,
         min_other=thresholds.other,
         min_others_total=thresholds.others_total,
-        idempotency_key=idempotency_key,
+        **claim.columns,
     )
     session.add(cycle)
-    try:
-        await session.flush()
-    except IntegrityError:
-        # The same Idempotency-Key arrived twice at once: the other request made the cycle.
-        await session.rollback()
-        if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
-            return (await to_out(session, [existing]))[0], False
-        raise
-    await session.refresh(cycle)
-    out = (await to_out(session, [cycle]))[0]
-    await session.commit()
-    return out, True
+    return cycle
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -806,24 +816,19 @@ async def create_team(
     """Start a team 360; with an ``Idempotency-Key`` a retry returns the first attempt's team cycle."""
     organisation, region = _require_org(principal)
     repository = TeamCycleRepository(session)
-    if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
-        return await _team_out(repository, existing), False
-    team = TeamCycle(
-        name=body.name,
-        organisation=organisation,
-        region=region,
-        created_by=principal.sub,
-        idempotency_key=idempotency_key,
+
+    async def make(claim: Claim) -> TeamCycle:
+        team = TeamCycle(
+            name=body.name, organisation=organisation, region=region, created_by=principal.sub, **claim.columns
+        )
+        session.add(team)
+        return team
+
+    team, created = await create_once(
+        session, TeamCycle, TeamCycle.created_by == principal.sub, idempotency_key, body, create=make
     )
-    session.add(team)
-    try:
-        await session.flush()
-    except IntegrityError:
-        # The same Idempotency-Key arrived twice at once: the other request made the team cycle.
-        await session.rollback()
-        if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
-            return await _team_out(repository, existing), False
-        raise
+    if not created:
+        return await _team_out(repository, team), False
     await session.refresh(team)
     out = TeamCycleOut(
         id=team.id,

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import ARRAY, CheckConstraint, Date, DateTime, Index, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hlm_kit.idempotency import IdempotencyColumns
 from survey_svc.database import Base
 
 
@@ -18,7 +19,7 @@ class GoalStatus(StrEnum):
     DROPPED = "dropped"
 
 
-class Goal(Base):
+class Goal(IdempotencyColumns, Base):
     __tablename__ = "goal"
     __table_args__ = (
         CheckConstraint("status IN ('active', 'achieved', 'dropped')", name="status"),
@@ -47,7 +48,6 @@ class Goal(Base):
     # is armed again), so each reminder date is mailed once.
     reminder_queued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     status: Mapped[str] = mapped_column(Text, default=GoalStatus.ACTIVE)
-    idempotency_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -17,9 +17,6 @@ class GoalRepository(RepositoryBase[Goal]):
             statement = statement.with_for_update()
         return await self.get_one_or_none(statement)
 
-    async def by_idempotency_key(self, author_id: str, key: str) -> Goal | None:
-        return await self.get_one_or_none(self.select().where(Goal.author_id == author_id, Goal.idempotency_key == key))
-
     async def list_for(
         self, author_id: str, *, status: str | None = None, reminder_due_on: date | None = None
     ) -> Sequence[Goal]:

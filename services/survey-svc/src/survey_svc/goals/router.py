@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from hlm_kit.auth import CurrentPrincipal
 from hlm_kit.db import Session
+from hlm_kit.idempotency import IdempotencyKey
 from survey_svc.goals import service as goal_service
 from survey_svc.goals.schemas import GoalIn, GoalList, GoalOut, GoalPatch, GoalStatusName
 
@@ -19,7 +20,7 @@ async def create(
     session: Session,
     principal: CurrentPrincipal,
     body: GoalIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> GoalOut:
     goal, created = await goal_service.create(session, principal, body, idempotency_key)
     if not created:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, UnprocessableContent
+from hlm_kit.idempotency import Claim, create_once
 from survey_svc.goals.exceptions import GoalNotFound
 from survey_svc.goals.models import Goal, GoalStatus
 from survey_svc.goals.repository import GoalRepository
@@ -73,24 +74,29 @@ def _reminder_address(principal: Principal, *, by_mail: bool, stored: str | None
 async def create(
     session: AsyncSession, principal: Principal, body: GoalIn, idempotency_key: str | None
 ) -> tuple[GoalOut, bool]:
-    repository = GoalRepository(session)
-    if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
-        return to_out(existing), False
-    errors = _reminder_errors(body.remind_on)
-    if body.remind_by_mail:
-        errors += _mail_errors(principal)
-    if body.dimension_keys:
-        errors += await dimension_errors(session, body.dimension_keys, ["body", "dimension_keys"])
-    if errors:
-        raise UnprocessableContent(f"{len(errors)} problem(s) with the goal", errors=errors)
-    goal = Goal(
-        author_id=principal.sub,
-        status=GoalStatus.ACTIVE,
-        idempotency_key=idempotency_key,
-        remind_email=_reminder_address(principal, by_mail=body.remind_by_mail, stored=None),
-        **body.model_dump(exclude={"remind_by_mail"}),
+
+    async def make(claim: Claim) -> Goal:
+        errors = _reminder_errors(body.remind_on)
+        if body.remind_by_mail:
+            errors += _mail_errors(principal)
+        if body.dimension_keys:
+            errors += await dimension_errors(session, body.dimension_keys, ["body", "dimension_keys"])
+        if errors:
+            raise UnprocessableContent(f"{len(errors)} problem(s) with the goal", errors=errors)
+        goal = Goal(
+            author_id=principal.sub,
+            status=GoalStatus.ACTIVE,
+            remind_email=_reminder_address(principal, by_mail=body.remind_by_mail, stored=None),
+            **claim.columns,
+            **body.model_dump(exclude={"remind_by_mail"}),
+        )
+        return await GoalRepository(session).add(goal)
+
+    goal, created = await create_once(
+        session, Goal, Goal.author_id == principal.sub, idempotency_key, body, create=make
     )
-    await repository.add(goal)
+    if not created:
+        return to_out(goal), False
     await session.refresh(goal)
     out = to_out(goal)
     await session.commit()

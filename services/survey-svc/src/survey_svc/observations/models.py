@@ -8,10 +8,11 @@ from datetime import date, datetime
 from sqlalchemy import ARRAY, Date, DateTime, Index, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from hlm_kit.idempotency import IdempotencyColumns
 from survey_svc.database import Base
 
 
-class Observation(Base):
+class Observation(IdempotencyColumns, Base):
     __tablename__ = "observation"
     __table_args__ = (
         Index("ix_observation_author_id_observed_on", "author_id", "observed_on", "id"),
@@ -25,7 +26,6 @@ class Observation(Base):
     what_happened: Mapped[str] = mapped_column(Text)
     dimension_keys: Mapped[list[str]] = mapped_column(ARRAY(Text))
     reflection: Mapped[str | None] = mapped_column(Text)
-    idempotency_key: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

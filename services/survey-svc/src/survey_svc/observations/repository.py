@@ -19,11 +19,6 @@ class ObservationRepository(RepositoryBase[Observation]):
             statement = statement.with_for_update()
         return await self.get_one_or_none(statement)
 
-    async def by_idempotency_key(self, author_id: str, key: str) -> Observation | None:
-        return await self.get_one_or_none(
-            self.select().where(Observation.author_id == author_id, Observation.idempotency_key == key)
-        )
-
     async def page(
         self,
         author_id: str,

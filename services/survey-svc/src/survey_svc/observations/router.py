@@ -5,11 +5,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from hlm_kit.auth import CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.errors import FieldError, UnprocessableContent
+from hlm_kit.idempotency import IdempotencyKey
 from survey_svc.goals import service as goal_service
 from survey_svc.observations import pdf
 from survey_svc.observations import service as observation_service
@@ -26,7 +27,7 @@ async def create(
     session: Session,
     principal: CurrentPrincipal,
     body: ObservationIn,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> ObservationOut:
     """Record an observed behaviour; only its author will ever see it."""
     observation, created = await observation_service.create(session, principal, body, idempotency_key)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.auth import Principal
 from hlm_kit.errors import BadRequest, FieldError, UnprocessableContent
+from hlm_kit.idempotency import Claim, create_once
 from survey_svc.observations.exceptions import FrameworkNotKnown, ObservationNotFound
 from survey_svc.observations.models import Observation
 from survey_svc.observations.repository import ObservationRepository
@@ -61,16 +62,21 @@ def to_out(observation: Observation) -> ObservationOut:
 async def create(
     session: AsyncSession, principal: Principal, body: ObservationIn, idempotency_key: str | None
 ) -> tuple[ObservationOut, bool]:
-    repository = ObservationRepository(session)
-    if idempotency_key and (existing := await repository.by_idempotency_key(principal.sub, idempotency_key)):
-        return to_out(existing), False
-    errors = _date_errors(body.observed_on) + await dimension_errors(
-        session, body.dimension_keys, ["body", "dimension_keys"]
+
+    async def make(claim: Claim) -> Observation:
+        errors = _date_errors(body.observed_on) + await dimension_errors(
+            session, body.dimension_keys, ["body", "dimension_keys"]
+        )
+        if errors:
+            raise UnprocessableContent(f"{len(errors)} problem(s) with the observation", errors=errors)
+        observation = Observation(author_id=principal.sub, **claim.columns, **body.model_dump())
+        return await ObservationRepository(session).add(observation)
+
+    observation, created = await create_once(
+        session, Observation, Observation.author_id == principal.sub, idempotency_key, body, create=make
     )
-    if errors:
-        raise UnprocessableContent(f"{len(errors)} problem(s) with the observation", errors=errors)
-    observation = Observation(author_id=principal.sub, idempotency_key=idempotency_key, **body.model_dump())
-    await repository.add(observation)
+    if not created:
+        return to_out(observation), False
     await session.refresh(observation)
     out = to_out(observation)
     await session.commit()

@@ -41,7 +41,9 @@ async def erase(session: AsyncSession, principal: Principal, participant_id: str
     # A team 360 belongs to its members too; it stays, without the name of who started it (nor their
     # retry key, which would otherwise clash with another erased starter's under the unique constraint).
     await session.execute(
-        update(TeamCycle).where(TeamCycle.created_by == participant_id).values(created_by=ERASED, idempotency_key=None)
+        update(TeamCycle)
+        .where(TeamCycle.created_by == participant_id)
+        .values(created_by=ERASED, idempotency_key=None, idempotency_fingerprint=None)
     )
     await outbox.add(
         session, ParticipantErasedV1(participant_id=participant_id, erased_at=datetime.now(UTC)), subject=participant_id
