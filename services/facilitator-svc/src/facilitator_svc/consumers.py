@@ -138,7 +138,9 @@ async def erase_participant(session: AsyncSession, participant_id: str, now: dat
         booking.status, booking.cancelled_at, booking.hold_expires_at = BookingStatus.CANCELLED, now, None
     await session.flush()
     await session.execute(
-        update(Booking).where(Booking.booked_by == participant_id).values(booked_by=None, idempotency_key=None)
+        update(Booking)
+        .where(Booking.booked_by == participant_id)
+        .values(booked_by=None, idempotency_key=None, idempotency_fingerprint=None)
     )
     await session.execute(
         update(Booking)

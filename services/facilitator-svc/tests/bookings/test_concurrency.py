@@ -141,3 +141,28 @@ async def test_a_hold_confirmed_while_the_account_is_relinked_is_announced_with_
     assert confirmed.status_code == 200, confirmed.text
     (announced,) = await outbox_events(hold.json()["id"])
     assert announced["data"]["facilitator_subject"] == f"{live_region}-new"
+
+
+async def test_twenty_retries_of_one_booking_at_once_hold_one_session_and_answer_alike(
+    live_client: Any,
+    live_region: str,
+    auth: AuthHeaders,
+    new_facilitator: Any,
+    engine: AsyncEngine,
+    clock: Any,
+    at: Any,
+) -> None:
+    admin = auth("academy_admin", sub="admin-c", region=live_region)
+    participant = auth("participant", sub=f"{live_region}-p", org="RQ3", region=live_region)
+    # A client retrying over a flaky network: the same request, with the same key, twenty times at once.
+    headers = {**participant, "Idempotency-Key": f"book-{live_region}"}
+    async with live_client(clock=clock, db_pool_size=20) as client:
+        facilitator = await register(client, admin, new_facilitator, [at(3)], capacity_per_month=10)
+        body = {"slot_id": facilitator["slots"][0]["id"], "confirm": True}
+
+        responses = await asyncio.gather(*(client.post("/v1/bookings", json=body, headers=headers) for _ in range(20)))
+
+    assert Counter(r.status_code for r in responses) == {201: 20}, [r.text for r in responses]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert sum(r.headers.get("idempotent-replayed") == "true" for r in responses) == 19
+    assert await occupying(engine, facilitator["id"]) == 1

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from facilitator_svc.database import Base
+from hlm_kit.idempotency import IdempotencyColumns
 
 
 class AllocationStatus(StrEnum):
@@ -37,7 +38,7 @@ class AllocationStatus(StrEnum):
     DISCARDED = "discarded"
 
 
-class Allocation(Base):
+class Allocation(IdempotencyColumns, Base):
     __tablename__ = "allocation"
     __table_args__ = (
         UniqueConstraint("requested_by", "idempotency_key"),
@@ -50,7 +51,6 @@ class Allocation(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     region: Mapped[str] = mapped_column(Text, index=True)
     requested_by: Mapped[str] = mapped_column(Text)
-    idempotency_key: Mapped[str | None] = mapped_column(Text)
     status: Mapped[AllocationStatus] = mapped_column(
         Enum(
             AllocationStatus,

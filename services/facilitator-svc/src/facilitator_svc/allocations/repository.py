@@ -20,11 +20,6 @@ class AllocationRepository(RepositoryBase[Allocation]):
             statement = statement.with_for_update(of=Allocation).execution_options(populate_existing=True)
         return await self.get_one_or_none(statement)
 
-    async def by_idempotency_key(self, requested_by: str, key: str) -> Allocation | None:
-        return await self.get_one_or_none(
-            select(Allocation).where(Allocation.requested_by == requested_by, Allocation.idempotency_key == key)
-        )
-
     async def page(self, region: str, *, after: tuple[str, str] | None, limit: int) -> Sequence[Allocation]:
         statement = (
             select(Allocation)

@@ -9,9 +9,9 @@ from facilitator_svc.allocations import service as allocation_service
 from facilitator_svc.allocations.schemas import AllocationIn, AllocationList, AllocationOut, AllocationSummary
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
-from facilitator_svc.idempotency import IdempotencyKey
 from facilitator_svc.pagination import Cursor, Limit
 from hlm_kit.db import Session
+from hlm_kit.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/allocations", tags=["cohort allocation"])
 

@@ -34,6 +34,7 @@ from facilitator_svc.slots.models import Slot
 from facilitator_svc.vocabulary import Mode
 from hlm_kit.auth import Principal
 from hlm_kit.errors import Conflict, FieldError, UnprocessableContent
+from hlm_kit.idempotency import Claim, create_once
 
 
 async def request(
@@ -47,11 +48,24 @@ async def request(
 ) -> tuple[AllocationSummary, bool]:
     """Queue the allocation of a cohort; (the job, whether it is new)."""
     region = admin_region(principal)
-    repository = AllocationRepository(session)
-    if idempotency_key is not None:
-        earlier = await repository.by_idempotency_key(principal.sub, idempotency_key)
-        if earlier is not None:
-            return summary(earlier), False
+
+    async def make(claim: Claim) -> Allocation:
+        allocation = _new_allocation(principal, region, body, settings, now, claim)
+        session.add(allocation)
+        return allocation
+
+    allocation, created = await create_once(
+        session, Allocation, Allocation.requested_by == principal.sub, idempotency_key, body, create=make
+    )
+    out = summary(allocation)
+    if created:
+        await session.commit()
+    return out, created
+
+
+def _new_allocation(
+    principal: Principal, region: str, body: AllocationIn, settings: Settings, now: datetime, claim: Claim
+) -> Allocation:
     errors: list[FieldError] = []
     if len(body.participants) > settings.allocation_max_participants:
         errors.append(
@@ -79,7 +93,6 @@ async def request(
     allocation = Allocation(
         region=region,
         requested_by=principal.sub,
-        idempotency_key=idempotency_key,
         status=AllocationStatus.QUEUED,
         progress=0.0,
         stage="queued",
@@ -99,12 +112,9 @@ async def request(
             )
             for i, m in enumerate(body.participants)
         ],
+        **claim.columns,
     )
-    session.add(allocation)
-    await session.flush()
-    out = summary(allocation)
-    await session.commit()
-    return out, True
+    return allocation
 
 
 async def _visible(session: AsyncSession, principal: Principal, id: UUID, *, for_update: bool = False) -> Allocation:

@@ -62,7 +62,3 @@ class HoldExpired(Conflict):
 
 class InvalidTransition(Conflict):
     code = "invalid-booking-transition"
-
-
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency-key-reused"

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import INT8RANGE, TSTZRANGE, ExcludeConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from facilitator_svc.database import Base
+from hlm_kit.idempotency import IdempotencyColumns
 
 
 class BookingStatus(StrEnum):
@@ -42,7 +43,7 @@ OPEN = (BookingStatus.HELD, BookingStatus.CONFIRMED)
 _OCCUPYING_SQL = "status IN ('held', 'confirmed', 'completed')"
 
 
-class Booking(Base):
+class Booking(IdempotencyColumns, Base):
     __tablename__ = "booking"
     __table_args__ = (
         ForeignKeyConstraint(
@@ -100,7 +101,6 @@ class Booking(Base):
     )
     hold_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     booked_by: Mapped[str | None] = mapped_column(Text)
-    idempotency_key: Mapped[str | None] = mapped_column(Text)
     allocation_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

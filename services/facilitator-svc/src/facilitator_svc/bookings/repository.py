@@ -26,11 +26,6 @@ class BookingRepository(RepositoryBase[Booking]):
         row = (await self.session.execute(statement)).first()
         return (row[0], row[1]) if row else None
 
-    async def by_idempotency_key(self, booked_by: str, key: str) -> Booking | None:
-        return await self.get_one_or_none(
-            select(Booking).where(Booking.booked_by == booked_by, Booking.idempotency_key == key)
-        )
-
     async def expire_holds(self, facilitator_ids: Sequence[UUID], now: datetime) -> None:
         """Release holds that ran out, so the exclusion constraint no longer counts them."""
         await self.session.execute(

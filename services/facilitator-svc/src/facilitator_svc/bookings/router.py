@@ -12,9 +12,9 @@ from facilitator_svc.bookings.models import BookingStatus
 from facilitator_svc.bookings.schemas import BookingIn, BookingList, BookingOut, CancelIn, RatingIn, RescheduleIn
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
-from facilitator_svc.idempotency import IdempotencyKey
 from facilitator_svc.pagination import Cursor, Limit
 from hlm_kit.db import Session
+from hlm_kit.idempotency import IdempotencyKey
 
 router = APIRouter(prefix="/v1/bookings", tags=["bookings"])
 

@@ -23,7 +23,6 @@ from facilitator_svc.bookings.exceptions import (
     AlreadyBooked,
     BookingNotFound,
     HoldExpired,
-    IdempotencyKeyReused,
     InvalidTransition,
     NotEligible,
     SlotTaken,
@@ -48,6 +47,7 @@ from facilitator_svc.vocabulary import FacilitatorStatus, Mode
 from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+from hlm_kit.idempotency import NO_CLAIM, Claim, create_once
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Placement:
     cycle_id: UUID | None
     booked_by: str
     confirm: bool
-    idempotency_key: str | None = None
+    idempotency: Claim = NO_CLAIM
     allocation_id: UUID | None = None
 
 
@@ -74,47 +74,36 @@ async def create(
     idempotency_key: str | None,
 ) -> tuple[BookingOut, bool]:
     """Hold (or book at once) a slot for the participant; (booking, whether it is new)."""
-    repository = BookingRepository(session)
-    if idempotency_key is not None:
-        earlier = await repository.by_idempotency_key(principal.sub, idempotency_key)
-        if earlier is not None:
-            return await _replay(session, earlier, body), False
-    participant = await resolve_participant(session, principal, body.participant, body.cycle_id)
-    slot = await SlotRepository(session).get_by_id(body.slot_id)
-    if slot is None:
-        raise SlotNotFound(f"no slot {body.slot_id}")
-    (facilitator,) = await FacilitatorRepository(session).lock([slot.facilitator_id])
-    await repository.expire_holds([facilitator.id], now)
-    placement = Placement(
-        participant=participant,
-        slot=slot,
-        mode=body.mode,
-        cycle_id=body.cycle_id,
-        booked_by=principal.sub,
-        confirm=body.confirm,
-        idempotency_key=idempotency_key,
+
+    async def make(claim: Claim) -> Booking:
+        participant = await resolve_participant(session, principal, body.participant, body.cycle_id)
+        slot = await SlotRepository(session).get_by_id(body.slot_id)
+        if slot is None:
+            raise SlotNotFound(f"no slot {body.slot_id}")
+        (facilitator,) = await FacilitatorRepository(session).lock([slot.facilitator_id])
+        await BookingRepository(session).expire_holds([facilitator.id], now)
+        placement = Placement(
+            participant=participant,
+            slot=slot,
+            mode=body.mode,
+            cycle_id=body.cycle_id,
+            booked_by=principal.sub,
+            confirm=body.confirm,
+            idempotency=claim,
+        )
+        return await place(session, placement, facilitator, settings, now, show_conflicts=is_admin(principal))
+
+    # A retry that arrives while the first attempt holds the facilitator's lock finds the slot taken once
+    # it gets the lock: create_once answers it with the first attempt's booking, not with slot-taken.
+    booking, created = await create_once(
+        session, Booking, Booking.booked_by == principal.sub, idempotency_key, body, create=make
     )
-    try:
-        booking = await place(session, placement, facilitator, settings, now, show_conflicts=is_admin(principal))
-    except IntegrityError as exc:
-        await session.rollback()
-        if idempotency_key is not None and violated_constraint(exc) == "uq_booking_booked_by_idempotency_key":
-            # The same request, retried while the first was still in flight.
-            earlier = await repository.by_idempotency_key(principal.sub, idempotency_key)
-            if earlier is not None:
-                return await _replay(session, earlier, body), False
-        raise
-    out = await to_out(session, booking, facilitator)
-    await session.commit()
-    return out, True
-
-
-async def _replay(session: AsyncSession, earlier: Booking, body: BookingIn) -> BookingOut:
-    if earlier.slot_id != body.slot_id:
-        raise IdempotencyKeyReused("this Idempotency-Key was used for a booking of another slot")
-    facilitator = await FacilitatorRepository(session).get_by_id(earlier.facilitator_id)
+    facilitator = await FacilitatorRepository(session).get_by_id(booking.facilitator_id)
     assert facilitator is not None
-    return await to_out(session, earlier, facilitator)
+    out = await to_out(session, booking, facilitator)
+    if created:
+        await session.commit()
+    return out, created
 
 
 async def place(
@@ -154,7 +143,7 @@ async def place(
         hold_expires_at=None if placement.confirm else now + timedelta(seconds=settings.hold_ttl_s),
         confirmed_at=now if placement.confirm else None,
         booked_by=placement.booked_by,
-        idempotency_key=placement.idempotency_key,
+        **placement.idempotency.columns,
         allocation_id=placement.allocation_id,
         created_at=now,
     )
