@@ -1,6 +1,7 @@
 """Races the database settles, against committed data: two submissions of one response at the same
-instant store one, replicas closing due cycles at once close each cycle once, and replicas queueing goal
-reminders at once mail each reminder once."""
+instant store one, replicas closing due cycles at once close each cycle once, replicas queueing goal
+reminders at once mail each reminder once, and twenty copies of one create sent with one Idempotency-Key
+store one row."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
 from sqlalchemy import text
@@ -147,43 +149,45 @@ async def test_replicas_queueing_goal_reminders_at_once_mail_each_reminder_once(
     assert sorted(titles) == [f"Goal {n}" for n in range(5)]
 
 
-async def _at_once(client: httpx.AsyncClient, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
-    """Twenty copies of one request, sent together as a client retrying over a flaky network would."""
-    return await asyncio.gather(*(client.post(path, json=body, headers=headers) for _ in range(20)))
+# Each create that takes an Idempotency-Key: the table it writes, the caller's column, and a body.
+IDEMPOTENT_CREATES = {
+    "/v1/goals": ("goal", "author_id", {"title": "Ask for feedback after each project"}),
+    "/v1/team-cycles": ("team_cycle", "created_by", {"name": "Ward 7 leads"}),
+    "/v1/observations": (
+        "observation",
+        "author_id",
+        {
+            "observed_on": datetime.now(UTC).date().isoformat(),
+            "context": "Board round, ward 7",
+            "what_happened": "The registrar asked the student nurse for her view before deciding.",
+            "dimension_keys": ["engaging_the_team"],
+        },
+    ),
+    "/v1/cycles": ("cycle", "participant_id", {"kind": "feedback_360", "participant_name": "Alex"}),
+}
 
 
-async def test_twenty_retries_of_one_goal_at_once_store_one_goal_and_answer_alike(
-    committed: Any, engine: AsyncEngine
+@pytest.mark.parametrize("path", IDEMPOTENT_CREATES)
+async def test_twenty_retries_of_one_create_at_once_store_one_row_and_answer_alike(
+    path: str, committed: Any, engine: AsyncEngine, hlm_360: QuestionnairePublishedV1
 ) -> None:
     client, me, sub = committed
-    headers = {**me, "Idempotency-Key": f"goal-{uuid.uuid4().hex}"}
+    table, caller, body = IDEMPOTENT_CREATES[path]
+    if path == "/v1/cycles":
+        body = {**body, "questionnaire_id": str(hlm_360.questionnaire_id)}
+    # A client retrying over a flaky network: the same request, with the same key, twenty times at once.
+    headers = {**me, "Idempotency-Key": f"retry-{uuid.uuid4().hex}"}
 
-    answers = await _at_once(client, "/v1/goals", {"title": "Ask for feedback after each project"}, headers)
+    answers = await asyncio.gather(*(client.post(path, json=body, headers=headers) for _ in range(20)))
 
     statuses = [r.status_code for r in answers]
     assert 500 not in statuses, [r.text for r in answers]
-    # One attempt made the goal (201); every other one answers with that goal (200).
-    assert sorted(statuses) == [200] * 19 + [201]
-    assert len({r.json()["id"] for r in answers}) == 1
-    async with engine.connect() as connection:
-        stored = await connection.scalar(text("SELECT count(*) FROM survey.goal WHERE author_id = :s"), {"s": sub})
-    assert stored == 1
-
-
-async def test_twenty_retries_of_one_team_360_at_once_start_one_team_and_answer_alike(
-    committed: Any, engine: AsyncEngine
-) -> None:
-    client, me, sub = committed
-    headers = {**me, "Idempotency-Key": f"team-{uuid.uuid4().hex}"}
-
-    answers = await _at_once(client, "/v1/team-cycles", {"name": "Ward 7 leads"}, headers)
-
-    statuses = [r.status_code for r in answers]
-    assert 500 not in statuses, [r.text for r in answers]
+    # One attempt made the row (201); every other one answers with that row (200).
     assert sorted(statuses) == [200] * 19 + [201]
     assert len({r.json()["id"] for r in answers}) == 1
     async with engine.connect() as connection:
         stored = await connection.scalar(
-            text("SELECT count(*) FROM survey.team_cycle WHERE created_by = :s"), {"s": sub}
+            text(f"SELECT count(*) FROM survey.{table} WHERE {caller} = :s"),
+            {"s": sub},
         )
     assert stored == 1

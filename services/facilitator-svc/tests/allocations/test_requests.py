@@ -64,3 +64,21 @@ async def test_a_queued_allocation_is_visible_to_its_region_only(
     assert_problem(await client.get(f"/v1/allocations/{id}", headers=north), 404)
     assert_problem(await client.get(f"/v1/allocations/{uuid.uuid4()}", headers=admin), 404)
     assert_problem(await client.post(f"/v1/allocations/{id}/confirm", headers=admin), 409)
+
+
+async def test_the_same_idempotency_key_with_another_cohort_is_refused(
+    client: httpx.AsyncClient, admin: dict[str, str], assert_problem: Any, stored_state: Any
+) -> None:
+    headers = {**admin, "Idempotency-Key": "cohort-2031-spring"}
+    cohort = {"window": WINDOW, "participants": [{"participant_id": "p-1"}]}
+    first = await client.post("/v1/allocations", json=cohort, headers=headers)
+    retried = await client.post("/v1/allocations", json=cohort, headers=headers)
+    before = await stored_state()
+
+    other = {"window": WINDOW, "participants": [{"participant_id": "p-1"}, {"participant_id": "p-2"}]}
+    misused = await client.post("/v1/allocations", json=other, headers=headers)
+
+    assert (first.status_code, retried.status_code) == (202, 202)
+    assert retried.json()["id"] == first.json()["id"]
+    assert assert_problem(misused, 409)["type"].endswith("/idempotency-key-reused")
+    assert await stored_state() == before
