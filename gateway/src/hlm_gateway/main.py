@@ -101,11 +101,15 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     app.state.settings = settings
     app.state.hub = hub
 
-    # Queries need no broker; subscriptions do, and a replica without it cannot serve them.
+    # The gateway owns no storage and its queries need only the services (each field fails on its own
+    # when one is down), so it is ready once the process is up. Subscriptions need the broker and the
+    # hub's queue: without them they degrade, reported here but never holding the queries back.
     async def live_events_bound() -> bool:
         return hub.is_bound
 
-    app.state.readiness_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
+    app.state.readiness_checks = {}
+    app.state.optional_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
+    health.report_broker(broker)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)

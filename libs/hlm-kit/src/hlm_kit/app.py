@@ -71,7 +71,7 @@ def create_service_app(
     description: str = "",
 ) -> FastAPI:
     """Build a service app. Its lifespan opens the database engine, connects to the broker in the
-    background (the service starts, and reports not ready, while RabbitMQ is unreachable) and, unless
+    background (the service starts, and serves, degraded, while RabbitMQ is unreachable) and, unless
     ``settings.run_workers`` is off, runs the outbox relay, the event consumers and any ``workers`` as
     asyncio tasks. An API-only process (``run_workers`` off) runs an ``OutboxNotifier`` instead, so the
     relays of the worker processes hear of its events at once.
@@ -94,10 +94,10 @@ def create_service_app(
         runtime = ServiceRuntime(settings, engine, create_sessionmaker(engine), broker, outbox, inbox)
         app.state.engine, app.state.sessionmaker, app.state.broker = engine, runtime.sessionmaker, broker
         app.state.runtime = runtime
-        app.state.readiness_checks = {
-            "database": health.database_check(engine),
-            "broker": health.broker_check(broker),
-        }
+        # Ready with the database alone: the outbox keeps writes working while RabbitMQ is away.
+        app.state.readiness_checks = {"database": health.database_check(engine)}
+        app.state.optional_checks = {"broker": health.broker_check(broker)}
+        health.report_broker(broker)
         _start(runtime, broker.connect(), "broker-connect")
         if settings.run_workers:
             relay = OutboxRelay(
