@@ -24,6 +24,7 @@ from hlm_kit.messaging.relay import OutboxNotifier, OutboxRelay
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
 from hlm_kit.settings import ServiceSettings
+from hlm_kit.tracing import TELEMETRY, configure_tracing
 
 
 @dataclass
@@ -77,6 +78,7 @@ def create_service_app(
     relays of the worker processes hear of its events at once.
     """
     configure_logging(name, level=settings.log_level, json=settings.log_json)
+    configure_tracing(name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -126,7 +128,7 @@ def create_service_app(
             await broker.close()
             await engine.dispose()
 
-    app = FastAPI(title=name, version=version, description=description, lifespan=lifespan)
+    app = FastAPI(title=name, version=version, description=description, lifespan=lifespan, telemetry=TELEMETRY)
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
