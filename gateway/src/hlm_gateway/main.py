@@ -28,6 +28,7 @@ from hlm_kit.errors import install_problem_handlers
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
+from hlm_kit.tracing import TELEMETRY, configure_tracing
 
 TransportFactory = Callable[[str], httpx.AsyncBaseTransport | None]
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     run the real services in-process through it); by default the services are called over the network."""
     settings = settings or Settings()
     configure_logging("gateway", level=settings.log_level, json=settings.log_json)
+    configure_tracing("gateway")
 
     def client(service: str, base_url: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -97,15 +99,19 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
-    app = FastAPI(title="hlm-gateway", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="hlm-gateway", version=__version__, lifespan=lifespan, telemetry=TELEMETRY)
     app.state.settings = settings
     app.state.hub = hub
 
-    # Queries need no broker; subscriptions do, and a replica without it cannot serve them.
+    # The gateway owns no storage and its queries need only the services (each field fails on its own
+    # when one is down), so it is ready once the process is up. Subscriptions need the broker and the
+    # hub's queue: without them they degrade, reported here but never holding the queries back.
     async def live_events_bound() -> bool:
         return hub.is_bound
 
-    app.state.readiness_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
+    app.state.readiness_checks = {}
+    app.state.optional_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
+    health.report_broker(broker)
     install_problem_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import httpx
+from opentelemetry import propagate
 
 from hlm_gateway.errors import ErrorCode, GatewayError
 
@@ -29,6 +30,8 @@ class Upstream:
         self._client = client
         # Only what the caller sent is forwarded; the gateway adds no identity of its own.
         self._headers = {"Authorization": authorization} if authorization else {}
+        # Made within the caller's request: the services continue its trace (W3C traceparent).
+        propagate.inject(self._headers)
 
     def without_identity(self, *, forwarded_for: str | None) -> Upstream:
         """The same service called with no Authorization at all: for a rater, whose only credential is the

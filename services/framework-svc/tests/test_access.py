@@ -107,7 +107,7 @@ async def test_role_by_endpoint(
         return await client.request(endpoint.method, endpoint.path, headers=headers, json=body)
 
     if endpoint.route == "/health/ready":
-        # Ready once the app's broker connection, opened in the background at start-up, is up.
+        # Ready once the app's database answers; the broker, connected in the background, is not needed.
         response = await wait_for(lambda: _if_status(call(), expected))
     else:
         response = await call()

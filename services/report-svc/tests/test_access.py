@@ -221,7 +221,8 @@ async def test_an_unknown_view_is_refused(
 
 async def test_the_service_is_ready_once_its_database_and_broker_answer(client: httpx.AsyncClient) -> None:
     async def ready() -> bool:
-        return (await client.get("/health/ready")).status_code == 200
+        response = await client.get("/health/ready")
+        return response.status_code == 200 and response.json()["status"] == "ok"
 
     assert await wait_for(ready)
     assert (await client.get("/health/live")).status_code == 200

@@ -8,6 +8,7 @@ prefixed environment (``SURVEY_DATABASE_URL`` ...). :func:`service_env` writes t
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import shutil
 import signal
@@ -160,7 +161,8 @@ class NotReady(RuntimeError):
 def wait_ready(
     services: Sequence[LocalService], processes: Sequence[subprocess.Popen[bytes]], *, timeout_s: float = 60.0
 ) -> None:
-    """Wait until every service's /health/ready answers 200; raise :class:`NotReady` otherwise."""
+    """Wait until every service's /health/ready answers 200 with nothing degraded (the broker connected
+    too, so the platform is whole); raise :class:`NotReady` otherwise."""
     deadline = time.monotonic() + timeout_s
     pending = {s.command: f"{s.base_url}/health/ready" for s in services}
     while pending:
@@ -179,8 +181,8 @@ def _answers_ok(url: str) -> bool:
     # The standard library's client: this module runs before, and apart from, any service's dependencies.
     try:
         with urllib.request.urlopen(url, timeout=2.0) as response:  # noqa: S310 (a local http URL we built)
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
+            return bool(response.status == 200 and json.load(response).get("status") == "ok")
+    except (urllib.error.URLError, OSError, ValueError):
         return False
 
 
