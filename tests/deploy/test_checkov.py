@@ -72,11 +72,13 @@ def checkov_reports(built, tmp_path_factory) -> dict[str, dict[str, Any]]:
         runs[overlay] = subprocess.Popen(
             command, cwd=REPO, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
+    # Both runs are waited for before anything is asserted, so a failure leaves no checkov running.
+    outputs = {overlay: run.communicate(timeout=300) for overlay, run in runs.items()}
     reports = {}
-    for overlay, run in runs.items():
-        stdout, stderr = run.communicate(timeout=300)
+    for overlay, (stdout, stderr) in outputs.items():
         # 0: every check passed, 1: some failed; anything else is checkov itself failing.
-        assert run.returncode in (0, 1), f"checkov on {overlay} exited {run.returncode}:\n{stderr}"
+        returncode = runs[overlay].returncode
+        assert returncode in (0, 1), f"checkov on {overlay} exited {returncode}:\n{stderr}"
         report = json.loads(stdout)
         (reports[overlay],) = report if isinstance(report, list) else [report]
     return reports
