@@ -62,7 +62,8 @@ bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/gateway.py
 	@$(UV) run --no-sync python bench/outbox_commit.py
 
-deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays offline
+deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays (with checkov) offline
+	@$(UV) sync --project deploy/k8s/checkov --frozen --quiet
 	@$(UV) run --no-sync pytest tests/deploy -q
 
 images: ## build every image (needs Docker with BuildKit)
