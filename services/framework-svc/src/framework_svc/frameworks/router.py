@@ -14,6 +14,9 @@ from hlm_kit.http_cache import conditional_response
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
 Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
+ReplacedBy = Annotated[
+    int | None, Query(ge=1, description="the newer published version that replaces the retired one (recorded)")
+]
 
 
 @router.get("", response_model=FrameworkList)
@@ -23,7 +26,7 @@ async def list_frameworks(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> FrameworkList:
-    return await framework_service.list_frameworks(session, principal, after_key=cursor, limit=limit)
+    return await framework_service.list_frameworks(session, after_key=cursor, limit=limit)
 
 
 @router.get("/{key}", response_model=FrameworkTree, responses={304: {"description": "Not modified"}})
@@ -66,8 +69,8 @@ async def publish(session: Session, _: Admin, key: str, version: int) -> Version
 
 
 @router.post("/{key}/versions/{version}/retire", response_model=VersionSummary)
-async def retire(session: Session, _: Admin, key: str, version: int) -> VersionSummary:
-    return await framework_service.retire(session, key, version)
+async def retire(session: Session, _: Admin, key: str, version: int, replaced_by: ReplacedBy = None) -> VersionSummary:
+    return await framework_service.retire(session, key, version, replaced_by=replaced_by)
 
 
 @router.get("/{key}/versions/{version}/export", summary="Export a version as the document the loader reads")

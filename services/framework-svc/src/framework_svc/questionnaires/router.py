@@ -16,6 +16,9 @@ from hlm_kit.http_cache import conditional_response
 
 router = APIRouter(prefix="/v1/questionnaires", tags=["questionnaires"])
 Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
+ReplacedBy = Annotated[
+    UUID | None, Query(description="a published questionnaire of the same framework that replaces it (recorded)")
+]
 
 
 def _parse_ids(ids: str) -> list[UUID]:
@@ -72,8 +75,8 @@ async def publish(session: Session, _: Admin, id: UUID) -> QuestionnaireOut:
 
 
 @router.post("/{id}/retire", response_model=QuestionnaireOut)
-async def retire(session: Session, _: Admin, id: UUID) -> QuestionnaireOut:
-    return await questionnaire_service.retire(session, id)
+async def retire(session: Session, _: Admin, id: UUID, replaced_by: ReplacedBy = None) -> QuestionnaireOut:
+    return await questionnaire_service.retire(session, id, replaced_by=replaced_by)
 
 
 @router.get("/{id}/export", summary="Export a questionnaire as the document the loader reads")
