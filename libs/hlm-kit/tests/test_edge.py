@@ -8,18 +8,20 @@ from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, Body, FastAPI
 from pydantic import BaseModel, ValidationError
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 
 from hlm_kit.app import create_service_app
 from hlm_kit.db import Session
 from hlm_kit.edge import Int32, NulFreeStr, PositiveInt32
-from hlm_kit.errors import Conflict
+from hlm_kit.errors import Conflict, classify_database_failure
 from hlm_kit.settings import ServiceSettings
 from hlm_kit.testing.messaging import MessagingSchema
 from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET
@@ -291,3 +293,28 @@ async def test_a_token_in_the_path_shows_in_no_log_line_nor_problem(
     output = capsys.readouterr().out
     assert "/links/~token~/taken" in output
     assert "s3cret-token-value" not in output + matched.text + unmatched.text
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (ConnectionRefusedError(111, "Connect call failed"), "unavailable"),
+        (TimeoutError(), "unavailable"),
+        (sa_exc.TimeoutError("QueuePool limit reached"), "unavailable"),
+        (asyncpg.CannotConnectNowError("the database system is starting up"), "unavailable"),
+        (asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"), "unavailable"),
+        (asyncpg.AdminShutdownError("terminating connection due to administrator command"), "unavailable"),
+        (asyncpg.InterfaceError("connection is closed"), "unavailable"),
+        (asyncpg.CharacterNotInRepertoireError("invalid byte sequence"), "data"),
+        (asyncpg.NumericValueOutOfRangeError("integer out of range"), "data"),
+        (asyncpg.UniqueViolationError("duplicate key"), None),
+        (asyncpg.InterfaceError("another operation is in progress"), None),
+        (FileNotFoundError(2, "No such file"), None),
+        (RuntimeError("boom"), None),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else str(value),
+)
+def test_database_failures_are_told_apart(error: BaseException, failure: str | None) -> None:
+    assert classify_database_failure(error) == failure
+    wrapped = sa_exc.DBAPIError("SELECT 1", {}, error) if isinstance(error, asyncpg.PostgresError) else error
+    assert classify_database_failure(wrapped) == failure

@@ -216,7 +216,8 @@ def classify_database_failure(exc: BaseException) -> DatabaseFailure | None:
         return None
     if isinstance(exc, sa_exc.TimeoutError | sa_exc.InterfaceError | sa_exc.OperationalError):
         return "unavailable"
-    if isinstance(exc, asyncpg.ConnectionDoesNotExistError | asyncpg.InterfaceError):
+    # asyncpg's own misuse errors (an operation already in progress) are bugs; a closed connection is not.
+    if isinstance(exc, asyncpg.InterfaceError) and "closed" in str(exc):
         return "unavailable"
     cause = exc.orig if isinstance(exc, sa_exc.DBAPIError) else None
     if isinstance(cause, BaseException) and cause is not exc:
