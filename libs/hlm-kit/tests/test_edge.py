@@ -272,13 +272,16 @@ async def test_expected_refusals_are_one_log_line_each_without_a_traceback(
     await client.get("/links/s3cret-token-value/taken")
     await client.post("/notes", json={"rank": "many"})
     await client.get("/nowhere")
+    await client.get("/links/s3cret%00token-value/taken")
 
     lines = log_lines(capsys.readouterr().out)
     assert [(line["event"], line["status"]) for line in lines] == [
         ("request refused", 409),
         ("request invalid", 422),
         ("request refused", 404),
+        ("request invalid", 422),
     ]
+    assert "s3cret" not in str(lines)
     assert all("exception" not in line for line in lines)
 
 

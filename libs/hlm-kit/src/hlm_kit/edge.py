@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
+import structlog
 from annotated_types import Interval
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
@@ -26,6 +27,8 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hlm_kit.errors import FieldError, problem_response
+
+log = structlog.get_logger(__name__)
 
 INT32_MIN = -(2**31)
 INT32_MAX = 2**31 - 1
@@ -123,6 +126,8 @@ class NulRejection:
             errors = nul_in_json(body)
             receive = _replay(body, disconnected, receive)
         if errors:
+            # Refused before routing, so no path is logged: it may be a rater's link.
+            log.info("request invalid", status=422, fields=[e.loc for e in errors], method=scope["method"])
             response = problem_response(
                 Request(scope),
                 422,
