@@ -10,12 +10,13 @@ from framework_svc.frameworks.documents import FrameworkDocument
 from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, VersionList, VersionSummary
 from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
 from hlm_kit.db import Session
+from hlm_kit.edge import PositiveInt32
 from hlm_kit.http_cache import conditional_response
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
 Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
 ReplacedBy = Annotated[
-    int | None, Query(ge=1, description="the newer published version that replaces the retired one (recorded)")
+    PositiveInt32 | None, Query(description="the newer published version that replaces the retired one (recorded)")
 ]
 
 
@@ -35,7 +36,7 @@ async def get(
     session: Session,
     principal: CurrentPrincipal,
     key: str,
-    version: Annotated[int | None, Query(ge=1, description="defaults to the latest published version")] = None,
+    version: Annotated[PositiveInt32 | None, Query(description="defaults to the latest published version")] = None,
 ) -> Response:
     found = await framework_service.get_version(session, principal, key, version)
     body, etag = await framework_service.render_tree(session, found)
@@ -64,12 +65,14 @@ async def create(request: Request, response: Response, session: Session, _: Admi
 
 
 @router.post("/{key}/versions/{version}/publish", response_model=VersionSummary)
-async def publish(session: Session, _: Admin, key: str, version: int) -> VersionSummary:
+async def publish(session: Session, _: Admin, key: str, version: PositiveInt32) -> VersionSummary:
     return await framework_service.publish(session, key, version)
 
 
 @router.post("/{key}/versions/{version}/retire", response_model=VersionSummary)
-async def retire(session: Session, _: Admin, key: str, version: int, replaced_by: ReplacedBy = None) -> VersionSummary:
+async def retire(
+    session: Session, _: Admin, key: str, version: PositiveInt32, replaced_by: ReplacedBy = None
+) -> VersionSummary:
     return await framework_service.retire(session, key, version, replaced_by=replaced_by)
 
 
@@ -78,7 +81,7 @@ async def export(
     session: Session,
     _: Admin,
     key: str,
-    version: int,
+    version: PositiveInt32,
     format: Literal["yaml", "json"] = "yaml",
 ) -> Response:
     document = await framework_service.get_document(session, key, version)
