@@ -12,10 +12,13 @@ from contextvars import ContextVar
 from typing import TextIO, cast
 
 import structlog
+from opentelemetry import trace
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hlm_kit.tracing import UNROUTED_PATH, URL_PATH
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
@@ -138,6 +141,11 @@ class RequestContextMiddleware:
                 headers = list(message.get("headers", []))
                 headers.append((CORRELATION_HEADER.lower().encode(), correlation_id.encode()))
                 message = {**message, "headers": headers}
+                # The server span ends with the response's last byte; before that, it gets the path it
+                # may keep (its raw one was taken off at start: see tracing.RawPathRedaction).
+                span = trace.get_current_span()
+                if span.is_recording():
+                    span.set_attribute(URL_PATH, redacted_path(scope) or UNROUTED_PATH)
             await send(message)
 
         try:
