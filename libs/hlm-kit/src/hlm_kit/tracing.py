@@ -16,8 +16,8 @@ from typing import Any
 
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry import trace
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.context import Context
+from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 
 _UNTRACED_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
