@@ -9,13 +9,20 @@ from hlm_contracts.enums import (
     RaterGroup,
     RatingLevel,
     ReleaseMode,
+    ResourceAudience,
+    ResourceFormat,
+    ResourceKind,
 )
 from hlm_contracts.facilitator import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
 from hlm_contracts.framework import (
     ImportanceQuestion,
+    PublishedResource,
     QuestionnaireDimension,
     QuestionnaireItem,
     QuestionnairePublishedV1,
+    ResourceCost,
+    ResourcesPublishedV1,
+    ResourceTarget,
     ScalePoint,
 )
 from hlm_contracts.registry import EVENT_TYPES, UnknownEventType, event_class
@@ -50,6 +57,7 @@ __all__ = [
     "ImportanceRating",
     "NominatedRaterGroup",
     "ParticipantErasedV1",
+    "PublishedResource",
     "QuestionnaireDimension",
     "QuestionnaireItem",
     "QuestionnairePublishedV1",
@@ -60,6 +68,12 @@ __all__ = [
     "ReleaseMode",
     "ReportReadyV1",
     "ReportReleasedV1",
+    "ResourceAudience",
+    "ResourceCost",
+    "ResourceFormat",
+    "ResourceKind",
+    "ResourceTarget",
+    "ResourcesPublishedV1",
     "ResponseSubmittedV1",
     "ScalePoint",
     "SessionBookedV1",
