@@ -126,6 +126,21 @@ class FrameworkVersionRepository(RepositoryBase[FrameworkVersion]):
             statement = statement.where(Framework.key > after_key)
         return await self.get_all(statement)
 
+    async def list_latest_published_outlines(self) -> Sequence[FrameworkVersion]:
+        """The latest published version of every framework with its dimensions and rating levels: what
+        other parts of the catalogue (development resources) may refer to."""
+        return await self.get_all(
+            select(FrameworkVersion)
+            .join(FrameworkVersion.framework)
+            .where(IS_LATEST_PUBLISHED)
+            .order_by(Framework.key)
+            .options(
+                selectinload(FrameworkVersion.framework),
+                selectinload(FrameworkVersion.dimensions),
+                selectinload(FrameworkVersion.rating_levels),
+            )
+        )
+
     async def count_published(self, framework_id: uuid.UUID) -> int:
         statement = select(func.count()).where(
             FrameworkVersion.framework_id == framework_id, FrameworkVersion.status == VersionStatus.PUBLISHED
