@@ -163,8 +163,8 @@ def _check_may_see(principal: Principal, status: VersionStatus) -> None:
 
 
 def parse_cursor(cursor: str | None) -> tuple[str, int] | None:
-    """The cursor is the last item's ``key:version`` (keys hold no colon)."""
-    if cursor is None:
+    """The cursor is the last item's ``key:version`` (keys hold no colon); none or empty: the first page."""
+    if not cursor:
         return None
     key, _, version = cursor.rpartition(":")
     if not key or not version.isdigit() or not 0 < int(version) < 2**31:
