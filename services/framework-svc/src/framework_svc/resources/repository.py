@@ -43,7 +43,9 @@ class ResourceRepository(RepositoryBase[Resource]):
             statement = statement.with_for_update(of=Resource)
         return await self.get_one_or_none(statement)
 
-    async def list(self, where: ResourceFilter, *, after: tuple[str, int] | None, limit: int) -> Sequence[Resource]:
+    async def list_filtered(
+        self, where: ResourceFilter, *, after: tuple[str, int] | None, limit: int
+    ) -> Sequence[Resource]:
         statement = (
             select(Resource)
             .where(Resource.status == where.status)

@@ -179,7 +179,7 @@ async def list_resources(
     session: AsyncSession, principal: Principal, where: ResourceFilter, *, cursor: str | None, limit: int
 ) -> ResourceList:
     _check_may_see(principal, where.status)
-    found = await ResourceRepository(session).list(where, after=parse_cursor(cursor), limit=limit + 1)
+    found = await ResourceRepository(session).list_filtered(where, after=parse_cursor(cursor), limit=limit + 1)
     items = [to_out(r) for r in found[:limit]]
     next_cursor = f"{items[-1].key}:{items[-1].version}" if len(found) > limit else None
     return ResourceList(items=items, next_cursor=next_cursor)
