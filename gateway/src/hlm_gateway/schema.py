@@ -19,6 +19,7 @@ from strawberry.extensions import (
 
 from hlm_gateway.allocations.mutations import AllocationMutation
 from hlm_gateway.allocations.queries import AllocationQuery
+from hlm_gateway.arguments import check_arguments
 from hlm_gateway.assessments.mutations import AssessmentMutation
 from hlm_gateway.assessments.queries import AssessmentQuery
 from hlm_gateway.booking.mutations import BookingMutation
@@ -77,6 +78,10 @@ class Mutation(
     ParticipantMutation,
 ):
     pass
+
+
+# Every argument of the API is checked once, here, before any resolver sees it.
+check_arguments(Query, Mutation, Subscription)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
