@@ -18,6 +18,7 @@ from hlm_gateway.config import Settings
 from hlm_gateway.context import Context, UpstreamClients
 from hlm_gateway.cycles.loaders import cycle_loaders
 from hlm_gateway.journey.loaders import journey_loaders
+from hlm_gateway.limits import RequestSizeLimit
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.live.subscriptions import LIVE_EVENTS
 from hlm_gateway.schema import build_schema
@@ -107,6 +108,12 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
 
     app.state.readiness_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
     install_problem_handlers(app)
+    app.add_middleware(
+        RequestSizeLimit,
+        max_body_bytes=settings.max_request_body_bytes,
+        max_query_string_bytes=settings.max_query_string_bytes,
+        max_ws_message_bytes=settings.max_ws_message_bytes,
+    )
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(graphql, prefix="/graphql")

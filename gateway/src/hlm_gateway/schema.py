@@ -12,7 +12,6 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
@@ -38,6 +37,7 @@ from hlm_gateway.invitations.queries import InvitationQuery
 from hlm_gateway.journal.mutations import JournalMutation
 from hlm_gateway.journal.queries import JournalQuery
 from hlm_gateway.journey.queries import JourneyMutation, JourneyQuery
+from hlm_gateway.limits import depth_limit_rule
 from hlm_gateway.live.subscriptions import Subscription
 from hlm_gateway.participants.mutations import ParticipantMutation
 from hlm_gateway.reports.queries import ReportQuery
@@ -95,7 +95,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # at module level in strawberry, so they are still shared across requests. The depth and alias
     # limiters make a new validation rule class per instance, and the validation cache is keyed by the
     # rules: their rules are made once here, or every request would miss the cache and be validated anew.
-    depth_rules = QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
+    depth_rules = [depth_limit_rule(settings.max_query_depth, settings.max_introspection_depth)]
     alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: ParserCache(maxsize=settings.parser_cache_size),
