@@ -6,18 +6,22 @@ tests can assert how many upstream calls a query made.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.utils
 import mailbox
 import re
+import socket
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
+import uvicorn
 from asgi_lifespan import LifespanManager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +40,7 @@ from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_SECRET,
     TestDatabase,
     migrated_service_database,
+    wait_for,
 )
 
 # A port nothing listens on: a service that is down.
@@ -55,6 +60,22 @@ class CountingTransport(httpx.AsyncBaseTransport):
         self.calls[(request.method, request.url.path)] += 1
         self.queries[(request.method, request.url.path, request.url.query.decode())] += 1
         return await self.inner.handle_async_request(request)
+
+
+@contextlib.asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    """``app`` on a socket of this machine for the duration of the block; yields its ws:// URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on", ws="websockets-sansio"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        await wait_for(lambda: server.started)
+        yield f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
 
 
 @pytest_asyncio.fixture(scope="session")

@@ -33,15 +33,16 @@ class Context(BaseContext):
     """Per request: the services as the caller sees them, and DataLoaders that batch and deduplicate
     every upstream read of the request (one call per service and kind, never one per item)."""
 
-    framework: Upstream
-    survey: Upstream
-    report: Upstream
-    facilitator: Upstream
     hub: EventHub
     token_verifier: TokenVerifier
-    # The caller's Authorization header, forwarded as it came; subscriptions may carry it instead in
-    # the connection_init payload (``connection_params``).
+    # The caller's Authorization, forwarded as it came: the request's header, or on a websocket what the
+    # connection_init payload carried. The app sets it with the upstreams and loaders below, together
+    # (hlm_gateway.main), so that every service is called as the same caller.
     authorization: str | None = None
+    framework: Upstream = field(init=False)
+    survey: Upstream = field(init=False)
+    report: Upstream = field(init=False)
+    facilitator: Upstream = field(init=False)
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

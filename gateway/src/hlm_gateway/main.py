@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection
-from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hlm_gateway import __version__
@@ -21,6 +20,7 @@ from hlm_gateway.journey.loaders import journey_loaders
 from hlm_gateway.limits import RequestSizeLimit
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.live.subscriptions import LIVE_EVENTS
+from hlm_gateway.router import GatewayRouter
 from hlm_gateway.schema import build_schema
 from hlm_gateway.upstream import Upstream
 from hlm_kit import health
@@ -74,27 +74,29 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
             await broker.close()
             await clients.aclose()
 
-    async def context_getter(connection: HTTPConnection) -> Context:
-        clients: UpstreamClients = connection.app.state.clients
-        authorization = connection.headers.get("authorization")
-        framework = Upstream("framework-svc", clients.framework, authorization)
-        context = Context(
-            framework=framework,
-            survey=Upstream("survey-svc", clients.survey, authorization),
-            report=Upstream("report-svc", clients.report, authorization),
-            facilitator=Upstream("facilitator-svc", clients.facilitator, authorization),
-            hub=hub,
-            token_verifier=token_verifier,
-            authorization=authorization,
-        )
-        context.loaders.update(catalogue_loaders(framework))
-        context.loaders.update(journey_loaders(context.report, context.facilitator))
-        context.loaders.update(cycle_loaders(context.survey))
+    def identify(context: Context, authorization: str | None) -> Context:
+        """``context`` calling the services as ``authorization``, with DataLoaders over them: for each request,
+        and again for a websocket whose connection_init names the caller (for every operation on it)."""
+        clients: UpstreamClients = app.state.clients
+        context.authorization = authorization
+        context.framework = Upstream("framework-svc", clients.framework, authorization)
+        context.survey = Upstream("survey-svc", clients.survey, authorization)
+        context.report = Upstream("report-svc", clients.report, authorization)
+        context.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
+        context.loaders = {
+            **catalogue_loaders(context.framework),
+            **journey_loaders(context.report, context.facilitator),
+            **cycle_loaders(context.survey),
+        }
         return context
 
-    graphql = GraphQLRouter(
+    async def context_getter(connection: HTTPConnection) -> Context:
+        return identify(Context(hub=hub, token_verifier=token_verifier), connection.headers.get("authorization"))
+
+    graphql = GatewayRouter(
         build_schema(settings),
         context_getter=context_getter,
+        identify=identify,
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )

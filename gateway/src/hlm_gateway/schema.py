@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 
 import strawberry
-from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+import structlog
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -15,6 +17,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
 from hlm_gateway.allocations.mutations import AllocationMutation
 from hlm_gateway.allocations.queries import AllocationQuery
@@ -29,7 +32,7 @@ from hlm_gateway.consents.mutations import ConsentMutation
 from hlm_gateway.consents.queries import ConsentQuery
 from hlm_gateway.cycles.mutations import CycleMutation
 from hlm_gateway.cycles.queries import CycleQuery
-from hlm_gateway.errors import GatewayError
+from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.mutations import FacilitatorMutation
 from hlm_gateway.facilitators.queries import FacilitatorQuery
 from hlm_gateway.invitations.mutations import InvitationMutation
@@ -90,15 +93,51 @@ def _is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GatewayError)
 
 
+class GatewaySchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """One line per expected error (a refusal, a query that does not parse or validate, a service that is
+        down), with no traceback: they are many, and the traceback says nothing the line does not. Only an
+        unexpected error, a fault of the gateway's, is logged with its traceback."""
+        # A logger per call: configure_logging may have been called again since (one per app).
+        log = structlog.get_logger("hlm_gateway.errors")
+        for error in errors:
+            if _is_unexpected(error):
+                log.error("unexpected error", path=error.path, exc_info=error.original_error)
+                continue
+            code = (error.extensions or {}).get("code")
+            level = log.warning if code == ErrorCode.UPSTREAM_UNAVAILABLE else log.info
+            level(
+                "graphql error",
+                code=code,
+                message=error.message,
+                path=error.path,
+                service=(error.extensions or {}).get("service"),
+            )
+
+
+class _ParserCache(ParserCache):
+    """strawberry's ParserCache parses in ``on_parse``, outside the ``try`` strawberry wraps around its own
+    parsing: a syntax error then escapes a subscription's stream, and the socket gets a bare ``complete``.
+    A document that does not parse is left for strawberry to parse again and report as any other error."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        yield
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     # Factories: each request gets fresh extension instances; the parser and validation caches live
     # at module level in strawberry, so they are still shared across requests. The depth and alias
     # limiters make a new validation rule class per instance, and the validation cache is keyed by the
     # rules: their rules are made once here, or every request would miss the cache and be validated anew.
-    depth_rules = [depth_limit_rule(settings.max_query_depth, settings.max_introspection_depth)]
+    depth_rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(settings.max_query_depth, settings.max_introspection_depth)
+    ]
     alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: ParserCache(maxsize=settings.parser_cache_size),
+        lambda: _ParserCache(maxsize=settings.parser_cache_size),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: AddValidationRules(depth_rules),
         lambda: AddValidationRules(alias_rules),
@@ -107,7 +146,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
+    return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
 def schema_sdl() -> str:
