@@ -97,15 +97,40 @@ def common(amqp_url: str) -> dict[str, object]:
     }
 
 
-@pytest_asyncio.fixture
-async def framework(framework_database_url: str, amqp_url: str) -> AsyncIterator[CountingTransport]:
+@contextlib.asynccontextmanager
+async def running_framework(database_url: str, amqp_url: str) -> AsyncIterator[CountingTransport]:
+    """framework-svc in-process, reached through a counting transport."""
     app = create_framework_app(
-        FrameworkSettings.model_validate(
-            {**common(amqp_url), "database_url": framework_database_url, "run_workers": False}
-        )
+        FrameworkSettings.model_validate({**common(amqp_url), "database_url": database_url, "run_workers": False})
     )
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         yield CountingTransport(httpx.ASGITransport(app=app))
+
+
+@contextlib.asynccontextmanager
+async def running_gateway(framework: CountingTransport, amqp_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway with ``framework`` in-process and every other service down."""
+    settings = Settings.model_validate(
+        {
+            **common(amqp_url),
+            "survey_url": UNREACHABLE,
+            "report_url": UNREACHABLE,
+            "facilitator_url": UNREACHABLE,
+            "upstream_timeout_s": 2.0,
+        }
+    )
+    app = create_app(settings, transport_for=lambda service: framework if service == "framework" else None)
+    async with (
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
+    ):
+        yield client
+
+
+@pytest_asyncio.fixture
+async def framework(framework_database_url: str, amqp_url: str) -> AsyncIterator[CountingTransport]:
+    async with running_framework(framework_database_url, amqp_url) as transport:
+        yield transport
 
 
 @pytest_asyncio.fixture
@@ -141,20 +166,7 @@ async def gateway_with(
 @pytest_asyncio.fixture
 async def gateway(framework: CountingTransport, amqp_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway with framework-svc running in-process and every other service down."""
-    settings = Settings.model_validate(
-        {
-            **common(amqp_url),
-            "survey_url": UNREACHABLE,
-            "report_url": UNREACHABLE,
-            "facilitator_url": UNREACHABLE,
-            "upstream_timeout_s": 2.0,
-        }
-    )
-    app = create_app(settings, transport_for=lambda service: framework if service == "framework" else None)
-    async with (
-        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
-    ):
+    async with running_gateway(framework, amqp_url) as client:
         yield client
 
 
