@@ -121,3 +121,23 @@ async def test_a_message_over_the_limit_closes_the_socket_as_too_big(gateway_url
         await receive(ws)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1009
+
+
+async def test_a_query_asked_again_on_a_socket_is_read_again(
+    gateway_url: str, framework: CountingTransport, auth: AuthHeaders
+) -> None:
+    ws = await connect(gateway_url, {"Authorization": bearer(auth)})
+    answers = []
+    try:
+        assert (await receive(ws))["type"] == "connection_ack"
+        for id in ("1", "2"):
+            await ws.send(json.dumps({"id": id, "type": "subscribe", "payload": {"query": FRAMEWORK}}))
+            answers.append(await receive(ws))
+            assert await receive(ws) == {"id": id, "type": "complete"}
+    finally:
+        await ws.close()
+    assert [a["payload"]["data"]["framework"]["name"] for a in answers] == [
+        answers[0]["payload"]["data"]["framework"]["name"]
+    ] * 2
+    # Each operation has DataLoaders of its own: the second is not answered from the first one's cache.
+    assert framework.calls[("GET", "/v1/frameworks/hlm")] == 2

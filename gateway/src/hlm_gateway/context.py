@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +46,16 @@ class Context(BaseContext):
     report: Upstream = field(init=False)
     facilitator: Upstream = field(init=False)
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+    # Makes DataLoaders over this context's upstreams (set by the app, hlm_gateway.main).
+    make_loaders: Callable[[Context], dict[str, DataLoader[Any, Any]]] | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
+
+    def for_operation(self) -> Context:
+        """This context for one more operation, with DataLoaders of its own. A websocket's context lives as
+        long as the socket: shared, a query asked again an hour later would be answered from the first
+        one's cache."""
+        operation = copy.copy(self)
+        operation.loaders = self.make_loaders(operation) if self.make_loaders else {}
+        return operation

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection
+from strawberry.dataloader import DataLoader
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hlm_gateway import __version__
@@ -83,15 +85,19 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
         context.survey = Upstream("survey-svc", clients.survey, authorization)
         context.report = Upstream("report-svc", clients.report, authorization)
         context.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
-        context.loaders = {
+        context.loaders = loaders_for(context)
+        return context
+
+    def loaders_for(context: Context) -> dict[str, DataLoader[Any, Any]]:
+        return {
             **catalogue_loaders(context.framework),
             **journey_loaders(context.report, context.facilitator),
             **cycle_loaders(context.survey),
         }
-        return context
 
     async def context_getter(connection: HTTPConnection) -> Context:
-        return identify(Context(hub=hub, token_verifier=token_verifier), connection.headers.get("authorization"))
+        context = Context(hub=hub, token_verifier=token_verifier, make_loaders=loaders_for)
+        return identify(context, connection.headers.get("authorization"))
 
     graphql = GatewayRouter(
         build_schema(settings),

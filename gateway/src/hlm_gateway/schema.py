@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import strawberry
 import structlog
+from fastapi import WebSocket
 from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -30,6 +31,7 @@ from hlm_gateway.catalogue.queries import CatalogueQuery
 from hlm_gateway.config import Settings
 from hlm_gateway.consents.mutations import ConsentMutation
 from hlm_gateway.consents.queries import ConsentQuery
+from hlm_gateway.context import Context
 from hlm_gateway.cycles.mutations import CycleMutation
 from hlm_gateway.cycles.queries import CycleQuery
 from hlm_gateway.errors import ErrorCode, GatewayError
@@ -115,6 +117,17 @@ class GatewaySchema(strawberry.Schema):
             )
 
 
+class _OperationContext(SchemaExtension):
+    """Each operation on a websocket runs with a context of its own (fresh DataLoaders), as each HTTP
+    request does; strawberry gives every operation of a socket the one context made at connection."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if isinstance(context, Context) and isinstance(context.request, WebSocket):
+            self.execution_context.context = context.for_operation()
+        yield
+
+
 class _ParserCache(ParserCache):
     """strawberry's ParserCache parses in ``on_parse``, outside the ``try`` strawberry wraps around its own
     parsing: a syntax error then escapes a subscription's stream, and the socket gets a bare ``complete``.
@@ -137,6 +150,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
     extensions: list[Callable[[], SchemaExtension]] = [
+        _OperationContext,
         lambda: _ParserCache(maxsize=settings.parser_cache_size),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: AddValidationRules(depth_rules),
