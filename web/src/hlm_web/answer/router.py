@@ -224,7 +224,13 @@ def _check_rows(token: str, invitation: Invitation) -> list[dict[str, Any]]:
                 "key": {"text": dimension.importance_question},
                 "value": {"text": questionnaire.importance_label(answers.importance.get(dimension.key))},
                 "actions": {
-                    "items": [{"href": f"{change}#importance", "text": "Change", "visuallyHiddenText": "importance"}]
+                    "items": [
+                        {
+                            "href": f"{change}#importance",
+                            "text": "Change",
+                            "visuallyHiddenText": f"{dimension.name}, importance",
+                        }
+                    ]
                 },
             }
         )
@@ -233,7 +239,13 @@ def _check_rows(token: str, invitation: Invitation) -> list[dict[str, Any]]:
                 "key": {"text": "Comments"},
                 "value": {"text": answers.comments.get(dimension.key) or "None"},
                 "actions": {
-                    "items": [{"href": f"{change}#comment", "text": "Change", "visuallyHiddenText": "comments"}]
+                    "items": [
+                        {
+                            "href": f"{change}#comment",
+                            "text": "Change",
+                            "visuallyHiddenText": f"{dimension.name}, comments",
+                        }
+                    ]
                 },
             }
         )
