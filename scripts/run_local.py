@@ -2,10 +2,11 @@
 
 Bootstraps the database, roles and schemas; migrates each service; loads the framework catalogue;
 starts each service, the gateway and the web front as a process; waits until every /health/ready
-answers; prints the URLs, the web front's first; and on Ctrl-C stops everything cleanly. Settings come from the environment (the Makefile sets development
-defaults): HLM_ADMIN_DATABASE_URL, HLM_DATABASE, HLM_AMQP_URL, HLM_JWT_SECRET, HLM_JWT_ISSUER,
-HLM_JWT_AUDIENCE, HLM_EMAIL_HASH_KEY. The processes and their settings are defined in hlm_kit.local,
-which the end-to-end tests start the platform with too.
+answers; prints the URLs, the web front's first; and on Ctrl-C stops everything cleanly. Settings
+come from the environment (the Makefile sets development defaults): HLM_ADMIN_DATABASE_URL,
+HLM_DATABASE, HLM_AMQP_URL, HLM_JWT_SECRET, HLM_JWT_ISSUER, HLM_JWT_AUDIENCE, HLM_EMAIL_HASH_KEY.
+The processes and their settings are defined in hlm_kit.local, which the end-to-end tests start the
+platform with too.
 """
 
 from __future__ import annotations
