@@ -15,7 +15,7 @@ import mailbox
 import re
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,7 +26,7 @@ import pytest
 import pytest_asyncio
 import uvicorn
 from asgi_lifespan import LifespanManager
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, Request, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -130,6 +130,19 @@ async def database_urls(test_database: TestDatabase) -> dict[str, str]:
     return urls
 
 
+class SwitchableTransport(httpx.AsyncBaseTransport):
+    """The web front's way to the gateway, which a test can cut as a network failure would."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.is_down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.is_down:
+            raise httpx.ConnectError("the gateway is down", request=request)
+        return await self.inner.handle_async_request(request)
+
+
 @dataclass
 class Platform:
     """The running platform as a test uses it: the web front's address, the gateway, survey-svc's mail."""
@@ -139,6 +152,15 @@ class Platform:
     gateway: httpx.AsyncClient
     survey_app: Any
     mail_dir: Path
+    to_gateway: SwitchableTransport
+
+    @contextlib.contextmanager
+    def gateway_down(self) -> Iterator[None]:
+        self.to_gateway.is_down = True
+        try:
+            yield
+        finally:
+            self.to_gateway.is_down = False
 
     async def open_360(self, participant_sub: str) -> tuple[str, dict[str, str]]:
         """A 360 opened with a line manager and three peers: its id and each rater's link by name."""
@@ -250,6 +272,9 @@ async def platform(
         ),
         transport_for=transports.get,
     )
+    to_gateway = SwitchableTransport(
+        httpx.ASGITransport(app=ProxyHeadersMiddleware(gateway_app, trusted_hosts="127.0.0.1"))
+    )
     web_app = create_web_app(
         WebSettings(
             environment="test",
@@ -258,7 +283,7 @@ async def platform(
             log_json=False,
             log_level="WARNING",
         ),
-        gateway_transport=httpx.ASGITransport(app=ProxyHeadersMiddleware(gateway_app, trusted_hosts="127.0.0.1")),
+        gateway_transport=to_gateway,
     )
     async with contextlib.AsyncExitStack() as stack:
         for app in (framework_app, survey_app, gateway_app):
@@ -272,7 +297,7 @@ async def platform(
             assert not serving.done(), "the web front did not start"
             await asyncio.sleep(0.05)
         try:
-            yield Platform(web_url, web_app, gateway, survey_app, mail_dir)
+            yield Platform(web_url, web_app, gateway, survey_app, mail_dir, to_gateway)
         finally:
             server.should_exit = True
             await serving
@@ -297,11 +322,12 @@ async def browser() -> AsyncIterator[Browser]:
 
 @dataclass
 class Visit:
-    """One browser tab, with every request it made and every message its console printed."""
+    """One browser tab, with every request it made (and any Referer it sent) and every error its console printed."""
 
     context: BrowserContext
     page: Page
     requests: list[str]
+    referers: list[str]
     console_errors: list[str]
 
 
@@ -309,10 +335,17 @@ async def open_visit(browser: Browser, *, width: int = 1024, bypass_csp: bool = 
     context = await browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=bypass_csp)
     page = await context.new_page()
     requests: list[str] = []
+    referers: list[str] = []
     errors: list[str] = []
-    page.on("request", lambda request: requests.append(request.url))
+
+    async def sent(request: Request) -> None:
+        requests.append(request.url)
+        if referer := await request.header_value("referer"):
+            referers.append(referer)
+
+    page.on("request", sent)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    return Visit(context, page, requests, errors)
+    return Visit(context, page, requests, referers, errors)
 
 
 @pytest_asyncio.fixture
@@ -323,17 +356,3 @@ async def visit(browser: Browser) -> AsyncIterator[Visit]:
         yield opened
     finally:
         await opened.context.close()
-
-
-@pytest_asyncio.fixture
-async def page(visit: Visit) -> Page:
-    return visit.page
-
-
-@pytest.fixture
-def rater_link_factory(platform: Platform, participant_sub: str) -> Any:
-    async def make(name: str = "Peer 1") -> str:
-        _, links = await platform.open_360(participant_sub)
-        return links[name]
-
-    return make

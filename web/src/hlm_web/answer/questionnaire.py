@@ -202,7 +202,7 @@ class PageAnswers:
                 errors.append(
                     (
                         item.field,
-                        f"Select how they do on statement {number}, or {questionnaire.not_observed_label.lower()}",
+                        f"Select an answer to statement {number}, or {questionnaire.not_observed_label.lower()}",
                     )
                 )
         importance_allowed = {str(p.value): p.value for p in questionnaire.importance_scale}
