@@ -11,7 +11,7 @@ from playwright.async_api import Browser, Page
 
 from .axe import Axe
 from .conftest import Platform, Visit, open_visit
-from .pages import QuestionsPage, RaterStartPage
+from .pages import QuestionsPage, RaterStartPage, TaskListPage
 
 HLM_DIMENSIONS = 9
 
@@ -43,6 +43,12 @@ async def test_rater_answers_the_whole_questionnaire_from_the_mail(
     check = await questions.check_answers()
     await axe.assert_clean(page)
     assert await check.answer_to("They act in line with NHS values") == "Strong"
+    # A change from check your answers comes back to it.
+    change = await check.change("Inspiring shared purpose", 1)
+    await axe.assert_clean(page)
+    await change.answer_statement(1, "Exemplary")
+    check = await (await change.continue_()).check_answers()
+    assert await check.answer_to("They act in line with NHS values") == "Exemplary"
 
     done = await check.confirm_and_send()
     assert await done.panel_title() == "Feedback sent"
@@ -60,6 +66,31 @@ async def test_rater_answers_the_whole_questionnaire_from_the_mail(
     logged = capfd.readouterr()
     assert token not in logged.out + logged.err
     assert not [r for r in caplog.records if token in r.getMessage()]
+
+
+async def test_a_rater_saves_and_comes_back_through_the_same_link(
+    platform: Platform, participant_sub: str, visit: Visit
+) -> None:
+    axe, page = Axe(), visit.page
+    _, links = await platform.open_360(participant_sub)
+    questions = await (await RaterStartPage.open(page, links["Peer 1"])).start_now()
+    await questions.answer_statement(1, "Proficient")
+    await questions.answer_statement(3, "Not observed")
+    tasks = await questions.save_and_come_back_later()
+    assert "Your answers have been saved" in await page.locator(".nhsuk-notification-banner").inner_text()
+    await axe.assert_clean(page)
+    statuses = await tasks.statuses()
+    assert statuses["Inspiring shared purpose"] == "In progress"
+    assert list(statuses.values())[1:] == ["Not yet started"] * (HLM_DIMENSIONS - 1)
+
+    # Later, from the mail again, in a fresh browser session.
+    await visit.context.clear_cookies()
+    await page.goto(links["Peer 1"])
+    await page.get_by_role("button", name="Continue").click()
+    questions = await TaskListPage(page).open_section("Inspiring shared purpose")
+    assert await questions.chosen(1) == "Proficient"
+    assert await questions.chosen(2) is None
+    assert await questions.chosen(3) == "Not observed"
 
 
 async def test_a_rater_can_answer_with_the_keyboard_alone(

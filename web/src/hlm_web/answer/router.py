@@ -212,7 +212,7 @@ def _check_rows(token: str, invitation: Invitation) -> list[dict[str, Any]]:
                         {
                             "href": f"{change}#{item.field}",
                             "text": "Change",
-                            "visuallyHiddenText": f"statement {number}",
+                            "visuallyHiddenText": f"{dimension.name}, statement {number}",
                         }
                     ]
                 },
