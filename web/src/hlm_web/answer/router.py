@@ -295,6 +295,7 @@ async def send(request: Request, token: str) -> Response:
                 "invitation": invitation,
                 "sections": _check_rows(token, invitation),
                 "problems": [p["message"] for p in sent["problems"]],
+                "errors": True,  # the title starts "Error: "
             },
             status_code=422,
         )
