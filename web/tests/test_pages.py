@@ -16,7 +16,7 @@ def client_from(platform: Platform, address: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=transport, base_url=platform.web_url)
 
 
-async def test_a_guesser_of_links_is_slowed_down_with_a_plain_page(platform: Platform) -> None:
+async def test_a_guesser_of_links_is_slowed_down_with_a_plain_page(platform: Platform, participant_sub: str) -> None:
     # An address of its own (from the documentation range), so no other test's look-ups count with it.
     async with client_from(platform, f"198.51.100.{secrets.randbelow(250) + 1}") as guesser:
         answers = [
@@ -27,6 +27,11 @@ async def test_a_guesser_of_links_is_slowed_down_with_a_plain_page(platform: Pla
     assert slowed.status_code == 429
     assert '<h1 class="nhsuk-heading-l">Too many attempts</h1>' in slowed.text
     assert int(slowed.headers["Retry-After"]) > 0
+
+    # Counted against the guesser's own address, forwarded by the web front: a rater elsewhere still gets in.
+    link = (await platform.open_360(participant_sub))[1]["Peer 1"]
+    async with client_from(platform, f"203.0.113.{secrets.randbelow(250) + 1}") as rater:
+        assert (await rater.get(link.removeprefix(platform.web_url))).status_code == 200
 
 
 async def test_pages_allow_no_inline_script_but_their_own_and_send_no_referer(platform: Platform) -> None:

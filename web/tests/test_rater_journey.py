@@ -86,8 +86,10 @@ async def test_a_rater_saves_and_comes_back_through_the_same_link(
     # Later, from the mail again, in a fresh browser session.
     await visit.context.clear_cookies()
     await page.goto(links["Peer 1"])
+    await axe.assert_clean(page)
     await page.get_by_role("button", name="Continue").click()
     questions = await TaskListPage(page).open_section("Inspiring shared purpose")
+    await axe.assert_clean(page)
     assert await questions.chosen(1) == "Proficient"
     assert await questions.chosen(2) is None
     assert await questions.chosen(3) == "Not observed"
@@ -99,6 +101,7 @@ async def test_a_rater_can_answer_with_the_keyboard_alone(
     axe, page = Axe(), visit.page
     cycle_id, links = await platform.open_360(participant_sub)
     await page.goto(links["Peer 2"])
+    await axe.assert_clean(page)
     await tab_to(page, "a", "Start now")
     await page.keyboard.press("Enter")
     for _ in range(HLM_DIMENSIONS):
@@ -116,9 +119,11 @@ async def test_a_rater_can_answer_with_the_keyboard_alone(
         await page.wait_for_load_state()
     assert await QuestionsPage(page).heading() == "Check your answers before sending your feedback"
     assert await page.locator(".nhsuk-summary-list__value", has_text="Strong").count() == 45
+    await axe.assert_clean(page)
     await tab_to(page, "button", "Send feedback")
     await page.keyboard.press("Enter")
     await page.wait_for_selector(".nhsuk-panel")
+    await axe.assert_clean(page)
     assert (await platform.progress(participant_sub, cycle_id))["PEER"]["submitted"] == 1
 
 
@@ -144,6 +149,7 @@ async def test_every_questionnaire_page_fits_a_320_pixel_screen(
         _, links = await platform.open_360(participant_sub)
         start = await RaterStartPage.open(page, links["Peer 3"])
         await assert_no_horizontal_scroll(page)
+        await axe.assert_clean(page)
         questions = await start.start_now()
         for _ in range(HLM_DIMENSIONS):
             await assert_no_horizontal_scroll(page)
@@ -151,8 +157,10 @@ async def test_every_questionnaire_page_fits_a_320_pixel_screen(
             await questions.answer_all(level="Proficient")
             questions = await questions.continue_()
         await assert_no_horizontal_scroll(page)
+        await axe.assert_clean(page)
         done = await (await questions.check_answers()).confirm_and_send()
         await assert_no_horizontal_scroll(page)
+        await axe.assert_clean(page)
         assert await done.panel_title() == "Feedback sent"
     finally:
         await visit.context.close()
@@ -212,7 +220,9 @@ async def test_a_used_link_and_a_made_up_one_get_the_same_plain_page(
     axe, page = Axe(), visit.page
     cycle_id, links = await platform.open_360(participant_sub)
     start = await RaterStartPage.open(page, links["Peer 2"])
-    declined = await (await start.decline()).confirm()
+    decline = await start.decline()
+    await axe.assert_clean(page)
+    declined = await decline.confirm()
     assert await declined.heading() == "You have declined to give feedback"
     await axe.assert_clean(page)
     assert (await platform.progress(participant_sub, cycle_id))["PEER"]["declined"] == 1
@@ -235,6 +245,7 @@ async def test_sending_twice_keeps_one_response_and_shows_the_confirmation_again
     for _ in range(HLM_DIMENSIONS):
         await questions.answer_all(level="Exemplary")
         questions = await questions.continue_()
+    await Axe().assert_clean(page)
     # The same check page open in a second tab, as after going back to it.
     again = await visit.context.new_page()
     await again.goto(page.url)
