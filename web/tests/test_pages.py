@@ -55,3 +55,15 @@ async def test_the_nhs_stylesheet_is_served_here_without_fonts_from_another_host
     assert "nhsuk-button" in css.text
     assert not re.search(r"url\(\s*['\"]?https?:", css.text)
     assert icon.status_code == 200
+
+
+async def test_every_form_of_the_rater_is_refused_without_its_csrf_token(platform: Platform) -> None:
+    token = "z" * 43
+    forms = ("decline", "check", "leading-with-care", "leading-with-care/change")
+    async with client_from(platform, "127.0.0.1") as browser:
+        # A page first, so the browser holds a CSRF cookie, as a forged post from another site would find it.
+        await browser.get(f"/answer/{token}")
+        assert "hlm-csrf" in browser.cookies
+        refused = [await browser.post(f"/answer/{token}/{form}", data={"action": "continue"}) for form in forms]
+    assert [r.status_code for r in refused] == [403] * len(forms)
+    assert all("Your answers could not be sent from this page" in r.text for r in refused)
