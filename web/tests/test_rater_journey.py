@@ -33,6 +33,9 @@ async def test_rater_answers_the_whole_questionnaire_from_the_mail(
 
     start = await RaterStartPage.open(page, links["Peer 1"])
     assert await start.heading() == "Give feedback on Sam Participant's leadership"
+    promise = await page.locator("main").inner_text()
+    assert "Sam Participant will not see your answers on their own" in promise
+    assert "Your name is never shown with your answers" in promise
     await axe.assert_clean(page)
     questions = await start.start_now()
     for number in range(1, HLM_DIMENSIONS + 1):
@@ -241,7 +244,10 @@ async def test_sending_twice_keeps_one_response_and_shows_the_confirmation_again
 ) -> None:
     page = visit.page
     cycle_id, links = await platform.open_360(participant_sub)
-    questions = await (await RaterStartPage.open(page, links["Lee Manager"])).start_now()
+    start = await RaterStartPage.open(page, links["Lee Manager"])
+    # A line manager's answers are reported as the line manager's, and the page says so.
+    assert "Sam Participant will know they are yours" in await page.locator("main").inner_text()
+    questions = await start.start_now()
     for _ in range(HLM_DIMENSIONS):
         await questions.answer_all(level="Exemplary")
         questions = await questions.continue_()
