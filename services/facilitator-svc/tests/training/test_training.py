@@ -410,3 +410,20 @@ async def test_completing_train_the_trainer_grants_the_trainer_level(
     entry = (await client.get(f"/v1/facilitators/{facilitator['id']}", headers=admin)).json()
     assert entry["accreditation"]["level"] == "trainer"
     assert [e["data"]["level"] for e in await outbox_events(facilitator["id"])] == ["trainer"]
+
+
+async def test_the_pass_mark_is_a_setting_and_a_result_keeps_the_mark_it_was_judged_against(
+    live_client: Any, live_region: str, auth: AuthHeaders
+) -> None:
+    admin = auth("academy_admin", sub="admin-marks", region=live_region)
+    result = {"name": "Ann Ash", "email": f"ann@{live_region}.example.org", "score": 72, "assessed_on": "2031-03-01"}
+
+    async with live_client(training_pass_mark_percent=70) as client:
+        lenient = (await client.post("/v1/training/assessments", json=result, headers=admin)).json()
+    async with live_client() as client:
+        default = (await client.post("/v1/training/assessments", json=result, headers=admin)).json()
+        listed = (await client.get("/v1/training/assessments", headers=admin)).json()["items"]
+
+    assert (lenient["pass_mark"], lenient["is_passed"]) == (70, True)
+    assert (default["pass_mark"], default["is_passed"]) == (80, False)
+    assert [(a["pass_mark"], a["is_passed"]) for a in listed] == [(70, True), (80, False)]
