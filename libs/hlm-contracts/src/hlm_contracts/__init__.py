@@ -3,6 +3,7 @@ who consumes which event, and the JSON Schemas generated from all of it."""
 
 from hlm_contracts.base import EventData, EventPart
 from hlm_contracts.enums import (
+    AccreditationLevel,
     CycleKind,
     NominatedRaterGroup,
     QuestionnairePurpose,
@@ -13,7 +14,7 @@ from hlm_contracts.enums import (
     ResourceFormat,
     ResourceKind,
 )
-from hlm_contracts.facilitator import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts.facilitator import AccreditationGrantedV1, SessionBookedV1, SessionCancelledV1, SessionCompletedV1
 from hlm_contracts.framework import (
     ImportanceQuestion,
     PublishedResource,
@@ -45,6 +46,8 @@ __all__ = [
     "CONSUMER_QUEUES",
     "EVENT_TYPES",
     "SERVICES",
+    "AccreditationGrantedV1",
+    "AccreditationLevel",
     "Answer",
     "ConsumerQueue",
     "CycleClosedV1",

@@ -47,3 +47,6 @@ def is_the_facilitator(principal: Principal, facilitator: Facilitator) -> bool:
 def can_manage(principal: Principal, facilitator: Facilitator) -> bool:
     """The region's administrator, or the facilitator themself."""
     return manages_region(principal, facilitator.region) or is_the_facilitator(principal, facilitator)
+
+
+FacilitatorOnly = Annotated[Principal, Depends(require_role(Role.FACILITATOR))]
