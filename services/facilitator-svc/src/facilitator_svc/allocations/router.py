@@ -4,12 +4,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
-from facilitator_svc.access import Admin
 from facilitator_svc.allocations import service as allocation_service
 from facilitator_svc.allocations.schemas import AllocationIn, AllocationList, AllocationOut, AllocationSummary
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.pagination import Cursor, Limit
+from hlm_kit.auth import Admin
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
 

@@ -10,7 +10,6 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitator_svc.access import admin_region
 from facilitator_svc.allocations.exceptions import AllocationNotFound, AllocationNotReady
 from facilitator_svc.allocations.models import Allocation, AllocationParticipant, AllocationStatus
 from facilitator_svc.allocations.repository import AllocationRepository
@@ -47,7 +46,7 @@ async def request(
     idempotency_key: str | None,
 ) -> tuple[AllocationSummary, bool]:
     """Queue the allocation of a cohort; (the job, whether it is new)."""
-    region = admin_region(principal)
+    region = principal.require_administered_region()
 
     async def make(claim: Claim) -> Allocation:
         allocation = _new_allocation(principal, region, body, settings, now, claim)
@@ -118,7 +117,7 @@ def _new_allocation(
 
 
 async def _visible(session: AsyncSession, principal: Principal, id: UUID, *, for_update: bool = False) -> Allocation:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     allocation = await AllocationRepository(session).get_whole(id, for_update=for_update)
     if allocation is None or allocation.region != region:
         raise AllocationNotFound(f"no allocation {id}")
@@ -130,7 +129,7 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> Allocati
 
 
 async def list_region(session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int) -> AllocationList:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     after = decode_cursor(cursor, 2)
     rows = await AllocationRepository(session).page(
         region, after=(after[0], after[1]) if after else None, limit=limit + 1

@@ -6,13 +6,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
-from facilitator_svc.access import AdminOrFacilitator, AdminOrParticipant, AnyUser, Participant
 from facilitator_svc.bookings import service as booking_service
 from facilitator_svc.bookings.models import BookingStatus
 from facilitator_svc.bookings.schemas import BookingIn, BookingList, BookingOut, CancelIn, RatingIn, RescheduleIn
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.pagination import Cursor, Limit
+from hlm_kit.auth import AdminOrFacilitator, AdminOrParticipant, AnyUser, Participant
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
 

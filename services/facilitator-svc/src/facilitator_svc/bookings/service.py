@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitator_svc.access import is_admin, manages_region
+from facilitator_svc.access import is_admin
 from facilitator_svc.bookings.exceptions import (
     AlreadyBooked,
     BookingNotFound,
@@ -243,7 +243,7 @@ def _is_facilitator(principal: Principal, facilitator: Facilitator) -> bool:
 
 
 def _is_admin(principal: Principal, facilitator: Facilitator) -> bool:
-    return manages_region(principal, facilitator.region)
+    return principal.is_academy_admin_for(facilitator.region)
 
 
 async def _for_action(
@@ -296,8 +296,8 @@ async def list_bookings(
         whose.append(Booking.participant_id == principal.sub)
     if principal.has_role(Role.FACILITATOR):
         whose.append(Facilitator.subject == principal.sub)
-    if is_admin(principal) and principal.region:
-        whose.append(Facilitator.region == principal.region)
+    if (region := principal.administered_region) is not None:
+        whose.append(Facilitator.region == region)
     if not whose:
         return BookingList(items=[])
     conditions: list[ColumnElement[bool]] = [or_(*whose)]

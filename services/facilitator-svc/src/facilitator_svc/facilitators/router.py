@@ -5,7 +5,6 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from facilitator_svc.access import Admin, AdminOrFacilitator
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.facilitators import register_csv
@@ -22,7 +21,7 @@ from facilitator_svc.facilitators.schemas import (
 )
 from facilitator_svc.pagination import Cursor, Limit
 from facilitator_svc.vocabulary import SPECIALISMS
-from hlm_kit.auth import CurrentPrincipal
+from hlm_kit.auth import Admin, AdminOrFacilitator, CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest
 

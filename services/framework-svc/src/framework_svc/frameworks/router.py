@@ -2,18 +2,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.frameworks import service as framework_service
 from framework_svc.frameworks.documents import FrameworkDocument
 from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, VersionList, VersionSummary
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.http_cache import conditional_response
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
-Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
 
 
 @router.get("", response_model=FrameworkList)

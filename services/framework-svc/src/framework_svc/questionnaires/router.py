@@ -3,19 +3,18 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.questionnaires import service as questionnaire_service
 from framework_svc.questionnaires.documents import QuestionnaireDocument
 from framework_svc.questionnaires.schemas import QuestionnaireList, QuestionnaireOut
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest
 from hlm_kit.http_cache import conditional_response
 
 router = APIRouter(prefix="/v1/questionnaires", tags=["questionnaires"])
-Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
 
 
 def _parse_ids(ids: str) -> list[UUID]:

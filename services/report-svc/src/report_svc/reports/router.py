@@ -7,10 +7,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime
 
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import CurrentPrincipal, Facilitator, Partner
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest, FieldError, UnprocessableContent
 from report_svc.reports import pdf
@@ -21,8 +21,6 @@ from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut,
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 partner_router = APIRouter(prefix="/v1/partner", tags=["partner"])
-Facilitator = Annotated[Principal, Depends(require_role(Role.FACILITATOR))]
-Partner = Annotated[Principal, Depends(require_role(Role.PARTNER))]
 
 MAX_BATCH_IDS = 100
 CSV = "text/csv; charset=utf-8"

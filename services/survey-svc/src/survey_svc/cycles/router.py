@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from hlm_kit.auth import AdminOrParticipant, Participant
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest
 from hlm_kit.idempotency import IdempotencyKey
@@ -22,7 +23,7 @@ from survey_svc.cycles.schemas import (
     TeamCycleCreate,
     TeamCycleOut,
 )
-from survey_svc.dependencies import Participant, ParticipantOrAdmin, SettingsDep
+from survey_svc.dependencies import SettingsDep
 from survey_svc.raters import service as rater_service
 from survey_svc.raters.schemas import NominationsIn, RaterList, RemindersQueued
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
@@ -58,7 +59,7 @@ async def create(
 @router.get("", response_model=CycleList)
 async def list_cycles(
     session: Session,
-    principal: ParticipantOrAdmin,
+    principal: AdminOrParticipant,
     ids: Annotated[str | None, Query(description="comma-separated cycle ids (batch read, in the order asked)")] = None,
     participant_id: Annotated[
         str | None, Query(description="academy admins: one participant's cycles in the admin's region")
@@ -75,7 +76,7 @@ async def list_cycles(
 
 
 @router.get("/{id}", response_model=CycleOut)
-async def get(session: Session, principal: ParticipantOrAdmin, id: UUID) -> CycleOut:
+async def get(session: Session, principal: AdminOrParticipant, id: UUID) -> CycleOut:
     return await cycle_service.get(session, principal, id)
 
 
@@ -133,7 +134,7 @@ async def remind(session: Session, principal: Participant, id: UUID) -> Reminder
 
 @router.post("/{id}/extend", response_model=CycleOut)
 async def extend(
-    session: Session, principal: ParticipantOrAdmin, id: UUID, body: ExtendIn, settings: SettingsDep
+    session: Session, principal: AdminOrParticipant, id: UUID, body: ExtendIn, settings: SettingsDep
 ) -> CycleOut:
     """Move the closing date later (re-opening a closed cycle whose report is not released)."""
     return await cycle_service.extend(session, principal, id, body, settings)
@@ -160,7 +161,7 @@ async def convert(response: Response, session: Session, principal: Participant, 
 async def create_team(
     response: Response,
     session: Session,
-    principal: ParticipantOrAdmin,
+    principal: AdminOrParticipant,
     body: TeamCycleCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> TeamCycleOut:
@@ -174,5 +175,5 @@ async def create_team(
 
 
 @team_router.get("/{id}", response_model=TeamCycleOut)
-async def get_team(session: Session, principal: ParticipantOrAdmin, id: UUID) -> TeamCycleOut:
+async def get_team(session: Session, principal: AdminOrParticipant, id: UUID) -> TeamCycleOut:
     return await cycle_service.get_team(session, principal, id)

@@ -14,6 +14,8 @@ from hlm_contracts import (
     CycleClosedV1,
     CycleKind,
     CycleOpenedV1,
+    EmailAddress,
+    EmailHashKey,
     QuestionnairePublishedV1,
     QuestionnairePurpose,
     RaterGroup,
@@ -21,6 +23,7 @@ from hlm_contracts import (
     ReleaseMode,
     ResponseSubmittedV1,
     Thresholds,
+    email_hash,
 )
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import BadRequest, FieldError, Forbidden, UnprocessableContent
@@ -56,7 +59,6 @@ from survey_svc.mail import service as mail_service
 from survey_svc.mail.models import MailKind
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.questionnaires.exceptions import QuestionnaireNotFound
-from survey_svc.raters.email_hash import email_hash
 from survey_svc.raters.models import Invitation
 from survey_svc.raters.repository import InvitationRepository
 from survey_svc.responses import answers as answer_rules
@@ -82,24 +84,10 @@ PURPOSE_OF_KIND = {
 # ----------------------------------------------------------------------------------------------------
 
 
-def administered_region(principal: Principal) -> str | None:
-    """The region an academy admin manages: their token's. None for anyone else, and for an admin
-    whose token carries no region (who then manages nothing)."""
-    if not principal.has_role(Role.ACADEMY_ADMIN) or not principal.region:
-        return None
-    return principal.region
-
-
-def administers(principal: Principal, region: str) -> bool:
-    """Whether ``principal`` is an academy admin of ``region``."""
-    admin_region = administered_region(principal)
-    return admin_region is not None and admin_region == region
-
-
 def may_read(principal: Principal, cycle: Cycle) -> bool:
     """The participant reads their own cycles; an academy admin reads (and extends) those of their own
     region, counts only, like the participant. Any other cycle is, to the caller, one that does not exist."""
-    return cycle.participant_id == principal.sub or administers(principal, cycle.region)
+    return cycle.participant_id == principal.sub or principal.is_academy_admin_for(cycle.region)
 
 
 async def readable(session: AsyncSession, principal: Principal, id: UUID) -> Cycle:
@@ -141,7 +129,7 @@ async def list_cycles(
     cycles = await CycleRepository(session).page(
         participant_id=participant_id,
         visible_to=principal.sub,
-        region=administered_region(principal),
+        region=principal.administered_region,
         after=_decode_cursor(cursor) if cursor else None,
         limit=limit + 1,
     )
@@ -611,7 +599,7 @@ async def _activate(
     so consumers always learn of the cycle before what belongs to it."""
     cycle.status, cycle.opened_at = CycleStatus.OPEN, now
     await outbox.add(session, opened_event(cycle), subject=str(cycle.id))
-    key = settings.email_hash_key.get_secret_value()
+    key = EmailHashKey(settings.email_hash_key.get_secret_value())
     for invitation in invitations:
         await outbox.add(session, nominated_event(cycle, invitation, key), subject=str(cycle.id))
         await mail_service.queue(session, invitation.id, MailKind.INVITATION)
@@ -636,12 +624,12 @@ def opened_event(cycle: Cycle) -> CycleOpenedV1:
     )
 
 
-def nominated_event(cycle: Cycle, invitation: Invitation, key: str) -> RaterNominatedV1:
+def nominated_event(cycle: Cycle, invitation: Invitation, key: EmailHashKey) -> RaterNominatedV1:
     return RaterNominatedV1(
         cycle_id=cycle.id,
         participant_id=cycle.participant_id,
         rater_group=RaterGroup(invitation.rater_group),
-        rater_email_hash=email_hash(invitation.email, key),
+        rater_email_hash=email_hash(EmailAddress(invitation.email), key),
     )
 
 
@@ -863,7 +851,7 @@ async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> Tea
     team = await repository.get_by_id(id)
     if team is None or not (
         team.created_by == principal.sub
-        or administers(principal, team.region)
+        or principal.is_academy_admin_for(team.region)
         or await repository.is_member(id, principal.sub)
     ):
         raise TeamCycleNotFound(f"no team cycle {id}")
