@@ -27,13 +27,16 @@ from facilitator_svc.config import Settings
 from facilitator_svc.facilitators.repository import FacilitatorRepository
 from facilitator_svc.matching import rules
 from facilitator_svc.matching.schemas import ReasonOut, Window
-from facilitator_svc.pagination import decode_cursor, encode_cursor
 from facilitator_svc.participants.models import RaterConflict
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.vocabulary import Mode
 from hlm_kit.auth import Principal
 from hlm_kit.errors import Conflict, FieldError, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
+from hlm_kit.pagination import CursorCodec
+
+# A region's allocations newest first (the id breaks ties).
+ALLOCATION_CURSOR = CursorCodec(tuple[datetime, UUID])
 
 
 async def request(
@@ -130,15 +133,9 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> Allocati
 
 async def list_region(session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int) -> AllocationList:
     region = principal.require_administered_region()
-    after = decode_cursor(cursor, 2)
-    rows = await AllocationRepository(session).page(
-        region, after=(after[0], after[1]) if after else None, limit=limit + 1
-    )
-    last = rows[limit - 1] if len(rows) > limit else None
-    return AllocationList(
-        items=[summary(a) for a in rows[:limit]],
-        next_cursor=encode_cursor(last.created_at.isoformat(), last.id) if last else None,
-    )
+    rows = await AllocationRepository(session).page(region, after=ALLOCATION_CURSOR.decode(cursor), limit=limit + 1)
+    page, next_cursor = ALLOCATION_CURSOR.page(rows, limit, key=lambda a: (a.created_at, a.id))
+    return AllocationList(items=[summary(a) for a in page], next_cursor=next_cursor)
 
 
 async def discard(session: AsyncSession, principal: Principal, id: UUID) -> AllocationOut:

@@ -30,13 +30,14 @@ from facilitator_svc.facilitators.schemas import (
     ImportResult,
     Location,
 )
-from facilitator_svc.pagination import decode_cursor, encode_cursor
 from facilitator_svc.vocabulary import Mode
 from hlm_contracts import EmailAddress, EmailHashKey, email_hash
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+from hlm_kit.pagination import CursorCodec
 
-MAX_BATCH_IDS = 100
+# The register is read in order of name (the id breaks ties between namesakes).
+REGISTER_CURSOR = CursorCodec(tuple[str, UUID])
 
 
 async def create(
@@ -91,11 +92,9 @@ async def list_region(
     if ids is not None:
         found = {f.id: f for f in await repository.get_many(ids) if f.region == region}
         return FacilitatorList(items=[to_out(found[i], today) for i in dict.fromkeys(ids) if i in found])
-    after = decode_cursor(cursor, 2)
-    rows = await repository.list_in_region(region, after=(after[0], after[1]) if after else None, limit=limit + 1)
-    items = [to_out(f, today) for f in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1].name, rows[limit - 1].id) if len(rows) > limit else None
-    return FacilitatorList(items=items, next_cursor=next_cursor)
+    rows = await repository.list_in_region(region, after=REGISTER_CURSOR.decode(cursor), limit=limit + 1)
+    page, next_cursor = REGISTER_CURSOR.page(rows, limit, key=lambda f: (f.name, f.id))
+    return FacilitatorList(items=[to_out(f, today) for f in page], next_cursor=next_cursor)
 
 
 async def update(

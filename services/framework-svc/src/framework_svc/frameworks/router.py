@@ -11,6 +11,7 @@ from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, Versi
 from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.http_cache import conditional_response
+from hlm_kit.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
 
@@ -19,10 +20,10 @@ router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
 async def list_frameworks(
     session: Session,
     principal: CurrentPrincipal,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    limit: Limit,
+    cursor: Cursor = None,
 ) -> FrameworkList:
-    return await framework_service.list_frameworks(session, principal, after_key=cursor, limit=limit)
+    return await framework_service.list_frameworks(session, principal, cursor=cursor, limit=limit)
 
 
 @router.get("/{key}", response_model=FrameworkTree, responses={304: {"description": "Not modified"}})

@@ -11,20 +11,10 @@ from framework_svc.questionnaires.documents import QuestionnaireDocument
 from framework_svc.questionnaires.schemas import QuestionnaireList, QuestionnaireOut
 from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
-from hlm_kit.errors import BadRequest
 from hlm_kit.http_cache import conditional_response
+from hlm_kit.pagination import Ids
 
 router = APIRouter(prefix="/v1/questionnaires", tags=["questionnaires"])
-
-
-def _parse_ids(ids: str) -> list[UUID]:
-    parts = [p.strip() for p in ids.split(",") if p.strip()]
-    if len(parts) > questionnaire_service.MAX_BATCH_IDS:
-        raise BadRequest(f"at most {questionnaire_service.MAX_BATCH_IDS} ids per request")
-    try:
-        return [UUID(p) for p in parts]
-    except ValueError as exc:
-        raise BadRequest(f"ids must be UUIDs separated by commas: {exc}") from exc
 
 
 @router.get("", response_model=QuestionnaireList)
@@ -32,11 +22,11 @@ async def list_questionnaires(
     request: Request,
     session: Session,
     principal: CurrentPrincipal,
+    ids: Ids,
     framework: Annotated[str | None, Query(description="key of the framework the questionnaires are built on")] = None,
-    ids: Annotated[str | None, Query(description="comma-separated questionnaire ids (batch read)")] = None,
 ) -> Response:
     if ids is not None:
-        items = await questionnaire_service.get_many(session, principal, _parse_ids(ids))
+        items = await questionnaire_service.get_many(session, principal, ids)
     else:
         items = await questionnaire_service.list_for_framework(session, principal, framework)
     body = QuestionnaireList(items=items).model_dump_json().encode()

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Query, Response, status
 
 from hlm_kit.auth import AdminOrParticipant, Participant
 from hlm_kit.db import Session
-from hlm_kit.errors import BadRequest
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.pagination import Cursor, Ids, Limit
 from survey_svc.cycles import service as cycle_service
 from survey_svc.cycles.schemas import (
     ConvertIn,
@@ -30,13 +30,6 @@ from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 team_router = APIRouter(prefix="/v1/team-cycles", tags=["team cycles"])
-
-
-def _parse_ids(ids: str) -> list[UUID]:
-    try:
-        return [UUID(p.strip()) for p in ids.split(",") if p.strip()]
-    except ValueError as exc:
-        raise BadRequest(f"ids must be UUIDs separated by commas: {exc}") from exc
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CycleOut)
@@ -60,16 +53,16 @@ async def create(
 async def list_cycles(
     session: Session,
     principal: AdminOrParticipant,
-    ids: Annotated[str | None, Query(description="comma-separated cycle ids (batch read, in the order asked)")] = None,
+    ids: Ids,
+    limit: Limit,
     participant_id: Annotated[
         str | None, Query(description="academy admins: one participant's cycles in the admin's region")
     ] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Cursor = None,
 ) -> CycleList:
     """The caller's cycles, newest first (an academy admin's: their region's); ``?ids=`` for a batch."""
     if ids is not None:
-        return CycleList(items=await cycle_service.get_many(session, principal, _parse_ids(ids)))
+        return CycleList(items=await cycle_service.get_many(session, principal, ids))
     return await cycle_service.list_cycles(
         session, principal, participant_id=participant_id, cursor=cursor, limit=limit
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -26,8 +25,9 @@ from hlm_contracts import (
     email_hash,
 )
 from hlm_kit.auth import Principal, Role
-from hlm_kit.errors import BadRequest, FieldError, Forbidden, UnprocessableContent
+from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
+from hlm_kit.pagination import CursorCodec
 from survey_svc.config import Settings
 from survey_svc.cycles.exceptions import (
     AlreadyConverted,
@@ -65,7 +65,8 @@ from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
-MAX_BATCH_IDS = 100
+# A participant's cycles newest first (the id breaks ties).
+CYCLE_CURSOR = CursorCodec(tuple[datetime, UUID])
 NOMINATED_GROUPS: tuple[RaterGroup, ...] = (
     RaterGroup.LINE_MANAGER,
     RaterGroup.PEER,
@@ -111,8 +112,6 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut
 
 async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[UUID]) -> list[CycleOut]:
     """The readable cycles among ``ids``, in the order asked; others are left out as if unknown."""
-    if len(ids) > MAX_BATCH_IDS:
-        raise BadRequest(f"at most {MAX_BATCH_IDS} ids per request")
     found = {c.id: c for c in await CycleRepository(session).get_many(ids) if may_read(principal, c)}
     return await to_out(session, [found[i] for i in dict.fromkeys(ids) if i in found])
 
@@ -130,24 +129,11 @@ async def list_cycles(
         participant_id=participant_id,
         visible_to=principal.sub,
         region=principal.administered_region,
-        after=_decode_cursor(cursor) if cursor else None,
+        after=CYCLE_CURSOR.decode(cursor),
         limit=limit + 1,
     )
-    page = list(cycles[:limit])
-    next_cursor = _encode_cursor(page[-1]) if len(cycles) > limit else None
+    page, next_cursor = CYCLE_CURSOR.page(cycles, limit, key=lambda c: (c.created_at, c.id))
     return CycleList(items=await to_out(session, page), next_cursor=next_cursor)
-
-
-def _encode_cursor(cycle: Cycle) -> str:
-    return base64.urlsafe_b64encode(f"{cycle.created_at.isoformat()}|{cycle.id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        created_at, id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created_at), UUID(id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("cursor is not one this service issued") from exc
 
 
 async def to_out(session: AsyncSession, cycles: Sequence[Cycle]) -> list[CycleOut]:
