@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection
-from strawberry.fastapi import GraphQLRouter
+from strawberry.dataloader import DataLoader
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hlm_gateway import __version__
@@ -18,8 +19,10 @@ from hlm_gateway.config import Settings
 from hlm_gateway.context import Context, UpstreamClients
 from hlm_gateway.cycles.loaders import cycle_loaders
 from hlm_gateway.journey.loaders import journey_loaders
+from hlm_gateway.limits import RequestSizeLimit
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.live.subscriptions import LIVE_EVENTS
+from hlm_gateway.router import GatewayRouter
 from hlm_gateway.schema import build_schema
 from hlm_gateway.upstream import Upstream
 from hlm_kit import health
@@ -75,27 +78,33 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
             await broker.close()
             await clients.aclose()
 
-    async def context_getter(connection: HTTPConnection) -> Context:
-        clients: UpstreamClients = connection.app.state.clients
-        authorization = connection.headers.get("authorization")
-        framework = Upstream("framework-svc", clients.framework, authorization)
-        context = Context(
-            framework=framework,
-            survey=Upstream("survey-svc", clients.survey, authorization),
-            report=Upstream("report-svc", clients.report, authorization),
-            facilitator=Upstream("facilitator-svc", clients.facilitator, authorization),
-            hub=hub,
-            token_verifier=token_verifier,
-            authorization=authorization,
-        )
-        context.loaders.update(catalogue_loaders(framework))
-        context.loaders.update(journey_loaders(context.report, context.facilitator))
-        context.loaders.update(cycle_loaders(context.survey))
+    def identify(context: Context, authorization: str | None) -> Context:
+        """``context`` calling the services as ``authorization``, with DataLoaders over them: for each request,
+        and again for a websocket whose connection_init names the caller (for every operation on it)."""
+        clients: UpstreamClients = app.state.clients
+        context.authorization = authorization
+        context.framework = Upstream("framework-svc", clients.framework, authorization)
+        context.survey = Upstream("survey-svc", clients.survey, authorization)
+        context.report = Upstream("report-svc", clients.report, authorization)
+        context.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
+        context.loaders = loaders_for(context)
         return context
 
-    graphql = GraphQLRouter(
+    def loaders_for(context: Context) -> dict[str, DataLoader[Any, Any]]:
+        return {
+            **catalogue_loaders(context.framework),
+            **journey_loaders(context.report, context.facilitator),
+            **cycle_loaders(context.survey),
+        }
+
+    async def context_getter(connection: HTTPConnection) -> Context:
+        context = Context(hub=hub, token_verifier=token_verifier, make_loaders=loaders_for)
+        return identify(context, connection.headers.get("authorization"))
+
+    graphql = GatewayRouter(
         build_schema(settings),
         context_getter=context_getter,
+        identify=identify,
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
@@ -113,6 +122,12 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     app.state.optional_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
     health.report_broker(broker)
     install_problem_handlers(app)
+    app.add_middleware(
+        RequestSizeLimit,
+        max_body_bytes=settings.max_request_body_bytes,
+        max_query_string_bytes=settings.max_query_string_bytes,
+        max_ws_message_bytes=settings.max_ws_message_bytes,
+    )
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(graphql, prefix="/graphql")

@@ -52,8 +52,13 @@ ENDPOINTS = [
     Endpoint(
         "POST", "/v1/frameworks/{key}/versions/{version}/publish", "/v1/frameworks/hlm/versions/1/publish", "admin", 200
     ),
+    # LF2011, which no shipped questionnaire uses: the only version of a framework in use never retires.
     Endpoint(
-        "POST", "/v1/frameworks/{key}/versions/{version}/retire", "/v1/frameworks/hlm/versions/1/retire", "admin", 200
+        "POST",
+        "/v1/frameworks/{key}/versions/{version}/retire",
+        "/v1/frameworks/lf2011/versions/1/retire",
+        "admin",
+        200,
     ),
     Endpoint(
         "GET", "/v1/frameworks/{key}/versions/{version}/export", "/v1/frameworks/hlm/versions/1/export", "admin", 200

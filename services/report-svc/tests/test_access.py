@@ -73,6 +73,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/reports", "/v1/reports?ids={report}", ANY_SIGNED_IN),
     Endpoint("GET", "/v1/reports/{id}", "/v1/reports/{report}", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}", "/v1/reports/{report}?format=csv", {**NOT_READERS, **READERS_OF_REPORT}),
+    Endpoint("GET", "/v1/reports/{id}.csv", "/v1/reports/{report}.csv", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}.pdf", "/v1/reports/{report}.pdf", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint(
         "POST",
@@ -81,6 +82,9 @@ ENDPOINTS = [
         {"booked_facilitator": 200, "other_facilitator": 404, "facilitator_by_register_id": 404},
     ),
     Endpoint("GET", "/v1/partner/reports", "/v1/partner/reports", {"partner_of_org": 200, "partner_elsewhere": 200}),
+    Endpoint(
+        "GET", "/v1/partner/reports.csv", "/v1/partner/reports.csv", {"partner_of_org": 200, "partner_elsewhere": 200}
+    ),
     Endpoint(
         "GET",
         "/v1/group-reports",

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from hlm_kit import health
 from hlm_kit.auth import TokenVerifier
 from hlm_kit.db import create_engine, create_sessionmaker
+from hlm_kit.edge import NulRejection
 from hlm_kit.errors import install_problem_handlers
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.consumer import EventConsumer
@@ -132,6 +133,8 @@ def create_service_app(
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    # Inside the request context (its refusals carry the correlation id), before any route runs.
+    app.add_middleware(NulRejection)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     for router in routers:

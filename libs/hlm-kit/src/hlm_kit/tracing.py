@@ -16,8 +16,9 @@ from typing import Any
 
 from fastapi.telemetry import TelemetryConfig
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 
 _UNTRACED_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
 
@@ -41,10 +42,31 @@ TELEMETRY: TelemetryConfig = {
 """The ``telemetry`` argument of every ``FastAPI`` app of the platform."""
 
 
+URL_PATH = "url.path"
+UNROUTED_PATH = "~unrouted~"
+
+
+class RawPathRedaction(SpanProcessor):
+    """Takes the raw request path off every span as it starts, before any exporter can see it.
+
+    A rater's link carries their token in its path, and the server span is opened before routing, so it
+    would record that path as it came. Here it becomes a placeholder; once the route is known, the
+    request middleware puts back the path rebuilt from the route with its sensitive parameters
+    redacted (``observability.redacted_path``). Exporters see spans only when they end, by which time
+    the redacted path is in place.
+    """
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        if span.attributes and URL_PATH in span.attributes:
+            span.set_attribute(URL_PATH, UNROUTED_PATH)
+
+
 def configure_tracing(service: str) -> None:
     """Make an SDK ``TracerProvider`` for ``service`` the process's own, once: a process serves one
     service, and OpenTelemetry refuses to replace the provider after it is set. Its sampler follows the
     caller's sampled flag (parent-based, always on for a new trace)."""
     if isinstance(trace.get_tracer_provider(), TracerProvider):
         return
-    trace.set_tracer_provider(TracerProvider(resource=Resource.create({SERVICE_NAME: service})))
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service}))
+    provider.add_span_processor(RawPathRedaction())
+    trace.set_tracer_provider(provider)

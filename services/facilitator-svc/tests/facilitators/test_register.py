@@ -43,6 +43,18 @@ async def test_an_admin_cannot_register_a_facilitator_in_another_region(
     assert await stored_state() == before
 
 
+async def test_a_facilitator_whose_organisation_holds_a_nul_is_refused_naming_it_and_nothing_is_stored(
+    client: httpx.AsyncClient, admin: dict[str, str], new_facilitator: Any, assert_problem: Any, stored_state: Any
+) -> None:
+    before = await stored_state()
+
+    response = await client.post("/v1/facilitators", json=new_facilitator(organisation="A\u0000B"), headers=admin)
+
+    problem = assert_problem(response, 422)
+    assert [e["loc"] for e in problem["errors"]] == [["body", "organisation"]]
+    assert await stored_state() == before
+
+
 async def test_an_admin_token_without_a_region_manages_nothing(
     client: httpx.AsyncClient, auth: AuthHeaders, new_facilitator: Any, assert_problem: Any
 ) -> None:

@@ -21,6 +21,7 @@ class VersionSummary(BaseModel):
     created_at: datetime
     published_at: datetime | None
     retired_at: datetime | None
+    replaced_by: int | None = None
 
 
 class FrameworkSummary(BaseModel):

@@ -15,6 +15,9 @@ from hlm_kit.http_cache import conditional_response
 from hlm_kit.pagination import Ids
 
 router = APIRouter(prefix="/v1/questionnaires", tags=["questionnaires"])
+ReplacedBy = Annotated[
+    UUID | None, Query(description="a published questionnaire of the same framework that replaces it (recorded)")
+]
 
 
 @router.get("", response_model=QuestionnaireList)
@@ -61,8 +64,8 @@ async def publish(session: Session, _: Admin, id: UUID) -> QuestionnaireOut:
 
 
 @router.post("/{id}/retire", response_model=QuestionnaireOut)
-async def retire(session: Session, _: Admin, id: UUID) -> QuestionnaireOut:
-    return await questionnaire_service.retire(session, id)
+async def retire(session: Session, _: Admin, id: UUID, replaced_by: ReplacedBy = None) -> QuestionnaireOut:
+    return await questionnaire_service.retire(session, id, replaced_by=replaced_by)
 
 
 @router.get("/{id}/export", summary="Export a questionnaire as the document the loader reads")

@@ -7,23 +7,31 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_kit.auth import CurrentPrincipal, Facilitator, Partner
+from hlm_kit.auth import CurrentPrincipal, Facilitator, Partner, Principal
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest
 from hlm_kit.pagination import Cursor, CursorCodec, Ids, page_limit
 from report_svc.reports import pdf
 from report_svc.reports import service as report_service
 from report_svc.reports.csv_format import to_csv
+from report_svc.reports.models import Report
 from report_svc.reports.repository import ReportRepository
 from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 partner_router = APIRouter(prefix="/v1/partner", tags=["partner"])
-
 CSV = "text/csv; charset=utf-8"
 # A partner's reports oldest change first (the id breaks ties).
 PARTNER_CURSOR = CursorCodec(tuple[datetime, uuid.UUID])
+
+# Clients generated from /openapi.json parse a response by the first media type they know in its
+# declaration, one per status: an operation that answers JSON or CSV by a query parameter can be read
+# only as JSON by them. So each CSV has a path of its own (like the PDF), declared as text, and the
+# PDF is declared with a binary schema, also as octet-stream for generators that know no application/pdf.
+CSV_TEXT = {"text/csv": {"schema": {"type": "string"}}}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 @router.get("", response_model=ReportList | ReportSummaryList)
@@ -59,7 +67,12 @@ async def list_reports(
 @router.get(
     "/{id}.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "The report as PDF."}},
+    responses={
+        200: {
+            "content": {"application/pdf": BINARY, "application/octet-stream": BINARY},
+            "description": "The report as PDF (sent as application/pdf).",
+        }
+    },
 )
 async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
     report = await report_service.get(session, principal, id)
@@ -71,7 +84,21 @@ async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) 
     )
 
 
-@router.get("/{id}", response_model=ReportOut, responses={200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/{id}.csv",
+    response_class=Response,
+    responses={200: {"content": CSV_TEXT, "description": "The report as CSV, one published figure a row."}},
+)
+async def get_csv(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    report = await report_service.get(session, principal, id)
+    return Response(to_csv([report]), media_type=CSV)
+
+
+@router.get(
+    "/{id}",
+    response_model=ReportOut,
+    responses={200: {"content": CSV_TEXT, "description": "The report; as CSV with `format=csv` (or at `/{id}.csv`)."}},
+)
 async def get(
     session: Session,
     principal: CurrentPrincipal,
@@ -90,27 +117,76 @@ async def release(session: Session, principal: Facilitator, id: uuid.UUID) -> Re
     return ReportOut.model_validate(await report_service.release(session, principal, id))
 
 
-@partner_router.get("/reports", response_model=PartnerReportPage, responses={200: {"content": {"text/csv": {}}}})
-async def partner_reports(
+async def _partner_page(
     request: Request,
-    session: Session,
-    principal: Partner,
-    limit: Annotated[int | None, page_limit(default=None, maximum=1000)],
-    updated_since: Annotated[AwareDatetime | None, Query(description="only reports changed after this time")] = None,
-    cursor: Cursor = None,
-    format: Literal["json", "csv"] = "json",
-) -> Response:
-    """Released reports of the partner organisation's consenting participants, oldest change first, so a
-    trust can sync incrementally: keep the last ``updated_at`` seen and pass it as ``updated_since``."""
+    session: AsyncSession,
+    principal: Principal,
+    updated_since: datetime | None,
+    cursor: str | None,
+    limit: int | None,
+) -> tuple[list[Report], str | None]:
     if principal.org is None:
         raise BadRequest("a partner token must carry the organisation (org claim)")
     page_size = limit or request.app.state.settings.partner_page_size
     rows = await ReportRepository(session).partner_page(
         principal.org, after=PARTNER_CURSOR.decode(cursor), since=updated_since, limit=page_size + 1
     )
-    reports, next_cursor = PARTNER_CURSOR.page(rows, page_size, key=lambda r: (r.updated_at, r.id))
+    return PARTNER_CURSOR.page(rows, page_size, key=lambda r: (r.updated_at, r.id))
+
+
+def _csv_page(reports: list[Report], next_cursor: str | None) -> Response:
+    headers = {"Link": f'<?cursor={next_cursor}>; rel="next"'} if next_cursor else {}
+    return Response(to_csv(reports), media_type=CSV, headers=headers)
+
+
+UpdatedSince = Annotated[AwareDatetime | None, Query(description="only reports changed after this time")]
+# Unless asked, a page is REPORT_PARTNER_PAGE_SIZE reports; a sync job may ask for up to 1000.
+PartnerLimit = Annotated[int | None, page_limit(default=None, maximum=1000)]
+
+
+@partner_router.get(
+    "/reports",
+    response_model=PartnerReportPage,
+    responses={
+        200: {"content": CSV_TEXT, "description": "A page of reports; as CSV with `format=csv` (or at `/reports.csv`)."}
+    },
+)
+async def partner_reports(
+    request: Request,
+    session: Session,
+    principal: Partner,
+    limit: PartnerLimit,
+    updated_since: UpdatedSince = None,
+    cursor: Cursor = None,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """Released reports of the partner organisation's consenting participants, oldest change first, so a
+    trust can sync incrementally: keep the last ``updated_at`` seen and pass it as ``updated_since``."""
+    reports, next_cursor = await _partner_page(request, session, principal, updated_since, cursor, limit)
     if format == "csv":
-        headers = {"Link": f'<?cursor={next_cursor}>; rel="next"'} if next_cursor else {}
-        return Response(to_csv(reports), media_type=CSV, headers=headers)
+        return _csv_page(reports, next_cursor)
     page = PartnerReportPage(items=[ReportOut.model_validate(r) for r in reports], next_cursor=next_cursor)
     return Response(page.model_dump_json(), media_type="application/json")
+
+
+@partner_router.get(
+    "/reports.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "content": CSV_TEXT,
+            "description": "A page of reports as CSV; the next page's link is in the `Link` header (rel=next).",
+        }
+    },
+)
+async def partner_reports_csv(
+    request: Request,
+    session: Session,
+    principal: Partner,
+    limit: PartnerLimit,
+    updated_since: UpdatedSince = None,
+    cursor: Cursor = None,
+) -> Response:
+    """The same pages as ``/v1/partner/reports``, as CSV, one published figure a row."""
+    reports, next_cursor = await _partner_page(request, session, principal, updated_since, cursor, limit)
+    return _csv_page(reports, next_cursor)
