@@ -268,7 +268,8 @@ async def participant_sub(journey_database_urls: dict[str, str]) -> AsyncIterato
 
 
 RaterTokens = Callable[[], Awaitable[dict[str, str]]]
-_INVITATION_LINK = re.compile(r"/v1/invitations/([A-Za-z0-9_-]+)")
+# A rater's link is the last path segment of the URL in their mail (the web front's /answer/{token}).
+_INVITATION_LINK = re.compile(r"https?://\S+/([A-Za-z0-9_-]{20,})")
 
 
 @pytest.fixture

@@ -66,6 +66,9 @@ ENDPOINTS = [
     ListEndpoint("facilitator_svc", "/v1/facilitators", ("academy_admin",), pages=True, batches=True),
     ListEndpoint("facilitator_svc", "/v1/bookings", ("participant",), pages=True, batches=False),
     ListEndpoint("facilitator_svc", "/v1/allocations", ("academy_admin",), pages=True, batches=False),
+    ListEndpoint("facilitator_svc", "/v1/training/courses", ("academy_admin",), pages=True, batches=False),
+    ListEndpoint("facilitator_svc", "/v1/training/assessments", ("academy_admin",), pages=True, batches=False),
+    ListEndpoint("facilitator_svc", "/v1/training/interests", ("academy_admin",), pages=True, batches=False),
 ]
 SERVICES = sorted({e.service for e in ENDPOINTS})
 

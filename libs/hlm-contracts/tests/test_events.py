@@ -120,6 +120,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "hlm.facilitator.session.cancelled.v1": {"booking_id": str(uuid4()), "cancelled_at": NOW.isoformat()},
     "hlm.facilitator.session.completed.v1": {"booking_id": str(uuid4()), "completed_at": NOW.isoformat()},
     "hlm.survey.participant.erased.v1": {"participant_id": "auth0|5f2c", "erased_at": NOW.isoformat()},
+    "hlm.facilitator.accreditation.granted.v1": {
+        "facilitator_id": str(uuid4()),
+        "level": "trainer",
+        "granted_on": "2026-11-20",
+        "expires_on": "2029-11-20",
+    },
 }
 
 

@@ -220,6 +220,10 @@ def stored_state(session: AsyncSession) -> StoredState:
             "bookings": "SELECT id, status, facilitator_id, starts_at, rating FROM facilitator.booking",
             "allocations": "SELECT id, status FROM facilitator.allocation",
             "outbox": "SELECT id, type, subject FROM facilitator.outbox_message",
+            "courses": "SELECT id, capacity FROM facilitator.training_course",
+            "enrolments": "SELECT id, status, attended, promoted_at FROM facilitator.training_enrolment",
+            "assessments": "SELECT id, score FROM facilitator.elearning_assessment",
+            "interests": "SELECT id FROM facilitator.trainer_interest",
         }
         return {
             name: sorted((tuple(str(v) for v in row) for row in await session.execute(text(sql))), key=str)
@@ -270,6 +274,10 @@ async def live_region(engine: AsyncEngine) -> AsyncIterator[str]:
         await connection.execute(
             text(f"DELETE FROM facilitator.booking WHERE facilitator_id IN ({ids})"), {"r": region}
         )
+        # Training: enrolments go with their courses; the course, interest and assessment rows name the region.
+        await connection.execute(text("DELETE FROM facilitator.training_course WHERE region = :r"), {"r": region})
+        await connection.execute(text("DELETE FROM facilitator.trainer_interest WHERE region = :r"), {"r": region})
+        await connection.execute(text("DELETE FROM facilitator.elearning_assessment WHERE region = :r"), {"r": region})
         await connection.execute(text("DELETE FROM facilitator.allocation WHERE region = :r"), {"r": region})
         await connection.execute(text("DELETE FROM facilitator.facilitator WHERE region = :r"), {"r": region})
 

@@ -4,6 +4,7 @@ who consumes which event, and the JSON Schemas generated from all of it."""
 from hlm_contracts.base import EventData, EventPart
 from hlm_contracts.email_hash import EmailAddress, EmailHashKey, email_hash
 from hlm_contracts.enums import (
+    AccreditationLevel,
     CycleKind,
     NominatedRaterGroup,
     QuestionnairePurpose,
@@ -11,7 +12,7 @@ from hlm_contracts.enums import (
     RatingLevel,
     ReleaseMode,
 )
-from hlm_contracts.facilitator import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts.facilitator import AccreditationGrantedV1, SessionBookedV1, SessionCancelledV1, SessionCompletedV1
 from hlm_contracts.framework import (
     ImportanceQuestion,
     QuestionnaireDimension,
@@ -39,6 +40,8 @@ __all__ = [
     "CONSUMER_QUEUES",
     "EVENT_TYPES",
     "SERVICES",
+    "AccreditationGrantedV1",
+    "AccreditationLevel",
     "Answer",
     "ConsumerQueue",
     "CycleClosedV1",

@@ -59,3 +59,10 @@ class ReleaseMode(StrEnum):
 
 # The groups a participant can nominate raters into: everyone but themself.
 NominatedRaterGroup = Literal[RaterGroup.LINE_MANAGER, RaterGroup.PEER, RaterGroup.DIRECT_REPORT, RaterGroup.OTHER]
+
+
+class AccreditationLevel(StrEnum):
+    """What a facilitator is accredited to do: facilitate feedback sessions, or also train facilitators."""
+
+    FACILITATOR = "facilitator"
+    TRAINER = "trainer"
