@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from facilitator_svc.cli import MIGRATIONS
 from facilitator_svc.clock import current_time
 from facilitator_svc.config import Settings
-from facilitator_svc.email_hash import email_hash
 from facilitator_svc.main import create_app
+from hlm_contracts import EmailAddress, EmailHashKey, email_hash
 from hlm_kit import migrations
 from hlm_kit.db import create_engine
 from hlm_kit.testing.pytest_plugin import (
@@ -247,7 +247,7 @@ def outbox_events(session: AsyncSession) -> Callable[[str], Awaitable[list[dict[
 @pytest.fixture
 def hash_of() -> Callable[[str], str]:
     """The keyed hash survey-svc sends for a rater's email, under the tests' shared key."""
-    return lambda email: email_hash(EMAIL_HASH_KEY, email)
+    return lambda email: email_hash(EmailAddress(email), EmailHashKey(EMAIL_HASH_KEY))
 
 
 @pytest.fixture

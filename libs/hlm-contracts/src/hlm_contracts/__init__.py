@@ -2,6 +2,7 @@
 who consumes which event, and the JSON Schemas generated from all of it."""
 
 from hlm_contracts.base import EventData, EventPart
+from hlm_contracts.email_hash import EmailAddress, EmailHashKey, email_hash
 from hlm_contracts.enums import (
     AccreditationLevel,
     CycleKind,
@@ -54,6 +55,8 @@ __all__ = [
     "CycleKind",
     "CycleOpenedV1",
     "DimensionComment",
+    "EmailAddress",
+    "EmailHashKey",
     "EventData",
     "EventPart",
     "ImportanceQuestion",
@@ -84,6 +87,7 @@ __all__ = [
     "SessionCompletedV1",
     "Thresholds",
     "UnknownEventType",
+    "email_hash",
     "event_class",
     "event_json_schemas",
     "handler_name",

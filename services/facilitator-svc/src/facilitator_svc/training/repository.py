@@ -36,7 +36,7 @@ class CourseRepository(RepositoryBase[TrainingCourse]):
         return await self.get_one_or_none(statement)
 
     async def page_in_region(
-        self, region: str, *, kind: CourseKind | None, after: tuple[str, str] | None, limit: int
+        self, region: str, *, kind: CourseKind | None, after: tuple[date, UUID] | None, limit: int
     ) -> Sequence[TrainingCourse]:
         statement = (
             select(TrainingCourse)
@@ -47,9 +47,7 @@ class CourseRepository(RepositoryBase[TrainingCourse]):
         if kind is not None:
             statement = statement.where(TrainingCourse.kind == kind)
         if after is not None:
-            statement = statement.where(
-                tuple_(TrainingCourse.starts_on, TrainingCourse.id) > (date.fromisoformat(after[0]), UUID(after[1]))
-            )
+            statement = statement.where(tuple_(TrainingCourse.starts_on, TrainingCourse.id) > after)
         return await self.get_all(statement)
 
     async def occupancy(self, course_ids: Sequence[UUID]) -> dict[UUID, tuple[int, int]]:
@@ -119,16 +117,13 @@ class AssessmentRepository(RepositoryBase[ElearningAssessment]):
         return await self.get_all(statement)
 
     async def page_in_region(
-        self, region: str, *, email: str | None, after: tuple[str, str] | None, limit: int
+        self, region: str, *, email: str | None, after: tuple[datetime, UUID] | None, limit: int
     ) -> Sequence[ElearningAssessment]:
         conditions: list[ColumnElement[bool]] = [ElearningAssessment.region == region]
         if email is not None:
             conditions.append(func.lower(ElearningAssessment.email) == email.lower())
         if after is not None:
-            conditions.append(
-                tuple_(ElearningAssessment.recorded_at, ElearningAssessment.id)
-                > (datetime.fromisoformat(after[0]), UUID(after[1]))
-            )
+            conditions.append(tuple_(ElearningAssessment.recorded_at, ElearningAssessment.id) > after)
         statement = (
             select(ElearningAssessment)
             .where(*conditions)
@@ -142,7 +137,7 @@ class InterestRepository(RepositoryBase[TrainerInterest]):
     model = TrainerInterest
 
     async def page_in_region(
-        self, region: str, *, after: tuple[str, str] | None, limit: int
+        self, region: str, *, after: tuple[datetime, UUID] | None, limit: int
     ) -> Sequence[TrainerInterest]:
         statement = (
             select(TrainerInterest)
@@ -151,10 +146,7 @@ class InterestRepository(RepositoryBase[TrainerInterest]):
             .limit(limit)
         )
         if after is not None:
-            statement = statement.where(
-                tuple_(TrainerInterest.created_at, TrainerInterest.id)
-                > (datetime.fromisoformat(after[0]), UUID(after[1]))
-            )
+            statement = statement.where(tuple_(TrainerInterest.created_at, TrainerInterest.id) > after)
         return await self.get_all(statement)
 
     async def delivered_sessions(self, facilitator_id: UUID) -> int:

@@ -5,11 +5,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from facilitator_svc.access import Admin, AdminOrFacilitator, FacilitatorOnly
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.facilitators.schemas import Email
-from facilitator_svc.pagination import Cursor, Limit
 from facilitator_svc.training import service as training_service
 from facilitator_svc.training.models import CourseKind
 from facilitator_svc.training.schemas import (
@@ -29,13 +27,19 @@ from facilitator_svc.training.schemas import (
     InterestOut,
     WithdrawalOut,
 )
+from hlm_kit.auth import Admin, AdminOrFacilitator, Facilitator
 from hlm_kit.db import Session
+from hlm_kit.pagination import Cursor, page_limit
 
 router = APIRouter(prefix="/v1/training", tags=["training"])
 
 REFUSED: dict[int | str, dict[str, Any]] = {
     409: {"description": "A rule refuses it; the problem's errors give each reason"}
 }
+
+
+# The register's page size: 100 unless asked, at most 500.
+PageLimit = Annotated[int, page_limit(default=100, maximum=500)]
 
 
 @router.post("/courses", status_code=status.HTTP_201_CREATED, response_model=CourseOut)
@@ -51,9 +55,9 @@ async def create_course(
 async def list_courses(
     session: Session,
     principal: AdminOrFacilitator,
+    limit: PageLimit,
     kind: CourseKind | None = None,
     cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> CourseList:
     return await training_service.list_courses(session, principal, kind=kind, cursor=cursor, limit=limit)
 
@@ -99,7 +103,7 @@ async def withdraw(
 
 @router.post("/enrolments/{id}/attendance", response_model=EnrolmentOut, summary="The trainer records attendance")
 async def record_attendance(
-    session: Session, principal: FacilitatorOnly, id: UUID, body: AttendanceIn, settings: AppSettings, now: Now
+    session: Session, principal: Facilitator, id: UUID, body: AttendanceIn, settings: AppSettings, now: Now
 ) -> EnrolmentOut:
     return await training_service.record_attendance(session, principal, id, body, settings, now)
 
@@ -111,7 +115,7 @@ async def record_attendance(
     responses=REFUSED,
 )
 async def complete(
-    session: Session, principal: FacilitatorOnly, id: UUID, settings: AppSettings, now: Now
+    session: Session, principal: Facilitator, id: UUID, settings: AppSettings, now: Now
 ) -> CompletionOut:
     return await training_service.complete(session, principal, id, settings, now)
 
@@ -127,9 +131,9 @@ async def record_assessment(
 async def list_assessments(
     session: Session,
     principal: Admin,
+    limit: PageLimit,
     email: Annotated[Email | None, Query(description="one person's results")] = None,
     cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> AssessmentList:
     return await training_service.list_assessments(session, principal, email=email, cursor=cursor, limit=limit)
 
@@ -142,11 +146,11 @@ async def list_assessments(
     responses=REFUSED,
 )
 async def express_interest(
-    session: Session, principal: FacilitatorOnly, settings: AppSettings, now: Now, body: InterestIn | None = None
+    session: Session, principal: Facilitator, settings: AppSettings, now: Now, body: InterestIn | None = None
 ) -> InterestOut:
     return await training_service.express_interest(session, principal, body or InterestIn(), settings, now)
 
 
 @router.get("/interests", response_model=InterestList, summary="Interest in train-the-trainer in your region")
-async def list_interests(session: Session, principal: Admin, cursor: Cursor = None, limit: Limit = 100) -> InterestList:
+async def list_interests(session: Session, principal: Admin, limit: PageLimit, cursor: Cursor = None) -> InterestList:
     return await training_service.list_interests(session, principal, cursor=cursor, limit=limit)

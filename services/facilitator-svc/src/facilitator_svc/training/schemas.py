@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from facilitator_svc.facilitators.schemas import Email, Name
 from facilitator_svc.training.models import CourseKind, EnrolmentStatus
 from facilitator_svc.vocabulary import AccreditationLevel, Mode, OrganisationCode
+from hlm_kit.pagination import Page
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -56,9 +57,8 @@ class CourseOut(BaseModel):
     created_at: datetime
 
 
-class CourseList(BaseModel):
-    items: list[CourseOut]
-    next_cursor: str | None = None
+class CourseList(Page[CourseOut]):
+    pass
 
 
 class PersonIn(BaseModel):
@@ -154,9 +154,8 @@ class AssessmentOut(BaseModel):
     recorded_at: datetime
 
 
-class AssessmentList(BaseModel):
-    items: list[AssessmentOut]
-    next_cursor: str | None = None
+class AssessmentList(Page[AssessmentOut]):
+    pass
 
 
 class InterestIn(BaseModel):
@@ -175,6 +174,5 @@ class InterestOut(BaseModel):
     created_at: datetime
 
 
-class InterestList(BaseModel):
-    items: list[InterestOut]
-    next_cursor: str | None = None
+class InterestList(Page[InterestOut]):
+    pass

@@ -17,15 +17,12 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitator_svc.access import admin_region, is_admin, manages_region
 from facilitator_svc.config import Settings, local_date
 from facilitator_svc.database import outbox
 from facilitator_svc.db_errors import violated_constraint
-from facilitator_svc.email_hash import email_hash
 from facilitator_svc.facilitators.exceptions import AlreadyRegistered, FacilitatorNotFound
 from facilitator_svc.facilitators.models import Facilitator
 from facilitator_svc.facilitators.repository import FacilitatorRepository
-from facilitator_svc.pagination import decode_cursor, encode_cursor
 from facilitator_svc.training.exceptions import (
     AlreadyEnrolled,
     CompletionRefused,
@@ -68,15 +65,21 @@ from facilitator_svc.training.schemas import (
     WithdrawalOut,
 )
 from facilitator_svc.vocabulary import AccreditationLevel, FacilitatorStatus, Mode
-from hlm_contracts import AccreditationGrantedV1
+from hlm_contracts import AccreditationGrantedV1, EmailAddress, EmailHashKey, email_hash
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+from hlm_kit.pagination import CursorCodec
 
 # What each course grants on completion.
 GRANTS = {
     CourseKind.FACILITATOR_TRAINING: AccreditationLevel.FACILITATOR,
     CourseKind.TRAIN_THE_TRAINER: AccreditationLevel.TRAINER,
 }
+
+# Courses by date, results and interest in the order they came (the id breaks ties in each).
+COURSE_CURSOR = CursorCodec(tuple[date, UUID])
+ASSESSMENT_CURSOR = CursorCodec(tuple[datetime, UUID])
+INTEREST_CURSOR = CursorCodec(tuple[datetime, UUID])
 
 
 # --- courses -----------------------------------------------------------------------------------------
@@ -85,7 +88,7 @@ GRANTS = {
 async def create_course(
     session: AsyncSession, principal: Principal, body: CourseIn, settings: Settings, now: datetime
 ) -> CourseOut:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     if body.starts_on < local_date(settings, now):
         raise UnprocessableContent(
             "a course cannot start in the past",
@@ -135,8 +138,8 @@ async def _own_entry(session: AsyncSession, principal: Principal) -> Facilitator
 
 async def _viewer_region(session: AsyncSession, principal: Principal) -> str | None:
     """The region whose courses the caller sees: an administrator's, or a facilitator's on the register."""
-    if is_admin(principal) and principal.region:
-        return principal.region
+    if (region := principal.administered_region) is not None:
+        return region
     own = await _own_entry(session, principal)
     return own.region if own is not None else None
 
@@ -147,7 +150,7 @@ async def _visible_course(
     repository = CourseRepository(session)
     course = await (repository.lock(id) if lock else repository.get_by_id(id))
     if course is None or not (
-        manages_region(principal, course.region) or await _viewer_region(session, principal) == course.region
+        principal.is_academy_admin_for(course.region) or await _viewer_region(session, principal) == course.region
     ):
         raise CourseNotFound(f"no course {id}")
     return course
@@ -161,16 +164,13 @@ async def get_course(session: AsyncSession, principal: Principal, id: UUID) -> C
 async def list_courses(
     session: AsyncSession, principal: Principal, *, kind: CourseKind | None, cursor: str | None, limit: int
 ) -> CourseList:
+    after = COURSE_CURSOR.decode(cursor)
     region = await _viewer_region(session, principal)
     if region is None:
         return CourseList(items=[])
-    after = decode_cursor(cursor, 2)
-    rows = await CourseRepository(session).page_in_region(
-        region, kind=kind, after=(after[0], after[1]) if after else None, limit=limit + 1
-    )
-    items = await _courses_out(session, rows[:limit])
-    last = rows[limit - 1] if len(rows) > limit else None
-    return CourseList(items=items, next_cursor=encode_cursor(last.starts_on, last.id) if last else None)
+    rows = await CourseRepository(session).page_in_region(region, kind=kind, after=after, limit=limit + 1)
+    page, next_cursor = COURSE_CURSOR.page(rows, limit, key=lambda c: (c.starts_on, c.id))
+    return CourseList(items=await _courses_out(session, page), next_cursor=next_cursor)
 
 
 async def _courses_out(session: AsyncSession, courses: Sequence[TrainingCourse]) -> list[CourseOut]:
@@ -267,7 +267,7 @@ async def _who_enrols(
     """The person the caller enrols: an administrator names a facilitator of the region or a new person
     (someone already on the register is matched by email); a facilitator enrols themself."""
     repository = FacilitatorRepository(session)
-    if manages_region(principal, course.region):
+    if principal.is_academy_admin_for(course.region):
         if body.facilitator_id is not None:
             facilitator = await repository.get_by_id(body.facilitator_id)
             if facilitator is None or facilitator.region != course.region:
@@ -293,7 +293,7 @@ async def _who_enrols(
 async def list_enrolments(session: AsyncSession, principal: Principal, course_id: UUID) -> EnrolmentList:
     """The course's list, for the region's administrator and the course's trainer."""
     course = await _visible_course(session, principal, course_id)
-    if not manages_region(principal, course.region) and not await _is_trainer(session, principal, course):
+    if not principal.is_academy_admin_for(course.region) and not await _is_trainer(session, principal, course):
         raise Forbidden("only the region's administrators and the course's trainer see who is on it")
     enrolments = await EnrolmentRepository(session).of_course(course.id)
     positions = await EnrolmentRepository(session).waiting_positions(course.id)
@@ -313,7 +313,7 @@ async def withdraw(
     await session.refresh(enrolment)
     own = await _own_entry(session, principal)
     is_own = own is not None and enrolment.facilitator_id == own.id
-    if not (manages_region(principal, course.region) or is_own):
+    if not (principal.is_academy_admin_for(course.region) or is_own):
         raise EnrolmentNotFound(f"no enrolment {id}")
     if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.WAITING):
         raise InvalidEnrolmentTransition(f"a {enrolment.status.value} enrolment cannot be withdrawn")
@@ -462,7 +462,7 @@ async def _accredit(
     facilitator = Facilitator(
         name=enrolment.name,
         email=enrolment.email,
-        email_hash=email_hash(settings.email_hash_key.get_secret_value(), enrolment.email),
+        email_hash=email_hash(EmailAddress(enrolment.email), EmailHashKey(settings.email_hash_key.get_secret_value())),
         organisation=enrolment.organisation,
         region=course.region,
         accreditation_level=level,
@@ -500,7 +500,7 @@ def add_years(day: date, years: int) -> date:
 async def record_assessment(
     session: AsyncSession, principal: Principal, body: AssessmentIn, settings: Settings, now: datetime
 ) -> AssessmentOut:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     pass_mark = settings.training_pass_mark_percent
     assessment = ElearningAssessment(
         email=body.email,
@@ -522,16 +522,12 @@ async def record_assessment(
 async def list_assessments(
     session: AsyncSession, principal: Principal, *, email: str | None, cursor: str | None, limit: int
 ) -> AssessmentList:
-    region = admin_region(principal)
-    after = decode_cursor(cursor, 2)
+    region = principal.require_administered_region()
     rows = await AssessmentRepository(session).page_in_region(
-        region, email=email, after=(after[0], after[1]) if after else None, limit=limit + 1
+        region, email=email, after=ASSESSMENT_CURSOR.decode(cursor), limit=limit + 1
     )
-    last = rows[limit - 1] if len(rows) > limit else None
-    return AssessmentList(
-        items=[_assessment_out(a) for a in rows[:limit]],
-        next_cursor=encode_cursor(last.recorded_at.isoformat(), last.id) if last else None,
-    )
+    page, next_cursor = ASSESSMENT_CURSOR.page(rows, limit, key=lambda a: (a.recorded_at, a.id))
+    return AssessmentList(items=[_assessment_out(a) for a in page], next_cursor=next_cursor)
 
 
 def _assessment_out(a: ElearningAssessment) -> AssessmentOut:
@@ -606,17 +602,13 @@ async def express_interest(
 async def list_interests(
     session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int
 ) -> InterestList:
-    region = admin_region(principal)
-    after = decode_cursor(cursor, 2)
+    region = principal.require_administered_region()
     rows = await InterestRepository(session).page_in_region(
-        region, after=(after[0], after[1]) if after else None, limit=limit + 1
+        region, after=INTEREST_CURSOR.decode(cursor), limit=limit + 1
     )
-    facilitators = {f.id: f for f in await FacilitatorRepository(session).get_many([i.facilitator_id for i in rows])}
-    last = rows[limit - 1] if len(rows) > limit else None
-    return InterestList(
-        items=[_interest_out(i, facilitators[i.facilitator_id]) for i in rows[:limit]],
-        next_cursor=encode_cursor(last.created_at.isoformat(), last.id) if last else None,
-    )
+    page, next_cursor = INTEREST_CURSOR.page(rows, limit, key=lambda i: (i.created_at, i.id))
+    facilitators = {f.id: f for f in await FacilitatorRepository(session).get_many([i.facilitator_id for i in page])}
+    return InterestList(items=[_interest_out(i, facilitators[i.facilitator_id]) for i in page], next_cursor=next_cursor)
 
 
 def _interest_out(interest: TrainerInterest, facilitator: Facilitator) -> InterestOut:

@@ -23,7 +23,8 @@ from pydantic_core.core_schema import ErrorType
 
 from hlm_kit.edge import NulFreeStr, PositiveInt32
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")]
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 # A document may come as YAML, which the edge does not read for NUL characters: its texts refuse them.
 Text = Annotated[NulFreeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Name = Annotated[NulFreeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

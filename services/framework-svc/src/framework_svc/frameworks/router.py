@@ -2,19 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.frameworks import service as framework_service
 from framework_svc.frameworks.documents import FrameworkDocument
 from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, VersionList, VersionSummary
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.edge import PositiveInt32
 from hlm_kit.http_cache import conditional_response
+from hlm_kit.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
-Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
 ReplacedBy = Annotated[
     PositiveInt32 | None, Query(description="the newer published version that replaces the retired one (recorded)")
 ]
@@ -24,10 +24,10 @@ ReplacedBy = Annotated[
 async def list_frameworks(
     session: Session,
     principal: CurrentPrincipal,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    limit: Limit,
+    cursor: Cursor = None,
 ) -> FrameworkList:
-    return await framework_service.list_frameworks(session, after_key=cursor, limit=limit)
+    return await framework_service.list_frameworks(session, cursor=cursor, limit=limit)
 
 
 @router.get("/{key}", response_model=FrameworkTree, responses={304: {"description": "Not modified"}})

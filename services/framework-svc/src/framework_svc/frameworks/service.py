@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework_svc.frameworks.documents import (
+    KEY_PATTERN,
     DimensionDoc,
     ElementDoc,
     FrameworkDocument,
@@ -47,6 +48,11 @@ from framework_svc.questionnaires.repository import QuestionnaireRepository
 from framework_svc.versioning import VersionStatus, version_id
 from hlm_kit.auth import Principal, Role
 from hlm_kit.http_cache import etag_of
+from hlm_kit.pagination import PlainCursor
+
+# Frameworks are listed in order of key, and the cursor is the last key itself: the gateway hands each
+# framework's key to its clients as the framework's position in the list.
+FRAMEWORK_CURSOR = PlainCursor(KEY_PATTERN)
 
 PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 ALL_STATUSES = tuple(VersionStatus)
@@ -62,12 +68,15 @@ def visible_statuses(principal: Principal) -> Sequence[VersionStatus]:
     return ALL_STATUSES if principal.has_role(Role.ACADEMY_ADMIN) else PUBLIC_STATUSES
 
 
-async def list_frameworks(session: AsyncSession, *, after_key: str | None, limit: int) -> FrameworkList:
+async def list_frameworks(session: AsyncSession, *, cursor: str | None, limit: int) -> FrameworkList:
     """Frameworks that have a published version, each with the one ``get_version`` serves by default.
 
     A framework with only drafts or only retired versions is not listed, for anyone: its default read
     answers 404, and an admin finds its drafts under its versions."""
-    versions = await FrameworkVersionRepository(session).list_latest_published(after_key=after_key, limit=limit + 1)
+    versions = await FrameworkVersionRepository(session).list_latest_published(
+        after_key=FRAMEWORK_CURSOR.decode(cursor), limit=limit + 1
+    )
+    page, next_cursor = FRAMEWORK_CURSOR.page(versions, limit, key=lambda v: v.framework.key)
     items = [
         FrameworkSummary(
             key=v.framework.key,
@@ -76,9 +85,9 @@ async def list_frameworks(session: AsyncSession, *, after_key: str | None, limit
             latest_version=v.number,
             latest_published_at=v.published_at,
         )
-        for v in versions[:limit]
+        for v in page
     ]
-    return FrameworkList(items=items, next_cursor=items[-1].key if len(versions) > limit else None)
+    return FrameworkList(items=items, next_cursor=next_cursor)
 
 
 async def list_versions(session: AsyncSession, principal: Principal, key: str) -> list[VersionSummary]:

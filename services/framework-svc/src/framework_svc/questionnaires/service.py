@@ -44,8 +44,6 @@ from hlm_contracts.framework import QuestionnaireItem as ItemData
 from hlm_contracts.framework import ScalePoint as ScaleData
 from hlm_kit.auth import Principal
 
-MAX_BATCH_IDS = 100
-
 
 async def get(session: AsyncSession, principal: Principal, id: UUID) -> QuestionnaireOut:
     visible = framework_service.visible_statuses(principal)
