@@ -1,6 +1,13 @@
 import pytest
 
-from hlm_contracts import CONSUMER_QUEUES, EVENT_TYPES, ConsumerQueue, handler_name, queues_for
+from hlm_contracts import (
+    BROADCAST_EVENT_TYPES,
+    CONSUMER_QUEUES,
+    EVENT_TYPES,
+    ConsumerQueue,
+    handler_name,
+    queues_for,
+)
 
 # The consumers column of ARCHITECTURE.md's event catalogue, less the gateway (its queue is its own).
 SERVICE_CONSUMERS = {
@@ -15,10 +22,9 @@ SERVICE_CONSUMERS = {
     "hlm.facilitator.session.cancelled.v1": {"report", "survey"},
     "hlm.facilitator.session.completed.v1": {"report"},
     "hlm.survey.participant.erased.v1": {"report", "facilitator"},
-    # Published for whoever needs it ("(any)" in the catalogue): no service keeps a queue for it yet.
+    "hlm.framework.resources.published.v1": {"report", "survey"},
+    # Published for whoever needs it ("(any)" in the catalogue): no service of the platform keeps a queue.
     "hlm.facilitator.accreditation.granted.v1": set(),
-    # The catalogue names report and survey; their queues are listed together with their handlers.
-    "hlm.framework.resources.published.v1": set(),
 }
 
 
@@ -63,6 +69,8 @@ def test_queues_are_named_service_dot_handler_after_the_event():
         "report.session_completed",
         "report.participant_erased",
         "facilitator.participant_erased",
+        "report.resources_published",
+        "survey.resources_published",
     } == names
     queue = ConsumerQueue("report", "cycle_opened", ("hlm.survey.cycle.opened.v1",))
     assert queue.name == "report.cycle_opened"
@@ -80,9 +88,20 @@ def test_queues_for_a_service():
         "survey.report_released",
         "survey.session_booked",
         "survey.session_cancelled",
+        "survey.resources_published",
     }
     assert queues_for("facilitator-svc") == queues_for("facilitator")
     assert queues_for("framework") == ()
     assert all(q.service == "report" for q in queues_for("report"))
     with pytest.raises(ValueError, match="unknown service"):
         queues_for("gateway")
+
+
+def test_an_event_with_no_consumer_in_the_catalogue_is_broadcast_and_no_other_is():
+    # Broadcast: published for whoever binds a queue, so the relay may send it to nobody. Every other
+    # event is owed to the queues above, and one that reaches none is a deployment error.
+    unconsumed = {t for t, services in SERVICE_CONSUMERS.items() if not services}
+    assert unconsumed == BROADCAST_EVENT_TYPES == {"hlm.facilitator.accreditation.granted.v1"}
+    consumed = {t for queue in CONSUMER_QUEUES for t in queue.event_types}
+    assert not consumed & BROADCAST_EVENT_TYPES
+    assert set(EVENT_TYPES) == consumed | BROADCAST_EVENT_TYPES

@@ -19,6 +19,7 @@ from hlm_contracts import (
     EventData,
     QuestionnairePublishedV1,
     ReportReleasedV1,
+    ResourcesPublishedV1,
     SessionBookedV1,
     SessionCancelledV1,
 )
@@ -225,3 +226,65 @@ async def _no_session(client: httpx.AsyncClient, cycle_id: str, me: dict[str, st
 
 async def _at_least(value: float, target: float) -> bool:
     return value >= target
+
+
+def _resources(*keys_and_dimensions: tuple[str, str], changed_at: datetime) -> ResourcesPublishedV1:
+    return ResourcesPublishedV1.model_validate(
+        {
+            "resources": [
+                {
+                    "key": key,
+                    "version": 1,
+                    "title": f"Title of {key}",
+                    "kind": "course",
+                    "description": f"What {key} is about.",
+                    "provider": None,
+                    "authors": [],
+                    "year": None,
+                    "link": None,
+                    "format": "in_person",
+                    "duration_minutes": 60,
+                    "cost": None,
+                    "audiences": ["all_staff"],
+                    "serves": [{"framework_key": "hlm", "dimension_key": dimension, "from_levels": []}],
+                    "published_at": changed_at,
+                }
+                for key, dimension in keys_and_dimensions
+            ],
+            "changed_at": changed_at,
+        }
+    )
+
+
+async def _copy(engine: AsyncEngine) -> list[tuple[str, str]]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT r.key, t.dimension_key FROM survey.resource r"
+                " JOIN survey.resource_target t ON t.resource_key = r.key ORDER BY r.key"
+            )
+        )
+        return [(row[0], row[1]) for row in rows]
+
+
+async def test_the_published_resources_replace_the_copy_once_and_an_older_set_never_replaces_a_newer(
+    publisher: Publisher, engine: AsyncEngine, topology: Topology
+) -> None:
+    queue = f"{topology.queue_prefix}survey.resources_published"
+    # The copy is the whole database's: every set this test sends is newer than what others sent before.
+    now = datetime.now(UTC)
+    newer = _resources(("team-coaching", "engaging_the_team"), ("reading-list", "leading_with_care"), changed_at=now)
+    older = _resources(("retired-since", "engaging_the_team"), changed_at=now - timedelta(hours=1))
+    duplicates_before, handled_before = _consumed(queue, "duplicate"), _consumed(queue, "handled")
+
+    event = await publisher.publish(newer)
+    await publisher.send(event)  # delivered twice, as at-least-once delivery allows
+    await wait_for(lambda: _at_least(_consumed(queue, "duplicate"), duplicates_before + 1))
+    assert await _copy(engine) == [("reading-list", "leading_with_care"), ("team-coaching", "engaging_the_team")]
+    assert await _scalar(engine, "SELECT count(*) FROM survey.inbox_message WHERE event_id = :id", id=event.id) == 1
+
+    await publisher.publish(older)
+    await wait_for(lambda: _at_least(_consumed(queue, "handled"), handled_before + 2))
+
+    assert await _copy(engine) == [("reading-list", "leading_with_care"), ("team-coaching", "engaging_the_team")]
+    assert await _scalar(engine, "SELECT changed_at FROM survey.resource_set") == now

@@ -41,9 +41,17 @@ from hlm_contracts.survey import (
     ResponseSubmittedV1,
     Thresholds,
 )
-from hlm_contracts.topology import CONSUMER_QUEUES, SERVICES, ConsumerQueue, handler_name, queues_for
+from hlm_contracts.topology import (
+    BROADCAST_EVENT_TYPES,
+    CONSUMER_QUEUES,
+    SERVICES,
+    ConsumerQueue,
+    handler_name,
+    queues_for,
+)
 
 __all__ = [
+    "BROADCAST_EVENT_TYPES",
     "CONSUMER_QUEUES",
     "EVENT_TYPES",
     "SERVICES",

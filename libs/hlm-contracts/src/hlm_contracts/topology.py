@@ -1,16 +1,27 @@
-"""Who consumes what: every consumer queue of the platform, in one place.
+"""Who consumes what: every consumer queue of the platform, and the broadcast events, in one place.
 
 Each consuming service has one durable queue per event type it handles, named `<service>.<handler>`,
 bound to the exchange `hlm.events` with the event type as routing key. The gateway is not listed: it
 follows events on a queue of its own that lives only as long as its connection.
+
+Every other event type must reach at least one of these queues: the outbox relay publishes it
+`mandatory`, so an event nobody is bound for is a deployment error, logged and kept. A broadcast event
+(`BROADCAST_EVENT_TYPES`) is published for whoever binds a queue to it, possibly nobody (an academy's own
+systems, say): the relay publishes it without `mandatory`, so it is sent once the broker confirms it,
+whether or not a queue took it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hlm_contracts.facilitator import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
-from hlm_contracts.framework import QuestionnairePublishedV1
+from hlm_contracts.facilitator import (
+    AccreditationGrantedV1,
+    SessionBookedV1,
+    SessionCancelledV1,
+    SessionCompletedV1,
+)
+from hlm_contracts.framework import QuestionnairePublishedV1, ResourcesPublishedV1
 from hlm_contracts.report import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.survey import (
     CycleClosedV1,
@@ -62,10 +73,15 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
     *_queues(SessionCancelledV1.type, "report", "survey"),
     *_queues(SessionCompletedV1.type, "report"),
     *_queues(ParticipantErasedV1.type, "report", "facilitator"),
-    # hlm.framework.resources.published.v1 (consumers: report, survey) gets its queues together with
-    # their handlers: each service builds one consumer per queue listed here and needs a handler for it.
-    # Until then the outbox holds the event and retries it, so nothing published is lost.
+    # Each keeps its own copy of the published resources, to point a report's priority areas and blind
+    # spots, and the journal's goals, to the resources of their dimension.
+    *_queues(ResourcesPublishedV1.type, "report", "survey"),
 )
+
+# Published for any consumer ("(any)" in the catalogue): no service of the platform needs them, an
+# academy's own systems may bind a queue. Never listed in CONSUMER_QUEUES' event types as well: a type is
+# either broadcast or owed to the queues above.
+BROADCAST_EVENT_TYPES: frozenset[str] = frozenset({AccreditationGrantedV1.type})
 
 
 def queues_for(service: str) -> tuple[ConsumerQueue, ...]:

@@ -16,8 +16,9 @@ import aio_pika
 import pytest_asyncio
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select, text
+from structlog.testing import capture_logs
 
-from hlm_contracts import ParticipantErasedV1
+from hlm_contracts import AccreditationGrantedV1, ParticipantErasedV1
 from hlm_contracts.topology import CONSUMER_QUEUES
 from hlm_kit.db import create_engine, create_sessionmaker, make_metadata
 from hlm_kit.messaging.broker import Broker
@@ -160,6 +161,90 @@ async def test_an_unroutable_event_is_an_error_and_stays_in_the_outbox(kit_schem
         channel = await connection.channel()
         await channel.exchange_delete(bare.events_exchange)
         await channel.exchange_delete(bare.dead_letter_exchange)
+        await connection.close()
+
+
+async def test_a_broadcast_event_nobody_is_bound_for_is_sent_and_any_other_stays_in_the_outbox(
+    kit_schema: KitSchema, amqp_url: str
+) -> None:
+    """An accreditation is published for whoever wants it (an academy's own systems, possibly none), so
+    no queue is no error; an erasure owes its consumers a queue, so without one it is kept and logged."""
+    tag = uuid.uuid4().hex[:8]
+    bare = Topology(f"test.{tag}.events", f"test.{tag}.dlx", f"test.{tag}.")
+    broker = Broker(amqp_url, bare)
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        await broker.connect()
+        for queue in CONSUMER_QUEUES:
+            await channel.queue_delete(bare.queue_name(queue))
+            await channel.queue_delete(bare.dead_letter_queue_name(queue))
+        async with kit_schema.sessionmaker() as session:
+            granted = await kit_schema.outbox.add(
+                session,
+                AccreditationGrantedV1(
+                    facilitator_id=uuid.uuid4(),
+                    level="facilitator",
+                    granted_on=datetime(2026, 12, 1, tzinfo=UTC).date(),
+                    expires_on=datetime(2029, 12, 1, tzinfo=UTC).date(),
+                ),
+                subject="facilitator-1",
+            )
+            await session.commit()
+        erased = await record_erasure(kit_schema, "participant-x")
+        failed_before = _unroutable(ParticipantErasedV1.type)
+
+        relay = OutboxRelay(kit_schema.engine, kit_schema.outbox, broker)
+        with capture_logs() as logs:
+            assert await relay.relay_batch() == 1
+
+        assert await is_sent(kit_schema, granted.id)
+        assert not await is_sent(kit_schema, erased)
+        assert _unroutable(ParticipantErasedV1.type) == failed_before + 1
+        assert [(e["log_level"], e.get("type")) for e in logs if e["event"].startswith("event unroutable")] == [
+            ("error", ParticipantErasedV1.type)
+        ]
+        # The next pass does not send the broadcast again.
+        assert await relay.relay_batch() == 0
+    finally:
+        await broker.close()
+        channel = await connection.channel()
+        await channel.exchange_delete(bare.events_exchange)
+        await channel.exchange_delete(bare.dead_letter_exchange)
+        await connection.close()
+
+
+def _unroutable(type_name: str) -> float:
+    return REGISTRY.get_sample_value("outbox_publish_failures_total", {"type": type_name}) or 0.0
+
+
+async def test_a_broadcast_event_reaches_a_queue_that_someone_bound_to_it(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    # An academy's own system binds a queue of its own to the accreditation events.
+    connection = await aio_pika.connect(amqp_url)
+    try:
+        channel = await connection.channel()
+        theirs = await channel.declare_queue(exclusive=True)
+        await theirs.bind(topology.events_exchange, routing_key=AccreditationGrantedV1.type)
+        async with kit_schema.sessionmaker() as session:
+            granted = await kit_schema.outbox.add(
+                session,
+                AccreditationGrantedV1(
+                    facilitator_id=uuid.uuid4(),
+                    level="trainer",
+                    granted_on=datetime(2026, 12, 1, tzinfo=UTC).date(),
+                    expires_on=datetime(2029, 12, 1, tzinfo=UTC).date(),
+                ),
+                subject="facilitator-2",
+            )
+            await session.commit()
+
+        assert await OutboxRelay(kit_schema.engine, kit_schema.outbox, broker).relay_batch() == 1
+
+        message = await wait_for(lambda: theirs.get(fail=False, no_ack=True))
+        assert message.message_id == granted.id
+    finally:
         await connection.close()
 
 

@@ -17,6 +17,7 @@ from hlm_contracts import (
     EventData,
     ParticipantErasedV1,
     QuestionnairePublishedV1,
+    ResourcesPublishedV1,
     ResponseSubmittedV1,
     SessionBookedV1,
     SessionCancelledV1,
@@ -28,6 +29,7 @@ from hlm_kit.messaging.consumer import EventConsumer, Handler
 from hlm_kit.messaging.envelope import CloudEvent
 from report_svc.cycles import service as cycle_service
 from report_svc.questionnaires import service as questionnaire_service
+from report_svc.resources import service as resource_service
 from report_svc.sessions import service as session_service
 
 
@@ -64,6 +66,10 @@ async def participant_erased(session: AsyncSession, data: ParticipantErasedV1, _
     await cycle_service.on_participant_erased(session, data)
 
 
+async def resources_published(session: AsyncSession, data: ResourcesPublishedV1, _: CloudEvent) -> None:
+    await resource_service.on_published(session, data)
+
+
 HANDLERS: dict[type[EventData], Handler] = {
     QuestionnairePublishedV1: questionnaire_published,
     CycleOpenedV1: cycle_opened,
@@ -73,6 +79,7 @@ HANDLERS: dict[type[EventData], Handler] = {
     SessionCancelledV1: session_cancelled,
     SessionCompletedV1: session_completed,
     ParticipantErasedV1: participant_erased,
+    ResourcesPublishedV1: resources_published,
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hlm_contracts import (
     QuestionnairePublishedV1,
     ReportReleasedV1,
+    ResourcesPublishedV1,
     SessionBookedV1,
     SessionCancelledV1,
     queues_for,
@@ -23,6 +24,7 @@ from hlm_kit.messaging.consumer import EventConsumer, Handler
 from hlm_kit.messaging.envelope import CloudEvent
 from survey_svc.cycles.models import Cycle, FeedbackSession
 from survey_svc.questionnaires import service as questionnaire_service
+from survey_svc.resources import service as resource_service
 
 log = structlog.get_logger(__name__)
 
@@ -65,6 +67,7 @@ HANDLERS: dict[str, dict[type, Handler]] = {
     "report_released": {ReportReleasedV1: on_report_released},
     "session_booked": {SessionBookedV1: on_session_booked},
     "session_cancelled": {SessionCancelledV1: on_session_cancelled},
+    "resources_published": {ResourcesPublishedV1: resource_service.on_published},
 }
 
 

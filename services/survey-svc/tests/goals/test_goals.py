@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -10,7 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hlm_contracts import ResourcesPublishedV1
+from hlm_kit.messaging.envelope import CloudEvent
 from hlm_kit.testing.pytest_plugin import AuthHeaders
+from survey_svc import consumers
 
 Problem = Any
 TODAY = date.today()
@@ -92,3 +95,76 @@ async def test_a_bad_goal_lists_every_problem_and_stores_nothing(
     assert sorted(tuple(e["loc"]) for e in problem["errors"]) == [("body", "dimension_keys", 0), ("body", "remind_on")]
     assert {e["loc"][1] for e in malformed["errors"]} == {"title", "status"}
     assert await stored_state() == before
+
+
+def _published(*serving: tuple[str, str, list[str]]) -> ResourcesPublishedV1:
+    """framework-svc's published set: (key, dimension, from_levels) per resource."""
+    now = datetime.now(UTC)
+    return ResourcesPublishedV1.model_validate(
+        {
+            "resources": [
+                {
+                    "key": key,
+                    "version": 1,
+                    "title": f"Title of {key}",
+                    "kind": "reading",
+                    "description": f"What {key} is about.",
+                    "provider": None,
+                    "authors": [],
+                    "year": None,
+                    "link": f"https://example.org/{key}",
+                    "format": "document",
+                    "duration_minutes": None,
+                    "cost": None,
+                    "audiences": ["all_staff"],
+                    "serves": [{"framework_key": "hlm", "dimension_key": dimension, "from_levels": levels}],
+                    "published_at": now,
+                }
+                for key, dimension, levels in serving
+            ],
+            "changed_at": now,
+        }
+    )
+
+
+async def test_a_goal_lists_the_published_resources_of_each_of_its_dimensions(
+    client: httpx.AsyncClient, me: dict[str, str], session: AsyncSession
+) -> None:
+    published = _published(
+        ("team-talks", "engaging_the_team", []),
+        ("from-proficient", "engaging_the_team", ["proficient"]),
+        ("elsewhere", "holding_to_account", []),
+    )
+    handler = consumers.HANDLERS["resources_published"][ResourcesPublishedV1]
+    await handler(session, published, CloudEvent.wrap(published))
+    await session.commit()
+
+    created = await client.post(
+        "/v1/goals",
+        json={"title": "Hear every voice in the team", "dimension_keys": ["engaging_the_team", "leading_with_care"]},
+        headers=me,
+    )
+
+    assert created.status_code == 201, created.text
+    expected = {
+        "engaging_the_team": [
+            {
+                "key": "from-proficient",
+                "title": "Title of from-proficient",
+                "kind": "reading",
+                "link": "https://example.org/from-proficient",
+            },
+            {
+                "key": "team-talks",
+                "title": "Title of team-talks",
+                "kind": "reading",
+                "link": "https://example.org/team-talks",
+            },
+        ],
+        "leading_with_care": [],
+    }
+    assert created.json()["resources"] == expected
+    listed = (await client.get("/v1/goals", headers=me)).json()["items"]
+    assert [g["resources"] for g in listed if g["id"] == created.json()["id"]] == [expected]
+    read = await client.get(f"/v1/goals/{created.json()['id']}", headers=me)
+    assert read.json()["resources"] == expected

@@ -88,11 +88,12 @@ class Broker:
         await channel.set_qos(prefetch_count=prefetch)
         return channel
 
-    async def publish(self, event: CloudEvent) -> None:
+    async def publish(self, event: CloudEvent, *, mandatory: bool = True) -> None:
         """Publish ``event`` persistently and wait for the broker's confirm.
 
-        Raises :class:`aio_pika.exceptions.DeliveryError` when no queue is bound for the event
-        (unroutable) and :class:`BrokerUnavailable` when the broker cannot be reached.
+        Raises :class:`aio_pika.exceptions.DeliveryError` when ``mandatory`` and no queue is bound for the
+        event (unroutable), and :class:`BrokerUnavailable` when the broker cannot be reached. Without
+        ``mandatory`` (a broadcast event) the broker confirms an event no queue took, and drops it.
         """
         if self._exchange is None or not self.is_connected:
             raise BrokerUnavailable("not connected to the broker")
@@ -106,7 +107,9 @@ class Broker:
             delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
         )
         try:
-            await self._exchange.publish(message, routing_key=event.type, mandatory=True, timeout=PUBLISH_TIMEOUT_S)
+            await self._exchange.publish(
+                message, routing_key=event.type, mandatory=mandatory, timeout=PUBLISH_TIMEOUT_S
+            )
         except aio_pika.exceptions.DeliveryError:
             raise
         except (TimeoutError, aio_pika.exceptions.AMQPError, OSError, RuntimeError) as exc:

@@ -13,6 +13,7 @@ from prometheus_client import Counter
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from hlm_contracts.topology import BROADCAST_EVENT_TYPES
 from hlm_kit.db import to_plain_url
 from hlm_kit.messaging.broker import Broker, BrokerUnavailable
 from hlm_kit.messaging.envelope import CloudEvent
@@ -32,6 +33,11 @@ CLEANUP_EVERY_S = 3600.0
 class OutboxRelay:
     """Claims unsent rows with ``FOR UPDATE SKIP LOCKED`` (replicas never publish the same row at
     once), publishes each with publisher confirms and ``mandatory``, and marks it sent.
+
+    A broadcast event (``hlm_contracts.topology.BROADCAST_EVENT_TYPES``) is published for whoever binds
+    a queue to it, possibly nobody, so it goes without ``mandatory``: the broker's confirm marks it sent
+    even when no queue took it. Every other event owes its consumers a queue, and one that no queue takes
+    is an error, kept and retried.
 
     It wakes as soon as a transaction of its own process that wrote an event commits (``Outbox``'s commit
     hook), when a process without a relay announces a commit (``LISTEN``, see ``OutboxNotifier``), and
@@ -127,7 +133,12 @@ class OutboxRelay:
                 return 0
             # Confirms are pipelined: publish the batch concurrently, then look at each outcome.
             outcomes = await asyncio.gather(
-                *(self._broker.publish(CloudEvent.model_validate(row.envelope)) for row in rows),
+                *(
+                    self._broker.publish(
+                        CloudEvent.model_validate(row.envelope), mandatory=row.type not in BROADCAST_EVENT_TYPES
+                    )
+                    for row in rows
+                ),
                 return_exceptions=True,
             )
             sent: list[int] = []

@@ -57,7 +57,7 @@ async def list_reports(
     else:
         reports = await report_service.list_visible(session, principal, with_content=with_content)
     page: ReportList | ReportSummaryList = (
-        ReportList(items=[ReportOut.model_validate(r) for r in reports])
+        ReportList(items=await report_service.present(session, reports))
         if with_content
         else ReportSummaryList(items=[ReportSummaryOut.model_validate(r) for r in reports])
     )
@@ -108,13 +108,16 @@ async def get(
     report = await report_service.get(session, principal, id)
     if format == "csv":
         return Response(to_csv([report]), media_type=CSV)
-    return Response(ReportOut.model_validate(report).model_dump_json(), media_type="application/json")
+    (out,) = await report_service.present(session, [report])
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.post("/{id}/release", response_model=ReportOut)
 async def release(session: Session, principal: Facilitator, id: uuid.UUID) -> ReportOut:
     """The booked facilitator releases a coached report to its participant; releasing again changes nothing."""
-    return ReportOut.model_validate(await report_service.release(session, principal, id))
+    report = await report_service.release(session, principal, id)
+    (out,) = await report_service.present(session, [report])
+    return out
 
 
 async def _partner_page(
@@ -165,7 +168,7 @@ async def partner_reports(
     reports, next_cursor = await _partner_page(request, session, principal, updated_since, cursor, limit)
     if format == "csv":
         return _csv_page(reports, next_cursor)
-    page = PartnerReportPage(items=[ReportOut.model_validate(r) for r in reports], next_cursor=next_cursor)
+    page = PartnerReportPage(items=await report_service.present(session, reports), next_cursor=next_cursor)
     return Response(page.model_dump_json(), media_type="application/json")
 
 

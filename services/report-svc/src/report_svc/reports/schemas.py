@@ -33,7 +33,13 @@ class ReportSummaryOut(BaseModel):
 
 
 class ReportOut(ReportSummaryOut):
-    """A report: who it is about, whether it is released, and its latest version's content."""
+    """A report: who it is about, whether it is released, and its latest version's content.
+
+    A ready 360's content also has ``resources``: for each of its priority areas and blind spots (by
+    dimension key), the published development resources of that dimension (``key``, ``title``, ``kind``,
+    ``link``) for any level or for moving on from the level others place it at; taken from the current
+    published set when the report is read.
+    """
 
     content: dict[str, Any]
 

@@ -23,6 +23,8 @@ from report_svc.questionnaires import service as questionnaire_service
 from report_svc.reports.exceptions import AwaitingRelease, NothingToRelease, ReportNotFound
 from report_svc.reports.models import Report, ReportVersion
 from report_svc.reports.repository import ReportRepository
+from report_svc.reports.schemas import ReportOut
+from report_svc.resources import service as resource_service
 from report_svc.scoring import inputs
 from report_svc.scoring.individual import READY, build_360, build_self_assessment
 from report_svc.sessions import service as session_service
@@ -201,6 +203,43 @@ async def _announce_release(session: AsyncSession, report: Report, released_by: 
         ),
         subject=str(report.id),
     )
+
+
+def _development_dimensions(content: dict[str, Any]) -> dict[str, str | None] | None:
+    """The dimensions of a ready 360 report that point to resources: its priority areas and blind
+    spots, each with the level others place it at (what a resource helps people move on from)."""
+    if content.get("state") != READY or "priorities" not in content:
+        return None
+    wanted = set(content["priorities"]) | set(content.get("blind_spots", []))
+    return {d["key"]: (d["others"] or {}).get("level") for d in content["dimensions"] if d["key"] in wanted}
+
+
+def _framework_key(content: dict[str, Any]) -> str:
+    questionnaire: dict[str, Any] = content.get("questionnaire") or {}
+    return str(questionnaire.get("framework_key", "hlm"))
+
+
+async def present(session: AsyncSession, reports: Sequence[Report]) -> list[ReportOut]:
+    """Reports as the API answers them: a ready 360's content gains ``resources``, the published
+    development resources of each of its priority areas and blind spots, from this service's own copy.
+
+    They are added when the report is read, not stored with it: the resources are not figures of the
+    report, a retired one must not linger in a released report, and a new set must not make a new
+    version of every report."""
+    outs = [ReportOut.model_validate(report) for report in reports]
+    wanted: dict[str, set[str]] = {}
+    for out in outs:
+        if (dimensions := _development_dimensions(out.content)) is not None:
+            wanted.setdefault(_framework_key(out.content), set()).update(dimensions)
+    if not wanted:
+        return outs
+    serving = await resource_service.serving(session, wanted)
+    for out in outs:
+        if (dimensions := _development_dimensions(out.content)) is not None:
+            framework_key = _framework_key(out.content)
+            resources = {key: serving.pick(framework_key, key, level) for key, level in dimensions.items()}
+            out.content = {**out.content, "resources": resources}
+    return outs
 
 
 async def release(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> Report:

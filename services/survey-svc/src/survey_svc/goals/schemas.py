@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from hlm_contracts.base import Key
+from survey_svc.resources.schemas import LinkedResource
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=10000, pattern=r"\S")]
@@ -68,6 +69,11 @@ class GoalOut(BaseModel):
     )
     status: GoalStatusName
     reminder_due: bool = Field(description="Active, with a reminder date that has come.")
+    resources: dict[str, list[LinkedResource]] = Field(
+        default_factory=dict,
+        description="For each of the goal's dimensions (by key), the published development resources that "
+        "serve it, by key; an empty list when none is published.",
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -4,6 +4,7 @@ verified (never to an address typed in: anyone could type anyone's)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -18,14 +19,22 @@ from survey_svc.goals.repository import GoalRepository
 from survey_svc.goals.schemas import GoalIn, GoalList, GoalOut, GoalPatch
 from survey_svc.mail import service as mail_service
 from survey_svc.observations.service import dimension_errors
+from survey_svc.resources import service as resource_service
+from survey_svc.resources.schemas import LinkedResource
 
 
 def _today() -> date:
     return datetime.now(UTC).date()
 
 
-def to_out(goal: Goal, today: date | None = None) -> GoalOut:
+async def _resources(session: AsyncSession, goals: Sequence[Goal]) -> dict[str, list[LinkedResource]]:
+    """The published resources of every dimension the goals name, from this service's own copy."""
+    return await resource_service.of_dimensions(session, {key for goal in goals for key in goal.dimension_keys})
+
+
+def to_out(goal: Goal, today: date | None = None, resources: dict[str, list[LinkedResource]] | None = None) -> GoalOut:
     today = today or _today()
+    resources = resources or {}
     return GoalOut(
         id=goal.id,
         title=goal.title,
@@ -36,6 +45,7 @@ def to_out(goal: Goal, today: date | None = None) -> GoalOut:
         remind_by_mail=goal.remind_email is not None,
         status=goal.status,
         reminder_due=goal.status == GoalStatus.ACTIVE and goal.remind_on is not None and goal.remind_on <= today,
+        resources={key: resources.get(key, []) for key in goal.dimension_keys},
         created_at=goal.created_at,
         updated_at=goal.updated_at,
     )
@@ -96,9 +106,9 @@ async def create(
         session, Goal, Goal.author_id == principal.sub, idempotency_key, body, create=make
     )
     if not created:
-        return to_out(goal), False
+        return to_out(goal, resources=await _resources(session, [goal])), False
     await session.refresh(goal)
-    out = to_out(goal)
+    out = to_out(goal, resources=await _resources(session, [goal]))
     await session.commit()
     return out, True
 
@@ -107,7 +117,7 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> GoalOut:
     goal = await GoalRepository(session).own(principal.sub, id)
     if goal is None:
         raise GoalNotFound(f"no goal {id}")
-    return to_out(goal)
+    return to_out(goal, resources=await _resources(session, [goal]))
 
 
 async def list_goals(
@@ -117,7 +127,8 @@ async def list_goals(
     goals = await GoalRepository(session).list_for(
         principal.sub, status=status, reminder_due_on=today if reminder_due else None
     )
-    return GoalList(items=[to_out(g, today) for g in goals])
+    resources = await _resources(session, goals)
+    return GoalList(items=[to_out(g, today, resources) for g in goals])
 
 
 async def update(session: AsyncSession, principal: Principal, id: UUID, body: GoalPatch) -> GoalOut:
@@ -146,7 +157,7 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Go
     await _settle_reminder_mail(session, goal, rearmed=rearmed)
     goal.updated_at = datetime.now(UTC)
     await session.flush()
-    out = to_out(goal)
+    out = to_out(goal, resources=await _resources(session, [goal]))
     await session.commit()
     return out
 

@@ -7,6 +7,7 @@ from survey_svc.mail import models as _mail  # noqa: F401
 from survey_svc.observations import models as _observations  # noqa: F401
 from survey_svc.questionnaires import models as _questionnaires  # noqa: F401
 from survey_svc.raters import models as _raters  # noqa: F401
+from survey_svc.resources import models as _resources  # noqa: F401
 from survey_svc.responses import models as _responses  # noqa: F401
 
 run_env(Base.metadata)
