@@ -34,6 +34,7 @@ from schemathesis import APIOperation, BaseSchema, Case, GenerationMode
 from schemathesis import graphql as schemathesis_graphql
 from schemathesis import openapi as schemathesis_openapi
 from schemathesis.checks import CheckFunction, not_a_server_error
+from schemathesis.core import NotSet
 from schemathesis.core.result import Err
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -291,7 +292,8 @@ def draw_case(data: st.DataObject, operation: Operation, known: Mapping[str, Seq
     case = data.draw(rest_cases(operation), label="case")
     use_known_values(case, data, known)
     use_edge_values(case, data)
-    note(f"{operation.label}: path {case.path_parameters}, query {case.query}, body {case.body!r}")
+    body = "none" if isinstance(case.body, NotSet) else repr(case.body)
+    note(f"{operation.label}: path {case.path_parameters}, query {case.query}, body {body}")
     return case
 
 
