@@ -293,7 +293,8 @@ def draw_case(data: st.DataObject, operation: Operation, known: Mapping[str, Seq
     use_known_values(case, data, known)
     use_edge_values(case, data)
     body = "none" if isinstance(case.body, NotSet) else repr(case.body)
-    note(f"{operation.label}: path {case.path_parameters}, query {case.query}, body {body}")
+    headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+    note(f"{operation.label}: path {case.path_parameters}, query {case.query}, headers {headers}, body {body}")
     return case
 
 
