@@ -21,7 +21,7 @@ ORG ?= RX1
 REGION ?= london
 EMAIL ?=
 
-.PHONY: help uv sync web-assets run demo test lint format token bench bootstrap schemas deploy-check images
+.PHONY: help uv sync web-assets run demo test fuzz lint format token bench bootstrap schemas deploy-check images
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ demo: sync ## with `make run` running in another terminal: a 360 from nomination
 
 test: sync web-assets ## run every test against a real PostgreSQL and RabbitMQ
 	@$(UV) run --no-sync pytest
+
+# `make test` fuzzes every API briefly on a fixed seed; this explores much further on a new seed each run
+# (printed at the end; HLM_FUZZ_SEED=<it> repeats the run) and shrinks what fails to its smallest case.
+fuzz: sync ## a long API fuzz of every service and the gateway: HLM_FUZZ_EXAMPLES=50 HLM_FUZZ_SEED=random by default
+	@HLM_FUZZ_EXAMPLES=$${HLM_FUZZ_EXAMPLES:-50} HLM_FUZZ_SEED=$${HLM_FUZZ_SEED:-random} \
+		$(UV) run --no-sync pytest -m fuzz --timeout 3600 -q
 
 lint: sync ## ruff and mypy
 	@$(UV) run --no-sync ruff check .
