@@ -444,3 +444,56 @@ async def test_a_group_one_person_short_of_an_issued_report_is_refused_as_too_cl
     refused = six_of_them["data"]["groupReport"]
     assert (refused["__typename"], refused["reason"]) == ("GroupTooSmall", "TOO_CLOSE_TO_ISSUED")
     assert "differ from those of a group report already issued by 1" in refused["message"]
+
+
+# ---- reports as files, for browser clients ------------------------------------------------------------
+
+REPORT_PDF_URL = "query ($id: ID!) { report(id: $id) { id pdfUrl } }"
+
+
+async def test_a_participant_downloads_their_released_report_as_pdf_from_the_url_graphql_gives(
+    gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
+) -> None:
+    owner = auth("participant", sub=world.participants[1])
+
+    async with gateway_with(journey_services) as gateway:
+        found = await ask(gateway, owner, REPORT_PDF_URL, id=world.reports[1])
+        url = found["data"]["report"]["pdfUrl"]
+        response = await gateway.get(url, headers=owner)
+
+    assert url == f"/reports/{world.reports[1]}.pdf"
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert world.reports[1] in response.headers["content-disposition"]
+    assert ".pdf" in response.headers["content-disposition"]
+    # Personal data: never kept by a shared cache on the way.
+    assert "no-store" in response.headers["cache-control"] or "private" in response.headers["cache-control"]
+
+
+async def test_a_report_pdf_is_refused_as_report_svc_refuses_it_with_a_problem_document(
+    gateway_with: Any, journey_services: dict[str, Any], world: World, auth: AuthHeaders
+) -> None:
+    another_participant = auth("participant", sub=world.participants[2])
+    coached_owner = auth("participant", sub=world.participants[0])
+    owner = auth("participant", sub=world.participants[1])
+
+    async with gateway_with(journey_services) as gateway:
+        someone_elses = await gateway.get(f"/reports/{world.reports[1]}.pdf", headers=another_participant)
+        not_yet_released = await gateway.get(f"/reports/{world.reports[0]}.pdf", headers=coached_owner)
+        anonymous = await gateway.get(f"/reports/{world.reports[1]}.pdf")
+        bad_token = await gateway.get(f"/reports/{world.reports[1]}.pdf", headers={"Authorization": "Bearer nope"})
+        bad_id = await gateway.get("/reports/not-a-report.pdf", headers=owner)
+        unknown = await gateway.get(f"/reports/{uuid.uuid4()}.pdf", headers=owner)
+
+    # Another participant's report is not revealed to exist; a coached one waits for its release.
+    assert someone_elses.status_code == 404
+    assert not_yet_released.status_code == 403
+    assert anonymous.status_code == 401
+    assert bad_token.status_code == 401
+    assert bad_id.status_code in {400, 422}
+    assert unknown.status_code == 404
+    for refused in (someone_elses, not_yet_released, anonymous, bad_token, bad_id, unknown):
+        assert refused.headers["content-type"] == "application/problem+json", refused.text
+        assert refused.json()["status"] == refused.status_code
+        assert b"%PDF" not in refused.content

@@ -18,6 +18,7 @@ from hlm_gateway.catalogue.loaders import catalogue_loaders
 from hlm_gateway.config import Settings
 from hlm_gateway.context import Context, UpstreamClients
 from hlm_gateway.cycles.loaders import cycle_loaders
+from hlm_gateway.downloads import router as downloads_router
 from hlm_gateway.journey.loaders import journey_loaders
 from hlm_gateway.limits import RequestSizeLimit
 from hlm_gateway.live.hub import EventHub
@@ -131,4 +132,5 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(downloads_router)
     return app

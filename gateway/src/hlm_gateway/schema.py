@@ -46,8 +46,11 @@ from hlm_gateway.limits import depth_limit_rule
 from hlm_gateway.live.subscriptions import Subscription
 from hlm_gateway.participants.mutations import ParticipantMutation
 from hlm_gateway.reports.queries import ReportQuery
+from hlm_gateway.resources.queries import ResourceQuery
 from hlm_gateway.teams.mutations import TeamMutation
 from hlm_gateway.teams.queries import TeamQuery
+from hlm_gateway.training.mutations import TrainingMutation
+from hlm_gateway.training.queries import TrainingQuery
 
 
 @strawberry.type
@@ -64,6 +67,8 @@ class Query(
     AllocationQuery,
     ReportQuery,
     TeamQuery,
+    ResourceQuery,
+    TrainingQuery,
 ):
     pass
 
@@ -81,6 +86,7 @@ class Mutation(
     AllocationMutation,
     TeamMutation,
     ParticipantMutation,
+    TrainingMutation,
 ):
     pass
 

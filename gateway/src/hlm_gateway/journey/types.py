@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
+from hlm_gateway.downloads import pdf_path
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.selections import selects
 
@@ -39,6 +40,13 @@ class Report:
     version: int
     released_at: datetime | None
     content: JSON
+
+    @strawberry.field(
+        description="Where to download the report as PDF from the gateway (a path relative to it, not "
+        "/graphql): GET it with the same bearer token. Answered only when you may read the report."
+    )
+    def pdf_url(self) -> str:
+        return pdf_path(str(self.id))
 
 
 @strawberry.type

@@ -1,0 +1,107 @@
+"""Development resources as the app shows them beside a dimension: readings, e-learning, courses,
+coaching and tools, each naming the dimensions it develops and the levels it helps people move on from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import strawberry
+
+
+@strawberry.enum(description="What a development resource is.")
+class ResourceKind(Enum):
+    READING = "reading"
+    E_LEARNING = "e_learning"
+    COURSE = "course"
+    PROGRAMME = "programme"
+    COACHING = "coaching"
+    MENTORING = "mentoring"
+    TOOL = "tool"
+
+
+@strawberry.enum(description="How a development resource is taken up.")
+class ResourceFormat(Enum):
+    DOCUMENT = "document"
+    WEB_PAGE = "web_page"
+    VIDEO = "video"
+    PODCAST = "podcast"
+    ONLINE_INTERACTIVE = "online_interactive"
+    VIRTUAL_LIVE = "virtual_live"
+    IN_PERSON = "in_person"
+    BLENDED = "blended"
+
+
+@strawberry.enum(description="Whom a resource is written for; ALL_STAFF includes every other audience.")
+class ResourceAudience(Enum):
+    ALL_STAFF = "all_staff"
+    CLINICIANS = "clinicians"
+    MANAGERS = "managers"
+    SENIOR_LEADERS = "senior_leaders"
+
+
+@strawberry.type(description="What taking the resource up costs; an amount of 0 means it is free.")
+class ResourceCost:
+    amount: Decimal
+    currency: str = strawberry.field(description="ISO 4217 code.")
+
+
+@strawberry.type(description="A dimension (HLM) or domain (LF2011) the resource develops.")
+class ResourceTarget:
+    framework: str
+    dimension: str
+    from_levels: list[str] = strawberry.field(
+        description="The rating levels it helps people move on from (HLM: essential ... exemplary); empty for any."
+    )
+
+
+@strawberry.type(description="A published development resource.")
+class Resource:
+    key: str
+    version: int
+    title: str
+    kind: ResourceKind
+    description: str
+    provider: str | None
+    authors: list[str]
+    year: int | None
+    link: str | None
+    format: ResourceFormat
+    duration_minutes: int | None
+    cost: ResourceCost | None
+    audiences: list[ResourceAudience]
+    serves: list[ResourceTarget]
+    published_at: datetime | None
+
+
+def resource_from(data: dict[str, Any]) -> Resource:
+    cost = data.get("cost")
+    return Resource(
+        key=data["key"],
+        version=data["version"],
+        title=data["title"],
+        kind=ResourceKind(data["kind"]),
+        description=data["description"],
+        provider=data.get("provider"),
+        authors=list(data.get("authors") or []),
+        year=data.get("year"),
+        link=data.get("link"),
+        format=ResourceFormat(data["format"]),
+        duration_minutes=data.get("duration_minutes"),
+        cost=ResourceCost(amount=Decimal(str(cost["amount"])), currency=cost["currency"]) if cost else None,
+        audiences=[ResourceAudience(a) for a in data["audiences"]],
+        serves=[
+            ResourceTarget(
+                framework=t.get("framework") or "hlm", dimension=t["dimension"], from_levels=list(t["from_levels"])
+            )
+            for t in data["serves"]
+        ],
+        published_at=datetime.fromisoformat(data["published_at"]) if data.get("published_at") else None,
+    )
+
+
+def resource_cursor(data: dict[str, Any]) -> str:
+    """framework-svc's cursor of the list up to this resource (its ``next_cursor`` is the same form)."""
+    return f"{data['key']}:{data['version']}"

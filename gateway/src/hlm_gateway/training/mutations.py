@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.context import Context
+from hlm_gateway.training.types import (
+    AssessmentResultInput,
+    AttendanceResult,
+    CompleteCourseResult,
+    CourseInput,
+    CreateCourseResult,
+    EnrolResult,
+    ExpressInterestResult,
+    RecordAssessmentResult,
+    TraineeInput,
+    WithdrawResult,
+    assessment_from,
+    completion_from,
+    completion_refused_from,
+    course_from,
+    enrolment_from,
+    interest_from,
+    refused_from,
+    rest_body,
+    training_refused_from,
+    withdrawal_from,
+)
+
+
+def _enrolment(id: str, action: str) -> str:
+    return f"/v1/training/enrolments/{quote(id, safe='')}/{action}"
+
+
+@strawberry.type
+class TrainingMutation:
+    @strawberry.mutation(description="Schedule a course of your region (academy administrators).")
+    async def create_course(self, info: Info[Context, None], input: CourseInput) -> CreateCourseResult | None:
+        status, body = await info.context.facilitator.post_outcome("/v1/training/courses", rest_body(input))
+        return course_from(body) if status < 400 else training_refused_from(body, sent_as=("input",))
+
+    @strawberry.mutation(
+        description="Enrol on a course: a facilitator themself (no arguments); an administrator a facilitator of "
+        "the register (facilitatorId) or someone new (person). A full course puts the person on its waiting "
+        "list: an Enrolment with status WAITING and its waitingPosition."
+    )
+    async def enrol(
+        self,
+        info: Info[Context, None],
+        course_id: strawberry.ID,
+        facilitator_id: strawberry.ID | None = None,
+        person: TraineeInput | None = None,
+    ) -> EnrolResult | None:
+        body: dict[str, Any] = {}
+        if facilitator_id is not None:
+            body["facilitator_id"] = str(facilitator_id)
+        if person is not None:
+            body["person"] = rest_body(person)
+        status, answer = await info.context.facilitator.post_outcome(
+            f"/v1/training/courses/{quote(course_id, safe='')}/enrolments", body
+        )
+        return enrolment_from(answer) if status < 400 else refused_from(answer)
+
+    @strawberry.mutation(
+        description="Give up a place (the first on the waiting list moves up into it) or a waiting-list entry, "
+        "before the course starts: the region's administrators, or the enrolled facilitator."
+    )
+    async def withdraw(self, info: Info[Context, None], enrolment_id: strawberry.ID) -> WithdrawResult | None:
+        status, body = await info.context.facilitator.post_outcome(_enrolment(enrolment_id, "withdraw"))
+        return withdrawal_from(body) if status < 400 else training_refused_from(body)
+
+    @strawberry.mutation(
+        description="Enter an e-learning assessment result, judged against the pass mark as it is entered "
+        "(academy administrators)."
+    )
+    async def record_assessment(
+        self, info: Info[Context, None], input: AssessmentResultInput
+    ) -> RecordAssessmentResult | None:
+        status, body = await info.context.facilitator.post_outcome("/v1/training/assessments", rest_body(input))
+        return assessment_from(body) if status < 400 else training_refused_from(body, sent_as=("input",))
+
+    @strawberry.mutation(description="Express interest in train-the-trainer (facilitators).")
+    async def express_interest(
+        self, info: Info[Context, None], statement: str | None = None
+    ) -> ExpressInterestResult | None:
+        body = {"statement": statement} if statement is not None else {}
+        status, answer = await info.context.facilitator.post_outcome("/v1/training/interests", body)
+        return interest_from(answer) if status < 400 else refused_from(answer, sent_as=())
+
+    @strawberry.mutation(description="Record whether the person attended, from the course's first day (its trainer).")
+    async def record_attendance(
+        self, info: Info[Context, None], enrolment_id: strawberry.ID, attended: bool
+    ) -> AttendanceResult | None:
+        status, body = await info.context.facilitator.post_outcome(
+            _enrolment(enrolment_id, "attendance"), {"attended": attended}
+        )
+        return enrolment_from(body) if status < 400 else training_refused_from(body, sent_as=())
+
+    @strawberry.mutation(
+        description="Record the course as completed for the person, which grants or renews their accreditation "
+        "(the course's trainer); CompletionRefused says why it cannot be yet."
+    )
+    async def complete_course(
+        self, info: Info[Context, None], enrolment_id: strawberry.ID
+    ) -> CompleteCourseResult | None:
+        status, body = await info.context.facilitator.post_outcome(_enrolment(enrolment_id, "complete"))
+        return completion_from(body) if status < 400 else completion_refused_from(body)

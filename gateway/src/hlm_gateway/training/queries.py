@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import strawberry
+from strawberry.types import Info
+
+from hlm_gateway.arguments import Cursor
+from hlm_gateway.context import Context
+from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.training.types import Course, CourseKind, course_from
+
+MAX_PAGE = 100
+
+
+@strawberry.type
+class TrainingQuery:
+    @strawberry.field(
+        description="The training courses of your region by date, with places taken and the waiting list's "
+        "length (academy administrators, and facilitators of the region's register)."
+    )
+    async def courses(
+        self, info: Info[Context, None], kind: CourseKind | None = None, first: int = 20, after: Cursor = None
+    ) -> Connection[Course] | None:
+        if not 1 <= first <= MAX_PAGE:
+            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
+        params = {"limit": str(first)}
+        if kind is not None:
+            params["kind"] = kind.value
+        if after is not None:
+            params["cursor"] = after
+        page = await info.context.facilitator.get("/v1/training/courses", params)
+        next_cursor = page.get("next_cursor")
+        # facilitator-svc's cursors are opaque and only the page's last is known: an edge's cursor is its
+        # course's id, and pageInfo.endCursor is what continues the list.
+        edges = [Edge(cursor=item["id"], node=course_from(item)) for item in page["items"]]
+        return Connection(
+            edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
+        )
+
+    @strawberry.field(description="One training course of your region.")
+    async def course(self, info: Info[Context, None], id: strawberry.ID) -> Course | None:
+        return course_from(await info.context.facilitator.get(f"/v1/training/courses/{quote(id, safe='')}"))
