@@ -13,7 +13,7 @@ from pydantic import AwareDatetime
 from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest, FieldError, UnprocessableContent
-from report_svc.reports import pdf
+from report_svc.reports import rendering
 from report_svc.reports import service as report_service
 from report_svc.reports.csv_format import to_csv
 from report_svc.reports.repository import ReportRepository
@@ -26,6 +26,10 @@ Partner = Annotated[Principal, Depends(require_role(Role.PARTNER))]
 
 MAX_BATCH_IDS = 100
 CSV = "text/csv; charset=utf-8"
+HTML_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 
 
 def _parse_ids(ids: str) -> list[uuid.UUID]:
@@ -81,11 +85,27 @@ async def list_reports(
 )
 async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
     report = await report_service.get(session, principal, id)
-    body = await asyncio.to_thread(pdf.render, report)
+    body = await asyncio.to_thread(rendering.pdf, report)
     return Response(
         body,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="report-{report.id}-v{report.version}.pdf"'},
+    )
+
+
+@router.get(
+    "/{id}.html",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}, "description": "The report as an HTML page."}},
+)
+async def get_html(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    """The report as one self-contained HTML page (the accessible first format; the PDF prints the same page)."""
+    report = await report_service.get(session, principal, id)
+    return Response(
+        rendering.html(report),
+        media_type="text/html; charset=utf-8",
+        # The page carries its own CSS and inline SVG and needs nothing else: nothing else may load into it.
+        headers={"Content-Security-Policy": HTML_POLICY},
     )
 
 
