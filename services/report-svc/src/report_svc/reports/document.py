@@ -46,11 +46,12 @@ GAPS_PER_GROUP = 3
 OTHERS_LABEL = "All others"
 SELF_LABEL = "You"
 
+# No axis title: "How to read this report" explains the scale once, and WeasyPrint lays SVG text out letter
+# by letter, so nine repeated titles would cost a noticeable share of the PDF's rendering time.
 _SCORE_AXIS = svg.Axis(
     minimum=1,
     maximum=4,
     ticks=[(1, "1"), (1.75, "1.75"), (2.5, "2.5"), (3.25, "3.25"), (4, "4")],
-    label="Score from 1 (Essential) to 4 (Exemplary)",
     bands=[svg.Band(start, end, name, BAND_FILLS[n % 2]) for n, (name, start, end) in enumerate(LEVEL_BANDS)],
 )
 
