@@ -232,3 +232,40 @@ async def test_an_unknown_report_and_one_the_reader_may_not_read_are_both_not_fo
     assert_problem(unknown, 404)
     assert_problem(not_theirs, 404)
     assert not_theirs.json()["type"] == unknown.json()["type"]
+
+
+async def test_a_self_assessment_prints_the_participants_own_scores_and_statements(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
+) -> None:
+    own = Response(S, {"c1": 3, "c2": 4, "v1": 2, "v2": None}, {"care": 4, "vision": 2}, {"care": "I listen."})
+    events = cycle_events(kind="self_assessment", release_mode="direct", responses=[own])
+    await seed(session, events)
+    reader = auth("participant", sub=events.participant_id)
+    report_id = report_id_of(events.cycle_id)
+
+    page = (await _get(client, reader, f"/v1/reports/{report_id}.html")).text
+    words = _words((await _get(client, reader, f"/v1/reports/{report_id}.pdf")).content)
+
+    for text in (page, words):
+        assert "Leading with care" in text
+        assert "3.50" in text  # care: (3 + 4) / 2
+        assert "They make time to listen." in text
+        assert "I listen." in text
+
+
+async def test_a_report_not_produced_says_why_in_html_and_pdf(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
+) -> None:
+    events = cycle_events(release_mode="direct", responses=FIXED[:3])  # self and two raters: too few
+    await seed(session, events)
+    reader = auth("participant", sub=events.participant_id)
+    report_id = report_id_of(events.cycle_id)
+    reason = (await _get(client, reader, f"/v1/reports/{report_id}")).json()["content"]["insufficient"]["reason"]
+
+    page = (await _get(client, reader, f"/v1/reports/{report_id}.html")).text
+    words = _words((await _get(client, reader, f"/v1/reports/{report_id}.pdf")).content)
+
+    assert "No report yet" in page
+    assert reason in page.replace("&#39;", "'")
+    assert "No report yet" in words
+    assert " ".join(reason.split()) in words
