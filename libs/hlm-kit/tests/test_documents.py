@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -22,7 +23,7 @@ def test_points_on_the_same_spot_are_drawn_side_by_side_not_on_top_of_each_other
     centres = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="10"', chart)
     assert len(set(centres)) == 3
     xs = sorted(float(x) for x, _ in centres)
-    assert all(b - a >= 20 for a, b in zip(xs, xs[1:], strict=False))
+    assert all(b - a >= 20 for a, b in itertools.pairwise(xs))
 
 
 def test_what_a_caller_passes_is_escaped_and_every_chart_has_a_title() -> None:
