@@ -15,15 +15,17 @@ AXIS = svg.Axis(1, 4, [(1, "1"), (4, "4")])
 PAGE = '<!DOCTYPE html><html lang="en-GB"><head><title>T</title>{head}</head><body><p>x</p></body></html>'
 
 
-def test_points_on_the_same_spot_are_drawn_side_by_side_not_on_top_of_each_other() -> None:
+def test_points_on_the_same_spot_are_drawn_apart_each_tied_to_the_spot() -> None:
     points = [svg.Point(n, 2.5, 3.0, f"dimension {n}") for n in (1, 2, 3)]
 
     chart = svg.numbered_scatter(points, AXIS, AXIS, chart_id="c", title="t", description="d")
 
-    centres = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="10"', chart)
-    assert len(set(centres)) == 3
-    xs = sorted(float(x) for x, _ in centres)
-    assert all(b - a >= 20 for a, b in itertools.pairwise(xs))
+    centres = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="10"', chart)]
+    assert len(centres) == 3
+    for (ax, ay), (bx, by) in itertools.combinations(centres, 2):
+        assert (ax - bx) ** 2 + (ay - by) ** 2 >= 20**2
+    # The exact spot is still marked, with a line from each moved circle to it.
+    assert len(re.findall(r'<circle [^>]*r="2.5"', chart)) == 2
 
 
 def test_what_a_caller_passes_is_escaped_and_every_chart_has_a_title() -> None:

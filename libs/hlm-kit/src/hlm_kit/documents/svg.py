@@ -9,7 +9,7 @@ escaped. ``chart_id`` must be unique in its document (it names the title and des
 
 from __future__ import annotations
 
-import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -136,7 +136,8 @@ def horizontal_bars(
 ) -> Markup:
     """A horizontal bar per row, on ``axis``, with the axis bands shaded and named above the plot and each
     bar's value printed at its end."""
-    top, bottom, right = 22.0, 34.0, 40.0
+    top, right = 22.0, 40.0
+    bottom = 34.0 if axis.label else 22.0
     plot_width = width - label_width - right
     most_lines = max((len(_wrap(b.label, max(int((label_width - 8) / _CHAR_WIDTH), 8))) for b in bars), default=1)
     gap = max(gap, (most_lines - 1) * 11 + 4)
@@ -188,7 +189,8 @@ def numbered_scatter(
     radius: float = 10,
 ) -> Markup:
     """Points drawn as numbered circles (the legend beside the chart names them), so no label can overlap
-    another: points that would touch are set side by side instead of on top of each other."""
+    another: a circle that would touch one already drawn is set beside it, with a line back to a dot on its
+    exact spot."""
     left, right, top, bottom = 56.0, 16.0, 16.0, 46.0
     plot_width, plot_height = width - left - right, height - top - bottom
     parts = _open(chart_id, width, height, title, description)
@@ -231,9 +233,19 @@ def numbered_scatter(
             f'transform="rotate(-90 12 {ly:.1f})">{escape(y_axis.label)}</text>'
         )
     placed: list[tuple[float, float]] = []
+    markers = []
     for point in sorted(points, key=lambda p: p.number):
-        cx, cy = _free_spot(x_of(point.x), y_of(point.y), placed, radius)
+        x, y = x_of(point.x), y_of(point.y)
+        cx, cy = _free_spot(x, y, placed, radius)
         placed.append((cx, cy))
+        markers.append((point, x, y, cx, cy))
+    # A marker moved off its point keeps a dot on the exact spot and a line to it, so the picture never
+    # puts a dimension somewhere its figures do not.
+    for _, x, y, cx, cy in markers:
+        if (cx, cy) != (x, y):
+            parts.append(f'<line x1="{x:.1f}" y1="{y:.1f}" x2="{cx:.1f}" y2="{cy:.1f}" stroke="#212b32"/>')
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#212b32"/>')
+    for point, _, _, cx, cy in markers:
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" fill="#005eb8" stroke="#ffffff"/>')
         parts.append(
             f'<text x="{cx:.1f}" y="{cy + 4:.1f}" text-anchor="middle" font-size="10" font-weight="bold" '
@@ -244,11 +256,20 @@ def numbered_scatter(
 
 
 def _free_spot(x: float, y: float, placed: Sequence[tuple[float, float]], radius: float) -> tuple[float, float]:
-    """The nearest spot to (x, y), stepping right then left along the row, where a circle touches none
-    already drawn."""
-    step = 2 * radius + 1
-    for offset in (0, *itertools.chain.from_iterable((n * step, -n * step) for n in range(1, 12))):
-        spot = (x + offset, y)
-        if all((spot[0] - px) ** 2 + (spot[1] - py) ** 2 >= step**2 for px, py in placed):
-            return spot
+    """The nearest spot to (x, y) where a circle touches none already drawn: the spot itself, else rings of
+    growing size around it, twelve directions each."""
+    clearance = 2 * radius + 1
+
+    def free(spot: tuple[float, float]) -> bool:
+        return all((spot[0] - px) ** 2 + (spot[1] - py) ** 2 >= clearance**2 for px, py in placed)
+
+    if free((x, y)):
+        return x, y
+    for ring in range(1, 16):
+        distance = ring * radius
+        for step in range(12):
+            angle = math.pi / 2 + step * math.pi / 6
+            spot = (x + distance * math.cos(angle), y - distance * math.sin(angle))
+            if free(spot):
+                return spot
     return x, y
