@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import page
 import pikepdf
 import pytest
 from pypdf import PdfReader
@@ -122,6 +123,8 @@ async def test_the_pdf_is_tagged_titled_in_english_with_a_described_figure_for_e
     response = await _get(client, reader, f"/v1/reports/{report_id}.pdf")
 
     assert response.headers["content-type"] == "application/pdf"
+    conformance = page.validate_pdf_bytes(response.content, profile="ua1")
+    assert conformance.is_compliant, conformance.failures
     with pikepdf.open(io.BytesIO(response.content)) as pdf:
         assert "/StructTreeRoot" in pdf.Root
         assert bool(pdf.Root.MarkInfo.Marked) is True
