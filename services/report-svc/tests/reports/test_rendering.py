@@ -38,7 +38,12 @@ IMPORTANCE = {"care": 3, "vision": 3}
 # must appear nowhere. No published figure happens to equal 3.50.
 FIXED = [
     Response(S, {"c1": 3, "c2": 3, "v1": 3, "v2": 3}, IMPORTANCE, {"care": "I make time for people."}),
-    Response(LM, {"c1": 4, "c2": 4, "v1": 2, "v2": 2}, IMPORTANCE, {"vision": "Share the plan <script>alert(1)</script> earlier."}),
+    Response(
+        LM,
+        {"c1": 4, "c2": 4, "v1": 2, "v2": 2},
+        IMPORTANCE,
+        {"vision": "Share the plan <script>alert(1)</script> earlier."},
+    ),
     Response(P, {"c1": 1, "c2": 1, "v1": 1, "v2": 1}, IMPORTANCE),
     Response(P, {"c1": 4, "c2": 4, "v1": 4, "v2": 4}, {"care": 4, "vision": 4}),
     Response(P, {"c1": 2, "c2": 3, "v1": 2, "v2": 3}, IMPORTANCE),
