@@ -21,7 +21,7 @@ ORG ?= RX1
 REGION ?= london
 EMAIL ?=
 
-.PHONY: help uv sync run demo test lint format token bench bootstrap schemas deploy-check images
+.PHONY: help uv sync web-assets run demo test lint format token bench bootstrap schemas deploy-check images
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,16 +29,23 @@ help: ## list the commands
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
 
-sync: uv ## install the workspace (all services and libraries) from uv.lock
+sync: uv web-assets ## install the workspace (all services and libraries) from uv.lock
 	@$(UV) sync --all-packages --frozen --quiet
 
-run: sync ## start the system locally: bootstrap, migrate, load the catalogue, serve, print the URLs
+# The web front's NHS.UK frontend (CSS, JS, icons) and axe-core for its tests, from web/package-lock.json.
+# Reinstalled only when the lock file is newer than what is installed.
+web-assets: web/node_modules/.package-lock.json ## install the web front's npm packages (npm ci in web/)
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+run: sync web-assets ## start the system locally: bootstrap, migrate, load the catalogue, serve, print the URLs
 	@$(UV) run --no-sync python scripts/run_local.py
 
 demo: sync ## with `make run` running in another terminal: a 360 from nomination to released report; writes its PDF to var/demo
 	@$(UV) run --no-sync python scripts/demo.py
 
-test: sync ## run every test against a real PostgreSQL and RabbitMQ
+test: sync web-assets ## run every test against a real PostgreSQL and RabbitMQ
 	@$(UV) run --no-sync pytest
 
 lint: sync ## ruff and mypy
@@ -62,7 +69,8 @@ bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/gateway.py
 	@$(UV) run --no-sync python bench/outbox_commit.py
 
-deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays offline
+deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays (with checkov) offline
+	@$(UV) sync --project deploy/k8s/checkov --frozen --quiet
 	@$(UV) run --no-sync pytest tests/deploy -q
 
 images: ## build every image (needs Docker with BuildKit)

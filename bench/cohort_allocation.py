@@ -56,8 +56,7 @@ async def publish_rater_conflicts(
     """The nominations survey-svc would announce for raters who are also facilitators."""
     import uuid
 
-    from facilitator_svc.email_hash import email_hash
-    from hlm_contracts import RaterNominatedV1
+    from hlm_contracts import EmailAddress, EmailHashKey, RaterNominatedV1, email_hash
     from hlm_kit.messaging.broker import Broker
     from hlm_kit.messaging.envelope import CloudEvent
 
@@ -72,7 +71,7 @@ async def publish_rater_conflicts(
                         cycle_id=uuid.uuid4(),
                         participant_id=p.id,
                         rater_group="peer",
-                        rater_email_hash=email_hash(key, email),
+                        rater_email_hash=email_hash(EmailAddress(email), EmailHashKey(key)),
                     )
                     await broker.publish(CloudEvent.wrap(data))
                     sent += 1

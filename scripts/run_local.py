@@ -1,11 +1,12 @@
 """`make run`: the HLM platform on this machine, against local (or given) PostgreSQL and RabbitMQ.
 
 Bootstraps the database, roles and schemas; migrates each service; loads the framework catalogue;
-starts each service as a process; waits until every /health/ready answers; prints the URLs; and on
-Ctrl-C stops everything cleanly. Settings come from the environment (the Makefile sets development
-defaults): HLM_ADMIN_DATABASE_URL, HLM_DATABASE, HLM_AMQP_URL, HLM_JWT_SECRET, HLM_JWT_ISSUER,
-HLM_JWT_AUDIENCE, HLM_EMAIL_HASH_KEY. The processes and their settings are defined in hlm_kit.local,
-which the end-to-end tests start the platform with too.
+starts each service, the gateway and the web front as a process; waits until every /health/ready
+answers; prints the URLs, the web front's first; and on Ctrl-C stops everything cleanly. Settings
+come from the environment (the Makefile sets development defaults): HLM_ADMIN_DATABASE_URL,
+HLM_DATABASE, HLM_AMQP_URL, HLM_JWT_SECRET, HLM_JWT_ISSUER, HLM_JWT_AUDIENCE, HLM_EMAIL_HASH_KEY.
+The processes and their settings are defined in hlm_kit.local, which the end-to-end tests start the
+platform with too.
 """
 
 from __future__ import annotations
@@ -38,10 +39,13 @@ def main() -> None:
             wait_ready(SERVICES, processes, timeout_s=READY_TIMEOUT_S)
         except NotReady as exc:
             sys.exit(f"{exc}; see the log above")
+        web = next(service for service in SERVICES if service.is_web_front)
         print("\nThe HLM platform is running:")
+        print(f"  web front        {web.base_url}  (raters open {web.base_url}/answer/<token> from their mail)")
         print("  GraphiQL         http://127.0.0.1:8000/graphql")
         for service in SERVICES:
-            print(f"  {service.command:<16} {service.base_url}  (API docs: /docs)")
+            if not service.is_web_front:
+                print(f"  {service.command:<16} {service.base_url}  (API docs: /docs)")
         print("  raters' mail     var/mail (a Maildir)")
         print("\nA token to call it with:  make token ROLE=academy_admin SUB=alice ORG=RX1 REGION=london")
         print("Stop with Ctrl-C.\n", flush=True)

@@ -6,18 +6,22 @@ tests can assert how many upstream calls a query made.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import email.utils
 import mailbox
 import re
+import socket
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
+import uvicorn
 from asgi_lifespan import LifespanManager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +40,7 @@ from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_SECRET,
     TestDatabase,
     migrated_service_database,
+    wait_for,
 )
 
 # A port nothing listens on: a service that is down.
@@ -57,6 +62,22 @@ class CountingTransport(httpx.AsyncBaseTransport):
         return await self.inner.handle_async_request(request)
 
 
+@contextlib.asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    """``app`` on a socket of this machine for the duration of the block; yields its ws:// URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on", ws="websockets-sansio"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        await wait_for(lambda: server.started)
+        yield f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
 @pytest_asyncio.fixture(scope="session")
 async def framework_database_url(test_database: TestDatabase) -> str:
     url = await migrated_service_database(test_database, "framework_svc", MIGRATIONS)
@@ -76,15 +97,40 @@ def common(amqp_url: str) -> dict[str, object]:
     }
 
 
-@pytest_asyncio.fixture
-async def framework(framework_database_url: str, amqp_url: str) -> AsyncIterator[CountingTransport]:
+@contextlib.asynccontextmanager
+async def running_framework(database_url: str, amqp_url: str) -> AsyncIterator[CountingTransport]:
+    """framework-svc in-process, reached through a counting transport."""
     app = create_framework_app(
-        FrameworkSettings.model_validate(
-            {**common(amqp_url), "database_url": framework_database_url, "run_workers": False}
-        )
+        FrameworkSettings.model_validate({**common(amqp_url), "database_url": database_url, "run_workers": False})
     )
     async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
         yield CountingTransport(httpx.ASGITransport(app=app))
+
+
+@contextlib.asynccontextmanager
+async def running_gateway(framework: CountingTransport, amqp_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The gateway with ``framework`` in-process and every other service down."""
+    settings = Settings.model_validate(
+        {
+            **common(amqp_url),
+            "survey_url": UNREACHABLE,
+            "report_url": UNREACHABLE,
+            "facilitator_url": UNREACHABLE,
+            "upstream_timeout_s": 2.0,
+        }
+    )
+    app = create_app(settings, transport_for=lambda service: framework if service == "framework" else None)
+    async with (
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
+    ):
+        yield client
+
+
+@pytest_asyncio.fixture
+async def framework(framework_database_url: str, amqp_url: str) -> AsyncIterator[CountingTransport]:
+    async with running_framework(framework_database_url, amqp_url) as transport:
+        yield transport
 
 
 @pytest_asyncio.fixture
@@ -120,20 +166,7 @@ async def gateway_with(
 @pytest_asyncio.fixture
 async def gateway(framework: CountingTransport, amqp_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The gateway with framework-svc running in-process and every other service down."""
-    settings = Settings.model_validate(
-        {
-            **common(amqp_url),
-            "survey_url": UNREACHABLE,
-            "report_url": UNREACHABLE,
-            "facilitator_url": UNREACHABLE,
-            "upstream_timeout_s": 2.0,
-        }
-    )
-    app = create_app(settings, transport_for=lambda service: framework if service == "framework" else None)
-    async with (
-        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway") as client,
-    ):
+    async with running_gateway(framework, amqp_url) as client:
         yield client
 
 
@@ -235,7 +268,8 @@ async def participant_sub(journey_database_urls: dict[str, str]) -> AsyncIterato
 
 
 RaterTokens = Callable[[], Awaitable[dict[str, str]]]
-_INVITATION_LINK = re.compile(r"/v1/invitations/([A-Za-z0-9_-]+)")
+# A rater's link is the last path segment of the URL in their mail (the web front's /answer/{token}).
+_INVITATION_LINK = re.compile(r"https?://\S+/([A-Za-z0-9_-]{20,})")
 
 
 @pytest.fixture

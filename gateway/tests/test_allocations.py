@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitator_svc.config import Settings as FacilitatorSettings
 from facilitator_svc.consumers import on_rater_nominated
-from facilitator_svc.email_hash import email_hash
 from facilitator_svc.main import create_app as create_facilitator_app
-from hlm_contracts import RaterNominatedV1
+from hlm_contracts import EmailAddress, EmailHashKey, RaterNominatedV1, email_hash
 from hlm_kit.db import create_engine
 from hlm_kit.messaging.envelope import CloudEvent
 from hlm_kit.messaging.topology import Topology
@@ -165,7 +164,7 @@ async def nominate_rater(facilitator_database_url: str, participant_id: str, rat
         cycle_id=uuid.uuid4(),
         participant_id=participant_id,
         rater_group="peer",
-        rater_email_hash=email_hash(EMAIL_HASH_KEY, rater_email),
+        rater_email_hash=email_hash(EmailAddress(rater_email), EmailHashKey(EMAIL_HASH_KEY)),
     )
     engine = create_engine(facilitator_database_url)
     try:

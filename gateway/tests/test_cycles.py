@@ -226,7 +226,8 @@ async def test_another_participants_cycle_is_out_of_reach(
             "nominateRaters": await call(gateway, NOMINATE, other, cycleId=cycle_id, raters=raters(peers=1)),
         }
         after = (await graphql(gateway, CYCLE, owner, id=cycle_id))["cycle"]
-        unknown = await call(gateway, CYCLE, owner, id="not-a-cycle")
+        unknown = await call(gateway, CYCLE, owner, id=str(uuid.uuid4()))
+        malformed = await call(gateway, CYCLE, owner, id="not-a-cycle")
 
     # survey-svc answers someone else's cycle as one that does not exist.
     for field, body in attempts.items():
@@ -235,3 +236,4 @@ async def test_another_participants_cycle_is_out_of_reach(
     assert after == before
     assert unknown["data"] == {"cycle": None}
     assert codes(unknown) == ["NOT_FOUND"]
+    assert codes(malformed) == ["BAD_USER_INPUT"]

@@ -147,7 +147,7 @@ async def test_nobody_else_may_erase_a_participant(
         refused = [await call(gateway, ERASE, who, id=participant_sub) for who in others]
         anonymous = [await call(gateway, query, id=participant_sub) for query in (ERASE, ERASE_ME)]
         survey.calls.clear()
-        # Not an id survey-svc could hold (a path segment, or nothing): never sent.
+        # Not an id survey-svc could hold (a path segment, or nothing): refused as it is, never sent.
         malformed = [await call(gateway, ERASE, participant, id=bad) for bad in ("..", "", "x" * 256)]
         calls = sum(survey.calls.values())
 
@@ -155,7 +155,7 @@ async def test_nobody_else_may_erase_a_participant(
         assert body["data"] == {"eraseParticipant": None}
         assert codes(body) == ["FORBIDDEN"]
     assert [codes(body) for body in anonymous] == [["UNAUTHENTICATED"], ["UNAUTHENTICATED"]]
-    assert [codes(body) for body in malformed] == [["NOT_FOUND"]] * 3
+    assert [codes(body) for body in malformed] == [["BAD_USER_INPUT"]] * 3
     assert calls == 0
     assert await cycles_of(survey_db, participant_sub) == 1
     assert await erasures_announced(survey_db, participant_sub) == 0

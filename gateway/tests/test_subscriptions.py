@@ -4,11 +4,9 @@ broker."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import mailbox
 import re
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -20,7 +18,6 @@ import aio_pika
 import graphql
 import httpx
 import pytest_asyncio
-import uvicorn
 import websockets
 from asgi_lifespan import LifespanManager
 from starlette.testclient import TestClient
@@ -136,22 +133,6 @@ class LiveSurvey:
     mail: Path
 
 
-@contextlib.asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[str]:
-    """``app`` on a socket of this machine for the duration of the block; yields its ws:// URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="on", ws="websockets-sansio"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        await wait_for(lambda: server.started)
-        yield f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
-
-
 @pytest_asyncio.fixture
 async def live_survey(
     journey_database_urls: dict[str, str], amqp_url: str, topology: Topology, tmp_path: Path
@@ -161,7 +142,7 @@ async def live_survey(
     from survey_svc.config import Settings as SurveySettings
     from survey_svc.main import create_app as create_survey_app
 
-    from .conftest import EMAIL_HASH_KEY, UNREACHABLE, common
+    from .conftest import EMAIL_HASH_KEY, UNREACHABLE, common, serve
 
     on_topology = {
         **common(amqp_url),

@@ -179,7 +179,7 @@ async def test_a_team_360_without_a_usable_name_is_refused_and_nothing_is_stored
     assert await rows.team_cycles_started_by(sub) == 0
 
 
-async def test_a_team_360_id_that_names_none_is_not_found_without_asking_survey_svc(
+async def test_a_team_360_id_that_cannot_be_one_is_refused_without_asking_survey_svc(
     gateway_with: Any, journey_services: dict[str, Any], auth: AuthHeaders
 ) -> None:
     survey = journey_services["survey"]
@@ -190,7 +190,7 @@ async def test_a_team_360_id_that_names_none_is_not_found_without_asking_survey_
         unknown = await call(gateway, TEAM, auth("participant"), id=str(uuid.uuid4()))
 
     assert malformed["data"] == {"teamCycle": None}
-    assert codes(malformed) == ["NOT_FOUND"]
+    assert codes(malformed) == ["BAD_USER_INPUT"]
     assert calls == 0
     assert codes(unknown) == ["NOT_FOUND"]
 

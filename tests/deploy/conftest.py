@@ -7,7 +7,7 @@ import base64
 import importlib
 import os
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pydantic_settings import SettingsConfigDict
 
-from hlm_kit.settings import PlatformSettings, ServiceSettings
+from hlm_kit.settings import SECRETS_DIR_VARIABLE, PlatformSettings, ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
@@ -92,27 +92,38 @@ def required_settings(service: Service) -> set[str]:
     return {service.env_prefix + name.upper() for name, field in fields.items() if field.is_required()}
 
 
+LoadSettings = Callable[[Service, Mapping[str, str], Mapping[str, str] | None], PlatformSettings]
+
+
 @pytest.fixture
-def load_settings(monkeypatch: pytest.MonkeyPatch) -> Callable[[Service, Mapping[str, str]], PlatformSettings]:
-    """Build a service's settings from exactly the environment a deployment gives its container.
+def load_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> LoadSettings:
+    """Build a service's settings from exactly the environment a deployment gives its container and, where it
+    mounts a Secret at HLM_SECRETS_DIR, the files of that Secret (written to a directory of their own here).
 
     This runs the same parsing and validation as the service at start (types, the one-way-to-verify-tokens rule,
     production refusing a shared secret, each service's own checks).
     """
 
-    def load(service: Service, environment: Mapping[str, str]) -> PlatformSettings:
+    def load(
+        service: Service, environment: Mapping[str, str], files: Mapping[str, str] | None = None
+    ) -> PlatformSettings:
         for name in list(os.environ):
-            if name.upper().startswith(service.env_prefix):
+            if name.upper().startswith(service.env_prefix) or name == SECRETS_DIR_VARIABLE:
                 monkeypatch.delenv(name)
         for name, value in environment.items():
             monkeypatch.setenv(name, value)
+        if files is not None:
+            directory = tmp_path_factory.mktemp("secrets")
+            for name, value in files.items():
+                (directory / name).write_text(value)
+            monkeypatch.setenv(SECRETS_DIR_VARIABLE, str(directory))
         return settings_class(service)()
 
     return load
 
 
-def unknown_settings(service: Service, environment: Mapping[str, str]) -> set[str]:
-    """Prefixed variables that name no setting: the service ignores them, so they are typos."""
+def unknown_settings(service: Service, environment: Iterable[str]) -> set[str]:
+    """Prefixed variables (or secret files) that name no setting: the service ignores them, so they are typos."""
     fields = settings_class(service).model_fields
     return {
         name
@@ -193,6 +204,30 @@ class Manifests:
                 else:  # fieldRef / resourceFieldRef: known only to the running pod
                     env[entry["name"]] = "from-the-pod"
         return env
+
+    def secret_files(self, pod_spec: dict[str, Any], container: dict[str, Any]) -> dict[str, str]:
+        """The files a container finds in the directory its HLM_SECRETS_DIR names: the keys of the Secret mounted
+        there, each a file of that name (or the paths its `items` give)."""
+        directory = self.environment(container).get(SECRETS_DIR_VARIABLE)
+        if directory is None:
+            return {}
+        (mount,) = [m for m in container.get("volumeMounts", []) if m["mountPath"] == directory]
+        (volume,) = [v for v in pod_spec.get("volumes", []) if v["name"] == mount["name"]]
+        assert "secret" in volume, f"{self.name}: {directory} is not a Secret"
+        data = self.secret_data(volume["secret"]["secretName"])
+        if "items" in volume["secret"]:
+            return {item["path"]: data[item["key"]] for item in volume["secret"]["items"]}
+        return data
+
+    def settings_sources(self, pod_spec: dict[str, Any], container: dict[str, Any]) -> dict[str, str]:
+        """Every setting a container is given, by its environment variable's name: its secret files, and its
+        environment, which wins over a file (as in hlm_kit.settings)."""
+        return self.secret_files(pod_spec, container) | self.environment(container)
+
+    def server(self, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(pod spec, server container) of a Deployment."""
+        pod_spec = self.get("Deployment", name)["spec"]["template"]["spec"]
+        return pod_spec, pod_spec["containers"][0]
 
 
 def service_of(container: dict[str, Any]) -> Service | None:

@@ -275,10 +275,11 @@ def test_every_service_has_a_migration_job_running_its_migrate_command(manifests
 
 
 def test_migration_jobs_read_the_same_configuration_as_the_deployment(manifests, service):
-    deployment_env = manifests.get("Deployment", service.name)["spec"]["template"]["spec"]["containers"][0]["envFrom"]
-    job = manifests.get("Job", f"{service.name}-migrate")
-    for container in containers(job["spec"]["template"]["spec"]):
-        assert container["envFrom"] == deployment_env
+    deployment_pod, deployment_container = manifests.server(service.name)
+    job_pod = manifests.get("Job", f"{service.name}-migrate")["spec"]["template"]["spec"]
+    for container in containers(job_pod):
+        assert container["envFrom"] == deployment_container["envFrom"]
+        assert manifests.secret_files(job_pod, container) == manifests.secret_files(deployment_pod, container)
 
 
 # --- Settings ----------------------------------------------------------------------------------------------------
@@ -295,10 +296,13 @@ def test_every_container_gets_every_setting_it_requires_and_starts_with_them(
             found += 1
             where = f"{manifests.name}: {workload['kind']} {workload['metadata']['name']}/{container['name']}"
             environment = manifests.environment(container)
-            missing = platform.required_settings(deployable) - environment.keys()
+            files = manifests.secret_files(pod_spec, container)
+            # A setting may be an environment variable or a file of the Secret mounted at HLM_SECRETS_DIR.
+            given = environment.keys() | files.keys()
+            missing = platform.required_settings(deployable) - given
             assert not missing, f"{where} lacks {sorted(missing)}"
-            assert not platform.unknown_settings(deployable, environment), where
-            settings = load_settings(deployable, environment)
+            assert not platform.unknown_settings(deployable, given), where
+            settings = load_settings(deployable, environment, files)
             assert settings.environment == ("production" if manifests.name == "prod" else "development"), where
     # A service's Deployment and migration Job; the gateway's Deployment.
     assert found >= (2 if deployable.owns_database else 1)
@@ -306,8 +310,8 @@ def test_every_container_gets_every_setting_it_requires_and_starts_with_them(
 
 def test_production_verifies_tokens_against_a_jwks_url_and_holds_no_signing_secret(built, deployable, load_settings):
     manifests = built["prod"]
-    container = manifests.get("Deployment", deployable.name)["spec"]["template"]["spec"]["containers"][0]
-    settings = load_settings(deployable, manifests.environment(container))
+    pod_spec, container = manifests.server(deployable.name)
+    settings = load_settings(deployable, manifests.environment(container), manifests.secret_files(pod_spec, container))
     assert settings.jwt_secret is None
     assert settings.jwt_jwks_url is not None
     assert settings.jwt_jwks_url.startswith("https://")
@@ -315,8 +319,7 @@ def test_production_verifies_tokens_against_a_jwks_url_and_holds_no_signing_secr
 
 def test_development_connects_each_service_as_its_own_role_with_the_password_the_bootstrap_sets(built, service):
     manifests = built["dev"]
-    container = manifests.get("Deployment", service.name)["spec"]["template"]["spec"]["containers"][0]
-    url = make_url(manifests.environment(container)[f"{service.env_prefix}DATABASE_URL"])
+    url = make_url(manifests.settings_sources(*manifests.server(service.name))[f"{service.env_prefix}DATABASE_URL"])
     (bootstrap,) = [
         c
         for _w, pod_spec in manifests.workloads()
@@ -333,16 +336,17 @@ def test_development_connects_each_service_as_its_own_role_with_the_password_the
 
 
 def gateway_settings(manifests, platform, load_settings):
-    container = manifests.get("Deployment", platform.gateway.name)["spec"]["template"]["spec"]["containers"][0]
-    return load_settings(platform.gateway, manifests.environment(container))
+    pod_spec, container = manifests.server(platform.gateway.name)
+    return load_settings(
+        platform.gateway, manifests.environment(container), manifests.secret_files(pod_spec, container)
+    )
 
 
 def test_the_gateway_has_no_migration_job_and_no_database(manifests, platform):
     for workload, pod_spec in manifests.workloads():
         if workload["kind"] == "Job":
             assert all(platform.service_of(c) != platform.gateway for c in containers(pod_spec))
-    container = manifests.get("Deployment", platform.gateway.name)["spec"]["template"]["spec"]["containers"][0]
-    assert not any("DATABASE" in name for name in manifests.environment(container))
+    assert not any("DATABASE" in name for name in manifests.settings_sources(*manifests.server(platform.gateway.name)))
 
 
 def test_the_gateway_calls_each_service_through_its_kubernetes_service_on_its_port(manifests, platform, load_settings):
@@ -374,8 +378,8 @@ def test_production_turns_introspection_and_graphiql_off_and_development_keeps_t
 
 def test_survey_and_facilitator_hash_raters_emails_with_the_same_key(built):
     dev = built["dev"]
-    survey = dev.environment(dev.get("Deployment", "survey-svc")["spec"]["template"]["spec"]["containers"][0])
-    facilitator = dev.environment(dev.get("Deployment", "facilitator-svc")["spec"]["template"]["spec"]["containers"][0])
+    survey = dev.settings_sources(*dev.server("survey-svc"))
+    facilitator = dev.settings_sources(*dev.server("facilitator-svc"))
     assert survey["SURVEY_EMAIL_HASH_KEY"] == facilitator["FACILITATOR_EMAIL_HASH_KEY"]
 
     prod = {e["metadata"]["name"]: e for e in built["prod"].of_kind("ExternalSecret")}
@@ -390,10 +394,11 @@ def test_survey_and_facilitator_hash_raters_emails_with_the_same_key(built):
 
 
 def test_every_config_map_and_secret_a_pod_reads_is_in_the_manifests(manifests):
-    # Resolving a container's environment fails on any reference to a ConfigMap, Secret or key that is not there.
+    # Resolving a container's environment and secret files fails on any reference to a ConfigMap, Secret or key
+    # that is not there.
     for _workload, pod_spec in manifests.workloads():
         for container in containers(pod_spec):
-            manifests.environment(container)
+            manifests.settings_sources(pod_spec, container)
 
 
 # --- Production secrets ------------------------------------------------------------------------------------------
@@ -442,6 +447,48 @@ def test_every_secret_a_production_pod_reads_is_made_by_an_external_secret(built
             for source in container.get("envFrom", []):
                 if "secretRef" in source:
                     assert source["secretRef"]["name"] in targets
+        for volume in pod_spec.get("volumes", []):
+            if "secret" in volume:
+                assert volume["secret"]["secretName"] in targets
+
+
+# --- Credentials as files ----------------------------------------------------------------------------------------
+
+
+def platform_containers(manifests, platform) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(where, pod spec, container) of every container running a service or the gateway, but the bootstrap."""
+    return [
+        (
+            f"{manifests.name}: {workload['kind']} {workload['metadata']['name']}/{container['name']}",
+            pod_spec,
+            container,
+        )
+        for workload, pod_spec in manifests.workloads()
+        for container in containers(pod_spec)
+        if platform.service_of(container) is not None and not platform.is_bootstrap(container)
+    ]
+
+
+def test_no_service_takes_a_credential_from_its_environment(manifests, platform):
+    # The environment is inherited by every child process and shows up in crash reports and `kubectl describe`;
+    # a file under HLM_SECRETS_DIR is read by the service alone.
+    for where, _pod_spec, container in platform_containers(manifests, platform):
+        assert not [s for s in container.get("envFrom", []) if "secretRef" in s], where
+        assert not [e for e in container.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})], where
+
+
+def test_credentials_are_a_read_only_secret_volume_readable_by_the_pod_alone(manifests, platform):
+    for where, pod_spec, container in platform_containers(manifests, platform):
+        directory = manifests.environment(container).get("HLM_SECRETS_DIR")
+        assert directory, f"{where}: no HLM_SECRETS_DIR"
+        (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == directory]
+        assert mount.get("readOnly") is True, where
+        (volume,) = [v for v in pod_spec["volumes"] if v["name"] == mount["name"]]
+        # The kubelet makes the files root's, with the pod's fsGroup as their group: the service reads them
+        # through that group, and nobody else may.
+        assert volume["secret"]["defaultMode"] == 0o440, where
+        assert pod_spec["securityContext"]["fsGroup"] == pod_spec["securityContext"]["runAsGroup"], where
+        assert manifests.secret_files(pod_spec, container), f"{where}: the Secret has no keys"
 
 
 def test_development_credentials_come_from_the_generator_with_a_content_hash(built):

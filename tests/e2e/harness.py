@@ -255,12 +255,17 @@ def new_topology() -> Topology:
     return Topology(f"e2e.{tag}.events", f"e2e.{tag}.dlx", f"e2e.{tag}.")
 
 
+# The journeys go through the gateway as the app does; the web front's pages have browser tests of their own
+# (web/tests), so its process is left out here.
+JOURNEY_SERVICES = tuple(service for service in SERVICES if not service.is_web_front)
+
+
 def prepare(
     config: PlatformConfig,
     work: Path,
     broker: BrokerLink,
     topology: Topology,
-    services: Sequence[LocalService] = SERVICES,
+    services: Sequence[LocalService] = JOURNEY_SERVICES,
 ) -> Platform:
     """Migrate every service and load the catalogue (the services side by side: their schemas are their
     own), and describe the processes on free ports; nothing is serving yet. The database must exist."""

@@ -32,5 +32,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        # The app closes a socket on a larger message too; this keeps the server from buffering one first.
+        ws_max_size=settings.max_ws_message_bytes,
         forwarded_allow_ips=settings.forwarded_allow_ips,
     )

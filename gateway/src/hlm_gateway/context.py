@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,16 +35,27 @@ class Context(BaseContext):
     """Per request: the services as the caller sees them, and DataLoaders that batch and deduplicate
     every upstream read of the request (one call per service and kind, never one per item)."""
 
-    framework: Upstream
-    survey: Upstream
-    report: Upstream
-    facilitator: Upstream
     hub: EventHub
     token_verifier: TokenVerifier
-    # The caller's Authorization header, forwarded as it came; subscriptions may carry it instead in
-    # the connection_init payload (``connection_params``).
+    # The caller's Authorization, forwarded as it came: the request's header, or on a websocket what the
+    # connection_init payload carried. The app sets it with the upstreams and loaders below, together
+    # (hlm_gateway.main), so that every service is called as the same caller.
     authorization: str | None = None
+    framework: Upstream = field(init=False)
+    survey: Upstream = field(init=False)
+    report: Upstream = field(init=False)
+    facilitator: Upstream = field(init=False)
     loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
+    # Makes DataLoaders over this context's upstreams (set by the app, hlm_gateway.main).
+    make_loaders: Callable[[Context], dict[str, DataLoader[Any, Any]]] | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
+
+    def for_operation(self) -> Context:
+        """This context for one more operation, with DataLoaders of its own. A websocket's context lives as
+        long as the socket: shared, a query asked again an hour later would be answered from the first
+        one's cache."""
+        operation = copy.copy(self)
+        operation.loaders = self.make_loaders(operation) if self.make_loaders else {}
+        return operation

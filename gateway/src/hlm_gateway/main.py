@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection
-from strawberry.fastapi import GraphQLRouter
+from strawberry.dataloader import DataLoader
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hlm_gateway import __version__
@@ -18,8 +19,10 @@ from hlm_gateway.config import Settings
 from hlm_gateway.context import Context, UpstreamClients
 from hlm_gateway.cycles.loaders import cycle_loaders
 from hlm_gateway.journey.loaders import journey_loaders
+from hlm_gateway.limits import RequestSizeLimit
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.live.subscriptions import LIVE_EVENTS
+from hlm_gateway.router import GatewayRouter
 from hlm_gateway.schema import build_schema
 from hlm_gateway.upstream import Upstream
 from hlm_kit import health
@@ -28,6 +31,7 @@ from hlm_kit.errors import install_problem_handlers
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
+from hlm_kit.tracing import TELEMETRY, configure_tracing
 
 TransportFactory = Callable[[str], httpx.AsyncBaseTransport | None]
 
@@ -37,6 +41,7 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     run the real services in-process through it); by default the services are called over the network."""
     settings = settings or Settings()
     configure_logging("gateway", level=settings.log_level, json=settings.log_json)
+    configure_tracing("gateway")
 
     def client(service: str, base_url: str) -> httpx.AsyncClient:
         return httpx.AsyncClient(
@@ -73,40 +78,56 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
             await broker.close()
             await clients.aclose()
 
-    async def context_getter(connection: HTTPConnection) -> Context:
-        clients: UpstreamClients = connection.app.state.clients
-        authorization = connection.headers.get("authorization")
-        framework = Upstream("framework-svc", clients.framework, authorization)
-        context = Context(
-            framework=framework,
-            survey=Upstream("survey-svc", clients.survey, authorization),
-            report=Upstream("report-svc", clients.report, authorization),
-            facilitator=Upstream("facilitator-svc", clients.facilitator, authorization),
-            hub=hub,
-            token_verifier=token_verifier,
-            authorization=authorization,
-        )
-        context.loaders.update(catalogue_loaders(framework))
-        context.loaders.update(journey_loaders(context.report, context.facilitator))
-        context.loaders.update(cycle_loaders(context.survey))
+    def identify(context: Context, authorization: str | None) -> Context:
+        """``context`` calling the services as ``authorization``, with DataLoaders over them: for each request,
+        and again for a websocket whose connection_init names the caller (for every operation on it)."""
+        clients: UpstreamClients = app.state.clients
+        context.authorization = authorization
+        context.framework = Upstream("framework-svc", clients.framework, authorization)
+        context.survey = Upstream("survey-svc", clients.survey, authorization)
+        context.report = Upstream("report-svc", clients.report, authorization)
+        context.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
+        context.loaders = loaders_for(context)
         return context
 
-    graphql = GraphQLRouter(
+    def loaders_for(context: Context) -> dict[str, DataLoader[Any, Any]]:
+        return {
+            **catalogue_loaders(context.framework),
+            **journey_loaders(context.report, context.facilitator),
+            **cycle_loaders(context.survey),
+        }
+
+    async def context_getter(connection: HTTPConnection) -> Context:
+        context = Context(hub=hub, token_verifier=token_verifier, make_loaders=loaders_for)
+        return identify(context, connection.headers.get("authorization"))
+
+    graphql = GatewayRouter(
         build_schema(settings),
         context_getter=context_getter,
+        identify=identify,
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
     )
-    app = FastAPI(title="hlm-gateway", version=__version__, lifespan=lifespan)
+    app = FastAPI(title="hlm-gateway", version=__version__, lifespan=lifespan, telemetry=TELEMETRY)
     app.state.settings = settings
     app.state.hub = hub
 
-    # Queries need no broker; subscriptions do, and a replica without it cannot serve them.
+    # The gateway owns no storage and its queries need only the services (each field fails on its own
+    # when one is down), so it is ready once the process is up. Subscriptions need the broker and the
+    # hub's queue: without them they degrade, reported here but never holding the queries back.
     async def live_events_bound() -> bool:
         return hub.is_bound
 
-    app.state.readiness_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
+    app.state.readiness_checks = {}
+    app.state.optional_checks = {"broker": health.broker_check(broker), "live_events": live_events_bound}
+    health.report_broker(broker)
     install_problem_handlers(app)
+    app.add_middleware(
+        RequestSizeLimit,
+        max_body_bytes=settings.max_request_body_bytes,
+        max_query_string_bytes=settings.max_query_string_bytes,
+        max_ws_message_bytes=settings.max_ws_message_bytes,
+    )
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(graphql, prefix="/graphql")

@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 import httpx
+from opentelemetry import propagate
 
 from hlm_gateway.errors import ErrorCode, GatewayError
 
@@ -20,6 +21,12 @@ _STATUS_CODES = {
     429: ErrorCode.RATE_LIMITED,
 }
 
+# A request that cannot be written at all is the caller's doing, never the service's: a URL past httpx's
+# length limit, a header value that is not ASCII or holds a control character. Arguments are checked
+# before a resolver runs (hlm_gateway.arguments); this is the net under anything those checks miss.
+# LocalProtocolError is a TransportError, so it must be caught before those are.
+_UNSENDABLE = (httpx.InvalidURL, httpx.LocalProtocolError, UnicodeEncodeError)
+
 
 class Upstream:
     """One service's HTTP API as the gateway calls it for one request's caller."""
@@ -29,6 +36,8 @@ class Upstream:
         self._client = client
         # Only what the caller sent is forwarded; the gateway adds no identity of its own.
         self._headers = {"Authorization": authorization} if authorization else {}
+        # Made within the caller's request: the services continue its trace (W3C traceparent).
+        propagate.inject(self._headers)
 
     def without_identity(self, *, forwarded_for: str | None) -> Upstream:
         """The same service called with no Authorization at all: for a rater, whose only credential is the
@@ -45,6 +54,8 @@ class Upstream:
         for attempt in (1, 2):
             try:
                 response = await self._client.get(path, params=params, headers=self._headers)
+            except _UNSENDABLE as exc:
+                raise self._unsendable() from exc
             except (httpx.TransportError, httpx.TimeoutException) as exc:
                 if attempt == 2:
                     raise GatewayError(
@@ -96,10 +107,19 @@ class Upstream:
     async def _send(self, method: str, path: str, json: Any, headers: Mapping[str, str] | None) -> httpx.Response:
         try:
             return await self._client.request(method, path, json=json, headers={**self._headers, **(headers or {})})
+        except _UNSENDABLE as exc:
+            raise self._unsendable() from exc
         except (httpx.TransportError, httpx.TimeoutException) as exc:
             raise GatewayError(
                 f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name
             ) from exc
+
+    def _unsendable(self) -> GatewayError:
+        return GatewayError(
+            f"the request to {self.name} cannot be made from these arguments",
+            ErrorCode.BAD_USER_INPUT,
+            service=self.name,
+        )
 
     def _result(self, response: httpx.Response) -> Any:
         if response.status_code < 400:

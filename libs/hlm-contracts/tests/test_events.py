@@ -67,7 +67,36 @@ def response_submitted() -> dict[str, Any]:
     }
 
 
+def resources_published() -> dict[str, Any]:
+    return {
+        "resources": [
+            {
+                "key": "caring-to-change",
+                "version": 1,
+                "title": "Caring to change",
+                "kind": "reading",
+                "description": "How compassion in leadership makes room for new ideas in care.",
+                "provider": "King's Fund",
+                "authors": ["West, M.", "Eckert, R."],
+                "year": 2017,
+                "link": None,
+                "format": "document",
+                "duration_minutes": 90,
+                "cost": {"amount": "0.00", "currency": "GBP"},
+                "audiences": ["all_staff"],
+                "serves": [
+                    {"framework_key": "hlm", "dimension_key": "leading_with_care", "from_levels": ["essential"]},
+                    {"framework_key": "lf2011", "dimension_key": "improving_services", "from_levels": []},
+                ],
+                "published_at": NOW.isoformat(),
+            }
+        ],
+        "changed_at": NOW.isoformat(),
+    }
+
+
 SAMPLES: dict[str, dict[str, Any]] = {
+    "hlm.framework.resources.published.v1": resources_published(),
     "hlm.framework.questionnaire.published.v1": questionnaire_published(),
     "hlm.survey.cycle.opened.v1": {
         "cycle_id": str(uuid4()),
@@ -120,6 +149,12 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "hlm.facilitator.session.cancelled.v1": {"booking_id": str(uuid4()), "cancelled_at": NOW.isoformat()},
     "hlm.facilitator.session.completed.v1": {"booking_id": str(uuid4()), "completed_at": NOW.isoformat()},
     "hlm.survey.participant.erased.v1": {"participant_id": "auth0|5f2c", "erased_at": NOW.isoformat()},
+    "hlm.facilitator.accreditation.granted.v1": {
+        "facilitator_id": str(uuid4()),
+        "level": "trainer",
+        "granted_on": "2026-11-20",
+        "expires_on": "2029-11-20",
+    },
 }
 
 
@@ -272,6 +307,23 @@ def test_a_questionnaire_refers_only_to_its_own_dimensions():
     payload["items"][1]["dimension_key"] = "evaluating-information"
     with pytest.raises(ValidationError, match="unknown dimension 'evaluating-information'"):
         event_class("hlm.framework.questionnaire.published.v1").model_validate(payload)
+
+
+def test_published_resources_name_each_resource_once_and_say_what_they_serve():
+    cls = event_class("hlm.framework.resources.published.v1")
+    payload = resources_published()
+    event = cls.model_validate(payload)
+    assert [(t.framework_key, t.dimension_key) for t in event.resources[0].serves] == [
+        ("hlm", "leading_with_care"),
+        ("lf2011", "improving_services"),
+    ]
+    with pytest.raises(ValidationError, match="duplicate resource key 'caring-to-change'"):
+        cls.model_validate({**payload, "resources": payload["resources"] * 2})
+    for bad in ({"serves": []}, {"kind": "webinar"}, {"audiences": []}, {"cost": {"amount": "-1", "currency": "GBP"}}):
+        with pytest.raises(ValidationError):
+            cls.model_validate({**payload, "resources": [{**payload["resources"][0], **bad}]})
+    # Every resource retired: the published set is empty, and consumers empty their copy.
+    assert cls.model_validate({**payload, "resources": []}).resources == []
 
 
 def test_a_questionnaire_scale_runs_from_one_to_four():

@@ -19,6 +19,8 @@ CATALOGUE = (
     "hlm.facilitator.session.cancelled.v1",
     "hlm.facilitator.session.completed.v1",
     "hlm.survey.participant.erased.v1",
+    "hlm.framework.resources.published.v1",
+    "hlm.facilitator.accreditation.granted.v1",
 )
 
 

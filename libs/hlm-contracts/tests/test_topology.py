@@ -15,7 +15,15 @@ SERVICE_CONSUMERS = {
     "hlm.facilitator.session.cancelled.v1": {"report", "survey"},
     "hlm.facilitator.session.completed.v1": {"report"},
     "hlm.survey.participant.erased.v1": {"report", "facilitator"},
+    # Published for whoever needs it ("(any)" in the catalogue): no service keeps a queue for it yet.
+    "hlm.facilitator.accreditation.granted.v1": set(),
+    # The catalogue names report and survey; their queues are listed together with their handlers.
+    "hlm.framework.resources.published.v1": set(),
 }
+
+
+def test_the_consumers_table_names_every_event_type():
+    assert set(SERVICE_CONSUMERS) == set(EVENT_TYPES)
 
 
 def test_queue_names_are_unique():

@@ -14,7 +14,7 @@ from fastapi import Depends, FastAPI
 
 from hlm_kit import tokens
 from hlm_kit.auth import CurrentPrincipal, Principal, Role, TokenVerifier, principal_from_claims, require_role
-from hlm_kit.errors import install_problem_handlers
+from hlm_kit.errors import Forbidden, install_problem_handlers
 from hlm_kit.settings import ServiceSettings
 from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET, AuthHeaders
 from hlm_kit.tokens import mint_token
@@ -202,3 +202,28 @@ def test_a_development_token_carries_a_verified_email_only_when_asked(
     assert "email" not in plain
     assert "email_verified" not in plain
     assert (with_email["email"], with_email["email_verified"]) == ("alex@trust.example.org", True)
+
+
+def test_an_academy_admin_administers_the_region_their_token_names_and_no_other() -> None:
+    admin = Principal(sub="a", roles=frozenset({"academy_admin"}), region="london")
+    assert admin.administered_region == "london"
+    assert admin.is_academy_admin_for("london")
+    assert not admin.is_academy_admin_for("north-west")
+    assert not admin.is_academy_admin_for(None)
+    assert admin.require_administered_region() == "london"
+
+
+def test_an_admin_token_without_a_region_administers_nothing_and_cannot_act_in_one() -> None:
+    admin = Principal(sub="a", roles=frozenset({"academy_admin"}))
+    assert admin.administered_region is None
+    assert not admin.is_academy_admin_for("london")
+    with pytest.raises(Forbidden, match="must carry the region"):
+        admin.require_administered_region()
+
+
+def test_a_region_claim_without_the_admin_role_administers_nothing() -> None:
+    participant = Principal(sub="p", roles=frozenset({"participant", "facilitator"}), region="london")
+    assert participant.administered_region is None
+    assert not participant.is_academy_admin_for("london")
+    with pytest.raises(Forbidden, match="requires role: academy_admin"):
+        participant.require_administered_region()

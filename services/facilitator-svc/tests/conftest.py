@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from facilitator_svc.cli import MIGRATIONS
 from facilitator_svc.clock import current_time
 from facilitator_svc.config import Settings
-from facilitator_svc.email_hash import email_hash
 from facilitator_svc.main import create_app
+from hlm_contracts import EmailAddress, EmailHashKey, email_hash
 from hlm_kit import migrations
 from hlm_kit.db import create_engine
 from hlm_kit.testing.pytest_plugin import (
@@ -220,6 +220,10 @@ def stored_state(session: AsyncSession) -> StoredState:
             "bookings": "SELECT id, status, facilitator_id, starts_at, rating FROM facilitator.booking",
             "allocations": "SELECT id, status FROM facilitator.allocation",
             "outbox": "SELECT id, type, subject FROM facilitator.outbox_message",
+            "courses": "SELECT id, capacity FROM facilitator.training_course",
+            "enrolments": "SELECT id, status, attended, promoted_at FROM facilitator.training_enrolment",
+            "assessments": "SELECT id, score FROM facilitator.elearning_assessment",
+            "interests": "SELECT id FROM facilitator.trainer_interest",
         }
         return {
             name: sorted((tuple(str(v) for v in row) for row in await session.execute(text(sql))), key=str)
@@ -243,7 +247,7 @@ def outbox_events(session: AsyncSession) -> Callable[[str], Awaitable[list[dict[
 @pytest.fixture
 def hash_of() -> Callable[[str], str]:
     """The keyed hash survey-svc sends for a rater's email, under the tests' shared key."""
-    return lambda email: email_hash(EMAIL_HASH_KEY, email)
+    return lambda email: email_hash(EmailAddress(email), EmailHashKey(EMAIL_HASH_KEY))
 
 
 @pytest.fixture
@@ -270,6 +274,10 @@ async def live_region(engine: AsyncEngine) -> AsyncIterator[str]:
         await connection.execute(
             text(f"DELETE FROM facilitator.booking WHERE facilitator_id IN ({ids})"), {"r": region}
         )
+        # Training: enrolments go with their courses; the course, interest and assessment rows name the region.
+        await connection.execute(text("DELETE FROM facilitator.training_course WHERE region = :r"), {"r": region})
+        await connection.execute(text("DELETE FROM facilitator.trainer_interest WHERE region = :r"), {"r": region})
+        await connection.execute(text("DELETE FROM facilitator.elearning_assessment WHERE region = :r"), {"r": region})
         await connection.execute(text("DELETE FROM facilitator.allocation WHERE region = :r"), {"r": region})
         await connection.execute(text("DELETE FROM facilitator.facilitator WHERE region = :r"), {"r": region})
 

@@ -28,6 +28,9 @@ class Endpoint:
     path: str = ""  # with {facilitator}, {slot}, {free_slot}, {booking}, {allocation}; defaults to route
     body: Any = None
     booking: str | None = None  # the state the booking must be in: held, confirmed, started, completed
+    # A course that fac-1 trains, in this state: course, enrolled (a learner has a place), started (the
+    # course day has come), attended (the learner attended and passed the e-learning assessment).
+    training: str | None = None
     public: bool = False
 
     def __str__(self) -> str:
@@ -129,6 +132,65 @@ ENDPOINTS = [
     # A queued allocation cannot be confirmed yet: 409 for the one role allowed to try.
     Endpoint("POST", "/v1/allocations/{id}/confirm", {"academy_admin": 409}, "/v1/allocations/{allocation}/confirm"),
     Endpoint("POST", "/v1/allocations/{id}/discard", {"academy_admin": 200}, "/v1/allocations/{allocation}/discard"),
+    Endpoint("POST", "/v1/training/courses", {"academy_admin": 201}, body="course", training="trainer"),
+    Endpoint("GET", "/v1/training/courses", {"facilitator": 200, "academy_admin": 200}),
+    Endpoint(
+        "GET",
+        "/v1/training/courses/{id}",
+        {"facilitator": 200, "academy_admin": 200},
+        "/v1/training/courses/{course}",
+        training="course",
+    ),
+    # A facilitator enrols only themself: naming someone else is forbidden to them.
+    Endpoint(
+        "POST",
+        "/v1/training/courses/{id}/enrolments",
+        {"academy_admin": 201},
+        "/v1/training/courses/{course}/enrolments",
+        body={"person": {"name": "Matrix Newcomer", "email": "newcomer@trust.example.org", "organisation": "RX1"}},
+        training="course",
+    ),
+    # fac-1 is the course's trainer.
+    Endpoint(
+        "GET",
+        "/v1/training/courses/{id}/enrolments",
+        {"facilitator": 200, "academy_admin": 200},
+        "/v1/training/courses/{course}/enrolments",
+        training="enrolled",
+    ),
+    # The learner may withdraw too; fac-1 is not the learner, so the enrolment is not theirs to see.
+    Endpoint(
+        "POST",
+        "/v1/training/enrolments/{id}/withdraw",
+        {"facilitator": 404, "academy_admin": 200},
+        "/v1/training/enrolments/{enrolment}/withdraw",
+        training="enrolled",
+    ),
+    Endpoint(
+        "POST",
+        "/v1/training/enrolments/{id}/attendance",
+        {"facilitator": 200},
+        "/v1/training/enrolments/{enrolment}/attendance",
+        body={"attended": True},
+        training="started",
+    ),
+    Endpoint(
+        "POST",
+        "/v1/training/enrolments/{id}/complete",
+        {"facilitator": 200},
+        "/v1/training/enrolments/{enrolment}/complete",
+        training="attended",
+    ),
+    Endpoint(
+        "POST",
+        "/v1/training/assessments",
+        {"academy_admin": 201},
+        body={"name": "Matrix Learner", "email": "learner@trust.example.org", "score": 85, "assessed_on": "2031-03-01"},
+    ),
+    Endpoint("GET", "/v1/training/assessments", {"academy_admin": 200}),
+    # fac-1 has delivered no feedback session yet: the one role allowed is refused with the reason.
+    Endpoint("POST", "/v1/training/interests", {"facilitator": 409}, body={}),
+    Endpoint("GET", "/v1/training/interests", {"academy_admin": 200}),
 ]
 
 
@@ -162,7 +224,13 @@ async def build_world(
     client: httpx.AsyncClient, auth: AuthHeaders, add_facilitator: Any, at: Any, clock: Any, endpoint: Endpoint
 ) -> World:
     world = World()
-    facilitator = await add_facilitator(subject="fac-1", slots=[at(3), at(4)], slot_modes=["video"])
+    trainer = {"level": "trainer", "trained_on": "2029-01-10", "expires_on": "2032-01-10"}
+    facilitator = await add_facilitator(
+        subject="fac-1",
+        slots=[at(3), at(4)],
+        slot_modes=["video"],
+        **({"accreditation": trainer} if endpoint.training else {}),
+    )
     world.values["facilitator"] = facilitator["id"]
     world.values["slot"] = facilitator["slots"][0]["id"]
     world.values["free_slot"] = facilitator["slots"][1]["id"]
@@ -181,6 +249,8 @@ async def build_world(
                 f"/v1/bookings/{world.values['booking']}/complete", headers=headers_for(auth, "facilitator")
             )
             assert done.status_code == 200, done.text
+    if endpoint.training in ("course", "enrolled", "started", "attended"):
+        await _training_world(client, auth, at, clock, endpoint.training, world)
     if "{allocation}" in endpoint.path:
         queued = await client.post(
             "/v1/allocations",
@@ -194,6 +264,47 @@ async def build_world(
     return world
 
 
+async def _training_world(
+    client: httpx.AsyncClient, auth: AuthHeaders, at: Any, clock: Any, state: str, world: World
+) -> None:
+    admin = headers_for(auth, "academy_admin")
+    course = await client.post("/v1/training/courses", json=_course(world), headers=admin)
+    assert course.status_code == 201, course.text
+    world.values["course"] = course.json()["id"]
+    if state == "course":
+        return
+    learner = {"name": "Matrix Learner", "email": "learner@trust.example.org", "organisation": "RX1"}
+    enrolled = await client.post(
+        f"/v1/training/courses/{world.values['course']}/enrolments", json={"person": learner}, headers=admin
+    )
+    assert enrolled.status_code == 201, enrolled.text
+    world.values["enrolment"] = enrolled.json()["id"]
+    if state == "enrolled":
+        return
+    clock.now = at(17, 16)  # the course day
+    if state == "started":
+        return
+    passed = {"name": "Matrix Learner", "email": "learner@trust.example.org", "score": 90, "assessed_on": "2031-03-01"}
+    assert (await client.post("/v1/training/assessments", json=passed, headers=admin)).status_code == 201
+    attended = await client.post(
+        f"/v1/training/enrolments/{world.values['enrolment']}/attendance",
+        json={"attended": True},
+        headers=headers_for(auth, "facilitator"),
+    )
+    assert attended.status_code == 200, attended.text
+
+
+def _course(world: World) -> dict[str, Any]:
+    return {
+        "kind": "facilitator_training",
+        "title": "Facilitator training",
+        "starts_on": "2031-03-20",
+        "mode": "video",
+        "capacity": 5,
+        "trainer_id": world.values["facilitator"],
+    }
+
+
 def body_of(endpoint: Endpoint, world: World, new_facilitator: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     if endpoint.body == "facilitator":
         return {"json": new_facilitator()}
@@ -201,6 +312,8 @@ def body_of(endpoint: Endpoint, world: World, new_facilitator: Callable[..., dic
         return {"content": CSV_ROW.encode(), "headers": {"Content-Type": "text/csv"}}
     if endpoint.body == "free_slot":
         return {"json": {"slot_id": world.values["free_slot"], **({} if endpoint.booking else {"mode": "video"})}}
+    if endpoint.body == "course":
+        return {"json": _course(world)}
     if endpoint.body == "cohort":
         return {
             "json": {

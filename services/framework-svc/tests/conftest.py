@@ -215,6 +215,59 @@ def hlm_questionnaire_document() -> dict[str, Any]:
     return {**document, "key": "test-hlm-q", "name": "Test questionnaire on HLM"}
 
 
+@pytest.fixture
+def resources_document() -> dict[str, Any]:
+    """A valid resources document: two new resources (``test-reading``, ``test-coaching``) on HLM and LF2011."""
+    return {
+        "kind": "resources",
+        "resources": [
+            {
+                "key": "test-reading",
+                "version": 1,
+                "title": "A reading made for tests",
+                "kind": "reading",
+                "description": "A short paper on listening to patients.",
+                "provider": "Test Press",
+                "authors": ["Author, A.", "Writer, B."],
+                "year": 2020,
+                "link": "https://example.org/reading",
+                "format": "document",
+                "duration_minutes": 30,
+                "cost": {"amount": "0.00", "currency": "GBP"},
+                "audiences": ["clinicians"],
+                "serves": [
+                    {"framework": "hlm", "dimension": "leading_with_care", "from_levels": ["essential"]},
+                    {"framework": "lf2011", "dimension": "working_with_others", "from_levels": []},
+                ],
+            },
+            {
+                "key": "test-coaching",
+                "version": 1,
+                "title": "Coaching made for tests",
+                "kind": "coaching",
+                "description": "Three sessions with a coach on holding others to account.",
+                "provider": None,
+                "authors": [],
+                "year": None,
+                "link": None,
+                "format": "virtual_live",
+                "duration_minutes": 180,
+                "cost": {"amount": "450.00", "currency": "GBP"},
+                "audiences": ["senior_leaders"],
+                "serves": [
+                    {"framework": "hlm", "dimension": "holding_to_account", "from_levels": ["strong", "exemplary"]}
+                ],
+            },
+        ],
+    }
+
+
+@pytest.fixture
+def published_resource_refs() -> dict[str, Any]:
+    """A shipped, published resource: publishing it again changes nothing, retiring it retires it."""
+    return {"resources": [{"key": "stakeholder-mapping", "version": 1}]}
+
+
 ImportDocument = Callable[..., Awaitable[httpx.Response]]
 
 
@@ -227,6 +280,11 @@ def import_framework(client: httpx.AsyncClient, admin: dict[str, str]) -> Import
 @pytest.fixture
 def import_questionnaire(client: httpx.AsyncClient, admin: dict[str, str]) -> ImportDocument:
     return _importer(client, admin, "/v1/questionnaires")
+
+
+@pytest.fixture
+def import_resources(client: httpx.AsyncClient, admin: dict[str, str]) -> ImportDocument:
+    return _importer(client, admin, "/v1/resources")
 
 
 def _importer(client: httpx.AsyncClient, headers: dict[str, str], path: str) -> ImportDocument:
@@ -304,6 +362,8 @@ def stored_state(session: AsyncSession) -> Callable[[], Awaitable[dict[str, list
             "dimensions": "SELECT id, framework_version_id, key, name FROM framework.dimension",
             "questionnaires": "SELECT id, status, name, published_at, retired_at FROM framework.questionnaire",
             "questionnaire_items": "SELECT id, questionnaire_id, key, text FROM framework.questionnaire_item",
+            "resources": "SELECT id, status, title, published_at, retired_at FROM framework.resource",
+            "resource_targets": "SELECT id, resource_id, dimension_key FROM framework.resource_target",
             "outbox": "SELECT id, subject, type FROM framework.outbox_message",
         }
         return {name: sorted(tuple(row) for row in await session.execute(text(sql))) for name, sql in queries.items()}

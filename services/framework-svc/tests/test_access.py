@@ -52,8 +52,13 @@ ENDPOINTS = [
     Endpoint(
         "POST", "/v1/frameworks/{key}/versions/{version}/publish", "/v1/frameworks/hlm/versions/1/publish", "admin", 200
     ),
+    # LF2011, which no shipped questionnaire uses: the only version of a framework in use never retires.
     Endpoint(
-        "POST", "/v1/frameworks/{key}/versions/{version}/retire", "/v1/frameworks/hlm/versions/1/retire", "admin", 200
+        "POST",
+        "/v1/frameworks/{key}/versions/{version}/retire",
+        "/v1/frameworks/lf2011/versions/1/retire",
+        "admin",
+        200,
     ),
     Endpoint(
         "GET", "/v1/frameworks/{key}/versions/{version}/export", "/v1/frameworks/hlm/versions/1/export", "admin", 200
@@ -64,6 +69,12 @@ ENDPOINTS = [
     Endpoint("POST", "/v1/questionnaires/{id}/publish", f"/v1/questionnaires/{HLM_360}/publish", "admin", 200),
     Endpoint("POST", "/v1/questionnaires/{id}/retire", f"/v1/questionnaires/{HLM_360}/retire", "admin", 200),
     Endpoint("GET", "/v1/questionnaires/{id}/export", f"/v1/questionnaires/{HLM_360}/export", "admin", 200),
+    Endpoint("GET", "/v1/resources", "/v1/resources?dimension=leading_with_care", "reader", 200),
+    Endpoint("GET", "/v1/resources/{key}", "/v1/resources/caring-to-change", "reader", 200),
+    Endpoint("GET", "/v1/resources/export", "/v1/resources/export", "admin", 200),
+    Endpoint("POST", "/v1/resources", "/v1/resources", "admin", 201, "resources_document"),
+    Endpoint("POST", "/v1/resources/publish", "/v1/resources/publish", "admin", 200, "published_resource_refs"),
+    Endpoint("POST", "/v1/resources/retire", "/v1/resources/retire", "admin", 200, "published_resource_refs"),
 ]
 ROLES = [None, "participant", "facilitator", "partner", "academy_admin"]
 
@@ -107,7 +118,7 @@ async def test_role_by_endpoint(
         return await client.request(endpoint.method, endpoint.path, headers=headers, json=body)
 
     if endpoint.route == "/health/ready":
-        # Ready once the app's broker connection, opened in the background at start-up, is up.
+        # Ready once the app's database answers; the broker, connected in the background, is not needed.
         response = await wait_for(lambda: _if_status(call(), expected))
     else:
         response = await call()
@@ -222,6 +233,7 @@ async def test_a_non_admin_import_stores_nothing(
     auth: AuthHeaders,
     framework_document: dict[str, Any],
     hlm_questionnaire_document: dict[str, Any],
+    resources_document: dict[str, Any],
     framework_versions_stored: Callable[[str], Awaitable[int]],
     questionnaires_stored: Callable[[str], Awaitable[int]],
     assert_problem: Problem,
@@ -229,6 +241,9 @@ async def test_a_non_admin_import_stores_nothing(
 ) -> None:
     assert_problem(await client.post("/v1/frameworks", json=framework_document, headers=auth(role)), 403)
     assert_problem(await client.post("/v1/questionnaires", json=hlm_questionnaire_document, headers=auth(role)), 403)
+    assert_problem(await client.post("/v1/resources", json=resources_document, headers=auth(role)), 403)
 
     assert await framework_versions_stored("test-fw") == 0
     assert await questionnaires_stored("test-hlm-q") == 0
+    missing = await client.get("/v1/resources/test-reading?version=1", headers=auth("academy_admin"))
+    assert missing.status_code == 404

@@ -73,6 +73,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/reports", "/v1/reports?ids={report}", ANY_SIGNED_IN),
     Endpoint("GET", "/v1/reports/{id}", "/v1/reports/{report}", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}", "/v1/reports/{report}?format=csv", {**NOT_READERS, **READERS_OF_REPORT}),
+    Endpoint("GET", "/v1/reports/{id}.csv", "/v1/reports/{report}.csv", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}.pdf", "/v1/reports/{report}.pdf", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}.html", "/v1/reports/{report}.html", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint(
@@ -82,6 +83,9 @@ ENDPOINTS = [
         {"booked_facilitator": 200, "other_facilitator": 404, "facilitator_by_register_id": 404},
     ),
     Endpoint("GET", "/v1/partner/reports", "/v1/partner/reports", {"partner_of_org": 200, "partner_elsewhere": 200}),
+    Endpoint(
+        "GET", "/v1/partner/reports.csv", "/v1/partner/reports.csv", {"partner_of_org": 200, "partner_elsewhere": 200}
+    ),
     Endpoint(
         "GET",
         "/v1/group-reports",
@@ -222,7 +226,8 @@ async def test_an_unknown_view_is_refused(
 
 async def test_the_service_is_ready_once_its_database_and_broker_answer(client: httpx.AsyncClient) -> None:
     async def ready() -> bool:
-        return (await client.get("/health/ready")).status_code == 200
+        response = await client.get("/health/ready")
+        return response.status_code == 200 and response.json()["status"] == "ok"
 
     assert await wait_for(ready)
     assert (await client.get("/health/live")).status_code == 200

@@ -58,7 +58,8 @@ async def publisher(amqp_url: str, topology: Topology, live_app: Any) -> AsyncIt
 
 
 async def _ready(client: httpx.AsyncClient) -> bool:
-    return (await client.get("/health/ready")).status_code == 200
+    # "ok", not merely 200: a service is ready on its database alone; the broker is reported beside it.
+    return (await client.get("/health/ready")).json()["status"] == "ok"
 
 
 def _consumed(queue: str, outcome: str) -> float:

@@ -14,6 +14,7 @@ from hlm_gateway.allocations.types import (
     start_body,
     summary_from,
 )
+from hlm_gateway.arguments import IdempotencyKey
 from hlm_gateway.context import Context
 
 
@@ -24,7 +25,7 @@ class AllocationMutation:
         "allocation(id) until it is proposed. The same idempotencyKey returns the same job instead of another."
     )
     async def start_allocation(
-        self, info: Info[Context, None], input: StartAllocationInput, idempotency_key: str | None = None
+        self, info: Info[Context, None], input: StartAllocationInput, idempotency_key: IdempotencyKey = None
     ) -> StartAllocationResult | None:
         status, body = await info.context.facilitator.send_outcome(
             "POST",

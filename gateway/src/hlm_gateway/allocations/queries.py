@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.allocations.types import Allocation, AllocationSummary, allocation_from, summary_from
+from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.pagination import Connection, Edge, PageInfo
@@ -17,7 +18,7 @@ MAX_PAGE = 100
 class AllocationQuery:
     @strawberry.field(description="Your region's cohort allocations, newest first (academy administrators).")
     async def allocations(
-        self, info: Info[Context, None], first: int = 20, after: str | None = None
+        self, info: Info[Context, None], first: int = 20, after: Cursor = None
     ) -> Connection[AllocationSummary] | None:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)

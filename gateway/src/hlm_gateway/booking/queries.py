@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import SUBJECT, Cursor
 from hlm_gateway.booking.types import FacilitatorMatch, SessionStatus, match_from
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
@@ -35,7 +36,7 @@ class BookingQuery:
         window: TimeWindowInput | None = None,
         near: LocationInput | None = None,
         max_distance_km: float | None = None,
-        participant_id: strawberry.ID | None = None,
+        participant_id: Annotated[strawberry.ID | None, SUBJECT] = None,
         limit: int = 20,
     ) -> list[FacilitatorMatch] | None:
         if not 1 <= limit <= MAX_MATCHES:
@@ -63,7 +64,7 @@ class BookingQuery:
         self,
         info: Info[Context, None],
         first: int = 20,
-        after: str | None = None,
+        after: Cursor = None,
         status: SessionStatus | None = None,
         facilitator_id: strawberry.ID | None = None,
         starts_from: datetime | None = None,

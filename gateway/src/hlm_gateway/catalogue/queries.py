@@ -5,6 +5,7 @@ import asyncio
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import Cursor, Key
 from hlm_gateway.catalogue.types import Framework, FrameworkSummary, Questionnaire, framework_from, questionnaire_from
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
@@ -17,7 +18,7 @@ MAX_PAGE = 100
 class CatalogueQuery:
     @strawberry.field(description="Frameworks with their latest version, a page at a time.")
     async def frameworks(
-        self, info: Info[Context, None], first: int = 20, after: str | None = None
+        self, info: Info[Context, None], first: int = 20, after: Cursor = None
     ) -> Connection[FrameworkSummary] | None:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
@@ -41,7 +42,7 @@ class CatalogueQuery:
         )
 
     @strawberry.field(description="A framework version, whole: the latest published one unless a version is given.")
-    async def framework(self, info: Info[Context, None], key: str, version: int | None = None) -> Framework | None:
+    async def framework(self, info: Info[Context, None], key: Key, version: int | None = None) -> Framework | None:
         return framework_from(await info.context.loaders["framework"].load((key, version)))
 
     @strawberry.field(description="One questionnaire with its items, scales and importance questions.")

@@ -6,6 +6,7 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import IdempotencyKey
 from hlm_gateway.context import Context
 from hlm_gateway.cycles.types import (
     CreateCycleInput,
@@ -27,7 +28,7 @@ class CycleMutation:
         "retrying: the cycle the first attempt made is returned, never a second one."
     )
     async def create_cycle(
-        self, info: Info[Context, None], input: CreateCycleInput, idempotency_key: str | None = None
+        self, info: Info[Context, None], input: CreateCycleInput, idempotency_key: IdempotencyKey = None
     ) -> Cycle | None:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
         return cycle_from(await info.context.survey.send("POST", "/v1/cycles", create_body(input), headers=headers))

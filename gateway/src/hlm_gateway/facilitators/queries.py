@@ -6,6 +6,7 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.loaders import MAX_BATCH_IDS
@@ -25,7 +26,7 @@ class FacilitatorQuery:
         self,
         info: Info[Context, None],
         first: int = 20,
-        after: str | None = None,
+        after: Cursor = None,
         ids: list[strawberry.ID] | None = None,
     ) -> Connection[Facilitator] | None:
         if not 1 <= first <= MAX_PAGE:

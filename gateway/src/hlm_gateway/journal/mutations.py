@@ -6,6 +6,7 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import checked, idempotency_key
 from hlm_gateway.context import Context
 from hlm_gateway.journal.types import (
     GoalResult,
@@ -27,8 +28,7 @@ from hlm_gateway.journal.types import (
 REJECTED = (422,)
 
 IdempotencyKey = Annotated[
-    str | None,
-    strawberry.argument(description="Send the same key when retrying: the write is then done once only."),
+    str | None, checked(idempotency_key, "Send the same key when retrying: the write is then done once only.")
 ]
 
 

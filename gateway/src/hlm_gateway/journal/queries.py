@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import Cursor, checked, key
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journal.types import Goal, GoalStatus, Observation, goal_from, observation_from
@@ -27,8 +28,8 @@ class JournalQuery:
         self,
         info: Info[Context, None],
         first: int = 20,
-        after: str | None = None,
-        dimension: Annotated[str | None, strawberry.argument(description="An HLM dimension key.")] = None,
+        after: Cursor = None,
+        dimension: Annotated[str | None, checked(key, "An HLM dimension key.")] = None,
         from_: Annotated[date | None, strawberry.argument(name="from", description="Observed on or after.")] = None,
         to: Annotated[date | None, strawberry.argument(description="Observed on or before.")] = None,
     ) -> Connection[Observation] | None:
@@ -56,7 +57,7 @@ class JournalQuery:
         self,
         info: Info[Context, None],
         first: int = 20,
-        after: str | None = None,
+        after: Cursor = None,
         status: GoalStatus | None = None,
         reminder_due: Annotated[
             bool, strawberry.argument(description="Only active goals whose reminder date has come.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journey.types import Cycle, Report, cycle_from, report_from
@@ -15,7 +16,7 @@ MAX_PAGE = 100
 class JourneyQuery:
     @strawberry.field(description="Your assessment cycles, newest first, a page at a time.")
     async def cycles(
-        self, info: Info[Context, None], first: int = 20, after: str | None = None
+        self, info: Info[Context, None], first: int = 20, after: Cursor = None
     ) -> Connection[Cycle] | None:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)

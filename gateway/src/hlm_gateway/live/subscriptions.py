@@ -10,10 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from hlm_contracts import EventData, ReportReadyV1
-from hlm_gateway.context import Context, UpstreamClients
+from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.live.progress import PROGRESS_EVENTS, CycleProgress, cycle_uuid, stream_progress
-from hlm_gateway.upstream import Upstream
 from hlm_kit.auth import Principal
 from hlm_kit.errors import Unauthenticated
 
@@ -29,9 +28,7 @@ class ReportReady:
 
 def authorization(info: Info[Context, None]) -> str:
     """The caller's ``Authorization``: from the connection_init payload, else the handshake's header."""
-    context = info.context
-    params = context.connection_params if isinstance(context.connection_params, dict) else {}
-    return str(params.get("Authorization") or params.get("authorization") or context.authorization or "")
+    return info.context.authorization or ""
 
 
 async def caller(info: Info[Context, None]) -> Principal:
@@ -42,15 +39,6 @@ async def caller(info: Info[Context, None]) -> Principal:
         return await info.context.token_verifier.verify(token)
     except Unauthenticated as exc:
         raise GatewayError("invalid token", ErrorCode.UNAUTHENTICATED) from exc
-
-
-def survey_as_caller(info: Info[Context, None]) -> Upstream:
-    """survey-svc called with the subscriber's own token (which may have come in connection_init, where
-    the per-request context does not look), over the app's shared connection pool."""
-    connection = info.context.request
-    assert connection is not None
-    clients: UpstreamClients = connection.app.state.clients
-    return Upstream("survey-svc", clients.survey, authorization(info))
 
 
 @strawberry.type
@@ -83,5 +71,5 @@ class Subscription:
     ) -> AsyncGenerator[CycleProgress | None, None]:
         await caller(info)
         wanted = cycle_uuid(str(cycle_id))
-        async for progress in stream_progress(info.context.hub, survey_as_caller(info), wanted):
+        async for progress in stream_progress(info.context.hub, info.context.survey, wanted):
             yield progress

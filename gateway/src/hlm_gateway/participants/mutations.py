@@ -1,17 +1,16 @@
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import quote
 
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import SUBJECT
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.participants.types import ParticipantErased
 from hlm_kit.errors import Unauthenticated
-
-# survey-svc's bounds on a participant id (a token's ``sub``).
-MAX_PARTICIPANT_ID = 255
 
 
 @strawberry.type
@@ -21,7 +20,7 @@ class ParticipantMutation:
         "region (any other is NOT_FOUND). Cannot be undone."
     )
     async def erase_participant(
-        self, info: Info[Context, None], participant_id: strawberry.ID
+        self, info: Info[Context, None], participant_id: Annotated[strawberry.ID, SUBJECT]
     ) -> ParticipantErased | None:
         return await _erase(info, str(participant_id))
 
@@ -31,11 +30,8 @@ class ParticipantMutation:
 
 
 async def _erase(info: Info[Context, None], participant_id: str) -> ParticipantErased:
-    survey = info.context.survey
-    # "." and ".." would be read as path segments, not as an id.
-    if not 1 <= len(participant_id) <= MAX_PARTICIPANT_ID or participant_id in {".", ".."}:
-        raise GatewayError(f"no participant {participant_id}", ErrorCode.NOT_FOUND, service=survey.name)
-    await survey.send("DELETE", f"/v1/participants/{quote(participant_id, safe='')}")
+    # The id was checked as an argument (see hlm_gateway.arguments), or is the caller's own verified sub.
+    await info.context.survey.send("DELETE", f"/v1/participants/{quote(participant_id, safe='')}")
     return ParticipantErased(participant_id=strawberry.ID(participant_id))
 
 

@@ -5,12 +5,13 @@ caller's token and shapes the answer."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import Cursor, checked, name
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journey.loaders import SUMMARY
@@ -51,7 +52,7 @@ class ReportQuery:
         )
     )
     async def reports(
-        self, info: Info[Context, None], first: int = 20, after: str | None = None
+        self, info: Info[Context, None], first: int = 20, after: Cursor = None
     ) -> Connection[Report] | None:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
@@ -85,7 +86,7 @@ class ReportQuery:
         self,
         info: Info[Context, None],
         scope: GroupScope,
-        value: str,
+        value: Annotated[str, checked(name)],
         questionnaire_id: strawberry.ID,
         closed_from: datetime | None = None,
         closed_to: datetime | None = None,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from hlm_gateway.arguments import IdempotencyKey
 from hlm_gateway.context import Context
 from hlm_gateway.teams.types import (
     CreateTeamCycleInput,
@@ -20,7 +21,7 @@ class TeamMutation:
         "retrying: the team 360 the first attempt started is returned, never a second one."
     )
     async def create_team_cycle(
-        self, info: Info[Context, None], input: CreateTeamCycleInput, idempotency_key: str | None = None
+        self, info: Info[Context, None], input: CreateTeamCycleInput, idempotency_key: IdempotencyKey = None
     ) -> CreateTeamCycleResult | None:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
         status, body = await info.context.survey.send_outcome(

@@ -2,20 +2,29 @@
 who consumes which event, and the JSON Schemas generated from all of it."""
 
 from hlm_contracts.base import EventData, EventPart
+from hlm_contracts.email_hash import EmailAddress, EmailHashKey, email_hash
 from hlm_contracts.enums import (
+    AccreditationLevel,
     CycleKind,
     NominatedRaterGroup,
     QuestionnairePurpose,
     RaterGroup,
     RatingLevel,
     ReleaseMode,
+    ResourceAudience,
+    ResourceFormat,
+    ResourceKind,
 )
-from hlm_contracts.facilitator import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts.facilitator import AccreditationGrantedV1, SessionBookedV1, SessionCancelledV1, SessionCompletedV1
 from hlm_contracts.framework import (
     ImportanceQuestion,
+    PublishedResource,
     QuestionnaireDimension,
     QuestionnaireItem,
     QuestionnairePublishedV1,
+    ResourceCost,
+    ResourcesPublishedV1,
+    ResourceTarget,
     ScalePoint,
 )
 from hlm_contracts.registry import EVENT_TYPES, UnknownEventType, event_class
@@ -38,18 +47,23 @@ __all__ = [
     "CONSUMER_QUEUES",
     "EVENT_TYPES",
     "SERVICES",
+    "AccreditationGrantedV1",
+    "AccreditationLevel",
     "Answer",
     "ConsumerQueue",
     "CycleClosedV1",
     "CycleKind",
     "CycleOpenedV1",
     "DimensionComment",
+    "EmailAddress",
+    "EmailHashKey",
     "EventData",
     "EventPart",
     "ImportanceQuestion",
     "ImportanceRating",
     "NominatedRaterGroup",
     "ParticipantErasedV1",
+    "PublishedResource",
     "QuestionnaireDimension",
     "QuestionnaireItem",
     "QuestionnairePublishedV1",
@@ -60,6 +74,12 @@ __all__ = [
     "ReleaseMode",
     "ReportReadyV1",
     "ReportReleasedV1",
+    "ResourceAudience",
+    "ResourceCost",
+    "ResourceFormat",
+    "ResourceKind",
+    "ResourceTarget",
+    "ResourcesPublishedV1",
     "ResponseSubmittedV1",
     "ScalePoint",
     "SessionBookedV1",
@@ -67,6 +87,7 @@ __all__ = [
     "SessionCompletedV1",
     "Thresholds",
     "UnknownEventType",
+    "email_hash",
     "event_class",
     "event_json_schemas",
     "handler_name",

@@ -57,5 +57,46 @@ class ReleaseMode(StrEnum):
     DIRECT = "direct"
 
 
+class ResourceKind(StrEnum):
+    """What a development resource is: something to read, a learning activity, or support from a person."""
+
+    READING = "reading"
+    E_LEARNING = "e_learning"
+    COURSE = "course"
+    PROGRAMME = "programme"
+    COACHING = "coaching"
+    MENTORING = "mentoring"
+    TOOL = "tool"
+
+
+class ResourceFormat(StrEnum):
+    """How a development resource is taken up."""
+
+    DOCUMENT = "document"
+    WEB_PAGE = "web_page"
+    VIDEO = "video"
+    PODCAST = "podcast"
+    ONLINE_INTERACTIVE = "online_interactive"
+    VIRTUAL_LIVE = "virtual_live"
+    IN_PERSON = "in_person"
+    BLENDED = "blended"
+
+
+class ResourceAudience(StrEnum):
+    """Who a development resource is written for. `all_staff` includes every other audience."""
+
+    ALL_STAFF = "all_staff"
+    CLINICIANS = "clinicians"
+    MANAGERS = "managers"
+    SENIOR_LEADERS = "senior_leaders"
+
+
 # The groups a participant can nominate raters into: everyone but themself.
 NominatedRaterGroup = Literal[RaterGroup.LINE_MANAGER, RaterGroup.PEER, RaterGroup.DIRECT_REPORT, RaterGroup.OTHER]
+
+
+class AccreditationLevel(StrEnum):
+    """What a facilitator is accredited to do: facilitate feedback sessions, or also train facilitators."""
+
+    FACILITATOR = "facilitator"
+    TRAINER = "trainer"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field, model_validator
 
 from hlm_contracts.base import EventData, Subject
+from hlm_contracts.enums import AccreditationLevel
 
 
 class SessionBookedV1(EventData):
@@ -58,3 +60,25 @@ class SessionCompletedV1(EventData):
 
     booking_id: UUID
     completed_at: AwareDatetime
+
+
+class AccreditationGrantedV1(EventData):
+    """A facilitator completed a training course and was accredited, or had their accreditation renewed.
+
+    `facilitator` after facilitator training, `trainer` after train-the-trainer. A renewal is published
+    again under the same `facilitator_id`; consumers keep the latest.
+    """
+
+    type: ClassVar[str] = "hlm.facilitator.accreditation.granted.v1"
+    source: ClassVar[str] = "facilitator-svc"
+
+    facilitator_id: UUID
+    level: AccreditationLevel
+    granted_on: date
+    expires_on: date
+
+    @model_validator(mode="after")
+    def _expires_after_grant(self) -> AccreditationGrantedV1:
+        if self.expires_on <= self.granted_on:
+            raise ValueError("an accreditation must expire after it is granted")
+        return self

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from hlm_contracts.base import EventData
-from hlm_contracts.facilitator import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
-from hlm_contracts.framework import QuestionnairePublishedV1
+from hlm_contracts.facilitator import AccreditationGrantedV1, SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts.framework import QuestionnairePublishedV1, ResourcesPublishedV1
 from hlm_contracts.report import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.survey import (
     CycleClosedV1,
@@ -26,6 +26,8 @@ _ALL: tuple[type[EventData], ...] = (
     SessionCancelledV1,
     SessionCompletedV1,
     ParticipantErasedV1,
+    ResourcesPublishedV1,
+    AccreditationGrantedV1,
 )
 
 EVENT_TYPES: dict[str, type[EventData]] = {cls.type: cls for cls in _ALL}

@@ -62,6 +62,9 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
     *_queues(SessionCancelledV1.type, "report", "survey"),
     *_queues(SessionCompletedV1.type, "report"),
     *_queues(ParticipantErasedV1.type, "report", "facilitator"),
+    # hlm.framework.resources.published.v1 (consumers: report, survey) gets its queues together with
+    # their handlers: each service builds one consumer per queue listed here and needs a handler for it.
+    # Until then the outbox holds the event and retries it, so nothing published is lost.
 )
 
 

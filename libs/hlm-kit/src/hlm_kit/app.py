@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from hlm_kit import health
 from hlm_kit.auth import TokenVerifier
 from hlm_kit.db import create_engine, create_sessionmaker
+from hlm_kit.edge import NulRejection
 from hlm_kit.errors import install_problem_handlers
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.consumer import EventConsumer
@@ -24,6 +25,7 @@ from hlm_kit.messaging.relay import OutboxNotifier, OutboxRelay
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
 from hlm_kit.settings import ServiceSettings
+from hlm_kit.tracing import TELEMETRY, configure_tracing
 
 
 @dataclass
@@ -71,12 +73,13 @@ def create_service_app(
     description: str = "",
 ) -> FastAPI:
     """Build a service app. Its lifespan opens the database engine, connects to the broker in the
-    background (the service starts, and reports not ready, while RabbitMQ is unreachable) and, unless
+    background (the service starts, and serves, degraded, while RabbitMQ is unreachable) and, unless
     ``settings.run_workers`` is off, runs the outbox relay, the event consumers and any ``workers`` as
     asyncio tasks. An API-only process (``run_workers`` off) runs an ``OutboxNotifier`` instead, so the
     relays of the worker processes hear of its events at once.
     """
     configure_logging(name, level=settings.log_level, json=settings.log_json)
+    configure_tracing(name)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -94,10 +97,10 @@ def create_service_app(
         runtime = ServiceRuntime(settings, engine, create_sessionmaker(engine), broker, outbox, inbox)
         app.state.engine, app.state.sessionmaker, app.state.broker = engine, runtime.sessionmaker, broker
         app.state.runtime = runtime
-        app.state.readiness_checks = {
-            "database": health.database_check(engine),
-            "broker": health.broker_check(broker),
-        }
+        # Ready with the database alone: the outbox keeps writes working while RabbitMQ is away.
+        app.state.readiness_checks = {"database": health.database_check(engine)}
+        app.state.optional_checks = {"broker": health.broker_check(broker)}
+        health.report_broker(broker)
         _start(runtime, broker.connect(), "broker-connect")
         if settings.run_workers:
             relay = OutboxRelay(
@@ -126,10 +129,12 @@ def create_service_app(
             await broker.close()
             await engine.dispose()
 
-    app = FastAPI(title=name, version=version, description=description, lifespan=lifespan)
+    app = FastAPI(title=name, version=version, description=description, lifespan=lifespan, telemetry=TELEMETRY)
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    # Inside the request context (its refusals carry the correlation id), before any route runs.
+    app.add_middleware(NulRejection)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     for router in routers:

@@ -49,6 +49,30 @@ class Principal:
     def has_role(self, *roles: str) -> bool:
         return not self.roles.isdisjoint(roles)
 
+    # An academy administrator administers one region: the one their token names. The rule lives here,
+    # once, because every service applies it to its own records (cycles, reports, facilitators).
+
+    @property
+    def administered_region(self) -> str | None:
+        """The region this caller administers: an academy admin's token ``region``. ``None`` for anyone
+        else, and for an admin whose token names no region, who then administers nothing."""
+        if not self.has_role(Role.ACADEMY_ADMIN) or not self.region:
+            return None
+        return self.region
+
+    def is_academy_admin_for(self, region: str | None) -> bool:
+        """Whether this caller is an academy admin of ``region`` (never of a record with no region)."""
+        return region is not None and self.administered_region == region
+
+    def require_administered_region(self) -> str:
+        """:attr:`administered_region`, or 403 for a caller who is not an academy admin or whose token
+        names no region: for actions that only make sense inside one region (registering a facilitator)."""
+        if not self.has_role(Role.ACADEMY_ADMIN):
+            raise Forbidden("requires role: academy_admin")
+        if not self.region:
+            raise Forbidden("an academy administrator's token must carry the region they manage")
+        return self.region
+
 
 class TokenVerifier:
     """Verifies a bearer token and turns its claims into a :class:`Principal`."""
@@ -142,3 +166,16 @@ def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
         return principal
 
     return dependency
+
+
+# Who may call, as route parameter types: the same names in every service, each the callers holding one
+# of the roles it names (anyone else: 403).
+Participant = Annotated[Principal, Depends(require_role(Role.PARTICIPANT))]
+Facilitator = Annotated[Principal, Depends(require_role(Role.FACILITATOR))]
+Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
+"""An academy administrator (what of their region they may touch is :attr:`Principal.administered_region`)."""
+Partner = Annotated[Principal, Depends(require_role(Role.PARTNER))]
+AdminOrParticipant = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.PARTICIPANT))]
+AdminOrFacilitator = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.FACILITATOR))]
+AnyUser = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.FACILITATOR, Role.PARTICIPANT))]
+"""A person: participant, facilitator or academy admin; not a partner organisation's system."""

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from prometheus_client import Gauge
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,6 +15,10 @@ from hlm_kit.messaging.broker import Broker
 from hlm_kit.observability import metrics_response
 
 READY_CHECK_TIMEOUT_S = 2.0
+
+# One process serves one service, so one broker connection per process: the gauge follows the last one
+# reported (see ``report_broker``), read at each scrape rather than updated on every change.
+BROKER_CONNECTED = Gauge("hlm_broker_connected", "1 while the process holds its connection to RabbitMQ, else 0")
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,12 +31,22 @@ async def live() -> dict[str, str]:
 
 @router.get("/health/ready")
 async def ready(request: Request) -> JSONResponse:
-    """Ready when every dependency the process registered answers (a service: database and broker)."""
-    checks: dict[str, ReadinessCheck] = request.app.state.readiness_checks
-    results = dict(zip(checks, await asyncio.gather(*(_run(check) for check in checks.values())), strict=True))
-    is_ready = all(results.values())
+    """Ready (200) when the process can serve its API: every check in ``app.state.readiness_checks``
+    answers (a service: its database; the gateway: none, it owns no storage). The checks in
+    ``app.state.optional_checks`` (the broker, the gateway's subscriptions) are reported but never make
+    the process unready: without them it serves, degraded (a service keeps its events in the outbox),
+    and an outage of RabbitMQ must not take every replica out of its load balancer.
+
+    Body: ``{"status": "ok" | "degraded" | "unavailable", "checks": {name: bool}, "optional": {name: bool}}``.
+    """
+    state = request.app.state
+    required, optional = await asyncio.gather(
+        _run_all(state.readiness_checks), _run_all(getattr(state, "optional_checks", {}))
+    )
+    is_ready = all(required.values())
+    status = "unavailable" if not is_ready else "ok" if all(optional.values()) else "degraded"
     return JSONResponse(
-        {"status": "ok" if is_ready else "unavailable", "checks": results}, status_code=200 if is_ready else 503
+        {"status": status, "checks": required, "optional": optional}, status_code=200 if is_ready else 503
     )
 
 
@@ -41,6 +56,11 @@ async def metrics() -> Response:
 
 
 ReadinessCheck = Callable[[], Awaitable[bool]]
+
+
+async def _run_all(checks: dict[str, ReadinessCheck]) -> dict[str, bool]:
+    results = await asyncio.gather(*(_run(check) for check in checks.values()))
+    return dict(zip(checks, results, strict=True))
 
 
 async def _run(check: ReadinessCheck) -> bool:
@@ -63,9 +83,15 @@ def database_check(engine: AsyncEngine) -> ReadinessCheck:
 
 
 def broker_check(broker: Broker) -> ReadinessCheck:
-    """Readiness of the broker connection."""
+    """Whether the broker connection is up (an optional check: see :func:`ready`)."""
 
     async def check() -> bool:
         return broker.is_connected
 
     return check
+
+
+def report_broker(broker: Broker) -> None:
+    """Export ``broker``'s connection state as the ``hlm_broker_connected`` gauge (1 up, 0 down), so an
+    alert sees a broker outage that readiness, on purpose, does not."""
+    BROKER_CONNECTED.set_function(lambda: float(broker.is_connected))

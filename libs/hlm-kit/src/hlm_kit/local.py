@@ -8,7 +8,9 @@ prefixed environment (``SURVEY_DATABASE_URL`` ...). :func:`service_env` writes t
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -37,10 +39,12 @@ class LocalService:
     setup: tuple[tuple[str, ...], ...] = field(default=(("migrate",),))
     # Settings of this service alone, unprefixed (`MAIL_TRANSPORT`), applied after the platform's.
     extra_env: tuple[tuple[str, str], ...] = ()
+    # The web front: a client of the gateway alone, pointed at it instead of at the services.
+    is_web_front: bool = False
 
     @property
     def name(self) -> str:
-        """The short name: `survey` for survey-svc, `gateway` for hlm-gateway."""
+        """The short name: `survey` for survey-svc, `gateway` for hlm-gateway, `web` for hlm-web."""
         return self.env_prefix.removesuffix("_").lower()
 
     @property
@@ -64,6 +68,8 @@ SERVICES: tuple[LocalService, ...] = (
     LocalService("report-svc", "REPORT_", "report_svc", 8003),
     LocalService("facilitator-svc", "FACILITATOR_", "facilitator_svc", 8004),
     LocalService("hlm-gateway", "GATEWAY_", None, 8000, setup=()),
+    # Plain http on 127.0.0.1: its cookies cannot ask for HTTPS.
+    LocalService("hlm-web", "WEB_", None, 8080, setup=(), extra_env=(("SECURE_COOKIES", "false"),), is_web_front=True),
 )
 
 
@@ -82,6 +88,9 @@ class PlatformConfig:
     log_json: bool = False
     # Further settings of every process, unprefixed (`EVENTS_EXCHANGE`, `LOG_LEVEL`).
     settings: tuple[tuple[str, str], ...] = ()
+    # Signs the web front's form tokens. A platform on one machine makes its own at each start: nothing
+    # signed with it needs to outlive the run (a form left open over a restart is simply sent again).
+    web_secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
     @classmethod
     def from_environ(cls) -> PlatformConfig:
@@ -118,7 +127,10 @@ def service_env(
         **dict(config.settings),
         **dict(service.extra_env),
     }
-    if service.role is None:
+    if service.is_web_front:
+        gateway = next(s for s in services if s.role is None and not s.is_web_front)
+        settings |= {"GATEWAY_URL": gateway.base_url, "SECRET_KEY": config.web_secret_key}
+    elif service.role is None:
         settings |= {f"{upstream.name.upper()}_URL": upstream.base_url for upstream in services if upstream.role}
     else:
         password = os.environ.get(f"HLM_DB_PASSWORD_{service.role.upper()}")
@@ -160,7 +172,8 @@ class NotReady(RuntimeError):
 def wait_ready(
     services: Sequence[LocalService], processes: Sequence[subprocess.Popen[bytes]], *, timeout_s: float = 60.0
 ) -> None:
-    """Wait until every service's /health/ready answers 200; raise :class:`NotReady` otherwise."""
+    """Wait until every service's /health/ready answers 200 with nothing degraded (the broker connected
+    too, so the platform is whole); raise :class:`NotReady` otherwise."""
     deadline = time.monotonic() + timeout_s
     pending = {s.command: f"{s.base_url}/health/ready" for s in services}
     while pending:
@@ -179,8 +192,8 @@ def _answers_ok(url: str) -> bool:
     # The standard library's client: this module runs before, and apart from, any service's dependencies.
     try:
         with urllib.request.urlopen(url, timeout=2.0) as response:  # noqa: S310 (a local http URL we built)
-            return bool(response.status == 200)
-    except (urllib.error.URLError, OSError):
+            return bool(response.status == 200 and json.load(response).get("status") == "ok")
+    except (urllib.error.URLError, OSError, ValueError):
         return False
 
 

@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
+
+# The directory of secret files, one per setting, named as the setting's environment variable
+# (e.g. SURVEY_DATABASE_URL): where a deployment mounts its Secret. Unset, only the environment is read.
+SECRETS_DIR_VARIABLE = "HLM_SECRETS_DIR"
+
+
+def secrets_dir() -> Path | None:
+    """The directory ``HLM_SECRETS_DIR`` names, or None when it is unset or empty.
+
+    A named directory that is missing is an error, not a warning: it means the deployment forgot to mount
+    its Secret, and the process should say so at start rather than report each credential as missing.
+    """
+    value = os.environ.get(SECRETS_DIR_VARIABLE, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_dir():
+        raise SettingsError(f"{SECRETS_DIR_VARIABLE}={value} is not a directory: is the Secret mounted there?")
+    return path
 
 
 class PlatformSettings(BaseSettings):
@@ -14,9 +41,29 @@ class PlatformSettings(BaseSettings):
     The gateway uses this directly (it owns no database); services use :class:`ServiceSettings`.
     Fields that carry credentials (broker URL, the development signing secret) have no default, so a
     deployment that forgets one fails at start instead of running with a guess.
+
+    Every setting is read from the environment variable named after it (``<PREFIX><FIELD>``, any case) or,
+    when ``HLM_SECRETS_DIR`` names a directory, from the file of that name in it (the keys of a mounted
+    Kubernetes Secret). The environment wins over a file, so a one-off run can override a mounted value.
     """
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The directory is looked up when settings are built, not when this module is imported, and a class's
+        # own env_prefix and case sensitivity name the files as they name the environment variables.
+        directory = secrets_dir()
+        if directory is None:
+            return init_settings, env_settings, dotenv_settings
+        return init_settings, env_settings, dotenv_settings, SecretsSettingsSource(settings_cls, secrets_dir=directory)
 
     environment: Literal["development", "test", "production"] = "development"
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 import pytest_asyncio
+from opentelemetry import trace
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanContext, SpanKind
 from prometheus_client import REGISTRY
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +38,8 @@ class Harness:
     schema: MessagingSchema
     amqp_url: str
     handled: list[str]
+    # The span each event's handler ran in, by event id.
+    handled_in: dict[str, SpanContext] = field(default_factory=dict)
 
     async def send(self, body: bytes, routing_key: str = ParticipantErasedV1.type) -> None:
         connection = await aio_pika.connect(self.amqp_url)
@@ -83,9 +88,11 @@ def erasure(participant_id: str = "participant-1") -> CloudEvent:
 async def harness(kit_schema: MessagingSchema, amqp_url: str, topology: Topology) -> AsyncIterator[Harness]:
     queue = ConsumerQueue("kit", f"erasure_{uuid.uuid4().hex[:6]}", (ParticipantErasedV1.type,))
     handled: list[str] = []
+    handled_in: dict[str, SpanContext] = {}
 
     async def on_erased(session: AsyncSession, data: Any, event: CloudEvent) -> None:
         handled.append(event.id)
+        handled_in[event.id] = trace.get_current_span().get_span_context()
         if data.participant_id == "always-fails":
             raise RuntimeError("the handler cannot cope with this one")
         await session.execute(insert(kit_schema.effect).values(event_id=event.id, note=data.participant_id))
@@ -102,7 +109,7 @@ async def harness(kit_schema: MessagingSchema, amqp_url: str, topology: Topology
         retry_base_delay_s=0.01,
     )
     await consumer.start()
-    yield Harness(consumer, broker, topology, queue, kit_schema, amqp_url, handled)
+    yield Harness(consumer, broker, topology, queue, kit_schema, amqp_url, handled, handled_in)
     await broker.close()
     await delete_topology(amqp_url, topology, [queue])
 
@@ -147,6 +154,26 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered(harnes
     assert harness.handled.count(failing.id) == 3  # max_attempts
     await wait_for(lambda: _contains(harness.effects(), good.id))
     assert failing.id not in await harness.effects()  # its failed attempts were rolled back
+
+
+async def test_a_handler_runs_in_the_trace_of_the_request_that_caused_the_event(
+    harness: Harness, spans: InMemorySpanExporter
+) -> None:
+    trace_id, producer_span_id = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    event = erasure().model_copy(update={"traceparent": f"00-{trace_id}-{producer_span_id}-01"})
+    await harness.send(event.to_json_bytes())
+
+    await wait_for(lambda: _contains(harness.effects(), event.id))
+    [consumed] = [
+        span
+        for span in spans.get_finished_spans()
+        if span.kind is SpanKind.CONSUMER and span.attributes and span.attributes["messaging.message.id"] == event.id
+    ]
+    assert consumed.context is not None
+    assert consumed.parent is not None
+    assert f"{consumed.context.trace_id:032x}" == trace_id
+    assert f"{consumed.parent.span_id:016x}" == producer_span_id
+    assert harness.handled_in[event.id] == consumed.context  # the handler ran inside it
 
 
 async def _wait_for_dead_letters(harness: Harness, count: int) -> list[bytes]:
@@ -219,9 +246,11 @@ async def test_events_arriving_while_the_database_is_unreachable_wait_for_it_and
     engine = create_engine(url.set(host="127.0.0.1", port=to_database.port).render_as_string(False))
     queue = ConsumerQueue("kit", f"db_outage_{uuid.uuid4().hex[:6]}", (ParticipantErasedV1.type,))
     handled: list[str] = []
+    handled_in: dict[str, SpanContext] = {}
 
     async def on_erased(session: AsyncSession, data: Any, event: CloudEvent) -> None:
         handled.append(event.id)
+        handled_in[event.id] = trace.get_current_span().get_span_context()
         await session.execute(insert(kit_schema.effect).values(event_id=event.id, note=data.participant_id))
 
     broker = Broker(amqp_url, topology)

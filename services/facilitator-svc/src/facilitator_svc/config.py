@@ -35,6 +35,12 @@ class Settings(ServiceSettings):
     # A job whose worker has not reported for this long is taken over by another replica.
     allocation_stale_after_s: float = Field(default=300.0, gt=0)
 
+    # Facilitator training: the e-learning assessment's pass mark (percent), the feedback sessions a
+    # facilitator must have delivered before train-the-trainer, and how long an accreditation lasts.
+    training_pass_mark_percent: int = Field(default=80, ge=0, le=100)
+    train_the_trainer_min_sessions: int = Field(default=10, ge=0)
+    accreditation_valid_years: int = Field(default=3, gt=0)
+
     register_import_max_rows: int = Field(default=5000, gt=0)
     register_import_max_bytes: int = Field(default=5_000_000, gt=0)
 

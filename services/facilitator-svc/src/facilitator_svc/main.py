@@ -18,6 +18,7 @@ from facilitator_svc.database import inbox, outbox
 from facilitator_svc.facilitators.router import router as facilitators_router
 from facilitator_svc.matching.router import router as matching_router
 from facilitator_svc.slots.router import router as slots_router
+from facilitator_svc.training.router import router as training_router
 from hlm_kit.app import create_service_app
 
 
@@ -27,9 +28,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         name="facilitator-svc",
         version=__version__,
         description="The register of feedback facilitators: matching with reasons, conflict-free booking, "
-        "optimal cohort allocation.",
+        "optimal cohort allocation, facilitator training and accreditation.",
         settings=settings,
-        routers=[facilitators_router, slots_router, matching_router, bookings_router, allocations_router],
+        routers=[
+            facilitators_router,
+            slots_router,
+            matching_router,
+            bookings_router,
+            allocations_router,
+            training_router,
+        ],
         outbox=outbox,
         inbox=inbox,
         consumers=consumer_factory(settings),

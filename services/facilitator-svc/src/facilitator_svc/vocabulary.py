@@ -10,15 +10,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
+# The levels are part of the accreditation event, so they are the contracts' own.
+from hlm_contracts import AccreditationLevel as AccreditationLevel
+
 
 class Mode(StrEnum):
     IN_PERSON = "in_person"
     VIDEO = "video"
-
-
-class AccreditationLevel(StrEnum):
-    FACILITATOR = "facilitator"
-    TRAINER = "trainer"
 
 
 class FacilitatorStatus(StrEnum):

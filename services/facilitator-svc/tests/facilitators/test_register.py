@@ -43,6 +43,18 @@ async def test_an_admin_cannot_register_a_facilitator_in_another_region(
     assert await stored_state() == before
 
 
+async def test_a_facilitator_whose_organisation_holds_a_nul_is_refused_naming_it_and_nothing_is_stored(
+    client: httpx.AsyncClient, admin: dict[str, str], new_facilitator: Any, assert_problem: Any, stored_state: Any
+) -> None:
+    before = await stored_state()
+
+    response = await client.post("/v1/facilitators", json=new_facilitator(organisation="A\u0000B"), headers=admin)
+
+    problem = assert_problem(response, 422)
+    assert [e["loc"] for e in problem["errors"]] == [["body", "organisation"]]
+    assert await stored_state() == before
+
+
 async def test_an_admin_token_without_a_region_manages_nothing(
     client: httpx.AsyncClient, auth: AuthHeaders, new_facilitator: Any, assert_problem: Any
 ) -> None:
@@ -267,13 +279,16 @@ async def test_the_register_reads_a_batch_by_id_in_the_order_asked(
     page = (await client.get("/v1/facilitators", params={"ids": f"{b['id']},{a['id']}"}, headers=admin)).json()
 
     assert [f["id"] for f in page["items"]] == [b["id"], a["id"]]
-    assert_problem(await client.get("/v1/facilitators", params={"ids": "nope"}, headers=admin), 400)
+    bad = assert_problem(await client.get("/v1/facilitators", params={"ids": "nope"}, headers=admin), 422)
+    assert [e["loc"] for e in bad["errors"]] == [["query", "ids", 0]]
 
 
-async def test_a_made_up_cursor_is_a_bad_request(
+async def test_a_made_up_cursor_is_refused_naming_the_cursor(
     client: httpx.AsyncClient, admin: dict[str, str], assert_problem: Any
 ) -> None:
-    assert_problem(await client.get("/v1/facilitators", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=admin), 400)
+    response = await client.get("/v1/facilitators", params={"cursor": "bm90LWEtY3Vyc29y"}, headers=admin)
+    body = assert_problem(response, 422)
+    assert [e["loc"] for e in body["errors"]] == [["query", "cursor"]]
 
 
 async def test_the_specialisms_are_a_fixed_list_anyone_signed_in_can_read(

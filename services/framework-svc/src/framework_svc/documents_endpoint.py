@@ -19,9 +19,10 @@ async def read_document(request: Request, model: type[DocumentT]) -> DocumentT:
     return validate_document(raw, model)
 
 
-def validate_document(raw: Any, model: type[DocumentT]) -> DocumentT:
+def validate_document(raw: Any, model: type[DocumentT], *, context: dict[str, Any] | None = None) -> DocumentT:
+    """Validate ``raw`` as ``model``; ``context`` carries what cross-checks need (the published catalogue)."""
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError as exc:
         errors = field_errors_from(exc, prefix=["body"])
         raise UnprocessableContent(f"the document has {len(errors)} error(s)", errors=errors) from exc

@@ -19,7 +19,8 @@ from framework_svc.versioning import version_id
 from hlm_kit.errors import BadRequest, UnprocessableContent
 
 State = Callable[[], Awaitable[dict[str, list[tuple[Any, ...]]]]]
-SHIPPED = ["hlm.yaml", "hlm-360.yaml", "hlm-self.yaml", "lf2011.yaml"]
+SHIPPED = ["hlm.yaml", "hlm-360.yaml", "hlm-self.yaml", "lf2011.yaml", "resources.yaml"]
+SHIPPED_RESOURCES = len(yaml.safe_load((DATA_DIRECTORY / "resources.yaml").read_text())["resources"])
 
 
 def test_the_first_load_published_every_shipped_document(catalogue: list[str]) -> None:
@@ -28,6 +29,7 @@ def test_the_first_load_published_every_shipped_document(catalogue: list[str]) -
         "framework lf2011 v1: published",
         f"questionnaire hlm-360 v1: published ({version_id('questionnaire', 'hlm-360', 1)})",
         f"questionnaire hlm-self v1: published ({version_id('questionnaire', 'hlm-self', 1)})",
+        f"resources: {SHIPPED_RESOURCES} published",
     ]
 
 
@@ -43,6 +45,7 @@ async def test_loading_again_reports_already_published_and_changes_nothing(
         "framework lf2011 v1: already published",
         "questionnaire hlm-360 v1: already published",
         "questionnaire hlm-self v1: already published",
+        f"resources: {SHIPPED_RESOURCES} already published",
     ]
     assert await stored_state() == before
 
@@ -65,6 +68,10 @@ def _reword_an_item(document: dict[str, Any]) -> None:
     document["items"][0]["text"] = "An item rewritten after publication."
 
 
+def _reword_a_resource(document: dict[str, Any]) -> None:
+    document["resources"][0]["description"] = "A description rewritten after publication."
+
+
 @pytest.mark.parametrize(
     ("changed_file", "change"),
     [
@@ -72,6 +79,7 @@ def _reword_an_item(document: dict[str, Any]) -> None:
         ("lf2011.yaml", _reword_a_dimension),
         ("hlm-360.yaml", _reword_an_item),
         ("hlm-self.yaml", _reword_an_item),
+        ("resources.yaml", _reword_a_resource),
     ],
 )
 async def test_a_changed_copy_of_a_published_version_raises_catalogue_conflict(
@@ -82,7 +90,8 @@ async def test_a_changed_copy_of_a_published_version_raises_catalogue_conflict(
     change: Callable[[dict[str, Any]], None],
 ) -> None:
     directory = _copy_with_change(tmp_path, changed_file, change)
-    key = yaml.safe_load((directory / changed_file).read_text())["key"]
+    changed = yaml.safe_load((directory / changed_file).read_text())
+    key = changed["resources"][0]["key"] if changed["kind"] == "resources" else changed["key"]
     before = await stored_state()
 
     with pytest.raises(CatalogueConflict, match=rf"{key} v1 is published with different content"):

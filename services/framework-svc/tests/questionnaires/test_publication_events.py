@@ -1,4 +1,5 @@
-"""Publishing a questionnaire reaches the broker exactly once, even when RabbitMQ is down at the time."""
+"""Publishing a questionnaire reaches the broker exactly once, even when RabbitMQ is down at the time, and
+the event carries the trace of the request that published it."""
 
 from __future__ import annotations
 
@@ -97,10 +98,11 @@ async def test_a_questionnaire_published_while_rabbitmq_refuses_connections_arri
         questionnaire_id = imported.json()["id"]
         published = await client.post(f"/v1/questionnaires/{questionnaire_id}/publish", headers=admin)
         assert published.status_code == 200
-        # The business change is committed although the broker is unreachable: the event waits.
+        # The business change is committed although the broker is unreachable: the event waits, and the
+        # service stays ready (it serves its API), reporting the broker down.
         ready = await client.get("/health/ready")
-        assert ready.status_code == 503
-        assert ready.json()["checks"]["broker"] is False
+        assert ready.status_code == 200
+        assert ready.json()["optional"]["broker"] is False
 
         await proxy.accept()
 
@@ -129,4 +131,61 @@ async def test_a_questionnaire_published_while_rabbitmq_refuses_connections_arri
 
 
 async def _ready(client: httpx.AsyncClient) -> bool:
-    return (await client.get("/health/ready")).status_code == 200
+    """Ready with nothing degraded: the broker is connected again."""
+    return (await client.get("/health/ready")).json()["status"] == "ok"
+
+
+async def test_the_published_event_continues_the_trace_of_the_request_that_published_it(
+    settings: Any,
+    engine: AsyncEngine,
+    amqp_url: str,
+    topology: Topology,
+    committed_questionnaire_key: str,
+    auth: AuthHeaders,
+) -> None:
+    trace_id, caller_span_id = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    app = create_app(
+        settings.model_copy(
+            update={
+                "events_exchange": topology.events_exchange,
+                "dead_letter_exchange": topology.dead_letter_exchange,
+                "queue_prefix": topology.queue_prefix,
+                "run_workers": True,
+            }
+        )
+    )
+    document = yaml.safe_load((DATA_DIRECTORY / "hlm-360.yaml").read_text())
+    document["key"] = committed_questionnaire_key
+    admin = auth("academy_admin")
+    async with (
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://framework-svc") as client,
+    ):
+        await wait_for(lambda: _ready(client))  # the topology is declared: the event is routable
+        imported = await client.post("/v1/questionnaires", json=document, headers=admin)
+        assert imported.status_code == 201, imported.text
+        questionnaire_id = imported.json()["id"]
+        published = await client.post(
+            f"/v1/questionnaires/{questionnaire_id}/publish",
+            headers={**admin, "traceparent": f"00-{trace_id}-{caller_span_id}-01"},
+        )
+        assert published.status_code == 200
+
+        async def sent() -> bool:
+            async with engine.connect() as connection:
+                sent_at = await connection.scalar(
+                    select(outbox.table.c.sent_at).where(outbox.table.c.subject == questionnaire_id)
+                )
+            return sent_at is not None
+
+        await wait_for(sent)
+
+    delivered = [
+        CloudEvent.model_validate_json(m.body) for m in await drain(amqp_url, topology.queue_name(SURVEY_SNAPSHOTS))
+    ]
+    [event] = [event for event in delivered if event.subject == questionnaire_id]
+
+    assert event.traceparent is not None
+    version, event_trace_id, event_span_id, flags = event.traceparent.split("-")
+    assert (version, event_trace_id, flags) == ("00", trace_id, "01")
+    assert event_span_id not in (caller_span_id, "0" * 16)  # a span of the service's own, in the caller's trace

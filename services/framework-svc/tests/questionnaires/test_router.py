@@ -104,21 +104,29 @@ async def test_a_batch_read_leaves_out_unknown_ids_and_repeats(
     assert [q["id"] for q in response.json()["items"]] == [HLM_SELF, HLM_360]
 
 
-@pytest.mark.parametrize("ids", ["not-a-uuid", f"{HLM_360},42", f"{HLM_360};{HLM_SELF}"])
-async def test_a_batch_read_with_a_malformed_id_answers_400(
-    client: httpx.AsyncClient, participant: dict[str, str], assert_problem: Problem, ids: str
+@pytest.mark.parametrize(
+    ("ids", "loc"),
+    [
+        ("not-a-uuid", ["query", "ids", 0]),
+        (f"{HLM_360},42", ["query", "ids", 1]),
+        (f"{HLM_360};{HLM_SELF}", ["query", "ids", 0]),
+    ],
+)
+async def test_a_batch_read_with_a_malformed_id_answers_422_naming_it(
+    client: httpx.AsyncClient, participant: dict[str, str], assert_problem: Problem, ids: str, loc: list[str | int]
 ) -> None:
-    body = assert_problem(await client.get(f"/v1/questionnaires?ids={ids}", headers=participant), 400)
-    assert "UUID" in body["detail"]
+    body = assert_problem(await client.get(f"/v1/questionnaires?ids={ids}", headers=participant), 422)
+    assert body["type"].endswith("/validation-error")
+    assert [e["loc"] for e in body["errors"]] == [loc]
 
 
-async def test_a_batch_read_of_more_than_100_ids_answers_400(
+async def test_a_batch_read_of_more_than_100_ids_answers_422(
     client: httpx.AsyncClient, participant: dict[str, str], assert_problem: Problem
 ) -> None:
     ids = ",".join(str(uuid.uuid4()) for _ in range(101))
 
-    body = assert_problem(await client.get(f"/v1/questionnaires?ids={ids}", headers=participant), 400)
-    assert "100" in body["detail"]
+    body = assert_problem(await client.get(f"/v1/questionnaires?ids={ids}", headers=participant), 422)
+    assert [(e["loc"], e["type"]) for e in body["errors"]] == [(["query", "ids"], "too_long")]
 
 
 async def test_an_unknown_questionnaire_answers_404_problem(

@@ -171,3 +171,29 @@ async def test_a_bad_group_report_query_lists_every_problem_and_stores_nothing(
     body = assert_problem(response, 422)
     assert [e["loc"] for e in body["errors"]] == [["query", "value"], ["query", "closed_to"]]
     assert await _issued(session) == before
+
+
+async def test_an_empty_scope_value_is_refused_as_forbidden_to_a_participant_and_invalid_to_an_admin(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    before = await _issued(session)
+    empty = {"scope": "region", "value": "", "questionnaire_id": str(uuid.uuid4())}
+
+    as_participant = await client.get("/v1/group-reports", params=empty, headers=auth("participant"))
+    as_admin = await client.get("/v1/group-reports", params=empty, headers=auth("academy_admin", region="london"))
+
+    assert_problem(as_participant, 403)
+    problem = assert_problem(as_admin, 422)
+    assert [e["loc"] for e in problem["errors"]] == [["query", "value"]]
+    assert await _issued(session) == before
+
+
+async def test_a_participant_is_refused_before_their_parameters_are_read(
+    client: httpx.AsyncClient, auth: AuthHeaders, assert_problem: Problem
+) -> None:
+    response = await client.get(
+        "/v1/group-reports",
+        params={"scope": "nowhere", "value": "x", "questionnaire_id": "not-a-uuid"},
+        headers=auth("participant"),
+    )
+    assert_problem(response, 403)

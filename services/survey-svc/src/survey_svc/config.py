@@ -19,8 +19,9 @@ class Settings(ServiceSettings):
     # hashing likely addresses, so it has no default.
     email_hash_key: SecretStr
 
-    # Where a rater's link points: the app page that opens the questionnaire. The token is appended.
-    invitation_link_base_url: str = "http://127.0.0.1:8002/v1/invitations/"
+    # Where a rater's link points: the web front's answer page, which opens the questionnaire. The token
+    # is appended.
+    invitation_link_base_url: str = "http://127.0.0.1:8080/answer/"
 
     # Outgoing mail: SMTP in deployments; "file" writes each message into a local Maildir instead,
     # for development machines without a mail server.

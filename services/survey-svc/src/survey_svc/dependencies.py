@@ -1,4 +1,4 @@
-"""Request dependencies shared by the routers: the settings, and who may call."""
+"""Request dependencies shared by the routers: the settings (who may call: ``hlm_kit.auth``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from hlm_kit.auth import Principal, Role, require_role
 from survey_svc.config import Settings
 
 
@@ -16,6 +15,3 @@ def get_settings(request: Request) -> Settings:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-Participant = Annotated[Principal, Depends(require_role(Role.PARTICIPANT))]
-ParticipantOrAdmin = Annotated[Principal, Depends(require_role(Role.PARTICIPANT, Role.ACADEMY_ADMIN))]
-Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]

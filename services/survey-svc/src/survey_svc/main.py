@@ -12,7 +12,6 @@ from survey_svc.cycles.router import router as cycles_router
 from survey_svc.cycles.router import team_router
 from survey_svc.database import inbox, outbox
 from survey_svc.goals.router import router as goals_router
-from survey_svc.invitations.redaction import InvitationTokenRedaction
 from survey_svc.invitations.router import router as invitations_router
 from survey_svc.observations.router import router as observations_router
 from survey_svc.participants.router import router as participants_router
@@ -22,7 +21,7 @@ from survey_svc.workers import workers
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    app = create_service_app(
+    return create_service_app(
         name="survey-svc",
         version=__version__,
         description=(
@@ -44,6 +43,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         consumers=consumers,
         workers=workers,
     )
-    # Outermost, so no other layer ever sees a rater's token in the path.
-    app.add_middleware(InvitationTokenRedaction)
-    return app

@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -294,3 +296,21 @@ async def test_a_token_never_shows_in_error_documents_or_metrics(
     assert token not in metrics
     assert token[2:] not in metrics
     assert 'route="/v1/invitations/{token}/draft"' in metrics
+
+
+async def test_a_token_never_shows_in_a_trace(
+    survey: Any, client: httpx.AsyncClient, spans: InMemorySpanExporter
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[0]["email"]]
+    spans.clear()
+
+    assert (await client.get(f"/v1/invitations/{token}")).status_code == 200
+    assert (await client.get("/v1/invitations/Zz" + token[2:])).status_code == 404
+    assert (await client.get(f"/v1/no-such-page/{token}")).status_code == 404
+
+    server_spans = [span for span in spans.get_finished_spans() if span.kind is SpanKind.SERVER]
+    paths = [(span.attributes or {}).get("url.path") for span in server_spans]
+    assert paths == ["/v1/invitations/~token~", "/v1/invitations/~token~", "~unrouted~"]
+    for span in server_spans:
+        assert token[2:] not in repr(span.to_json())

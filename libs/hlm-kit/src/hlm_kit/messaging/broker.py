@@ -27,7 +27,7 @@ class Broker:
 
     The connection is aio-pika's robust connection: once up, it reconnects by itself and restores
     channels, queues and consumers. The first connection is retried here with back-off, so a service
-    starts (and reports not ready) while RabbitMQ is still coming up.
+    starts (and serves, reporting the broker down) while RabbitMQ is still coming up.
     """
 
     def __init__(self, url: str, topology: Topology, *, reconnect_max_delay_s: float = 10.0) -> None:

@@ -9,6 +9,8 @@ from typing import Any
 import asyncpg
 import structlog
 from aio_pika.abc import AbstractIncomingMessage
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind
 from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError
@@ -29,6 +31,8 @@ EVENTS_CONSUMED = Counter("events_consumed_total", "Events taken from a queue", 
 EVENTS_HELD = Counter(
     "events_held_for_database_total", "Tries of an event put off because the database was unreachable", ["queue"]
 )
+
+_tracer = trace.get_tracer("hlm_kit.messaging")
 
 Handler = Callable[[AsyncSession, Any, CloudEvent], Awaitable[None]]
 """A handler gets a session inside the transaction that also records the inbox row, the event's data
@@ -92,6 +96,19 @@ class EventConsumer:
             return
 
         bind_correlation_id(event.correlationid)
+        # The handler, its retries and the events it writes continue the trace of the event's producer.
+        carrier = {"traceparent": event.traceparent} if event.traceparent else {}
+        with _tracer.start_as_current_span(
+            f"process {event.type}",
+            context=propagate.extract(carrier),
+            kind=SpanKind.CONSUMER,
+            attributes={"messaging.destination.name": self.queue_name, "messaging.message.id": event.id},
+        ):
+            await self._handle_with_retries(message, event, data, handler)
+
+    async def _handle_with_retries(
+        self, message: AbstractIncomingMessage, event: CloudEvent, data: EventData, handler: Handler
+    ) -> None:
         attempt, unavailable_for = 1, 0
         while True:
             try:

@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import Iterator
 
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -31,6 +33,8 @@ from hlm_kit.messaging.envelope import CloudEvent
 # the session's commit hooks are in place (they are registered once per session, not per transaction).
 _PENDING_KEY = "hlm_kit.outbox.pending"
 _HOOKED_KEY = "hlm_kit.outbox.hooked"
+
+_tracer = trace.get_tracer("hlm_kit.messaging")
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -69,8 +73,14 @@ class Outbox:
         self._wakers: dict[asyncio.Event, asyncio.AbstractEventLoop] = {}
 
     async def add(self, session: AsyncSession, data: EventData, *, subject: str | None = None) -> CloudEvent:
-        """Record ``data`` as an event in the session's transaction; the caller commits."""
-        event = CloudEvent.wrap(data, subject=subject)
+        """Record ``data`` as an event in the session's transaction; the caller commits.
+
+        The event is created in a producer span, child of the current one (the request's, or the handled
+        event's), and its envelope carries that span as ``traceparent``: its consumers continue the
+        trace of whatever caused it, and an event written outside any trace starts one of its own."""
+        with _tracer.start_as_current_span(f"create {data.type}", kind=SpanKind.PRODUCER) as span:
+            event = CloudEvent.wrap(data, subject=subject)
+            span.set_attribute("messaging.message.id", event.id)
         await session.execute(
             insert(self.table).values(
                 event_id=event.id,

@@ -22,6 +22,10 @@ import asyncpg
 import pytest
 import pytest_asyncio
 from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
@@ -30,6 +34,7 @@ from hlm_kit.bootstrap import bootstrap, service_url
 from hlm_kit.db import get_session, to_plain_url
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.tokens import mint_token
+from hlm_kit.tracing import configure_tracing
 
 
 def _configure_hypothesis() -> None:
@@ -169,6 +174,20 @@ async def wait_for(condition, *, timeout_s: float = 15.0, interval_s: float = 0.
             if value:
                 return value
             await asyncio.sleep(interval_s)
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """Every span that ends during the test (``spans.get_finished_spans()``), from the process's own
+    tracer provider, as a service configures it."""
+    configure_tracing("hlm-test")
+    provider = trace.get_tracer_provider()
+    assert isinstance(provider, TracerProvider)
+    exporter = InMemorySpanExporter()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    yield exporter
+    # A provider cannot drop a processor; a stopped exporter makes this one keep nothing from now on.
+    exporter.shutdown()
 
 
 # Every service under test verifies tokens with these; `auth` mints them.

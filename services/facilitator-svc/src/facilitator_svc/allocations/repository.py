@@ -20,7 +20,7 @@ class AllocationRepository(RepositoryBase[Allocation]):
             statement = statement.with_for_update(of=Allocation).execution_options(populate_existing=True)
         return await self.get_one_or_none(statement)
 
-    async def page(self, region: str, *, after: tuple[str, str] | None, limit: int) -> Sequence[Allocation]:
+    async def page(self, region: str, *, after: tuple[datetime, UUID] | None, limit: int) -> Sequence[Allocation]:
         statement = (
             select(Allocation)
             .where(Allocation.region == region)
@@ -28,9 +28,7 @@ class AllocationRepository(RepositoryBase[Allocation]):
             .limit(limit)
         )
         if after is not None:
-            statement = statement.where(
-                tuple_(Allocation.created_at, Allocation.id) < (datetime.fromisoformat(after[0]), UUID(after[1]))
-            )
+            statement = statement.where(tuple_(Allocation.created_at, Allocation.id) < after)
         return await self.get_all(statement)
 
     async def claim_next(self, now: datetime, stale_after_s: float) -> UUID | None:

@@ -1,17 +1,18 @@
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
-from facilitator_svc.access import Admin
 from facilitator_svc.allocations import service as allocation_service
 from facilitator_svc.allocations.schemas import AllocationIn, AllocationList, AllocationOut, AllocationSummary
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
-from facilitator_svc.pagination import Cursor, Limit
+from hlm_kit.auth import Admin
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.pagination import Cursor, page_limit
 
 router = APIRouter(prefix="/v1/allocations", tags=["cohort allocation"])
 
@@ -47,7 +48,10 @@ async def create(
 
 @router.get("", response_model=AllocationList)
 async def list_allocations(
-    session: Session, principal: Admin, cursor: Cursor = None, limit: Limit = 50
+    session: Session,
+    principal: Admin,
+    limit: Annotated[int, page_limit(default=50, maximum=500)],
+    cursor: Cursor = None,
 ) -> AllocationList:
     return await allocation_service.list_region(session, principal, cursor=cursor, limit=limit)
 

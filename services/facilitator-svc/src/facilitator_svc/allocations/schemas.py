@@ -10,6 +10,7 @@ from facilitator_svc.allocations.models import AllocationStatus
 from facilitator_svc.facilitators.schemas import Location
 from facilitator_svc.matching.schemas import ReasonOut, Window
 from facilitator_svc.vocabulary import Language, Mode, OrganisationCode, ParticipantId, Specialism
+from hlm_kit.pagination import Page
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -80,6 +81,5 @@ class AllocationOut(AllocationSummary):
     unassigned: list[UnassignedOut]
 
 
-class AllocationList(BaseModel):
-    items: list[AllocationSummary]
-    next_cursor: str | None = None
+class AllocationList(Page[AllocationSummary]):
+    pass

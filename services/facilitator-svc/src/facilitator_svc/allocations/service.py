@@ -10,7 +10,6 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitator_svc.access import admin_region
 from facilitator_svc.allocations.exceptions import AllocationNotFound, AllocationNotReady
 from facilitator_svc.allocations.models import Allocation, AllocationParticipant, AllocationStatus
 from facilitator_svc.allocations.repository import AllocationRepository
@@ -28,13 +27,16 @@ from facilitator_svc.config import Settings
 from facilitator_svc.facilitators.repository import FacilitatorRepository
 from facilitator_svc.matching import rules
 from facilitator_svc.matching.schemas import ReasonOut, Window
-from facilitator_svc.pagination import decode_cursor, encode_cursor
 from facilitator_svc.participants.models import RaterConflict
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.vocabulary import Mode
 from hlm_kit.auth import Principal
 from hlm_kit.errors import Conflict, FieldError, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
+from hlm_kit.pagination import CursorCodec
+
+# A region's allocations newest first (the id breaks ties).
+ALLOCATION_CURSOR = CursorCodec(tuple[datetime, UUID])
 
 
 async def request(
@@ -47,7 +49,7 @@ async def request(
     idempotency_key: str | None,
 ) -> tuple[AllocationSummary, bool]:
     """Queue the allocation of a cohort; (the job, whether it is new)."""
-    region = admin_region(principal)
+    region = principal.require_administered_region()
 
     async def make(claim: Claim) -> Allocation:
         allocation = _new_allocation(principal, region, body, settings, now, claim)
@@ -118,7 +120,7 @@ def _new_allocation(
 
 
 async def _visible(session: AsyncSession, principal: Principal, id: UUID, *, for_update: bool = False) -> Allocation:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     allocation = await AllocationRepository(session).get_whole(id, for_update=for_update)
     if allocation is None or allocation.region != region:
         raise AllocationNotFound(f"no allocation {id}")
@@ -130,16 +132,10 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> Allocati
 
 
 async def list_region(session: AsyncSession, principal: Principal, *, cursor: str | None, limit: int) -> AllocationList:
-    region = admin_region(principal)
-    after = decode_cursor(cursor, 2)
-    rows = await AllocationRepository(session).page(
-        region, after=(after[0], after[1]) if after else None, limit=limit + 1
-    )
-    last = rows[limit - 1] if len(rows) > limit else None
-    return AllocationList(
-        items=[summary(a) for a in rows[:limit]],
-        next_cursor=encode_cursor(last.created_at.isoformat(), last.id) if last else None,
-    )
+    region = principal.require_administered_region()
+    rows = await AllocationRepository(session).page(region, after=ALLOCATION_CURSOR.decode(cursor), limit=limit + 1)
+    page, next_cursor = ALLOCATION_CURSOR.page(rows, limit, key=lambda a: (a.created_at, a.id))
+    return AllocationList(items=[summary(a) for a in page], next_cursor=next_cursor)
 
 
 async def discard(session: AsyncSession, principal: Principal, id: UUID) -> AllocationOut:

@@ -42,7 +42,7 @@ class BookingRepository(RepositoryBase[Booking]):
         self,
         conditions: Sequence[ColumnElement[bool]],
         *,
-        after: tuple[str, str] | None,
+        after: tuple[datetime, UUID] | None,
         limit: int,
     ) -> Sequence[tuple[Booking, Facilitator]]:
         statement = (
@@ -53,9 +53,7 @@ class BookingRepository(RepositoryBase[Booking]):
             .limit(limit)
         )
         if after is not None:
-            statement = statement.where(
-                tuple_(Booking.starts_at, Booking.id) > (datetime.fromisoformat(after[0]), UUID(after[1]))
-            )
+            statement = statement.where(tuple_(Booking.starts_at, Booking.id) > after)
         return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
 
     async def reports_for(self, cycle_ids: Sequence[UUID]) -> dict[UUID, UUID]:

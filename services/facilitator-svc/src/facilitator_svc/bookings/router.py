@@ -6,15 +6,15 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
-from facilitator_svc.access import AdminOrFacilitator, AdminOrParticipant, AnyUser, Participant
 from facilitator_svc.bookings import service as booking_service
 from facilitator_svc.bookings.models import BookingStatus
 from facilitator_svc.bookings.schemas import BookingIn, BookingList, BookingOut, CancelIn, RatingIn, RescheduleIn
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
-from facilitator_svc.pagination import Cursor, Limit
+from hlm_kit.auth import AdminOrFacilitator, AdminOrParticipant, AnyUser, Participant
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.pagination import Cursor, page_limit
 
 router = APIRouter(prefix="/v1/bookings", tags=["bookings"])
 
@@ -48,12 +48,12 @@ async def create(
 async def list_bookings(
     session: Session,
     principal: AnyUser,
+    limit: Annotated[int, page_limit(default=100, maximum=500)],
     status: BookingStatus | None = None,
     facilitator_id: UUID | None = None,
     starts_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     starts_before: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     cursor: Cursor = None,
-    limit: Limit = 100,
 ) -> BookingList:
     return await booking_service.list_bookings(
         session,

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from facilitator_svc.bookings.models import BookingStatus
 from facilitator_svc.matching.schemas import ParticipantRef
 from facilitator_svc.vocabulary import Mode
+from hlm_kit.pagination import Page
 
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -67,6 +68,5 @@ class BookingOut(BaseModel):
     rating_comment: str | None
 
 
-class BookingList(BaseModel):
-    items: list[BookingOut]
-    next_cursor: str | None = None
+class BookingList(Page[BookingOut]):
+    pass

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitator_svc.access import is_admin, manages_region
+from facilitator_svc.access import is_admin
 from facilitator_svc.bookings.exceptions import (
     AlreadyBooked,
     BookingNotFound,
@@ -39,7 +39,6 @@ from facilitator_svc.facilitators.repository import FacilitatorRepository
 from facilitator_svc.matching import rules
 from facilitator_svc.matching.repository import monthly_load, rater_hashes
 from facilitator_svc.matching.service import resolve_participant
-from facilitator_svc.pagination import decode_cursor, encode_cursor
 from facilitator_svc.slots.exceptions import SlotNotFound
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.slots.repository import SlotRepository
@@ -48,6 +47,10 @@ from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionCompletedV
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
 from hlm_kit.idempotency import NO_CLAIM, Claim, create_once
+from hlm_kit.pagination import CursorCodec
+
+# Sessions in order of time (the id breaks ties).
+BOOKING_CURSOR = CursorCodec(tuple[datetime, UUID])
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def _is_facilitator(principal: Principal, facilitator: Facilitator) -> bool:
 
 
 def _is_admin(principal: Principal, facilitator: Facilitator) -> bool:
-    return manages_region(principal, facilitator.region)
+    return principal.is_academy_admin_for(facilitator.region)
 
 
 async def _for_action(
@@ -296,8 +299,8 @@ async def list_bookings(
         whose.append(Booking.participant_id == principal.sub)
     if principal.has_role(Role.FACILITATOR):
         whose.append(Facilitator.subject == principal.sub)
-    if is_admin(principal) and principal.region:
-        whose.append(Facilitator.region == principal.region)
+    if (region := principal.administered_region) is not None:
+        whose.append(Facilitator.region == region)
     if not whose:
         return BookingList(items=[])
     conditions: list[ColumnElement[bool]] = [or_(*whose)]
@@ -309,15 +312,10 @@ async def list_bookings(
         conditions.append(Booking.starts_at >= starts_from)
     if starts_before is not None:
         conditions.append(Booking.starts_at < starts_before)
-    after = decode_cursor(cursor, 2)
-    rows = await BookingRepository(session).page(
-        conditions, after=(after[0], after[1]) if after else None, limit=limit + 1
-    )
-    reports = await BookingRepository(session).reports_for([b.cycle_id for b, _ in rows if b.cycle_id])
-    items = [_out(b, f, reports.get(b.cycle_id) if b.cycle_id else None) for b, f in rows[:limit]]
-    next_cursor = (
-        encode_cursor(rows[limit - 1][0].starts_at.isoformat(), rows[limit - 1][0].id) if len(rows) > limit else None
-    )
+    rows = await BookingRepository(session).page(conditions, after=BOOKING_CURSOR.decode(cursor), limit=limit + 1)
+    page, next_cursor = BOOKING_CURSOR.page(rows, limit, key=lambda row: (row[0].starts_at, row[0].id))
+    reports = await BookingRepository(session).reports_for([b.cycle_id for b, _ in page if b.cycle_id])
+    items = [_out(b, f, reports.get(b.cycle_id) if b.cycle_id else None) for b, f in page]
     return BookingList(items=items, next_cursor=next_cursor)
 
 

@@ -13,11 +13,11 @@ class FacilitatorRepository(RepositoryBase[Facilitator]):
     model = Facilitator
 
     async def list_in_region(
-        self, region: str, *, after: tuple[str, str] | None = None, limit: int | None = None
+        self, region: str, *, after: tuple[str, UUID] | None = None, limit: int | None = None
     ) -> Sequence[Facilitator]:
         statement = select(Facilitator).where(Facilitator.region == region).order_by(Facilitator.name, Facilitator.id)
         if after is not None:
-            statement = statement.where(tuple_(Facilitator.name, Facilitator.id) > (after[0], UUID(after[1])))
+            statement = statement.where(tuple_(Facilitator.name, Facilitator.id) > after)
         if limit is not None:
             statement = statement.limit(limit)
         return await self.get_all(statement)

@@ -3,9 +3,8 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
-from facilitator_svc.access import Admin, AdminOrFacilitator
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.facilitators import register_csv
@@ -20,25 +19,14 @@ from facilitator_svc.facilitators.schemas import (
     SpecialismList,
     SpecialismOut,
 )
-from facilitator_svc.pagination import Cursor, Limit
 from facilitator_svc.vocabulary import SPECIALISMS
-from hlm_kit.auth import CurrentPrincipal
+from hlm_kit.auth import Admin, AdminOrFacilitator, CurrentPrincipal
 from hlm_kit.db import Session
-from hlm_kit.errors import BadRequest
+from hlm_kit.pagination import Cursor, Ids, page_limit
 
 router = APIRouter(tags=["register"])
 
 CSV_MEDIA_TYPE = "text/csv"
-
-
-def _parse_ids(ids: str) -> list[UUID]:
-    parts = [p.strip() for p in ids.split(",") if p.strip()]
-    if len(parts) > facilitator_service.MAX_BATCH_IDS:
-        raise BadRequest(f"at most {facilitator_service.MAX_BATCH_IDS} ids per request")
-    try:
-        return [UUID(p) for p in parts]
-    except ValueError as exc:
-        raise BadRequest(f"ids must be UUIDs separated by commas: {exc}") from exc
 
 
 @router.get("/v1/specialisms", response_model=SpecialismList, summary="The specialisms a facilitator may list")
@@ -61,13 +49,11 @@ async def list_facilitators(
     principal: Admin,
     settings: AppSettings,
     now: Now,
+    limit: Annotated[int, page_limit(default=100, maximum=500)],
+    ids: Ids,
     cursor: Cursor = None,
-    limit: Limit = 100,
-    ids: Annotated[str | None, Query(description="comma-separated facilitator ids (batch read)")] = None,
 ) -> FacilitatorList:
-    return await facilitator_service.list_region(
-        session, principal, settings, now, cursor=cursor, limit=limit, ids=_parse_ids(ids) if ids is not None else None
-    )
+    return await facilitator_service.list_region(session, principal, settings, now, cursor=cursor, limit=limit, ids=ids)
 
 
 @router.get(

@@ -16,6 +16,7 @@ from facilitator_svc.vocabulary import (
     Region,
     Specialism,
 )
+from hlm_kit.pagination import Page
 
 # A leading =, +, - or @ would make a spreadsheet opening the exported register run the cell as a formula.
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^=+\-@]")]
@@ -144,9 +145,8 @@ class FacilitatorOut(BaseModel):
     updated_at: datetime
 
 
-class FacilitatorList(BaseModel):
-    items: list[FacilitatorOut]
-    next_cursor: str | None = None
+class FacilitatorList(Page[FacilitatorOut]):
+    pass
 
 
 class ImportResult(BaseModel):

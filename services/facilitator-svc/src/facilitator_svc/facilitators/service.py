@@ -10,11 +10,10 @@ from uuid import UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitator_svc.access import admin_region, can_manage, is_the_facilitator, manages_region
+from facilitator_svc.access import can_manage, is_the_facilitator
 from facilitator_svc.bookings import service as booking_service
 from facilitator_svc.config import Settings, local_date
 from facilitator_svc.db_errors import violated_constraint
-from facilitator_svc.email_hash import email_hash
 from facilitator_svc.facilitators import register_csv
 from facilitator_svc.facilitators.exceptions import AlreadyRegistered, FacilitatorNotFound
 from facilitator_svc.facilitators.models import Facilitator
@@ -31,18 +30,20 @@ from facilitator_svc.facilitators.schemas import (
     ImportResult,
     Location,
 )
-from facilitator_svc.pagination import decode_cursor, encode_cursor
 from facilitator_svc.vocabulary import Mode
+from hlm_contracts import EmailAddress, EmailHashKey, email_hash
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+from hlm_kit.pagination import CursorCodec
 
-MAX_BATCH_IDS = 100
+# The register is read in order of name (the id breaks ties between namesakes).
+REGISTER_CURSOR = CursorCodec(tuple[str, UUID])
 
 
 async def create(
     session: AsyncSession, principal: Principal, body: FacilitatorIn, settings: Settings, now: datetime
 ) -> FacilitatorOut:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     if body.region is not None and body.region != region:
         raise Forbidden(f"you manage the region {region!r}; {body.region!r} is another academy's")
     facilitator = Facilitator(region=region, created_at=now, updated_at=now)
@@ -85,17 +86,15 @@ async def list_region(
     limit: int,
     ids: Sequence[UUID] | None = None,
 ) -> FacilitatorList:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     today = local_date(settings, now)
     repository = FacilitatorRepository(session)
     if ids is not None:
         found = {f.id: f for f in await repository.get_many(ids) if f.region == region}
         return FacilitatorList(items=[to_out(found[i], today) for i in dict.fromkeys(ids) if i in found])
-    after = decode_cursor(cursor, 2)
-    rows = await repository.list_in_region(region, after=(after[0], after[1]) if after else None, limit=limit + 1)
-    items = [to_out(f, today) for f in rows[:limit]]
-    next_cursor = encode_cursor(rows[limit - 1].name, rows[limit - 1].id) if len(rows) > limit else None
-    return FacilitatorList(items=items, next_cursor=next_cursor)
+    rows = await repository.list_in_region(region, after=REGISTER_CURSOR.decode(cursor), limit=limit + 1)
+    page, next_cursor = REGISTER_CURSOR.page(rows, limit, key=lambda f: (f.name, f.id))
+    return FacilitatorList(items=[to_out(f, today) for f in page], next_cursor=next_cursor)
 
 
 async def update(
@@ -103,7 +102,7 @@ async def update(
 ) -> FacilitatorOut:
     facilitator = await visible(session, principal, id, for_update=True)
     given = patch.model_fields_set
-    if not manages_region(principal, facilitator.region):
+    if not principal.is_academy_admin_for(facilitator.region):
         assert is_the_facilitator(principal, facilitator)
         not_theirs = sorted(given - SELF_EDITABLE)
         if not_theirs:
@@ -135,7 +134,7 @@ async def import_csv(
 ) -> ImportResult:
     """Create or update every row of the file (keyed by email), or, when any row is wrong, store nothing
     and report every problem with its line."""
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     rows, errors = register_csv.parse(body, max_rows=settings.register_import_max_rows)
     by_email: dict[str, int] = {}
     by_subject: dict[str, int] = {}
@@ -195,7 +194,7 @@ async def import_csv(
 
 
 async def export_csv(session: AsyncSession, principal: Principal) -> str:
-    region = admin_region(principal)
+    region = principal.require_administered_region()
     return register_csv.render(_csv_row(f) for f in await FacilitatorRepository(session).list_in_region(region))
 
 
@@ -244,7 +243,9 @@ def _apply(facilitator: Facilitator, values: dict[str, Any], settings: Settings)
             flat["modes"] = [Mode(m).value for m in value]
         elif key == "email":
             flat["email"] = value
-            flat["email_hash"] = email_hash(settings.email_hash_key.get_secret_value(), value)
+            flat["email_hash"] = email_hash(
+                EmailAddress(value), EmailHashKey(settings.email_hash_key.get_secret_value())
+            )
         else:
             flat[key] = value
     changed = False

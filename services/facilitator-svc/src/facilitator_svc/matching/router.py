@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from facilitator_svc.access import AdminOrParticipant
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.matching import service as matching_service
 from facilitator_svc.matching.schemas import MatchRequest, MatchResult
+from hlm_kit.auth import AdminOrParticipant
 from hlm_kit.db import Session
 
 router = APIRouter(tags=["matching"])

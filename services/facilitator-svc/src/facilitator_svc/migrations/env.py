@@ -4,6 +4,7 @@ from facilitator_svc.database import Base
 from facilitator_svc.facilitators import models as _facilitators  # noqa: F401
 from facilitator_svc.participants import models as _participants  # noqa: F401
 from facilitator_svc.slots import models as _slots  # noqa: F401
+from facilitator_svc.training import models as _training  # noqa: F401
 from hlm_kit.migrations import run_env
 
 run_env(Base.metadata)

@@ -6,10 +6,10 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
-from facilitator_svc.access import AdminOrFacilitator
 from facilitator_svc.clock import Now
 from facilitator_svc.slots import service as slot_service
 from facilitator_svc.slots.schemas import SlotList, SlotsIn
+from hlm_kit.auth import AdminOrFacilitator
 from hlm_kit.db import Session
 
 router = APIRouter(prefix="/v1/facilitators/{facilitator_id}/slots", tags=["availability"])

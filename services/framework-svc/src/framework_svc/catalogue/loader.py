@@ -1,8 +1,8 @@
 """``load-catalogue``: import and publish the catalogue's YAML documents, idempotently.
 
-Frameworks load before questionnaires (a questionnaire names its framework version). A version that
-is already published with the same content is left alone; one published with different content is an
-error, because a published version never changes: the file must carry a new version number.
+Frameworks load before questionnaires and development resources (both name a framework's dimensions).
+A version that is already published with the same content is left alone; one published with different
+content is an error, because a published version never changes: the file must carry a new version number.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ from framework_svc.document_format import parse_document
 from framework_svc.documents_endpoint import validate_document
 from framework_svc.frameworks import service as framework_service
 from framework_svc.frameworks.documents import FrameworkDocument
+from framework_svc.frameworks.exceptions import VersionNotChangeable
 from framework_svc.frameworks.repository import FrameworkVersionRepository
 from framework_svc.questionnaires import service as questionnaire_service
 from framework_svc.questionnaires.documents import QuestionnaireDocument
 from framework_svc.questionnaires.repository import QuestionnaireRepository
+from framework_svc.resources import service as resource_service
+from framework_svc.resources.documents import ResourcesDocument
+from framework_svc.resources.schemas import ResourceRef
 from framework_svc.versioning import VersionStatus, version_id
 from hlm_kit.db import create_engine, create_sessionmaker
 
@@ -34,6 +38,7 @@ async def load_catalogue(database_url: str, directory: Path | None = None) -> li
     documents = [_read(path) for path in sorted((directory or DATA_DIRECTORY).glob("*.yaml"))]
     frameworks = [d for d in documents if isinstance(d, FrameworkDocument)]
     questionnaires = [d for d in documents if isinstance(d, QuestionnaireDocument)]
+    resources = [d for d in documents if isinstance(d, ResourcesDocument)]
     engine = create_engine(database_url, pool_size=2)
     sessionmaker = create_sessionmaker(engine)
     report: list[str] = []
@@ -44,18 +49,22 @@ async def load_catalogue(database_url: str, directory: Path | None = None) -> li
         for questionnaire in questionnaires:
             async with sessionmaker() as session:
                 report.append(await load_questionnaire(session, questionnaire))
+        for document in resources:
+            async with sessionmaker() as session:
+                report.append(await load_resources(session, document))
     finally:
         await engine.dispose()
     return report
 
 
-def _read(path: Path) -> FrameworkDocument | QuestionnaireDocument:
+Document = FrameworkDocument | QuestionnaireDocument | ResourcesDocument
+_MODELS: dict[object, type[Document]] = {"questionnaire": QuestionnaireDocument, "resources": ResourcesDocument}
+
+
+def _read(path: Path) -> Document:
     raw = parse_document(path.read_bytes(), "yaml")
     kind = raw.get("kind") if isinstance(raw, dict) else None
-    model: type[FrameworkDocument] | type[QuestionnaireDocument] = (
-        QuestionnaireDocument if kind == "questionnaire" else FrameworkDocument
-    )
-    return validate_document(raw, model)
+    return validate_document(raw, _MODELS.get(kind, FrameworkDocument))
 
 
 async def load_framework(session: AsyncSession, document: FrameworkDocument) -> str:
@@ -87,3 +96,21 @@ async def load_questionnaire(session: AsyncSession, document: QuestionnaireDocum
     await questionnaire_service.import_document(session, document)
     await questionnaire_service.publish(session, id)
     return f"{label}: published ({id})"
+
+
+async def load_resources(session: AsyncSession, document: ResourcesDocument) -> str:
+    """Import the resources as drafts and publish them, all in one event; those already published
+    with the same content are left alone."""
+    # Checked again now that the frameworks are loaded: the dimensions named must be published ones.
+    document = await resource_service.validate(session, document.model_dump(mode="json"))
+    try:
+        imported = await resource_service.import_document(session, document)
+    except VersionNotChangeable as exc:
+        raise CatalogueConflict(f"resources: {exc.detail}; give it a new version in the file") from exc
+    drafts = [ResourceRef(key=i.key, version=i.version) for i in imported.items if i.status == VersionStatus.DRAFT]
+    if drafts:
+        await resource_service.publish(session, drafts)
+    kept = {i.status for i in imported.items if i.status != VersionStatus.DRAFT}
+    parts = [f"{len(drafts)} published"] if drafts else []
+    parts += [f"{sum(i.status == s for i in imported.items)} already {s.value}" for s in sorted(kept)]
+    return f"resources: {', '.join(parts)}"

@@ -7,7 +7,7 @@ every problem is reported at once, with its location, so an author can fix a fil
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, get_args
 
 from pydantic import (
     BaseModel,
@@ -18,11 +18,16 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
+from pydantic_core.core_schema import ErrorType
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,62}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+from hlm_kit.edge import NulFreeStr, PositiveInt32
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,62}$"
+Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
+# A document may come as YAML, which the edge does not read for NUL characters: its texts refuse them.
+Text = Annotated[NulFreeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Name = Annotated[NulFreeStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
 class DocumentModel(BaseModel):
@@ -61,6 +66,17 @@ def duplicates(
     return problems
 
 
+_BUILTIN_ERROR_TYPES = frozenset(get_args(ErrorType))
+
+
+def _error_type(error: ErrorDetails) -> str | PydanticCustomError:
+    # A custom error of a field type (hlm_kit's NUL-free text) is re-raised as itself; pydantic knows
+    # only its own error types by name.
+    if error["type"] in _BUILTIN_ERROR_TYPES:
+        return error["type"]
+    return PydanticCustomError(error["type"], error["msg"])
+
+
 def validate_whole(
     model: type[BaseModel],
     data: Any,
@@ -72,7 +88,8 @@ def validate_whole(
         document = handler(data)
     except ValidationError as exc:
         errors = [
-            InitErrorDetails(type=e["type"], loc=e["loc"], input=e["input"], ctx=e.get("ctx", {})) for e in exc.errors()
+            InitErrorDetails(type=_error_type(e), loc=e["loc"], input=e["input"], ctx=e.get("ctx", {}))
+            for e in exc.errors()
         ]
         # Some fields are invalid: check the cross-references of the input as sent, passing over parts
         # that are missing or malformed (those are field errors, listed beside these).
@@ -129,7 +146,7 @@ class DimensionDoc(DocumentModel):
 class FrameworkDocument(DocumentModel):
     kind: Literal["framework"] = "framework"
     key: Key
-    version: int = Field(ge=1)
+    version: PositiveInt32
     name: Name
     summary: Text
     # What the framework calls its top-level parts: HLM has dimensions, LF2011 has domains.

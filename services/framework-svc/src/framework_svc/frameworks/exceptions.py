@@ -15,3 +15,14 @@ class VersionNotChangeable(Conflict):
 
 class InvalidTransition(Conflict):
     code = "invalid-status-transition"
+
+
+class FrameworkInUse(Conflict):
+    """A framework whose questionnaires are published keeps a published version and a published
+    questionnaire: new cycles are opened on them."""
+
+    code = "framework-in-use"
+
+
+class InvalidReplacement(Conflict):
+    code = "invalid-replacement"

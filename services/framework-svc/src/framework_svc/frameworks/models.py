@@ -43,6 +43,8 @@ class FrameworkVersion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The number of the published version of the same framework named, at retirement, to take its place.
+    replaced_by: Mapped[int | None] = mapped_column(Integer)
 
     framework: Mapped[Framework] = relationship(back_populates="versions")
     dimensions: Mapped[list[Dimension]] = relationship(

@@ -5,8 +5,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, select
+from sqlalchemy.orm import aliased, selectinload
 
 from framework_svc.frameworks.models import Dimension, Element, Framework, FrameworkVersion
 from framework_svc.versioning import VersionStatus
@@ -31,14 +31,24 @@ class VersionRef:
     published_at: datetime | None
 
 
+# The one definition of a framework's latest version: its published version with no published version
+# numbered above it. The catalogue list and the read of one framework both filter on it, so the list never
+# names a version that ``GET /v1/frameworks/{key}`` does not serve (a retired or draft version numbered
+# above the published one, or a framework that has none published).
+_newer = aliased(FrameworkVersion)
+IS_LATEST_PUBLISHED: ColumnElement[bool] = and_(
+    FrameworkVersion.status == VersionStatus.PUBLISHED,
+    ~exists().where(
+        _newer.framework_id == FrameworkVersion.framework_id,
+        _newer.status == VersionStatus.PUBLISHED,
+        _newer.number > FrameworkVersion.number,
+    ),
+)
+
 _VERSION_REF = select(FrameworkVersion.id, FrameworkVersion.status, FrameworkVersion.published_at).join(
     FrameworkVersion.framework
 )
-_LATEST_PUBLISHED = (
-    _VERSION_REF.where(Framework.key == bindparam("key"), FrameworkVersion.status == VersionStatus.PUBLISHED)
-    .order_by(FrameworkVersion.number.desc())
-    .limit(1)
-)
+_LATEST_PUBLISHED = _VERSION_REF.where(Framework.key == bindparam("key"), IS_LATEST_PUBLISHED)
 _BY_NUMBER = _VERSION_REF.where(
     Framework.key == bindparam("key"),
     FrameworkVersion.number == bindparam("number"),
@@ -56,6 +66,12 @@ class FrameworkRepository(RepositoryBase[Framework]):
         framework = await self.get_by_key(key)
         return framework or await self.add(Framework(key=key))
 
+    async def lock(self, *, key: str | None = None, id: uuid.UUID | None = None) -> None:
+        """Take the framework's row lock: every change to which of its versions and questionnaires are
+        published holds it, so the rules that count them (never none left in use) see each other's work."""
+        condition = Framework.key == key if id is None else Framework.id == id
+        await self.session.execute(select(Framework.id).where(condition).with_for_update())
+
 
 class FrameworkVersionRepository(RepositoryBase[FrameworkVersion]):
     model = FrameworkVersion
@@ -64,15 +80,10 @@ class FrameworkVersionRepository(RepositoryBase[FrameworkVersion]):
         return select(FrameworkVersion).join(FrameworkVersion.framework).where(Framework.key == key)
 
     async def get(
-        self, key: str, number: int | None, *, visible: Sequence[VersionStatus], for_update: bool = False
+        self, key: str, number: int, *, visible: Sequence[VersionStatus], for_update: bool = False
     ) -> FrameworkVersion | None:
-        """One version (the latest published when ``number`` is None), without its tree."""
-        statement = self._by_key(key).where(FrameworkVersion.status.in_(visible))
-        if number is None:
-            statement = statement.where(FrameworkVersion.status == VersionStatus.PUBLISHED)
-            statement = statement.order_by(FrameworkVersion.number.desc()).limit(1)
-        else:
-            statement = statement.where(FrameworkVersion.number == number)
+        """One version by number, without its tree."""
+        statement = self._by_key(key).where(FrameworkVersion.status.in_(visible), FrameworkVersion.number == number)
         if for_update:
             statement = statement.with_for_update(of=FrameworkVersion)
         return await self.get_one_or_none(statement.options(selectinload(FrameworkVersion.framework)))
@@ -101,33 +112,12 @@ class FrameworkVersionRepository(RepositoryBase[FrameworkVersion]):
             .options(selectinload(FrameworkVersion.framework))
         )
 
-    async def list_latest(
-        self, *, visible: Sequence[VersionStatus], after_key: str | None, limit: int
-    ) -> Sequence[FrameworkVersion]:
-        """The latest version of each framework, ordered by framework key: the newest published one,
-        as ``get`` serves it, or the newest visible one where none is published."""
-        # A retired (or draft) version numbered above the published one is not the latest: listing it
-        # would send a client to a version that ``GET /v1/frameworks/{key}`` does not serve.
-        ranked = (
-            select(
-                FrameworkVersion.id,
-                func.row_number()
-                .over(
-                    partition_by=FrameworkVersion.framework_id,
-                    order_by=(
-                        (FrameworkVersion.status == VersionStatus.PUBLISHED).desc(),
-                        FrameworkVersion.number.desc(),
-                    ),
-                )
-                .label("rank"),
-            )
-            .where(FrameworkVersion.status.in_(visible))
-            .subquery()
-        )
+    async def list_latest_published(self, *, after_key: str | None, limit: int) -> Sequence[FrameworkVersion]:
+        """The latest published version of each framework that has one, ordered by framework key."""
         statement = (
             select(FrameworkVersion)
-            .join(ranked, (ranked.c.id == FrameworkVersion.id) & (ranked.c.rank == 1))
             .join(FrameworkVersion.framework)
+            .where(IS_LATEST_PUBLISHED)
             .order_by(Framework.key)
             .limit(limit)
             .options(selectinload(FrameworkVersion.framework))
@@ -135,3 +125,24 @@ class FrameworkVersionRepository(RepositoryBase[FrameworkVersion]):
         if after_key is not None:
             statement = statement.where(Framework.key > after_key)
         return await self.get_all(statement)
+
+    async def list_latest_published_outlines(self) -> Sequence[FrameworkVersion]:
+        """The latest published version of every framework with its dimensions and rating levels: what
+        other parts of the catalogue (development resources) may refer to."""
+        return await self.get_all(
+            select(FrameworkVersion)
+            .join(FrameworkVersion.framework)
+            .where(IS_LATEST_PUBLISHED)
+            .order_by(Framework.key)
+            .options(
+                selectinload(FrameworkVersion.framework),
+                selectinload(FrameworkVersion.dimensions),
+                selectinload(FrameworkVersion.rating_levels),
+            )
+        )
+
+    async def count_published(self, framework_id: uuid.UUID) -> int:
+        statement = select(func.count()).where(
+            FrameworkVersion.framework_id == framework_id, FrameworkVersion.status == VersionStatus.PUBLISHED
+        )
+        return (await self.session.execute(statement)).scalar_one()

@@ -2,28 +2,32 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.frameworks import service as framework_service
 from framework_svc.frameworks.documents import FrameworkDocument
 from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, VersionList, VersionSummary
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
+from hlm_kit.edge import PositiveInt32
 from hlm_kit.http_cache import conditional_response
+from hlm_kit.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
-Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
+ReplacedBy = Annotated[
+    PositiveInt32 | None, Query(description="the newer published version that replaces the retired one (recorded)")
+]
 
 
 @router.get("", response_model=FrameworkList)
 async def list_frameworks(
     session: Session,
     principal: CurrentPrincipal,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    limit: Limit,
+    cursor: Cursor = None,
 ) -> FrameworkList:
-    return await framework_service.list_frameworks(session, principal, after_key=cursor, limit=limit)
+    return await framework_service.list_frameworks(session, cursor=cursor, limit=limit)
 
 
 @router.get("/{key}", response_model=FrameworkTree, responses={304: {"description": "Not modified"}})
@@ -32,7 +36,7 @@ async def get(
     session: Session,
     principal: CurrentPrincipal,
     key: str,
-    version: Annotated[int | None, Query(ge=1, description="defaults to the latest published version")] = None,
+    version: Annotated[PositiveInt32 | None, Query(description="defaults to the latest published version")] = None,
 ) -> Response:
     found = await framework_service.get_version(session, principal, key, version)
     body, etag = await framework_service.render_tree(session, found)
@@ -61,13 +65,15 @@ async def create(request: Request, response: Response, session: Session, _: Admi
 
 
 @router.post("/{key}/versions/{version}/publish", response_model=VersionSummary)
-async def publish(session: Session, _: Admin, key: str, version: int) -> VersionSummary:
+async def publish(session: Session, _: Admin, key: str, version: PositiveInt32) -> VersionSummary:
     return await framework_service.publish(session, key, version)
 
 
 @router.post("/{key}/versions/{version}/retire", response_model=VersionSummary)
-async def retire(session: Session, _: Admin, key: str, version: int) -> VersionSummary:
-    return await framework_service.retire(session, key, version)
+async def retire(
+    session: Session, _: Admin, key: str, version: PositiveInt32, replaced_by: ReplacedBy = None
+) -> VersionSummary:
+    return await framework_service.retire(session, key, version, replaced_by=replaced_by)
 
 
 @router.get("/{key}/versions/{version}/export", summary="Export a version as the document the loader reads")
@@ -75,7 +81,7 @@ async def export(
     session: Session,
     _: Admin,
     key: str,
-    version: int,
+    version: PositiveInt32,
     format: Literal["yaml", "json"] = "yaml",
 ) -> Response:
     document = await framework_service.get_document(session, key, version)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from framework_svc.frameworks.documents import FrameworkDocument
 from framework_svc.versioning import VersionStatus
+from hlm_kit.pagination import Page
 
 
 class VersionSummary(BaseModel):
@@ -20,6 +21,7 @@ class VersionSummary(BaseModel):
     created_at: datetime
     published_at: datetime | None
     retired_at: datetime | None
+    replaced_by: int | None = None
 
 
 class FrameworkSummary(BaseModel):
@@ -30,9 +32,8 @@ class FrameworkSummary(BaseModel):
     latest_published_at: datetime | None
 
 
-class FrameworkList(BaseModel):
-    items: list[FrameworkSummary]
-    next_cursor: str | None = None
+class FrameworkList(Page[FrameworkSummary]):
+    pass
 
 
 class VersionList(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework_svc.frameworks.documents import (
+    KEY_PATTERN,
     DimensionDoc,
     ElementDoc,
     FrameworkDocument,
@@ -17,7 +18,13 @@ from framework_svc.frameworks.documents import (
     RatingLevelDoc,
     StageDoc,
 )
-from framework_svc.frameworks.exceptions import FrameworkNotFound, InvalidTransition, VersionNotChangeable
+from framework_svc.frameworks.exceptions import (
+    FrameworkInUse,
+    FrameworkNotFound,
+    InvalidReplacement,
+    InvalidTransition,
+    VersionNotChangeable,
+)
 from framework_svc.frameworks.models import (
     Descriptor,
     Dimension,
@@ -37,9 +44,15 @@ from framework_svc.frameworks.schemas import (
     FrameworkTree,
     VersionSummary,
 )
+from framework_svc.questionnaires.repository import QuestionnaireRepository
 from framework_svc.versioning import VersionStatus, version_id
 from hlm_kit.auth import Principal, Role
 from hlm_kit.http_cache import etag_of
+from hlm_kit.pagination import PlainCursor
+
+# Frameworks are listed in order of key, and the cursor is the last key itself: the gateway hands each
+# framework's key to its clients as the framework's position in the list.
+FRAMEWORK_CURSOR = PlainCursor(KEY_PATTERN)
 
 PUBLIC_STATUSES = (VersionStatus.PUBLISHED, VersionStatus.RETIRED)
 ALL_STATUSES = tuple(VersionStatus)
@@ -55,12 +68,15 @@ def visible_statuses(principal: Principal) -> Sequence[VersionStatus]:
     return ALL_STATUSES if principal.has_role(Role.ACADEMY_ADMIN) else PUBLIC_STATUSES
 
 
-async def list_frameworks(
-    session: AsyncSession, principal: Principal, *, after_key: str | None, limit: int
-) -> FrameworkList:
-    versions = await FrameworkVersionRepository(session).list_latest(
-        visible=visible_statuses(principal), after_key=after_key, limit=limit + 1
+async def list_frameworks(session: AsyncSession, *, cursor: str | None, limit: int) -> FrameworkList:
+    """Frameworks that have a published version, each with the one ``get_version`` serves by default.
+
+    A framework with only drafts or only retired versions is not listed, for anyone: its default read
+    answers 404, and an admin finds its drafts under its versions."""
+    versions = await FrameworkVersionRepository(session).list_latest_published(
+        after_key=FRAMEWORK_CURSOR.decode(cursor), limit=limit + 1
     )
+    page, next_cursor = FRAMEWORK_CURSOR.page(versions, limit, key=lambda v: v.framework.key)
     items = [
         FrameworkSummary(
             key=v.framework.key,
@@ -69,9 +85,9 @@ async def list_frameworks(
             latest_version=v.number,
             latest_published_at=v.published_at,
         )
-        for v in versions[:limit]
+        for v in page
     ]
-    return FrameworkList(items=items, next_cursor=items[-1].key if len(versions) > limit else None)
+    return FrameworkList(items=items, next_cursor=next_cursor)
 
 
 async def list_versions(session: AsyncSession, principal: Principal, key: str) -> list[VersionSummary]:
@@ -84,8 +100,9 @@ async def list_versions(session: AsyncSession, principal: Principal, key: str) -
 async def get_version(session: AsyncSession, principal: Principal, key: str, number: int | None) -> VersionRef:
     version = await FrameworkVersionRepository(session).find_ref(key, number, visible=visible_statuses(principal))
     if version is None:
-        what = f"version {number} of framework {key!r}" if number else f"a published version of {key!r}"
-        raise FrameworkNotFound(f"no {what}")
+        if number is None:
+            raise FrameworkNotFound(f"framework {key!r} has no published version")
+        raise FrameworkNotFound(f"no version {number} of framework {key!r}")
     return version
 
 
@@ -162,15 +179,52 @@ async def publish(session: AsyncSession, key: str, number: int) -> VersionSummar
     return summary
 
 
-async def retire(session: AsyncSession, key: str, number: int) -> VersionSummary:
+async def retire(session: AsyncSession, key: str, number: int, *, replaced_by: int | None = None) -> VersionSummary:
+    """Retire a published version, naming (optionally) the newer published version that replaces it.
+
+    The only published version of a framework that published questionnaires use is not retired: cycles
+    are opened on those questionnaires and read their framework, so it would leave them with none. A
+    change is a new version, so the way out is to publish the new version first, then retire this one.
+    """
+    await FrameworkRepository(session).lock(key=key)
     version = await _locked(session, key, number)
     if version.status == VersionStatus.DRAFT:
         raise InvalidTransition(f"version {number} of {key!r} is a draft: delete or publish it instead")
     if version.status == VersionStatus.PUBLISHED:
+        if replaced_by is not None:
+            await _check_replacement(session, version, replaced_by)
+        else:
+            await _check_not_last_in_use(session, version)
         version.status, version.retired_at = VersionStatus.RETIRED, datetime.now(UTC)
+        version.replaced_by = replaced_by
     summary = summarise(version)
     await session.commit()
     return summary
+
+
+async def _check_replacement(session: AsyncSession, version: FrameworkVersion, replaced_by: int) -> None:
+    key, number = version.framework.key, version.number
+    replacement = await FrameworkVersionRepository(session).get(key, replaced_by, visible=ALL_STATUSES)
+    if replacement is None or replacement.status != VersionStatus.PUBLISHED or replaced_by <= number:
+        found = f"is {replacement.status.value}" if replacement else "does not exist"
+        raise InvalidReplacement(
+            f"version {replaced_by} of {key!r} {found}: the replacement of version {number} must be a newer "
+            f"published version of {key!r}; publish it first"
+        )
+
+
+async def _check_not_last_in_use(session: AsyncSession, version: FrameworkVersion) -> None:
+    if await FrameworkVersionRepository(session).count_published(version.framework_id) > 1:
+        return
+    in_use = await QuestionnaireRepository(session).published_for_framework(version.framework_id)
+    if in_use:
+        key = version.framework.key
+        names = ", ".join(f"{q.key!r} v{q.version}" for q in in_use)
+        raise FrameworkInUse(
+            f"version {version.number} of {key!r} is its only published version and published questionnaires "
+            f"use {key!r} ({names}): retiring it would leave no published {key!r} to open cycles on. Publish a "
+            f"replacement version first, then retire this one (naming it with replaced_by=N)"
+        )
 
 
 async def _locked(session: AsyncSession, key: str, number: int) -> FrameworkVersion:
@@ -190,6 +244,7 @@ def summarise(version: FrameworkVersion) -> VersionSummary:
         created_at=version.created_at,
         published_at=version.published_at,
         retired_at=version.retired_at,
+        replaced_by=version.replaced_by,
     )
 
 

@@ -17,11 +17,12 @@ from framework_svc.frameworks.documents import (
     field_of,
     validate_whole,
 )
+from hlm_kit.edge import PositiveInt32
 
 
 class FrameworkRef(DocumentModel):
     key: Key
-    version: int = Field(ge=1)
+    version: PositiveInt32
 
 
 class ScalePointDoc(DocumentModel):
@@ -50,7 +51,7 @@ class ImportanceQuestionDoc(DocumentModel):
 class QuestionnaireDocument(DocumentModel):
     kind: Literal["questionnaire"] = "questionnaire"
     key: Key
-    version: int = Field(ge=1)
+    version: PositiveInt32
     name: Name
     purpose: Literal["self_assessment", "feedback_360"]
     framework: FrameworkRef

@@ -32,6 +32,8 @@ class Questionnaire(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The published questionnaire of the same framework named, at retirement, to take its place.
+    replaced_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("questionnaire.id"))
 
     framework_version: Mapped[FrameworkVersion] = relationship()
     items: Mapped[list[QuestionnaireItem]] = relationship(

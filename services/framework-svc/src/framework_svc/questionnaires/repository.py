@@ -48,3 +48,12 @@ class QuestionnaireRepository(RepositoryBase[Questionnaire]):
                 .where(Framework.key == framework_key)
             )
         return await self.get_all(statement)
+
+    async def published_for_framework(self, framework_id: UUID) -> Sequence[Questionnaire]:
+        """The published questionnaires built on any version of the framework: what keeps it in use."""
+        return await self.get_all(
+            select(Questionnaire)
+            .join(Questionnaire.framework_version)
+            .where(FrameworkVersion.framework_id == framework_id, Questionnaire.status == VersionStatus.PUBLISHED)
+            .order_by(Questionnaire.key, Questionnaire.version)
+        )

@@ -3,29 +3,21 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.questionnaires import service as questionnaire_service
 from framework_svc.questionnaires.documents import QuestionnaireDocument
 from framework_svc.questionnaires.schemas import QuestionnaireList, QuestionnaireOut
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
-from hlm_kit.errors import BadRequest
 from hlm_kit.http_cache import conditional_response
+from hlm_kit.pagination import Ids
 
 router = APIRouter(prefix="/v1/questionnaires", tags=["questionnaires"])
-Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
-
-
-def _parse_ids(ids: str) -> list[UUID]:
-    parts = [p.strip() for p in ids.split(",") if p.strip()]
-    if len(parts) > questionnaire_service.MAX_BATCH_IDS:
-        raise BadRequest(f"at most {questionnaire_service.MAX_BATCH_IDS} ids per request")
-    try:
-        return [UUID(p) for p in parts]
-    except ValueError as exc:
-        raise BadRequest(f"ids must be UUIDs separated by commas: {exc}") from exc
+ReplacedBy = Annotated[
+    UUID | None, Query(description="a published questionnaire of the same framework that replaces it (recorded)")
+]
 
 
 @router.get("", response_model=QuestionnaireList)
@@ -33,11 +25,11 @@ async def list_questionnaires(
     request: Request,
     session: Session,
     principal: CurrentPrincipal,
+    ids: Ids,
     framework: Annotated[str | None, Query(description="key of the framework the questionnaires are built on")] = None,
-    ids: Annotated[str | None, Query(description="comma-separated questionnaire ids (batch read)")] = None,
 ) -> Response:
     if ids is not None:
-        items = await questionnaire_service.get_many(session, principal, _parse_ids(ids))
+        items = await questionnaire_service.get_many(session, principal, ids)
     else:
         items = await questionnaire_service.list_for_framework(session, principal, framework)
     body = QuestionnaireList(items=items).model_dump_json().encode()
@@ -72,8 +64,8 @@ async def publish(session: Session, _: Admin, id: UUID) -> QuestionnaireOut:
 
 
 @router.post("/{id}/retire", response_model=QuestionnaireOut)
-async def retire(session: Session, _: Admin, id: UUID) -> QuestionnaireOut:
-    return await questionnaire_service.retire(session, id)
+async def retire(session: Session, _: Admin, id: UUID, replaced_by: ReplacedBy = None) -> QuestionnaireOut:
+    return await questionnaire_service.retire(session, id, replaced_by=replaced_by)
 
 
 @router.get("/{id}/export", summary="Export a questionnaire as the document the loader reads")

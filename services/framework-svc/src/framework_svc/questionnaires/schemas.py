@@ -31,6 +31,7 @@ class QuestionnaireOut(BaseModel):
     created_at: datetime
     published_at: datetime | None
     retired_at: datetime | None
+    replaced_by: UUID | None = None
 
 
 class QuestionnaireList(BaseModel):

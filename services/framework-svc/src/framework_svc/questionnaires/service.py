@@ -12,8 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from framework_svc.database import outbox
 from framework_svc.documents_endpoint import reference_errors
 from framework_svc.frameworks import service as framework_service
-from framework_svc.frameworks.exceptions import InvalidTransition, VersionNotChangeable
-from framework_svc.frameworks.repository import FrameworkVersionRepository
+from framework_svc.frameworks.exceptions import (
+    FrameworkInUse,
+    InvalidReplacement,
+    InvalidTransition,
+    VersionNotChangeable,
+)
+from framework_svc.frameworks.repository import FrameworkRepository, FrameworkVersionRepository
 from framework_svc.questionnaires.documents import (
     FrameworkRef,
     ImportanceQuestionDoc,
@@ -38,8 +43,6 @@ from hlm_contracts.framework import QuestionnaireDimension
 from hlm_contracts.framework import QuestionnaireItem as ItemData
 from hlm_contracts.framework import ScalePoint as ScaleData
 from hlm_kit.auth import Principal
-
-MAX_BATCH_IDS = 100
 
 
 async def get(session: AsyncSession, principal: Principal, id: UUID) -> QuestionnaireOut:
@@ -170,6 +173,10 @@ async def publish(session: AsyncSession, id: UUID) -> QuestionnaireOut:
         raise InvalidTransition(f"questionnaire {id} is retired and cannot be published again")
     if questionnaire.status == VersionStatus.DRAFT:
         framework_version = questionnaire.framework_version
+        # Under the framework's lock, and read again: a retirement of this framework version that
+        # committed meanwhile must be seen, or the questionnaire would be published on a retired version.
+        await FrameworkRepository(session).lock(id=framework_version.framework_id)
+        await session.refresh(framework_version, ["status"])
         if framework_version.status != VersionStatus.PUBLISHED:
             raise FrameworkNotPublished(
                 f"framework {framework_version.framework.key!r} version {framework_version.number} "
@@ -182,12 +189,34 @@ async def publish(session: AsyncSession, id: UUID) -> QuestionnaireOut:
     return out
 
 
-async def retire(session: AsyncSession, id: UUID) -> QuestionnaireOut:
+async def retire(session: AsyncSession, id: UUID, *, replaced_by: UUID | None = None) -> QuestionnaireOut:
+    """Retire a published questionnaire, naming (optionally) the published one that replaces it.
+
+    The last published questionnaire of a framework is not retired: it would leave the framework with
+    none to open cycles on. Publish its replacement first, then retire this one.
+    """
     questionnaire = await _locked(session, id)
     if questionnaire.status == VersionStatus.DRAFT:
         raise InvalidTransition(f"questionnaire {id} is a draft: publish it or import over it instead")
     if questionnaire.status == VersionStatus.PUBLISHED:
+        framework_version = questionnaire.framework_version
+        await FrameworkRepository(session).lock(id=framework_version.framework_id)
+        repository = QuestionnaireRepository(session)
+        in_use = [q for q in await repository.published_for_framework(framework_version.framework_id) if q.id != id]
+        if replaced_by is not None and replaced_by not in {q.id for q in in_use}:
+            raise InvalidReplacement(
+                f"questionnaire {replaced_by} is not a published questionnaire of "
+                f"{framework_version.framework.key!r} other than {id}: publish the replacement first"
+            )
+        if not in_use:
+            key = framework_version.framework.key
+            raise FrameworkInUse(
+                f"questionnaire {questionnaire.key!r} v{questionnaire.version} is the last published questionnaire "
+                f"of {key!r}: retiring it would leave {key!r} with none to open cycles on. Publish a replacement "
+                f"first, then retire this one (naming it with replaced_by=<id>)"
+            )
         questionnaire.status, questionnaire.retired_at = VersionStatus.RETIRED, datetime.now(UTC)
+        questionnaire.replaced_by_id = replaced_by
     out = to_out(questionnaire)
     await session.commit()
     return out
@@ -208,6 +237,7 @@ def to_out(questionnaire: Questionnaire) -> QuestionnaireOut:
         created_at=questionnaire.created_at,
         published_at=questionnaire.published_at,
         retired_at=questionnaire.retired_at,
+        replaced_by=questionnaire.replaced_by_id,
         **data.model_dump(exclude={"questionnaire_id", "published_at"}),
     )
 

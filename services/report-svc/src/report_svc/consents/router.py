@@ -1,16 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated
+from fastapi import APIRouter, Response
 
-from fastapi import APIRouter, Depends, Response
-
-from hlm_kit.auth import Principal, Role, require_role
+from hlm_kit.auth import Participant
 from hlm_kit.db import Session
 from report_svc.consents import service as consent_service
 from report_svc.consents.schemas import ConsentOut
 
 router = APIRouter(prefix="/v1/consents/organisation", tags=["consents"])
-Participant = Annotated[Principal, Depends(require_role(Role.PARTICIPANT))]
 
 
 @router.get("", response_model=ConsentOut)

@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
-from hlm_kit.auth import CurrentPrincipal
+from hlm_kit.auth import CurrentPrincipal, Principal
 from hlm_kit.db import Session
 from hlm_kit.errors import FieldError, UnprocessableContent, field_errors_from
 from report_svc.group_reports import service as group_report_service
@@ -17,11 +17,21 @@ router = APIRouter(prefix="/v1/group-reports", tags=["group reports"])
 _AWARE: TypeAdapter[AwareDatetime] = TypeAdapter(AwareDatetime)
 
 
+def _reader(principal: CurrentPrincipal) -> Principal:
+    # A dependency, so it is decided before any parameter is validated: a caller who may see no group
+    # report is refused as such, and learns nothing from a 422 about what a valid question would be.
+    group_report_service.audience_of(principal)
+    return principal
+
+
+GroupReportReader = Annotated[Principal, Depends(_reader)]
+
+
 @router.get("", response_model=GroupReportOut)
 async def get_for_scope(
     request: Request,
     session: Session,
-    principal: CurrentPrincipal,
+    principal: GroupReportReader,
     scope: Annotated[Scope, Query()],
     value: Annotated[str, Query(description="team cycle id, organisation code or region")],
     questionnaire_id: Annotated[uuid.UUID, Query()],
@@ -49,11 +59,15 @@ async def get_for_scope(
     start, end = times.get("closed_from"), times.get("closed_to")
     if start is not None and end is not None and start > end:
         errors.append(FieldError(loc=["query", "closed_to"], msg="closed_to is before closed_from", type="range"))
-    if errors:
+    query: GroupReportQuery | None = None
+    try:
+        query = GroupReportQuery(
+            scope=scope, value=value, questionnaire_id=questionnaire_id, closed_from=start, closed_to=end
+        )
+    except ValidationError as exc:
+        errors += field_errors_from(exc, prefix=["query"])
+    if errors or query is None:
         raise UnprocessableContent(f"{len(errors)} invalid parameter(s)", errors=errors)
-    query = GroupReportQuery(
-        scope=scope, value=value, questionnaire_id=questionnaire_id, closed_from=start, closed_to=end
-    )
     minimum = request.app.state.settings.group_report_min_participants
     report = await group_report_service.issue(session, principal, query, minimum=minimum)
     return GroupReportOut.model_validate(report)

@@ -44,10 +44,10 @@ GROUP_ORDER = ["self", "others", "line_manager", "peer", "direct_report", "other
 def audience_of(principal: Principal, query: GroupReportQuery | None = None) -> tuple[str, Any]:
     """Who the report is for, and the filter that keeps its members within what that audience may see:
     an academy administrator their region, a partner its organisation."""
-    if principal.has_role(Role.ACADEMY_ADMIN) and principal.region:
-        if query is not None and query.scope == "region" and query.value != principal.region:
+    if (region := principal.administered_region) is not None:
+        if query is not None and query.scope == "region" and query.value != region:
             raise Forbidden("an academy administrator sees group reports of their own region only")
-        return f"academy_admin:{principal.region}", Report.region == principal.region
+        return f"academy_admin:{region}", Report.region == region
     if principal.has_role(Role.PARTNER) and principal.org:
         if query is not None and (
             query.scope == "region" or (query.scope == "organisation" and query.value != principal.org)

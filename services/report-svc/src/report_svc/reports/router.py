@@ -1,58 +1,48 @@
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import AwareDatetime
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import CurrentPrincipal, Facilitator, Partner, Principal
 from hlm_kit.db import Session
-from hlm_kit.errors import BadRequest, FieldError, UnprocessableContent
+from hlm_kit.errors import BadRequest
+from hlm_kit.pagination import Cursor, CursorCodec, Ids, page_limit
 from report_svc.reports import rendering
 from report_svc.reports import service as report_service
 from report_svc.reports.csv_format import to_csv
+from report_svc.reports.models import Report
 from report_svc.reports.repository import ReportRepository
 from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 partner_router = APIRouter(prefix="/v1/partner", tags=["partner"])
-Facilitator = Annotated[Principal, Depends(require_role(Role.FACILITATOR))]
-Partner = Annotated[Principal, Depends(require_role(Role.PARTNER))]
-
-MAX_BATCH_IDS = 100
 CSV = "text/csv; charset=utf-8"
 HTML_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
+# A partner's reports oldest change first (the id breaks ties).
+PARTNER_CURSOR = CursorCodec(tuple[datetime, uuid.UUID])
 
-
-def _parse_ids(ids: str) -> list[uuid.UUID]:
-    parts = [p.strip() for p in ids.split(",") if p.strip()]
-    if len(parts) > MAX_BATCH_IDS:
-        raise BadRequest(f"at most {MAX_BATCH_IDS} ids per request")
-    errors = []
-    parsed = []
-    for position, part in enumerate(parts):
-        try:
-            parsed.append(uuid.UUID(part))
-        except ValueError:
-            errors.append(FieldError(loc=["query", "ids", position], msg=f"not a UUID: {part!r}", type="uuid_parsing"))
-    if errors:
-        raise UnprocessableContent(f"{len(errors)} invalid id(s)", errors=errors)
-    return parsed
+# Clients generated from /openapi.json parse a response by the first media type they know in its
+# declaration, one per status: an operation that answers JSON or CSV by a query parameter can be read
+# only as JSON by them. So each CSV has a path of its own (like the PDF), declared as text, and the
+# PDF is declared with a binary schema, also as octet-stream for generators that know no application/pdf.
+CSV_TEXT = {"text/csv": {"schema": {"type": "string"}}}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
 @router.get("", response_model=ReportList | ReportSummaryList)
 async def list_reports(
     session: Session,
     principal: CurrentPrincipal,
-    ids: Annotated[str | None, Query(description="comma-separated report ids (batch read)")] = None,
+    ids: Ids,
     view: Annotated[
         Literal["full", "summary"],
         Query(
@@ -67,7 +57,7 @@ async def list_reports(
     report's content, which is most of its size."""
     with_content = view == "full"
     if ids is not None:
-        reports = await report_service.get_many(session, principal, _parse_ids(ids), with_content=with_content)
+        reports = await report_service.get_many(session, principal, ids, with_content=with_content)
     else:
         reports = await report_service.list_visible(session, principal, with_content=with_content)
     page: ReportList | ReportSummaryList = (
@@ -81,7 +71,12 @@ async def list_reports(
 @router.get(
     "/{id}.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "The report as PDF."}},
+    responses={
+        200: {
+            "content": {"application/pdf": BINARY, "application/octet-stream": BINARY},
+            "description": "The report as PDF (sent as application/pdf).",
+        }
+    },
 )
 async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
     report = await report_service.get(session, principal, id)
@@ -96,7 +91,9 @@ async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) 
 @router.get(
     "/{id}.html",
     response_class=Response,
-    responses={200: {"content": {"text/html": {}}, "description": "The report as an HTML page."}},
+    responses={
+        200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The report as an HTML page."}
+    },
 )
 async def get_html(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
     """The report as one self-contained HTML page (the accessible first format; the PDF prints the same page)."""
@@ -109,7 +106,21 @@ async def get_html(session: Session, principal: CurrentPrincipal, id: uuid.UUID)
     )
 
 
-@router.get("/{id}", response_model=ReportOut, responses={200: {"content": {"text/csv": {}}}})
+@router.get(
+    "/{id}.csv",
+    response_class=Response,
+    responses={200: {"content": CSV_TEXT, "description": "The report as CSV, one published figure a row."}},
+)
+async def get_csv(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    report = await report_service.get(session, principal, id)
+    return Response(to_csv([report]), media_type=CSV)
+
+
+@router.get(
+    "/{id}",
+    response_model=ReportOut,
+    responses={200: {"content": CSV_TEXT, "description": "The report; as CSV with `format=csv` (or at `/{id}.csv`)."}},
+)
 async def get(
     session: Session,
     principal: CurrentPrincipal,
@@ -128,47 +139,76 @@ async def release(session: Session, principal: Facilitator, id: uuid.UUID) -> Re
     return ReportOut.model_validate(await report_service.release(session, principal, id))
 
 
-def _encode_cursor(updated_at: datetime, report_id: uuid.UUID) -> str:
-    raw = json.dumps([updated_at.isoformat(), str(report_id)]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+async def _partner_page(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    updated_since: datetime | None,
+    cursor: str | None,
+    limit: int | None,
+) -> tuple[list[Report], str | None]:
+    if principal.org is None:
+        raise BadRequest("a partner token must carry the organisation (org claim)")
+    page_size = limit or request.app.state.settings.partner_page_size
+    rows = await ReportRepository(session).partner_page(
+        principal.org, after=PARTNER_CURSOR.decode(cursor), since=updated_since, limit=page_size + 1
+    )
+    return PARTNER_CURSOR.page(rows, page_size, key=lambda r: (r.updated_at, r.id))
 
 
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        updated_at, report_id = json.loads(raw)
-        return datetime.fromisoformat(updated_at), uuid.UUID(report_id)
-    except (ValueError, TypeError) as exc:
-        raise UnprocessableContent(
-            "invalid cursor",
-            errors=[FieldError(loc=["query", "cursor"], msg="not a cursor this service issued", type="cursor")],
-        ) from exc
+def _csv_page(reports: list[Report], next_cursor: str | None) -> Response:
+    headers = {"Link": f'<?cursor={next_cursor}>; rel="next"'} if next_cursor else {}
+    return Response(to_csv(reports), media_type=CSV, headers=headers)
 
 
-@partner_router.get("/reports", response_model=PartnerReportPage, responses={200: {"content": {"text/csv": {}}}})
+UpdatedSince = Annotated[AwareDatetime | None, Query(description="only reports changed after this time")]
+# Unless asked, a page is REPORT_PARTNER_PAGE_SIZE reports; a sync job may ask for up to 1000.
+PartnerLimit = Annotated[int | None, page_limit(default=None, maximum=1000)]
+
+
+@partner_router.get(
+    "/reports",
+    response_model=PartnerReportPage,
+    responses={
+        200: {"content": CSV_TEXT, "description": "A page of reports; as CSV with `format=csv` (or at `/reports.csv`)."}
+    },
+)
 async def partner_reports(
     request: Request,
     session: Session,
     principal: Partner,
-    updated_since: Annotated[AwareDatetime | None, Query(description="only reports changed after this time")] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int | None, Query(ge=1, le=1000)] = None,
+    limit: PartnerLimit,
+    updated_since: UpdatedSince = None,
+    cursor: Cursor = None,
     format: Literal["json", "csv"] = "json",
 ) -> Response:
     """Released reports of the partner organisation's consenting participants, oldest change first, so a
     trust can sync incrementally: keep the last ``updated_at`` seen and pass it as ``updated_since``."""
-    if principal.org is None:
-        raise BadRequest("a partner token must carry the organisation (org claim)")
-    page_size = limit or request.app.state.settings.partner_page_size
-    after = _decode_cursor(cursor) if cursor else None
-    reports = await ReportRepository(session).partner_page(
-        principal.org, after=after, since=updated_since, limit=page_size + 1
-    )
-    has_more = len(reports) > page_size
-    reports = list(reports[:page_size])
-    next_cursor = _encode_cursor(reports[-1].updated_at, reports[-1].id) if has_more else None
+    reports, next_cursor = await _partner_page(request, session, principal, updated_since, cursor, limit)
     if format == "csv":
-        headers = {"Link": f'<?cursor={next_cursor}>; rel="next"'} if next_cursor else {}
-        return Response(to_csv(reports), media_type=CSV, headers=headers)
+        return _csv_page(reports, next_cursor)
     page = PartnerReportPage(items=[ReportOut.model_validate(r) for r in reports], next_cursor=next_cursor)
     return Response(page.model_dump_json(), media_type="application/json")
+
+
+@partner_router.get(
+    "/reports.csv",
+    response_class=Response,
+    responses={
+        200: {
+            "content": CSV_TEXT,
+            "description": "A page of reports as CSV; the next page's link is in the `Link` header (rel=next).",
+        }
+    },
+)
+async def partner_reports_csv(
+    request: Request,
+    session: Session,
+    principal: Partner,
+    limit: PartnerLimit,
+    updated_since: UpdatedSince = None,
+    cursor: Cursor = None,
+) -> Response:
+    """The same pages as ``/v1/partner/reports``, as CSV, one published figure a row."""
+    reports, next_cursor = await _partner_page(request, session, principal, updated_since, cursor, limit)
+    return _csv_page(reports, next_cursor)

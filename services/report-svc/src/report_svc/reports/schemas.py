@@ -4,7 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
+
+from hlm_kit.pagination import Page
 
 
 class ReportSummaryOut(BaseModel):
@@ -46,6 +48,5 @@ class ReportSummaryList(BaseModel):
     items: list[ReportSummaryOut]
 
 
-class PartnerReportPage(BaseModel):
-    items: list[ReportOut]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page.")
+class PartnerReportPage(Page[ReportOut]):
+    pass

@@ -7,9 +7,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from hlm_kit.auth import AdminOrParticipant, Participant
 from hlm_kit.db import Session
-from hlm_kit.errors import BadRequest
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.pagination import Cursor, Ids, Limit
 from survey_svc.cycles import service as cycle_service
 from survey_svc.cycles.schemas import (
     ConvertIn,
@@ -22,20 +23,13 @@ from survey_svc.cycles.schemas import (
     TeamCycleCreate,
     TeamCycleOut,
 )
-from survey_svc.dependencies import Participant, ParticipantOrAdmin, SettingsDep
+from survey_svc.dependencies import SettingsDep
 from survey_svc.raters import service as rater_service
 from survey_svc.raters.schemas import NominationsIn, RaterList, RemindersQueued
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
 team_router = APIRouter(prefix="/v1/team-cycles", tags=["team cycles"])
-
-
-def _parse_ids(ids: str) -> list[UUID]:
-    try:
-        return [UUID(p.strip()) for p in ids.split(",") if p.strip()]
-    except ValueError as exc:
-        raise BadRequest(f"ids must be UUIDs separated by commas: {exc}") from exc
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CycleOut)
@@ -58,24 +52,24 @@ async def create(
 @router.get("", response_model=CycleList)
 async def list_cycles(
     session: Session,
-    principal: ParticipantOrAdmin,
-    ids: Annotated[str | None, Query(description="comma-separated cycle ids (batch read, in the order asked)")] = None,
+    principal: AdminOrParticipant,
+    ids: Ids,
+    limit: Limit,
     participant_id: Annotated[
         str | None, Query(description="academy admins: one participant's cycles in the admin's region")
     ] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Cursor = None,
 ) -> CycleList:
     """The caller's cycles, newest first (an academy admin's: their region's); ``?ids=`` for a batch."""
     if ids is not None:
-        return CycleList(items=await cycle_service.get_many(session, principal, _parse_ids(ids)))
+        return CycleList(items=await cycle_service.get_many(session, principal, ids))
     return await cycle_service.list_cycles(
         session, principal, participant_id=participant_id, cursor=cursor, limit=limit
     )
 
 
 @router.get("/{id}", response_model=CycleOut)
-async def get(session: Session, principal: ParticipantOrAdmin, id: UUID) -> CycleOut:
+async def get(session: Session, principal: AdminOrParticipant, id: UUID) -> CycleOut:
     return await cycle_service.get(session, principal, id)
 
 
@@ -133,7 +127,7 @@ async def remind(session: Session, principal: Participant, id: UUID) -> Reminder
 
 @router.post("/{id}/extend", response_model=CycleOut)
 async def extend(
-    session: Session, principal: ParticipantOrAdmin, id: UUID, body: ExtendIn, settings: SettingsDep
+    session: Session, principal: AdminOrParticipant, id: UUID, body: ExtendIn, settings: SettingsDep
 ) -> CycleOut:
     """Move the closing date later (re-opening a closed cycle whose report is not released)."""
     return await cycle_service.extend(session, principal, id, body, settings)
@@ -160,7 +154,7 @@ async def convert(response: Response, session: Session, principal: Participant, 
 async def create_team(
     response: Response,
     session: Session,
-    principal: ParticipantOrAdmin,
+    principal: AdminOrParticipant,
     body: TeamCycleCreate,
     idempotency_key: IdempotencyKey = None,
 ) -> TeamCycleOut:
@@ -174,5 +168,5 @@ async def create_team(
 
 
 @team_router.get("/{id}", response_model=TeamCycleOut)
-async def get_team(session: Session, principal: ParticipantOrAdmin, id: UUID) -> TeamCycleOut:
+async def get_team(session: Session, principal: AdminOrParticipant, id: UUID) -> TeamCycleOut:
     return await cycle_service.get_team(session, principal, id)

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from hlm_contracts import CycleKind, NominatedRaterGroup, ReleaseMode, Thresholds
+from hlm_kit.pagination import Page
 from survey_svc.questionnaires.schemas import QuestionnaireOut
 from survey_svc.responses.schemas import ResponseIn
 
@@ -100,9 +101,8 @@ class CycleOut(BaseModel):
     created_at: datetime
 
 
-class CycleList(BaseModel):
-    items: list[CycleOut]
-    next_cursor: str | None = None
+class CycleList(Page[CycleOut]):
+    pass
 
 
 class SelfView(BaseModel):

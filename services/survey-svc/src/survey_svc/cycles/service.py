@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -14,6 +13,8 @@ from hlm_contracts import (
     CycleClosedV1,
     CycleKind,
     CycleOpenedV1,
+    EmailAddress,
+    EmailHashKey,
     QuestionnairePublishedV1,
     QuestionnairePurpose,
     RaterGroup,
@@ -21,10 +22,12 @@ from hlm_contracts import (
     ReleaseMode,
     ResponseSubmittedV1,
     Thresholds,
+    email_hash,
 )
 from hlm_kit.auth import Principal, Role
-from hlm_kit.errors import BadRequest, FieldError, Forbidden, UnprocessableContent
+from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
+from hlm_kit.pagination import CursorCodec
 from survey_svc.config import Settings
 from survey_svc.cycles.exceptions import (
     AlreadyConverted,
@@ -56,14 +59,14 @@ from survey_svc.mail import service as mail_service
 from survey_svc.mail.models import MailKind
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.questionnaires.exceptions import QuestionnaireNotFound
-from survey_svc.raters.email_hash import email_hash
 from survey_svc.raters.models import Invitation
 from survey_svc.raters.repository import InvitationRepository
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
-MAX_BATCH_IDS = 100
+# A participant's cycles newest first (the id breaks ties).
+CYCLE_CURSOR = CursorCodec(tuple[datetime, UUID])
 NOMINATED_GROUPS: tuple[RaterGroup, ...] = (
     RaterGroup.LINE_MANAGER,
     RaterGroup.PEER,
@@ -82,24 +85,10 @@ PURPOSE_OF_KIND = {
 # ----------------------------------------------------------------------------------------------------
 
 
-def administered_region(principal: Principal) -> str | None:
-    """The region an academy admin manages: their token's. None for anyone else, and for an admin
-    whose token carries no region (who then manages nothing)."""
-    if not principal.has_role(Role.ACADEMY_ADMIN) or not principal.region:
-        return None
-    return principal.region
-
-
-def administers(principal: Principal, region: str) -> bool:
-    """Whether ``principal`` is an academy admin of ``region``."""
-    admin_region = administered_region(principal)
-    return admin_region is not None and admin_region == region
-
-
 def may_read(principal: Principal, cycle: Cycle) -> bool:
     """The participant reads their own cycles; an academy admin reads (and extends) those of their own
     region, counts only, like the participant. Any other cycle is, to the caller, one that does not exist."""
-    return cycle.participant_id == principal.sub or administers(principal, cycle.region)
+    return cycle.participant_id == principal.sub or principal.is_academy_admin_for(cycle.region)
 
 
 async def readable(session: AsyncSession, principal: Principal, id: UUID) -> Cycle:
@@ -123,8 +112,6 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut
 
 async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[UUID]) -> list[CycleOut]:
     """The readable cycles among ``ids``, in the order asked; others are left out as if unknown."""
-    if len(ids) > MAX_BATCH_IDS:
-        raise BadRequest(f"at most {MAX_BATCH_IDS} ids per request")
     found = {c.id: c for c in await CycleRepository(session).get_many(ids) if may_read(principal, c)}
     return await to_out(session, [found[i] for i in dict.fromkeys(ids) if i in found])
 
@@ -141,25 +128,12 @@ async def list_cycles(
     cycles = await CycleRepository(session).page(
         participant_id=participant_id,
         visible_to=principal.sub,
-        region=administered_region(principal),
-        after=_decode_cursor(cursor) if cursor else None,
+        region=principal.administered_region,
+        after=CYCLE_CURSOR.decode(cursor),
         limit=limit + 1,
     )
-    page = list(cycles[:limit])
-    next_cursor = _encode_cursor(page[-1]) if len(cycles) > limit else None
+    page, next_cursor = CYCLE_CURSOR.page(cycles, limit, key=lambda c: (c.created_at, c.id))
     return CycleList(items=await to_out(session, page), next_cursor=next_cursor)
-
-
-def _encode_cursor(cycle: Cycle) -> str:
-    return base64.urlsafe_b64encode(f"{cycle.created_at.isoformat()}|{cycle.id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, UUID]:
-    try:
-        created_at, id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(created_at), UUID(id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("cursor is not one this service issued") from exc
 
 
 async def to_out(session: AsyncSession, cycles: Sequence[Cycle]) -> list[CycleOut]:
@@ -611,7 +585,7 @@ async def _activate(
     so consumers always learn of the cycle before what belongs to it."""
     cycle.status, cycle.opened_at = CycleStatus.OPEN, now
     await outbox.add(session, opened_event(cycle), subject=str(cycle.id))
-    key = settings.email_hash_key.get_secret_value()
+    key = EmailHashKey(settings.email_hash_key.get_secret_value())
     for invitation in invitations:
         await outbox.add(session, nominated_event(cycle, invitation, key), subject=str(cycle.id))
         await mail_service.queue(session, invitation.id, MailKind.INVITATION)
@@ -636,12 +610,12 @@ def opened_event(cycle: Cycle) -> CycleOpenedV1:
     )
 
 
-def nominated_event(cycle: Cycle, invitation: Invitation, key: str) -> RaterNominatedV1:
+def nominated_event(cycle: Cycle, invitation: Invitation, key: EmailHashKey) -> RaterNominatedV1:
     return RaterNominatedV1(
         cycle_id=cycle.id,
         participant_id=cycle.participant_id,
         rater_group=RaterGroup(invitation.rater_group),
-        rater_email_hash=email_hash(invitation.email, key),
+        rater_email_hash=email_hash(EmailAddress(invitation.email), key),
     )
 
 
@@ -863,7 +837,7 @@ async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> Tea
     team = await repository.get_by_id(id)
     if team is None or not (
         team.created_by == principal.sub
-        or administers(principal, team.region)
+        or principal.is_academy_admin_for(team.region)
         or await repository.is_member(id, principal.sub)
     ):
         raise TeamCycleNotFound(f"no team cycle {id}")

@@ -10,7 +10,6 @@ from hlm_kit.db import Session
 from survey_svc.dependencies import SettingsDep
 from survey_svc.invitations import service as invitation_service
 from survey_svc.invitations.exceptions import LINK_NOT_VALID
-from survey_svc.invitations.redaction import SCOPE_KEY
 from survey_svc.invitations.schemas import InvitationView, RejectIn
 from survey_svc.invitations.service import Caller
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
@@ -25,11 +24,10 @@ NOT_VALID: dict[int | str, dict[str, Any]] = {
 
 def _caller(
     request: Request,
+    # Named ``token``, so hlm_kit's redacted path, used by every log line and error document, hides it.
     token: Annotated[str, Path(description="The token of the rater's link (it is never logged).")],
 ) -> Caller:
-    # The redaction middleware has moved the real token out of the path; the path holds a placeholder.
-    presented = request.scope.get(SCOPE_KEY, token)
-    return Caller(token=presented, address=request.client.host if request.client else "unknown")
+    return Caller(token=token, address=request.client.host if request.client else "unknown")
 
 
 InvitationCaller = Annotated[Caller, Depends(_caller)]

@@ -11,6 +11,7 @@ from hlm_kit.auth import CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.errors import FieldError, UnprocessableContent
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.pagination import Cursor, Limit
 from survey_svc.goals import service as goal_service
 from survey_svc.observations import pdf
 from survey_svc.observations import service as observation_service
@@ -41,11 +42,11 @@ async def create(
 async def list_observations(
     session: Session,
     principal: CurrentPrincipal,
+    limit: Limit,
     dimension: Annotated[str | None, Query(description="an HLM dimension key")] = None,
     from_: Annotated[date | None, Query(alias="from", description="observed on or after")] = None,
     to: Annotated[date | None, Query(description="observed on or before")] = None,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Cursor = None,
 ) -> ObservationList:
     """The caller's own entries, most recent first, filtered by dimension and dates."""
     return await observation_service.list_observations(

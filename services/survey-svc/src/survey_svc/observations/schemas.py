@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from hlm_contracts.base import Key
+from hlm_kit.pagination import Page
 
 Context = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
 Narrative = Annotated[str, StringConstraints(min_length=1, max_length=10000, pattern=r"\S")]
@@ -56,6 +57,5 @@ class ObservationOut(BaseModel):
     updated_at: datetime
 
 
-class ObservationList(BaseModel):
-    items: list[ObservationOut]
-    next_cursor: str | None = None
+class ObservationList(Page[ObservationOut]):
+    pass

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import UTC, date, datetime
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.auth import Principal
-from hlm_kit.errors import BadRequest, FieldError, UnprocessableContent
+from hlm_kit.errors import FieldError, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
+from hlm_kit.pagination import CursorCodec
 from survey_svc.observations.exceptions import FrameworkNotKnown, ObservationNotFound
 from survey_svc.observations.models import Observation
 from survey_svc.observations.repository import ObservationRepository
@@ -19,6 +19,9 @@ from survey_svc.questionnaires import service as questionnaire_service
 
 # Entries are tagged with the dimensions of the Healthcare Leadership Model.
 FRAMEWORK_KEY = "hlm"
+
+# A journal's entries most recent first (the id breaks ties).
+OBSERVATION_CURSOR = CursorCodec(tuple[date, UUID])
 
 
 async def known_dimensions(session: AsyncSession) -> dict[str, str]:
@@ -137,23 +140,11 @@ async def list_observations(
         dimension=dimension,
         on_or_after=on_or_after,
         on_or_before=on_or_before,
-        after=_decode_cursor(cursor) if cursor else None,
+        after=OBSERVATION_CURSOR.decode(cursor),
         limit=limit + 1,
     )
-    page = list(found[:limit])
-    next_cursor = None
-    if len(found) > limit:
-        last = page[-1]
-        next_cursor = base64.urlsafe_b64encode(f"{last.observed_on.isoformat()}|{last.id}".encode()).decode()
+    page, next_cursor = OBSERVATION_CURSOR.page(found, limit, key=lambda o: (o.observed_on, o.id))
     return ObservationList(items=[to_out(o) for o in page], next_cursor=next_cursor)
-
-
-def _decode_cursor(cursor: str) -> tuple[date, UUID]:
-    try:
-        observed_on, id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return date.fromisoformat(observed_on), UUID(id)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("cursor is not one this service issued") from exc
 
 
 async def all_in_period(

@@ -13,7 +13,6 @@ from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import Forbidden
 from survey_svc.cycles.models import Cycle, FeedbackSession, TeamCycle
 from survey_svc.cycles.repository import CycleRepository
-from survey_svc.cycles.service import administered_region
 from survey_svc.database import outbox
 from survey_svc.goals.models import Goal
 from survey_svc.observations.models import Observation
@@ -30,7 +29,7 @@ async def erase(session: AsyncSession, principal: Principal, participant_id: str
     if participant_id != principal.sub:
         if not principal.has_role(Role.ACADEMY_ADMIN):
             raise Forbidden("only the participant or an academy admin may erase a participant")
-        region = administered_region(principal)
+        region = principal.administered_region
         if region is None or not await CycleRepository(session).has_cycle_in_region(participant_id, region):
             raise ParticipantNotFound(f"no participant {participant_id}")
     # Cycles take their nominations, tokens, responses, mail and sessions with them (ON DELETE CASCADE).

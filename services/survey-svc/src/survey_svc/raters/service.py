@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_contracts import CycleKind
+from hlm_contracts import CycleKind, EmailHashKey
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, UnprocessableContent
 from survey_svc.config import Settings
@@ -83,7 +83,7 @@ async def nominate(
     session.add_all(added)
     await session.flush()
     if cycle.status == CycleStatus.OPEN:
-        key = settings.email_hash_key.get_secret_value()
+        key = EmailHashKey(settings.email_hash_key.get_secret_value())
         for invitation in added:
             await outbox.add(session, cycle_service.nominated_event(cycle, invitation, key), subject=str(cycle.id))
             await mail_service.queue(session, invitation.id, MailKind.INVITATION)

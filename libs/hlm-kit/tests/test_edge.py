@@ -1,0 +1,323 @@
+"""What every service built with create_service_app refuses at its edge, and how it answers a database
+that refuses a value or cannot be reached: a client error or a 503, never a 500."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from asgi_lifespan import LifespanManager
+from fastapi import APIRouter, Body, FastAPI
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+
+from hlm_kit.app import create_service_app
+from hlm_kit.db import Session
+from hlm_kit.edge import Int32, NulFreeStr, PositiveInt32
+from hlm_kit.errors import Conflict, classify_database_failure
+from hlm_kit.settings import ServiceSettings
+from hlm_kit.testing.messaging import MessagingSchema
+from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET
+from hlm_kit.testing.tcp_proxy import TcpProxy
+
+
+class NoteIn(BaseModel):
+    text: str
+    tags: list[str] = []
+    rank: Int32 = 0
+
+
+class Document(BaseModel):
+    title: NulFreeStr
+
+
+def notes_router(schema: str) -> APIRouter:
+    router = APIRouter()
+    insert = text(f'INSERT INTO "{schema}".note (text, rank) VALUES (:text, :rank)')
+
+    @router.post("/notes", status_code=201)
+    async def add(session: Session, note: NoteIn) -> None:
+        await session.execute(insert, {"text": note.text, "rank": note.rank})
+        await session.commit()
+
+    @router.post("/notes/plain", status_code=201)
+    async def add_plain(session: Session, body: Annotated[str, Body(media_type="text/plain")]) -> None:
+        await session.execute(insert, {"text": body, "rank": 0})
+        await session.commit()
+
+    @router.get("/notes")
+    async def page(cursor: str | None = None, limit: int = 50) -> list[str]:
+        return []
+
+    @router.get("/notes/by-text/{text}")
+    async def by_text(session: Session, text: str) -> int:
+        found = await session.execute(_count(schema, "text"), {"v": text})
+        return int(found.scalar_one())
+
+    @router.get("/notes/by-rank/{rank}")
+    async def by_rank(session: Session, rank: PositiveInt32) -> int:
+        found = await session.execute(_count(schema, "rank"), {"v": rank})
+        return int(found.scalar_one())
+
+    @router.get("/notes/by-unbounded-rank/{rank}")
+    async def by_unbounded_rank(session: Session, rank: int) -> int:
+        # A parameter that lacks its bound: the database's refusal is the backstop.
+        found = await session.execute(_count(schema, "rank"), {"v": rank})
+        return int(found.scalar_one())
+
+    @router.get("/links/{token}/taken")
+    async def taken(token: str) -> None:
+        raise Conflict("that link has been used")
+
+    return router
+
+
+def _count(schema: str, column: str) -> Any:
+    return text(
+        f'SELECT count(*) FROM "{schema}".note WHERE {column} = CAST(:v AS {"integer" if column == "rank" else "text"})'
+    )
+
+
+@pytest_asyncio.fixture
+async def database_proxy(kit_schema: MessagingSchema) -> AsyncIterator[tuple[TcpProxy, str]]:
+    """A forwarder to Postgres that a test can cut, and the kit schema's URL through it."""
+    url = kit_schema.engine.url.render_as_string(hide_password=False)
+    target = urlsplit(url)
+    proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 5432)
+    await proxy.accept()
+    yield proxy, proxy.url_for(url)
+    await proxy.close()
+
+
+@pytest_asyncio.fixture
+async def app(
+    kit_schema: MessagingSchema, database_proxy: tuple[TcpProxy, str], amqp_url: str
+) -> AsyncIterator[FastAPI]:
+    schema = kit_schema.metadata.schema
+    assert schema is not None
+    async with kit_schema.engine.begin() as connection:
+        await connection.execute(text(f'CREATE TABLE "{schema}".note (text text, rank integer)'))
+    settings = ServiceSettings.model_validate(
+        {
+            "database_url": database_proxy[1],
+            "amqp_url": amqp_url,
+            "jwt_secret": TEST_JWT_SECRET,
+            "jwt_issuer": TEST_JWT_ISSUER,
+            "jwt_audience": TEST_JWT_AUDIENCE,
+            "run_workers": False,
+            "log_level": "INFO",
+            "log_json": True,
+            "db_pool_timeout_s": 2.0,
+        }
+    )
+    app = create_service_app(
+        name="edge-test",
+        version="0",
+        settings=settings,
+        routers=[notes_router(schema)],
+        outbox=kit_schema.outbox,
+        inbox=kit_schema.inbox,
+    )
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        yield app
+
+
+@pytest_asyncio.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
+        yield client
+
+
+@pytest.fixture
+def notes(kit_schema: MessagingSchema) -> Callable[[], Any]:
+    async def stored() -> list[tuple[str, int]]:
+        async with kit_schema.engine.connect() as connection:
+            rows = await connection.execute(text(f'SELECT text, rank FROM "{kit_schema.metadata.schema}".note'))
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    return stored
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    return body
+
+
+def log_lines(output: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
+# ---- NUL -----------------------------------------------------------------------------------------
+
+
+async def test_a_nul_in_the_query_is_refused_naming_the_parameter(client: httpx.AsyncClient) -> None:
+    response = await client.get("/notes?cursor=a%00b&limit=5")
+    problem = assert_problem(response, 422)
+    assert [e["loc"] for e in problem["errors"]] == [["query", "cursor"]]
+
+
+async def test_a_nul_in_the_path_is_refused_before_it_reaches_the_database(client: httpx.AsyncClient) -> None:
+    response = await client.get("/notes/by-text/a%00b")
+    problem = assert_problem(response, 422)
+    assert [e["loc"] for e in problem["errors"]] == [["path"]]
+
+
+async def test_a_nul_in_a_json_body_is_refused_and_nothing_is_stored(
+    client: httpx.AsyncClient, notes: Callable[[], Any]
+) -> None:
+    response = await client.post("/notes", json={"text": "fine", "tags": ["ok", "A\u0000B"]})
+    problem = assert_problem(response, 422)
+    assert [e["loc"] for e in problem["errors"]] == [["body", "tags", 1]]
+    assert problem["errors"][0]["type"] == "string_nul"
+    assert await notes() == []
+
+
+async def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(
+    client: httpx.AsyncClient, notes: Callable[[], Any]
+) -> None:
+    response = await client.post("/notes", json={"text": "C:\\u0000"})
+    assert response.status_code == 201, response.text
+    assert await notes() == [("C:\\u0000", 0)]
+
+
+def test_a_nul_free_string_refuses_nul_whatever_format_it_was_read_from() -> None:
+    # A document read from YAML or CSV is not checked at the edge; its model's type refuses the NUL.
+    with pytest.raises(ValidationError) as refused:
+        Document.model_validate({"title": "A\x00B"})
+    assert [(e["loc"], e["type"]) for e in refused.value.errors()] == [(("title",), "string_nul")]
+    assert Document.model_validate({"title": "AB"}).title == "AB"
+
+
+async def test_a_nul_the_edge_cannot_see_is_a_422_from_the_database_logged_once_as_a_warning(
+    client: httpx.AsyncClient, notes: Callable[[], Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = await client.post("/notes/plain", content="A\x00B", headers={"content-type": "text/plain"})
+
+    assert_problem(response, 422)
+    assert await notes() == []
+    output = capsys.readouterr().out
+    refused = [line for line in log_lines(output) if line["event"] == "value refused by the database"]
+    assert [(line["level"], line["sqlstate"]) for line in refused] == [("warning", "22021")]
+    assert "Traceback" not in output
+
+
+# ---- integers ------------------------------------------------------------------------------------
+
+
+async def test_an_integer_beyond_32_bits_is_refused_by_its_type(
+    client: httpx.AsyncClient, notes: Callable[[], Any]
+) -> None:
+    in_path = await client.get("/notes/by-rank/6227020801")
+    in_body = await client.post("/notes", json={"text": "big", "rank": 2**31})
+
+    assert assert_problem(in_path, 422)["errors"][0]["loc"] == ["path", "rank"]
+    assert assert_problem(in_body, 422)["errors"][0]["loc"] == ["body", "rank"]
+    assert await notes() == []
+    assert (await client.get("/notes/by-rank/2147483647")).json() == 0
+
+
+async def test_an_integer_the_database_cannot_hold_is_a_422_not_a_500(client: httpx.AsyncClient) -> None:
+    response = await client.get("/notes/by-unbounded-rank/6227020801")
+    problem = assert_problem(response, 422)
+    # The driver's message (which quotes the query) stays inside.
+    assert "query argument" not in response.text
+    assert problem["type"].endswith("/validation-error")
+
+
+# ---- database unavailable ------------------------------------------------------------------------
+
+
+async def test_an_unreachable_database_is_a_503_with_retry_after(
+    client: httpx.AsyncClient, database_proxy: tuple[TcpProxy, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    proxy, _ = database_proxy
+    assert (await client.get("/notes/by-text/x")).status_code == 200
+
+    await proxy.refuse()
+    # The first request finds its pooled connection dropped, the second cannot open one.
+    dropped = await client.get("/notes/by-text/x")
+    refused = await client.post("/notes", json={"text": "while down"})
+
+    for response in (dropped, refused):
+        problem = assert_problem(response, 503)
+        assert response.headers["retry-after"] == "5"
+        assert problem["type"].endswith("/service-unavailable")
+    output = capsys.readouterr().out
+    assert [line["level"] for line in log_lines(output) if line["event"] == "database unavailable"] == [
+        "warning",
+        "warning",
+    ]
+    assert "Traceback" not in output
+
+    await proxy.accept()
+    assert (await client.get("/notes/by-text/x")).status_code == 200
+
+
+# ---- logs and redaction --------------------------------------------------------------------------
+
+
+async def test_expected_refusals_are_one_log_line_each_without_a_traceback(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    await client.get("/links/s3cret-token-value/taken")
+    await client.post("/notes", json={"rank": "many"})
+    await client.get("/nowhere")
+    await client.get("/links/s3cret%00token-value/taken")
+
+    lines = log_lines(capsys.readouterr().out)
+    assert [(line["event"], line["status"]) for line in lines] == [
+        ("request refused", 409),
+        ("request invalid", 422),
+        ("request refused", 404),
+        ("request invalid", 422),
+    ]
+    assert "s3cret" not in str(lines)
+    assert all("exception" not in line for line in lines)
+
+
+async def test_a_token_in_the_path_shows_in_no_log_line_nor_problem(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    matched = await client.get("/links/s3cret-token-value/taken")
+    unmatched = await client.get("/links/s3cret-token-value/typo")
+
+    assert assert_problem(matched, 409)["instance"] == "/links/~token~/taken"
+    assert "instance" not in assert_problem(unmatched, 404)
+    output = capsys.readouterr().out
+    assert "/links/~token~/taken" in output
+    assert "s3cret-token-value" not in output + matched.text + unmatched.text
+
+
+@pytest.mark.parametrize(
+    ("error", "failure"),
+    [
+        (ConnectionRefusedError(111, "Connect call failed"), "unavailable"),
+        (TimeoutError(), "unavailable"),
+        (sa_exc.TimeoutError("QueuePool limit reached"), "unavailable"),
+        (asyncpg.CannotConnectNowError("the database system is starting up"), "unavailable"),
+        (asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation"), "unavailable"),
+        (asyncpg.AdminShutdownError("terminating connection due to administrator command"), "unavailable"),
+        (asyncpg.InterfaceError("connection is closed"), "unavailable"),
+        (asyncpg.CharacterNotInRepertoireError("invalid byte sequence"), "data"),
+        (asyncpg.NumericValueOutOfRangeError("integer out of range"), "data"),
+        (asyncpg.UniqueViolationError("duplicate key"), None),
+        (asyncpg.InterfaceError("another operation is in progress"), None),
+        (FileNotFoundError(2, "No such file"), None),
+        (RuntimeError("boom"), None),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else str(value),
+)
+def test_database_failures_are_told_apart(error: BaseException, failure: str | None) -> None:
+    assert classify_database_failure(error) == failure
+    wrapped = sa_exc.DBAPIError("SELECT 1", {}, error) if isinstance(error, asyncpg.PostgresError) else error
+    assert classify_database_failure(wrapped) == failure

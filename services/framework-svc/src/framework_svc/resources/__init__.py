@@ -1,0 +1,1 @@
+"""Development resources: readings, courses, coaching and tools that develop a framework's dimensions."""

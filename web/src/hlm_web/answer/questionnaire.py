@@ -1,0 +1,226 @@
+"""The questionnaire a rater's link opens and their answers so far, as the pages need them.
+
+The gateway keeps the draft; these types read it, merge one page's answers into it, and write it back
+whole (saving a draft replaces the previous one)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+NOT_OBSERVED = "not-observed"
+# Closing dates are shown as the raters' clocks read them.
+UK = ZoneInfo("Europe/London")
+# A considered answer to one statement, from the time raters take over paper versions of such forms.
+SECONDS_PER_STATEMENT = 20
+
+
+@dataclass(frozen=True)
+class ScalePoint:
+    value: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    text: str
+
+    @property
+    def field(self) -> str:
+        """The form field of this statement's radios; also the id the error summary links to."""
+        return f"item-{self.key}"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    name: str
+    items: tuple[Item, ...]
+    importance_question: str
+
+    @property
+    def slug(self) -> str:
+        """The dimension's part of the page URL: its key, hyphenated as URLs are."""
+        return self.key.replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    instructions: str
+    dimensions: tuple[Dimension, ...]
+    performance_scale: tuple[ScalePoint, ...]
+    importance_scale: tuple[ScalePoint, ...]
+    not_observed_label: str
+
+    @classmethod
+    def from_graphql(cls, data: Mapping[str, Any]) -> Questionnaire:
+        questions = {q["dimensionKey"]: q["text"] for q in data["importanceQuestions"]}
+        items = sorted(data["items"], key=lambda i: i["position"])
+        dimensions = tuple(
+            Dimension(
+                key=d["key"],
+                name=d["name"],
+                items=tuple(Item(i["key"], i["text"]) for i in items if i["dimensionKey"] == d["key"]),
+                importance_question=questions.get(d["key"], f"How important is {d['name'].lower()} to their role?"),
+            )
+            for d in sorted(data["dimensions"], key=lambda d: d["position"])
+        )
+        return cls(
+            instructions=data["instructions"],
+            dimensions=dimensions,
+            performance_scale=tuple(ScalePoint(p["value"], p["label"]) for p in data["performanceScale"]),
+            importance_scale=tuple(ScalePoint(p["value"], p["label"]) for p in data["importanceScale"]),
+            not_observed_label=data.get("notObservedLabel") or "Not observed",
+        )
+
+    def dimension(self, slug: str) -> Dimension | None:
+        return next((d for d in self.dimensions if d.slug == slug), None)
+
+    def after(self, dimension: Dimension) -> Dimension | None:
+        index = self.dimensions.index(dimension)
+        return self.dimensions[index + 1] if index + 1 < len(self.dimensions) else None
+
+    def before(self, dimension: Dimension) -> Dimension | None:
+        index = self.dimensions.index(dimension)
+        return self.dimensions[index - 1] if index > 0 else None
+
+    @property
+    def minutes(self) -> int:
+        """About how long the whole questionnaire takes, rounded up to five minutes."""
+        statements = sum(len(d.items) for d in self.dimensions)
+        return max(5, math.ceil(statements * SECONDS_PER_STATEMENT / 60 / 5) * 5)
+
+    def level_label(self, value: int | str | None) -> str:
+        if value == NOT_OBSERVED:
+            return self.not_observed_label
+        return next((p.label for p in self.performance_scale if p.value == value), "")
+
+    def importance_label(self, value: int | None) -> str:
+        return next((p.label for p in self.importance_scale if p.value == value), "")
+
+
+class Status(Enum):
+    NOT_STARTED = "Not yet started"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+
+
+@dataclass
+class Answers:
+    """A rater's answers: a level (1-4) or NOT_OBSERVED per statement, importance and a comment per dimension."""
+
+    levels: dict[str, int | str] = field(default_factory=dict)
+    importance: dict[str, int] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_graphql(cls, draft: Mapping[str, Any] | None) -> Answers:
+        if not draft:
+            return cls()
+        levels: dict[str, int | str] = {}
+        for answer in draft["answers"]:
+            if answer["notObserved"]:
+                levels[answer["itemKey"]] = NOT_OBSERVED
+            elif answer["level"] is not None:
+                levels[answer["itemKey"]] = answer["level"]
+        return cls(
+            levels=levels,
+            importance={i["dimensionKey"]: i["rating"] for i in draft["importance"]},
+            comments={c["dimensionKey"]: c["text"] for c in draft["comments"] if c["text"]},
+        )
+
+    def as_input(self) -> dict[str, Any]:
+        """The gateway's ResponseInput."""
+        return {
+            "answers": [
+                {"itemKey": key, "notObserved": True} if value == NOT_OBSERVED else {"itemKey": key, "level": value}
+                for key, value in self.levels.items()
+            ],
+            "importance": [{"dimensionKey": key, "rating": rating} for key, rating in self.importance.items()],
+            "comments": [{"dimensionKey": key, "text": text} for key, text in self.comments.items() if text.strip()],
+        }
+
+    def status(self, dimension: Dimension) -> Status:
+        answered = sum(item.key in self.levels for item in dimension.items) + (dimension.key in self.importance)
+        if answered == 0 and dimension.key not in self.comments:
+            return Status.NOT_STARTED
+        return Status.COMPLETED if answered == len(dimension.items) + 1 else Status.IN_PROGRESS
+
+    def is_complete(self, questionnaire: Questionnaire) -> bool:
+        return all(self.status(d) is Status.COMPLETED for d in questionnaire.dimensions)
+
+    def first_unfinished(self, questionnaire: Questionnaire) -> Dimension | None:
+        return next((d for d in questionnaire.dimensions if self.status(d) is not Status.COMPLETED), None)
+
+    def next_unfinished(self, questionnaire: Questionnaire, *, after: Dimension) -> Dimension | None:
+        """The next dimension not yet complete after ``after``, going round to the first ones."""
+        index = questionnaire.dimensions.index(after)
+        ordered = questionnaire.dimensions[index + 1 :] + questionnaire.dimensions[: index + 1]
+        return next((d for d in ordered if self.status(d) is not Status.COMPLETED), None)
+
+    def replace_page(self, dimension: Dimension, page: PageAnswers) -> None:
+        """Put one page's answers in place of what the draft held for that dimension."""
+        for item in dimension.items:
+            self.levels.pop(item.key, None)
+        self.levels.update(page.levels)
+        self.importance.pop(dimension.key, None)
+        if page.importance is not None:
+            self.importance[dimension.key] = page.importance
+        self.comments.pop(dimension.key, None)
+        if page.comment:
+            self.comments[dimension.key] = page.comment
+
+
+@dataclass
+class PageAnswers:
+    """What one dimension's page sent, and what is missing from it."""
+
+    levels: dict[str, int | str]
+    importance: int | None
+    comment: str
+    # (field, message) in the order of the page, for the error summary and each field's message.
+    errors: list[tuple[str, str]]
+
+    @classmethod
+    def read(cls, questionnaire: Questionnaire, dimension: Dimension, form: Mapping[str, Any]) -> PageAnswers:
+        levels: dict[str, int | str] = {}
+        errors: list[tuple[str, str]] = []
+        allowed = {str(p.value): p.value for p in questionnaire.performance_scale}
+        for number, item in enumerate(dimension.items, start=1):
+            raw = form.get(item.field)
+            if raw == NOT_OBSERVED:
+                levels[item.key] = NOT_OBSERVED
+            elif isinstance(raw, str) and raw in allowed:
+                levels[item.key] = allowed[raw]
+            else:
+                errors.append(
+                    (
+                        item.field,
+                        f"Select an answer to statement {number}, or {questionnaire.not_observed_label.lower()}",
+                    )
+                )
+        importance_allowed = {str(p.value): p.value for p in questionnaire.importance_scale}
+        raw_importance = form.get("importance")
+        importance = importance_allowed.get(raw_importance) if isinstance(raw_importance, str) else None
+        if importance is None:
+            errors.append(("importance", f"Select how important {dimension.name.lower()} is to their role"))
+        comment = form.get("comment")
+        return cls(levels, importance, comment.strip() if isinstance(comment, str) else "", errors)
+
+    @property
+    def error_for(self) -> dict[str, str]:
+        return dict(self.errors)
+
+
+def closing_date(closes_at: str | None) -> str | None:
+    """The closing date as a person reads it: 18 December 2026."""
+    if not closes_at:
+        return None
+    moment = datetime.fromisoformat(closes_at).astimezone(UK)
+    return f"{moment.day} {moment:%B %Y}"

@@ -1,0 +1,417 @@
+"""A rater's pages, after GOV.UK Forms' runner: a URL per page, check your answers, a confirmation.
+
+/answer/{token}                      start page: who asked, by when, how long, the confidentiality promise
+/answer/{token}/questions            the task list of the dimensions, with each one's status
+/answer/{token}/{dimension}          one dimension: a fieldset of radios per statement, importance, a comment
+/answer/{token}/{dimension}/change   the same page reached from check your answers, which it returns to
+/answer/{token}/check                check your answers, and send them
+/answer/{token}/done                 the confirmation
+/answer/{token}/decline, /declined   decline to give feedback
+
+The token is the rater's only credential. It goes to the gateway in a request body, never into a log
+line, and no page sends a Referer (the response headers say so), so it never leaves in a URL either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from itsdangerous import BadData, URLSafeTimedSerializer
+from starlette.exceptions import HTTPException
+
+from hlm_web import csrf
+from hlm_web.answer import queries
+from hlm_web.answer.questionnaire import (
+    NOT_OBSERVED,
+    Answers,
+    Dimension,
+    PageAnswers,
+    Questionnaire,
+    Status,
+    closing_date,
+)
+from hlm_web.config import Settings
+from hlm_web.gateway import GatewayClient, GatewayRefused, GatewayUnavailable, LinkNotValid
+from hlm_web.templating import render
+
+log = structlog.get_logger(__name__)
+
+router = APIRouter(prefix="/answer/{token}")
+
+# Remembers, in the rater's browser, which link it has sent feedback through: a second press of "Send"
+# (or a send after going back) then shows the confirmation again rather than "this link cannot be used".
+SENT_COOKIE = "hlm-sent"
+SENT_MAX_AGE_S = 7 * 24 * 3600
+_SENT_SALT = "hlm-web-sent"
+
+
+@dataclass
+class Invitation:
+    participant_name: str
+    rater_group: str
+    closes_on: str | None
+    questionnaire: Questionnaire
+    answers: Answers
+    has_draft: bool
+
+
+def _gateway(request: Request) -> GatewayClient:
+    gateway: GatewayClient = request.app.state.gateway
+    return gateway
+
+
+def _address(request: Request) -> str | None:
+    return request.client.host if request.client is not None else None
+
+
+async def _call(request: Request, document: str, **variables: Any) -> dict[str, Any]:
+    return await _gateway(request).execute(document, variables, forwarded_for=_address(request))
+
+
+async def _invitation(request: Request, token: str) -> Invitation:
+    data = (await _call(request, queries.INVITATION, token=token))["invitation"]
+    if data is None or data["stage"] != "FEEDBACK" or data["questionnaire"] is None:
+        # A link still waiting for the line manager's approval of the nominations has no questionnaire
+        # to answer here; it is the same plain page as any link that opens nothing.
+        raise LinkNotValid
+    return Invitation(
+        participant_name=data["participantName"],
+        rater_group=data["raterGroup"],
+        closes_on=closing_date(data["closesAt"]),
+        questionnaire=Questionnaire.from_graphql(data["questionnaire"]),
+        answers=Answers.from_graphql(data["draft"]),
+        has_draft=data["draft"] is not None,
+    )
+
+
+async def _save(request: Request, token: str, answers: Answers) -> None:
+    saved = (await _call(request, queries.SAVE_DRAFT, token=token, response=answers.as_input()))["saveInvitationDraft"]
+    if saved is None:
+        raise GatewayUnavailable
+    if saved["__typename"] == "ResponseRejected":
+        if not saved["problems"]:
+            raise LinkNotValid  # no longer accepted: submitted, withdrawn or closed meanwhile
+        log.error("a draft the pages built was refused", problems=len(saved["problems"]))
+        raise GatewayRefused("BAD_USER_INPUT")
+
+
+def _url(token: str, *parts: str) -> str:
+    return "/".join((f"/answer/{token}", *parts))
+
+
+def _page_url(token: str, dimension: Dimension, *, change: bool = False) -> str:
+    return _url(token, dimension.slug, "change") if change else _url(token, dimension.slug)
+
+
+def _see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Start, task list, decline
+# ----------------------------------------------------------------------------------------------------
+
+
+@router.get("", response_class=HTMLResponse)
+async def start(request: Request, token: str) -> Response:
+    invitation = await _invitation(request, token)
+    unfinished = invitation.answers.first_unfinished(invitation.questionnaire)
+    next_url = _page_url(token, unfinished) if unfinished else _url(token, "check")
+    return render(
+        request,
+        "answer/start.html",
+        {
+            "token": token,
+            "invitation": invitation,
+            "is_line_manager": invitation.rater_group.lower() == "line_manager",
+            "start_url": _url(token, "questions") if invitation.has_draft else next_url,
+        },
+    )
+
+
+@router.get("/questions", response_class=HTMLResponse)
+async def questions(request: Request, token: str, saved: bool = False) -> Response:
+    invitation = await _invitation(request, token)
+    questionnaire, answers = invitation.questionnaire, invitation.answers
+    tasks = [
+        {"dimension": d, "url": _page_url(token, d), "status": answers.status(d)} for d in questionnaire.dimensions
+    ]
+    return render(
+        request,
+        "answer/questions.html",
+        {
+            "token": token,
+            "invitation": invitation,
+            "tasks": tasks,
+            "Status": Status,
+            "completed": sum(t["status"] is Status.COMPLETED for t in tasks),
+            "is_complete": answers.is_complete(questionnaire),
+            "saved": saved,
+        },
+    )
+
+
+@router.get("/decline", response_class=HTMLResponse)
+async def decline_page(request: Request, token: str) -> Response:
+    invitation = await _invitation(request, token)
+    return render(request, "answer/decline.html", {"token": token, "invitation": invitation})
+
+
+@router.post("/decline", dependencies=[Depends(csrf.protect)])
+async def decline(request: Request, token: str) -> Response:
+    await _call(request, queries.DECLINE, token=token)
+    return _see_other(_url(token, "declined"))
+
+
+@router.get("/declined", response_class=HTMLResponse)
+async def declined(request: Request, token: str) -> Response:
+    # Shows nothing about the invitation, so it can be reached without asking the gateway.
+    return render(request, "answer/declined.html")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Check your answers, send, confirmation
+# ----------------------------------------------------------------------------------------------------
+
+
+def _sent_serializer(request: Request) -> URLSafeTimedSerializer:
+    settings: Settings = request.app.state.settings
+    return URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=_SENT_SALT)
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _has_sent(request: Request, token: str) -> bool:
+    cookie = request.cookies.get(SENT_COOKIE)
+    if not cookie:
+        return False
+    try:
+        return bool(_sent_serializer(request).loads(cookie, max_age=SENT_MAX_AGE_S) == _token_digest(token))
+    except BadData:
+        return False
+
+
+def _check_rows(token: str, invitation: Invitation) -> list[dict[str, Any]]:
+    questionnaire, answers = invitation.questionnaire, invitation.answers
+    sections = []
+    for dimension in questionnaire.dimensions:
+        change = _page_url(token, dimension, change=True)
+        rows = [
+            {
+                "key": {"text": f"{number}. {item.text}"},
+                "value": {"text": questionnaire.level_label(answers.levels.get(item.key))},
+                "actions": {
+                    "items": [
+                        {
+                            "href": f"{change}#{item.field}",
+                            "text": "Change",
+                            "visuallyHiddenText": f"{dimension.name}, statement {number}",
+                        }
+                    ]
+                },
+            }
+            for number, item in enumerate(dimension.items, start=1)
+        ]
+        rows.append(
+            {
+                "key": {"text": dimension.importance_question},
+                "value": {"text": questionnaire.importance_label(answers.importance.get(dimension.key))},
+                "actions": {
+                    "items": [
+                        {
+                            "href": f"{change}#importance",
+                            "text": "Change",
+                            "visuallyHiddenText": f"{dimension.name}, importance",
+                        }
+                    ]
+                },
+            }
+        )
+        rows.append(
+            {
+                "key": {"text": "Comments"},
+                "value": {"text": answers.comments.get(dimension.key) or "None"},
+                "actions": {
+                    "items": [
+                        {
+                            "href": f"{change}#comment",
+                            "text": "Change",
+                            "visuallyHiddenText": f"{dimension.name}, comments",
+                        }
+                    ]
+                },
+            }
+        )
+        sections.append({"dimension": dimension, "rows": rows})
+    return sections
+
+
+@router.get("/check", response_class=HTMLResponse)
+async def check(request: Request, token: str) -> Response:
+    try:
+        invitation = await _invitation(request, token)
+    except LinkNotValid:
+        if _has_sent(request, token):
+            return _see_other(_url(token, "done"))
+        raise
+    if not invitation.answers.is_complete(invitation.questionnaire):
+        return _see_other(_url(token, "questions"))
+    return render(
+        request,
+        "answer/check.html",
+        {"token": token, "invitation": invitation, "sections": _check_rows(token, invitation)},
+    )
+
+
+@router.post("/check", dependencies=[Depends(csrf.protect)])
+async def send(request: Request, token: str) -> Response:
+    try:
+        invitation = await _invitation(request, token)
+        sent = (await _call(request, queries.SUBMIT, token=token, response=invitation.answers.as_input()))[
+            "submitInvitation"
+        ]
+        if sent is None:
+            raise GatewayUnavailable
+        if sent["__typename"] == "ResponseRejected" and not sent["problems"]:
+            raise LinkNotValid  # sent already, withdrawn or closed
+    except LinkNotValid:
+        # The same rater pressing Send again, or going back and sending: one response, one confirmation.
+        if _has_sent(request, token):
+            return _see_other(_url(token, "done"))
+        raise
+    if sent["__typename"] == "ResponseRejected":
+        return render(
+            request,
+            "answer/check.html",
+            {
+                "token": token,
+                "invitation": invitation,
+                "sections": _check_rows(token, invitation),
+                "problems": [p["message"] for p in sent["problems"]],
+                "errors": True,  # the title starts "Error: "
+            },
+            status_code=422,
+        )
+    response = _see_other(_url(token, "done"))
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        SENT_COOKIE,
+        _sent_serializer(request).dumps(_token_digest(token)),
+        max_age=SENT_MAX_AGE_S,
+        path="/answer/",
+        secure=settings.secure_cookies,
+        httponly=True,
+        samesite="strict",
+    )
+    return response
+
+
+@router.get("/done", response_class=HTMLResponse)
+async def done(request: Request, token: str) -> Response:
+    # The link stops working once the answers are sent, so this page asks the gateway nothing and
+    # says nothing about the invitation.
+    return render(request, "answer/done.html")
+
+
+# ----------------------------------------------------------------------------------------------------
+# One page per dimension
+# ----------------------------------------------------------------------------------------------------
+
+
+def _dimension_of(invitation: Invitation, slug: str) -> Dimension:
+    dimension = invitation.questionnaire.dimension(slug)
+    if dimension is None:
+        raise HTTPException(status_code=404)
+    return dimension
+
+
+def _render_dimension(
+    request: Request,
+    token: str,
+    invitation: Invitation,
+    dimension: Dimension,
+    *,
+    change: bool,
+    page: PageAnswers | None = None,
+) -> Response:
+    questionnaire, answers = invitation.questionnaire, invitation.answers
+    if page is None:
+        levels = {item.key: answers.levels.get(item.key) for item in dimension.items}
+        importance, comment, errors = answers.importance.get(dimension.key), answers.comments.get(dimension.key, ""), []
+    else:
+        levels = {item.key: page.levels.get(item.key) for item in dimension.items}
+        importance, comment, errors = page.importance, page.comment, page.errors
+    previous = questionnaire.before(dimension)
+    back = _url(token, "check") if change else (_page_url(token, previous) if previous else _url(token))
+    return render(
+        request,
+        "answer/dimension.html",
+        {
+            "token": token,
+            "invitation": invitation,
+            "dimension": dimension,
+            "number": questionnaire.dimensions.index(dimension) + 1,
+            "total": len(questionnaire.dimensions),
+            "values": {key: str(value) for key, value in levels.items() if value is not None},
+            "importance": str(importance) if importance is not None else None,
+            "comment": comment,
+            "errors": errors,
+            "error_for": dict(errors),
+            "NOT_OBSERVED": NOT_OBSERVED,
+            "change": change,
+            "back_url": back,
+            "action_url": _page_url(token, dimension, change=change),
+        },
+        status_code=400 if errors else 200,
+    )
+
+
+async def _save_page(request: Request, token: str, slug: str, action: str, *, change: bool) -> Response:
+    invitation = await _invitation(request, token)
+    dimension = _dimension_of(invitation, slug)
+    form = await request.form()
+    page = PageAnswers.read(invitation.questionnaire, dimension, form)
+    if action != "later" and page.errors:
+        return _render_dimension(request, token, invitation, dimension, change=change, page=page)
+    answers = invitation.answers
+    answers.replace_page(dimension, page)
+    await _save(request, token, answers)
+    if action == "later":
+        return _see_other(_url(token, "questions") + "?saved=true")
+    if change:
+        return _see_other(_url(token, "check"))
+    unfinished = answers.next_unfinished(invitation.questionnaire, after=dimension)
+    return _see_other(_page_url(token, unfinished) if unfinished else _url(token, "check"))
+
+
+@router.get("/{dimension}", response_class=HTMLResponse)
+async def dimension_page(request: Request, token: str, dimension: str) -> Response:
+    invitation = await _invitation(request, token)
+    return _render_dimension(request, token, invitation, _dimension_of(invitation, dimension), change=False)
+
+
+@router.post("/{dimension}", dependencies=[Depends(csrf.protect)])
+async def save_dimension(
+    request: Request, token: str, dimension: str, action: Annotated[str, Form()] = "continue"
+) -> Response:
+    return await _save_page(request, token, dimension, action, change=False)
+
+
+@router.get("/{dimension}/change", response_class=HTMLResponse)
+async def change_dimension_page(request: Request, token: str, dimension: str) -> Response:
+    invitation = await _invitation(request, token)
+    return _render_dimension(request, token, invitation, _dimension_of(invitation, dimension), change=True)
+
+
+@router.post("/{dimension}/change", dependencies=[Depends(csrf.protect)])
+async def change_dimension(
+    request: Request, token: str, dimension: str, action: Annotated[str, Form()] = "continue"
+) -> Response:
+    return await _save_page(request, token, dimension, action, change=True)

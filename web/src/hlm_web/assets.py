@@ -1,0 +1,42 @@
+"""The NHS.UK frontend's compiled CSS, JavaScript and images, served from this origin.
+
+Its stylesheet loads the Frutiger web font from the NHS's own host. No page may make a request that
+leaves the platform (a rater's visit is nobody else's business), so that @font-face is taken out and
+text falls back to Arial, as the stylesheet's own font stack says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+STYLESHEET = "nhsuk-frontend.min.css"
+_REMOTE_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*url\(\s*['\"]?https?://[^}]*\}")
+
+
+class AssetsMissing(RuntimeError):
+    """The NHS.UK frontend is not installed: run `make web-assets` (npm ci in web/)."""
+
+
+def local_stylesheet(css: str) -> str:
+    """``css`` without the font faces it would fetch from another host."""
+    return _REMOTE_FONT_FACE.sub("", css)
+
+
+def mount(app: FastAPI, frontend_dir: Path) -> None:
+    stylesheet = frontend_dir / STYLESHEET
+    if not stylesheet.is_file():
+        raise AssetsMissing(f"{stylesheet} not found: run `make web-assets` (npm ci in web/)")
+    css = local_stylesheet(stylesheet.read_text(encoding="utf-8"))
+
+    @app.get(f"/nhsuk/{STYLESHEET}", include_in_schema=False)
+    async def nhsuk_stylesheet() -> Response:
+        return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+    app.mount("/nhsuk", StaticFiles(directory=frontend_dir), name="nhsuk")
+    # The stylesheet asks for its icons at /assets, where the NHS.UK template expects them.
+    app.mount("/assets", StaticFiles(directory=frontend_dir / "assets"), name="assets")
+    app.mount("/static", StaticFiles(packages=[("hlm_web", "static")]), name="static")

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from hlm_kit import health
+from hlm_kit.observability import RequestContextMiddleware, configure_logging
+from hlm_web import assets, csrf
+from hlm_web.answer import router as answer_router
+from hlm_web.config import Settings
+from hlm_web.gateway import GatewayClient, GatewayRefused, GatewayUnavailable, LinkNotValid, RateLimited
+from hlm_web.security import SecurityHeadersMiddleware
+from hlm_web.templating import create_templates, render
+
+log = structlog.get_logger(__name__)
+
+
+def create_app(settings: Settings, *, gateway_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """The web front. ``gateway_transport`` replaces the network to the gateway (tests mount its ASGI app)."""
+    configure_logging("hlm-web", level=settings.log_level, json=settings.log_json)
+    csrf.configure(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        gateway = GatewayClient(settings.gateway_url, timeout_s=settings.gateway_timeout_s, transport=gateway_transport)
+        app.state.gateway = gateway
+        # Ready needs nothing beyond the process: with the gateway down, a rater should get this web
+        # front's "try again later" page (which keeps their answers), not an error from the ingress.
+        app.state.readiness_checks = {}
+        try:
+            yield
+        finally:
+            await gateway.aclose()
+
+    app = FastAPI(
+        title="HLM web",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.settings = settings
+    app.state.templates = create_templates()
+    app.include_router(health.router)
+    app.include_router(answer_router.router)
+    assets.mount(app, settings.nhsuk_frontend_dir)
+
+    @app.exception_handler(csrf.CsrfRefused)
+    async def csrf_refused(request: Request, exc: csrf.CsrfRefused) -> HTMLResponse:
+        return render(request, "refused.html", status_code=403)
+
+    @app.exception_handler(LinkNotValid)
+    async def link_not_valid(request: Request, exc: LinkNotValid) -> HTMLResponse:
+        # One page for every link that opens nothing: it must not tell a used link from a guessed one.
+        return render(request, "link_not_valid.html", status_code=404)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(request: Request, exc: RateLimited) -> HTMLResponse:
+        minutes = max(1, -(-exc.retry_after_s // 60)) if exc.retry_after_s else None
+        response = render(request, "rate_limited.html", {"minutes": minutes}, status_code=429)
+        if exc.retry_after_s:
+            response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+
+    @app.exception_handler(GatewayUnavailable)
+    async def gateway_unavailable(request: Request, exc: GatewayUnavailable) -> HTMLResponse:
+        # A form that could not be saved comes back as hidden fields under a "Try again" button: nothing
+        # the rater chose is lost.
+        kept = getattr(request.state, "form", None) if request.method == "POST" else None
+        return render(request, "try_again_later.html", {"kept": kept, "action_url": request.url.path}, status_code=503)
+
+    @app.exception_handler(GatewayRefused)
+    async def gateway_refused(request: Request, exc: GatewayRefused) -> HTMLResponse:
+        return render(request, "problem.html", status_code=500)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> HTMLResponse:
+        if exc.status_code == 404:
+            return render(request, "not_found.html", status_code=404)
+        if exc.status_code == 405:
+            return render(request, "not_found.html", status_code=405)
+        log.warning("request refused", status=exc.status_code)
+        return render(request, "problem.html", status_code=exc.status_code)
+
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware)
+    return app

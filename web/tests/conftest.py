@@ -1,0 +1,358 @@
+"""The web front against the real gateway and services, in one event loop, on the real database and broker.
+
+framework-svc, survey-svc and the gateway run in-process (the gateway reached over httpx's ASGI
+transport, as the web front calls it over HTTP in production); the web front is served by uvicorn on a
+free local port, so that Debian's chromium, driven by playwright, can load its pages. Raters' links are
+read from the mail survey-svc sends, and point at that port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import mailbox
+import re
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+import uvicorn
+from asgi_lifespan import LifespanManager
+from playwright.async_api import Browser, BrowserContext, Page, Request, async_playwright
+from sqlalchemy.ext.asyncio import AsyncSession
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+from hlm_kit.db import create_engine
+from hlm_kit.testing.pytest_plugin import (
+    TEST_JWT_AUDIENCE,
+    TEST_JWT_ISSUER,
+    TEST_JWT_SECRET,
+    TestDatabase,
+    migrated_service_database,
+)
+from hlm_kit.tokens import mint_token
+from hlm_web.config import Settings as WebSettings
+from hlm_web.main import create_app as create_web_app
+
+HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
+HLM_SELF = "43bf6408-24f2-588e-b607-415f64388224"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Failed look-ups of links an address may make before survey-svc slows it down: low, so a test can
+# reach it, and above what the browser tests' own bad links add up to from 127.0.0.1.
+TOKEN_FAILURES_PER_WINDOW = 6
+UNREACHABLE = "http://127.0.0.1:9"
+EMAIL_HASH_KEY = "web-test-email-hash-key-0123456789abcdef"
+WEB_SECRET = "web-test-secret-key-0123456789abcdef"
+
+CREATE = "mutation ($input: CreateCycleInput!) { createCycle(input: $input) { id } }"
+NOMINATE = """
+mutation ($cycleId: ID!, $raters: [RaterInput!]!) { nominateRaters(cycleId: $cycleId, raters: $raters) { id } }
+"""
+OPEN = """
+mutation ($cycleId: ID!, $closesAt: DateTime!) {
+  openCycle(cycleId: $cycleId, closesAt: $closesAt) { __typename ... on Cycle { status } }
+}
+"""
+PROGRESS = "query ($id: ID!) { cycle(id: $id) { progress { raterGroup invited submitted declined } } }"
+
+
+def common(amqp_url: str) -> dict[str, object]:
+    return {
+        "environment": "test",
+        "amqp_url": amqp_url,
+        "jwt_secret": TEST_JWT_SECRET,
+        "jwt_issuer": TEST_JWT_ISSUER,
+        "jwt_audience": TEST_JWT_AUDIENCE,
+        "log_json": False,
+        "log_level": "WARNING",
+        "run_workers": False,
+    }
+
+
+def free_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+@pytest_asyncio.fixture(scope="session")
+async def database_urls(test_database: TestDatabase) -> dict[str, str]:
+    """framework-svc with its catalogue; survey-svc holding the questionnaires as their published event
+    carries them (what its consumer would have stored)."""
+    from framework_svc.catalogue.loader import load_catalogue
+    from framework_svc.cli import MIGRATIONS as FRAMEWORK_MIGRATIONS
+    from framework_svc.questionnaires import service as questionnaire_service
+    from framework_svc.questionnaires.repository import QuestionnaireRepository as FrameworkQuestionnaires
+    from framework_svc.versioning import VersionStatus, version_id
+    from survey_svc.cli import MIGRATIONS as SURVEY_MIGRATIONS
+    from survey_svc.questionnaires.repository import QuestionnaireRepository as SurveyQuestionnaires
+
+    urls = {
+        "framework": await migrated_service_database(test_database, "framework_svc", FRAMEWORK_MIGRATIONS),
+        "survey": await migrated_service_database(test_database, "survey_svc", SURVEY_MIGRATIONS),
+    }
+    await load_catalogue(urls["framework"])
+    framework_engine, survey_engine = create_engine(urls["framework"]), create_engine(urls["survey"])
+    try:
+        async with AsyncSession(framework_engine) as framework_session, AsyncSession(survey_engine) as survey_session:
+            for key in ("hlm-360", "hlm-self"):
+                questionnaire = await FrameworkQuestionnaires(framework_session).get_whole(
+                    version_id("questionnaire", key, 1), visible=(VersionStatus.PUBLISHED,)
+                )
+                assert questionnaire is not None
+                await SurveyQuestionnaires(survey_session).add_snapshot(
+                    questionnaire_service.published_event(questionnaire)
+                )
+            await survey_session.commit()
+    finally:
+        await framework_engine.dispose()
+        await survey_engine.dispose()
+    return urls
+
+
+class SwitchableTransport(httpx.AsyncBaseTransport):
+    """The web front's way to the gateway, which a test can cut as a network failure would."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.is_down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.is_down:
+            raise httpx.ConnectError("the gateway is down", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+@dataclass
+class Platform:
+    """The running platform as a test uses it: the web front's address, the gateway, survey-svc's mail."""
+
+    web_url: str
+    web_app: Any
+    gateway: httpx.AsyncClient
+    survey_app: Any
+    mail_dir: Path
+    to_gateway: SwitchableTransport
+
+    @contextlib.contextmanager
+    def gateway_down(self) -> Iterator[None]:
+        self.to_gateway.is_down = True
+        try:
+            yield
+        finally:
+            self.to_gateway.is_down = False
+
+    async def open_360(self, participant_sub: str) -> tuple[str, dict[str, str]]:
+        """A 360 opened with a line manager and three peers: its id and each rater's link by name."""
+        participant = {"Authorization": f"Bearer {self.token_for(participant_sub)}"}
+        tag = uuid.uuid4().hex[:8]
+        raters = [{"name": "Lee Manager", "email": f"lee.{tag}@trust.example.org", "raterGroup": "LINE_MANAGER"}]
+        raters += [
+            {"name": f"Peer {n}", "email": f"peer{n}.{tag}@trust.example.org", "raterGroup": "PEER"} for n in (1, 2, 3)
+        ]
+        created = await self.graphql(
+            CREATE,
+            participant,
+            input={
+                "kind": "FEEDBACK_360",
+                "questionnaireId": HLM_360,
+                "selfQuestionnaireId": HLM_SELF,
+                "participantName": "Sam Participant",
+            },
+        )
+        cycle_id: str = created["createCycle"]["id"]
+        await self.graphql(NOMINATE, participant, cycleId=cycle_id, raters=raters)
+        closes_at = (datetime.now(UTC) + timedelta(days=14)).isoformat()
+        opened = await self.graphql(OPEN, participant, cycleId=cycle_id, closesAt=closes_at)
+        assert opened["openCycle"] == {"__typename": "Cycle", "status": "open"}
+        links = await self.links()
+        return cycle_id, {r["name"]: links[r["email"]] for r in raters}
+
+    async def progress(self, participant_sub: str, cycle_id: str) -> dict[str, dict[str, int]]:
+        participant = {"Authorization": f"Bearer {self.token_for(participant_sub)}"}
+        data = await self.graphql(PROGRESS, participant, id=cycle_id)
+        return {p["raterGroup"].upper(): p for p in data["cycle"]["progress"]}
+
+    @staticmethod
+    def token_for(sub: str) -> str:
+        return mint_token(
+            TEST_JWT_SECRET, sub=sub, roles=("participant",), org="RX1", region="london",
+            issuer=TEST_JWT_ISSUER, audience=TEST_JWT_AUDIENCE,
+        )  # fmt: skip
+
+    async def graphql(self, query: str, headers: dict[str, str], **variables: Any) -> Any:
+        response = await self.gateway.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    async def links(self) -> dict[str, str]:
+        """Sends the mail survey-svc has queued (its workers do not run here) and returns the newest
+        link each address received, as the rater finds it in their mail."""
+        from survey_svc.mail import service as mail_service
+        from survey_svc.mail.transport import mailer_from
+
+        state = self.survey_app.state
+        await mail_service.deliver_due(state.sessionmaker, mailer_from(state.settings), state.settings)
+        link = re.compile(re.escape(self.web_url) + r"/answer/[A-Za-z0-9_-]+")
+        found: dict[str, str] = {}
+        for message in sorted(mailbox.Maildir(self.mail_dir, create=True), key=lambda m: m.get_date()):
+            body = message.get_payload(decode=True)
+            match = link.search(body.decode() if isinstance(body, bytes) else "")
+            if match:
+                found[email.utils.parseaddr(message["To"])[1]] = match.group(0)
+        return found
+
+
+@pytest_asyncio.fixture(scope="session")
+async def platform(
+    database_urls: dict[str, str], amqp_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Platform]:
+    from framework_svc.config import Settings as FrameworkSettings
+    from framework_svc.main import create_app as create_framework_app
+    from hlm_gateway.config import Settings as GatewaySettings
+    from hlm_gateway.main import create_app as create_gateway_app
+    from survey_svc.config import Settings as SurveySettings
+    from survey_svc.main import create_app as create_survey_app
+
+    mail_dir = tmp_path_factory.mktemp("mail") / "maildir"
+    sock = free_socket()
+    web_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    framework_app = create_framework_app(
+        FrameworkSettings.model_validate({**common(amqp_url), "database_url": database_urls["framework"]})
+    )
+    survey_app = create_survey_app(
+        SurveySettings.model_validate(
+            {
+                **common(amqp_url),
+                "database_url": database_urls["survey"],
+                "email_hash_key": EMAIL_HASH_KEY,
+                "mail_transport": "file",
+                "mail_directory": str(mail_dir),
+                "invitation_link_base_url": f"{web_url}/answer/",
+                "token_failures_per_window": TOKEN_FAILURES_PER_WINDOW,
+            }
+        )
+    )
+    # As each runs behind the one before it: the rater's address the web front forwards is the one
+    # survey-svc counts failed look-ups against.
+    survey_app.add_middleware(ProxyHeadersMiddleware, trusted_hosts="127.0.0.1")
+    transports = {
+        "framework": httpx.ASGITransport(app=framework_app),
+        "survey": httpx.ASGITransport(app=survey_app),
+    }
+    gateway_app = create_gateway_app(
+        GatewaySettings.model_validate(
+            {
+                **common(amqp_url),
+                "report_url": UNREACHABLE,
+                "facilitator_url": UNREACHABLE,
+                "upstream_timeout_s": 5.0,
+            }
+        ),
+        transport_for=transports.get,
+    )
+    to_gateway = SwitchableTransport(
+        httpx.ASGITransport(app=ProxyHeadersMiddleware(gateway_app, trusted_hosts="127.0.0.1"))
+    )
+    web_app = create_web_app(
+        WebSettings(
+            environment="test",
+            secret_key=WEB_SECRET,  # type: ignore[arg-type]
+            secure_cookies=False,  # plain http on 127.0.0.1
+            log_json=False,
+            log_level="WARNING",
+        ),
+        gateway_transport=to_gateway,
+    )
+    async with contextlib.AsyncExitStack() as stack:
+        for app in (framework_app, survey_app, gateway_app):
+            await stack.enter_async_context(LifespanManager(app, startup_timeout=30, shutdown_timeout=30))
+        gateway = await stack.enter_async_context(
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url="http://gateway")
+        )
+        server = uvicorn.Server(uvicorn.Config(web_app, log_config=None, access_log=False, lifespan="on"))
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started:
+            assert not serving.done(), "the web front did not start"
+            await asyncio.sleep(0.05)
+        try:
+            yield Platform(web_url, web_app, gateway, survey_app, mail_dir, to_gateway)
+        finally:
+            server.should_exit = True
+            await serving
+            sock.close()
+
+
+@pytest.fixture
+def participant_sub() -> str:
+    return f"web-participant-{uuid.uuid4().hex[:8]}"
+
+
+@pytest_asyncio.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        # Debian's chromium, not a browser build of playwright's own (nothing is downloaded).
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@dataclass
+class Visit:
+    """One browser tab, with every request it made (and any Referer it sent) and every error its console printed."""
+
+    context: BrowserContext
+    page: Page
+    requests: list[str]
+    referers: list[str]
+    console_errors: list[str]
+
+
+async def open_visit(browser: Browser, *, width: int = 1024, bypass_csp: bool = False) -> Visit:
+    context = await browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=bypass_csp)
+    page = await context.new_page()
+    requests: list[str] = []
+    referers: list[str] = []
+    errors: list[str] = []
+
+    async def sent(request: Request) -> None:
+        requests.append(request.url)
+        if referer := await request.header_value("referer"):
+            referers.append(referer)
+
+    page.on("request", sent)
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    return Visit(context, page, requests, referers, errors)
+
+
+@pytest_asyncio.fixture
+async def visit(browser: Browser) -> AsyncIterator[Visit]:
+    # axe-core is injected as a script tag, which the pages' own policy would refuse.
+    opened = await open_visit(browser, bypass_csp=True)
+    try:
+        yield opened
+    finally:
+        await opened.context.close()
