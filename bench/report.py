@@ -1,7 +1,8 @@
 """Benchmark of report-svc: one individual report build, a group report over 5,000 participants beside
 the bare SQL aggregate of the same rows, and the lag from the last response to ``report.ready``.
 
-    uv run python bench/report.py [--builds 200] [--participants 5000] [--cycles 40] [--rate 50]
+    uv run python bench/report.py [--builds 200] [--participants 5000] [--cycles 40] [--rate 50] [--renders 80]
+                                  [--rendering-only]
 
 Everything runs on 127.0.0.1 in one process (the service's app with its consumers and relay, driven
 through the real broker) against a database ``hlm_bench_<random>`` made with the bootstrap and dropped
@@ -14,6 +15,9 @@ at the end, and exchanges and queues of its own, deleted at the end.
    stored with their published figures (9 dimensions x 5 rater groups), then the group report's aggregate
    (``group_reports.service.aggregate``) is timed beside the bare ``GROUP BY`` over the same
    ``published_score`` rows, in the same run.
+4. Rendering: the report of a 360 on the HLM 360 questionnaire (45 items, 9 dimensions; self, a line
+   manager, 5 peers, 5 direct reports, 3 others, with comments) rendered ``--renders`` times as the HTML
+   page and as the PDF/UA document, both from the report's content alone (no database).
 3. Event lag: ``--cycles`` cycles submit their responses at ``--rate`` responses per second in all; for
    each, the time from publishing its last ``response.submitted`` (the close went first) to receiving its
    ``hlm.report.report.ready.v1`` on a queue bound to the exchange.
@@ -110,6 +114,71 @@ def closed(cycle_id: uuid.UUID, n: int) -> CycleClosedV1:
     return CycleClosedV1(
         cycle_id=cycle_id, participant_id=f"bench-{n}", invited=counts, submitted=counts, closed_at=NOW
     )
+
+
+def p50_p95(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+    return f"p50 {statistics.median(ordered) * 1000:8.2f} ms   p95 {p95 * 1000:8.2f} ms   (n={len(ordered)})"
+
+
+def hlm_360_report() -> Any:
+    """The ready report of one 360 on the catalogue's HLM 360 questionnaire, as report-svc stores it."""
+    import yaml
+
+    from report_svc.reports.models import Report
+    from report_svc.scoring.inputs import Dimension, Item, Questionnaire
+
+    data = REPO_ROOT / "services/framework-svc/src/framework_svc/catalogue/data"
+    framework = yaml.safe_load((data / "hlm.yaml").read_text())
+    document = yaml.safe_load((data / "hlm-360.yaml").read_text())
+    dimensions = tuple(Dimension(d["key"], d["name"], n) for n, d in enumerate(framework["dimensions"], 1))
+    items = tuple(Item(i["key"], i["dimension"], i["text"], n) for n, i in enumerate(document["items"], 1))
+    rng = random.Random(7)
+    responses = [
+        Response(
+            group,
+            {i.key: rng.choice([1, 2, 3, 3, 4, 4, None]) for i in items},
+            {d.key: rng.randint(2, 4) for d in dimensions},
+            {d.key: f"An example comment on {d.name.lower()}, {rng.randint(1, 999)}." for d in dimensions[::2]},
+        )
+        for group in GROUPS
+    ]
+    content = build_360(Questionnaire(dimensions, items), responses, Thresholds(), b"bench-order-key!")
+    content["questionnaire"] = {
+        "id": str(uuid.uuid4()),
+        "key": document["key"],
+        "version": document["version"],
+        "name": document["name"],
+        "framework_key": "hlm",
+        "framework_version": 1,
+    }
+    content["cycle"] = {"opened_at": NOW.isoformat(), "closes_at": NOW.isoformat(), "closed_at": NOW.isoformat()}
+    assert len(content["items"]) == 45
+    return Report(id=uuid.uuid4(), cycle_id=uuid.uuid4(), participant_id="bench-participant", kind="feedback_360",
+                  state="ready", status="released", version=1, content=content)  # fmt: skip
+
+
+def bench_rendering(renders: int) -> None:
+    from report_svc.reports import rendering
+
+    report = hlm_360_report()
+    rendering.pdf(report)  # the first render loads fonts and compiles the template
+    html, pdf = [], []
+    for _ in range(renders):
+        started = time.perf_counter()
+        rendering.html(report)
+        html.append(time.perf_counter() - started)
+    pdf_cpu = []
+    for _ in range(max(renders // 4, 5)):
+        started, cpu = time.perf_counter(), time.process_time()
+        pages = rendering.pdf(report)
+        pdf.append(time.perf_counter() - started)
+        pdf_cpu.append(time.process_time() - cpu)
+    # CPU time beside wall time: on a shared machine the wall time includes waiting for a core.
+    print(f"HLM 360 report (45 items) as HTML:                          {p50_p95(html)}")
+    print(f"HLM 360 report (45 items) as PDF/UA ({len(pages) // 1024} KiB):               {p50_p95(pdf)}")
+    print(f"HLM 360 report (45 items) as PDF/UA, CPU time:              {p50_p95(pdf_cpu)}")
 
 
 def percentiles(samples: list[float]) -> str:
@@ -263,6 +332,9 @@ async def bench_lag(app: Any, settings: Settings, questionnaire_id: uuid.UUID, c
 
 
 async def main(args: argparse.Namespace) -> None:
+    bench_rendering(args.renders)
+    if args.rendering_only:
+        return
     database = f"hlm_bench_{uuid.uuid4().hex[:10]}"
     tag = uuid.uuid4().hex[:8]
     await bootstrap(ADMIN_URL, database)
@@ -322,4 +394,6 @@ if __name__ == "__main__":
     parser.add_argument("--participants", type=int, default=5000)
     parser.add_argument("--cycles", type=int, default=40)
     parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--renders", type=int, default=80)
+    parser.add_argument("--rendering-only", action="store_true", help="time the HTML and PDF renderings alone")
     asyncio.run(main(parser.parse_args()))

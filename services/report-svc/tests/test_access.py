@@ -75,6 +75,7 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/reports/{id}", "/v1/reports/{report}?format=csv", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}.csv", "/v1/reports/{report}.csv", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}.pdf", "/v1/reports/{report}.pdf", {**NOT_READERS, **READERS_OF_REPORT}),
+    Endpoint("GET", "/v1/reports/{id}.html", "/v1/reports/{report}.html", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint(
         "POST",
         "/v1/reports/{id}/release",

@@ -38,8 +38,9 @@ async def questionnaire_published(session: AsyncSession, data: QuestionnairePubl
     await cycle_service.on_questionnaire_available(session, data.questionnaire_id)
 
 
-async def cycle_opened(session: AsyncSession, data: CycleOpenedV1, _: CloudEvent) -> None:
-    await cycle_service.on_opened(session, data)
+async def cycle_opened(session: AsyncSession, data: CycleOpenedV1, event: CloudEvent) -> None:
+    # The event's time is when survey-svc opened the cycle: the report's cover prints it.
+    await cycle_service.on_opened(session, data, opened_at=event.time)
 
 
 async def response_submitted(session: AsyncSession, data: ResponseSubmittedV1, _: CloudEvent) -> None:

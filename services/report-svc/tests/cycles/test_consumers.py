@@ -32,7 +32,12 @@ def _expected(cycle_id: uuid.UUID) -> dict[str, Any]:
 
 
 def _without_questionnaire(content: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in content.items() if k != "questionnaire"}
+    """The scored part of a stored report: without what the service adds from the questionnaire and the
+    cycle (its name and version, the cycle's dates, invitations per group)."""
+    scored = {k: v for k, v in content.items() if k not in ("questionnaire", "cycle", "invited_others")}
+    if "groups" in scored:
+        scored["groups"] = [{k: v for k, v in g.items() if k != "invited"} for g in scored["groups"]]
+    return scored
 
 
 async def _report_built(running: RunningService, cycle_id: uuid.UUID, *, state: str = "ready") -> Any:
@@ -61,6 +66,14 @@ async def test_a_closed_cycle_fed_through_the_broker_gives_the_hand_computed_rep
     assert (care["self"]["score"], care["others"]["score"], care["groups"]["peer_combined"]["score"]) == (3.5, 2.5, 2.4)
     assert (vision["others"]["score"], vision["others"]["n"], vision["importance"]["others"]) == (2.1, 5, 3.4)
     assert content["questionnaire"]["name"] == "Example 360"
+    # The cover's facts: when the cycle opened and closed, and who was invited to each shown group.
+    assert content["cycle"]["closed_at"] == events.closed.closed_at.isoformat()
+    assert content["cycle"]["opened_at"] is not None
+    assert [(g["label"], g["invited"], g["n"]) for g in content["groups"]] == [
+        ("Line manager", 1, 1),
+        ("Peers (combined with direct reports and other colleagues)", 5, 5),
+    ]
+    assert content["invited_others"] == 6
     report_id = report_id_of(events.cycle_id)
     row = (await running.rows("SELECT status, version FROM report.report WHERE id = :id", id=report_id))[0]
     assert tuple(row) == ("awaiting_release", 1)

@@ -1,4 +1,4 @@
-"""The same report as CSV and as a PDF with charts; partners pull released, consented reports page by page."""
+"""The same report as CSV (HTML and PDF: test_rendering.py); partners pull released, consented reports page by page."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ import uuid
 from datetime import datetime
 
 import httpx
-from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.testing.pytest_plugin import AuthHeaders
-from report_svc.reports import pdf as report_pdf
-from report_svc.reports.models import Report
 from report_svc.reports.service import report_id_of
 
 from ..conftest import cycle_events, seed  # noqa: TID252  (test support shared by the suite)
@@ -42,47 +39,6 @@ async def test_the_csv_holds_one_published_figure_a_row(
     assert figures[("vision", "importance", "others")] == ("3.4", "5")
     assert figures[("vision", "gap", "self_minus_others")] == ("-0.1", "")
     assert not any(r["group"] in ("peer", "direct_report", "other") for r in rows)  # hidden groups never appear
-
-
-async def test_the_pdf_has_its_charts_pages_and_the_reports_words(
-    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
-) -> None:
-    participant, report_id = await _released_report(session)
-
-    response = await client.get(f"/v1/reports/{report_id}.pdf", headers=auth("participant", sub=participant))
-
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "application/pdf"
-    pdf = PdfReader(io.BytesIO(response.content))
-    # Scores and charts, performance against importance, item distributions, comments.
-    assert len(pdf.pages) == 4
-    words = "\n".join(page.extract_text() for page in pdf.pages)
-    for expected in ("Leadership feedback report", "Leading with care", "Sharing the vision", "2.50", "blind spot"):
-        assert expected in words
-    assert "Checks on us after hard shifts." in words
-    assert "Comments" in words
-    images = sum(len(page.images) for page in pdf.pages)
-    assert images == 3
-
-
-async def test_a_report_on_every_item_of_the_hlm_360_prints_its_distributions_over_as_many_pages_as_they_need(
-    session: AsyncSession,
-) -> None:
-    _, report_id = await _released_report(session)
-    stored = await session.get(Report, report_id)
-    assert stored is not None
-    # The HLM 360 asks 45 items: too many for one chart on a page.
-    [template, *_] = [item for item in stored.content["items"] if item.get("others")]
-    items = [{**template, "key": f"item-{n:02d}"} for n in range(1, 46)]
-    report = Report(
-        kind=stored.kind, version=stored.version, status=stored.status, content={**stored.content, "items": items}
-    )
-
-    document = PdfReader(io.BytesIO(report_pdf.render(report)))
-
-    # Scores and charts, performance against importance, items 1-24 and 25-45, comments.
-    assert len(document.pages) == 5
-    assert sum(len(page.images) for page in document.pages) == 4
 
 
 async def test_a_partner_pulls_released_reports_of_consenting_participants_page_by_page_and_incrementally(

@@ -150,6 +150,12 @@ async def test_the_pdf_summary_holds_the_periods_observations_and_goals(
     assert "Engaging the team" in text
     assert "Long ago" not in text
     assert "Someone else" not in text
+    # Tagged (PDF/UA), in British English, titled with the window showing the title.
+    root = PdfReader(io.BytesIO(response.content)).trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"]) is True
+    assert root["/Lang"] == "en-GB"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
 
 
 async def test_a_summary_period_must_run_forwards(

@@ -31,8 +31,10 @@ class Cycle(Base):
     release_mode: Mapped[str | None] = mapped_column(Text)
     team_cycle_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Filled by cycle.closed: raters submitted per group, which the report waits to have all of.
+    # Filled by cycle.closed: raters submitted per group, which the report waits to have all of, and
+    # raters invited per group, which the report's cover shows beside them.
     submitted: Mapped[dict[str, int] | None] = mapped_column(JSONB)
+    invited: Mapped[dict[str, int] | None] = mapped_column(JSONB)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 

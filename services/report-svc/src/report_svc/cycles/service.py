@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import datetime
 
 from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.dialects.postgresql import insert
@@ -29,7 +30,7 @@ async def _is_erased(session: AsyncSession, *, cycle_id: uuid.UUID, participant_
     return bool((await session.execute(select(or_(*conditions)))).scalar())
 
 
-async def on_opened(session: AsyncSession, data: CycleOpenedV1) -> None:
+async def on_opened(session: AsyncSession, data: CycleOpenedV1, *, opened_at: datetime | None = None) -> None:
     if await _is_erased(session, cycle_id=data.cycle_id, participant_id=data.participant_id):
         return
     cycle = await CycleRepository(session).lock(data.cycle_id)
@@ -42,6 +43,7 @@ async def on_opened(session: AsyncSession, data: CycleOpenedV1) -> None:
     cycle.thresholds = data.thresholds.model_dump()
     cycle.release_mode = data.release_mode.value
     cycle.team_cycle_id = data.team_cycle_id
+    cycle.opened_at = opened_at or cycle.opened_at
     await session.flush()
     await report_service.build_if_complete(session, cycle)
 
@@ -70,6 +72,7 @@ async def on_closed(session: AsyncSession, data: CycleClosedV1) -> None:
     # A cycle that was extended closes again with larger counts; an older close arriving late changes nothing.
     if cycle.closed_at is None or data.closed_at >= cycle.closed_at:
         cycle.submitted = {group.value: count for group, count in data.submitted.items()}
+        cycle.invited = {group.value: count for group, count in data.invited.items()}
         cycle.closed_at = data.closed_at
         cycle.participant_id = cycle.participant_id or data.participant_id
         await session.flush()

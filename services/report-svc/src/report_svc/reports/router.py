@@ -13,7 +13,7 @@ from hlm_kit.auth import CurrentPrincipal, Facilitator, Partner, Principal
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest
 from hlm_kit.pagination import Cursor, CursorCodec, Ids, page_limit
-from report_svc.reports import pdf
+from report_svc.reports import rendering
 from report_svc.reports import service as report_service
 from report_svc.reports.csv_format import to_csv
 from report_svc.reports.models import Report
@@ -23,6 +23,10 @@ from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut,
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 partner_router = APIRouter(prefix="/v1/partner", tags=["partner"])
 CSV = "text/csv; charset=utf-8"
+HTML_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
 # A partner's reports oldest change first (the id breaks ties).
 PARTNER_CURSOR = CursorCodec(tuple[datetime, uuid.UUID])
 
@@ -76,11 +80,29 @@ async def list_reports(
 )
 async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
     report = await report_service.get(session, principal, id)
-    body = await asyncio.to_thread(pdf.render, report)
+    body = await asyncio.to_thread(rendering.pdf, report)
     return Response(
         body,
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="report-{report.id}-v{report.version}.pdf"'},
+    )
+
+
+@router.get(
+    "/{id}.html",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "The report as an HTML page."}
+    },
+)
+async def get_html(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    """The report as one self-contained HTML page (the accessible first format; the PDF prints the same page)."""
+    report = await report_service.get(session, principal, id)
+    return Response(
+        rendering.html(report),
+        media_type="text/html; charset=utf-8",
+        # The page carries its own CSS and inline SVG and needs nothing else: nothing else may load into it.
+        headers={"Content-Security-Policy": HTML_POLICY},
     )
 
 

@@ -92,13 +92,36 @@ async def build_if_complete(session: AsyncSession, cycle: Cycle) -> Report | Non
         content = build_360(scoring_questionnaire, responses, thresholds, order_key)
     content["questionnaire"] = {
         "id": str(questionnaire.id),
+        "key": questionnaire.key,
+        "version": questionnaire.version,
         "name": questionnaire.name,
         "framework_key": questionnaire.framework_key,
         "framework_version": questionnaire.framework_version,
     }
+    content["cycle"] = {
+        "opened_at": _iso(cycle.opened_at),
+        "closes_at": _iso(cycle.closes_at),
+        "closed_at": _iso(cycle.closed_at),
+    }
     if not _is_self_assessment(cycle):
         content["kind"] = cycle.kind
+        _add_invited(content, cycle.invited)
     return await _store(session, cycle, content)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def _add_invited(content: dict[str, Any], invited: dict[str, int] | None) -> None:
+    """How many raters were invited to each shown group and to ``others`` in all, beside how many
+    responded. Counts of invitations say nothing of anyone's answers; they are given per shown group
+    only, as the report's figures are."""
+    if invited is None:
+        return
+    for group in content.get("groups", []):
+        group["invited"] = sum(invited.get(g, 0) for g in group["rater_groups"])
+    content["invited_others"] = sum(count for group, count in invited.items() if group != RaterGroup.SELF.value)
 
 
 async def _store(session: AsyncSession, cycle: Cycle, content: dict[str, Any]) -> Report | None:

@@ -20,7 +20,8 @@ from report_svc.scoring.inputs import NON_SELF_GROUPS, Questionnaire, Response, 
 
 # A blind spot or hidden strength: self and others a whole band (0.75) apart or more.
 DEFAULT_GAP_THRESHOLD = Fraction(3, 4)
-# Dimensions that others rate at least this important but score below Strong are the priorities.
+# Dimensions that others rate at least this important but score below Strong are the priorities; those
+# they rate as important and score Strong or above are the strengths.
 IMPORTANT = Fraction(3)
 STRONG = Decimal("2.5")
 DEFAULT_TOP_ITEMS = 5
@@ -202,12 +203,10 @@ def build_360(
         entry["gap"] = float(published(gap)) if gap is not None else None
         entry["blind_spot"] = gap is not None and gap >= gap_threshold
         entry["hidden_strength"] = gap is not None and -gap >= gap_threshold
-        entry["priority"] = (
-            importance_others is not None
-            and others_score is not None
-            and importance_others >= IMPORTANT
-            and published(others_score) < STRONG
-        )
+        important = importance_others is not None and importance_others >= IMPORTANT
+        entry["priority"] = important and others_score is not None and published(others_score) < STRONG
+        # The other side of the same quadrant: important to the role and already Strong or above.
+        entry["strength"] = important and others_score is not None and published(others_score) >= STRONG
         dimensions.append(entry)
 
     items = _items(questionnaire, own, raters, minimum)
@@ -253,6 +252,7 @@ def build_360(
         "blind_spots": [d["key"] for d in dimensions if d["blind_spot"]],
         "hidden_strengths": [d["key"] for d in dimensions if d["hidden_strength"]],
         "priorities": [d["key"] for d in dimensions if d["priority"]],
+        "strengths": [d["key"] for d in dimensions if d["strength"]],
         "items": items,
         "top_items": [i["key"] for i in by_mean[:count]],
         "bottom_items": [i["key"] for i in bottom[:count]],

@@ -1,0 +1,51 @@
+"""Printed documents: charts that cannot overlap their labels or carry markup, and PDFs that fetch nothing
+(tagging and alternative text are checked on real reports in report-svc's tests)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from weasyprint.urls import FatalURLFetchingError
+
+from hlm_kit.documents import html_to_pdf, svg
+
+AXIS = svg.Axis(1, 4, [(1, "1"), (4, "4")])
+PAGE = '<!DOCTYPE html><html lang="en-GB"><head><title>T</title>{head}</head><body><p>x</p></body></html>'
+
+
+def test_points_on_the_same_spot_are_drawn_apart_each_tied_to_the_spot() -> None:
+    points = [svg.Point(n, 2.5, 3.0, f"dimension {n}") for n in (1, 2, 3)]
+
+    chart = svg.numbered_scatter(points, AXIS, AXIS, chart_id="c", title="t", description="d")
+
+    centres = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="10"', chart)]
+    assert len(centres) == 3
+    for (ax, ay), (bx, by) in itertools.combinations(centres, 2):
+        assert (ax - bx) ** 2 + (ay - by) ** 2 >= 20**2
+    # The exact spot is still marked, with a line from each moved circle to it.
+    assert len(re.findall(r'<circle [^>]*r="2.5"', chart)) == 2
+
+
+def test_what_a_caller_passes_is_escaped_and_every_chart_has_a_title() -> None:
+    chart = svg.horizontal_bars(
+        [svg.Bar("<script>alert(1)</script>", 2.0, "#005eb8")],
+        AXIS,
+        chart_id="bars",
+        title='Scores "&" <levels>',
+        description="d",
+    )
+
+    assert "<script>" not in chart
+    assert "&lt;script&gt;" in chart
+    assert '<title id="bars-title">Scores &#34;&amp;&#34; &lt;levels&gt;</title>' in chart
+
+
+@pytest.mark.parametrize(
+    "head",
+    ['<link rel="stylesheet" href="file:///etc/hostname">', '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'],
+)
+def test_a_document_that_asks_for_anything_outside_itself_is_not_printed(head: str) -> None:
+    with pytest.raises(FatalURLFetchingError):
+        html_to_pdf(PAGE.format(head=head))
