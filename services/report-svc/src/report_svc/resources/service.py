@@ -8,25 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import ResourcesPublishedV1
-from report_svc.resources.repository import ResourceRepository
-
-log = structlog.get_logger(__name__)
+from hlm_kit.resource_copy import ResourceCopyRepository
+from report_svc.resources.models import tables
 
 
 async def on_published(session: AsyncSession, data: ResourcesPublishedV1) -> None:
     """Replace the copy with the set, unless the copy is as new or newer: sets may arrive out of order."""
-    repository = ResourceRepository(session)
-    held = await repository.lock_set()
-    if held.changed_at is not None and held.changed_at >= data.changed_at:
-        log.info(
-            "older set of resources ignored", changed_at=data.changed_at.isoformat(), held=held.changed_at.isoformat()
-        )
-        return
-    await repository.replace_all(data.resources, data.changed_at)
+    await ResourceCopyRepository(session, tables).replace_if_newer(data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +39,11 @@ class Serving:
 async def serving(session: AsyncSession, wanted: dict[str, set[str]]) -> Serving:
     """The resources serving the wanted dimension keys of each framework key, one query per framework."""
     by_dimension: dict[tuple[str, str], list[tuple[dict[str, Any], tuple[str, ...]]]] = {}
-    repository = ResourceRepository(session)
+    repository = ResourceCopyRepository(session, tables)
     for framework_key, dimension_keys in sorted(wanted.items()):
         if not dimension_keys:
             continue
-        for resource, target in await repository.serving(framework_key, sorted(dimension_keys)):
+        for resource in await repository.serving(framework_key, sorted(dimension_keys)):
             linked = {"key": resource.key, "title": resource.title, "kind": resource.kind, "link": resource.link}
-            by_dimension.setdefault((framework_key, target.dimension_key), []).append(
-                (linked, tuple(target.from_levels))
-            )
+            by_dimension.setdefault((framework_key, resource.dimension_key), []).append((linked, resource.from_levels))
     return Serving(by_dimension)
