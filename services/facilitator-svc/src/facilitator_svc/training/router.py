@@ -8,25 +8,9 @@ from fastapi import APIRouter, Query, Response, status
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.facilitators.schemas import Email
+from facilitator_svc.training import schemas
 from facilitator_svc.training import service as training_service
 from facilitator_svc.training.models import CourseKind
-from facilitator_svc.training.schemas import (
-    AssessmentIn,
-    AssessmentList,
-    AssessmentOut,
-    AttendanceIn,
-    CompletionOut,
-    CourseIn,
-    CourseList,
-    CourseOut,
-    EnrolmentIn,
-    EnrolmentList,
-    EnrolmentOut,
-    InterestIn,
-    InterestList,
-    InterestOut,
-    WithdrawalOut,
-)
 from hlm_kit.auth import Admin, AdminOrFacilitator, Facilitator
 from hlm_kit.db import Session
 from hlm_kit.pagination import Cursor, page_limit
@@ -42,35 +26,35 @@ REFUSED: dict[int | str, dict[str, Any]] = {
 PageLimit = Annotated[int, page_limit(default=100, maximum=500)]
 
 
-@router.post("/courses", status_code=status.HTTP_201_CREATED, response_model=CourseOut)
+@router.post("/courses", status_code=status.HTTP_201_CREATED, response_model=schemas.CourseOut)
 async def create_course(
-    response: Response, session: Session, principal: Admin, body: CourseIn, settings: AppSettings, now: Now
-) -> CourseOut:
+    response: Response, session: Session, principal: Admin, body: schemas.CourseIn, settings: AppSettings, now: Now
+) -> schemas.CourseOut:
     course = await training_service.create_course(session, principal, body, settings, now)
     response.headers["Location"] = f"/v1/training/courses/{course.id}"
     return course
 
 
-@router.get("/courses", response_model=CourseList, summary="The courses of your region, by date")
+@router.get("/courses", response_model=schemas.CourseList, summary="The courses of your region, by date")
 async def list_courses(
     session: Session,
     principal: AdminOrFacilitator,
     limit: PageLimit,
     kind: CourseKind | None = None,
     cursor: Cursor = None,
-) -> CourseList:
+) -> schemas.CourseList:
     return await training_service.list_courses(session, principal, kind=kind, cursor=cursor, limit=limit)
 
 
-@router.get("/courses/{id}", response_model=CourseOut)
-async def get_course(session: Session, principal: AdminOrFacilitator, id: UUID) -> CourseOut:
+@router.get("/courses/{id}", response_model=schemas.CourseOut)
+async def get_course(session: Session, principal: AdminOrFacilitator, id: UUID) -> schemas.CourseOut:
     return await training_service.get_course(session, principal, id)
 
 
 @router.post(
     "/courses/{id}/enrolments",
     status_code=status.HTTP_201_CREATED,
-    response_model=EnrolmentOut,
+    response_model=schemas.EnrolmentOut,
     summary="A place while one is left, else the waiting list",
     responses=REFUSED,
 )
@@ -80,77 +64,81 @@ async def enrol(
     id: UUID,
     settings: AppSettings,
     now: Now,
-    body: EnrolmentIn | None = None,
-) -> EnrolmentOut:
-    return await training_service.enrol(session, principal, id, body or EnrolmentIn(), settings, now)
+    body: schemas.EnrolmentIn | None = None,
+) -> schemas.EnrolmentOut:
+    return await training_service.enrol(session, principal, id, body or schemas.EnrolmentIn(), settings, now)
 
 
-@router.get("/courses/{id}/enrolments", response_model=EnrolmentList, summary="Places, then the waiting list")
-async def list_enrolments(session: Session, principal: AdminOrFacilitator, id: UUID) -> EnrolmentList:
+@router.get("/courses/{id}/enrolments", response_model=schemas.EnrolmentList, summary="Places, then the waiting list")
+async def list_enrolments(session: Session, principal: AdminOrFacilitator, id: UUID) -> schemas.EnrolmentList:
     return await training_service.list_enrolments(session, principal, id)
 
 
 @router.post(
     "/enrolments/{id}/withdraw",
-    response_model=WithdrawalOut,
+    response_model=schemas.WithdrawalOut,
     summary="Give up a place (the first on the waiting list moves up) or a waiting-list entry",
 )
 async def withdraw(
     session: Session, principal: AdminOrFacilitator, id: UUID, settings: AppSettings, now: Now
-) -> WithdrawalOut:
+) -> schemas.WithdrawalOut:
     return await training_service.withdraw(session, principal, id, settings, now)
 
 
-@router.post("/enrolments/{id}/attendance", response_model=EnrolmentOut, summary="The trainer records attendance")
+@router.post(
+    "/enrolments/{id}/attendance", response_model=schemas.EnrolmentOut, summary="The trainer records attendance"
+)
 async def record_attendance(
-    session: Session, principal: Facilitator, id: UUID, body: AttendanceIn, settings: AppSettings, now: Now
-) -> EnrolmentOut:
+    session: Session, principal: Facilitator, id: UUID, body: schemas.AttendanceIn, settings: AppSettings, now: Now
+) -> schemas.EnrolmentOut:
     return await training_service.record_attendance(session, principal, id, body, settings, now)
 
 
 @router.post(
     "/enrolments/{id}/complete",
-    response_model=CompletionOut,
+    response_model=schemas.CompletionOut,
     summary="The trainer records completion; it grants or renews the accreditation",
     responses=REFUSED,
 )
 async def complete(
     session: Session, principal: Facilitator, id: UUID, settings: AppSettings, now: Now
-) -> CompletionOut:
+) -> schemas.CompletionOut:
     return await training_service.complete(session, principal, id, settings, now)
 
 
-@router.post("/assessments", status_code=status.HTTP_201_CREATED, response_model=AssessmentOut)
+@router.post("/assessments", status_code=status.HTTP_201_CREATED, response_model=schemas.AssessmentOut)
 async def record_assessment(
-    session: Session, principal: Admin, body: AssessmentIn, settings: AppSettings, now: Now
-) -> AssessmentOut:
+    session: Session, principal: Admin, body: schemas.AssessmentIn, settings: AppSettings, now: Now
+) -> schemas.AssessmentOut:
     return await training_service.record_assessment(session, principal, body, settings, now)
 
 
-@router.get("/assessments", response_model=AssessmentList, summary="E-learning results entered in your region")
+@router.get("/assessments", response_model=schemas.AssessmentList, summary="E-learning results entered in your region")
 async def list_assessments(
     session: Session,
     principal: Admin,
     limit: PageLimit,
     email: Annotated[Email | None, Query(description="one person's results")] = None,
     cursor: Cursor = None,
-) -> AssessmentList:
+) -> schemas.AssessmentList:
     return await training_service.list_assessments(session, principal, email=email, cursor=cursor, limit=limit)
 
 
 @router.post(
     "/interests",
     status_code=status.HTTP_201_CREATED,
-    response_model=InterestOut,
+    response_model=schemas.InterestOut,
     summary="Express interest in train-the-trainer",
     responses=REFUSED,
 )
 async def express_interest(
-    session: Session, principal: Facilitator, settings: AppSettings, now: Now, body: InterestIn | None = None
-) -> InterestOut:
-    return await training_service.express_interest(session, principal, body or InterestIn(), settings, now)
+    session: Session, principal: Facilitator, settings: AppSettings, now: Now, body: schemas.InterestIn | None = None
+) -> schemas.InterestOut:
+    return await training_service.express_interest(session, principal, body or schemas.InterestIn(), settings, now)
 
 
-@router.get("/interests", response_model=InterestList, summary="Interest in train-the-trainer in your region")
-async def list_interests(session: Session, principal: Admin, limit: PageLimit, cursor: Cursor = None) -> InterestList:
+@router.get("/interests", response_model=schemas.InterestList, summary="Interest in train-the-trainer in your region")
+async def list_interests(
+    session: Session, principal: Admin, limit: PageLimit, cursor: Cursor = None
+) -> schemas.InterestList:
     return await training_service.list_interests(session, principal, cursor=cursor, limit=limit)
