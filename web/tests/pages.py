@@ -120,3 +120,100 @@ class DeclinePage(RaterPage):
     async def confirm(self) -> RaterPage:
         await self.page.get_by_role("button", name="Yes, decline").click()
         return RaterPage(self.page)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Signing in
+# ----------------------------------------------------------------------------------------------------
+
+
+class SignInPage(RaterPage):
+    @classmethod
+    async def open(cls, page: Page, base_url: str) -> SignInPage:
+        await page.goto(f"{base_url}/sign-in")
+        return cls(page)
+
+    async def with_nhs_account(self) -> ProviderPage:
+        await self.page.get_by_role("button", name="Sign in with your NHS account").click()
+        await self.page.wait_for_load_state()
+        return ProviderPage(self.page)
+
+    async def as_development_user(self) -> DevelopmentSignInPage:
+        await self.page.get_by_role("link", name="sign in as a development user").click()
+        await self.page.wait_for_load_state()
+        return DevelopmentSignInPage(self.page)
+
+
+class ProviderPage:
+    """The local OpenID provider's own page (not ours): who to authorise as."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    async def authorize_as(self, sub: str) -> RaterPage:
+        await self.page.locator("input[name=sub]").fill(sub)
+        await self.page.get_by_role("button", name="Authorize").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+
+class DevelopmentSignInPage(RaterPage):
+    async def sign_in(
+        self, *, sub: str, role: str = "Participant", org: str = "RX1", region: str = "london"
+    ) -> RaterPage:
+        await self.page.get_by_label(role, exact=True).check()
+        await self.page.get_by_label("Subject (sub)").fill(sub)
+        await self.page.get_by_label("Organisation code (optional)").fill(org)
+        await self.page.get_by_label("Region (optional)").fill(region)
+        await self.page.get_by_role("button", name="Sign in").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+
+# ----------------------------------------------------------------------------------------------------
+# A signed-in participant
+# ----------------------------------------------------------------------------------------------------
+
+
+class AssessmentsPage(RaterPage):
+    @classmethod
+    async def open(cls, page: Page, base_url: str) -> AssessmentsPage:
+        await page.goto(f"{base_url}/assessments")
+        return cls(page)
+
+    async def start_self_assessment(self) -> TaskListPage:
+        await self.page.get_by_role("button", name="Start a self-assessment").click()
+        await self.page.wait_for_load_state()
+        return TaskListPage(self.page)
+
+    async def ask_for_360(self) -> RaterPage:
+        await self.page.get_by_role("button", name="Ask for 360 feedback").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def rows(self) -> list[list[str]]:
+        rows = self.page.locator("table tbody tr")
+        return [
+            [cell.strip() for cell in await rows.nth(i).locator("td, th").all_inner_texts()]
+            for i in range(await rows.count())
+        ]
+
+
+class SelfCheckPage(RaterPage):
+    async def submit(self) -> ReportPage:
+        await self.page.get_by_role("button", name="Submit self-assessment").click()
+        await self.page.wait_for_load_state()
+        return ReportPage(self.page)
+
+
+class ReportPage(RaterPage):
+    async def table_for(self, dimension: str) -> dict[str, list[str]]:
+        """A dimension's table, by who: [score, level, responses]."""
+        table = self.page.locator("table", has=self.page.locator("caption", has_text=dimension))
+        rows = table.locator("tbody tr")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            who = (await row.locator("th").inner_text()).strip()
+            found[who] = [cell.strip() for cell in await row.locator("td").all_inner_texts()]
+        return found
