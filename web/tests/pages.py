@@ -217,3 +217,69 @@ class ReportPage(RaterPage):
             who = (await row.locator("th").inner_text()).strip()
             found[who] = [cell.strip() for cell in await row.locator("td").all_inner_texts()]
         return found
+
+
+class New360Page(RaterPage):
+    async def start(self, *, name: str, see_report: str) -> Feedback360Page:
+        await self.page.get_by_label("Your name").fill(name)
+        await self.page.get_by_label(see_report).check()
+        await self.page.get_by_role("button", name="Continue").click()
+        await self.page.wait_for_load_state()
+        return Feedback360Page(self.page)
+
+
+class Feedback360Page(RaterPage):
+    async def add_rater(self, name: str, email: str, group: str) -> RaterPage:
+        await self.page.get_by_role("button", name="Add a rater").click()
+        await self.page.wait_for_load_state()
+        await self.page.get_by_label("Full name").fill(name)
+        await self.page.get_by_label("Email address").fill(email)
+        await self.page.get_by_label(group, exact=True).check()
+        await self.page.get_by_role("button", name="Add rater").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def raters(self) -> dict[str, str]:
+        rows = self.page.locator(".nhsuk-summary-list__row")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            key = (await row.locator(".nhsuk-summary-list__key").inner_text()).strip()
+            found[key] = (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()
+        return found
+
+    async def fill_date(self, day: int, month: int, year: int) -> None:
+        await self.page.get_by_label("Day").fill(str(day))
+        await self.page.get_by_label("Month").fill(str(month))
+        await self.page.get_by_label("Year").fill(str(year))
+
+    async def send(self, day: int, month: int, year: int) -> None:
+        await self.fill_date(day, month, year)
+        await self.page.get_by_role("button", name="Send to your raters").click()
+        await self.page.wait_for_load_state()
+
+    async def progress(self) -> dict[str, list[str]]:
+        rows = self.page.locator("table tbody tr")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            found[(await row.locator("th").inner_text()).strip()] = [
+                cell.strip() for cell in await row.locator("td").all_inner_texts()
+            ]
+        return found
+
+    async def remind(self) -> str:
+        await self.page.get_by_role("button", name="Remind those who have not answered").click()
+        await self.page.wait_for_load_state()
+        return (await self.page.locator(".nhsuk-notification-banner").inner_text()).strip()
+
+    async def change_closing_date(self, day: int, month: int, year: int) -> None:
+        await self.page.get_by_role("link", name="Change the closing date").click()
+        await self.page.wait_for_load_state()
+        await self.fill_date(day, month, year)
+        await self.page.get_by_role("button", name="Change closing date").click()
+        await self.page.wait_for_load_state()
+
+    async def closing_date(self) -> str:
+        row = self.page.locator(".nhsuk-summary-list__row", has_text="Closes")
+        return (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()

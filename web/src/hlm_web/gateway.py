@@ -37,9 +37,11 @@ class Forbidden(Exception):
 class GatewayRefused(Exception):
     """Any other error the gateway gave: a fault of this web front, logged by its code alone."""
 
-    def __init__(self, code: str | None) -> None:
+    def __init__(self, code: str | None, message: str | None = None) -> None:
         super().__init__(f"gateway error {code}")
         self.code = code
+        # The gateway's own words, for a page that can show a BAD_USER_INPUT to the person who sent it.
+        self.message = message
 
 
 class GatewayClient:
@@ -80,14 +82,14 @@ class GatewayClient:
             log.warning("gateway answered something other than JSON", status=response.status_code)
             raise GatewayUnavailable from exc
         for error in body.get("errors") or []:
-            _raise_for(error.get("extensions") or {})
+            _raise_for(error.get("extensions") or {}, error.get("message"))
         data = body.get("data")
         if not isinstance(data, dict):
             raise GatewayRefused(None)
         return data
 
 
-def _raise_for(extensions: dict[str, Any]) -> None:
+def _raise_for(extensions: dict[str, Any], message: str | None = None) -> None:
     code = extensions.get("code")
     if code == "NOT_FOUND":
         raise LinkNotValid
@@ -101,4 +103,4 @@ def _raise_for(extensions: dict[str, Any]) -> None:
     if code == "FORBIDDEN":
         raise Forbidden
     log.error("gateway refused a request", code=code)
-    raise GatewayRefused(code if isinstance(code, str) else None)
+    raise GatewayRefused(code if isinstance(code, str) else None, message if isinstance(message, str) else None)

@@ -134,3 +134,16 @@ def dimension_context(
         "back_url": back,
         "action_url": page_url(base, dimension, change=change),
     }
+
+
+# In a 360 the participant's own answers wait for their raters'.
+SELF_360_VOICE = Voice(
+    **{
+        **SELF_VOICE.__dict__,
+        "title": "Your own answers",
+        "send_text": "Once you submit them you cannot change your answers. "
+        "They are shown beside your raters' in your report.",
+        "check_title": "Check your answers before you submit them",
+        "send_button": "Submit your answers",
+    }
+)

@@ -24,6 +24,7 @@ mutation ParticipantCreateCycle($input: CreateCycleInput!, $key: String) {
 SELF_ASSESSMENT = (
     """
 query ParticipantSelfAssessment($cycleId: ID!) {
+  cycle(id: $cycleId) { kind }
   selfAssessment(cycleId: $cycleId) {
     status
     questionnaire { """

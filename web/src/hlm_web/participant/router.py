@@ -125,6 +125,7 @@ async def start_self_assessment(request: Request, person: SignedIn, key: Annotat
 @dataclass
 class SelfAssessment:
     cycle_id: str
+    kind: str
     status: str
     questionnaire: Questionnaire
     answers: Answers
@@ -133,13 +134,30 @@ class SelfAssessment:
     def base(self) -> str:
         return f"/assessments/{self.cycle_id}/self"
 
+    @property
+    def voice(self) -> pages.Voice:
+        return pages.SELF_VOICE if self.kind == "self_assessment" else pages.SELF_360_VOICE
+
+    @property
+    def after(self) -> str:
+        """Where submitted answers lead: a self-assessment's report, or back to the 360 they belong to."""
+        if self.kind == "self_assessment":
+            return f"/assessments/{self.cycle_id}/report"
+        return f"/assessments/{self.cycle_id}"
+
 
 async def _self_assessment(request: Request, person: Person, cycle_id: str) -> SelfAssessment:
-    data = (await call(request, person, queries.SELF_ASSESSMENT, cycleId=cycle_id))["selfAssessment"]
-    if data is None:
+    try:
+        uuid.UUID(cycle_id)
+    except ValueError as exc:
+        raise HTTPException(status_code=404) from exc
+    found = await call(request, person, queries.SELF_ASSESSMENT, cycleId=cycle_id)
+    data = found["selfAssessment"]
+    if data is None or found["cycle"] is None:
         raise HTTPException(status_code=404)
     return SelfAssessment(
         cycle_id=cycle_id,
+        kind=found["cycle"]["kind"],
         status=data["status"],
         questionnaire=Questionnaire.from_graphql(data["questionnaire"]),
         answers=Answers.from_graphql(data["answers"]),
@@ -149,7 +167,7 @@ async def _self_assessment(request: Request, person: Person, cycle_id: str) -> S
 def _submitted(assessment: SelfAssessment) -> Response | None:
     """Answers once submitted cannot change: the pages lead to the report instead."""
     if assessment.status == "submitted":
-        return _see_other(f"/assessments/{assessment.cycle_id}/report")
+        return _see_other(assessment.after)
     return None
 
 
@@ -186,8 +204,8 @@ async def self_questions(request: Request, person: SignedIn, cycle_id: str, save
         "answer/questions.html",
         {
             "base_url": assessment.base,
-            "back_url": "/assessments",
-            "voice": pages.SELF_VOICE,
+            "back_url": "/assessments" if assessment.kind == "self_assessment" else f"/assessments/{cycle_id}",
+            "voice": assessment.voice,
             "tasks": tasks,
             "Status": Status,
             "completed": sum(t["status"] is Status.COMPLETED for t in tasks),
@@ -209,7 +227,7 @@ async def self_check(request: Request, person: SignedIn, cycle_id: str) -> Respo
         "answer/check.html",
         {
             "base_url": assessment.base,
-            "voice": pages.SELF_VOICE,
+            "voice": assessment.voice,
             "sections": pages.check_sections(assessment.base, assessment.questionnaire, assessment.answers),
         },
     )
@@ -231,14 +249,14 @@ async def self_submit(request: Request, person: SignedIn, cycle_id: str) -> Resp
             "answer/check.html",
             {
                 "base_url": assessment.base,
-                "voice": pages.SELF_VOICE,
+                "voice": assessment.voice,
                 "sections": pages.check_sections(assessment.base, assessment.questionnaire, assessment.answers),
                 "problems": [p["message"] for p in sent["problems"]] or [sent["message"]],
                 "errors": True,
             },
             status_code=422,
         )
-    return _see_other(f"/assessments/{cycle_id}/report")
+    return _see_other(assessment.after)
 
 
 def _dimension_of(assessment: SelfAssessment, slug: str) -> Dimension:
@@ -263,7 +281,7 @@ def _render_self_dimension(
     return render(
         request,
         "answer/dimension.html",
-        {"voice": pages.SELF_VOICE, **context},
+        {"voice": assessment.voice, **context},
         status_code=400 if context["errors"] else 200,
     )
 
