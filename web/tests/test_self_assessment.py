@@ -7,7 +7,7 @@ import httpx
 
 from .axe import Axe
 from .conftest import Platform, Visit
-from .pages import AssessmentsPage, QuestionsPage, ReportPage, SelfCheckPage, SignInPage
+from .pages import AssessmentsPage, QuestionsPage, ReportPage, SelfCheckPage, SignInPage, TaskListPage
 
 HLM_DIMENSIONS = 9
 
@@ -88,3 +88,29 @@ async def test_the_participants_forms_are_refused_without_their_csrf_token(platf
             await browser.post(path, data={"action": "continue"}) for path in ("/sign-in/development", "/sign-out")
         ]
     assert [r.status_code for r in refused] == [403, 403]
+
+
+async def test_with_the_gateway_down_a_participant_gets_a_plain_try_again_page_that_keeps_their_answers(
+    platform: Platform, participant_sub: str, visit: Visit
+) -> None:
+    axe, page = Axe(), visit.page
+    await sign_in_as(page, platform, participant_sub)
+    tasks = await AssessmentsPage(page).start_self_assessment()
+    questions = await tasks.open_section("Inspiring shared purpose")
+    await questions.answer_all(level="Proficient")
+    with platform.gateway_down():
+        await questions.continue_()
+        assert await questions.heading() == "Sorry, there is a problem with the service"
+        await axe.assert_clean(page)
+    # The kept answers are sent again with Try again, once the gateway is back.
+    await page.get_by_role("button", name="Try again").click()
+    await page.wait_for_load_state()
+    assert "Section 2 of" in await page.locator(".nhsuk-caption-l").inner_text()
+    await page.get_by_role("link", name="See all sections").click()
+    assert (await TaskListPage(page).statuses())["Inspiring shared purpose"] == "Completed"
+
+    with platform.gateway_down():
+        await page.goto(f"{platform.web_url}/assessments")
+        assert await questions.heading() == "Sorry, there is a problem with the service"
+        assert "Try this page again" in await page.locator("main").inner_text()
+        await axe.assert_clean(page)
