@@ -283,3 +283,41 @@ class Feedback360Page(RaterPage):
     async def closing_date(self) -> str:
         row = self.page.locator(".nhsuk-summary-list__row", has_text="Closes")
         return (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()
+
+
+class JournalPage(RaterPage):
+    @classmethod
+    async def open(cls, page: Page, base_url: str) -> JournalPage:
+        await page.goto(f"{base_url}/journal")
+        return cls(page)
+
+    async def record_observation(
+        self, *, context: str, what: str, dimensions: list[str], reflection: str = ""
+    ) -> RaterPage:
+        await self.page.get_by_role("button", name="Record an observation").click()
+        await self.page.wait_for_load_state()
+        await self.page.get_by_label("Where was it, and what was going on?").fill(context)
+        await self.page.get_by_label("What happened?").fill(what)
+        for name in dimensions:
+            await self.page.get_by_label(name, exact=True).check()
+        if reflection:
+            await self.page.get_by_label("Your reflection (optional)").fill(reflection)
+        await self.page.get_by_role("button", name="Save observation").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def set_goal(self, title: str, dimensions: list[str]) -> RaterPage:
+        await self.page.get_by_role("button", name="Set a goal").click()
+        await self.page.wait_for_load_state()
+        await self.page.get_by_label("Your goal").fill(title)
+        for name in dimensions:
+            await self.page.get_by_label(name, exact=True).check()
+        await self.page.get_by_role("button", name="Set goal").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def cards(self) -> list[str]:
+        return [text.strip() for text in await self.page.locator(".nhsuk-card").all_inner_texts()]
+
+    async def fits_the_screen(self) -> bool:
+        return bool(await self.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))

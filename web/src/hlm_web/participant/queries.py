@@ -111,3 +111,40 @@ mutation ParticipantExtend($cycleId: ID!, $closesAt: DateTime!) {
 CLOSE = """
 mutation ParticipantClose($cycleId: ID!) { closeCycle(cycleId: $cycleId) { id status } }
 """
+
+HLM_DIMENSIONS = """
+query JournalDimensions { framework(key: "hlm") { dimensions { key name position } } }
+"""
+
+JOURNAL = """
+query Journal {
+  observations(first: 10) { edges { node { id observedOn context whatHappened reflection dimensions { name } } } }
+  goals(first: 50, status: ACTIVE) {
+    edges { node { id title description targetOn reminderDue dimensions { name } } }
+  }
+}
+"""
+
+RECORD_OBSERVATION = """
+mutation JournalRecord($input: RecordObservationInput!, $key: String) {
+  recordObservation(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on ObservationRejected { message problems { location message } }
+  }
+}
+"""
+
+SET_GOAL = """
+mutation JournalSetGoal($input: SetGoalInput!, $key: String) {
+  setGoal(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on GoalRejected { message problems { location message } }
+  }
+}
+"""
+
+GOAL_ACHIEVED = """
+mutation JournalGoalAchieved($id: ID!) {
+  updateGoal(id: $id, input: {status: ACHIEVED}) { __typename ... on GoalRejected { message } }
+}
+"""
