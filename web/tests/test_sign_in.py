@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import time
 import urllib.parse
 
@@ -141,7 +142,8 @@ async def test_a_token_the_gateway_refuses_sends_the_person_to_sign_in(
     assert answer.headers["location"] == "/sign-in?next=%2Freports%2F00000000-0000-0000-0000-000000000001"
 
 
-async def test_the_development_page_does_not_exist_in_production() -> None:
+async def test_the_development_page_does_not_exist_in_production(platform: Platform) -> None:
+    from hlm_web import csrf
     from hlm_web.main import create_app
 
     settings = Settings(
@@ -152,10 +154,14 @@ async def test_the_development_page_does_not_exist_in_production() -> None:
         log_json=False,
     )
     app = create_app(settings)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://web.example") as browser:
-        page = await browser.get("/sign-in/development")
-        posted = await browser.post("/sign-in/development", data={"role": "participant", "sub": "x"})
-        sign_in = await browser.get("/sign-in?next=/assessments")
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://web.example") as browser:
+            page = await browser.get("/sign-in/development")
+            posted = await browser.post("/sign-in/development", data={"role": "participant", "sub": "x"})
+            sign_in = await browser.get("/sign-in?next=/assessments")
+    finally:
+        # fastapi-csrf-protect keeps one configuration per process: give the shared web front its own back.
+        csrf.configure(platform.web_app.state.settings)
     assert page.status_code == 404
     assert posted.status_code == 404
     assert "development user" not in sign_in.text
@@ -174,3 +180,18 @@ def test_production_refuses_the_development_secret_and_needs_the_client_secret()
         )  # fmt: skip
     with pytest.raises(ValueError, match="WEB_OIDC_CLIENT_SECRET"):
         Settings(environment="production", secret_key=WEB_SECRET, oidc_issuer="https://login.example.nhs.uk")  # type: ignore[arg-type]
+
+
+async def test_signing_in_never_sends_the_person_to_another_host(platform: Platform, participant_sub: str) -> None:
+    transport = httpx.ASGITransport(app=platform.web_app)
+    async with httpx.AsyncClient(transport=transport, base_url=platform.web_url) as browser:
+        await browser.get("/sign-in", params={"next": "//evil.example/phish"})
+        form = await browser.get("/sign-in/development")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)
+        assert token is not None
+        signed_in = await browser.post(
+            "/sign-in/development",
+            data={"csrf_token": token.group(1), "role": "participant", "sub": participant_sub},
+        )
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == "/assessments"
