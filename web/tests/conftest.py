@@ -1,9 +1,11 @@
 """The web front against the real gateway and services, in one event loop, on the real database and broker.
 
-framework-svc, survey-svc and the gateway run in-process (the gateway reached over httpx's ASGI
-transport, as the web front calls it over HTTP in production); the web front is served by uvicorn on a
-free local port, so that Debian's chromium, driven by playwright, can load its pages. Raters' links are
-read from the mail survey-svc sends, and point at that port.
+framework-svc, survey-svc, report-svc and the gateway run in-process (the gateway reached over httpx's
+ASGI transport, as the web front calls it over HTTP in production); survey-svc and report-svc run their
+workers on an exchange of this session's own, so a submitted self-assessment becomes a report as it
+would in production. The web front is served by uvicorn on a free local port, so that Debian's
+chromium, driven by playwright, can load its pages. Raters' links are read from the mail survey-svc
+sends, and point at that port. A local OpenID provider (oidc-provider-mock) runs in a thread.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import email.utils
 import mailbox
 import re
 import socket
+import threading
+import urllib.parse
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -22,20 +26,26 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import oidc_provider_mock
 import pytest
 import pytest_asyncio
 import uvicorn
+import werkzeug.serving
 from asgi_lifespan import LifespanManager
 from playwright.async_api import Browser, BrowserContext, Page, Request, async_playwright
+from playwright.async_api import Error as PlaywrightError
 from sqlalchemy.ext.asyncio import AsyncSession
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from hlm_contracts.topology import CONSUMER_QUEUES
 from hlm_kit.db import create_engine
+from hlm_kit.messaging.topology import Topology
 from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_AUDIENCE,
     TEST_JWT_ISSUER,
     TEST_JWT_SECRET,
     TestDatabase,
+    delete_topology,
     migrated_service_database,
 )
 from hlm_kit.tokens import mint_token
@@ -55,11 +65,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # Failed look-ups of links an address may make before survey-svc slows it down: low, so a test can
-# reach it, and above what the browser tests' own bad links add up to from 127.0.0.1.
-TOKEN_FAILURES_PER_WINDOW = 6
+# reach it, and above what the browser tests' own bad links add up to from 127.0.0.1 (the windows are
+# fixed five minutes of the clock, so all of them can fall into one: a used and a made-up link, the
+# second and third sends of one response, two links made up over HTTP, and a little room).
+TOKEN_FAILURES_PER_WINDOW = 12
 UNREACHABLE = "http://127.0.0.1:9"
 EMAIL_HASH_KEY = "web-test-email-hash-key-0123456789abcdef"
 WEB_SECRET = "web-test-secret-key-0123456789abcdef"
+OIDC_CLIENT_ID = "hlm-web-test"
+OIDC_CLIENT_SECRET = "web-test-oidc-client-secret"
 
 CREATE = "mutation ($input: CreateCycleInput!) { createCycle(input: $input) { id } }"
 NOMINATE = """
@@ -104,43 +118,85 @@ async def database_urls(test_database: TestDatabase) -> dict[str, str]:
     from framework_svc.questionnaires import service as questionnaire_service
     from framework_svc.questionnaires.repository import QuestionnaireRepository as FrameworkQuestionnaires
     from framework_svc.versioning import VersionStatus, version_id
+    from report_svc.cli import MIGRATIONS as REPORT_MIGRATIONS
+    from report_svc.questionnaires import service as report_questionnaires
     from survey_svc.cli import MIGRATIONS as SURVEY_MIGRATIONS
     from survey_svc.questionnaires.repository import QuestionnaireRepository as SurveyQuestionnaires
 
     urls = {
         "framework": await migrated_service_database(test_database, "framework_svc", FRAMEWORK_MIGRATIONS),
         "survey": await migrated_service_database(test_database, "survey_svc", SURVEY_MIGRATIONS),
+        "report": await migrated_service_database(test_database, "report_svc", REPORT_MIGRATIONS),
     }
     await load_catalogue(urls["framework"])
-    framework_engine, survey_engine = create_engine(urls["framework"]), create_engine(urls["survey"])
+    engines = [create_engine(urls[name]) for name in ("framework", "survey", "report")]
     try:
-        async with AsyncSession(framework_engine) as framework_session, AsyncSession(survey_engine) as survey_session:
+        async with (
+            AsyncSession(engines[0]) as framework_session,
+            AsyncSession(engines[1]) as survey_session,
+            AsyncSession(engines[2]) as report_session,
+        ):
             for key in ("hlm-360", "hlm-self"):
                 questionnaire = await FrameworkQuestionnaires(framework_session).get_whole(
                     version_id("questionnaire", key, 1), visible=(VersionStatus.PUBLISHED,)
                 )
                 assert questionnaire is not None
-                await SurveyQuestionnaires(survey_session).add_snapshot(
-                    questionnaire_service.published_event(questionnaire)
-                )
+                published = questionnaire_service.published_event(questionnaire)
+                await SurveyQuestionnaires(survey_session).add_snapshot(published)
+                await report_questionnaires.store(report_session, published)
             await survey_session.commit()
+            await report_session.commit()
     finally:
-        await framework_engine.dispose()
-        await survey_engine.dispose()
+        for engine in engines:
+            await engine.dispose()
     return urls
 
 
 class SwitchableTransport(httpx.AsyncBaseTransport):
-    """The web front's way to the gateway, which a test can cut as a network failure would."""
+    """The web front's way to the gateway, which a test can cut as a network failure would; it keeps the
+    Authorization of every call, as the gateway received it."""
 
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.is_down = False
+        self.authorizations: list[str | None] = []
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.is_down:
             raise httpx.ConnectError("the gateway is down", request=request)
+        self.authorizations.append(request.headers.get("authorization"))
         return await self.inner.handle_async_request(request)
+
+
+class Provider:
+    """A local OpenID provider (oidc-provider-mock, which does not check PKCE itself), recording the
+    authorization and token requests it receives so a test can."""
+
+    def __init__(self) -> None:
+        self.token_requests: list[dict[str, list[str]]] = []
+        self._app = oidc_provider_mock.app()
+        self._server = werkzeug.serving.make_server("127.0.0.1", 0, self._record, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1})
+
+    def _record(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == "/oauth2/token":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            self.token_requests.append(urllib.parse.parse_qs(body.decode()))
+            import io
+
+            environ["wsgi.input"] = io.BytesIO(body)
+        return self._app(environ, start_response)
+
+    def __enter__(self) -> Provider:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
 
 
 @dataclass
@@ -153,6 +209,7 @@ class Platform:
     survey_app: Any
     mail_dir: Path
     to_gateway: SwitchableTransport
+    provider: Provider
 
     @contextlib.contextmanager
     def gateway_down(self) -> Iterator[None]:
@@ -187,6 +244,16 @@ class Platform:
         assert opened["openCycle"] == {"__typename": "Cycle", "status": "open"}
         links = await self.links()
         return cycle_id, {r["name"]: links[r["email"]] for r in raters}
+
+    async def wait_for_report(self, participant_sub: str, cycle_id: str) -> str:
+        """The id of the cycle's report once report-svc has built it from survey-svc's events."""
+        participant = {"Authorization": f"Bearer {self.token_for(participant_sub)}"}
+        for _ in range(300):
+            data = await self.graphql("query ($id: ID!) { cycle(id: $id) { report { id } } }", participant, id=cycle_id)
+            if data["cycle"]["report"]:
+                return str(data["cycle"]["report"]["id"])
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"no report for cycle {cycle_id}")
 
     async def progress(self, participant_sub: str, cycle_id: str) -> dict[str, dict[str, int]]:
         participant = {"Authorization": f"Bearer {self.token_for(participant_sub)}"}
@@ -232,19 +299,35 @@ async def platform(
     from framework_svc.main import create_app as create_framework_app
     from hlm_gateway.config import Settings as GatewaySettings
     from hlm_gateway.main import create_app as create_gateway_app
+    from report_svc.config import Settings as ReportSettings
+    from report_svc.main import create_app as create_report_app
     from survey_svc.config import Settings as SurveySettings
     from survey_svc.main import create_app as create_survey_app
 
     mail_dir = tmp_path_factory.mktemp("mail") / "maildir"
     sock = free_socket()
     web_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    tag = uuid.uuid4().hex[:10]
+    topology = Topology(f"test.{tag}.events", f"test.{tag}.dlx", f"test.{tag}.")
+    # survey-svc relays its events and report-svc consumes them, on this session's exchange alone.
+    working = {
+        **common(amqp_url),
+        "run_workers": True,
+        "events_exchange": topology.events_exchange,
+        "dead_letter_exchange": topology.dead_letter_exchange,
+        "queue_prefix": topology.queue_prefix,
+        "relay_poll_interval_s": 0.2,
+    }
     framework_app = create_framework_app(
         FrameworkSettings.model_validate({**common(amqp_url), "database_url": database_urls["framework"]})
     )
+    report_app = create_report_app(ReportSettings.model_validate({**working, "database_url": database_urls["report"]}))
     survey_app = create_survey_app(
         SurveySettings.model_validate(
             {
-                **common(amqp_url),
+                **working,
+                # Mail is sent when a test reads it (links()), not by the worker behind its back.
+                "mail_poll_interval_s": 3600.0,
                 "database_url": database_urls["survey"],
                 "email_hash_key": EMAIL_HASH_KEY,
                 "mail_transport": "file",
@@ -260,12 +343,12 @@ async def platform(
     transports = {
         "framework": httpx.ASGITransport(app=framework_app),
         "survey": httpx.ASGITransport(app=survey_app),
+        "report": httpx.ASGITransport(app=report_app),
     }
     gateway_app = create_gateway_app(
         GatewaySettings.model_validate(
             {
                 **common(amqp_url),
-                "report_url": UNREACHABLE,
                 "facilitator_url": UNREACHABLE,
                 "upstream_timeout_s": 5.0,
             }
@@ -275,6 +358,7 @@ async def platform(
     to_gateway = SwitchableTransport(
         httpx.ASGITransport(app=ProxyHeadersMiddleware(gateway_app, trusted_hosts="127.0.0.1"))
     )
+    provider = Provider()
     web_app = create_web_app(
         WebSettings(
             environment="test",
@@ -282,11 +366,19 @@ async def platform(
             secure_cookies=False,  # plain http on 127.0.0.1
             log_json=False,
             log_level="WARNING",
+            oidc_issuer=provider.url,
+            oidc_client_id=OIDC_CLIENT_ID,
+            oidc_client_secret=OIDC_CLIENT_SECRET,  # type: ignore[arg-type]
+            dev_jwt_secret=TEST_JWT_SECRET,  # type: ignore[arg-type]
+            dev_jwt_issuer=TEST_JWT_ISSUER,
+            dev_jwt_audience=TEST_JWT_AUDIENCE,
         ),
         gateway_transport=to_gateway,
     )
     async with contextlib.AsyncExitStack() as stack:
-        for app in (framework_app, survey_app, gateway_app):
+        stack.enter_context(provider)
+        stack.push_async_callback(delete_topology, amqp_url, topology, CONSUMER_QUEUES)
+        for app in (framework_app, report_app, survey_app, gateway_app):
             await stack.enter_async_context(LifespanManager(app, startup_timeout=30, shutdown_timeout=30))
         gateway = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url="http://gateway")
@@ -297,7 +389,7 @@ async def platform(
             assert not serving.done(), "the web front did not start"
             await asyncio.sleep(0.05)
         try:
-            yield Platform(web_url, web_app, gateway, survey_app, mail_dir, to_gateway)
+            yield Platform(web_url, web_app, gateway, survey_app, mail_dir, to_gateway, provider)
         finally:
             server.should_exit = True
             await serving
@@ -340,8 +432,10 @@ async def open_visit(browser: Browser, *, width: int = 1024, bypass_csp: bool = 
 
     async def sent(request: Request) -> None:
         requests.append(request.url)
-        if referer := await request.header_value("referer"):
-            referers.append(referer)
+        # A request still in flight when the test closes its tab has no headers left to read.
+        with contextlib.suppress(PlaywrightError):
+            if referer := await request.header_value("referer"):
+                referers.append(referer)
 
     page.on("request", sent)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

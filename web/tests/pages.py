@@ -120,3 +120,204 @@ class DeclinePage(RaterPage):
     async def confirm(self) -> RaterPage:
         await self.page.get_by_role("button", name="Yes, decline").click()
         return RaterPage(self.page)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Signing in
+# ----------------------------------------------------------------------------------------------------
+
+
+class SignInPage(RaterPage):
+    @classmethod
+    async def open(cls, page: Page, base_url: str) -> SignInPage:
+        await page.goto(f"{base_url}/sign-in")
+        return cls(page)
+
+    async def with_nhs_account(self) -> ProviderPage:
+        await self.page.get_by_role("button", name="Sign in with your NHS account").click()
+        await self.page.wait_for_load_state()
+        return ProviderPage(self.page)
+
+    async def as_development_user(self) -> DevelopmentSignInPage:
+        await self.page.get_by_role("link", name="sign in as a development user").click()
+        await self.page.wait_for_load_state()
+        return DevelopmentSignInPage(self.page)
+
+
+class ProviderPage:
+    """The local OpenID provider's own page (not ours): who to authorise as."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    async def authorize_as(self, sub: str) -> RaterPage:
+        await self.page.locator("input[name=sub]").fill(sub)
+        await self.page.get_by_role("button", name="Authorize").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+
+class DevelopmentSignInPage(RaterPage):
+    async def sign_in(
+        self, *, sub: str, role: str = "Participant", org: str = "RX1", region: str = "london"
+    ) -> RaterPage:
+        await self.page.get_by_label(role, exact=True).check()
+        await self.page.get_by_label("Subject (sub)").fill(sub)
+        await self.page.get_by_label("Organisation code (optional)").fill(org)
+        await self.page.get_by_label("Region (optional)").fill(region)
+        await self.page.get_by_role("button", name="Sign in").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+
+# ----------------------------------------------------------------------------------------------------
+# A signed-in participant
+# ----------------------------------------------------------------------------------------------------
+
+
+class AssessmentsPage(RaterPage):
+    @classmethod
+    async def open(cls, page: Page, base_url: str) -> AssessmentsPage:
+        await page.goto(f"{base_url}/assessments")
+        return cls(page)
+
+    async def start_self_assessment(self) -> TaskListPage:
+        await self.page.get_by_role("button", name="Start a self-assessment").click()
+        await self.page.wait_for_load_state()
+        return TaskListPage(self.page)
+
+    async def ask_for_360(self) -> RaterPage:
+        await self.page.get_by_role("button", name="Ask for 360 feedback").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def rows(self) -> list[list[str]]:
+        rows = self.page.locator("table tbody tr")
+        return [
+            [cell.strip() for cell in await rows.nth(i).locator("td, th").all_inner_texts()]
+            for i in range(await rows.count())
+        ]
+
+
+class SelfCheckPage(RaterPage):
+    async def submit(self) -> ReportPage:
+        await self.page.get_by_role("button", name="Submit self-assessment").click()
+        await self.page.wait_for_load_state()
+        return ReportPage(self.page)
+
+
+class ReportPage(RaterPage):
+    async def table_for(self, dimension: str) -> dict[str, list[str]]:
+        """A dimension's table, by who: [score, level, responses]."""
+        table = self.page.locator("table", has=self.page.locator("caption", has_text=dimension))
+        rows = table.locator("tbody tr")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            who = (await row.locator("th").inner_text()).strip()
+            found[who] = [cell.strip() for cell in await row.locator("td").all_inner_texts()]
+        return found
+
+
+class New360Page(RaterPage):
+    async def start(self, *, name: str, see_report: str) -> Feedback360Page:
+        await self.page.get_by_label("Your name").fill(name)
+        await self.page.get_by_label(see_report).check()
+        await self.page.get_by_role("button", name="Continue").click()
+        await self.page.wait_for_load_state()
+        return Feedback360Page(self.page)
+
+
+class Feedback360Page(RaterPage):
+    async def add_rater(self, name: str, email: str, group: str) -> RaterPage:
+        await self.page.get_by_role("button", name="Add a rater").click()
+        await self.page.wait_for_load_state()
+        await self.page.get_by_label("Full name").fill(name)
+        await self.page.get_by_label("Email address").fill(email)
+        await self.page.get_by_label(group, exact=True).check()
+        await self.page.get_by_role("button", name="Add rater").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def raters(self) -> dict[str, str]:
+        rows = self.page.locator(".nhsuk-summary-list__row")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            key = (await row.locator(".nhsuk-summary-list__key").inner_text()).strip()
+            found[key] = (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()
+        return found
+
+    async def fill_date(self, day: int, month: int, year: int) -> None:
+        await self.page.get_by_label("Day").fill(str(day))
+        await self.page.get_by_label("Month").fill(str(month))
+        await self.page.get_by_label("Year").fill(str(year))
+
+    async def send(self, day: int, month: int, year: int) -> None:
+        await self.fill_date(day, month, year)
+        await self.page.get_by_role("button", name="Send to your raters").click()
+        await self.page.wait_for_load_state()
+
+    async def progress(self) -> dict[str, list[str]]:
+        rows = self.page.locator("table tbody tr")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            found[(await row.locator("th").inner_text()).strip()] = [
+                cell.strip() for cell in await row.locator("td").all_inner_texts()
+            ]
+        return found
+
+    async def remind(self) -> str:
+        await self.page.get_by_role("button", name="Remind those who have not answered").click()
+        await self.page.wait_for_load_state()
+        return (await self.page.locator(".nhsuk-notification-banner").inner_text()).strip()
+
+    async def change_closing_date(self, day: int, month: int, year: int) -> None:
+        await self.page.get_by_role("link", name="Change the closing date").click()
+        await self.page.wait_for_load_state()
+        await self.fill_date(day, month, year)
+        await self.page.get_by_role("button", name="Change closing date").click()
+        await self.page.wait_for_load_state()
+
+    async def closing_date(self) -> str:
+        row = self.page.locator(".nhsuk-summary-list__row", has_text="Closes")
+        return (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()
+
+
+class JournalPage(RaterPage):
+    @classmethod
+    async def open(cls, page: Page, base_url: str) -> JournalPage:
+        await page.goto(f"{base_url}/journal")
+        return cls(page)
+
+    async def record_observation(
+        self, *, context: str, what: str, dimensions: list[str], reflection: str = ""
+    ) -> RaterPage:
+        await self.page.get_by_role("button", name="Record an observation").click()
+        await self.page.wait_for_load_state()
+        await self.page.get_by_label("Where was it, and what was going on?").fill(context)
+        await self.page.get_by_label("What happened?").fill(what)
+        for name in dimensions:
+            await self.page.get_by_label(name, exact=True).check()
+        if reflection:
+            await self.page.get_by_label("Your reflection (optional)").fill(reflection)
+        await self.page.get_by_role("button", name="Save observation").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def set_goal(self, title: str, dimensions: list[str]) -> RaterPage:
+        await self.page.get_by_role("button", name="Set a goal").click()
+        await self.page.wait_for_load_state()
+        await self.page.get_by_label("Your goal").fill(title)
+        for name in dimensions:
+            await self.page.get_by_label(name, exact=True).check()
+        await self.page.get_by_role("button", name="Set goal").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def cards(self) -> list[str]:
+        return [text.strip() for text in await self.page.locator(".nhsuk-card").all_inner_texts()]
+
+    async def fits_the_screen(self) -> bool:
+        return bool(await self.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))

@@ -67,3 +67,17 @@ async def test_every_form_of_the_rater_is_refused_without_its_csrf_token(platfor
         refused = [await browser.post(f"/answer/{token}/{form}", data={"action": "continue"}) for form in forms]
     assert [r.status_code for r in refused] == [403] * len(forms)
     assert all("Your answers could not be sent from this page" in r.text for r in refused)
+
+
+async def test_the_service_can_be_added_to_a_phone_with_its_manifest_and_icons(platform: Platform) -> None:
+    async with client_from(platform, "127.0.0.1") as browser:
+        page = await browser.get("/sign-in")
+        assert '<link rel="manifest" href="/manifest.webmanifest">' in page.text
+        answer = await browser.get("/manifest.webmanifest")
+        manifest = answer.json()
+        icons = [await browser.get(icon["src"]) for icon in manifest["icons"]]
+    assert answer.headers["content-type"].startswith("application/manifest+json")
+    assert manifest["start_url"] == "/assessments"
+    assert manifest["display"] == "standalone"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"] if icon["type"] == "image/png"}
+    assert [icon.status_code for icon in icons] == [200] * len(icons)

@@ -26,3 +26,11 @@ def test_the_web_front_calls_the_gateway_alone_and_signs_its_forms_with_a_key_of
     assert env["WEB_SECRET_KEY"] == CONFIG.web_secret_key
     # Plain http on a development machine: a cookie that asks for HTTPS would never come back.
     assert env["WEB_SECURE_COOKIES"] == "false"
+
+
+def test_the_web_fronts_development_sign_in_mints_tokens_the_services_here_trust() -> None:
+    [web] = [s for s in SERVICES if s.is_web_front]
+    env = service_env(web, CONFIG, SERVICES)
+    assert env["WEB_DEV_JWT_SECRET"] == CONFIG.jwt_secret
+    assert env["WEB_DEV_JWT_ISSUER"] == CONFIG.jwt_issuer
+    assert env["WEB_DEV_JWT_AUDIENCE"] == CONFIG.jwt_audience

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Where `make web-assets` (npm ci in web/) puts the NHS.UK frontend; an image copies it to the same place.
@@ -38,3 +38,40 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+
+    # The questionnaires a participant's self-assessment and 360 are pinned to: HLM version 1's.
+    self_questionnaire_id: str = "43bf6408-24f2-588e-b607-415f64388224"
+    questionnaire_360_id: str = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
+
+    # Participants sign in with OpenID Connect (authorization code with PKCE S256). The issuer's
+    # /.well-known/openid-configuration is read at the first sign-in.
+    oidc_issuer: str | None = None
+    oidc_client_id: str = "hlm-web"
+    # Whoever knows it can redeem codes as this web front: from settings only, never a default in production.
+    oidc_client_secret: SecretStr | None = None
+    oidc_scope: str = "openid profile email"
+    # The token sent to the gateway as Bearer: the ID token (a JWT whose audience is this client, which
+    # the gateway then expects) or the access token, when the provider makes it a JWT for the platform.
+    oidc_bearer: Literal["id_token", "access_token"] = "id_token"
+    # A signed-in session lasts no longer than its token, and never longer than this.
+    session_max_age_s: int = 8 * 3600
+
+    # Development only: the local sign-in page mints tokens with the platform's development secret
+    # (what `make token` does). Refused in production, where it must not be set.
+    dev_jwt_secret: SecretStr | None = None
+    dev_jwt_issuer: str = "hlm-dev"
+    dev_jwt_audience: str = "hlm-platform"
+
+    @model_validator(mode="after")
+    def _production_signs_in_through_the_provider(self) -> Settings:
+        if self.environment == "production":
+            if self.dev_jwt_secret is not None:
+                raise ValueError("WEB_DEV_JWT_SECRET mints tokens for anyone: it is for development only")
+            if self.oidc_issuer is None or self.oidc_client_secret is None:
+                raise ValueError("production needs WEB_OIDC_ISSUER and WEB_OIDC_CLIENT_SECRET")
+        return self
+
+    @property
+    def development_sign_in(self) -> bool:
+        """The local sign-in page exists: never in production, and only with a development secret."""
+        return self.environment != "production" and self.dev_jwt_secret is not None

@@ -26,12 +26,22 @@ class RateLimited(Exception):
         self.retry_after_s = retry_after_s
 
 
+class SignInNeeded(Exception):
+    """The gateway does not accept the person's token (none, expired or revoked): they sign in again."""
+
+
+class Forbidden(Exception):
+    """The person is signed in but may not do this (a role they do not hold, a report not yet released)."""
+
+
 class GatewayRefused(Exception):
     """Any other error the gateway gave: a fault of this web front, logged by its code alone."""
 
-    def __init__(self, code: str | None) -> None:
+    def __init__(self, code: str | None, message: str | None = None) -> None:
         super().__init__(f"gateway error {code}")
         self.code = code
+        # The gateway's own words, for a page that can show a BAD_USER_INPUT to the person who sent it.
+        self.message = message
 
 
 class GatewayClient:
@@ -43,14 +53,19 @@ class GatewayClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def execute(self, document: str, variables: dict[str, Any], *, forwarded_for: str | None) -> dict[str, Any]:
-        """Run a rater's query or mutation and return its ``data``.
+    async def execute(
+        self, document: str, variables: dict[str, Any], *, forwarded_for: str | None, bearer: str | None = None
+    ) -> dict[str, Any]:
+        """Run a query or mutation and return its ``data``.
 
-        A rater has no account, so no Authorization goes along. Their address does, as X-Forwarded-For:
+        A rater has no account, so no Authorization goes along; a signed-in participant's token goes as
+        Bearer. The person's address goes too, as X-Forwarded-For:
         the gateway passes it on to survey-svc, which slows down whoever guesses links, not every rater
         behind this web front at once. The token travels in the body only, never in a URL the gateway
         or anything between might log."""
         headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
         try:
             response = await self._http.post(
                 "/graphql", json={"query": document, "variables": variables}, headers=headers
@@ -67,14 +82,14 @@ class GatewayClient:
             log.warning("gateway answered something other than JSON", status=response.status_code)
             raise GatewayUnavailable from exc
         for error in body.get("errors") or []:
-            _raise_for(error.get("extensions") or {})
+            _raise_for(error.get("extensions") or {}, error.get("message"))
         data = body.get("data")
         if not isinstance(data, dict):
             raise GatewayRefused(None)
         return data
 
 
-def _raise_for(extensions: dict[str, Any]) -> None:
+def _raise_for(extensions: dict[str, Any], message: str | None = None) -> None:
     code = extensions.get("code")
     if code == "NOT_FOUND":
         raise LinkNotValid
@@ -83,5 +98,9 @@ def _raise_for(extensions: dict[str, Any]) -> None:
         raise RateLimited(retry_after if isinstance(retry_after, int) else None)
     if code == "UPSTREAM_UNAVAILABLE":
         raise GatewayUnavailable
-    log.error("gateway refused a rater's request", code=code)
-    raise GatewayRefused(code if isinstance(code, str) else None)
+    if code == "UNAUTHENTICATED":
+        raise SignInNeeded
+    if code == "FORBIDDEN":
+        raise Forbidden
+    log.error("gateway refused a request", code=code)
+    raise GatewayRefused(code if isinstance(code, str) else None, message if isinstance(message, str) else None)

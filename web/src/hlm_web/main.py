@@ -2,20 +2,34 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from urllib.parse import urlencode
 
 import httpx
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from hlm_kit import health
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
 from hlm_web import assets, csrf
 from hlm_web.answer import router as answer_router
 from hlm_web.config import Settings
-from hlm_web.gateway import GatewayClient, GatewayRefused, GatewayUnavailable, LinkNotValid, RateLimited
+from hlm_web.gateway import (
+    Forbidden,
+    GatewayClient,
+    GatewayRefused,
+    GatewayUnavailable,
+    LinkNotValid,
+    RateLimited,
+    SignInNeeded,
+)
+from hlm_web.participant import feedback360, journal
+from hlm_web.participant import router as participant_router
 from hlm_web.security import SecurityHeadersMiddleware
+from hlm_web.signin import router as signin_router
+from hlm_web.signin import session
 from hlm_web.templating import create_templates, render
 
 log = structlog.get_logger(__name__)
@@ -47,7 +61,13 @@ def create_app(settings: Settings, *, gateway_transport: httpx.AsyncBaseTranspor
     )
     app.state.settings = settings
     app.state.templates = create_templates()
+    app.state.oauth = signin_router.create_oauth(settings)
     app.include_router(health.router)
+    app.include_router(signin_router.router)
+    # The 360's fixed paths (/assessments/360/new) before the participant's /assessments/{cycle}/... ones.
+    app.include_router(feedback360.router)
+    app.include_router(participant_router.router)
+    app.include_router(journal.router)
     app.include_router(answer_router.router)
     assets.mount(app, settings.nhsuk_frontend_dir)
 
@@ -75,6 +95,18 @@ def create_app(settings: Settings, *, gateway_transport: httpx.AsyncBaseTranspor
         kept = getattr(request.state, "form", None) if request.method == "POST" else None
         return render(request, "try_again_later.html", {"kept": kept, "action_url": request.url.path}, status_code=503)
 
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_needed(request: Request, exc: SignInNeeded) -> Response:
+        # No session, or one whose token has run out or that the gateway no longer accepts: sign in,
+        # then come back to the page they were on.
+        session.sign_out(request)
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?{urlencode({'next': back})}", status_code=303)
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> HTMLResponse:
+        return render(request, "forbidden.html", status_code=403)
+
     @app.exception_handler(GatewayRefused)
     async def gateway_refused(request: Request, exc: GatewayRefused) -> HTMLResponse:
         return render(request, "problem.html", status_code=500)
@@ -88,6 +120,15 @@ def create_app(settings: Settings, *, gateway_transport: httpx.AsyncBaseTranspor
         log.warning("request refused", status=exc.status_code)
         return render(request, "problem.html", status_code=exc.status_code)
 
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie=session.COOKIE,
+        max_age=settings.session_max_age_s,
+        same_site="lax",
+        # Secure always in production; a development machine serving plain http turns secure_cookies off.
+        https_only=settings.secure_cookies or settings.environment == "production",
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -30,12 +30,19 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
     """A page, with its CSP nonce and, for pages that hold a form, the CSRF token the form sends back."""
+    from hlm_web.signin.session import signed_in
+
     templates: Jinja2Templates = request.app.state.templates
     token, signed = csrf.tokens_for(request)
     response = templates.TemplateResponse(
         request,
         template,
-        {"cspNonce": request.state.csp_nonce, "csrf_token": token, **(context or {})},
+        {
+            "cspNonce": request.state.csp_nonce,
+            "csrf_token": token,
+            "person": signed_in(request) if "session" in request.scope else None,
+            **(context or {}),
+        },
         status_code=status_code,
     )
     csrf.set_cookie(request, signed, response)

@@ -130,6 +130,12 @@ def service_env(
     if service.is_web_front:
         gateway = next(s for s in services if s.role is None and not s.is_web_front)
         settings |= {"GATEWAY_URL": gateway.base_url, "SECRET_KEY": config.web_secret_key}
+        # The development sign-in page mints the tokens `make token` mints, which the services here trust.
+        settings |= {
+            "DEV_JWT_SECRET": config.jwt_secret,
+            "DEV_JWT_ISSUER": config.jwt_issuer,
+            "DEV_JWT_AUDIENCE": config.jwt_audience,
+        }
     elif service.role is None:
         settings |= {f"{upstream.name.upper()}_URL": upstream.base_url for upstream in services if upstream.role}
     else:

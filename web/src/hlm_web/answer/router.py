@@ -25,9 +25,8 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.exceptions import HTTPException
 
 from hlm_web import csrf
-from hlm_web.answer import queries
+from hlm_web.answer import pages, queries
 from hlm_web.answer.questionnaire import (
-    NOT_OBSERVED,
     Answers,
     Dimension,
     PageAnswers,
@@ -100,12 +99,16 @@ async def _save(request: Request, token: str, answers: Answers) -> None:
         raise GatewayRefused("BAD_USER_INPUT")
 
 
+def _voice(invitation: Invitation) -> pages.Voice:
+    return pages.rater_voice(invitation.participant_name, invitation.closes_on)
+
+
 def _url(token: str, *parts: str) -> str:
     return "/".join((f"/answer/{token}", *parts))
 
 
 def _page_url(token: str, dimension: Dimension, *, change: bool = False) -> str:
-    return _url(token, dimension.slug, "change") if change else _url(token, dimension.slug)
+    return pages.page_url(_url(token), dimension, change=change)
 
 
 def _see_other(url: str) -> RedirectResponse:
@@ -145,6 +148,9 @@ async def questions(request: Request, token: str, saved: bool = False) -> Respon
         request,
         "answer/questions.html",
         {
+            "base_url": _url(token),
+            "back_url": _url(token),
+            "voice": _voice(invitation),
             "token": token,
             "invitation": invitation,
             "tasks": tasks,
@@ -199,58 +205,7 @@ def _has_sent(request: Request, token: str) -> bool:
 
 
 def _check_rows(token: str, invitation: Invitation) -> list[dict[str, Any]]:
-    questionnaire, answers = invitation.questionnaire, invitation.answers
-    sections = []
-    for dimension in questionnaire.dimensions:
-        change = _page_url(token, dimension, change=True)
-        rows = [
-            {
-                "key": {"text": f"{number}. {item.text}"},
-                "value": {"text": questionnaire.level_label(answers.levels.get(item.key))},
-                "actions": {
-                    "items": [
-                        {
-                            "href": f"{change}#{item.field}",
-                            "text": "Change",
-                            "visuallyHiddenText": f"{dimension.name}, statement {number}",
-                        }
-                    ]
-                },
-            }
-            for number, item in enumerate(dimension.items, start=1)
-        ]
-        rows.append(
-            {
-                "key": {"text": dimension.importance_question},
-                "value": {"text": questionnaire.importance_label(answers.importance.get(dimension.key))},
-                "actions": {
-                    "items": [
-                        {
-                            "href": f"{change}#importance",
-                            "text": "Change",
-                            "visuallyHiddenText": f"{dimension.name}, importance",
-                        }
-                    ]
-                },
-            }
-        )
-        rows.append(
-            {
-                "key": {"text": "Comments"},
-                "value": {"text": answers.comments.get(dimension.key) or "None"},
-                "actions": {
-                    "items": [
-                        {
-                            "href": f"{change}#comment",
-                            "text": "Change",
-                            "visuallyHiddenText": f"{dimension.name}, comments",
-                        }
-                    ]
-                },
-            }
-        )
-        sections.append({"dimension": dimension, "rows": rows})
-    return sections
+    return pages.check_sections(_url(token), invitation.questionnaire, invitation.answers)
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -266,7 +221,13 @@ async def check(request: Request, token: str) -> Response:
     return render(
         request,
         "answer/check.html",
-        {"token": token, "invitation": invitation, "sections": _check_rows(token, invitation)},
+        {
+            "base_url": _url(token),
+            "voice": _voice(invitation),
+            "token": token,
+            "invitation": invitation,
+            "sections": _check_rows(token, invitation),
+        },
     )
 
 
@@ -291,6 +252,8 @@ async def send(request: Request, token: str) -> Response:
             request,
             "answer/check.html",
             {
+                "base_url": _url(token),
+                "voice": _voice(invitation),
                 "token": token,
                 "invitation": invitation,
                 "sections": _check_rows(token, invitation),
@@ -341,35 +304,20 @@ def _render_dimension(
     change: bool,
     page: PageAnswers | None = None,
 ) -> Response:
-    questionnaire, answers = invitation.questionnaire, invitation.answers
-    if page is None:
-        levels = {item.key: answers.levels.get(item.key) for item in dimension.items}
-        importance, comment, errors = answers.importance.get(dimension.key), answers.comments.get(dimension.key, ""), []
-    else:
-        levels = {item.key: page.levels.get(item.key) for item in dimension.items}
-        importance, comment, errors = page.importance, page.comment, page.errors
-    previous = questionnaire.before(dimension)
-    back = _url(token, "check") if change else (_page_url(token, previous) if previous else _url(token))
+    context = pages.dimension_context(
+        _url(token),
+        invitation.questionnaire,
+        invitation.answers,
+        dimension,
+        change=change,
+        page=page,
+        first_back_url=_url(token),
+    )
     return render(
         request,
         "answer/dimension.html",
-        {
-            "token": token,
-            "invitation": invitation,
-            "dimension": dimension,
-            "number": questionnaire.dimensions.index(dimension) + 1,
-            "total": len(questionnaire.dimensions),
-            "values": {key: str(value) for key, value in levels.items() if value is not None},
-            "importance": str(importance) if importance is not None else None,
-            "comment": comment,
-            "errors": errors,
-            "error_for": dict(errors),
-            "NOT_OBSERVED": NOT_OBSERVED,
-            "change": change,
-            "back_url": back,
-            "action_url": _page_url(token, dimension, change=change),
-        },
-        status_code=400 if errors else 200,
+        {"token": token, "invitation": invitation, "voice": _voice(invitation), **context},
+        status_code=400 if context["errors"] else 200,
     )
 
 

@@ -1,0 +1,150 @@
+"""The gateway's participant operations, as the pages use them."""
+
+QUESTIONNAIRE_FIELDS = """
+instructions notObservedLabel
+dimensions { key name position }
+items { key dimensionKey text position }
+performanceScale { value label }
+importanceScale { value label }
+importanceQuestions { dimensionKey text }
+"""
+
+CYCLES = """
+query ParticipantCycles {
+  cycles(first: 50) { edges { node { id kind status closesAt selfStatus } } }
+}
+"""
+
+CREATE_CYCLE = """
+mutation ParticipantCreateCycle($input: CreateCycleInput!, $key: String) {
+  createCycle(input: $input, idempotencyKey: $key) { id }
+}
+"""
+
+SELF_ASSESSMENT = (
+    """
+query ParticipantSelfAssessment($cycleId: ID!) {
+  cycle(id: $cycleId) { kind }
+  selfAssessment(cycleId: $cycleId) {
+    status
+    questionnaire { """
+    + QUESTIONNAIRE_FIELDS
+    + """ }
+    answers {
+      answers { itemKey level notObserved }
+      importance { dimensionKey rating }
+      comments { dimensionKey text }
+    }
+  }
+}
+"""
+)
+
+SAVE_SELF = """
+mutation ParticipantSaveSelf($cycleId: ID!, $response: ResponseInput!) {
+  saveSelfAssessmentDraft(cycleId: $cycleId, response: $response) {
+    __typename
+    ... on ResponseRejected { message problems { location message } }
+  }
+}
+"""
+
+SUBMIT_SELF = """
+mutation ParticipantSubmitSelf($cycleId: ID!, $response: ResponseInput!) {
+  submitSelfAssessment(cycleId: $cycleId, response: $response) {
+    __typename
+    ... on ResponseRejected { message problems { location message } }
+  }
+}
+"""
+
+CYCLE = """
+query ParticipantCycle($id: ID!) {
+  cycle(id: $id) {
+    id kind status closesAt minimumsMet selfStatus
+    progress { raterGroup invited submitted declined }
+    raters { id name raterGroup }
+    report { id state status }
+  }
+}
+"""
+
+CYCLE_REPORT = """
+query ParticipantCycleReport($id: ID!) { cycle(id: $id) { id kind report { id } } }
+"""
+
+REPORT = """
+query ParticipantReport($id: ID!) {
+  report(id: $id) { id cycleId kind state status releasedAt content }
+}
+"""
+
+NOMINATE = """
+mutation ParticipantNominate($cycleId: ID!, $raters: [RaterInput!]!) {
+  nominateRaters(cycleId: $cycleId, raters: $raters) { id }
+}
+"""
+
+REMOVE_RATER = """
+mutation ParticipantRemoveRater($cycleId: ID!, $raterId: ID!) { removeRater(cycleId: $cycleId, raterId: $raterId) }
+"""
+
+OPEN = """
+mutation ParticipantOpen($cycleId: ID!, $closesAt: DateTime!) {
+  openCycle(cycleId: $cycleId, closesAt: $closesAt) {
+    __typename
+    ... on ThresholdNotMet { message problems { location message } }
+  }
+}
+"""
+
+REMIND = """
+mutation ParticipantRemind($cycleId: ID!) { sendReminders(cycleId: $cycleId) { reminded } }
+"""
+
+EXTEND = """
+mutation ParticipantExtend($cycleId: ID!, $closesAt: DateTime!) {
+  extendCycle(cycleId: $cycleId, closesAt: $closesAt) { id closesAt }
+}
+"""
+
+CLOSE = """
+mutation ParticipantClose($cycleId: ID!) { closeCycle(cycleId: $cycleId) { id status } }
+"""
+
+HLM_DIMENSIONS = """
+query JournalDimensions { framework(key: "hlm") { dimensions { key name position } } }
+"""
+
+JOURNAL = """
+query Journal {
+  observations(first: 10) { edges { node { id observedOn context whatHappened reflection dimensions { name } } } }
+  goals(first: 50, status: ACTIVE) {
+    edges { node { id title description targetOn reminderDue dimensions { name } } }
+  }
+}
+"""
+
+RECORD_OBSERVATION = """
+mutation JournalRecord($input: RecordObservationInput!, $key: String) {
+  recordObservation(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on ObservationRejected { message problems { location message } }
+  }
+}
+"""
+
+SET_GOAL = """
+mutation JournalSetGoal($input: SetGoalInput!, $key: String) {
+  setGoal(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on GoalRejected { message problems { location message } }
+  }
+}
+"""
+
+GOAL_ACHIEVED = """
+mutation JournalGoalAchieved($id: ID!) {
+  updateGoal(id: $id, input: {status: ACHIEVED}) { __typename ... on GoalRejected { message } }
+}
+"""
