@@ -21,7 +21,7 @@ ORG ?= RX1
 REGION ?= london
 EMAIL ?=
 
-.PHONY: help uv sync web-assets run demo test fuzz lint format token bench bootstrap schemas deploy-check images
+.PHONY: help uv sync web-assets web-screenshots run demo test fuzz lint format token bench bootstrap schemas deploy-check images
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ web-assets: web/node_modules/.package-lock.json ## install the web front's npm p
 
 web/node_modules/.package-lock.json: web/package-lock.json
 	@cd web && npm ci --no-audit --no-fund --loglevel=error
+
+web-screenshots: sync ## phone-sized screenshots of the rater's pages into web/docs (starts its own platform)
+	@$(UV) run --no-sync python scripts/web_screenshots.py
 
 run: sync web-assets ## start the system locally: bootstrap, migrate, load the catalogue, serve, print the URLs
 	@$(UV) run --no-sync python scripts/run_local.py
@@ -74,6 +77,7 @@ bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/cohort_allocation.py
 	@$(UV) run --no-sync python bench/gateway.py
 	@$(UV) run --no-sync python bench/outbox_commit.py
+	@$(UV) run --no-sync python bench/web.py
 
 deploy-check: sync ## validate docker-compose.yml, the Dockerfiles and the Kubernetes overlays (with checkov) offline
 	@$(UV) sync --project deploy/k8s/checkov --frozen --quiet

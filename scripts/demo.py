@@ -361,7 +361,8 @@ def mail_to(directory: Path, email: str) -> list[Message]:
     return [message for message in box if parseaddr(str(message["To"]))[1].lower() == email.lower()]
 
 
-def invitation_token(message: Message) -> str | None:
+def invitation_link(message: Message) -> re.Match[str] | None:
+    """The link in an invitation: the whole address (the web front's answer page) and its token."""
     for part in message.walk():
         if part.get_content_type() != "text/plain":
             continue
@@ -369,8 +370,13 @@ def invitation_token(message: Message) -> str | None:
         if isinstance(payload, bytes):
             found = LINK.search(payload.decode(part.get_content_charset() or "utf-8", errors="replace"))
             if found:
-                return found.group(1)
+                return found
     return None
+
+
+def invitation_token(message: Message) -> str | None:
+    found = invitation_link(message)
+    return found.group(1) if found else None
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -378,8 +384,16 @@ def invitation_token(message: Message) -> str | None:
 # ----------------------------------------------------------------------------------------------------
 
 
-def run_journey(config: DemoConfig, say: Callable[[str], None] = print) -> Path:
-    """Walk the whole journey and write the released report's PDF; answer the path written."""
+@dataclass(frozen=True)
+class DemoResult:
+    pdf: Path
+    # The web front's answer page the first rater's mail linked to.
+    answer_page: str
+
+
+def run_journey(config: DemoConfig, say: Callable[[str], None] = print) -> DemoResult:
+    """Walk the whole journey and write the released report's PDF; answer the path written and the answer
+    page the first rater's mail linked to."""
     tag = uuid.uuid4().hex[:6]
     organisation, region = f"DEMO{tag.upper()}", f"demo-{tag}"
 
@@ -523,6 +537,7 @@ def run_journey(config: DemoConfig, say: Callable[[str], None] = print) -> Path:
         step(f"The 360 is {opened['status']} until {_day(opened['closesAt'])}; invitations are being mailed")
 
         # Each rater opens the link in their mail, with no account of their own, and answers.
+        answer_page = ""
         for n, rater in enumerate(raters):
             token = wait_until(
                 f"{rater.email}'s invitation in {config.mail_dir}",
@@ -530,6 +545,9 @@ def run_journey(config: DemoConfig, say: Callable[[str], None] = print) -> Path:
                 timeout_s=config.timeout_s,
                 say=say,
             )
+            if n == 0:
+                answer_page = _first_link(config.mail_dir, rater.email) or token
+                say(f"     {rater.name}'s mail links to the web front's answer page: {answer_page}")
             invitation = platform.graphql(None, INVITATION, token=token)["invitation"]
             if not invitation or not invitation["questionnaire"]:
                 raise DemoFailed(f"{rater.name}'s link opens nothing")
@@ -593,7 +611,15 @@ def run_journey(config: DemoConfig, say: Callable[[str], None] = print) -> Path:
         path = config.out_dir / f"report-{report['id']}.pdf"
         path.write_bytes(pdf)
         step(f"The participant downloaded the PDF ({len(pdf) // 1024} KiB)")
-    return path
+    return DemoResult(path, answer_page)
+
+
+def _first_link(directory: Path, email: str) -> str | None:
+    for message in mail_to(directory, email):
+        found = invitation_link(message)
+        if found:
+            return found.group(0)
+    return None
 
 
 def _first_token(directory: Path, email: str) -> str | None:
@@ -610,13 +636,16 @@ def _day(moment: str) -> str:
 
 def main() -> None:
     try:
-        path = run_journey(DemoConfig.from_environ())
+        result = run_journey(DemoConfig.from_environ())
     except DemoFailed as exc:
         sys.exit(f"\nmake demo failed: {exc}")
     except KeyboardInterrupt:
         sys.exit("\ninterrupted")
+    path = result.pdf
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
     print(f"\nThe report's PDF: {shown}")
+    # Sent now, the link opens the page every used link opens; a new `make demo` mails fresh ones.
+    print(f"The web front's answer page the first rater's mail linked to (now sent): {result.answer_page}")
 
 
 if __name__ == "__main__":

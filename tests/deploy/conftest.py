@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pydantic_settings import SettingsConfigDict
 
-from hlm_kit.settings import SECRETS_DIR_VARIABLE, PlatformSettings, ServiceSettings
+from hlm_kit.settings import SECRETS_DIR_VARIABLE, PlatformSettings, SecretsDirSettings, ServiceSettings
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
@@ -64,14 +64,20 @@ SERVICES = (
 GATEWAY = Service(
     "gateway", "hlm_gateway", "GATEWAY_", 8000, folder="gateway", script="hlm-gateway", owns_database=False
 )
-# Everything that runs as a server; the tests that take `deployable` run once for each.
+# The services and the gateway, which share the platform's settings (broker, token verification); the tests that
+# take `deployable` run once for each.
 DEPLOYABLES = (*SERVICES, GATEWAY)
-DEPLOYABLES_BY_NAME = {s.name: s for s in DEPLOYABLES}
+# The web front: the raters' pages. It calls the gateway alone, so it has no database, no broker and no token to
+# verify: its settings are its own.
+WEB = Service("web", "hlm_web", "WEB_", 8080, folder="web", script="hlm-web", owns_database=False)
+# Everything that runs as a server (a Deployment each); the tests that take `server` run once for each.
+SERVERS = (*DEPLOYABLES, WEB)
+SERVERS_BY_NAME = {s.name: s for s in SERVERS}
 
 
-def settings_class(service: Service) -> type[PlatformSettings]:
-    """The Settings a service (or the gateway) reads at start; while its package is not there, the kit's settings
-    with its prefix."""
+def settings_class(service: Service) -> type[SecretsDirSettings]:
+    """The Settings a service (or the gateway, or the web front) reads at start; while its package is not there,
+    the kit's settings with its prefix."""
     try:
         module = importlib.import_module(f"{service.package}.config")
     except ModuleNotFoundError as missing:
@@ -82,7 +88,7 @@ def settings_class(service: Service) -> type[PlatformSettings]:
             (ServiceSettings if service.owns_database else PlatformSettings,),
             {"model_config": SettingsConfigDict(env_prefix=service.env_prefix)},
         )
-    settings: type[PlatformSettings] = module.Settings
+    settings: type[SecretsDirSettings] = module.Settings
     return settings
 
 
@@ -92,7 +98,7 @@ def required_settings(service: Service) -> set[str]:
     return {service.env_prefix + name.upper() for name, field in fields.items() if field.is_required()}
 
 
-LoadSettings = Callable[[Service, Mapping[str, str], Mapping[str, str] | None], PlatformSettings]
+LoadSettings = Callable[[Service, Mapping[str, str], Mapping[str, str] | None], SecretsDirSettings]
 
 
 @pytest.fixture
@@ -106,7 +112,7 @@ def load_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
 
     def load(
         service: Service, environment: Mapping[str, str], files: Mapping[str, str] | None = None
-    ) -> PlatformSettings:
+    ) -> SecretsDirSettings:
         for name in list(os.environ):
             if name.upper().startswith(service.env_prefix) or name == SECRETS_DIR_VARIABLE:
                 monkeypatch.delenv(name)
@@ -231,10 +237,10 @@ class Manifests:
 
 
 def service_of(container: dict[str, Any]) -> Service | None:
-    """The service (or the gateway) whose image a container runs (None for an image that is not one of ours)."""
+    """The service (the gateway, the web front) whose image a container runs (None for an image not of ours)."""
     image = container["image"].split("@")[0]
     repository = image.rsplit("/", 1)[-1].split(":")[0]
-    return DEPLOYABLES_BY_NAME.get(repository)
+    return SERVERS_BY_NAME.get(repository)
 
 
 def is_bootstrap(container: dict[str, Any]) -> bool:
@@ -264,6 +270,8 @@ class Platform:
     services = SERVICES
     gateway = GATEWAY
     deployables = DEPLOYABLES
+    web = WEB
+    servers = SERVERS
     from_secret_manager = FROM_SECRET_MANAGER
 
     service_of = staticmethod(service_of)
@@ -288,10 +296,12 @@ def manifests(built: dict[str, Manifests], overlay: str) -> Manifests:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A test that takes `service` runs once per service, one that takes `deployable` once per service and for the
-    gateway, one that takes `overlay` once per overlay."""
+    gateway, one that takes `server` for those and the web front too, one that takes `overlay` once per overlay."""
     if "service" in metafunc.fixturenames:
         metafunc.parametrize("service", SERVICES, ids=[s.name for s in SERVICES])
     if "deployable" in metafunc.fixturenames:
         metafunc.parametrize("deployable", DEPLOYABLES, ids=[s.name for s in DEPLOYABLES])
+    if "server" in metafunc.fixturenames:
+        metafunc.parametrize("server", SERVERS, ids=[s.name for s in SERVERS])
     if "overlay" in metafunc.fixturenames:
         metafunc.parametrize("overlay", OVERLAYS)

@@ -69,8 +69,8 @@ def containers(pod_spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [*pod_spec.get("initContainers", []), *pod_spec["containers"]]
 
 
-def test_there_is_a_deployment_for_every_service_and_the_gateway(manifests, platform):
-    assert {d["metadata"]["name"] for d in deployments(manifests)} == {d.name for d in platform.deployables}
+def test_there_is_a_deployment_for_every_service_the_gateway_and_the_web_front(manifests, platform):
+    assert {d["metadata"]["name"] for d in deployments(manifests)} == {d.name for d in platform.servers}
 
 
 def port_numbers(container: dict[str, Any]) -> dict[str | int, int]:
@@ -286,8 +286,9 @@ def test_migration_jobs_read_the_same_configuration_as_the_deployment(manifests,
 
 
 def test_every_container_gets_every_setting_it_requires_and_starts_with_them(
-    manifests, deployable, platform, load_settings
+    manifests, server, platform, load_settings
 ):
+    deployable = server
     found = 0
     for workload, pod_spec in manifests.workloads():
         for container in containers(pod_spec):
@@ -304,7 +305,7 @@ def test_every_container_gets_every_setting_it_requires_and_starts_with_them(
             assert not platform.unknown_settings(deployable, given), where
             settings = load_settings(deployable, environment, files)
             assert settings.environment == ("production" if manifests.name == "prod" else "development"), where
-    # A service's Deployment and migration Job; the gateway's Deployment.
+    # A service's Deployment and migration Job; the gateway's Deployment, the web front's.
     assert found >= (2 if deployable.owns_database else 1)
 
 
@@ -531,16 +532,20 @@ def test_everything_is_denied_by_default_in_both_directions(manifests):
     assert not default.get("egress")
 
 
-def test_every_pod_may_resolve_names_and_reach_rabbitmq_and_all_but_the_gateway_postgres(manifests, platform):
+def test_every_pod_may_resolve_names_and_all_but_the_web_front_reach_rabbitmq_and_the_services_postgres(
+    manifests, platform
+):
     all_policies = policies(manifests).values()
     for name, labels in pods(manifests):
         mine = [p for p in all_policies if selects(p["podSelector"], labels)]
         assert any(allows_egress_to_port(p, 53, "UDP") for p in mine), f"{name}: no DNS"
-        # The gateway consumes events for its subscriptions.
-        assert any(allows_egress_to_port(p, 5672) for p in mine), f"{name}: no RabbitMQ"
-        # The gateway owns no database, so it may not reach one.
+        # The gateway consumes events for its subscriptions; the web front calls the gateway alone.
+        reaches_rabbitmq = any(allows_egress_to_port(p, 5672) for p in mine)
+        assert reaches_rabbitmq == (name != platform.web.name), f"{name}: RabbitMQ {reaches_rabbitmq}"
+        # The gateway and the web front own no database, so they may not reach one.
         reaches_postgres = any(allows_egress_to_port(p, 5432) for p in mine)
-        assert reaches_postgres == (name != platform.gateway.name), f"{name}: PostgreSQL {reaches_postgres}"
+        expected = name not in (platform.gateway.name, platform.web.name)
+        assert reaches_postgres == expected, f"{name}: PostgreSQL {reaches_postgres}"
 
 
 def ingress_sources(manifests, labels: dict[str, str]) -> list[dict[str, Any]]:
@@ -553,13 +558,13 @@ def ingress_sources(manifests, labels: dict[str, str]) -> list[dict[str, Any]]:
     ]
 
 
-def test_the_ingress_controller_reaches_the_gateway_and_report_partner_api_and_no_other_service(manifests):
+def test_the_ingress_controller_reaches_the_gateway_the_web_front_and_report_partner_api_and_nothing_else(manifests):
     ingress_controller = {"kubernetes.io/metadata.name": "ingress-nginx"}
     for deployment in deployments(manifests):
         sources = ingress_sources(manifests, pod_labels(deployment))
         from_ingress = any(s.get("namespaceSelector", {}).get("matchLabels") == ingress_controller for s in sources)
         name = deployment["metadata"]["name"]
-        assert from_ingress == (name in ("gateway", "report-svc")), name
+        assert from_ingress == (name in ("gateway", "web", "report-svc")), name
 
 
 def egress_destinations(manifests, labels: dict[str, str]) -> list[tuple[dict[str, Any], set[int]]]:
@@ -583,5 +588,60 @@ def test_the_gateway_reaches_each_service_on_its_port_and_each_service_lets_it_i
         assert reachable == {service.port}, service.name
         sources = [s["podSelector"] for s in ingress_sources(manifests, labels) if "podSelector" in s]
         assert any(selects(selector, gateway) for selector in sources), f"{service.name} refuses the gateway"
-    # Nothing in the namespace calls the gateway; only the ingress controller (and Prometheus) reach it.
-    assert not any("podSelector" in s for s in ingress_sources(manifests, gateway))
+    # In the namespace only the web front calls the gateway; else only the ingress controller (and Prometheus).
+    web = pod_labels(manifests.get("Deployment", platform.web.name))
+    callers = [s["podSelector"] for s in ingress_sources(manifests, gateway) if "podSelector" in s]
+    assert callers
+    assert all(selects(selector, web) for selector in callers)
+    for service in platform.services:
+        labels = pod_labels(manifests.get("Deployment", service.name))
+        assert not any(selects(selector, labels) for selector in callers), f"{service.name} may call the gateway"
+
+
+# --- The web front -----------------------------------------------------------------------------------------------
+
+
+def test_the_web_front_reaches_the_gateway_on_its_port_and_nothing_but_names(manifests, platform):
+    web = pod_labels(manifests.get("Deployment", platform.web.name))
+    gateway = pod_labels(manifests.get("Deployment", platform.gateway.name))
+    for name, policy in policies(manifests).items():
+        if "Egress" not in policy["policyTypes"] or not selects(policy["podSelector"], web):
+            continue
+        for rule in policy.get("egress", []):
+            ports = {(p.get("protocol", "TCP"), p["port"]) for p in rule.get("ports", [])}
+            # Every rule names where it goes: a rule of ports alone would reach anything on them.
+            assert rule.get("to"), f"{name} lets the web front reach any address on {ports}"
+            for peer in rule["to"]:
+                if "namespaceSelector" in peer:
+                    assert peer["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}, name
+                    assert ports == {("UDP", 53), ("TCP", 53)}, name
+                else:
+                    assert selects(peer["podSelector"], gateway), f"{name}: the web front reaches {peer}"
+                    assert ports == {("TCP", platform.gateway.port)}, name
+    # and the gateway lets it in.
+    sources = [s["podSelector"] for s in ingress_sources(manifests, gateway) if "podSelector" in s]
+    assert any(selects(selector, web) for selector in sources), "the gateway refuses the web front"
+    # The gateway, for its part, never calls the web front.
+    assert not any("podSelector" in s for s in ingress_sources(manifests, web))
+
+
+def test_the_web_front_calls_the_gateway_through_its_service_with_its_key_from_the_secret(
+    manifests, platform, load_settings
+):
+    pod_spec, container = manifests.server(platform.web.name)
+    files = manifests.secret_files(pod_spec, container)
+    settings = load_settings(platform.web, manifests.environment(container), files)
+    assert settings.gateway_url == f"http://{platform.gateway.name}:{platform.gateway.port}"
+    ports = [p["port"] for p in manifests.get("Service", platform.gateway.name)["spec"]["ports"]]
+    assert platform.gateway.port in ports
+    # The key that signs every form is a file of the Secret, never in the environment or the ConfigMap.
+    assert "WEB_SECRET_KEY" in files
+    assert "WEB_SECRET_KEY" not in manifests.environment(container)
+    assert settings.secret_key.get_secret_value() == files["WEB_SECRET_KEY"]
+    # Raters reach production over HTTPS only, so its cookies say so.
+    assert settings.secure_cookies is (manifests.name == "prod")
+
+
+def test_raters_mail_links_to_the_web_fronts_answer_page(manifests):
+    survey = manifests.settings_sources(*manifests.server("survey-svc"))
+    assert survey["SURVEY_INVITATION_LINK_BASE_URL"].endswith("/answer/")

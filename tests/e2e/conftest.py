@@ -15,6 +15,7 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
+from playwright.async_api import Browser, async_playwright
 
 from hlm_contracts.topology import CONSUMER_QUEUES
 from hlm_kit.bootstrap import bootstrap
@@ -22,6 +23,7 @@ from hlm_kit.db import to_plain_url
 from hlm_kit.local import NotReady
 from hlm_kit.testing.pytest_plugin import delete_topology, wait_for
 
+from .browser import CHROMIUM, CHROMIUM_ARGS
 from .harness import FAILED, BrokerLink, Platform, new_topology, platform_config, prepare, running
 from .steps import Gateway
 
@@ -35,8 +37,8 @@ LOG_TAIL_CHARS = 30_000
 async def platform(
     postgres_admin_url: str, amqp_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Platform]:
-    """framework-, survey-, report-, facilitator-svc and the gateway as processes with their workers, on
-    a fresh database, with exchanges and queues of this session alone."""
+    """framework-, survey-, report-, facilitator-svc, the gateway and the web front as processes with their
+    workers, on a fresh database, with exchanges and queues of this session alone."""
     database = f"hlm_e2e_{uuid.uuid4().hex[:12]}"
     topology = new_topology()
     work = tmp_path_factory.mktemp("e2e")
@@ -115,3 +117,14 @@ async def gateway(platform: Platform) -> AsyncIterator[Gateway]:
     """The gateway's GraphQL endpoint, as the app calls it."""
     async with httpx.AsyncClient(base_url=platform.gateway_url, timeout=30) as client:
         yield Gateway(client)
+
+
+@pytest_asyncio.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's chromium, driven by playwright, for the raters who answer on the web front."""
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()

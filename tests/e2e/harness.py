@@ -1,11 +1,11 @@
 """The whole platform as real processes for the end-to-end journeys.
 
-framework-svc, survey-svc, report-svc, facilitator-svc and the gateway run as their console scripts
-(`<service> serve`), defined and configured as `make run` starts them (hlm_kit.local), with their
-workers on, on a database of their own. They reach RabbitMQ through a TCP forwarder, so a journey can
+framework-svc, survey-svc, report-svc, facilitator-svc, the gateway and the web front run as their
+console scripts (`<service> serve`), defined and configured as `make run` starts them (hlm_kit.local),
+with their workers on, on a database of their own. They reach RabbitMQ through a TCP forwarder, so a journey can
 cut the broker off and bring it back without touching the server other suites share, and their
 exchanges and queues carry names of this run alone. Raters' mail goes to a Maildir the journeys read
-their invitation links from.
+their invitation links from; each link opens the rater's questionnaire on the web front, as in production.
 """
 
 from __future__ import annotations
@@ -41,9 +41,8 @@ JWT_SECRET = "hlm-e2e-signing-secret-0123456789abcdef"
 JWT_ISSUER = "hlm-e2e"
 JWT_AUDIENCE = "hlm-platform"
 EMAIL_HASH_KEY = "hlm-e2e-email-hash-key-0123456789abcdef"
-# Where a rater's link points; the journeys take the token from the end of it.
-INVITATION_LINK_BASE = "https://app.hlm.test/feedback/"
-READY_TIMEOUT_S = 90.0
+# Seven processes start at once (each importing its framework), on a machine other work shares.
+READY_TIMEOUT_S = 150.0
 # Whether a test itself (not its set-up) failed, for fixtures that clean up after a failure.
 FAILED = pytest.StashKey[bool]()
 
@@ -125,13 +124,17 @@ class ServiceProcess:
         return self.log_path.stat().st_size if self.log_path.exists() else 0
 
 
+def invitation_link_base(web_url: str) -> str:
+    """Where a rater's link points: the web front's questionnaire; the journeys take the token from its end."""
+    return f"{web_url}/answer/"
+
+
 class Mailbox:
     """The Maildir survey-svc's mail lands in, read as a rater's inbox would be."""
 
-    LINK = re.compile(re.escape(INVITATION_LINK_BASE) + r"(\S+)")
-
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, link_base: str) -> None:
         self.directory = directory
+        self.link = re.compile(re.escape(link_base) + r"(\S+)")
 
     def messages_to(self, email: str) -> list[Message]:
         if not self.directory.exists():
@@ -141,15 +144,18 @@ class Mailbox:
 
     def tokens_for(self, email: str) -> list[str]:
         """The tokens of every link mailed to ``email``; each works until the invitation ends."""
-        return [self.token_in(message) for message in self.messages_to(email)]
+        return [self.link_in(message).group(1) for message in self.messages_to(email)]
 
-    @classmethod
-    def token_in(cls, message: Message) -> str:
+    def links_for(self, email: str) -> list[str]:
+        """Every link mailed to ``email``, whole, as the rater clicks it."""
+        return [self.link_in(message).group(0) for message in self.messages_to(email)]
+
+    def link_in(self, message: Message) -> re.Match[str]:
         body = message.get_payload(decode=True)
         assert isinstance(body, bytes)
-        match = cls.LINK.search(body.decode())
+        match = self.link.search(body.decode())
         assert match is not None, f"no invitation link in {message['Subject']!r}"
-        return match.group(1)
+        return match
 
 
 @dataclass
@@ -169,6 +175,10 @@ class Platform:
     @property
     def gateway_url(self) -> str:
         return self.url("gateway")
+
+    @property
+    def web_url(self) -> str:
+        return self.url("web")
 
     def headers(self, *roles: str, sub: str, org: str | None = None, region: str | None = None) -> dict[str, str]:
         """An Authorization header for a user with these roles, signed as the platform verifies."""
@@ -238,15 +248,15 @@ def platform_config(admin_url: str, database: str, amqp_url: str, topology: Topo
     )
 
 
-def survey_settings(mail_directory: Path) -> dict[str, str]:
-    """survey-svc's mail into the run's Maildir, and its periodic jobs on a short clock."""
+def survey_settings(mail_directory: Path, link_base: str) -> dict[str, str]:
+    """survey-svc's mail into the run's Maildir, its links to the web front, its periodic jobs on a short clock."""
     return {
         "MAIL_TRANSPORT": "file",
         "MAIL_DIRECTORY": str(mail_directory),
         "MAIL_POLL_INTERVAL_S": "0.2",
         "MAIL_RETRY_BASE_DELAY_S": "1",
         "CLOSING_POLL_INTERVAL_S": "1",
-        "INVITATION_LINK_BASE_URL": INVITATION_LINK_BASE,
+        "INVITATION_LINK_BASE_URL": link_base,
     }
 
 
@@ -255,9 +265,9 @@ def new_topology() -> Topology:
     return Topology(f"e2e.{tag}.events", f"e2e.{tag}.dlx", f"e2e.{tag}.")
 
 
-# The journeys go through the gateway as the app does; the web front's pages have browser tests of their own
-# (web/tests), so its process is left out here.
-JOURNEY_SERVICES = tuple(service for service in SERVICES if not service.is_web_front)
+# Every process `make run` starts: the journeys go through the gateway as the app does, and raters through the
+# web front's pages, from the link in their mail.
+JOURNEY_SERVICES = SERVICES
 
 
 def prepare(
@@ -270,10 +280,13 @@ def prepare(
     """Migrate every service and load the catalogue (the services side by side: their schemas are their
     own), and describe the processes on free ports; nothing is serving yet. The database must exist."""
     placed = [service.on_port(free_port()) for service in services]
-    mail = Mailbox(work / "mail")
+    web = next((service for service in placed if service.is_web_front), None)
+    # Without the web front (a journey that leaves it out), the links still carry a token to read.
+    link_base = invitation_link_base(web.base_url if web else "https://app.hlm.test")
+    mail = Mailbox(work / "mail", link_base)
     platform = Platform(config, topology, broker, mail)
     for service in placed:
-        overrides = survey_settings(mail.directory) if service.name == "survey" else {}
+        overrides = survey_settings(mail.directory, link_base) if service.name == "survey" else {}
         env = service_env(service, config, placed, overrides)
         platform.processes[service.name] = ServiceProcess(service, env, work / f"{service.command}.log")
 

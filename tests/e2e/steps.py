@@ -298,6 +298,12 @@ async def tokens_of(platform: Platform, rater: Rater, *, at_least: int = 1) -> l
     return found
 
 
+async def links_of(platform: Platform, rater: Rater, *, at_least: int = 1) -> list[str]:
+    """The links mailed to ``rater``, whole, once at least ``at_least`` mails have arrived."""
+    await tokens_of(platform, rater, at_least=at_least)
+    return platform.mail.links_for(rater.email)
+
+
 async def answer_invitation(gateway: Gateway, platform: Platform, rater: Rater, response: dict[str, Any]) -> None:
     """The rater opens the link in their mail (no account, no token of the platform's) and submits."""
     [token, *_] = await tokens_of(platform, rater)

@@ -53,6 +53,8 @@ async def test_make_demo_walks_a_360_to_its_released_report_and_writes_the_pdf(
     assert pdf.suffix == ".pdf"
     assert body.startswith(b"%PDF")
     assert f"The report's PDF: {pdf}" in said
+    # The raters' mail links to the web front's answer page, and the demo says where it is.
+    assert f"answer page the first rater's mail linked to (now sent): {platform.web_url}/answer/" in said
     # Each step is told as it is done, the booking and the coached release among them.
     assert "All 10 raters answered through their invitation links" in said
     assert "Feedback session confirmed" in said

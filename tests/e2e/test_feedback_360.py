@@ -1,19 +1,23 @@
-"""A 360 from nomination to the coached release: raters in every group answer through the links in
-their mail, one declines, the others are reminded, the participant closes the cycle and books a
-facilitator, who releases the report at the session; then the participant reads it and its PDF."""
+"""A 360 from nomination to the coached release: raters in every group answer on the web front's pages,
+in a browser, from the links in their mail; one declines there, the others are reminded, the participant
+closes the cycle and books a facilitator, who releases the report at the session; then the participant
+reads it and its PDF."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
+import pytest
+from playwright.async_api import Browser
 
 from hlm_kit.testing.pytest_plugin import wait_for
 
+from .browser import answer_through_the_web, decline_through_the_web
 from .harness import Platform
 from .steps import (
     CYCLE,
-    DECLINE,
     EXTEND,
     GROUP_SIZES,
     INVITATION,
@@ -21,7 +25,7 @@ from .steps import (
     REMIND,
     Gateway,
     Organisation,
-    answer_invitation,
+    Rater,
     answers,
     assert_counted_once,
     book,
@@ -30,6 +34,7 @@ from .steps import (
     cycle,
     everywhere,
     facilitator_sees_report,
+    links_of,
     open_360,
     questionnaire,
     raters_for,
@@ -40,10 +45,15 @@ from .steps import (
 )
 
 LEVEL_BY_GROUP = {"LINE_MANAGER": 4, "PEER": 3, "DIRECT_REPORT": 2, "OTHER": 3}
+# The HLM 360's dimensions: a rater goes through a page for each.
+DIMENSIONS = 9
 
 
+# Ten raters each go through a dozen pages in a browser, on top of the journey itself (and, when this test runs
+# first, the platform's start).
+@pytest.mark.timeout(600)
 async def test_a_360_through_reminders_and_close_to_the_coached_release_and_its_pdf(
-    platform: Platform, gateway: Gateway
+    platform: Platform, gateway: Gateway, browser: Browser
 ) -> None:
     where = Organisation()
     me = user(platform, "participant", where)
@@ -64,17 +74,26 @@ async def test_a_360_through_reminders_and_close_to_the_coached_release_and_its_
         own=answers(self_wording, everywhere(3), comment="I could delegate more."),
     )
 
-    # Each rater's mail opens their questionnaire, naming the participant and the rater's group only.
+    # Each rater's mail links to their questionnaire on the web front, naming the participant and the rater's
+    # group only.
     [token] = await tokens_of(platform, raters[0])
+    [link] = await links_of(platform, raters[0])
+    assert link == f"{platform.web_url}/answer/{token}"
     opened = (await gateway.run(None, INVITATION, token=token))["invitation"]
     assert opened["participantName"] == f"Participant {me.sub}"
     assert opened["raterGroup"] == "line_manager"
 
-    for rater in first:
-        response = answers(three_sixty, everywhere(LEVEL_BY_GROUP[rater.group]), comment=comments[rater.email])
-        await answer_invitation(gateway, platform, rater, response)
-    [decline_token] = await tokens_of(platform, decliner)
-    assert (await gateway.run(None, DECLINE, token=decline_token))["declineInvitation"] is True
+    # The raters answer at the same time, each in a browser of their own, a page per dimension, from the link
+    # in their mail.
+    async def answers_from_mail(rater: Rater, link: str) -> list[str]:
+        level = everywhere(LEVEL_BY_GROUP[rater.group])
+        return await answer_through_the_web(browser, link, level, comment=comments[rater.email])
+
+    links = [(await links_of(platform, rater))[0] for rater in first]
+    for sections in await asyncio.gather(*(answers_from_mail(r, link) for r, link in zip(first, links, strict=True))):
+        assert len(sections) == DIMENSIONS, sections
+    [decline_link] = await links_of(platform, decliner)
+    assert await decline_through_the_web(browser, decline_link) == "You have declined to give feedback"
 
     # Reminders go to those who have neither answered nor declined, and to nobody else.
     reminded = (await gateway.run(me, REMIND, cycleId=cycle_id))["sendReminders"]
@@ -86,9 +105,16 @@ async def test_a_360_through_reminders_and_close_to_the_coached_release_and_its_
     for rater in [*first, decliner]:
         assert len(platform.mail.messages_to(rater.email)) == 1
 
-    for rater in later:
-        response = answers(three_sixty, everywhere(LEVEL_BY_GROUP[rater.group]), comment=comments[rater.email])
-        await answer_invitation(gateway, platform, rater, response)
+    # The reminder's link opens the same questionnaire.
+    reminders = [
+        next(
+            platform.mail.link_in(message).group(0)
+            for message in platform.mail.messages_to(rater.email)
+            if str(message["Subject"]).startswith("Reminder:")
+        )
+        for rater in later
+    ]
+    await asyncio.gather(*(answers_from_mail(r, link) for r, link in zip(later, reminders, strict=True)))
 
     # The participant sees how many answered per group, never who.
     progress = {p["raterGroup"]: p for p in (await cycle(gateway, me, cycle_id))["progress"]}

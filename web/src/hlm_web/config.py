@@ -4,14 +4,16 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from hlm_kit.settings import SecretsDirSettings
 
 # Where `make web-assets` (npm ci in web/) puts the NHS.UK frontend; an image copies it to the same place.
 DEFAULT_ASSETS = Path(__file__).resolve().parents[2] / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 
 
-class Settings(BaseSettings):
-    """The web front's settings, read from ``WEB_*`` environment variables."""
+class Settings(SecretsDirSettings):
+    """The web front's settings, read from ``WEB_*`` environment variables or, under ``HLM_SECRETS_DIR``, files."""
 
     model_config = SettingsConfigDict(env_prefix="WEB_", extra="ignore", frozen=True)
 

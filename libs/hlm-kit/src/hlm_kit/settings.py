@@ -35,19 +35,13 @@ def secrets_dir() -> Path | None:
     return path
 
 
-class PlatformSettings(BaseSettings):
-    """Settings every process of the platform has: the broker, token verification and logging.
+class SecretsDirSettings(BaseSettings):
+    """Settings read from the environment and, when ``HLM_SECRETS_DIR`` names a directory, from the file named
+    after each setting's environment variable in it (the keys of a mounted Kubernetes Secret). The environment
+    wins over a file, so a one-off run can override a mounted value.
 
-    The gateway uses this directly (it owns no database); services use :class:`ServiceSettings`.
-    Fields that carry credentials (broker URL, the development signing secret) have no default, so a
-    deployment that forgets one fails at start instead of running with a guess.
-
-    Every setting is read from the environment variable named after it (``<PREFIX><FIELD>``, any case) or,
-    when ``HLM_SECRETS_DIR`` names a directory, from the file of that name in it (the keys of a mounted
-    Kubernetes Secret). The environment wins over a file, so a one-off run can override a mounted value.
+    The base of every process's settings, the web front's too, which has no broker and verifies no token.
     """
-
-    model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     @classmethod
     def settings_customise_sources(
@@ -64,6 +58,21 @@ class PlatformSettings(BaseSettings):
         if directory is None:
             return init_settings, env_settings, dotenv_settings
         return init_settings, env_settings, dotenv_settings, SecretsSettingsSource(settings_cls, secrets_dir=directory)
+
+
+class PlatformSettings(SecretsDirSettings):
+    """Settings every process of the platform has: the broker, token verification and logging.
+
+    The gateway uses this directly (it owns no database); services use :class:`ServiceSettings`.
+    Fields that carry credentials (broker URL, the development signing secret) have no default, so a
+    deployment that forgets one fails at start instead of running with a guess.
+
+    Every setting is read from the environment variable named after it (``<PREFIX><FIELD>``, any case) or,
+    when ``HLM_SECRETS_DIR`` names a directory, from the file of that name in it (the keys of a mounted
+    Kubernetes Secret). The environment wins over a file, so a one-off run can override a mounted value.
+    """
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
     environment: Literal["development", "test", "production"] = "development"
 
