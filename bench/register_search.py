@@ -233,14 +233,19 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
         f"{results['facilitators']} facilitators ({results['shown']} shown), {args.concurrency} connections, "
         f"{args.duration:g} s per target, {args.limit} per page, one uvicorn worker, {os.cpu_count()} CPU(s)"
     )
-    header = f"{'target':<10} {'requests':>9} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8}"
+    header = (
+        f"{'target':<10} {'requests':>9} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'srv CPU us/req':>14} {'db CPU us/req':>13}"
+    )
     print(header)
     print("-" * len(header))
     for name in ("register", "sql"):
         r = results[name]
         print(
             f"{name:<10} {r['requests']:>9} {sum(r['errors'].values()):>6} {r['throughput_rps']:>7.0f} "
-            f"{r['latency_ms']['p50']:>8.2f} {r['latency_ms']['p99']:>8.2f}"
+            f"{r['latency_ms']['p50']:>8.2f} {r['latency_ms']['p99']:>8.2f} "
+            f"{catalogue._fmt(r.get('server_cpu_us_per_request'), '.0f'):>14} "
+            f"{catalogue._fmt(r.get('db_cpu_us_per_request'), '.0f'):>13}"
         )
     ratios = results["ratios"]
     print(f"register/sql  p50 x{catalogue._fmt(ratios['p50'], '.1f')}   p99 x{catalogue._fmt(ratios['p99'], '.1f')}")
