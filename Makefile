@@ -74,6 +74,7 @@ bench: sync ## run every benchmark beside its baseline and print the ratios
 	@$(UV) run --no-sync python bench/survey_submission.py
 	@$(UV) run --no-sync python bench/report.py
 	@$(UV) run --no-sync python bench/facilitator_matching.py
+	@$(UV) run --no-sync python bench/register_search.py
 	@$(UV) run --no-sync python bench/cohort_allocation.py
 	@$(UV) run --no-sync python bench/gateway.py
 	@$(UV) run --no-sync python bench/outbox_commit.py

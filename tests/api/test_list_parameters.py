@@ -69,6 +69,7 @@ ENDPOINTS = [
     ListEndpoint("facilitator_svc", "/v1/training/courses", ("academy_admin",), pages=True, batches=False),
     ListEndpoint("facilitator_svc", "/v1/training/assessments", ("academy_admin",), pages=True, batches=False),
     ListEndpoint("facilitator_svc", "/v1/training/interests", ("academy_admin",), pages=True, batches=False),
+    ListEndpoint("facilitator_svc", "/v1/register", ("participant",), pages=True, batches=False),
 ]
 SERVICES = sorted({e.service for e in ENDPOINTS})
 

@@ -224,6 +224,7 @@ def stored_state(session: AsyncSession) -> StoredState:
             "enrolments": "SELECT id, status, attended, promoted_at FROM facilitator.training_enrolment",
             "assessments": "SELECT id, score FROM facilitator.elearning_assessment",
             "interests": "SELECT id FROM facilitator.trainer_interest",
+            "publication": "SELECT id, is_listed, published_fields, session_kinds FROM facilitator.facilitator",
         }
         return {
             name: sorted((tuple(str(v) for v in row) for row in await session.execute(text(sql))), key=str)

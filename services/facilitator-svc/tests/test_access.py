@@ -191,6 +191,10 @@ ENDPOINTS = [
     # fac-1 has delivered no feedback session yet: the one role allowed is refused with the reason.
     Endpoint("POST", "/v1/training/interests", {"facilitator": 409}, body={}),
     Endpoint("GET", "/v1/training/interests", {"academy_admin": 200}),
+    # The public register: anyone signed in searches it; each facilitator chooses what it shows of them.
+    Endpoint("GET", "/v1/register", ALL),
+    Endpoint("GET", "/v1/facilitators/me/publication", {"facilitator": 200}),
+    Endpoint("PUT", "/v1/facilitators/me/publication", {"facilitator": 200}, body={"is_listed": True}),
 ]
 
 

@@ -17,6 +17,7 @@ from facilitator_svc.consumers import consumer_factory
 from facilitator_svc.database import inbox, outbox
 from facilitator_svc.facilitators.router import router as facilitators_router
 from facilitator_svc.matching.router import router as matching_router
+from facilitator_svc.register.router import router as register_router
 from facilitator_svc.slots.router import router as slots_router
 from facilitator_svc.training.router import router as training_router
 from hlm_kit.app import create_service_app
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             bookings_router,
             allocations_router,
             training_router,
+            register_router,
         ],
         outbox=outbox,
         inbox=inbox,

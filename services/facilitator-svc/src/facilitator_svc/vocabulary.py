@@ -19,6 +19,37 @@ class Mode(StrEnum):
     VIDEO = "video"
 
 
+class SessionKind(StrEnum):
+    """What a facilitator offers: 360 feedback sessions, and coaching or mentoring under the same rules."""
+
+    FEEDBACK = "feedback"
+    COACHING = "coaching"
+    MENTORING = "mentoring"
+
+
+class PublishedField(StrEnum):
+    """What a facilitator may show of their entry on the public register. Contact details, conflicts,
+    location, capacity and the account they sign in with are never among them."""
+
+    NAME = "name"
+    ORGANISATION = "organisation"
+    REGION = "region"
+    MODES = "modes"
+    LANGUAGES = "languages"
+    SPECIALISMS = "specialisms"
+    SESSION_KINDS = "session_kinds"
+    ACCREDITATION_LEVEL = "accreditation_level"
+
+
+# Until a facilitator chooses otherwise, a listed entry says where and how they work and what they offer,
+# and nothing that names them: publishing a name or an employer is the person's own decision.
+DEFAULT_PUBLISHED_FIELDS: tuple[PublishedField, ...] = (
+    PublishedField.REGION,
+    PublishedField.MODES,
+    PublishedField.SESSION_KINDS,
+)
+
+
 class FacilitatorStatus(StrEnum):
     ACTIVE = "active"
     # Paused: on leave, or taking no new sessions for a while.

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -51,6 +52,15 @@ class Facilitator(Base):
         CheckConstraint("cardinality(modes) > 0", name="some_mode"),
         Index("uq_facilitator_email", text("lower(email)"), unique=True),
         Index(None, "region", "name"),
+        # The public register reads listed, active facilitators in order of id, mostly within a region:
+        # the partial index holds only those, so a search costs what the register shows, whatever the
+        # number of unlisted or inactive rows.
+        Index(
+            "ix_facilitator_register",
+            "region",
+            "id",
+            postgresql_where=text("is_listed AND status = 'active'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
@@ -77,5 +87,10 @@ class Facilitator(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     conflict_organisations: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     conflict_participants: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # The facilitator's own choices for the public register: whether they are on it at all, which fields
+    # of their entry it shows, and the kinds of session they offer through it.
+    is_listed: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    published_fields: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{region,modes,session_kinds}")
+    session_kinds: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{feedback}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
