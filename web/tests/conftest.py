@@ -15,6 +15,7 @@ import contextlib
 import email.utils
 import mailbox
 import re
+import secrets
 import socket
 import threading
 import urllib.parse
@@ -100,10 +101,17 @@ def common(amqp_url: str) -> dict[str, object]:
     }
 
 
-def free_socket() -> socket.socket:
+def loopback_address_of_its_own() -> str:
+    """A loopback address for this test session's web front. A browser that connects to it comes from
+    it too, so the failed link look-ups survey-svc counts per address are this session's web tests'
+    alone, not also those of every other suite that shares the database and calls from 127.0.0.1."""
+    return "127.{}.{}.{}".format(*(secrets.randbelow(250) + 2 for _ in range(3)))
+
+
+def free_socket(host: str = "127.0.0.1") -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind((host, 0))
     sock.listen(128)
     sock.setblocking(False)
     return sock
@@ -204,6 +212,8 @@ class Platform:
     """The running platform as a test uses it: the web front's address, the gateway, survey-svc's mail."""
 
     web_url: str
+    # Where the browser comes from (see loopback_address_of_its_own).
+    address: str
     web_app: Any
     gateway: httpx.AsyncClient
     survey_app: Any
@@ -305,8 +315,9 @@ async def platform(
     from survey_svc.main import create_app as create_survey_app
 
     mail_dir = tmp_path_factory.mktemp("mail") / "maildir"
-    sock = free_socket()
-    web_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    address = loopback_address_of_its_own()
+    sock = free_socket(address)
+    web_url = f"http://{address}:{sock.getsockname()[1]}"
     tag = uuid.uuid4().hex[:10]
     topology = Topology(f"test.{tag}.events", f"test.{tag}.dlx", f"test.{tag}.")
     # survey-svc relays its events and report-svc consumes them, on this session's exchange alone.
@@ -363,7 +374,7 @@ async def platform(
         WebSettings(
             environment="test",
             secret_key=WEB_SECRET,  # type: ignore[arg-type]
-            secure_cookies=False,  # plain http on 127.0.0.1
+            secure_cookies=False,  # plain http on loopback
             log_json=False,
             log_level="WARNING",
             oidc_issuer=provider.url,
@@ -389,7 +400,7 @@ async def platform(
             assert not serving.done(), "the web front did not start"
             await asyncio.sleep(0.05)
         try:
-            yield Platform(web_url, web_app, gateway, survey_app, mail_dir, to_gateway, provider)
+            yield Platform(web_url, address, web_app, gateway, survey_app, mail_dir, to_gateway, provider)
         finally:
             server.should_exit = True
             await serving

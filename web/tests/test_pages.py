@@ -35,7 +35,7 @@ async def test_a_guesser_of_links_is_slowed_down_with_a_plain_page(platform: Pla
 
 
 async def test_pages_allow_no_inline_script_but_their_own_and_send_no_referer(platform: Platform) -> None:
-    async with client_from(platform, "127.0.0.1") as browser:
+    async with client_from(platform, platform.address) as browser:
         page = await browser.get(f"/answer/{'y' * 43}")
     policy = page.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in policy
@@ -48,7 +48,7 @@ async def test_pages_allow_no_inline_script_but_their_own_and_send_no_referer(pl
 
 
 async def test_the_nhs_stylesheet_is_served_here_without_fonts_from_another_host(platform: Platform) -> None:
-    async with client_from(platform, "127.0.0.1") as browser:
+    async with client_from(platform, platform.address) as browser:
         css = await browser.get("/nhsuk/nhsuk-frontend.min.css")
         icon = await browser.get("/assets/images/nhsuk-icon-arrow-down.svg")
     assert css.status_code == 200
@@ -60,7 +60,7 @@ async def test_the_nhs_stylesheet_is_served_here_without_fonts_from_another_host
 async def test_every_form_of_the_rater_is_refused_without_its_csrf_token(platform: Platform) -> None:
     token = "z" * 43
     forms = ("decline", "check", "leading-with-care", "leading-with-care/change")
-    async with client_from(platform, "127.0.0.1") as browser:
+    async with client_from(platform, platform.address) as browser:
         # A page first, so the browser holds a CSRF cookie, as a forged post from another site would find it.
         await browser.get(f"/answer/{token}")
         assert "hlm-csrf" in browser.cookies
@@ -70,7 +70,7 @@ async def test_every_form_of_the_rater_is_refused_without_its_csrf_token(platfor
 
 
 async def test_the_service_can_be_added_to_a_phone_with_its_manifest_and_icons(platform: Platform) -> None:
-    async with client_from(platform, "127.0.0.1") as browser:
+    async with client_from(platform, platform.address) as browser:
         page = await browser.get("/sign-in")
         assert '<link rel="manifest" href="/manifest.webmanifest">' in page.text
         answer = await browser.get("/manifest.webmanifest")
