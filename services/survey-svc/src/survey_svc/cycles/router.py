@@ -20,8 +20,6 @@ from survey_svc.cycles.schemas import (
     ExtendIn,
     OpenIn,
     SelfView,
-    TeamCycleCreate,
-    TeamCycleOut,
 )
 from survey_svc.dependencies import SettingsDep
 from survey_svc.raters import service as rater_service
@@ -29,7 +27,6 @@ from survey_svc.raters.schemas import NominationsIn, RaterList, RemindersQueued
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
-team_router = APIRouter(prefix="/v1/team-cycles", tags=["team cycles"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CycleOut)
@@ -148,25 +145,3 @@ async def convert(response: Response, session: Session, principal: Participant, 
         response.status_code = status.HTTP_201_CREATED
         response.headers["Location"] = f"/v1/cycles/{cycle.id}"
     return cycle
-
-
-@team_router.post("", status_code=status.HTTP_201_CREATED, response_model=TeamCycleOut)
-async def create_team(
-    response: Response,
-    session: Session,
-    principal: AdminOrParticipant,
-    body: TeamCycleCreate,
-    idempotency_key: IdempotencyKey = None,
-) -> TeamCycleOut:
-    """Start a team 360; members create team_360 cycles naming it. A retry with the same
-    ``Idempotency-Key`` answers 200 with the team cycle the first attempt made."""
-    team, created = await cycle_service.create_team(session, principal, body, idempotency_key)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/team-cycles/{team.id}"
-    return team
-
-
-@team_router.get("/{id}", response_model=TeamCycleOut)
-async def get_team(session: Session, principal: AdminOrParticipant, id: UUID) -> TeamCycleOut:
-    return await cycle_service.get_team(session, principal, id)

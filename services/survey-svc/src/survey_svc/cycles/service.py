@@ -36,10 +36,9 @@ from survey_svc.cycles.exceptions import (
     MinimumsNotMet,
     ReportReleased,
     SelfAlreadySubmitted,
-    TeamCycleNotFound,
 )
-from survey_svc.cycles.models import ApprovalDecision, CloseReason, Cycle, CycleStatus, TeamCycle
-from survey_svc.cycles.repository import CycleRepository, TeamCycleRepository
+from survey_svc.cycles.models import ApprovalDecision, CloseReason, Cycle, CycleStatus
+from survey_svc.cycles.repository import CycleRepository
 from survey_svc.cycles.schemas import (
     Approval,
     ConvertIn,
@@ -51,8 +50,6 @@ from survey_svc.cycles.schemas import (
     GroupProgress,
     OpenIn,
     SelfView,
-    TeamCycleCreate,
-    TeamCycleOut,
 )
 from survey_svc.database import outbox
 from survey_svc.mail import service as mail_service
@@ -64,6 +61,8 @@ from survey_svc.raters.repository import InvitationRepository
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
+from survey_svc.teams.models import TeamCycle
+from survey_svc.teams.repository import TeamCycleRepository
 
 # A participant's cycles newest first (the id breaks ties).
 CYCLE_CURSOR = CursorCodec(tuple[datetime, UUID])
@@ -275,7 +274,7 @@ async def _questionnaire(
     return document
 
 
-def _require_org(principal: Principal) -> tuple[str, str]:
+def require_org(principal: Principal) -> tuple[str, str]:
     if not principal.org or not principal.region:
         raise Forbidden("a participant's token must carry an organisation (org) and a region")
     return principal.org, principal.region
@@ -285,7 +284,7 @@ async def create(
     session: AsyncSession, principal: Principal, body: CycleCreate, settings: Settings, idempotency_key: str | None
 ) -> tuple[CycleOut, bool]:
     """Create a draft cycle; with an ``Idempotency-Key`` a retry returns the first attempt's cycle."""
-    organisation, region = _require_org(principal)
+    organisation, region = require_org(principal)
 
     async def make(claim: Claim) -> Cycle:
         return await _new_cycle(session, principal, body, settings, organisation, region, claim)
@@ -777,68 +776,3 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
     out = (await to_out(session, [cycle]))[0]
     await session.commit()
     return out, True
-
-
-# ----------------------------------------------------------------------------------------------------
-# Team 360s
-# ----------------------------------------------------------------------------------------------------
-
-
-async def create_team(
-    session: AsyncSession, principal: Principal, body: TeamCycleCreate, idempotency_key: str | None
-) -> tuple[TeamCycleOut, bool]:
-    """Start a team 360; with an ``Idempotency-Key`` a retry returns the first attempt's team cycle."""
-    organisation, region = _require_org(principal)
-    repository = TeamCycleRepository(session)
-
-    async def make(claim: Claim) -> TeamCycle:
-        team = TeamCycle(
-            name=body.name, organisation=organisation, region=region, created_by=principal.sub, **claim.columns
-        )
-        session.add(team)
-        return team
-
-    team, created = await create_once(
-        session, TeamCycle, TeamCycle.created_by == principal.sub, idempotency_key, body, create=make
-    )
-    if not created:
-        return await _team_out(repository, team), False
-    await session.refresh(team)
-    out = TeamCycleOut(
-        id=team.id,
-        name=team.name,
-        organisation=team.organisation,
-        region=team.region,
-        created_at=team.created_at,
-        members=0,
-        members_by_status={},
-    )
-    await session.commit()
-    return out, True
-
-
-async def _team_out(repository: TeamCycleRepository, team: TeamCycle) -> TeamCycleOut:
-    statuses = await repository.member_statuses(team.id)
-    return TeamCycleOut(
-        id=team.id,
-        name=team.name,
-        organisation=team.organisation,
-        region=team.region,
-        created_at=team.created_at,
-        members=sum(statuses.values()),
-        members_by_status=statuses,
-    )
-
-
-async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> TeamCycleOut:
-    """Seen by whoever created it, its members, and the academy admins of its region: how many members
-    and in which state."""
-    repository = TeamCycleRepository(session)
-    team = await repository.get_by_id(id)
-    if team is None or not (
-        team.created_by == principal.sub
-        or principal.is_academy_admin_for(team.region)
-        or await repository.is_member(id, principal.sub)
-    ):
-        raise TeamCycleNotFound(f"no team cycle {id}")
-    return await _team_out(repository, team)
