@@ -24,14 +24,14 @@ from hlm_contracts import (
     Thresholds,
     email_hash,
 )
-from hlm_kit.auth import Principal, Role
-from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+from hlm_kit.auth import Principal
+from hlm_kit.errors import FieldError, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
 from hlm_kit.pagination import CursorCodec
+from survey_svc import access
 from survey_svc.config import Settings
 from survey_svc.cycles.exceptions import (
     AlreadyConverted,
-    CycleNotFound,
     CycleStateConflict,
     MinimumsNotMet,
     ReportReleased,
@@ -84,34 +84,13 @@ PURPOSE_OF_KIND = {
 # ----------------------------------------------------------------------------------------------------
 
 
-def may_read(principal: Principal, cycle: Cycle) -> bool:
-    """The participant reads their own cycles; an academy admin reads (and extends) those of their own
-    region, counts only, like the participant. Any other cycle is, to the caller, one that does not exist."""
-    return cycle.participant_id == principal.sub or principal.is_academy_admin_for(cycle.region)
-
-
-async def readable(session: AsyncSession, principal: Principal, id: UUID) -> Cycle:
-    cycle = await CycleRepository(session).get_by_id(id)
-    if cycle is None or not may_read(principal, cycle):
-        raise CycleNotFound(f"no cycle {id}")
-    return cycle
-
-
-async def owned(session: AsyncSession, principal: Principal, id: UUID, *, for_update: bool = True) -> Cycle:
-    """The caller's own cycle (locked for the change about to be made); 404 for anyone else's."""
-    cycle = await CycleRepository(session).get_by_id(id, for_update=for_update)
-    if cycle is None or cycle.participant_id != principal.sub:
-        raise CycleNotFound(f"no cycle {id}")
-    return cycle
-
-
 async def get(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut:
-    return (await to_out(session, [await readable(session, principal, id)]))[0]
+    return (await to_out(session, [await access.readable_cycle(session, principal, id)]))[0]
 
 
 async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[UUID]) -> list[CycleOut]:
     """The readable cycles among ``ids``, in the order asked; others are left out as if unknown."""
-    found = {c.id: c for c in await CycleRepository(session).get_many(ids) if may_read(principal, c)}
+    found = {c.id: c for c in await CycleRepository(session).get_many(ids) if access.may_read_cycle(principal, c)}
     return await to_out(session, [found[i] for i in dict.fromkeys(ids) if i in found])
 
 
@@ -120,12 +99,8 @@ async def list_cycles(
 ) -> CycleList:
     """The caller's own cycles; an academy admin's: those of their region (and their own, if any),
     optionally one participant's. Cycles outside them are left out as if they did not exist."""
-    if not principal.has_role(Role.ACADEMY_ADMIN):
-        if participant_id not in (None, principal.sub):
-            raise Forbidden("participants list their own cycles only")
-        participant_id = principal.sub
     cycles = await CycleRepository(session).page(
-        participant_id=participant_id,
+        participant_id=access.listed_participant(principal, participant_id),
         visible_to=principal.sub,
         region=principal.administered_region,
         after=CYCLE_CURSOR.decode(cursor),
@@ -274,17 +249,11 @@ async def _questionnaire(
     return document
 
 
-def require_org(principal: Principal) -> tuple[str, str]:
-    if not principal.org or not principal.region:
-        raise Forbidden("a participant's token must carry an organisation (org) and a region")
-    return principal.org, principal.region
-
-
 async def create(
     session: AsyncSession, principal: Principal, body: CycleCreate, settings: Settings, idempotency_key: str | None
 ) -> tuple[CycleOut, bool]:
     """Create a draft cycle; with an ``Idempotency-Key`` a retry returns the first attempt's cycle."""
-    organisation, region = require_org(principal)
+    organisation, region = access.require_org(principal)
 
     async def make(claim: Claim) -> Cycle:
         return await _new_cycle(session, principal, body, settings, organisation, region, claim)
@@ -408,7 +377,7 @@ def ensure_accepting(cycle: Cycle) -> None:
 
 
 async def get_self(session: AsyncSession, principal: Principal, id: UUID) -> SelfView:
-    cycle = await owned(session, principal, id, for_update=False)
+    cycle = await access.own_cycle(session, principal, id, for_update=False)
     questionnaire = await questionnaire_service.get(session, _self_questionnaire_id(cycle))
     submitted = await CycleRepository(session).self_response(cycle.id)
     if submitted is not None:
@@ -423,7 +392,7 @@ async def get_self(session: AsyncSession, principal: Principal, id: UUID) -> Sel
 
 
 async def save_self_draft(session: AsyncSession, principal: Principal, id: UUID, body: ResponseIn) -> DraftSaved:
-    cycle = await owned(session, principal, id)
+    cycle = await access.own_cycle(session, principal, id)
     ensure_accepting(cycle)
     if await CycleRepository(session).self_response(cycle.id) is not None:
         raise SelfAlreadySubmitted("your answers are submitted and can no longer change")
@@ -441,7 +410,7 @@ async def submit_self(
 ) -> Submitted:
     """Submit the participant's own answers. A self-assessment is then complete: it opens and closes at
     once, so its report is the participant's straight away."""
-    cycle = await owned(session, principal, id)
+    cycle = await access.own_cycle(session, principal, id)
     ensure_accepting(cycle)
     if await CycleRepository(session).self_response(cycle.id) is not None:
         raise SelfAlreadySubmitted("your answers are already submitted")
@@ -521,7 +490,7 @@ async def open_cycle(
 ) -> CycleOut:
     """Open a 360 to its raters. Refused, listing every reason, when the closing date has passed or is
     too far off, or when fewer raters are nominated than the cycle's minimums need."""
-    cycle = await owned(session, principal, id)
+    cycle = await access.own_cycle(session, principal, id)
     _ensure_360(cycle)
     ensure_accepting(cycle)
     if cycle.status != CycleStatus.DRAFT:
@@ -620,7 +589,7 @@ def nominated_event(cycle: Cycle, invitation: Invitation, key: EmailHashKey) -> 
 
 async def close(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut:
     """The participant closes their 360 early, once enough raters have submitted."""
-    cycle = await owned(session, principal, id)
+    cycle = await access.own_cycle(session, principal, id)
     _ensure_360(cycle)
     ensure_accepting(cycle)
     if cycle.status != CycleStatus.OPEN:
@@ -668,9 +637,7 @@ async def extend(session: AsyncSession, principal: Principal, id: UUID, body: Ex
     """Move the closing date later, for the raters who have not submitted. A cycle that closed without
     its report being released opens again (cycle.opened is published again with the new date), and the
     raters who have not answered are told so."""
-    cycle = await CycleRepository(session).get_by_id(id, for_update=True)
-    if cycle is None or not may_read(principal, cycle):
-        raise CycleNotFound(f"no cycle {id}")
+    cycle = await access.readable_cycle(session, principal, id, for_update=True)
     _ensure_360(cycle)
     if cycle.report_released_at is not None:
         raise ReportReleased("the report of this cycle has been released; it cannot be extended")
@@ -708,7 +675,7 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
     """Turn a self-assessment into a 360 that keeps its self ratings. A draft is changed in place; a
     completed one (its report already made) stays as it is, and a new 360 starts with a copy of its
     submitted answers. Returns the 360 and whether it is a new cycle."""
-    source = await owned(session, principal, id)
+    source = await access.own_cycle(session, principal, id)
     if source.kind != CycleKind.SELF_ASSESSMENT:
         raise CycleStateConflict("only a self-assessment can be turned into a 360")
     errors: list[FieldError] = []

@@ -8,8 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.auth import Principal
 from hlm_kit.idempotency import Claim, create_once
-from survey_svc.cycles.service import require_org
-from survey_svc.teams.exceptions import TeamCycleNotFound
+from survey_svc import access
 from survey_svc.teams.models import TeamCycle
 from survey_svc.teams.repository import TeamCycleRepository
 from survey_svc.teams.schemas import TeamCycleCreate, TeamCycleOut
@@ -19,7 +18,7 @@ async def create_team(
     session: AsyncSession, principal: Principal, body: TeamCycleCreate, idempotency_key: str | None
 ) -> tuple[TeamCycleOut, bool]:
     """Start a team 360; with an ``Idempotency-Key`` a retry returns the first attempt's team cycle."""
-    organisation, region = require_org(principal)
+    organisation, region = access.require_org(principal)
     repository = TeamCycleRepository(session)
 
     async def make(claim: Claim) -> TeamCycle:
@@ -64,12 +63,4 @@ async def _team_out(repository: TeamCycleRepository, team: TeamCycle) -> TeamCyc
 async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> TeamCycleOut:
     """Seen by whoever created it, its members, and the academy admins of its region: how many members
     and in which state."""
-    repository = TeamCycleRepository(session)
-    team = await repository.get_by_id(id)
-    if team is None or not (
-        team.created_by == principal.sub
-        or principal.is_academy_admin_for(team.region)
-        or await repository.is_member(id, principal.sub)
-    ):
-        raise TeamCycleNotFound(f"no team cycle {id}")
-    return await _team_out(repository, team)
+    return await _team_out(TeamCycleRepository(session), await access.readable_team(session, principal, id))
