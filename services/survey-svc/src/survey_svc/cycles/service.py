@@ -20,7 +20,6 @@ from hlm_contracts import (
     RaterGroup,
     RaterNominatedV1,
     ReleaseMode,
-    ResponseSubmittedV1,
     Thresholds,
     email_hash,
 )
@@ -59,6 +58,7 @@ from survey_svc.questionnaires.exceptions import QuestionnaireNotFound
 from survey_svc.raters.models import Invitation
 from survey_svc.raters.repository import InvitationRepository
 from survey_svc.responses import answers as answer_rules
+from survey_svc.responses import service as response_service
 from survey_svc.responses.models import Response
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 from survey_svc.teams.models import TeamCycle
@@ -414,50 +414,27 @@ async def submit_self(
     ensure_accepting(cycle)
     if await CycleRepository(session).self_response(cycle.id) is not None:
         raise SelfAlreadySubmitted("your answers are already submitted")
-    answer_rules.check(
-        await questionnaire_service.get_document(session, _self_questionnaire_id(cycle)), body, complete=True
-    )
-    answers, importance, comments = answer_rules.stored_parts(body)
-    now = datetime.now(UTC)
-    response = Response(
-        cycle_id=cycle.id,
-        invitation_id=None,
-        rater_group=RaterGroup.SELF.value,
-        answers=answers,
-        importance=importance,
-        comments=comments,
-        submitted_at=now,
-    )
-    session.add(response)
     try:
-        await session.flush()
-    except IntegrityError as exc:
-        await session.rollback()
-        raise SelfAlreadySubmitted("your answers are already submitted") from exc
+        response = await response_service.submit(
+            session,
+            cycle_id=cycle.id,
+            questionnaire_id=_self_questionnaire_id(cycle),
+            rater_group=RaterGroup.SELF.value,
+            invitation_id=None,
+            body=body,
+            # Answers given before a 360 opens reach report-svc when it opens, after cycle.opened.
+            publish=cycle.kind != CycleKind.SELF_ASSESSMENT and cycle.status == CycleStatus.OPEN,
+        )
+    except response_service.AlreadySubmitted:
+        raise SelfAlreadySubmitted("your answers are already submitted") from None
+    now = response.submitted_at
     cycle.self_draft = None
     if cycle.kind == CycleKind.SELF_ASSESSMENT:
         cycle.closes_at = now
         await _activate(session, cycle, settings, now=now)
         await _close(session, cycle, CloseReason.SELF_ASSESSMENT_SUBMITTED, now=now)
-    elif cycle.status == CycleStatus.OPEN:
-        await outbox.add(session, response_event(response), subject=str(cycle.id))
     await session.commit()
     return Submitted(submitted_at=now)
-
-
-def response_event(response: Response) -> ResponseSubmittedV1:
-    """What report-svc learns of a response: its group and answers, never who gave them."""
-    return ResponseSubmittedV1.model_validate(
-        {
-            "cycle_id": response.cycle_id,
-            "response_id": response.id,
-            "rater_group": response.rater_group,
-            "answers": response.answers,
-            "importance": response.importance,
-            "comments": response.comments,
-            "submitted_at": response.submitted_at,
-        }
-    )
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -559,7 +536,7 @@ async def _activate(
         await mail_service.queue(session, invitation.id, MailKind.INVITATION)
     self_response = await CycleRepository(session).self_response(cycle.id)
     if self_response is not None:
-        await outbox.add(session, response_event(self_response), subject=str(cycle.id))
+        await outbox.add(session, response_service.submitted_event(self_response), subject=str(cycle.id))
 
 
 def opened_event(cycle: Cycle) -> CycleOpenedV1:
