@@ -11,6 +11,7 @@ from hlm_kit.auth import AdminOrParticipant, Participant
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
 from hlm_kit.pagination import Cursor, Ids, Limit
+from survey_svc.cycles import lifecycle, self_answers
 from survey_svc.cycles import service as cycle_service
 from survey_svc.cycles.schemas import (
     ConvertIn,
@@ -73,12 +74,12 @@ async def get(session: Session, principal: AdminOrParticipant, id: UUID) -> Cycl
 @router.get("/{id}/self", response_model=SelfView)
 async def get_self(session: Session, principal: Participant, id: UUID) -> SelfView:
     """The participant's own questionnaire and their draft or submitted answers."""
-    return await cycle_service.get_self(session, principal, id)
+    return await self_answers.get_self(session, principal, id)
 
 
 @router.put("/{id}/self", response_model=DraftSaved)
 async def save_self_draft(session: Session, principal: Participant, id: UUID, body: ResponseIn) -> DraftSaved:
-    return await cycle_service.save_self_draft(session, principal, id, body)
+    return await self_answers.save_self_draft(session, principal, id, body)
 
 
 @router.post("/{id}/self/submit", status_code=status.HTTP_201_CREATED, response_model=Submitted)
@@ -86,7 +87,7 @@ async def submit_self(
     session: Session, principal: Participant, id: UUID, body: ResponseIn, settings: SettingsDep
 ) -> Submitted:
     """Submit the participant's answers, once. A self-assessment is complete with them."""
-    return await cycle_service.submit_self(session, principal, id, body, settings)
+    return await self_answers.submit_self(session, principal, id, body, settings)
 
 
 @router.post("/{id}/raters", status_code=status.HTTP_201_CREATED, response_model=RaterList)
@@ -113,7 +114,7 @@ async def open_cycle(
     session: Session, principal: Participant, id: UUID, body: OpenIn, settings: SettingsDep
 ) -> CycleOut:
     """Open the 360 with its closing date (or send the nominations for approval first)."""
-    return await cycle_service.open_cycle(session, principal, id, body, settings)
+    return await lifecycle.open_cycle(session, principal, id, body, settings)
 
 
 @router.post("/{id}/reminders", status_code=status.HTTP_202_ACCEPTED, response_model=RemindersQueued)
@@ -127,13 +128,13 @@ async def extend(
     session: Session, principal: AdminOrParticipant, id: UUID, body: ExtendIn, settings: SettingsDep
 ) -> CycleOut:
     """Move the closing date later (re-opening a closed cycle whose report is not released)."""
-    return await cycle_service.extend(session, principal, id, body, settings)
+    return await lifecycle.extend(session, principal, id, body, settings)
 
 
 @router.post("/{id}/close", response_model=CycleOut)
 async def close(session: Session, principal: Participant, id: UUID) -> CycleOut:
     """Close early, once enough raters have submitted."""
-    return await cycle_service.close(session, principal, id)
+    return await lifecycle.close(session, principal, id)
 
 
 @router.post("/{id}/convert", response_model=CycleOut)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import RaterGroup
 from survey_svc.config import Settings
-from survey_svc.cycles import service as cycle_service
+from survey_svc.cycles import lifecycle
 from survey_svc.cycles.models import Cycle, CycleStatus
 from survey_svc.invitations import rate_limit, tokens
 from survey_svc.invitations.exceptions import InvitationNotFound, NotAtThisStage
@@ -203,7 +203,7 @@ async def approve(session: AsyncSession, caller: Caller, settings: Settings) -> 
     """The line manager approves: the cycle opens, every rater is invited, and the same link now opens
     the line manager's own questionnaire."""
     opened = await _locked_for_approval(session, caller, settings)
-    await cycle_service.approve(session, opened.cycle, settings)
+    await lifecycle.approve(session, opened.cycle, settings)
     out = await _view(session, Opened(opened.invitation, opened.cycle, "feedback"))
     await session.commit()
     return out
@@ -211,5 +211,5 @@ async def approve(session: AsyncSession, caller: Caller, settings: Settings) -> 
 
 async def reject(session: AsyncSession, caller: Caller, body: RejectIn, settings: Settings) -> None:
     opened = await _locked_for_approval(session, caller, settings)
-    await cycle_service.reject(session, opened.cycle, body.note)
+    await lifecycle.reject(session, opened.cycle, body.note)
     await session.commit()

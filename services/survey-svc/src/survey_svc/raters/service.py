@@ -13,6 +13,7 @@ from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, UnprocessableContent
 from survey_svc import access
 from survey_svc.config import Settings
+from survey_svc.cycles import lifecycle
 from survey_svc.cycles import service as cycle_service
 from survey_svc.cycles.exceptions import CycleStateConflict
 from survey_svc.cycles.models import CycleStatus
@@ -86,7 +87,7 @@ async def nominate(
     if cycle.status == CycleStatus.OPEN:
         key = EmailHashKey(settings.email_hash_key.get_secret_value())
         for invitation in added:
-            await outbox.add(session, cycle_service.nominated_event(cycle, invitation, key), subject=str(cycle.id))
+            await outbox.add(session, lifecycle.nominated_event(cycle, invitation, key), subject=str(cycle.id))
             await mail_service.queue(session, invitation.id, MailKind.INVITATION)
     out = RaterList(items=[to_out(i) for i in added])
     await session.commit()
