@@ -9,13 +9,13 @@ from survey_svc import __version__
 from survey_svc.config import Settings
 from survey_svc.consumers import consumers
 from survey_svc.cycles.router import router as cycles_router
-from survey_svc.cycles.router import team_router
 from survey_svc.database import inbox, outbox
 from survey_svc.goals.router import router as goals_router
 from survey_svc.invitations.router import router as invitations_router
 from survey_svc.observations.router import router as observations_router
 from survey_svc.participants.router import router as participants_router
 from survey_svc.questionnaires.router import router as questionnaires_router
+from survey_svc.teams.router import router as team_router
 from survey_svc.workers import workers
 
 

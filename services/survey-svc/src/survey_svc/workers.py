@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from hlm_kit.app import ServiceRuntime
 from hlm_kit.periodic import PeriodicJob
 from survey_svc.config import Settings
-from survey_svc.cycles import service as cycle_service
+from survey_svc.cycles import lifecycle
 from survey_svc.goals import service as goal_service
 from survey_svc.invitations import rate_limit
 from survey_svc.mail import service as mail_service
@@ -25,7 +25,7 @@ from survey_svc.mail.transport import Mailer, mailer_from
 
 async def close_due_cycles(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> int:
     async with sessionmaker() as session, session.begin():
-        closed = await cycle_service.close_due(session, limit=settings.closing_batch_size)
+        closed = await lifecycle.close_due(session, limit=settings.closing_batch_size)
         await rate_limit.forget_old_windows(session)
     return closed
 

@@ -9,10 +9,6 @@ class CycleNotFound(NotFound):
     code = "cycle-not-found"
 
 
-class TeamCycleNotFound(NotFound):
-    code = "team-cycle-not-found"
-
-
 class CycleStateConflict(Conflict):
     """The cycle is not in a state that allows this (already open, closed, awaiting approval, ...)."""
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hlm_kit.idempotency import IdempotencyColumns
 from survey_svc.database import Base
+from survey_svc.teams.models import TeamCycle
 
 
 class CycleStatus(StrEnum):
@@ -41,23 +42,6 @@ class CloseReason(StrEnum):
     PARTICIPANT = "participant"
     CLOSING_DATE = "closing_date"
     SELF_ASSESSMENT_SUBMITTED = "self_assessment_submitted"
-
-
-class TeamCycle(IdempotencyColumns, Base):
-    """A team 360: several participants' 360 cycles run together for a group report."""
-
-    __tablename__ = "team_cycle"
-    __table_args__ = (
-        # A retried create with the same Idempotency-Key finds the team cycle the first attempt made.
-        UniqueConstraint("created_by", "idempotency_key"),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    name: Mapped[str] = mapped_column(Text)
-    organisation: Mapped[str] = mapped_column(Text)
-    region: Mapped[str] = mapped_column(Text)
-    created_by: Mapped[str] = mapped_column(Text, index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class Cycle(IdempotencyColumns, Base):
@@ -90,7 +74,7 @@ class Cycle(IdempotencyColumns, Base):
     questionnaire_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("questionnaire.id"), index=True)
     # The wording the participant answers in (first person) when it differs from the raters'.
     self_questionnaire_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("questionnaire.id"))
-    team_cycle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("team_cycle.id"), index=True)
+    team_cycle_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey(TeamCycle.id), index=True)
     release_mode: Mapped[str] = mapped_column(Text, default="coached")
     requires_approval: Mapped[bool] = mapped_column(default=False)
     approval_decision: Mapped[str | None] = mapped_column(Text)

@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import and_, exists, func, or_, select
 
 from hlm_kit.repository import RepositoryBase
-from survey_svc.cycles.models import Cycle, CycleStatus, FeedbackSession, TeamCycle
+from survey_svc.cycles.models import Cycle, CycleStatus, FeedbackSession
 from survey_svc.raters.models import Invitation, InvitationStatus
 from survey_svc.responses.models import Response
 
@@ -102,19 +102,3 @@ class CycleRepository(RepositoryBase[Cycle]):
 
     async def converted_from(self, cycle_id: UUID) -> Cycle | None:
         return await self.get_one_or_none(self.select().where(Cycle.converted_from_cycle_id == cycle_id))
-
-
-class TeamCycleRepository(RepositoryBase[TeamCycle]):
-    model = TeamCycle
-
-    async def member_statuses(self, team_cycle_id: UUID) -> dict[str, int]:
-        statement = (
-            select(Cycle.status, func.count()).where(Cycle.team_cycle_id == team_cycle_id).group_by(Cycle.status)
-        )
-        return {status: n for status, n in await self.session.execute(statement)}
-
-    async def is_member(self, team_cycle_id: UUID, participant_id: str) -> bool:
-        statement = select(func.count()).where(
-            Cycle.team_cycle_id == team_cycle_id, Cycle.participant_id == participant_id
-        )
-        return bool(await self.session.scalar(statement))

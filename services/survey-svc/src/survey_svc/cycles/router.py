@@ -11,6 +11,7 @@ from hlm_kit.auth import AdminOrParticipant, Participant
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
 from hlm_kit.pagination import Cursor, Ids, Limit
+from survey_svc.cycles import lifecycle, self_answers
 from survey_svc.cycles import service as cycle_service
 from survey_svc.cycles.schemas import (
     ConvertIn,
@@ -20,8 +21,6 @@ from survey_svc.cycles.schemas import (
     ExtendIn,
     OpenIn,
     SelfView,
-    TeamCycleCreate,
-    TeamCycleOut,
 )
 from survey_svc.dependencies import SettingsDep
 from survey_svc.raters import service as rater_service
@@ -29,7 +28,6 @@ from survey_svc.raters.schemas import NominationsIn, RaterList, RemindersQueued
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
 router = APIRouter(prefix="/v1/cycles", tags=["cycles"])
-team_router = APIRouter(prefix="/v1/team-cycles", tags=["team cycles"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=CycleOut)
@@ -76,12 +74,12 @@ async def get(session: Session, principal: AdminOrParticipant, id: UUID) -> Cycl
 @router.get("/{id}/self", response_model=SelfView)
 async def get_self(session: Session, principal: Participant, id: UUID) -> SelfView:
     """The participant's own questionnaire and their draft or submitted answers."""
-    return await cycle_service.get_self(session, principal, id)
+    return await self_answers.get_self(session, principal, id)
 
 
 @router.put("/{id}/self", response_model=DraftSaved)
 async def save_self_draft(session: Session, principal: Participant, id: UUID, body: ResponseIn) -> DraftSaved:
-    return await cycle_service.save_self_draft(session, principal, id, body)
+    return await self_answers.save_self_draft(session, principal, id, body)
 
 
 @router.post("/{id}/self/submit", status_code=status.HTTP_201_CREATED, response_model=Submitted)
@@ -89,7 +87,7 @@ async def submit_self(
     session: Session, principal: Participant, id: UUID, body: ResponseIn, settings: SettingsDep
 ) -> Submitted:
     """Submit the participant's answers, once. A self-assessment is complete with them."""
-    return await cycle_service.submit_self(session, principal, id, body, settings)
+    return await self_answers.submit_self(session, principal, id, body, settings)
 
 
 @router.post("/{id}/raters", status_code=status.HTTP_201_CREATED, response_model=RaterList)
@@ -116,7 +114,7 @@ async def open_cycle(
     session: Session, principal: Participant, id: UUID, body: OpenIn, settings: SettingsDep
 ) -> CycleOut:
     """Open the 360 with its closing date (or send the nominations for approval first)."""
-    return await cycle_service.open_cycle(session, principal, id, body, settings)
+    return await lifecycle.open_cycle(session, principal, id, body, settings)
 
 
 @router.post("/{id}/reminders", status_code=status.HTTP_202_ACCEPTED, response_model=RemindersQueued)
@@ -130,13 +128,13 @@ async def extend(
     session: Session, principal: AdminOrParticipant, id: UUID, body: ExtendIn, settings: SettingsDep
 ) -> CycleOut:
     """Move the closing date later (re-opening a closed cycle whose report is not released)."""
-    return await cycle_service.extend(session, principal, id, body, settings)
+    return await lifecycle.extend(session, principal, id, body, settings)
 
 
 @router.post("/{id}/close", response_model=CycleOut)
 async def close(session: Session, principal: Participant, id: UUID) -> CycleOut:
     """Close early, once enough raters have submitted."""
-    return await cycle_service.close(session, principal, id)
+    return await lifecycle.close(session, principal, id)
 
 
 @router.post("/{id}/convert", response_model=CycleOut)
@@ -148,25 +146,3 @@ async def convert(response: Response, session: Session, principal: Participant, 
         response.status_code = status.HTTP_201_CREATED
         response.headers["Location"] = f"/v1/cycles/{cycle.id}"
     return cycle
-
-
-@team_router.post("", status_code=status.HTTP_201_CREATED, response_model=TeamCycleOut)
-async def create_team(
-    response: Response,
-    session: Session,
-    principal: AdminOrParticipant,
-    body: TeamCycleCreate,
-    idempotency_key: IdempotencyKey = None,
-) -> TeamCycleOut:
-    """Start a team 360; members create team_360 cycles naming it. A retry with the same
-    ``Idempotency-Key`` answers 200 with the team cycle the first attempt made."""
-    team, created = await cycle_service.create_team(session, principal, body, idempotency_key)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    response.headers["Location"] = f"/v1/team-cycles/{team.id}"
-    return team
-
-
-@team_router.get("/{id}", response_model=TeamCycleOut)
-async def get_team(session: Session, principal: AdminOrParticipant, id: UUID) -> TeamCycleOut:
-    return await cycle_service.get_team(session, principal, id)

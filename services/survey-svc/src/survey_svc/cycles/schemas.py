@@ -112,19 +112,3 @@ class SelfView(BaseModel):
     status: Literal["not_started", "draft", "submitted"]
     answers: ResponseIn | None
     submitted_at: datetime | None
-
-
-class TeamCycleCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    name: Name
-
-
-class TeamCycleOut(BaseModel):
-    id: UUID
-    name: str
-    organisation: str
-    region: str
-    created_at: datetime
-    members: int
-    members_by_status: dict[str, int]

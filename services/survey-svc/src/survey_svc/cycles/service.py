@@ -1,69 +1,42 @@
-"""Rules of cycles: create, answer self, open (with optional approval), close, extend, convert."""
+"""Rules of cycles: reading them, creating them, and turning a self-assessment into a 360.
+
+The participant's own answers are in ``self_answers``; opening, approval, closing and extending in
+``lifecycle``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_contracts import (
-    CycleClosedV1,
-    CycleKind,
-    CycleOpenedV1,
-    EmailAddress,
-    EmailHashKey,
-    QuestionnairePublishedV1,
-    QuestionnairePurpose,
-    RaterGroup,
-    RaterNominatedV1,
-    ReleaseMode,
-    ResponseSubmittedV1,
-    Thresholds,
-    email_hash,
-)
-from hlm_kit.auth import Principal, Role
-from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+from hlm_contracts import CycleKind, QuestionnairePublishedV1, QuestionnairePurpose, RaterGroup, ReleaseMode, Thresholds
+from hlm_kit.auth import Principal
+from hlm_kit.errors import FieldError, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
 from hlm_kit.pagination import CursorCodec
+from survey_svc import access
 from survey_svc.config import Settings
-from survey_svc.cycles.exceptions import (
-    AlreadyConverted,
-    CycleNotFound,
-    CycleStateConflict,
-    MinimumsNotMet,
-    ReportReleased,
-    SelfAlreadySubmitted,
-    TeamCycleNotFound,
-)
-from survey_svc.cycles.models import ApprovalDecision, CloseReason, Cycle, CycleStatus, TeamCycle
-from survey_svc.cycles.repository import CycleRepository, TeamCycleRepository
+from survey_svc.cycles.exceptions import AlreadyConverted, CycleStateConflict, ReportReleased
+from survey_svc.cycles.models import Cycle, CycleStatus
+from survey_svc.cycles.repository import CycleRepository
 from survey_svc.cycles.schemas import (
     Approval,
     ConvertIn,
     CycleCreate,
     CycleList,
     CycleOut,
-    ExtendIn,
     FeedbackSessionOut,
     GroupProgress,
-    OpenIn,
-    SelfView,
-    TeamCycleCreate,
-    TeamCycleOut,
 )
-from survey_svc.database import outbox
-from survey_svc.mail import service as mail_service
-from survey_svc.mail.models import MailKind
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.questionnaires.exceptions import QuestionnaireNotFound
-from survey_svc.raters.models import Invitation
-from survey_svc.raters.repository import InvitationRepository
-from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
-from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
+from survey_svc.teams.models import TeamCycle
+from survey_svc.teams.repository import TeamCycleRepository
 
 # A participant's cycles newest first (the id breaks ties).
 CYCLE_CURSOR = CursorCodec(tuple[datetime, UUID])
@@ -85,34 +58,13 @@ PURPOSE_OF_KIND = {
 # ----------------------------------------------------------------------------------------------------
 
 
-def may_read(principal: Principal, cycle: Cycle) -> bool:
-    """The participant reads their own cycles; an academy admin reads (and extends) those of their own
-    region, counts only, like the participant. Any other cycle is, to the caller, one that does not exist."""
-    return cycle.participant_id == principal.sub or principal.is_academy_admin_for(cycle.region)
-
-
-async def readable(session: AsyncSession, principal: Principal, id: UUID) -> Cycle:
-    cycle = await CycleRepository(session).get_by_id(id)
-    if cycle is None or not may_read(principal, cycle):
-        raise CycleNotFound(f"no cycle {id}")
-    return cycle
-
-
-async def owned(session: AsyncSession, principal: Principal, id: UUID, *, for_update: bool = True) -> Cycle:
-    """The caller's own cycle (locked for the change about to be made); 404 for anyone else's."""
-    cycle = await CycleRepository(session).get_by_id(id, for_update=for_update)
-    if cycle is None or cycle.participant_id != principal.sub:
-        raise CycleNotFound(f"no cycle {id}")
-    return cycle
-
-
 async def get(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut:
-    return (await to_out(session, [await readable(session, principal, id)]))[0]
+    return (await to_out(session, [await access.readable_cycle(session, principal, id)]))[0]
 
 
 async def get_many(session: AsyncSession, principal: Principal, ids: Sequence[UUID]) -> list[CycleOut]:
     """The readable cycles among ``ids``, in the order asked; others are left out as if unknown."""
-    found = {c.id: c for c in await CycleRepository(session).get_many(ids) if may_read(principal, c)}
+    found = {c.id: c for c in await CycleRepository(session).get_many(ids) if access.may_read_cycle(principal, c)}
     return await to_out(session, [found[i] for i in dict.fromkeys(ids) if i in found])
 
 
@@ -121,12 +73,8 @@ async def list_cycles(
 ) -> CycleList:
     """The caller's own cycles; an academy admin's: those of their region (and their own, if any),
     optionally one participant's. Cycles outside them are left out as if they did not exist."""
-    if not principal.has_role(Role.ACADEMY_ADMIN):
-        if participant_id not in (None, principal.sub):
-            raise Forbidden("participants list their own cycles only")
-        participant_id = principal.sub
     cycles = await CycleRepository(session).page(
-        participant_id=participant_id,
+        participant_id=access.listed_participant(principal, participant_id),
         visible_to=principal.sub,
         region=principal.administered_region,
         after=CYCLE_CURSOR.decode(cursor),
@@ -206,6 +154,14 @@ def thresholds_of(cycle: Cycle) -> Thresholds:
     )
 
 
+def ensure_accepting(cycle: Cycle) -> None:
+    """Nothing more is accepted once the report is released or the cycle closed."""
+    if cycle.report_released_at is not None:
+        raise ReportReleased("the report of this cycle has been released; nothing more is accepted")
+    if cycle.status == CycleStatus.CLOSED:
+        raise CycleStateConflict("the cycle is closed")
+
+
 # ----------------------------------------------------------------------------------------------------
 # Creating
 # ----------------------------------------------------------------------------------------------------
@@ -275,17 +231,11 @@ async def _questionnaire(
     return document
 
 
-def _require_org(principal: Principal) -> tuple[str, str]:
-    if not principal.org or not principal.region:
-        raise Forbidden("a participant's token must carry an organisation (org) and a region")
-    return principal.org, principal.region
-
-
 async def create(
     session: AsyncSession, principal: Principal, body: CycleCreate, settings: Settings, idempotency_key: str | None
 ) -> tuple[CycleOut, bool]:
     """Create a draft cycle; with an ``Idempotency-Key`` a retry returns the first attempt's cycle."""
-    organisation, region = _require_org(principal)
+    organisation, region = access.require_org(principal)
 
     async def make(claim: Claim) -> Cycle:
         return await _new_cycle(session, principal, body, settings, organisation, region, claim)
@@ -392,315 +342,6 @@ async def _new_cycle(
 
 
 # ----------------------------------------------------------------------------------------------------
-# The participant's own answers
-# ----------------------------------------------------------------------------------------------------
-
-
-def _self_questionnaire_id(cycle: Cycle) -> UUID:
-    return cycle.self_questionnaire_id or cycle.questionnaire_id
-
-
-def ensure_accepting(cycle: Cycle) -> None:
-    """Nothing more is accepted once the report is released or the cycle closed."""
-    if cycle.report_released_at is not None:
-        raise ReportReleased("the report of this cycle has been released; nothing more is accepted")
-    if cycle.status == CycleStatus.CLOSED:
-        raise CycleStateConflict("the cycle is closed")
-
-
-async def get_self(session: AsyncSession, principal: Principal, id: UUID) -> SelfView:
-    cycle = await owned(session, principal, id, for_update=False)
-    questionnaire = await questionnaire_service.get(session, _self_questionnaire_id(cycle))
-    submitted = await CycleRepository(session).self_response(cycle.id)
-    if submitted is not None:
-        answers = answer_rules.as_input(submitted.answers, submitted.importance, submitted.comments)
-        return SelfView(
-            questionnaire=questionnaire, status="submitted", answers=answers, submitted_at=submitted.submitted_at
-        )
-    draft = ResponseIn.model_validate(cycle.self_draft) if cycle.self_draft is not None else None
-    return SelfView(
-        questionnaire=questionnaire, status="draft" if draft else "not_started", answers=draft, submitted_at=None
-    )
-
-
-async def save_self_draft(session: AsyncSession, principal: Principal, id: UUID, body: ResponseIn) -> DraftSaved:
-    cycle = await owned(session, principal, id)
-    ensure_accepting(cycle)
-    if await CycleRepository(session).self_response(cycle.id) is not None:
-        raise SelfAlreadySubmitted("your answers are submitted and can no longer change")
-    answer_rules.check(
-        await questionnaire_service.get_document(session, _self_questionnaire_id(cycle)), body, complete=False
-    )
-    cycle.self_draft = body.model_dump(mode="json")
-    saved_at = datetime.now(UTC)
-    await session.commit()
-    return DraftSaved(saved_at=saved_at)
-
-
-async def submit_self(
-    session: AsyncSession, principal: Principal, id: UUID, body: ResponseIn, settings: Settings
-) -> Submitted:
-    """Submit the participant's own answers. A self-assessment is then complete: it opens and closes at
-    once, so its report is the participant's straight away."""
-    cycle = await owned(session, principal, id)
-    ensure_accepting(cycle)
-    if await CycleRepository(session).self_response(cycle.id) is not None:
-        raise SelfAlreadySubmitted("your answers are already submitted")
-    answer_rules.check(
-        await questionnaire_service.get_document(session, _self_questionnaire_id(cycle)), body, complete=True
-    )
-    answers, importance, comments = answer_rules.stored_parts(body)
-    now = datetime.now(UTC)
-    response = Response(
-        cycle_id=cycle.id,
-        invitation_id=None,
-        rater_group=RaterGroup.SELF.value,
-        answers=answers,
-        importance=importance,
-        comments=comments,
-        submitted_at=now,
-    )
-    session.add(response)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        await session.rollback()
-        raise SelfAlreadySubmitted("your answers are already submitted") from exc
-    cycle.self_draft = None
-    if cycle.kind == CycleKind.SELF_ASSESSMENT:
-        cycle.closes_at = now
-        await _activate(session, cycle, settings, now=now)
-        await _close(session, cycle, CloseReason.SELF_ASSESSMENT_SUBMITTED, now=now)
-    elif cycle.status == CycleStatus.OPEN:
-        await outbox.add(session, response_event(response), subject=str(cycle.id))
-    await session.commit()
-    return Submitted(submitted_at=now)
-
-
-def response_event(response: Response) -> ResponseSubmittedV1:
-    """What report-svc learns of a response: its group and answers, never who gave them."""
-    return ResponseSubmittedV1.model_validate(
-        {
-            "cycle_id": response.cycle_id,
-            "response_id": response.id,
-            "rater_group": response.rater_group,
-            "answers": response.answers,
-            "importance": response.importance,
-            "comments": response.comments,
-            "submitted_at": response.submitted_at,
-        }
-    )
-
-
-# ----------------------------------------------------------------------------------------------------
-# Opening, approval, closing, extending
-# ----------------------------------------------------------------------------------------------------
-
-
-def _closing_date_errors(closes_at: datetime, settings: Settings, now: datetime) -> list[FieldError]:
-    if closes_at <= now:
-        return [FieldError(loc=["body", "closes_at"], msg="the closing date has passed", type="in_the_past")]
-    latest = now + timedelta(days=settings.max_cycle_duration_days)
-    if closes_at > latest:
-        return [
-            FieldError(
-                loc=["body", "closes_at"],
-                msg=f"a cycle stays open at most {settings.max_cycle_duration_days} days",
-                type="too_late",
-            )
-        ]
-    return []
-
-
-def _ensure_360(cycle: Cycle) -> None:
-    if cycle.kind == CycleKind.SELF_ASSESSMENT:
-        raise CycleStateConflict("a self-assessment has no raters: it completes when your answers are submitted")
-
-
-async def open_cycle(
-    session: AsyncSession, principal: Principal, id: UUID, body: OpenIn, settings: Settings
-) -> CycleOut:
-    """Open a 360 to its raters. Refused, listing every reason, when the closing date has passed or is
-    too far off, or when fewer raters are nominated than the cycle's minimums need."""
-    cycle = await owned(session, principal, id)
-    _ensure_360(cycle)
-    ensure_accepting(cycle)
-    if cycle.status != CycleStatus.DRAFT:
-        raise CycleStateConflict(f"the cycle is {cycle.status}, not a draft")
-    now = datetime.now(UTC)
-    live = await InvitationRepository(session).live(cycle.id)
-    errors = _closing_date_errors(body.closes_at, settings, now)
-    errors += threshold_errors(thresholds_of(cycle), settings, ["thresholds"])
-    if len(live) < cycle.min_others_total:
-        errors.append(
-            FieldError(
-                loc=["raters"],
-                msg=f"{len(live)} rater(s) nominated; this cycle needs at least {cycle.min_others_total}",
-                type="too_few_raters",
-            )
-        )
-    line_managers = [i for i in live if i.rater_group == RaterGroup.LINE_MANAGER]
-    if cycle.requires_approval and len(line_managers) != 1:
-        errors.append(
-            FieldError(
-                loc=["raters"],
-                msg=f"approval needs exactly one nominated line manager; {len(line_managers)} nominated",
-                type="approver_missing",
-            )
-        )
-    if errors:
-        raise UnprocessableContent(f"{len(errors)} reason(s) the cycle cannot open", errors=errors)
-    cycle.closes_at = body.closes_at
-    if cycle.requires_approval and cycle.approval_decision != ApprovalDecision.APPROVED:
-        cycle.status = CycleStatus.AWAITING_APPROVAL
-        cycle.approval_decision, cycle.approval_note, cycle.approval_decided_at = None, None, None
-        await mail_service.queue(session, line_managers[0].id, MailKind.APPROVAL_REQUEST)
-    else:
-        await _activate(session, cycle, settings, now=now, invitations=live)
-    out = (await to_out(session, [cycle]))[0]
-    await session.commit()
-    return out
-
-
-async def approve(session: AsyncSession, cycle: Cycle, settings: Settings) -> None:
-    """The line manager approved the nominations: the cycle opens and every rater is invited."""
-    now = datetime.now(UTC)
-    if cycle.closes_at is None or cycle.closes_at <= now:
-        raise CycleStateConflict("the closing date has passed; the participant has to extend it first")
-    cycle.approval_decision, cycle.approval_decided_at = ApprovalDecision.APPROVED, now
-    await _activate(session, cycle, settings, now=now, invitations=await InvitationRepository(session).live(cycle.id))
-
-
-async def reject(session: AsyncSession, cycle: Cycle, note: str | None) -> None:
-    """The line manager asked for changes: the cycle goes back to the participant as a draft."""
-    cycle.status = CycleStatus.DRAFT
-    cycle.approval_decision, cycle.approval_note = ApprovalDecision.REJECTED, note
-    cycle.approval_decided_at = datetime.now(UTC)
-
-
-async def _activate(
-    session: AsyncSession, cycle: Cycle, settings: Settings, *, now: datetime, invitations: Sequence[Invitation] = ()
-) -> None:
-    """Open ``cycle``: cycle.opened first, then each nomination and any self answers already given,
-    so consumers always learn of the cycle before what belongs to it."""
-    cycle.status, cycle.opened_at = CycleStatus.OPEN, now
-    await outbox.add(session, opened_event(cycle), subject=str(cycle.id))
-    key = EmailHashKey(settings.email_hash_key.get_secret_value())
-    for invitation in invitations:
-        await outbox.add(session, nominated_event(cycle, invitation, key), subject=str(cycle.id))
-        await mail_service.queue(session, invitation.id, MailKind.INVITATION)
-    self_response = await CycleRepository(session).self_response(cycle.id)
-    if self_response is not None:
-        await outbox.add(session, response_event(self_response), subject=str(cycle.id))
-
-
-def opened_event(cycle: Cycle) -> CycleOpenedV1:
-    assert cycle.closes_at is not None
-    return CycleOpenedV1(
-        cycle_id=cycle.id,
-        kind=CycleKind(cycle.kind),
-        participant_id=cycle.participant_id,
-        organisation=cycle.organisation,
-        region=cycle.region,
-        questionnaire_id=cycle.questionnaire_id,
-        closes_at=cycle.closes_at,
-        thresholds=thresholds_of(cycle),
-        release_mode=ReleaseMode(cycle.release_mode),
-        team_cycle_id=cycle.team_cycle_id,
-    )
-
-
-def nominated_event(cycle: Cycle, invitation: Invitation, key: EmailHashKey) -> RaterNominatedV1:
-    return RaterNominatedV1(
-        cycle_id=cycle.id,
-        participant_id=cycle.participant_id,
-        rater_group=RaterGroup(invitation.rater_group),
-        rater_email_hash=email_hash(EmailAddress(invitation.email), key),
-    )
-
-
-async def close(session: AsyncSession, principal: Principal, id: UUID) -> CycleOut:
-    """The participant closes their 360 early, once enough raters have submitted."""
-    cycle = await owned(session, principal, id)
-    _ensure_360(cycle)
-    ensure_accepting(cycle)
-    if cycle.status != CycleStatus.OPEN:
-        raise CycleStateConflict(f"the cycle is {cycle.status}, not open")
-    counts = (await CycleRepository(session).counts([cycle.id])).get(cycle.id, {})
-    submitted = sum(n[1] for n in counts.values())
-    if submitted < cycle.min_others_total:
-        raise MinimumsNotMet(
-            f"{submitted} rater(s) have submitted; at least {cycle.min_others_total} are needed to close early"
-        )
-    await _close(session, cycle, CloseReason.PARTICIPANT, now=datetime.now(UTC))
-    out = (await to_out(session, [cycle]))[0]
-    await session.commit()
-    return out
-
-
-async def close_due(session: AsyncSession, *, limit: int) -> int:
-    """Close open cycles whose closing date has passed (the scheduled task's work); the caller commits.
-    Rows are claimed with SKIP LOCKED, so replicas running this at once close each cycle once."""
-    due = await CycleRepository(session).due_for_closing(limit)
-    now = datetime.now(UTC)
-    for cycle in due:
-        await _close(session, cycle, CloseReason.CLOSING_DATE, now=now)
-    return len(due)
-
-
-async def _close(session: AsyncSession, cycle: Cycle, reason: CloseReason, *, now: datetime) -> None:
-    cycle.status, cycle.closed_at, cycle.close_reason = CycleStatus.CLOSED, now, reason.value
-    counts = (await CycleRepository(session).counts([cycle.id])).get(cycle.id, {})
-    has_self = await CycleRepository(session).self_response(cycle.id) is not None
-    invited: dict[RaterGroup, int] = {RaterGroup.SELF: 1}
-    submitted: dict[RaterGroup, int] = {RaterGroup.SELF: int(has_self)}
-    for group, (n_invited, n_submitted, _declined) in counts.items():
-        invited[RaterGroup(group)], submitted[RaterGroup(group)] = n_invited, n_submitted
-    await outbox.add(
-        session,
-        CycleClosedV1(
-            cycle_id=cycle.id, participant_id=cycle.participant_id, invited=invited, submitted=submitted, closed_at=now
-        ),
-        subject=str(cycle.id),
-    )
-
-
-async def extend(session: AsyncSession, principal: Principal, id: UUID, body: ExtendIn, settings: Settings) -> CycleOut:
-    """Move the closing date later, for the raters who have not submitted. A cycle that closed without
-    its report being released opens again (cycle.opened is published again with the new date), and the
-    raters who have not answered are told so."""
-    cycle = await CycleRepository(session).get_by_id(id, for_update=True)
-    if cycle is None or not may_read(principal, cycle):
-        raise CycleNotFound(f"no cycle {id}")
-    _ensure_360(cycle)
-    if cycle.report_released_at is not None:
-        raise ReportReleased("the report of this cycle has been released; it cannot be extended")
-    if cycle.status == CycleStatus.DRAFT:
-        raise CycleStateConflict("a draft has no closing date yet: give it when opening the cycle")
-    now = datetime.now(UTC)
-    errors = _closing_date_errors(body.closes_at, settings, now)
-    if cycle.closes_at is not None and body.closes_at <= cycle.closes_at:
-        errors.append(
-            FieldError(
-                loc=["body", "closes_at"],
-                msg=f"an extension moves the closing date later than {cycle.closes_at.isoformat()}",
-                type="not_later",
-            )
-        )
-    if errors:
-        raise UnprocessableContent(f"{len(errors)} problem(s) with the extension", errors=errors)
-    cycle.closes_at = body.closes_at
-    if cycle.status == CycleStatus.CLOSED:
-        cycle.status, cycle.closed_at, cycle.close_reason = CycleStatus.OPEN, None, None
-        await outbox.add(session, opened_event(cycle), subject=str(cycle.id))
-        for invitation in await InvitationRepository(session).awaiting_answer(cycle.id):
-            await mail_service.queue(session, invitation.id, MailKind.REMINDER)
-    out = (await to_out(session, [cycle]))[0]
-    await session.commit()
-    return out
-
-
-# ----------------------------------------------------------------------------------------------------
 # Turning a self-assessment into a 360
 # ----------------------------------------------------------------------------------------------------
 
@@ -709,7 +350,7 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
     """Turn a self-assessment into a 360 that keeps its self ratings. A draft is changed in place; a
     completed one (its report already made) stays as it is, and a new 360 starts with a copy of its
     submitted answers. Returns the 360 and whether it is a new cycle."""
-    source = await owned(session, principal, id)
+    source = await access.own_cycle(session, principal, id)
     if source.kind != CycleKind.SELF_ASSESSMENT:
         raise CycleStateConflict("only a self-assessment can be turned into a 360")
     errors: list[FieldError] = []
@@ -777,68 +418,3 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
     out = (await to_out(session, [cycle]))[0]
     await session.commit()
     return out, True
-
-
-# ----------------------------------------------------------------------------------------------------
-# Team 360s
-# ----------------------------------------------------------------------------------------------------
-
-
-async def create_team(
-    session: AsyncSession, principal: Principal, body: TeamCycleCreate, idempotency_key: str | None
-) -> tuple[TeamCycleOut, bool]:
-    """Start a team 360; with an ``Idempotency-Key`` a retry returns the first attempt's team cycle."""
-    organisation, region = _require_org(principal)
-    repository = TeamCycleRepository(session)
-
-    async def make(claim: Claim) -> TeamCycle:
-        team = TeamCycle(
-            name=body.name, organisation=organisation, region=region, created_by=principal.sub, **claim.columns
-        )
-        session.add(team)
-        return team
-
-    team, created = await create_once(
-        session, TeamCycle, TeamCycle.created_by == principal.sub, idempotency_key, body, create=make
-    )
-    if not created:
-        return await _team_out(repository, team), False
-    await session.refresh(team)
-    out = TeamCycleOut(
-        id=team.id,
-        name=team.name,
-        organisation=team.organisation,
-        region=team.region,
-        created_at=team.created_at,
-        members=0,
-        members_by_status={},
-    )
-    await session.commit()
-    return out, True
-
-
-async def _team_out(repository: TeamCycleRepository, team: TeamCycle) -> TeamCycleOut:
-    statuses = await repository.member_statuses(team.id)
-    return TeamCycleOut(
-        id=team.id,
-        name=team.name,
-        organisation=team.organisation,
-        region=team.region,
-        created_at=team.created_at,
-        members=sum(statuses.values()),
-        members_by_status=statuses,
-    )
-
-
-async def get_team(session: AsyncSession, principal: Principal, id: UUID) -> TeamCycleOut:
-    """Seen by whoever created it, its members, and the academy admins of its region: how many members
-    and in which state."""
-    repository = TeamCycleRepository(session)
-    team = await repository.get_by_id(id)
-    if team is None or not (
-        team.created_by == principal.sub
-        or principal.is_academy_admin_for(team.region)
-        or await repository.is_member(id, principal.sub)
-    ):
-        raise TeamCycleNotFound(f"no team cycle {id}")
-    return await _team_out(repository, team)

@@ -9,20 +9,17 @@ address (see ``rate_limit``).
 from __future__ import annotations
 
 import string
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import RaterGroup
 from survey_svc.config import Settings
-from survey_svc.cycles import service as cycle_service
+from survey_svc.cycles import lifecycle
 from survey_svc.cycles.models import Cycle, CycleStatus
-from survey_svc.database import outbox
 from survey_svc.invitations import rate_limit, tokens
 from survey_svc.invitations.exceptions import InvitationNotFound, NotAtThisStage
 from survey_svc.invitations.schemas import InvitationView, NominationView, RejectIn
@@ -30,7 +27,7 @@ from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.raters.models import Invitation, InvitationStatus
 from survey_svc.raters.repository import InvitationRepository
 from survey_svc.responses import answers as answer_rules
-from survey_svc.responses.models import Response
+from survey_svc.responses import service as response_service
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
 Stage = Literal["approval", "feedback"]
@@ -154,43 +151,25 @@ async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settin
     opened = await resolve(session, caller, settings)
     _require(opened, "feedback")
     invitation, cycle = opened.invitation, opened.cycle
-    answer_rules.check(await questionnaire_service.get_document(session, cycle.questionnaire_id), body, complete=True)
-    answers, importance, comments = answer_rules.stored_parts(body)
-    now = datetime.now(UTC)
-    response = Response(
-        id=uuid.uuid4(),
-        cycle_id=cycle.id,
-        invitation_id=invitation.id,
-        rater_group=invitation.rater_group,
-        answers=answers,
-        importance=importance,
-        comments=comments,
-        submitted_at=now,
-    )
     try:
-        # A plain INSERT (not the unit of work): this is the hot path of the service.
-        await session.execute(
-            insert(Response).values(
-                id=response.id,
-                cycle_id=response.cycle_id,
-                invitation_id=response.invitation_id,
-                rater_group=response.rater_group,
-                answers=answers,
-                importance=importance,
-                comments=comments,
-                submitted_at=now,
-            )
+        response = await response_service.submit(
+            session,
+            cycle_id=cycle.id,
+            questionnaire_id=cycle.questionnaire_id,
+            rater_group=invitation.rater_group,
+            invitation_id=invitation.id,
+            body=body,
+            publish=True,
         )
-    except IntegrityError:
-        await session.rollback()
+    except response_service.AlreadySubmitted:
         raise InvitationNotFound() from None
+    now = response.submitted_at
     await session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id)
         .values(status=InvitationStatus.SUBMITTED, ended_at=now, draft=None, draft_saved_at=None)
     )
     await InvitationRepository(session).revoke_tokens(invitation.id)
-    await outbox.add(session, cycle_service.response_event(response), subject=str(cycle.id))
     await session.commit()
     return Submitted(submitted_at=now)
 
@@ -224,7 +203,7 @@ async def approve(session: AsyncSession, caller: Caller, settings: Settings) -> 
     """The line manager approves: the cycle opens, every rater is invited, and the same link now opens
     the line manager's own questionnaire."""
     opened = await _locked_for_approval(session, caller, settings)
-    await cycle_service.approve(session, opened.cycle, settings)
+    await lifecycle.approve(session, opened.cycle, settings)
     out = await _view(session, Opened(opened.invitation, opened.cycle, "feedback"))
     await session.commit()
     return out
@@ -232,5 +211,5 @@ async def approve(session: AsyncSession, caller: Caller, settings: Settings) -> 
 
 async def reject(session: AsyncSession, caller: Caller, body: RejectIn, settings: Settings) -> None:
     opened = await _locked_for_approval(session, caller, settings)
-    await cycle_service.reject(session, opened.cycle, body.note)
+    await lifecycle.reject(session, opened.cycle, body.note)
     await session.commit()

@@ -9,5 +9,6 @@ from survey_svc.questionnaires import models as _questionnaires  # noqa: F401
 from survey_svc.raters import models as _raters  # noqa: F401
 from survey_svc.resources import models as _resources  # noqa: F401
 from survey_svc.responses import models as _responses  # noqa: F401
+from survey_svc.teams import models as _teams  # noqa: F401
 
 run_env(Base.metadata)

@@ -11,12 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hlm_contracts import ParticipantErasedV1
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import Forbidden
-from survey_svc.cycles.models import Cycle, FeedbackSession, TeamCycle
+from survey_svc.cycles.models import Cycle, FeedbackSession
 from survey_svc.cycles.repository import CycleRepository
 from survey_svc.database import outbox
 from survey_svc.goals.models import Goal
 from survey_svc.observations.models import Observation
 from survey_svc.participants.exceptions import ParticipantNotFound
+from survey_svc.teams.models import TeamCycle
 
 ERASED = "erased"
 

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hlm_contracts import CycleKind, EmailHashKey
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, UnprocessableContent
+from survey_svc import access
 from survey_svc.config import Settings
+from survey_svc.cycles import lifecycle
 from survey_svc.cycles import service as cycle_service
 from survey_svc.cycles.exceptions import CycleStateConflict
 from survey_svc.cycles.models import CycleStatus
@@ -39,7 +41,7 @@ async def nominate(
 ) -> RaterList:
     """Add raters. Before the cycle opens they wait; once it is open each is invited at once (and
     facilitator-svc learns the keyed hash of their address)."""
-    cycle = await cycle_service.owned(session, principal, cycle_id)
+    cycle = await access.own_cycle(session, principal, cycle_id)
     if cycle.kind == CycleKind.SELF_ASSESSMENT:
         raise CycleStateConflict("a self-assessment has no raters; turn it into a 360 first")
     cycle_service.ensure_accepting(cycle)
@@ -85,7 +87,7 @@ async def nominate(
     if cycle.status == CycleStatus.OPEN:
         key = EmailHashKey(settings.email_hash_key.get_secret_value())
         for invitation in added:
-            await outbox.add(session, cycle_service.nominated_event(cycle, invitation, key), subject=str(cycle.id))
+            await outbox.add(session, lifecycle.nominated_event(cycle, invitation, key), subject=str(cycle.id))
             await mail_service.queue(session, invitation.id, MailKind.INVITATION)
     out = RaterList(items=[to_out(i) for i in added])
     await session.commit()
@@ -93,14 +95,14 @@ async def nominate(
 
 
 async def list_raters(session: AsyncSession, principal: Principal, cycle_id: UUID) -> RaterList:
-    cycle = await cycle_service.owned(session, principal, cycle_id, for_update=False)
+    cycle = await access.own_cycle(session, principal, cycle_id, for_update=False)
     return RaterList(items=[to_out(i) for i in await InvitationRepository(session).live(cycle.id)])
 
 
 async def withdraw(session: AsyncSession, principal: Principal, cycle_id: UUID, rater_id: UUID) -> None:
     """Take a nomination back; its links stop working. It answers the same whether or not the rater has
     already answered (answers already given stay and count), so withdrawing tells nothing."""
-    cycle = await cycle_service.owned(session, principal, cycle_id)
+    cycle = await access.own_cycle(session, principal, cycle_id)
     cycle_service.ensure_accepting(cycle)
     if cycle.status == CycleStatus.AWAITING_APPROVAL:
         raise CycleStateConflict("the nominations are with the line manager for approval and cannot change now")
@@ -115,7 +117,7 @@ async def withdraw(session: AsyncSession, principal: Principal, cycle_id: UUID, 
 
 async def remind(session: AsyncSession, principal: Principal, cycle_id: UUID) -> RemindersQueued:
     """Remind every rater who has neither submitted nor declined; nobody else gets a mail."""
-    cycle = await cycle_service.owned(session, principal, cycle_id)
+    cycle = await access.own_cycle(session, principal, cycle_id)
     cycle_service.ensure_accepting(cycle)
     if cycle.status != CycleStatus.OPEN:
         raise CycleStateConflict(f"the cycle is {cycle.status}: reminders go out while it is open")

@@ -1,0 +1,91 @@
+"""Storing a submitted response, the participant's own or a rater's, and telling report-svc of it.
+
+Who may submit is each caller's business (the participant for their own answers, a rater's link for
+theirs); what happens to the answers once they are accepted is the same for both, and is here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_contracts import ResponseSubmittedV1
+from survey_svc.database import outbox
+from survey_svc.questionnaires import service as questionnaire_service
+from survey_svc.responses import answers as answer_rules
+from survey_svc.responses.models import Response
+from survey_svc.responses.schemas import ResponseIn
+
+
+class AlreadySubmitted(Exception):
+    """The database refused a second response for the same invitation (or the same cycle's self).
+    Each caller answers it in its own terms; the transaction has been rolled back."""
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    cycle_id: UUID,
+    questionnaire_id: UUID,
+    rater_group: str,
+    invitation_id: UUID | None,
+    body: ResponseIn,
+    publish: bool,
+) -> Response:
+    """Check that ``body`` answers every item of the questionnaire, store it once and, when ``publish``
+    (the cycle is open), write response.submitted to the outbox. The caller commits.
+
+    Two submissions, even at the same instant, store one response: the database's unique constraints
+    (per invitation, and per cycle for ``self``) refuse the second, raising ``AlreadySubmitted``."""
+    answer_rules.check(await questionnaire_service.get_document(session, questionnaire_id), body, complete=True)
+    answers, importance, comments = answer_rules.stored_parts(body)
+    response = Response(
+        id=uuid.uuid4(),
+        cycle_id=cycle_id,
+        invitation_id=invitation_id,
+        rater_group=rater_group,
+        answers=answers,
+        importance=importance,
+        comments=comments,
+        submitted_at=datetime.now(UTC),
+    )
+    try:
+        # A plain INSERT (not the unit of work): this is the hot path of the service.
+        await session.execute(
+            insert(Response).values(
+                id=response.id,
+                cycle_id=response.cycle_id,
+                invitation_id=response.invitation_id,
+                rater_group=response.rater_group,
+                answers=answers,
+                importance=importance,
+                comments=comments,
+                submitted_at=response.submitted_at,
+            )
+        )
+    except IntegrityError:
+        await session.rollback()
+        raise AlreadySubmitted() from None
+    if publish:
+        await outbox.add(session, submitted_event(response), subject=str(cycle_id))
+    return response
+
+
+def submitted_event(response: Response) -> ResponseSubmittedV1:
+    """What report-svc learns of a response: its group and answers, never who gave them."""
+    return ResponseSubmittedV1.model_validate(
+        {
+            "cycle_id": response.cycle_id,
+            "response_id": response.id,
+            "rater_group": response.rater_group,
+            "answers": response.answers,
+            "importance": response.importance,
+            "comments": response.comments,
+            "submitted_at": response.submitted_at,
+        }
+    )
