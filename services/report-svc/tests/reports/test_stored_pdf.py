@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hlm_contracts import ParticipantErasedV1
 from hlm_kit.testing.pytest_plugin import AuthHeaders, wait_for
 from report_svc.reports import rendering
+from report_svc.reports import service as report_service
 from report_svc.reports.models import Report
 from report_svc.reports.service import report_id_of
 
@@ -134,3 +135,31 @@ async def test_erasing_a_participant_deletes_their_stored_pdfs(running: RunningS
     )
 
     assert await running.scalar("SELECT count(*) FROM report.report_pdf WHERE report_id = :id", id=report_id) == 0
+
+
+async def test_a_released_reports_pdf_is_rendered_ahead_so_its_first_download_is_the_stored_one(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, renders: list[uuid.UUID]
+) -> None:
+    participant, report_id = await _released(session)
+
+    # The newest released report without a stored PDF goes first.
+    assert await report_service.render_ahead(session) == 1
+    assert renders == [report_id]
+    download = await client.get(f"/v1/reports/{report_id}.pdf", headers=auth("participant", sub=participant))
+
+    assert download.status_code == 200
+    assert renders == [report_id]
+    assert await _stored(session, report_id) == 1
+
+
+async def test_a_report_awaiting_its_facilitators_release_is_not_rendered_ahead(
+    session: AsyncSession, renders: list[uuid.UUID]
+) -> None:
+    events = cycle_events(release_mode="coached")
+    await seed(session, events)
+
+    # It is the newest report of all: were it taken, it would be taken first.
+    await report_service.render_ahead(session)
+
+    assert report_id_of(events.cycle_id) not in renders
+    assert await _stored(session, report_id_of(events.cycle_id)) == 0

@@ -72,6 +72,18 @@ class ReportRepository(RepositoryBase[Report]):
             statement = statement.where(tuple_(Report.updated_at, Report.id) > tuple_(*after))
         return await self.get_all(statement.order_by(Report.updated_at, Report.id).limit(limit))
 
+    async def released_without_pdf(self) -> Report | None:
+        """The most recently changed released report whose current version has no stored PDF yet."""
+        stored = select(ReportPdf.report_id).where(
+            ReportPdf.report_id == Report.id, ReportPdf.version == Report.version
+        )
+        return await self.get_one_or_none(
+            select(Report)
+            .where(Report.status == "released", ~stored.exists())
+            .order_by(Report.updated_at.desc(), Report.id)
+            .limit(1)
+        )
+
     async def replace_scores(self, report_id: uuid.UUID, rows: list[dict[str, object]]) -> None:
         await self.session.execute(delete(PublishedScore).where(PublishedScore.report_id == report_id))
         if rows:

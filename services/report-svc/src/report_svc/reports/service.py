@@ -373,20 +373,34 @@ async def pdf(session: AsyncSession, principal: Principal, report_id: uuid.UUID)
     kept, since a version never changes and a render costs seconds of CPU; later downloads (and every
     reader) get the same stored bytes."""
     report = await get(session, principal, report_id)
-    repository = ReportPdfRepository(session)
-    stored = await repository.of_version(report.id, report.version)
+    stored = await ReportPdfRepository(session).of_version(report.id, report.version)
     if stored is not None:
         return Pdf(report, stored.pdf, stored.etag)
+    return await _render_and_keep(session, report)
+
+
+async def _render_and_keep(session: AsyncSession, report: Report) -> Pdf:
     # End the read transaction before rendering, so the seconds of CPU hold no pooled connection.
     await session.commit()
     body = await asyncio.to_thread(rendering.pdf, report)
     try:
         async with session.begin_nested():
-            body, etag = await repository.keep(report.id, report.version, body, etag_of(body))
+            body, etag = await ReportPdfRepository(session).keep(report.id, report.version, body, etag_of(body))
         await session.commit()
     except IntegrityError:
-        # The version went while rendering (its participant erased): serve this reader what they may
+        # The version went while rendering (its participant erased): serve a reader what they may
         # read, store nothing.
         log.info("pdf of a version deleted while rendering not stored", report_id=str(report.id))
         etag = etag_of(body)
     return Pdf(report, body, etag)
+
+
+async def render_ahead(session: AsyncSession) -> int:
+    """Render and keep the PDF of one released report whose current version has none (the newest
+    first), so its first download is served from the database too; 1 if there was one, else 0.
+    Replicas doing this at once may render the same version twice, and keep it once."""
+    report = await ReportRepository(session).released_without_pdf()
+    if report is None:
+        return 0
+    await _render_and_keep(session, report)
+    return 1
