@@ -163,3 +163,37 @@ async def test_a_report_awaiting_its_facilitators_release_is_not_rendered_ahead(
 
     assert report_id_of(events.cycle_id) not in renders
     assert await _stored(session, report_id_of(events.cycle_id)) == 0
+
+
+async def test_a_new_version_of_the_report_is_rendered_anew_and_replaces_the_stored_pdf(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, renders: list[uuid.UUID]
+) -> None:
+    participant, report_id = await _released(session)
+    reader = auth("participant", sub=participant)
+    first = await client.get(f"/v1/reports/{report_id}.pdf", headers=reader)
+    # A rebuild as the service stores one: the next version beside the earlier, the report pointing at it.
+    await session.execute(
+        text(
+            "INSERT INTO report.report_version (report_id, version, content, built_at) "
+            "SELECT id, version + 1, content, now() FROM report.report WHERE id = :id"
+        ),
+        {"id": report_id},
+    )
+    await session.execute(text("UPDATE report.report SET version = version + 1 WHERE id = :id"), {"id": report_id})
+    await session.commit()
+
+    second = await client.get(f"/v1/reports/{report_id}.pdf", headers=reader)
+
+    assert renders == [report_id, report_id]
+    assert second.headers["content-disposition"].endswith('-v2.pdf"')
+    assert first.headers["content-disposition"].endswith('-v1.pdf"')
+    # The client holding the first version's ETag gets the new version, not a 304.
+    revalidated = await client.get(
+        f"/v1/reports/{report_id}.pdf", headers={**reader, "If-None-Match": first.headers["etag"]}
+    )
+    assert revalidated.status_code == 200
+    assert revalidated.content == second.content
+    versions = await session.scalars(
+        text("SELECT version FROM report.report_pdf WHERE report_id = :id"), {"id": report_id}
+    )
+    assert list(versions) == [2]
