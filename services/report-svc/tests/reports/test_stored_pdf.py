@@ -64,6 +64,7 @@ async def test_the_second_download_is_the_stored_pdf_byte_for_byte_without_rende
     assert second.content == first.content
     assert second.headers["content-type"] == "application/pdf"
     assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["cache-control"] == "private, no-store"
     assert await _stored(session, report_id) == 1
     # A client that holds this version already is told so, without the body.
     again = await client.get(f"/v1/reports/{report_id}.pdf", headers={**reader, "If-None-Match": first.headers["etag"]})

@@ -80,10 +80,14 @@ async def list_reports(
 )
 async def get_pdf(request: Request, session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
     """The report as a tagged PDF/UA-1, rendered once per version and kept; with a strong ETag, so a
-    client that holds this version already (``If-None-Match``) gets an empty 304."""
+    client that keeps this version already (``If-None-Match``) gets an empty 304."""
     pdf = await report_service.pdf(session, principal, id)
     response = conditional_response(request, pdf.body, etag=pdf.etag, media_type="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="report-{pdf.report.id}-v{pdf.report.version}.pdf"'
+    # A person's feedback report may be opened on a shared NHS computer: no cache, the browser's own
+    # included, keeps a copy. A client that keeps the file itself (a trust's sync job) may still ask
+    # with If-None-Match whether the version it holds is current.
+    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
