@@ -67,6 +67,9 @@ def make_settings(database_url: str, amqp_url: str, **overrides: object) -> Sett
         "run_workers": False,
         "log_json": False,
         "log_level": "WARNING",
+        # Rendering every released report's PDF in the background would spend the shared machine's CPU
+        # on every test that runs the workers; the tests of rendering ahead call it themselves.
+        "pdf_render_ahead": False,
     }
     values.update(overrides)
     return Settings.model_validate(values)

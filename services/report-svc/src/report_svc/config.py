@@ -16,3 +16,7 @@ class Settings(ServiceSettings):
     group_report_min_participants: int = Field(default=5, ge=2)
     # Partner pulls page through reports this many at a time unless the caller asks for fewer.
     partner_page_size: int = Field(default=100, ge=1, le=1000)
+    # Workers render the PDF of each newly released report ahead of its first download, one at a time,
+    # looking for new ones this often (a version's PDF is rendered once, then served from the database).
+    pdf_render_ahead: bool = True
+    pdf_render_ahead_interval_s: float = Field(default=30.0, gt=0)

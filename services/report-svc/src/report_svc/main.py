@@ -13,6 +13,7 @@ from report_svc.database import inbox, outbox
 from report_svc.group_reports.router import router as group_reports_router
 from report_svc.reports.router import partner_router
 from report_svc.reports.router import router as reports_router
+from report_svc.workers import workers
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -26,5 +27,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outbox=outbox,
         inbox=inbox,
         consumers=consumers,
+        workers=workers,
     )
     return app

@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Numeric, Text, func
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Index, LargeBinary, Numeric, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -51,6 +51,25 @@ class ReportVersion(Base):
     version: Mapped[int] = mapped_column(primary_key=True)
     content: Mapped[dict[str, Any]] = mapped_column(JSONB)
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ReportPdf(Base):
+    """A report version's PDF, rendered on its first download and served from here after: a version's
+    content never changes, and a render costs seconds of CPU. A new version is a new row; the row goes
+    with its version (and so with the report, when a participant is erased)."""
+
+    __tablename__ = "report_pdf"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["report_id", "version"], [ReportVersion.report_id, ReportVersion.version], ondelete="CASCADE"
+        ),
+    )
+
+    report_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(primary_key=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    etag: Mapped[str] = mapped_column(Text)
+    rendered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class PublishedScore(Base):

@@ -5,11 +5,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, and_, delete, insert, or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import defer
 
 from hlm_kit.repository import RepositoryBase
 from report_svc.consents.models import Consent
-from report_svc.reports.models import PublishedScore, Report
+from report_svc.reports.models import PublishedScore, Report, ReportPdf
 
 
 def _reports(*, with_content: bool) -> Select[Report]:
@@ -71,7 +72,49 @@ class ReportRepository(RepositoryBase[Report]):
             statement = statement.where(tuple_(Report.updated_at, Report.id) > tuple_(*after))
         return await self.get_all(statement.order_by(Report.updated_at, Report.id).limit(limit))
 
+    async def released_without_pdf(self) -> Report | None:
+        """The most recently changed released report whose current version has no stored PDF yet."""
+        stored = select(ReportPdf.report_id).where(
+            ReportPdf.report_id == Report.id, ReportPdf.version == Report.version
+        )
+        return await self.get_one_or_none(
+            select(Report)
+            .where(Report.status == "released", ~stored.exists())
+            .order_by(Report.updated_at.desc(), Report.id)
+            .limit(1)
+        )
+
     async def replace_scores(self, report_id: uuid.UUID, rows: list[dict[str, object]]) -> None:
         await self.session.execute(delete(PublishedScore).where(PublishedScore.report_id == report_id))
         if rows:
             await self.session.execute(insert(PublishedScore), rows)
+
+
+class ReportPdfRepository(RepositoryBase[ReportPdf]):
+    model = ReportPdf
+
+    async def of_version(self, report_id: uuid.UUID, version: int) -> ReportPdf | None:
+        return await self.get_one_or_none(
+            select(ReportPdf).where(ReportPdf.report_id == report_id, ReportPdf.version == version)
+        )
+
+    async def keep(self, report_id: uuid.UUID, version: int, pdf: bytes, etag: str) -> tuple[bytes, str]:
+        """Store a version's PDF unless one is stored already, and answer the stored one: of two first
+        downloads rendering at once, both serve the bytes (and ETag) of whichever stored first. The PDFs
+        of earlier versions go: only a report's latest version is ever served."""
+        await self.session.execute(
+            delete(ReportPdf).where(ReportPdf.report_id == report_id, ReportPdf.version < version)
+        )
+        inserted = await self.session.execute(
+            pg_insert(ReportPdf)
+            .values(report_id=report_id, version=version, pdf=pdf, etag=etag)
+            .on_conflict_do_nothing(index_elements=[ReportPdf.report_id, ReportPdf.version])
+            .returning(ReportPdf.etag)
+        )
+        if inserted.scalar_one_or_none() is not None:
+            return pdf, etag
+        stored = await self.session.execute(
+            select(ReportPdf.pdf, ReportPdf.etag).where(ReportPdf.report_id == report_id, ReportPdf.version == version)
+        )
+        kept, kept_etag = stored.one()
+        return kept, kept_etag

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime
 from typing import Annotated, Literal
@@ -12,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hlm_kit.auth import CurrentPrincipal, Facilitator, Partner, Principal
 from hlm_kit.db import Session
 from hlm_kit.errors import BadRequest
+from hlm_kit.http_cache import conditional_response
 from hlm_kit.pagination import Cursor, CursorCodec, Ids, page_limit
 from report_svc.reports import rendering
 from report_svc.reports import service as report_service
@@ -78,14 +78,17 @@ async def list_reports(
         }
     },
 )
-async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
-    report = await report_service.get(session, principal, id)
-    body = await asyncio.to_thread(rendering.pdf, report)
-    return Response(
-        body,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="report-{report.id}-v{report.version}.pdf"'},
-    )
+async def get_pdf(request: Request, session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    """The report as a tagged PDF/UA-1, rendered once per version and kept; with a strong ETag, so a
+    client that keeps this version already (``If-None-Match``) gets an empty 304."""
+    pdf = await report_service.pdf(session, principal, id)
+    response = conditional_response(request, pdf.body, etag=pdf.etag, media_type="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="report-{pdf.report.id}-v{pdf.report.version}.pdf"'
+    # A person's feedback report may be opened on a shared NHS computer: no cache, the browser's own
+    # included, keeps a copy. A client that keeps the file itself (a trust's sync job) may still ask
+    # with If-None-Match whether the version it holds is current.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @router.get(

@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import structlog
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.enums import CycleKind, RaterGroup, ReleaseMode
 from hlm_kit.auth import Principal, Role
+from hlm_kit.http_cache import etag_of
 from report_svc.consents.models import Consent
 from report_svc.cycles.models import Cycle
 from report_svc.cycles.repository import ResponseRepository
 from report_svc.database import outbox
 from report_svc.questionnaires import service as questionnaire_service
+from report_svc.reports import rendering
 from report_svc.reports.exceptions import AwaitingRelease, NothingToRelease, ReportNotFound
 from report_svc.reports.models import Report, ReportVersion
-from report_svc.reports.repository import ReportRepository
+from report_svc.reports.repository import ReportPdfRepository, ReportRepository
 from report_svc.reports.schemas import ReportOut
 from report_svc.resources import service as resource_service
 from report_svc.scoring import inputs
@@ -352,3 +357,50 @@ async def versions(session: AsyncSession, report_id: uuid.UUID) -> Sequence[Repo
         select(ReportVersion).where(ReportVersion.report_id == report_id).order_by(ReportVersion.version)
     )
     return result.scalars().all()
+
+
+@dataclass(frozen=True, slots=True)
+class Pdf:
+    """A report version's PDF as served: its bytes and their strong ETag."""
+
+    report: Report
+    body: bytes
+    etag: str
+
+
+async def pdf(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> Pdf:
+    """The report as PDF, for a reader who may read it: rendered on the version's first download and
+    kept, since a version never changes and a render costs seconds of CPU; later downloads (and every
+    reader) get the same stored bytes."""
+    report = await get(session, principal, report_id)
+    stored = await ReportPdfRepository(session).of_version(report.id, report.version)
+    if stored is not None:
+        return Pdf(report, stored.pdf, stored.etag)
+    return await _render_and_keep(session, report)
+
+
+async def _render_and_keep(session: AsyncSession, report: Report) -> Pdf:
+    # End the read transaction before rendering, so the seconds of CPU hold no pooled connection.
+    await session.commit()
+    body = await asyncio.to_thread(rendering.pdf, report)
+    try:
+        async with session.begin_nested():
+            body, etag = await ReportPdfRepository(session).keep(report.id, report.version, body, etag_of(body))
+        await session.commit()
+    except IntegrityError:
+        # The version went while rendering (its participant erased): serve a reader what they may
+        # read, store nothing.
+        log.info("pdf of a version deleted while rendering not stored", report_id=str(report.id))
+        etag = etag_of(body)
+    return Pdf(report, body, etag)
+
+
+async def render_ahead(session: AsyncSession) -> int:
+    """Render and keep the PDF of one released report whose current version has none (the newest
+    first), so its first download is served from the database too; 1 if there was one, else 0.
+    Replicas doing this at once may render the same version twice, and keep it once."""
+    report = await ReportRepository(session).released_without_pdf()
+    if report is None:
+        return 0
+    await _render_and_keep(session, report)
+    return 1
