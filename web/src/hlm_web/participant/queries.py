@@ -75,7 +75,7 @@ query ParticipantCycleReport($id: ID!) { cycle(id: $id) { id kind report { id } 
 
 REPORT = """
 query ParticipantReport($id: ID!) {
-  report(id: $id) { id cycleId kind state status releasedAt content }
+  report(id: $id) { id cycleId kind state status releasedAt content pdfUrl }
 }
 """
 
