@@ -84,6 +84,16 @@ mutation ($cycleId: ID!, $closesAt: DateTime!) {
   openCycle(cycleId: $cycleId, closesAt: $closesAt) { __typename ... on Cycle { status } }
 }
 """
+REGISTER = """
+mutation ($input: FacilitatorInput!) {
+  registerFacilitator(input: $input) { __typename ... on Facilitator { id } ... on RegisterRefused { message } }
+}
+"""
+OFFER = """
+mutation ($facilitatorId: ID!, $slots: [SlotInput!]!) {
+  addAvailability(facilitatorId: $facilitatorId, slots: $slots) { __typename }
+}
+"""
 PROGRESS = "query ($id: ID!) { cycle(id: $id) { progress { raterGroup invited submitted declined } } }"
 
 
@@ -113,6 +123,7 @@ def free_socket() -> socket.socket:
 async def database_urls(test_database: TestDatabase) -> dict[str, str]:
     """framework-svc with its catalogue; survey-svc holding the questionnaires as their published event
     carries them (what its consumer would have stored)."""
+    from facilitator_svc.cli import MIGRATIONS as FACILITATOR_MIGRATIONS
     from framework_svc.catalogue.loader import load_catalogue
     from framework_svc.cli import MIGRATIONS as FRAMEWORK_MIGRATIONS
     from framework_svc.questionnaires import service as questionnaire_service
@@ -127,6 +138,7 @@ async def database_urls(test_database: TestDatabase) -> dict[str, str]:
         "framework": await migrated_service_database(test_database, "framework_svc", FRAMEWORK_MIGRATIONS),
         "survey": await migrated_service_database(test_database, "survey_svc", SURVEY_MIGRATIONS),
         "report": await migrated_service_database(test_database, "report_svc", REPORT_MIGRATIONS),
+        "facilitator": await migrated_service_database(test_database, "facilitator_svc", FACILITATOR_MIGRATIONS),
     }
     await load_catalogue(urls["framework"])
     engines = [create_engine(urls[name]) for name in ("framework", "survey", "report")]
@@ -261,11 +273,38 @@ class Platform:
         return {p["raterGroup"].upper(): p for p in data["cycle"]["progress"]}
 
     @staticmethod
-    def token_for(sub: str) -> str:
+    def token_for(sub: str, role: str = "participant", org: str = "RX1") -> str:
         return mint_token(
-            TEST_JWT_SECRET, sub=sub, roles=("participant",), org="RX1", region="london",
+            TEST_JWT_SECRET, sub=sub, roles=(role,), org=org, region="london",
             issuer=TEST_JWT_ISSUER, audience=TEST_JWT_AUDIENCE,
         )  # fmt: skip
+
+    async def register_facilitator(self, name: str, *, sub: str, slots: list[datetime]) -> str:
+        """A facilitator of London's register (not of the participants' RX1), offering one-hour video
+        sessions at ``slots``, as an academy administrator adds them; their id."""
+        admin = {"Authorization": f"Bearer {self.token_for('web-academy-admin', 'academy_admin', 'RYJ')}"}
+        today = datetime.now(UTC).date()
+        added = await self.graphql(
+            REGISTER,
+            admin,
+            input={
+                "name": name,
+                "email": f"{sub}@academy.example.org",
+                "subject": sub,
+                "organisation": "RYJ",
+                "accreditation": {
+                    "level": "FACILITATOR",
+                    "trainedOn": (today - timedelta(days=30)).isoformat(),
+                    "expiresOn": (today + timedelta(days=3 * 365)).isoformat(),
+                },
+                "capacityPerMonth": 8,
+                "modes": ["VIDEO"],
+            },
+        )
+        facilitator_id: str = added["registerFacilitator"]["id"]
+        offered = [{"startsAt": s.isoformat(), "endsAt": (s + timedelta(hours=1)).isoformat()} for s in slots]
+        await self.graphql(OFFER, admin, facilitatorId=facilitator_id, slots=offered)
+        return facilitator_id
 
     async def graphql(self, query: str, headers: dict[str, str], **variables: Any) -> Any:
         response = await self.gateway.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
@@ -295,6 +334,8 @@ class Platform:
 async def platform(
     database_urls: dict[str, str], amqp_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Platform]:
+    from facilitator_svc.config import Settings as FacilitatorSettings
+    from facilitator_svc.main import create_app as create_facilitator_app
     from framework_svc.config import Settings as FrameworkSettings
     from framework_svc.main import create_app as create_framework_app
     from hlm_gateway.config import Settings as GatewaySettings
@@ -337,6 +378,12 @@ async def platform(
             }
         )
     )
+    # Its workers learn of cycles and raters from survey-svc's events (raters never facilitate their participant).
+    facilitator_app = create_facilitator_app(
+        FacilitatorSettings.model_validate(
+            {**working, "database_url": database_urls["facilitator"], "email_hash_key": EMAIL_HASH_KEY}
+        )
+    )
     # As each runs behind the one before it: the rater's address the web front forwards is the one
     # survey-svc counts failed look-ups against.
     survey_app.add_middleware(ProxyHeadersMiddleware, trusted_hosts="127.0.0.1")
@@ -344,12 +391,12 @@ async def platform(
         "framework": httpx.ASGITransport(app=framework_app),
         "survey": httpx.ASGITransport(app=survey_app),
         "report": httpx.ASGITransport(app=report_app),
+        "facilitator": httpx.ASGITransport(app=facilitator_app),
     }
     gateway_app = create_gateway_app(
         GatewaySettings.model_validate(
             {
                 **common(amqp_url),
-                "facilitator_url": UNREACHABLE,
                 "upstream_timeout_s": 5.0,
             }
         ),
@@ -378,7 +425,7 @@ async def platform(
     async with contextlib.AsyncExitStack() as stack:
         stack.enter_context(provider)
         stack.push_async_callback(delete_topology, amqp_url, topology, CONSUMER_QUEUES)
-        for app in (framework_app, report_app, survey_app, gateway_app):
+        for app in (framework_app, report_app, survey_app, facilitator_app, gateway_app):
             await stack.enter_async_context(LifespanManager(app, startup_timeout=30, shutdown_timeout=30))
         gateway = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url="http://gateway")

@@ -321,3 +321,36 @@ class JournalPage(RaterPage):
 
     async def fits_the_screen(self) -> bool:
         return bool(await self.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+class FacilitatorMatchesPage(RaterPage):
+    async def facilitators(self) -> list[str]:
+        """The facilitators offered, in their order, as 'rank. name'."""
+        return [t.strip() for t in await self.page.locator("main h2.nhsuk-card__heading").all_inner_texts()]
+
+    async def reasons_for(self, name: str) -> list[str]:
+        card = self.page.locator(".nhsuk-card", has=self.page.locator("h2", has_text=name))
+        return [t.strip() for t in await card.locator("ul li").all_inner_texts()]
+
+    async def hold_first_session_with(self, name: str) -> FeedbackSessionPage:
+        group = self.page.get_by_role("group", name=f"Sessions with {name}")
+        await group.get_by_role("radio").first.check()
+        await self.page.get_by_role("button", name=f"Hold a session with {name}").click()
+        await self.page.wait_for_load_state()
+        return FeedbackSessionPage(self.page)
+
+
+class FeedbackSessionPage(RaterPage):
+    async def details(self) -> dict[str, str]:
+        rows = self.page.locator(".nhsuk-summary-list__row")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            key = (await row.locator(".nhsuk-summary-list__key").inner_text()).strip()
+            found[key] = (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()
+        return found
+
+    async def confirm(self) -> FeedbackSessionPage:
+        await self.page.get_by_role("button", name="Confirm this session").click()
+        await self.page.wait_for_load_state()
+        return self

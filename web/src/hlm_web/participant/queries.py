@@ -148,3 +148,36 @@ mutation JournalGoalAchieved($id: ID!) {
   updateGoal(id: $id, input: {status: ACHIEVED}) { __typename ... on GoalRejected { message } }
 }
 """
+
+SESSION_FIELDS = "id status facilitatorName mode startsAt endsAt venue holdExpiresAt"
+
+BOOKING = (
+    """
+query ParticipantBooking($cycleId: ID!) {
+  cycle(id: $cycleId) { id kind status feedbackSession { """
+    + SESSION_FIELDS
+    + """ } }
+  facilitatorMatches(cycleId: $cycleId, limit: 5) {
+    rank score
+    facilitator { id name organisation languages }
+    reasons { factor detail }
+    slots { slotId startsAt mode venue }
+  }
+}
+"""
+)
+
+HOLD_SESSION = """
+mutation ParticipantHoldSession($slotId: ID!, $cycleId: ID!, $mode: SessionMode) {
+  holdSession(slotId: $slotId, cycleId: $cycleId, mode: $mode) {
+    __typename
+    ... on BookingConflict { message code }
+  }
+}
+"""
+
+CONFIRM_SESSION = """
+mutation ParticipantConfirmSession($id: ID!) {
+  confirmSession(id: $id) { __typename ... on SessionChangeRefused { message code } }
+}
+"""
