@@ -181,3 +181,26 @@ mutation ParticipantConfirmSession($id: ID!) {
   confirmSession(id: $id) { __typename ... on SessionChangeRefused { message code } }
 }
 """
+
+FACILITATOR_SESSIONS = (
+    """
+query FacilitatorSessions {
+  feedbackSessions(first: 50) { edges { node { """
+    + SESSION_FIELDS
+    + """ reportId } } }
+  reports(first: 50) { edges { node { id status } } }
+}
+"""
+)
+
+FACILITATOR_SESSION = (
+    """
+query FacilitatorSession($id: ID!) { feedbackSession(id: $id) { """
+    + SESSION_FIELDS
+    + """ reportId } }
+"""
+)
+
+FACILITATOR_REPORT = "query FacilitatorReport($id: ID!) { report(id: $id) { id status kind releasedAt } }"
+
+RELEASE_REPORT = "mutation FacilitatorRelease($id: ID!) { releaseReport(id: $id) { id status releasedAt } }"
