@@ -54,7 +54,8 @@ def _awaiting(report: dict[str, Any] | None) -> bool:
 def _report_status(report: dict[str, Any] | None) -> str:
     if report is None:
         return "No report yet"
-    return REPORT_STATUS_NAMES.get(report["status"], report["status"])
+    status = str(report["status"])
+    return REPORT_STATUS_NAMES.get(status, status)
 
 
 async def _session_page(request: Request, person: SignedIn, session_id: str, *, released: bool = False) -> Response:
