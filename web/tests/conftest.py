@@ -231,9 +231,9 @@ class Platform:
         finally:
             self.to_gateway.is_down = False
 
-    async def open_360(self, participant_sub: str) -> tuple[str, dict[str, str]]:
+    async def open_360(self, participant_sub: str, org: str = "RX1") -> tuple[str, dict[str, str]]:
         """A 360 opened with a line manager and three peers: its id and each rater's link by name."""
-        participant = {"Authorization": f"Bearer {self.token_for(participant_sub)}"}
+        participant = {"Authorization": f"Bearer {self.token_for(participant_sub, org=org)}"}
         tag = uuid.uuid4().hex[:8]
         raters = [{"name": "Lee Manager", "email": f"lee.{tag}@trust.example.org", "raterGroup": "LINE_MANAGER"}]
         raters += [

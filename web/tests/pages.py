@@ -354,3 +354,42 @@ class FeedbackSessionPage(RaterPage):
         await self.page.get_by_role("button", name="Confirm this session").click()
         await self.page.wait_for_load_state()
         return self
+
+
+class RegisterPage(RaterPage):
+    async def rows(self) -> dict[str, list[str]]:
+        """The register as shown, by name: [organisation, accreditation, sessions a month, status]."""
+        rows = self.page.locator("main table tbody tr")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            cells = [c.strip() for c in await row.locator("td").all_inner_texts()]
+            found[(await row.locator("th").inner_text()).strip()] = cells[:4]
+        return found
+
+    async def filter(self, *, name: str = "", status: str = "Any status") -> RegisterPage:
+        await self.page.get_by_label("Name or organisation").fill(name)
+        await self.page.get_by_label("Status").select_option(label=status)
+        await self.page.get_by_role("button", name="Filter").click()
+        await self.page.wait_for_load_state()
+        return self
+
+    async def deactivate(self, name: str) -> RegisterPage:
+        await self.page.get_by_role("button", name=f"Deactivate {name}").click()
+        await self.page.wait_for_load_state()
+        return self
+
+
+class NewFacilitatorPage(RaterPage):
+    async def add(self, **fields: str) -> RaterPage:
+        for label, value in fields.items():
+            await self.page.get_by_label(label, exact=True).fill(value)
+        await self.page.get_by_role("button", name="Add facilitator").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def fill_date(self, legend: str, day: int, month: int, year: int) -> None:
+        group = self.page.get_by_role("group", name=legend)
+        await group.get_by_label("Day").fill(str(day))
+        await group.get_by_label("Month").fill(str(month))
+        await group.get_by_label("Year").fill(str(year))

@@ -204,3 +204,53 @@ query FacilitatorSession($id: ID!) { feedbackSession(id: $id) { """
 FACILITATOR_REPORT = "query FacilitatorReport($id: ID!) { report(id: $id) { id status kind releasedAt } }"
 
 RELEASE_REPORT = "mutation FacilitatorRelease($id: ID!) { releaseReport(id: $id) { id status releasedAt } }"
+
+REGISTER = """
+query AcademyRegister {
+  facilitators(first: 100) {
+    edges { node { id name organisation status capacityPerMonth accreditation { level isCurrent } } }
+  }
+}
+"""
+
+REGISTER_FACILITATOR = """
+mutation AcademyRegisterFacilitator($input: FacilitatorInput!) {
+  registerFacilitator(input: $input) {
+    __typename
+    ... on Facilitator { id }
+    ... on RegisterRefused { message problems { message } }
+  }
+}
+"""
+
+DEACTIVATE_FACILITATOR = """
+mutation AcademyDeactivate($id: ID!) {
+  updateFacilitator(id: $id, input: {status: INACTIVE}) { __typename ... on RegisterRefused { message } }
+}
+"""
+
+ALLOCATIONS = """
+query AcademyAllocations {
+  allocations(first: 20) { edges { node { id status createdAt participantCount assignedCount } } }
+}
+"""
+
+START_ALLOCATION = """
+mutation AcademyStartAllocation($input: StartAllocationInput!, $key: String) {
+  startAllocation(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on AllocationSummary { id }
+    ... on AllocationRefused { message problems { message } }
+  }
+}
+"""
+
+ALLOCATION = """
+query AcademyAllocation($id: ID!) {
+  allocation(id: $id) {
+    id status progress stage participantCount assignedCount error createdAt
+    assignments { participantId startsAt mode score reasons { detail } facilitator { name } }
+    unassigned { participantId reason excludedBy { rule facilitators } }
+  }
+}
+"""
