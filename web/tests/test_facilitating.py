@@ -50,6 +50,8 @@ async def test_a_facilitator_releases_a_coached_report_at_the_session(
     await (await (await SignInPage.open(page, platform.web_url)).as_development_user()).sign_in(
         sub=facilitator_sub, role="Facilitator", org="RYJ"
     )
+    # The header offers a facilitator their sessions.
+    assert await page.get_by_role("link", name="Your sessions").get_attribute("href") == "/facilitator/sessions"
     waiting = await waiting_reports(page, f"{platform.web_url}/facilitator/sessions")
     assert len(waiting) == 1
     assert await RaterPage(page).heading() == "Your feedback sessions"
