@@ -122,3 +122,7 @@ async def test_with_the_gateway_down_a_participant_gets_a_plain_try_again_page_t
         assert await questions.heading() == "Sorry, there is a problem with the service"
         assert "Try this page again" in await page.locator("main").inner_text()
         await axe.assert_clean(page)
+        # A report's PDF, fetched through this front, gets the same page rather than a broken file.
+        await page.goto(f"{platform.web_url}/reports/00000000-0000-4000-8000-000000000001.pdf")
+        assert await questions.heading() == "Sorry, there is a problem with the service"
+        await axe.assert_clean(page)
