@@ -85,6 +85,16 @@ mutation ($cycleId: ID!, $closesAt: DateTime!) {
   openCycle(cycleId: $cycleId, closesAt: $closesAt) { __typename ... on Cycle { status } }
 }
 """
+REGISTER = """
+mutation ($input: FacilitatorInput!) {
+  registerFacilitator(input: $input) { __typename ... on Facilitator { id } ... on RegisterRefused { message } }
+}
+"""
+OFFER = """
+mutation ($facilitatorId: ID!, $slots: [SlotInput!]!) {
+  addAvailability(facilitatorId: $facilitatorId, slots: $slots) { __typename }
+}
+"""
 PROGRESS = "query ($id: ID!) { cycle(id: $id) { progress { raterGroup invited submitted declined } } }"
 
 
@@ -121,6 +131,7 @@ def free_socket(host: str = "127.0.0.1") -> socket.socket:
 async def database_urls(test_database: TestDatabase) -> dict[str, str]:
     """framework-svc with its catalogue; survey-svc holding the questionnaires as their published event
     carries them (what its consumer would have stored)."""
+    from facilitator_svc.cli import MIGRATIONS as FACILITATOR_MIGRATIONS
     from framework_svc.catalogue.loader import load_catalogue
     from framework_svc.cli import MIGRATIONS as FRAMEWORK_MIGRATIONS
     from framework_svc.questionnaires import service as questionnaire_service
@@ -135,6 +146,7 @@ async def database_urls(test_database: TestDatabase) -> dict[str, str]:
         "framework": await migrated_service_database(test_database, "framework_svc", FRAMEWORK_MIGRATIONS),
         "survey": await migrated_service_database(test_database, "survey_svc", SURVEY_MIGRATIONS),
         "report": await migrated_service_database(test_database, "report_svc", REPORT_MIGRATIONS),
+        "facilitator": await migrated_service_database(test_database, "facilitator_svc", FACILITATOR_MIGRATIONS),
     }
     await load_catalogue(urls["framework"])
     engines = [create_engine(urls[name]) for name in ("framework", "survey", "report")]
@@ -229,9 +241,9 @@ class Platform:
         finally:
             self.to_gateway.is_down = False
 
-    async def open_360(self, participant_sub: str) -> tuple[str, dict[str, str]]:
+    async def open_360(self, participant_sub: str, org: str = "RX1") -> tuple[str, dict[str, str]]:
         """A 360 opened with a line manager and three peers: its id and each rater's link by name."""
-        participant = {"Authorization": f"Bearer {self.token_for(participant_sub)}"}
+        participant = {"Authorization": f"Bearer {self.token_for(participant_sub, org=org)}"}
         tag = uuid.uuid4().hex[:8]
         raters = [{"name": "Lee Manager", "email": f"lee.{tag}@trust.example.org", "raterGroup": "LINE_MANAGER"}]
         raters += [
@@ -271,11 +283,38 @@ class Platform:
         return {p["raterGroup"].upper(): p for p in data["cycle"]["progress"]}
 
     @staticmethod
-    def token_for(sub: str) -> str:
+    def token_for(sub: str, role: str = "participant", org: str = "RX1") -> str:
         return mint_token(
-            TEST_JWT_SECRET, sub=sub, roles=("participant",), org="RX1", region="london",
+            TEST_JWT_SECRET, sub=sub, roles=(role,), org=org, region="london",
             issuer=TEST_JWT_ISSUER, audience=TEST_JWT_AUDIENCE,
         )  # fmt: skip
+
+    async def register_facilitator(self, name: str, *, sub: str, slots: list[datetime]) -> str:
+        """A facilitator of London's register (not of the participants' RX1), offering one-hour video
+        sessions at ``slots``, as an academy administrator adds them; their id."""
+        admin = {"Authorization": f"Bearer {self.token_for('web-academy-admin', 'academy_admin', 'RYJ')}"}
+        today = datetime.now(UTC).date()
+        added = await self.graphql(
+            REGISTER,
+            admin,
+            input={
+                "name": name,
+                "email": f"{sub}@academy.example.org",
+                "subject": sub,
+                "organisation": "RYJ",
+                "accreditation": {
+                    "level": "FACILITATOR",
+                    "trainedOn": (today - timedelta(days=30)).isoformat(),
+                    "expiresOn": (today + timedelta(days=3 * 365)).isoformat(),
+                },
+                "capacityPerMonth": 8,
+                "modes": ["VIDEO"],
+            },
+        )
+        facilitator_id: str = added["registerFacilitator"]["id"]
+        offered = [{"startsAt": s.isoformat(), "endsAt": (s + timedelta(hours=1)).isoformat()} for s in slots]
+        await self.graphql(OFFER, admin, facilitatorId=facilitator_id, slots=offered)
+        return facilitator_id
 
     async def graphql(self, query: str, headers: dict[str, str], **variables: Any) -> Any:
         response = await self.gateway.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
@@ -305,6 +344,8 @@ class Platform:
 async def platform(
     database_urls: dict[str, str], amqp_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Platform]:
+    from facilitator_svc.config import Settings as FacilitatorSettings
+    from facilitator_svc.main import create_app as create_facilitator_app
     from framework_svc.config import Settings as FrameworkSettings
     from framework_svc.main import create_app as create_framework_app
     from hlm_gateway.config import Settings as GatewaySettings
@@ -348,6 +389,12 @@ async def platform(
             }
         )
     )
+    # Its workers learn of cycles and raters from survey-svc's events (raters never facilitate their participant).
+    facilitator_app = create_facilitator_app(
+        FacilitatorSettings.model_validate(
+            {**working, "database_url": database_urls["facilitator"], "email_hash_key": EMAIL_HASH_KEY}
+        )
+    )
     # As each runs behind the one before it: the rater's address the web front forwards is the one
     # survey-svc counts failed look-ups against.
     survey_app.add_middleware(ProxyHeadersMiddleware, trusted_hosts="127.0.0.1")
@@ -355,12 +402,12 @@ async def platform(
         "framework": httpx.ASGITransport(app=framework_app),
         "survey": httpx.ASGITransport(app=survey_app),
         "report": httpx.ASGITransport(app=report_app),
+        "facilitator": httpx.ASGITransport(app=facilitator_app),
     }
     gateway_app = create_gateway_app(
         GatewaySettings.model_validate(
             {
                 **common(amqp_url),
-                "facilitator_url": UNREACHABLE,
                 "upstream_timeout_s": 5.0,
             }
         ),
@@ -389,7 +436,7 @@ async def platform(
     async with contextlib.AsyncExitStack() as stack:
         stack.enter_context(provider)
         stack.push_async_callback(delete_topology, amqp_url, topology, CONSUMER_QUEUES)
-        for app in (framework_app, report_app, survey_app, gateway_app):
+        for app in (framework_app, report_app, survey_app, facilitator_app, gateway_app):
             await stack.enter_async_context(LifespanManager(app, startup_timeout=30, shutdown_timeout=30))
         gateway = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url="http://gateway")

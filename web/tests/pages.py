@@ -321,3 +321,75 @@ class JournalPage(RaterPage):
 
     async def fits_the_screen(self) -> bool:
         return bool(await self.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+class FacilitatorMatchesPage(RaterPage):
+    async def facilitators(self) -> list[str]:
+        """The facilitators offered, in their order, as 'rank. name'."""
+        return [t.strip() for t in await self.page.locator("main h2.nhsuk-card__heading").all_inner_texts()]
+
+    async def reasons_for(self, name: str) -> list[str]:
+        card = self.page.locator(".nhsuk-card", has=self.page.locator("h2", has_text=name))
+        return [t.strip() for t in await card.locator("ul li").all_inner_texts()]
+
+    async def hold_first_session_with(self, name: str) -> FeedbackSessionPage:
+        group = self.page.get_by_role("group", name=f"Sessions with {name}")
+        await group.get_by_role("radio").first.check()
+        await self.page.get_by_role("button", name=f"Hold a session with {name}").click()
+        await self.page.wait_for_load_state()
+        return FeedbackSessionPage(self.page)
+
+
+class FeedbackSessionPage(RaterPage):
+    async def details(self) -> dict[str, str]:
+        rows = self.page.locator(".nhsuk-summary-list__row")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            key = (await row.locator(".nhsuk-summary-list__key").inner_text()).strip()
+            found[key] = (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()
+        return found
+
+    async def confirm(self) -> FeedbackSessionPage:
+        await self.page.get_by_role("button", name="Confirm this session").click()
+        await self.page.wait_for_load_state()
+        return self
+
+
+class RegisterPage(RaterPage):
+    async def rows(self) -> dict[str, list[str]]:
+        """The register as shown, by name: [organisation, accreditation, sessions a month, status]."""
+        rows = self.page.locator("main table tbody tr")
+        found = {}
+        for index in range(await rows.count()):
+            row = rows.nth(index)
+            cells = [c.strip() for c in await row.locator("td").all_inner_texts()]
+            found[(await row.locator("th").inner_text()).strip()] = cells[:4]
+        return found
+
+    async def filter(self, *, name: str = "", status: str = "Any status") -> RegisterPage:
+        await self.page.get_by_label("Name or organisation").fill(name)
+        await self.page.get_by_label("Status").select_option(label=status)
+        await self.page.get_by_role("button", name="Filter").click()
+        await self.page.wait_for_load_state()
+        return self
+
+    async def deactivate(self, name: str) -> RegisterPage:
+        await self.page.get_by_role("button", name=f"Deactivate {name}").click()
+        await self.page.wait_for_load_state()
+        return self
+
+
+class NewFacilitatorPage(RaterPage):
+    async def add(self, **fields: str) -> RaterPage:
+        for label, value in fields.items():
+            await self.page.get_by_label(label, exact=True).fill(value)
+        await self.page.get_by_role("button", name="Add facilitator").click()
+        await self.page.wait_for_load_state()
+        return RaterPage(self.page)
+
+    async def fill_date(self, legend: str, day: int, month: int, year: int) -> None:
+        group = self.page.get_by_role("group", name=legend)
+        await group.get_by_label("Day").fill(str(day))
+        await group.get_by_label("Month").fill(str(month))
+        await group.get_by_label("Year").fill(str(year))

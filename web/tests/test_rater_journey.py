@@ -118,8 +118,10 @@ async def test_a_rater_can_answer_with_the_keyboard_alone(
             await page.keyboard.press("ArrowDown")
             await page.keyboard.press("Tab")
         await tab_to(page, "button", "Save and continue")
-        await page.keyboard.press("Enter")
-        await page.wait_for_load_state()
+        # Wait for the next page itself: on a busy machine the current one is still "loaded" when the
+        # key is pressed, and its own fieldsets would be read again.
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
     assert await QuestionsPage(page).heading() == "Check your answers before sending your feedback"
     assert await page.locator(".nhsuk-summary-list__value", has_text="Strong").count() == 45
     await axe.assert_clean(page)

@@ -61,7 +61,11 @@ async def test_a_participant_answers_a_self_assessment_and_reads_its_report_at_o
     assert list(table) == ["You"]
     assert table["You"][1] == "Strong"
     assert "I keep the team's purpose in view." in await page.locator("main").inner_text()
-    assert "not available to download as a PDF" in await page.locator("main").inner_text()
+    # The PDF comes through this front with the person's own token: the browser holds no token to send.
+    async with page.expect_download() as downloading:
+        await page.get_by_role("link", name="Download this report as a PDF").click()
+    pdf = await (await downloading.value).path()
+    assert pdf.read_bytes().startswith(b"%PDF")
 
     # The report stays at its own address, and the assessment's pages now lead to it.
     report_url = page.url
@@ -76,6 +80,10 @@ async def test_another_participants_report_is_not_found(platform: Platform, part
     axe, page = Axe(), visit.page
     await sign_in_as(page, platform, participant_sub)
     await page.goto(f"{platform.web_url}/reports/00000000-0000-4000-8000-000000000001")
+    assert await ReportPage(page).heading() == "Page not found"
+    await axe.assert_clean(page)
+    # Nor is its PDF: the gateway's refusal becomes the same plain page.
+    await page.goto(f"{platform.web_url}/reports/00000000-0000-4000-8000-000000000001.pdf")
     assert await ReportPage(page).heading() == "Page not found"
     await axe.assert_clean(page)
 
@@ -113,4 +121,8 @@ async def test_with_the_gateway_down_a_participant_gets_a_plain_try_again_page_t
         await page.goto(f"{platform.web_url}/assessments")
         assert await questions.heading() == "Sorry, there is a problem with the service"
         assert "Try this page again" in await page.locator("main").inner_text()
+        await axe.assert_clean(page)
+        # A report's PDF, fetched through this front, gets the same page rather than a broken file.
+        await page.goto(f"{platform.web_url}/reports/00000000-0000-4000-8000-000000000001.pdf")
+        assert await questions.heading() == "Sorry, there is a problem with the service"
         await axe.assert_clean(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -53,6 +54,38 @@ class GatewayClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    async def download(
+        self, path: str, *, forwarded_for: str | None, bearer: str
+    ) -> tuple[httpx.Response, AsyncIterator[bytes]]:
+        """GET one of the gateway's plain routes (a report's PDF) with the person's token, streamed.
+
+        Returns the open response (its headers read, its body not) and an iterator over the body that
+        closes it once read: a report of many pages is passed on to the browser as it comes, never held
+        whole. The gateway's refusals are raised as ``execute`` raises them."""
+        headers = {"Authorization": f"Bearer {bearer}"}
+        if forwarded_for:
+            headers["X-Forwarded-For"] = forwarded_for
+        try:
+            response = await self._http.send(self._http.build_request("GET", path, headers=headers), stream=True)
+        except httpx.HTTPError as exc:
+            log.warning("gateway unreachable", error=type(exc).__name__)
+            raise GatewayUnavailable from exc
+        if response.status_code != 200:
+            await response.aclose()
+            if response.status_code >= 500:
+                log.warning("gateway failed a download", status=response.status_code)
+                raise GatewayUnavailable
+            _raise_for({"code": _DOWNLOAD_REFUSALS.get(response.status_code)})
+
+        async def body() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in response.aiter_raw():
+                    yield chunk
+            finally:
+                await response.aclose()
+
+        return response, body()
+
     async def execute(
         self, document: str, variables: dict[str, Any], *, forwarded_for: str | None, bearer: str | None = None
     ) -> dict[str, Any]:
@@ -87,6 +120,10 @@ class GatewayClient:
         if not isinstance(data, dict):
             raise GatewayRefused(None)
         return data
+
+
+# The gateway's plain routes answer with HTTP statuses, GraphQL with codes: one meaning for a page.
+_DOWNLOAD_REFUSALS = {401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND", 429: "RATE_LIMITED"}
 
 
 def _raise_for(extensions: dict[str, Any], message: str | None = None) -> None:

@@ -25,7 +25,7 @@ from hlm_web.gateway import (
     RateLimited,
     SignInNeeded,
 )
-from hlm_web.participant import feedback360, journal
+from hlm_web.participant import academy, booking, facilitating, feedback360, journal
 from hlm_web.participant import router as participant_router
 from hlm_web.security import SecurityHeadersMiddleware
 from hlm_web.signin import router as signin_router
@@ -66,6 +66,9 @@ def create_app(settings: Settings, *, gateway_transport: httpx.AsyncBaseTranspor
     app.include_router(signin_router.router)
     # The 360's fixed paths (/assessments/360/new) before the participant's /assessments/{cycle}/... ones.
     app.include_router(feedback360.router)
+    app.include_router(booking.router)
+    app.include_router(facilitating.router)
+    app.include_router(academy.router)
     app.include_router(participant_router.router)
     app.include_router(journal.router)
     app.include_router(answer_router.router)

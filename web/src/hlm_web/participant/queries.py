@@ -75,7 +75,7 @@ query ParticipantCycleReport($id: ID!) { cycle(id: $id) { id kind report { id } 
 
 REPORT = """
 query ParticipantReport($id: ID!) {
-  report(id: $id) { id cycleId kind state status releasedAt content }
+  report(id: $id) { id cycleId kind state status releasedAt content pdfUrl }
 }
 """
 
@@ -146,5 +146,111 @@ mutation JournalSetGoal($input: SetGoalInput!, $key: String) {
 GOAL_ACHIEVED = """
 mutation JournalGoalAchieved($id: ID!) {
   updateGoal(id: $id, input: {status: ACHIEVED}) { __typename ... on GoalRejected { message } }
+}
+"""
+
+SESSION_FIELDS = "id status facilitatorName mode startsAt endsAt venue holdExpiresAt"
+
+BOOKING = (
+    """
+query ParticipantBooking($cycleId: ID!) {
+  cycle(id: $cycleId) { id kind status feedbackSession { """
+    + SESSION_FIELDS
+    + """ } }
+  facilitatorMatches(cycleId: $cycleId, limit: 5) {
+    rank score
+    facilitator { id name organisation languages }
+    reasons { factor detail }
+    slots { slotId startsAt mode venue }
+  }
+}
+"""
+)
+
+HOLD_SESSION = """
+mutation ParticipantHoldSession($slotId: ID!, $cycleId: ID!, $mode: SessionMode) {
+  holdSession(slotId: $slotId, cycleId: $cycleId, mode: $mode) {
+    __typename
+    ... on BookingConflict { message code }
+  }
+}
+"""
+
+CONFIRM_SESSION = """
+mutation ParticipantConfirmSession($id: ID!) {
+  confirmSession(id: $id) { __typename ... on SessionChangeRefused { message code } }
+}
+"""
+
+FACILITATOR_SESSIONS = (
+    """
+query FacilitatorSessions {
+  feedbackSessions(first: 50) { edges { node { """
+    + SESSION_FIELDS
+    + """ reportId } } }
+  reports(first: 50) { edges { node { id status } } }
+}
+"""
+)
+
+FACILITATOR_SESSION = (
+    """
+query FacilitatorSession($id: ID!) { feedbackSession(id: $id) { """
+    + SESSION_FIELDS
+    + """ reportId } }
+"""
+)
+
+FACILITATOR_REPORT = "query FacilitatorReport($id: ID!) { report(id: $id) { id status kind releasedAt } }"
+
+RELEASE_REPORT = "mutation FacilitatorRelease($id: ID!) { releaseReport(id: $id) { id status releasedAt } }"
+
+REGISTER = """
+query AcademyRegister {
+  facilitators(first: 100) {
+    edges { node { id name organisation status capacityPerMonth accreditation { level isCurrent } } }
+  }
+}
+"""
+
+REGISTER_FACILITATOR = """
+mutation AcademyRegisterFacilitator($input: FacilitatorInput!) {
+  registerFacilitator(input: $input) {
+    __typename
+    ... on Facilitator { id }
+    ... on RegisterRefused { message problems { message } }
+  }
+}
+"""
+
+DEACTIVATE_FACILITATOR = """
+mutation AcademyDeactivate($id: ID!) {
+  updateFacilitator(id: $id, input: {status: INACTIVE}) { __typename ... on RegisterRefused { message } }
+}
+"""
+
+ALLOCATIONS = """
+query AcademyAllocations {
+  allocations(first: 20) { edges { node { id status createdAt participantCount assignedCount } } }
+}
+"""
+
+START_ALLOCATION = """
+mutation AcademyStartAllocation($input: StartAllocationInput!, $key: String) {
+  startAllocation(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on AllocationSummary { id }
+    ... on AllocationRefused { message problems { message } }
+  }
+}
+"""
+
+ALLOCATION = """
+query AcademyAllocation($id: ID!) {
+  allocation(id: $id) {
+    id status progress stage participantCount assignedCount error createdAt
+    assignments { participantId startsAt mode score reasons { detail } facilitator { name } }
+    unassigned { participantId reason excludedBy { rule facilitators } }
+  }
 }
 """

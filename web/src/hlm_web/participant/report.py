@@ -46,6 +46,9 @@ class ReportView:
     notes: list[str] = field(default_factory=list)
     comments: list[dict[str, Any]] = field(default_factory=list)
     released_at: str | None = None
+    # The gateway answers Report.pdfUrl to whoever may read the report; this front serves it at
+    # /reports/{id}.pdf with the person's token.
+    has_pdf: bool = False
 
 
 def _figure(who: str, value: dict[str, Any] | None) -> Figure | None:
@@ -68,6 +71,7 @@ def report_view(report: dict[str, Any]) -> ReportView:
         reason=(content.get("insufficient") or {}).get("reason"),
         notes=list(content.get("notes") or []),
         released_at=report.get("releasedAt"),
+        has_pdf=bool(report.get("pdfUrl")),
     )
     groups = {g["key"]: g["label"] for g in content.get("groups") or []}
     names = {}

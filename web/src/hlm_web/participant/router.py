@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import structlog
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.exceptions import HTTPException
 
 from hlm_web import csrf
@@ -357,6 +357,44 @@ async def cycle_report(request: Request, person: SignedIn, cycle_id: str) -> Res
     return render(request, "participant/report_pending.html", {"cycle_id": cycle_id})
 
 
+@router.get("/reports/{report_id}.pdf")
+async def report_pdf(request: Request, person: SignedIn, report_id: str) -> Response:
+    """The report's PDF from the gateway, with the signed-in person's token, passed on as it comes.
+
+    The browser cannot send the person's token to the gateway itself (it is in this front's session, not
+    in the browser), so this front fetches it for them; the gateway and report-svc decide who may read it."""
+    try:
+        uuid.UUID(report_id)
+    except ValueError as exc:
+        raise HTTPException(status_code=404) from exc
+    gateway: GatewayClient = request.app.state.gateway
+    address = request.client.host if request.client is not None else None
+    try:
+        upstream, body = await gateway.download(
+            f"/reports/{report_id}.pdf", forwarded_for=address, bearer=person.bearer
+        )
+    except LinkNotValid as exc:
+        raise HTTPException(status_code=404) from exc
+    except Forbidden:
+        return _not_released(request)
+    headers = {
+        name: upstream.headers[name] for name in ("content-disposition", "content-length") if name in upstream.headers
+    }
+    # Someone's own report: kept by no shared cache, and by the browser only in this tab.
+    headers["Cache-Control"] = "private, no-store"
+    return StreamingResponse(body, media_type="application/pdf", headers=headers)
+
+
+def _not_released(request: Request) -> Response:
+    # A coached report is released by the facilitator at the feedback session, not before.
+    return render(
+        request,
+        "forbidden.html",
+        {"reason": "Your facilitator releases this report to you at your feedback session."},
+        status_code=403,
+    )
+
+
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
 async def report_page(request: Request, person: SignedIn, report_id: str) -> Response:
     try:
@@ -366,13 +404,7 @@ async def report_page(request: Request, person: SignedIn, report_id: str) -> Res
     try:
         report = (await call(request, person, queries.REPORT, id=report_id))["report"]
     except Forbidden:
-        # A coached report is released by the facilitator at the feedback session, not before.
-        return render(
-            request,
-            "forbidden.html",
-            {"reason": "Your facilitator releases this report to you at your feedback session."},
-            status_code=403,
-        )
+        return _not_released(request)
     if report is None:
         raise HTTPException(status_code=404)
     return render(request, "participant/report.html", {"report": report_view(report)})
