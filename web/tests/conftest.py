@@ -111,11 +111,23 @@ def common(amqp_url: str) -> dict[str, object]:
     }
 
 
-def loopback_address_of_its_own() -> str:
-    """A loopback address for this test session's web front. A browser that connects to it comes from
-    it too, so the failed link look-ups survey-svc counts per address are this session's web tests'
-    alone, not also those of every other suite that shares the database and calls from 127.0.0.1."""
+def address_of_its_own() -> str:
+    """An address for this test session's browser. survey-svc counts failed link look-ups per address, in
+    the database every suite of the run shares; the other suites call from 127.0.0.1, so the web tests'
+    own bad links must be counted apart from theirs."""
     return "127.{}.{}.{}".format(*(secrets.randbelow(250) + 2 for _ in range(3)))
+
+
+def as_if_from(app: Any, address: str) -> Any:
+    """``app`` seeing every connection as coming from ``address``: on loopback the kernel gives every
+    connection the source 127.0.0.1, whatever local address it was made to."""
+
+    async def from_address(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket"):
+            scope = {**scope, "client": (address, (scope.get("client") or ("", 0))[1])}
+        await app(scope, receive, send)
+
+    return from_address
 
 
 def free_socket(host: str = "127.0.0.1") -> socket.socket:
@@ -224,7 +236,7 @@ class Platform:
     """The running platform as a test uses it: the web front's address, the gateway, survey-svc's mail."""
 
     web_url: str
-    # Where the browser comes from (see loopback_address_of_its_own).
+    # Where the browser comes from, as the web front sees it (see address_of_its_own).
     address: str
     web_app: Any
     gateway: httpx.AsyncClient
@@ -356,9 +368,9 @@ async def platform(
     from survey_svc.main import create_app as create_survey_app
 
     mail_dir = tmp_path_factory.mktemp("mail") / "maildir"
-    address = loopback_address_of_its_own()
-    sock = free_socket(address)
-    web_url = f"http://{address}:{sock.getsockname()[1]}"
+    address = address_of_its_own()
+    sock = free_socket()
+    web_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     tag = uuid.uuid4().hex[:10]
     topology = Topology(f"test.{tag}.events", f"test.{tag}.dlx", f"test.{tag}.")
     # survey-svc relays its events and report-svc consumes them, on this session's exchange alone.
@@ -421,7 +433,7 @@ async def platform(
         WebSettings(
             environment="test",
             secret_key=WEB_SECRET,  # type: ignore[arg-type]
-            secure_cookies=False,  # plain http on loopback
+            secure_cookies=False,  # plain http on 127.0.0.1
             log_json=False,
             log_level="WARNING",
             oidc_issuer=provider.url,
@@ -441,7 +453,9 @@ async def platform(
         gateway = await stack.enter_async_context(
             httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway_app), base_url="http://gateway")
         )
-        server = uvicorn.Server(uvicorn.Config(web_app, log_config=None, access_log=False, lifespan="on"))
+        server = uvicorn.Server(
+            uvicorn.Config(as_if_from(web_app, address), log_config=None, access_log=False, lifespan="on")
+        )
         serving = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:
             assert not serving.done(), "the web front did not start"
