@@ -16,6 +16,7 @@ import email.utils
 import mailbox
 import re
 import secrets
+import shutil
 import socket
 import threading
 import urllib.parse
@@ -475,6 +476,8 @@ def participant_sub() -> str:
 
 @pytest_asyncio.fixture(scope="session")
 async def browser() -> AsyncIterator[Browser]:
+    if shutil.which(CHROMIUM) is None:
+        pytest.fail(f"the browser tests need Debian's chromium at {CHROMIUM}: apt-get install -y chromium")
     async with async_playwright() as playwright:
         # Debian's chromium, not a browser build of playwright's own (nothing is downloaded).
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
