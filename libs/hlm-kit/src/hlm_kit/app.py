@@ -60,6 +60,28 @@ def _start(runtime: ServiceRuntime, coroutine: Coroutine[Any, Any, None], name: 
     runtime.tasks.append(task)
 
 
+async def _stop(runtime: ServiceRuntime, *, grace_s: float) -> None:
+    """Stop the background tasks, then the broker and the engine, each within ``grace_s``. A task that
+    does not finish when cancelled (a network peer that never answers) is logged with where it waits
+    and left behind: the process still stops before Kubernetes' grace period runs out and kills it."""
+    for task in runtime.tasks:
+        task.cancel()
+    if runtime.tasks:
+        _, pending = await asyncio.wait(runtime.tasks, timeout=grace_s)
+        for task in pending:
+            frames = [f"{frame.f_code.co_filename}:{frame.f_lineno}" for frame in task.get_stack(limit=5)]
+            log.warning("background task did not stop when cancelled", task=task.get_name(), waiting_at=frames)
+    closing: tuple[tuple[str, Callable[[], Coroutine[Any, Any, None]]], ...] = (
+        ("broker", runtime.broker.close),
+        ("database", runtime.engine.dispose),
+    )
+    for step, close in closing:
+        try:
+            await asyncio.wait_for(close(), timeout=grace_s)
+        except TimeoutError:
+            log.warning("shutdown step did not finish in time", step=step, grace_s=grace_s)
+
+
 def create_service_app(
     *,
     name: str,
@@ -123,11 +145,7 @@ def create_service_app(
         try:
             yield
         finally:
-            for task in runtime.tasks:
-                task.cancel()
-            await asyncio.gather(*runtime.tasks, return_exceptions=True)
-            await broker.close()
-            await engine.dispose()
+            await _stop(runtime, grace_s=settings.shutdown_grace_s)
 
     app = FastAPI(title=name, version=version, description=description, lifespan=lifespan, telemetry=TELEMETRY)
     app.state.settings = settings

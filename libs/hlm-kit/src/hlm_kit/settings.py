@@ -120,6 +120,9 @@ class ServiceSettings(PlatformSettings):
     # API-only replicas turn this off: no outbox relay and no consumers in that process.
     run_workers: bool = True
     relay_poll_interval_s: float = 2.0
+    # How long stopping waits for each of: background tasks, the broker, the database pool. Three of
+    # them stay well inside Kubernetes' default 30 s termination grace period.
+    shutdown_grace_s: float = 8.0
     relay_batch_size: int = 100
     outbox_retention_days: int = 7
     consumer_prefetch: int = 16
