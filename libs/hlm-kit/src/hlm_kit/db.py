@@ -56,10 +56,22 @@ def to_plain_url(url: str) -> str:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """FastAPI dependency: one session per request, rolled back unless the service committed."""
+    """FastAPI dependency: the request's unit of work. Services add and flush; when the endpoint returns,
+    this commits, and when it raises (a refusal included), this rolls back, so a request never leaves
+    half of a change behind and any number of service calls compose into one transaction.
+
+    Scoped to the endpoint function, not to the response: the commit happens before the response is
+    sent, so a commit that fails (a deferred constraint, the database gone) reaches the client as an
+    error instead of following a 2xx.
+    """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session:
-        yield session
+        try:
+            yield session
+        except BaseException:
+            await session.rollback()
+            raise
+        await session.commit()
 
 
-Session = Annotated[AsyncSession, Depends(get_session)]
+Session = Annotated[AsyncSession, Depends(get_session, scope="function")]

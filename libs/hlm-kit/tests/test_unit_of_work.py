@@ -1,0 +1,136 @@
+"""The request owns the transaction: services add and flush, the session dependency commits when the
+endpoint returns and rolls back when it raises. A refused request leaves nothing behind, two service
+calls land together or not at all, and a commit that fails is never answered with a 2xx."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from asgi_lifespan import LifespanManager
+from fastapi import APIRouter, FastAPI
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hlm_kit.app import create_service_app
+from hlm_kit.db import Session
+from hlm_kit.errors import Conflict
+from hlm_kit.settings import ServiceSettings
+from hlm_kit.testing.messaging import MessagingSchema
+from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET
+
+
+class Entries:
+    """A stand-in for a service module: it writes and flushes, and never commits."""
+
+    def __init__(self, schema: str) -> None:
+        self._insert = text(f'INSERT INTO "{schema}".entry (label) VALUES (:label)')
+
+    async def add(self, session: AsyncSession, label: str) -> None:
+        await session.execute(self._insert, {"label": label})
+        await session.flush()
+
+
+def entries_router(schema: str) -> APIRouter:
+    router = APIRouter()
+    entries = Entries(schema)
+
+    @router.post("/entries/{label}/pair", status_code=201)
+    async def pair(session: Session, label: str) -> None:
+        await entries.add(session, f"{label}-first")
+        await entries.add(session, f"{label}-second")
+
+    @router.post("/entries/{label}/refused", status_code=201)
+    async def refused(session: Session, label: str) -> None:
+        await entries.add(session, f"{label}-first")
+        raise Conflict("the second step refused")
+
+    @router.post("/entries/{label}/twice", status_code=201)
+    async def twice(session: Session, label: str) -> None:
+        # The unique constraint is deferred: both inserts pass, the commit fails.
+        await entries.add(session, label)
+        await entries.add(session, label)
+
+    return router
+
+
+@pytest_asyncio.fixture
+async def app(kit_schema: MessagingSchema, amqp_url: str) -> AsyncIterator[FastAPI]:
+    schema = kit_schema.metadata.schema
+    assert schema is not None
+    async with kit_schema.engine.begin() as connection:
+        await connection.execute(
+            text(f'CREATE TABLE "{schema}".entry (label text, UNIQUE (label) DEFERRABLE INITIALLY DEFERRED)')
+        )
+    settings = ServiceSettings.model_validate(
+        {
+            "database_url": kit_schema.engine.url.render_as_string(hide_password=False),
+            "amqp_url": amqp_url,
+            "jwt_secret": TEST_JWT_SECRET,
+            "jwt_issuer": TEST_JWT_ISSUER,
+            "jwt_audience": TEST_JWT_AUDIENCE,
+            "run_workers": False,
+            "log_level": "CRITICAL",
+        }
+    )
+    app = create_service_app(
+        name="unit-of-work-test",
+        version="0",
+        settings=settings,
+        routers=[entries_router(schema)],
+        outbox=kit_schema.outbox,
+        inbox=kit_schema.inbox,
+    )
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+        yield app
+
+
+@pytest_asyncio.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
+        yield client
+
+
+@pytest.fixture
+def stored(kit_schema: MessagingSchema) -> Callable[[], Any]:
+    async def labels() -> list[str]:
+        async with kit_schema.engine.connect() as connection:
+            rows = await connection.execute(text(f'SELECT label FROM "{kit_schema.metadata.schema}".entry'))
+            return sorted(row.label for row in rows)
+
+    return labels
+
+
+async def test_two_service_calls_in_one_request_commit_together(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/a/pair")
+
+    assert response.status_code == 201, response.text
+    assert await stored() == ["a-first", "a-second"]
+
+
+async def test_a_refusal_after_a_write_leaves_no_partial_row(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/b/refused")
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await stored() == []
+
+
+async def test_a_commit_that_fails_is_answered_as_an_error_and_keeps_nothing(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/c/twice")
+
+    assert response.status_code >= 500, response.text
+    assert await stored() == []
+    # The session went back to the pool clean: the next request works.
+    assert (await client.post("/entries/d/pair")).status_code == 201
+    assert await stored() == ["d-first", "d-second"]
