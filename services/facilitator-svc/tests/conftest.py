@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import itertools
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,6 +16,7 @@ import httpx
 import pytest
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
+from fastapi import APIRouter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -289,11 +290,16 @@ LiveClient = Callable[..., contextlib.AbstractAsyncContextManager[httpx.AsyncCli
 @pytest.fixture
 def live_client(database_url: str, amqp_url: str) -> LiveClient:
     """``async with live_client(**settings) as client``: the app with its real sessionmaker (each request
-    its own transaction and connection), started and stopped with its lifespan."""
+    its own transaction and connection), started and stopped with its lifespan; ``routers`` are added
+    to the app's own."""
 
     @contextlib.asynccontextmanager
-    async def start(clock: Clock | None = None, **overrides: object) -> AsyncIterator[httpx.AsyncClient]:
+    async def start(
+        clock: Clock | None = None, routers: Sequence[APIRouter] = (), **overrides: object
+    ) -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(make_settings(database_url, amqp_url, **overrides))
+        for router in routers:
+            app.include_router(router)
         if clock is not None:
             app.dependency_overrides[current_time] = lambda: clock.now
         async with (

@@ -13,7 +13,8 @@ import pytest_asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from facilitator_svc.consumers import HANDLERS, erase_participant, on_rater_nominated
+from facilitator_svc.consumers import HANDLERS, on_rater_nominated
+from facilitator_svc.participants import service as participant_service
 from hlm_contracts import (
     CycleKind,
     CycleOpenedV1,
@@ -207,7 +208,7 @@ async def test_erasure_keeps_a_past_session_for_the_facilitators_record_without_
         f"/v1/bookings/{booking['id']}/rating", json={"rating": 5, "comment": "Named my manager"}, headers=participant
     )
 
-    await erase_participant(session, "participant-1", clock.now)
+    await participant_service.erase(session, "participant-1", clock.now)
     await session.commit()
 
     row = (

@@ -249,13 +249,16 @@ async def rolled_back_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession
 
 
 def share_session(app: FastAPI, session: AsyncSession) -> None:
-    """Make every request of ``app`` use ``session``. As in production, whatever a request did not
-    commit ends with the request: a rejected write leaves nothing visible to the test's next request."""
+    """Make every request of ``app`` use ``session``, as :func:`hlm_kit.db.get_session` does in production:
+    a request that returns commits (a savepoint of the test's transaction), one that raises rolls back, so
+    a rejected write leaves nothing visible to the test's next request."""
 
     async def shared_session() -> AsyncIterator[AsyncSession]:
         try:
             yield session
-        finally:
+        except BaseException:
             await session.rollback()
+            raise
+        await session.commit()
 
     app.dependency_overrides[get_session] = shared_session

@@ -4,10 +4,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import delete, or_, select, tuple_, update
 from sqlalchemy.orm import selectinload
 
-from facilitator_svc.allocations.models import Allocation, AllocationStatus
+from facilitator_svc.allocations.models import Allocation, AllocationParticipant, AllocationStatus
 from hlm_kit.repository import RepositoryBase
 
 
@@ -30,6 +30,12 @@ class AllocationRepository(RepositoryBase[Allocation]):
         if after is not None:
             statement = statement.where(tuple_(Allocation.created_at, Allocation.id) < after)
         return await self.get_all(statement)
+
+    async def forget_participant(self, participant_id: str) -> None:
+        """Take an erased participant out of every cohort."""
+        await self.session.execute(
+            delete(AllocationParticipant).where(AllocationParticipant.participant_id == participant_id)
+        )
 
     async def claim_next(self, now: datetime, stale_after_s: float) -> UUID | None:
         """Take the oldest queued job, or a running one whose worker stopped reporting (its replica

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Request, Response, status
 
 from facilitator_svc.allocations import service as allocation_service
 from facilitator_svc.allocations.schemas import AllocationIn, AllocationList, AllocationOut, AllocationSummary
@@ -26,6 +26,7 @@ router = APIRouter(prefix="/v1/allocations", tags=["cohort allocation"])
 async def create(
     request: Request,
     response: Response,
+    background_tasks: BackgroundTasks,
     session: Session,
     principal: Admin,
     body: AllocationIn,
@@ -40,7 +41,9 @@ async def create(
     if is_new:
         worker = getattr(request.app.state, "allocation_worker", None)
         if worker is not None:
-            worker.wake()
+            # After the response, so after the request's commit: woken earlier, the worker would find
+            # nothing queued and sleep until its next poll.
+            background_tasks.add_task(worker.wake)
     else:
         response.headers["Idempotent-Replayed"] = "true"
     return allocation

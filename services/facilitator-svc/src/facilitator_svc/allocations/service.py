@@ -59,10 +59,7 @@ async def request(
     allocation, created = await create_once(
         session, Allocation, Allocation.requested_by == principal.sub, idempotency_key, body, create=make
     )
-    out = summary(allocation)
-    if created:
-        await session.commit()
-    return out, created
+    return summary(allocation), created
 
 
 def _new_allocation(
@@ -145,9 +142,7 @@ async def discard(session: AsyncSession, principal: Principal, id: UUID) -> Allo
     if allocation.status not in (AllocationStatus.QUEUED, AllocationStatus.PROPOSED, AllocationStatus.FAILED):
         raise AllocationNotReady(f"a {allocation.status.value} allocation cannot be discarded")
     allocation.status = AllocationStatus.DISCARDED
-    out = to_out(allocation)
-    await session.commit()
-    return out
+    return to_out(allocation)
 
 
 async def confirm(
@@ -204,9 +199,7 @@ async def confirm(
             continue
         member.booking_id, member.booking_error = booking.id, None
     allocation.status, allocation.confirmed_at, allocation.confirmed_by = AllocationStatus.CONFIRMED, now, principal.sub
-    out = to_out(allocation)
-    await session.commit()
-    return out
+    return to_out(allocation)
 
 
 def _problem_text(exc: Conflict) -> str:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, select, tuple_, update
 
-from facilitator_svc.bookings.models import Booking, BookingStatus
+from facilitator_svc.bookings.models import OPEN, Booking, BookingStatus
 from facilitator_svc.facilitators.models import Facilitator
 from facilitator_svc.participants.models import ParticipantReport
 from hlm_kit.repository import RepositoryBase
@@ -36,6 +36,44 @@ class BookingRepository(RepositoryBase[Booking]):
                 Booking.hold_expires_at <= now,
             )
             .values(status=BookingStatus.EXPIRED)
+        )
+
+    async def lock_upcoming_of(
+        self, participant_id: str, now: datetime, *, facilitator_email_hash: str | None = None
+    ) -> Sequence[Booking]:
+        """Lock the participant's open sessions still to come; with ``facilitator_email_hash``, only
+        those with the facilitator whose email has that keyed hash."""
+        statement = select(Booking).where(
+            Booking.participant_id == participant_id, Booking.status.in_(OPEN), Booking.starts_at > now
+        )
+        if facilitator_email_hash is not None:
+            statement = (
+                statement.join(Facilitator, Facilitator.id == Booking.facilitator_id)
+                .where(Facilitator.email_hash == facilitator_email_hash)
+                .with_for_update(of=Booking)
+            )
+        else:
+            statement = statement.with_for_update()
+        return (await self.session.execute(statement)).scalars().all()
+
+    async def forget_participant(self, participant_id: str) -> None:
+        """Keep the participant's sessions (facilitators' history and load stay true) without anything
+        that is about them: who booked, their organisation and region, their words."""
+        await self.session.execute(
+            update(Booking)
+            .where(Booking.booked_by == participant_id)
+            .values(booked_by=None, idempotency_key=None, idempotency_fingerprint=None)
+        )
+        await self.session.execute(
+            update(Booking)
+            .where(Booking.participant_id == participant_id)
+            .values(
+                participant_id=None,
+                participant_organisation=None,
+                participant_region=None,
+                rating_comment=None,
+                cancellation_reason=None,
+            )
         )
 
     async def page(

@@ -3,16 +3,18 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import AwareDatetime
 
 from facilitator_svc.bookings import service as booking_service
+from facilitator_svc.bookings.exceptions import HoldExpired
 from facilitator_svc.bookings.models import BookingStatus
 from facilitator_svc.bookings.schemas import BookingIn, BookingList, BookingOut, CancelIn, RatingIn, RescheduleIn
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from hlm_kit.auth import AdminOrFacilitator, AdminOrParticipant, AnyUser, Participant
 from hlm_kit.db import Session
+from hlm_kit.errors import problem_response
 from hlm_kit.idempotency import IdempotencyKey
 from hlm_kit.pagination import Cursor, page_limit
 
@@ -73,8 +75,14 @@ async def get(session: Session, principal: AnyUser, id: UUID) -> BookingOut:
 
 
 @router.post("/{id}/confirm", response_model=BookingOut)
-async def confirm(session: Session, principal: AdminOrParticipant, id: UUID, now: Now) -> BookingOut:
-    return await booking_service.confirm(session, principal, id, now)
+async def confirm(
+    request: Request, session: Session, principal: AdminOrParticipant, id: UUID, now: Now
+) -> BookingOut | Response:
+    outcome = await booking_service.confirm(session, principal, id, now)
+    if isinstance(outcome, HoldExpired):
+        # Answered, not raised: the request still commits the expiry the refusal recorded on the booking.
+        return problem_response(request, outcome.status, code=outcome.code, detail=outcome.detail)
+    return outcome
 
 
 @router.post("/{id}/cancel", response_model=BookingOut)

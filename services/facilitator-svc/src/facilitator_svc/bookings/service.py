@@ -38,6 +38,7 @@ from facilitator_svc.facilitators.models import Facilitator
 from facilitator_svc.facilitators.repository import FacilitatorRepository
 from facilitator_svc.matching import rules
 from facilitator_svc.matching.repository import monthly_load, rater_hashes
+from facilitator_svc.matching.rules import CONFLICT_OF_INTEREST_DETAIL
 from facilitator_svc.matching.service import resolve_participant
 from facilitator_svc.slots.exceptions import SlotNotFound
 from facilitator_svc.slots.models import Slot
@@ -103,10 +104,7 @@ async def create(
     )
     facilitator = await FacilitatorRepository(session).get_by_id(booking.facilitator_id)
     assert facilitator is not None
-    out = await to_out(session, booking, facilitator)
-    if created:
-        await session.commit()
-    return out, created
+    return await to_out(session, booking, facilitator), created
 
 
 async def place(
@@ -319,7 +317,10 @@ async def list_bookings(
     return BookingList(items=items, next_cursor=next_cursor)
 
 
-async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: datetime) -> BookingOut:
+async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: datetime) -> BookingOut | HoldExpired:
+    """Confirm a hold. A hold that ran out is refused with ``HoldExpired``, returned rather than raised:
+    the refusal records that the hold expired, and that record must be kept, so the caller answers with
+    the problem while the request still commits."""
     booking, facilitator = await _for_action(session, principal, id, allowed=("participant", "admin"), action="confirm")
     if booking.status == BookingStatus.CONFIRMED:
         return await to_out(session, booking, facilitator)
@@ -328,16 +329,14 @@ async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: da
     assert booking.hold_expires_at is not None
     if booking.hold_expires_at <= now:
         booking.status = BookingStatus.EXPIRED
-        await session.commit()
-        raise HoldExpired("the hold ran out before it was confirmed; book the slot again if it is still free")
+        await session.flush()
+        return HoldExpired("the hold ran out before it was confirmed; book the slot again if it is still free")
     booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
     # The announcement names the facilitator's account: read it under a lock that an administrator
     # relinking the account waits for (see `announce_again`), so the last announcement names the new one.
     (facilitator,) = await FacilitatorRepository(session).lock([booking.facilitator_id], shared=True)
     await outbox.add(session, booked_event(booking, facilitator), subject=str(booking.id))
-    out = await to_out(session, booking, facilitator)
-    await session.commit()
-    return out
+    return await to_out(session, booking, facilitator)
 
 
 async def cancel(session: AsyncSession, principal: Principal, id: UUID, body: CancelIn, now: datetime) -> BookingOut:
@@ -357,9 +356,7 @@ async def cancel(session: AsyncSession, principal: Principal, id: UUID, body: Ca
     if was_confirmed:
         # A hold was never announced, so releasing one announces nothing either.
         await outbox.add(session, SessionCancelledV1(booking_id=booking.id, cancelled_at=now), subject=str(booking.id))
-    out = await to_out(session, booking, facilitator)
-    await session.commit()
-    return out
+    return await to_out(session, booking, facilitator)
 
 
 async def reschedule(
@@ -400,25 +397,23 @@ async def reschedule(
     exclusions = await judge_slot(session, participant, target, slot, mode, settings, now, moving=booking)
     if exclusions:
         raise NotEligible.because(exclusions, show_conflicts=is_admin(principal))
-    booking.facilitator_id, booking.facilitator_number, booking.slot_id = target.id, target.number, slot.id
-    booking.starts_at, booking.ends_at, booking.mode = slot.starts_at, slot.ends_at, mode.value
-    booking.venue = slot.venue if mode == Mode.IN_PERSON else None
-    if booking.status == BookingStatus.HELD:
-        booking.hold_expires_at = now + timedelta(seconds=settings.hold_ttl_s)
     try:
+        # The move is made inside the savepoint: a refusal by the exclusion constraint undoes it alone.
         async with session.begin_nested():
+            booking.facilitator_id, booking.facilitator_number, booking.slot_id = target.id, target.number, slot.id
+            booking.starts_at, booking.ends_at, booking.mode = slot.starts_at, slot.ends_at, mode.value
+            booking.venue = slot.venue if mode == Mode.IN_PERSON else None
+            if booking.status == BookingStatus.HELD:
+                booking.hold_expires_at = now + timedelta(seconds=settings.hold_ttl_s)
             await session.flush()
     except IntegrityError as exc:
-        await session.rollback()
         if violated_constraint(exc) == "ex_booking_facilitator_during":
             raise SlotTaken("someone else holds or has booked the facilitator at that time") from exc
         raise
     if booking.status == BookingStatus.CONFIRMED:
         # Consumers keep the latest booked event per booking id: the same id with the new time.
         await outbox.add(session, booked_event(booking, target), subject=str(booking.id))
-    out = await to_out(session, booking, target)
-    await session.commit()
-    return out
+    return await to_out(session, booking, target)
 
 
 async def complete(session: AsyncSession, principal: Principal, id: UUID, now: datetime) -> BookingOut:
@@ -433,9 +428,7 @@ async def complete(session: AsyncSession, principal: Principal, id: UUID, now: d
         raise InvalidTransition("a session can be completed once it has started")
     booking.status, booking.completed_at = BookingStatus.COMPLETED, now
     await outbox.add(session, SessionCompletedV1(booking_id=booking.id, completed_at=now), subject=str(booking.id))
-    out = await to_out(session, booking, facilitator)
-    await session.commit()
-    return out
+    return await to_out(session, booking, facilitator)
 
 
 async def rate(session: AsyncSession, principal: Principal, id: UUID, body: RatingIn, now: datetime) -> BookingOut:
@@ -445,9 +438,7 @@ async def rate(session: AsyncSession, principal: Principal, id: UUID, body: Rati
     if booking.rating is not None:
         raise InvalidTransition("the session has been rated already")
     booking.rating, booking.rating_comment, booking.rated_at = body.rating, body.comment, now
-    out = await to_out(session, booking, facilitator)
-    await session.commit()
-    return out
+    return await to_out(session, booking, facilitator)
 
 
 async def announce_again(session: AsyncSession, facilitator: Facilitator) -> int:
@@ -473,6 +464,35 @@ async def announce_again(session: AsyncSession, facilitator: Facilitator) -> int
     for booking in bookings:
         await outbox.add(session, booked_event(booking, facilitator), subject=str(booking.id))
     return len(bookings)
+
+
+async def cancel_for_rater(session: AsyncSession, participant_id: str, rater_email_hash: str, now: datetime) -> None:
+    """Cancel the participant's sessions to come with the facilitator who was just nominated as one of
+    their raters, announcing those that were confirmed."""
+    repository = BookingRepository(session)
+    for booking in await repository.lock_upcoming_of(participant_id, now, facilitator_email_hash=rater_email_hash):
+        await _cancel_by_the_service(session, booking, now)
+        booking.cancelled_by = "facilitator-svc"
+        # Worded as any conflict of interest: the participant, the facilitator and the administrators
+        # who read the booking must not learn that the facilitator is a rater.
+        booking.cancellation_reason = CONFLICT_OF_INTEREST_DETAIL
+
+
+async def forget_participant(session: AsyncSession, participant_id: str, now: datetime) -> None:
+    """Cancel an erased participant's sessions to come (announcing those that were confirmed), then
+    strip every session of what is about them."""
+    repository = BookingRepository(session)
+    for booking in await repository.lock_upcoming_of(participant_id, now):
+        await _cancel_by_the_service(session, booking, now)
+    await session.flush()
+    await repository.forget_participant(participant_id)
+
+
+async def _cancel_by_the_service(session: AsyncSession, booking: Booking, now: datetime) -> None:
+    if booking.status == BookingStatus.CONFIRMED:
+        # A hold was never announced, so releasing one announces nothing either.
+        await outbox.add(session, SessionCancelledV1(booking_id=booking.id, cancelled_at=now), subject=str(booking.id))
+    booking.status, booking.cancelled_at, booking.hold_expires_at = BookingStatus.CANCELLED, now, None
 
 
 def booked_event(booking: Booking, facilitator: Facilitator) -> SessionBookedV1:

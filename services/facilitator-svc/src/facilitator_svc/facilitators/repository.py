@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, tuple_, update
 
 from facilitator_svc.facilitators.models import Facilitator
 from hlm_kit.repository import RepositoryBase
@@ -34,6 +34,14 @@ class FacilitatorRepository(RepositoryBase[Facilitator]):
 
     async def get_by_subjects(self, subjects: Sequence[str]) -> Sequence[Facilitator]:
         return await self.get_all(select(Facilitator).where(Facilitator.subject.in_(subjects)))
+
+    async def forget_declared_conflict(self, participant_id: str) -> None:
+        """Strike an erased participant from every facilitator's declared conflicts."""
+        await self.session.execute(
+            update(Facilitator)
+            .where(Facilitator.conflict_participants.contains([participant_id]))
+            .values(conflict_participants=func.array_remove(Facilitator.conflict_participants, participant_id))
+        )
 
     async def lock(self, ids: Sequence[UUID], *, shared: bool = False) -> Sequence[Facilitator]:
         """Lock facilitators' rows, always in id order so two transactions never wait on each other

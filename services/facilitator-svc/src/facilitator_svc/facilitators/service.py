@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncIterator, Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -46,13 +47,11 @@ async def create(
     region = principal.require_administered_region()
     if body.region is not None and body.region != region:
         raise Forbidden(f"you manage the region {region!r}; {body.region!r} is another academy's")
-    facilitator = Facilitator(region=region, created_at=now, updated_at=now)
-    _apply(facilitator, body.model_dump(exclude={"region"}), settings)
-    session.add(facilitator)
-    await _flush_registered(session)
-    out = to_out(facilitator, local_date(settings, now))
-    await session.commit()
-    return out
+    async with _registering(session):
+        facilitator = Facilitator(region=region, created_at=now, updated_at=now)
+        _apply(facilitator, body.model_dump(exclude={"region"}), settings)
+        session.add(facilitator)
+    return to_out(facilitator, local_date(settings, now))
 
 
 async def get(
@@ -119,14 +118,12 @@ async def update(
     if patch.region is not None and patch.region != facilitator.region:
         raise Forbidden("a facilitator moves to another region through that region's administrator")
     linked_to = facilitator.subject
-    _apply(facilitator, patch.model_dump(include=given), settings)
-    facilitator.updated_at = now
-    await _flush_registered(session)
+    async with _registering(session):
+        _apply(facilitator, patch.model_dump(include=given), settings)
+        facilitator.updated_at = now
     if facilitator.subject != linked_to:
         await booking_service.announce_again(session, facilitator)
-    out = to_out(facilitator, local_date(settings, now))
-    await session.commit()
-    return out
+    return to_out(facilitator, local_date(settings, now))
 
 
 async def import_csv(
@@ -168,28 +165,27 @@ async def import_csv(
 
     created = updated = unchanged = 0
     relinked: list[Facilitator] = []
-    for row in rows:
-        values = row.facilitator.model_dump(exclude={"region"})
-        current = existing.get(row.facilitator.email.lower())
-        if current is None:
-            facilitator = Facilitator(region=region, created_at=now, updated_at=now)
-            _apply(facilitator, values, settings)
-            session.add(facilitator)
-            created += 1
-            continue
-        linked_to = current.subject
-        if _apply(current, values, settings):
-            current.updated_at = now
-            updated += 1
-        else:
-            unchanged += 1
-        if current.subject != linked_to:
-            relinked.append(current)
-    await _flush_registered(session)
+    async with _registering(session):
+        for row in rows:
+            values = row.facilitator.model_dump(exclude={"region"})
+            current = existing.get(row.facilitator.email.lower())
+            if current is None:
+                facilitator = Facilitator(region=region, created_at=now, updated_at=now)
+                _apply(facilitator, values, settings)
+                session.add(facilitator)
+                created += 1
+                continue
+            linked_to = current.subject
+            if _apply(current, values, settings):
+                current.updated_at = now
+                updated += 1
+            else:
+                unchanged += 1
+            if current.subject != linked_to:
+                relinked.append(current)
     # The flush has locked each changed row; sessions of a relinked facilitator now name the new account.
     for facilitator in relinked:
         await booking_service.announce_again(session, facilitator)
-    await session.commit()
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
 
 
@@ -256,11 +252,15 @@ def _apply(facilitator: Facilitator, values: dict[str, Any], settings: Settings)
     return changed
 
 
-async def _flush_registered(session: AsyncSession) -> None:
+@contextlib.asynccontextmanager
+async def _registering(session: AsyncSession) -> AsyncIterator[None]:
+    """Changes to the register made in this block are written in a savepoint: a second facilitator with
+    an email or account already registered is refused, and undoes only what the block changed."""
     try:
-        await session.flush()
+        async with session.begin_nested():
+            yield
+            await session.flush()
     except IntegrityError as exc:
-        await session.rollback()
         constraint = violated_constraint(exc)
         if constraint == "uq_facilitator_email":
             raise AlreadyRegistered("a facilitator with that email address is already registered") from exc

@@ -66,9 +66,7 @@ async def replace_own(
     facilitator.session_kinds = [k.value for k in body.session_kinds]
     facilitator.updated_at = now
     await session.flush()
-    out = _publication(facilitator, local_date(settings, now))
-    await session.commit()
-    return out
+    return _publication(facilitator, local_date(settings, now))
 
 
 async def _own(session: AsyncSession, principal: Principal, *, for_update: bool = False) -> Facilitator:

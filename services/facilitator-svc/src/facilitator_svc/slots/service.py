@@ -66,17 +66,15 @@ async def add(
         )
         for s in body.slots
     ]
-    session.add_all(slots)
     try:
-        await session.flush()
+        async with session.begin_nested():
+            session.add_all(slots)
+            await session.flush()
     except IntegrityError as exc:
-        await session.rollback()
         if violated_constraint(exc) == "ex_slot_facilitator_during":
             raise SlotOverlaps("another slot was added at an overlapping time meanwhile; nothing was added") from exc
         raise
-    out = SlotList(items=[to_out(s, is_booked=False) for s in slots])
-    await session.commit()
-    return out
+    return SlotList(items=[to_out(s, is_booked=False) for s in slots])
 
 
 async def list_for(
@@ -107,7 +105,7 @@ async def remove(
     if await repository.is_booked(slot, now):
         raise SlotBooked("the slot is booked: cancel or reschedule the session first")
     await session.delete(slot)
-    await session.commit()
+    await session.flush()
 
 
 def to_out(slot: Slot, *, is_booked: bool) -> SlotOut:

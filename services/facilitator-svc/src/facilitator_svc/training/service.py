@@ -121,9 +121,7 @@ async def create_course(
         created_at=now,
     )
     await CourseRepository(session).add(course)
-    out = _course_out(course, trainer, (0, 0))
-    await session.commit()
-    return out
+    return _course_out(course, trainer, (0, 0))
 
 
 def _trainer_error(msg: str, type: str) -> UnprocessableContent:
@@ -256,9 +254,7 @@ async def enrol(
                 f"{person.email} already has a place or is on the waiting list of this course"
             ) from exc
         raise
-    out = await _enrolment_out(session, enrolment)
-    await session.commit()
-    return out
+    return await _enrolment_out(session, enrolment)
 
 
 async def _who_enrols(
@@ -329,12 +325,10 @@ async def withdraw(
             # to the administrators who tell the person.
             promoted.status, promoted.placed_at, promoted.promoted_at = EnrolmentStatus.ENROLLED, now, now
     await session.flush()
-    out = WithdrawalOut(
+    return WithdrawalOut(
         withdrawn=await _enrolment_out(session, enrolment),
         promoted=await _enrolment_out(session, promoted) if promoted is not None else None,
     )
-    await session.commit()
-    return out
 
 
 # --- attendance and completion -----------------------------------------------------------------------
@@ -370,9 +364,7 @@ async def record_attendance(
         raise InvalidEnrolmentTransition("the course has not started yet")
     enrolment.attended, enrolment.attendance_recorded_at = body.attended, now
     await session.flush()
-    out = await _enrolment_out(session, enrolment)
-    await session.commit()
-    return out
+    return await _enrolment_out(session, enrolment)
 
 
 async def complete(
@@ -407,7 +399,7 @@ async def complete(
         expires_on=expires_on,
     )
     await outbox.add(session, event, subject=str(facilitator.id))
-    out = CompletionOut(
+    return CompletionOut(
         enrolment=await _enrolment_out(session, enrolment),
         accreditation=AccreditationGrant(
             facilitator_id=facilitator.id,
@@ -417,8 +409,6 @@ async def complete(
             added_to_register=added,
         ),
     )
-    await session.commit()
-    return out
 
 
 def _assessment_missing(results: Sequence[ElearningAssessment], settings: Settings) -> str:
@@ -514,9 +504,7 @@ async def record_assessment(
         recorded_at=now,
     )
     await AssessmentRepository(session).add(assessment)
-    out = _assessment_out(assessment)
-    await session.commit()
-    return out
+    return _assessment_out(assessment)
 
 
 async def list_assessments(
@@ -594,9 +582,7 @@ async def express_interest(
         if violated_constraint(exc) == "uq_trainer_interest_facilitator_id":
             raise InterestAlreadyExpressed("you have already expressed interest in train-the-trainer") from exc
         raise
-    out = _interest_out(interest, facilitator)
-    await session.commit()
-    return out
+    return _interest_out(interest, facilitator)
 
 
 async def list_interests(
