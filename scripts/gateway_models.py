@@ -45,6 +45,11 @@ _GENERATOR_OPTIONS = [
     "--use-standard-collections",
     "--use-union-operator",
     "--collapse-root-models",
+    # A field that is not nullable in the document is not Optional here, even when it has a default.
+    "--strict-nullable",
+    "--set-default-enum-member",
+    # A service may add to its answers without the gateway failing: only what is read must match.
+    "--extra-fields=ignore",
     "--use-double-quotes",
     "--disable-timestamp",
     "--formatters",

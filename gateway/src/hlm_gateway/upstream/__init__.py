@@ -1,14 +1,24 @@
-"""HTTP clients of the services: the caller's token forwarded, timeouts, one retry for idempotent reads."""
+"""HTTP clients of the services: the caller's token forwarded, timeouts, one retry for idempotent reads.
+
+Every answer is validated into the model of it generated from the service's OpenAPI document (the modules
+beside this one, ``make gateway-models``): a field a service renamed or dropped fails here, as that
+service failing, rather than as a missing key deep inside a resolver."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TypeVar, overload
 
 import httpx
+import structlog
 from opentelemetry import propagate
+from pydantic import BaseModel, ValidationError
 
 from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_kit.errors import Problem
+
+Answer = TypeVar("Answer", bound=BaseModel)
 
 _STATUS_CODES = {
     401: ErrorCode.UNAUTHENTICATED,
@@ -26,6 +36,14 @@ _STATUS_CODES = {
 # before a resolver runs (hlm_gateway.arguments); this is the net under anything those checks miss.
 # LocalProtocolError is a TransportError, so it must be caught before those are.
 _UNSENDABLE = (httpx.InvalidURL, httpx.LocalProtocolError, UnicodeEncodeError)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An expected refusal of a write: its status and the service's problem document."""
+
+    status: int
+    problem: Problem
 
 
 class Upstream:
@@ -49,8 +67,9 @@ class Upstream:
             anonymous._headers["X-Forwarded-For"] = forwarded_for
         return anonymous
 
-    async def get(self, path: str, params: Mapping[str, str] | None = None) -> Any:
-        """GET ``path``; a connection failure or timeout is retried once, since reads are idempotent."""
+    async def get(self, path: str, answer: type[Answer], params: Mapping[str, str] | None = None) -> Answer:
+        """GET ``path``, read as ``answer``; a connection failure or timeout is retried once, since reads are
+        idempotent."""
         for attempt in (1, 2):
             try:
                 response = await self._client.get(path, params=params, headers=self._headers)
@@ -62,49 +81,86 @@ class Upstream:
                         f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name
                     ) from exc
                 continue
-            return self._result(response)
+            return self._answer(self._checked(response), answer)
         raise AssertionError("unreachable")
 
-    async def post(self, path: str, json: Any = None) -> Any:
-        """POST once: a write is never retried here, since the service may have done it already."""
-        return self._result(await self._post(path, json))
+    async def post(self, path: str, answer: type[Answer], json: object = None) -> Answer:
+        """POST once, read as ``answer``: a write is never retried here, since the service may have done it
+        already."""
+        return self._answer(self._checked(await self._send("POST", path, json, None)), answer)
+
+    @overload
+    async def send(
+        self,
+        method: str,
+        path: str,
+        answer: type[Answer],
+        json: object = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer: ...
+
+    @overload
+    async def send(
+        self,
+        method: str,
+        path: str,
+        answer: None = None,
+        json: object = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        answer: type[Answer] | None = None,
+        json: object = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer | None:
+        """Send a write (``PUT``, ``PATCH``, ``DELETE``, or a ``POST`` with extra headers such as
+        ``Idempotency-Key``) once, never retried, read as ``answer`` (None: an answer without a body, such as
+        a 204); failures raise as for :meth:`post`."""
+        response = self._checked(await self._send(method, path, json, headers))
+        return None if answer is None else self._answer(response, answer)
 
     async def post_outcome(
-        self, path: str, json: Any = None, *, expected: Collection[int] = (409, 422)
-    ) -> tuple[int, Any]:
-        """POST once, for a mutation with typed results for expected failures: ``(status, body)``, where
-        a refusal whose status is in ``expected`` comes back with its problem document instead of being
-        raised. Any other failure raises the same GatewayError as :meth:`post`."""
-        response = await self._post(path, json)
-        if response.status_code in expected:
-            return response.status_code, _problem(response)
-        return response.status_code, self._result(response)
-
-    async def send(self, method: str, path: str, json: Any = None, *, headers: Mapping[str, str] | None = None) -> Any:
-        """Send a write (``PUT``, ``PATCH``, ``DELETE``, or a ``POST`` with extra headers such as
-        ``Idempotency-Key``) once, never retried; failures raise as for :meth:`post`."""
-        return self._result(await self._send(method, path, json, headers))
+        self, path: str, answer: type[Answer], json: object = None, *, expected: Collection[int] = (409, 422)
+    ) -> Answer | Refusal:
+        """POST once, for a mutation with typed results for expected failures: a refusal whose status is in
+        ``expected`` comes back as a :class:`Refusal` instead of being raised. Any other failure raises the
+        same GatewayError as :meth:`post`."""
+        return await self.send_outcome("POST", path, answer, json, expected=expected)
 
     async def send_outcome(
         self,
         method: str,
         path: str,
-        json: Any = None,
+        answer: type[Answer],
+        json: object = None,
         *,
         expected: Collection[int] = (409, 422),
         headers: Mapping[str, str] | None = None,
-    ) -> tuple[int, Any]:
-        """:meth:`post_outcome` for any write method: a refusal whose status is in ``expected`` comes back
-        as ``(status, problem document)``."""
+    ) -> Answer | Refusal:
+        """:meth:`post_outcome` for any write method."""
         response = await self._send(method, path, json, headers)
         if response.status_code in expected:
-            return response.status_code, _problem(response)
-        return response.status_code, self._result(response)
+            return Refusal(response.status_code, _problem(response))
+        return self._answer(self._checked(response), answer)
 
-    async def _post(self, path: str, json: Any) -> httpx.Response:
-        return await self._send("POST", path, json, None)
+    async def send_outcome_without_answer(
+        self, method: str, path: str, json: object = None, *, expected: Collection[int] = (409, 422)
+    ) -> Refusal | None:
+        """:meth:`send_outcome` for a write whose success has no body (204): None when it was done."""
+        response = await self._send(method, path, json, None)
+        if response.status_code in expected:
+            return Refusal(response.status_code, _problem(response))
+        self._checked(response)
+        return None
 
-    async def _send(self, method: str, path: str, json: Any, headers: Mapping[str, str] | None) -> httpx.Response:
+    async def _send(self, method: str, path: str, json: object, headers: Mapping[str, str] | None) -> httpx.Response:
         try:
             return await self._client.request(method, path, json=json, headers={**self._headers, **(headers or {})})
         except _UNSENDABLE as exc:
@@ -121,13 +177,32 @@ class Upstream:
             service=self.name,
         )
 
-    def _result(self, response: httpx.Response) -> Any:
+    def _answer(self, response: httpx.Response, answer: type[Answer]) -> Answer:
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            # The service's API changed without the gateway's models being generated again (or the two were
+            # deployed apart): the field fails as the service would, and the log says what did not fit.
+            structlog.get_logger("hlm_gateway.upstream").error(
+                "answer does not match the service's model",
+                service=self.name,
+                model=answer.__name__,
+                errors=exc.errors(include_url=False, include_input=False),
+            )
+            raise GatewayError(
+                f"{self.name} answered in a form the gateway does not read",
+                ErrorCode.UPSTREAM_UNAVAILABLE,
+                service=self.name,
+            ) from exc
+
+    def _checked(self, response: httpx.Response) -> httpx.Response:
+        """``response`` when it is a success; otherwise the GatewayError its status stands for."""
         if response.status_code < 400:
-            return response.json() if response.content else None
+            return response
         code = _STATUS_CODES.get(response.status_code)
         if code is None:
             raise GatewayError(f"{self.name} failed", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name)
-        detail = _problem_detail(response) or response.reason_phrase
+        detail = _problem(response).detail or response.reason_phrase
         retry_after = response.headers.get("Retry-After")
         raise GatewayError(
             detail,
@@ -137,15 +212,9 @@ class Upstream:
         )
 
 
-def _problem(response: httpx.Response) -> dict[str, Any]:
-    """The response's problem document; an empty one when the body is not a JSON object."""
+def _problem(response: httpx.Response) -> Problem:
+    """The response's problem document; one of its status alone when the body is not one."""
     try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _problem_detail(response: httpx.Response) -> str | None:
-    detail = _problem(response).get("detail")
-    return detail if isinstance(detail, str) else None
+        return Problem.model_validate_json(response.content)
+    except ValidationError:
+        return Problem(title="", status=response.status_code)

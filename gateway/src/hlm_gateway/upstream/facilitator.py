@@ -18,7 +18,7 @@ class AccreditationLevel(StrEnum):
 
 class AccreditationOut(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     expires_on: Annotated[date, Field(title="Expires On")]
     is_current: Annotated[
@@ -40,7 +40,7 @@ class AllocationStatus(StrEnum):
 
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     assessed_on: Annotated[date, Field(title="Assessed On")]
     email: Annotated[
@@ -52,6 +52,9 @@ class AssessmentIn(BaseModel):
 
 
 class AssessmentOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     assessed_on: Annotated[date, Field(title="Assessed On")]
     email: Annotated[str, Field(title="Email")]
     id: Annotated[UUID, Field(title="Id")]
@@ -64,7 +67,7 @@ class AssessmentOut(BaseModel):
 
 class AttendanceIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     attended: Annotated[bool, Field(title="Attended")]
 
@@ -83,7 +86,7 @@ class Reason(RootModel[str]):
 
 class CancelIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     reason: Annotated[Reason | None, Field(title="Reason")] = None
 
@@ -110,11 +113,11 @@ class Participant(RootModel[str]):
 
 class Conflicts(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
-    organisations: Annotated[list[Organisation1] | None, Field(title="Organisations", validate_default=True)] = []
+    organisations: Annotated[list[Organisation1], Field(title="Organisations", validate_default=True)] = []
     participants: Annotated[
-        list[Participant] | None,
+        list[Participant],
         Field(
             description="Participants' ids (the `sub` of their token).",
             title="Participants",
@@ -140,11 +143,17 @@ class EnrolmentStatus(StrEnum):
 
 
 class ExclusionOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     detail: Annotated[str, Field(title="Detail")]
     rule: Annotated[str, Field(title="Rule")]
 
 
 class FacilitatorCard(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     accreditation_level: Annotated[str, Field(title="Accreditation Level")]
     id: Annotated[UUID, Field(title="Id")]
     languages: Annotated[list[str], Field(title="Languages")]
@@ -214,12 +223,18 @@ class FacilitatorStatus(StrEnum):
 
 
 class ImportResult(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     created: Annotated[int, Field(title="Created")]
     unchanged: Annotated[int, Field(title="Unchanged")]
     updated: Annotated[int, Field(title="Updated")]
 
 
 class IneligibleOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     facilitator: FacilitatorCard
     reasons: Annotated[list[ExclusionOut], Field(title="Reasons")]
 
@@ -230,12 +245,15 @@ class Statement(RootModel[str]):
 
 class InterestIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     statement: Annotated[Statement | None, Field(title="Statement")] = None
 
 
 class InterestOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
     delivered_sessions: Annotated[int, Field(title="Delivered Sessions")]
     facilitator_id: Annotated[UUID, Field(title="Facilitator Id")]
@@ -247,13 +265,16 @@ class InterestOut(BaseModel):
 
 class Location(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     latitude: Annotated[float, Field(ge=-90.0, le=90.0, title="Latitude")]
     longitude: Annotated[float, Field(ge=-180.0, le=180.0, title="Longitude")]
 
 
 class MatchedParticipant(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     id: Annotated[str, Field(title="Id")]
     organisation: Annotated[str, Field(title="Organisation")]
     region: Annotated[str | None, Field(title="Region")]
@@ -266,7 +287,7 @@ class Mode(StrEnum):
 
 class ParticipantRef(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     id: Annotated[str, Field(max_length=255, min_length=1, pattern="\\S", title="Id")]
     organisation: Annotated[Organisation2 | None, Field(title="Organisation")] = None
@@ -275,7 +296,7 @@ class ParticipantRef(BaseModel):
 
 class PersonIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     email: Annotated[
         str,
@@ -302,13 +323,16 @@ class Comment(RootModel[str]):
 
 class RatingIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     comment: Annotated[Comment | None, Field(title="Comment")] = None
     rating: Annotated[int, Field(description="1 (poor) to 5 (excellent).", ge=1, le=5, title="Rating")]
 
 
 class ReasonOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     contribution: Annotated[float, Field(title="Contribution")]
     detail: Annotated[str, Field(title="Detail")]
     factor: Annotated[str, Field(title="Factor")]
@@ -318,7 +342,7 @@ class ReasonOut(BaseModel):
 
 class RescheduleIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     mode: Mode | None = None
     slot_id: Annotated[UUID, Field(title="Slot Id")]
@@ -348,7 +372,7 @@ class Venue(RootModel[str]):
 
 class SlotIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     ends_at: Annotated[AwareDatetime, Field(title="Ends At")]
     modes: Annotated[Modes | None, Field(title="Modes")] = None
@@ -360,6 +384,9 @@ class SlotIn(BaseModel):
 
 
 class SlotOffer(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     ends_at: Annotated[AwareDatetime, Field(title="Ends At")]
     mode: Mode
     score: Annotated[float, Field(title="Score")]
@@ -369,6 +396,9 @@ class SlotOffer(BaseModel):
 
 
 class SlotOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     ends_at: Annotated[AwareDatetime, Field(title="Ends At")]
     facilitator_id: Annotated[UUID, Field(title="Facilitator Id")]
     id: Annotated[UUID, Field(title="Id")]
@@ -380,17 +410,23 @@ class SlotOut(BaseModel):
 
 class SlotsIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     slots: Annotated[list[SlotIn], Field(max_length=500, min_length=1, title="Slots")]
 
 
 class SpecialismOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     key: Annotated[str, Field(title="Key")]
     label: Annotated[str, Field(title="Label")]
 
 
 class UnassignedOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     excluded_by: Annotated[
         dict[str, int],
         Field(
@@ -403,6 +439,9 @@ class UnassignedOut(BaseModel):
 
 
 class ValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     ctx: Annotated[dict[str, Any] | None, Field(title="Context")] = None
     input: Annotated[Any | None, Field(title="Input")] = None
     loc: Annotated[list[str | int], Field(title="Location")]
@@ -412,7 +451,7 @@ class ValidationError(BaseModel):
 
 class Window(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     ends_at: Annotated[AwareDatetime, Field(title="Ends At")]
     starts_at: Annotated[AwareDatetime, Field(title="Starts At")]
@@ -420,7 +459,7 @@ class Window(BaseModel):
 
 class Accreditation(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     expires_on: Annotated[date, Field(title="Expires On")]
     level: AccreditationLevel
@@ -428,6 +467,9 @@ class Accreditation(BaseModel):
 
 
 class AccreditationGrant(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     added_to_register: Annotated[
         bool,
         Field(
@@ -442,6 +484,9 @@ class AccreditationGrant(BaseModel):
 
 
 class AllocationSummary(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     assigned_count: Annotated[int | None, Field(title="Assigned Count")]
     confirmed_at: Annotated[AwareDatetime | None, Field(title="Confirmed At")]
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
@@ -465,6 +510,9 @@ class AllocationSummary(BaseModel):
 
 
 class AssessmentList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[AssessmentOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -476,6 +524,9 @@ class AssessmentList(BaseModel):
 
 
 class AssignmentOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     booking_error: Annotated[str | None, Field(title="Booking Error")] = None
     booking_id: Annotated[UUID | None, Field(title="Booking Id")] = None
     cost: Annotated[
@@ -496,10 +547,10 @@ class AssignmentOut(BaseModel):
 
 class BookingIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     confirm: Annotated[
-        bool | None,
+        bool,
         Field(
             description="Book at once instead of holding the slot for a short time.",
             title="Confirm",
@@ -524,6 +575,9 @@ class BookingIn(BaseModel):
 
 
 class BookingOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     allocation_id: Annotated[UUID | None, Field(title="Allocation Id")]
     cancellation_reason: Annotated[str | None, Field(title="Cancellation Reason")]
     cancelled_at: Annotated[AwareDatetime | None, Field(title="Cancelled At")]
@@ -555,24 +609,21 @@ class BookingOut(BaseModel):
 
 class CohortMemberIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     cycle_id: Annotated[UUID | None, Field(title="Cycle Id")] = None
-    languages: Annotated[
-        list[Language] | None,
-        Field(max_length=10, title="Languages", validate_default=True),
-    ] = []
+    languages: Annotated[list[Language], Field(max_length=10, title="Languages", validate_default=True)] = []
     location: Location | None = None
     max_distance_km: Annotated[MaxDistanceKm | None, Field(title="Max Distance Km")] = None
     mode: Mode | None = None
     organisation: Annotated[Organisation | None, Field(title="Organisation")] = None
     participant_id: Annotated[str, Field(max_length=255, min_length=1, pattern="\\S", title="Participant Id")]
-    specialisms: Annotated[list[str] | None, Field(max_length=20, title="Specialisms")] = []
+    specialisms: Annotated[list[str], Field(max_length=20, title="Specialisms")] = []
 
 
 class CourseIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     capacity: Annotated[int, Field(ge=1, le=500, title="Capacity")]
     ends_on: Annotated[
@@ -591,6 +642,9 @@ class CourseIn(BaseModel):
 
 
 class CourseOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     capacity: Annotated[int, Field(title="Capacity")]
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
     ends_on: Annotated[date, Field(title="Ends On")]
@@ -609,13 +663,16 @@ class CourseOut(BaseModel):
 
 class EnrolmentIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     facilitator_id: Annotated[UUID | None, Field(title="Facilitator Id")] = None
     person: PersonIn | None = None
 
 
 class EnrolmentOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     attended: Annotated[bool | None, Field(title="Attended")]
     completed_at: Annotated[AwareDatetime | None, Field(title="Completed At")]
     course_id: Annotated[UUID, Field(title="Course Id")]
@@ -646,7 +703,7 @@ class EnrolmentOut(BaseModel):
 
 class FacilitatorIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     accreditation: Accreditation
     capacity_per_month: Annotated[
@@ -658,7 +715,7 @@ class FacilitatorIn(BaseModel):
             title="Capacity Per Month",
         ),
     ]
-    conflicts: Annotated[Conflicts | None, Field(validate_default=True)] = {
+    conflicts: Annotated[Conflicts, Field(validate_default=True)] = {
         "organisations": [],
         "participants": [],
     }
@@ -666,15 +723,15 @@ class FacilitatorIn(BaseModel):
         str,
         Field(max_length=254, pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", title="Email"),
     ]
-    languages: Annotated[list[Language] | None, Field(title="Languages", validate_default=True)] = ["en"]
+    languages: Annotated[list[Language], Field(title="Languages", validate_default=True)] = ["en"]
     location: Location | None = None
     modes: Annotated[list[Mode], Field(min_length=1, title="Modes")]
     name: Annotated[str, Field(max_length=200, min_length=1, pattern="^[^=+\\-@]", title="Name")]
     organisation: Annotated[str, Field(max_length=64, min_length=1, pattern="^\\S+$", title="Organisation")]
     phone: Annotated[Phone | None, Field(title="Phone")] = None
     region: Annotated[Region | None, Field(title="Region")] = None
-    specialisms: Annotated[list[str] | None, Field(title="Specialisms")] = []
-    status: FacilitatorStatus | None = "active"
+    specialisms: Annotated[list[str], Field(title="Specialisms")] = []
+    status: FacilitatorStatus = FacilitatorStatus.active
     subject: Annotated[
         Subject | None,
         Field(description="The `sub` of the facilitator's own account.", title="Subject"),
@@ -682,6 +739,9 @@ class FacilitatorIn(BaseModel):
 
 
 class FacilitatorOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     accreditation: AccreditationOut
     capacity_per_month: Annotated[int, Field(title="Capacity Per Month")]
     conflicts: Conflicts
@@ -703,7 +763,7 @@ class FacilitatorOut(BaseModel):
 
 class FacilitatorPatch(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     accreditation: Accreditation | None = None
     capacity_per_month: Annotated[CapacityPerMonth | None, Field(title="Capacity Per Month")] = None
@@ -722,10 +782,16 @@ class FacilitatorPatch(BaseModel):
 
 
 class HTTPValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     detail: Annotated[list[ValidationError] | None, Field(title="Detail")] = None
 
 
 class InterestList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[InterestOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -737,6 +803,9 @@ class InterestList(BaseModel):
 
 
 class MatchOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     facilitator: FacilitatorCard
     rank: Annotated[int, Field(title="Rank")]
     reasons: Annotated[list[ReasonOut], Field(title="Reasons")]
@@ -758,21 +827,21 @@ class MatchOut(BaseModel):
 
 class MatchRequest(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     cycle_id: Annotated[
         UUID | None,
         Field(description="The assessment cycle the session is for.", title="Cycle Id"),
     ] = None
     include_ineligible: Annotated[
-        bool | None,
+        bool,
         Field(
             description="Administrators only: also list who is excluded and why.",
             title="Include Ineligible",
         ),
     ] = False
     languages: Annotated[
-        list[Language] | None,
+        list[Language],
         Field(
             description="In order of preference.",
             max_length=10,
@@ -780,7 +849,7 @@ class MatchRequest(BaseModel):
             validate_default=True,
         ),
     ] = []
-    limit: Annotated[int | None, Field(ge=1, le=100, title="Limit")] = 20
+    limit: Annotated[int, Field(ge=1, le=100, title="Limit")] = 20
     location: Annotated[
         Location | None,
         Field(description="Where the participant would meet in person."),
@@ -788,11 +857,14 @@ class MatchRequest(BaseModel):
     max_distance_km: Annotated[MaxDistanceKm | None, Field(title="Max Distance Km")] = None
     mode: Annotated[Mode | None, Field(description="Leave out to consider both.")] = None
     participant: Annotated[ParticipantRef | None, Field(description="Administrators only: whom to match.")] = None
-    specialisms: Annotated[list[str] | None, Field(max_length=20, title="Specialisms")] = []
+    specialisms: Annotated[list[str], Field(max_length=20, title="Specialisms")] = []
     window: Annotated[Window | None, Field(description="Defaults to the coming weeks.")] = None
 
 
 class MatchResult(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     eligible: Annotated[list[MatchOut], Field(title="Eligible")]
     ineligible: Annotated[list[IneligibleOut] | None, Field(title="Ineligible")] = None
     participant: MatchedParticipant
@@ -801,30 +873,33 @@ class MatchResult(BaseModel):
 
 class PublicationIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     is_listed: Annotated[
         bool,
         Field(description="Whether the register shows you at all.", title="Is Listed"),
     ]
     published_fields: Annotated[
-        list[PublishedField] | None,
+        list[PublishedField],
         Field(
             description="What your entry shows besides its id; the rest of your profile is never shown.",
             title="Published Fields",
         ),
-    ] = ["region", "modes", "session_kinds"]
+    ] = [PublishedField.region, PublishedField.modes, PublishedField.session_kinds]
     session_kinds: Annotated[
-        list[SessionKind] | None,
+        list[SessionKind],
         Field(
             description="The kinds of session you offer through the register.",
             min_length=1,
             title="Session Kinds",
         ),
-    ] = ["feedback"]
+    ] = [SessionKind.feedback]
 
 
 class RegisterEntry(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     accreditation_level: AccreditationLevel | None = None
     id: Annotated[UUID, Field(title="Id")]
     languages: Annotated[list[str] | None, Field(title="Languages")] = None
@@ -837,6 +912,9 @@ class RegisterEntry(BaseModel):
 
 
 class RegisterPage(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[RegisterEntry], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -848,14 +926,23 @@ class RegisterPage(BaseModel):
 
 
 class SlotList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[SlotOut], Field(title="Items")]
 
 
 class SpecialismList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[SpecialismOut], Field(title="Items")]
 
 
 class WithdrawalOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     promoted: Annotated[
         EnrolmentOut | None,
         Field(description="Who moved up from the waiting list into the freed place."),
@@ -865,13 +952,16 @@ class WithdrawalOut(BaseModel):
 
 class AllocationIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     participants: Annotated[list[CohortMemberIn], Field(min_length=1, title="Participants")]
     window: Window
 
 
 class AllocationList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[AllocationSummary], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -883,6 +973,9 @@ class AllocationList(BaseModel):
 
 
 class AllocationOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     assigned_count: Annotated[int | None, Field(title="Assigned Count")]
     assignments: Annotated[list[AssignmentOut], Field(title="Assignments")]
     confirmed_at: Annotated[AwareDatetime | None, Field(title="Confirmed At")]
@@ -908,6 +1001,9 @@ class AllocationOut(BaseModel):
 
 
 class BookingList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[BookingOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -919,11 +1015,17 @@ class BookingList(BaseModel):
 
 
 class CompletionOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     accreditation: AccreditationGrant
     enrolment: EnrolmentOut
 
 
 class CourseList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[CourseOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -935,10 +1037,16 @@ class CourseList(BaseModel):
 
 
 class EnrolmentList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[EnrolmentOut], Field(title="Items")]
 
 
 class FacilitatorList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[FacilitatorOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -950,6 +1058,9 @@ class FacilitatorList(BaseModel):
 
 
 class PublicationOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     entry: Annotated[
         RegisterEntry,
         Field(description="Your entry as everyone else sees it when you are shown."),

@@ -12,10 +12,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 class CostDoc(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     amount: Annotated[str, Field(title="Amount")]
-    currency: Annotated[str | None, Field(pattern="^[A-Z]{3}$", title="Currency")] = "GBP"
+    currency: Annotated[str, Field(pattern="^[A-Z]{3}$", title="Currency")] = "GBP"
 
 
 class Audience(StrEnum):
@@ -25,6 +25,9 @@ class Audience(StrEnum):
 
 
 class FrameworkCounts(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     descriptors: Annotated[int, Field(title="Descriptors")]
     dimensions: Annotated[int, Field(title="Dimensions")]
     elements: Annotated[int, Field(title="Elements")]
@@ -33,6 +36,9 @@ class FrameworkCounts(BaseModel):
 
 
 class FrameworkSummary(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     dimension_label: Annotated[str, Field(title="Dimension Label")]
     key: Annotated[str, Field(title="Key")]
     latest_published_at: Annotated[AwareDatetime | None, Field(title="Latest Published At")]
@@ -46,6 +52,9 @@ class DimensionLabel(StrEnum):
 
 
 class ImportanceQuestion(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     dimension_key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Dimension Key")]
     text: Annotated[str, Field(min_length=1, pattern="\\S", title="Text")]
 
@@ -58,19 +67,25 @@ class Outcome(StrEnum):
 
 class IndicatorDoc(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     stage: Annotated[int, Field(ge=1, le=10, title="Stage")]
     text: Annotated[str, Field(title="Text")]
 
 
 class QuestionnaireDimension(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
     name: Annotated[str, Field(min_length=1, pattern="\\S", title="Name")]
     position: Annotated[int, Field(description="1-based order of display.", ge=1, title="Position")]
 
 
 class QuestionnaireItem(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     dimension_key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Dimension Key")]
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
     position: Annotated[
@@ -91,7 +106,7 @@ class QuestionnairePurpose(StrEnum):
 
 class RatingLevelDoc(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     description: Annotated[str, Field(title="Description")]
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
@@ -140,22 +155,31 @@ class Year(RootModel[int]):
 
 
 class ResourceRef(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
     version: Annotated[int, Field(ge=1, le=2147483647, title="Version")]
 
 
 class ResourceRefs(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     resources: Annotated[list[ResourceRef], Field(max_length=500, min_length=1, title="Resources")]
 
 
 class ScalePoint(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     label: Annotated[str, Field(min_length=1, pattern="\\S", title="Label")]
     value: Annotated[int, Field(ge=1, le=4, title="Value")]
 
 
 class StageDoc(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     description: Annotated[str, Field(title="Description")]
     name: Annotated[str, Field(title="Name")]
@@ -168,14 +192,17 @@ class FromLevel(RootModel[str]):
 
 class TargetDoc(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     dimension: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Dimension")]
-    framework: Annotated[str | None, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Framework")] = "hlm"
+    framework: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Framework")] = "hlm"
     from_levels: Annotated[list[FromLevel] | None, Field(title="From Levels")] = None
 
 
 class ValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     ctx: Annotated[dict[str, Any] | None, Field(title="Context")] = None
     input: Annotated[Any | None, Field(title="Input")] = None
     loc: Annotated[list[str | int], Field(title="Location")]
@@ -190,6 +217,9 @@ class VersionStatus(StrEnum):
 
 
 class VersionSummary(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
     id: Annotated[UUID, Field(title="Id")]
     key: Annotated[str, Field(title="Key")]
@@ -203,7 +233,7 @@ class VersionSummary(BaseModel):
 
 class ElementDoc(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     descriptors: Annotated[list[str], Field(min_length=1, title="Descriptors")]
     indicators: Annotated[list[IndicatorDoc] | None, Field(title="Indicators")] = None
@@ -212,6 +242,9 @@ class ElementDoc(BaseModel):
 
 
 class FrameworkList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[FrameworkSummary], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -223,10 +256,16 @@ class FrameworkList(BaseModel):
 
 
 class HTTPValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     detail: Annotated[list[ValidationError] | None, Field(title="Detail")] = None
 
 
 class Imported(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     key: Annotated[str, Field(title="Key")]
     outcome: Annotated[Outcome, Field(title="Outcome")]
     status: VersionStatus
@@ -234,6 +273,9 @@ class Imported(BaseModel):
 
 
 class QuestionnaireOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
     dimensions: Annotated[list[QuestionnaireDimension], Field(title="Dimensions")]
     framework_key: Annotated[str, Field(title="Framework Key")]
@@ -257,7 +299,7 @@ class QuestionnaireOut(BaseModel):
 
 class ResourceOut(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     audiences: Annotated[list[ResourceAudience], Field(min_length=1, title="Audiences")]
     authors: Annotated[list[str] | None, Field(title="Authors")] = None
@@ -276,19 +318,22 @@ class ResourceOut(BaseModel):
     serves: Annotated[list[TargetDoc], Field(min_length=1, title="Serves")]
     status: VersionStatus
     title: Annotated[str, Field(title="Title")]
-    version: Annotated[int | None, Field(ge=1, le=2147483647, title="Version")] = 1
+    version: Annotated[int, Field(ge=1, le=2147483647, title="Version")] = 1
     year: Annotated[Year | None, Field(title="Year")] = None
 
 
 class VersionList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[VersionSummary], Field(title="Items")]
 
 
 class DimensionDoc(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
-    audience: Annotated[Audience | None, Field(title="Audience")] = "all"
+    audience: Annotated[Audience, Field(title="Audience")] = Audience.all
     elements: Annotated[list[ElementDoc] | None, Field(title="Elements")] = None
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
     name: Annotated[str, Field(title="Name")]
@@ -301,10 +346,10 @@ class DimensionDoc(BaseModel):
 
 class FrameworkTree(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     counts: FrameworkCounts
-    dimension_label: Annotated[DimensionLabel | None, Field(title="Dimension Label")] = "dimension"
+    dimension_label: Annotated[DimensionLabel, Field(title="Dimension Label")] = DimensionLabel.dimension
     dimensions: Annotated[list[DimensionDoc], Field(min_length=1, title="Dimensions")]
     id: Annotated[UUID, Field(title="Id")]
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
@@ -319,13 +364,22 @@ class FrameworkTree(BaseModel):
 
 
 class ImportResult(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[Imported], Field(title="Items")]
 
 
 class QuestionnaireList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[QuestionnaireOut], Field(title="Items")]
 
 
 class ResourceList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[ResourceOut], Field(title="Items")]
     next_cursor: Annotated[str | None, Field(title="Next Cursor")] = None

@@ -6,16 +6,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class ConsentOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     granted_at: Annotated[AwareDatetime, Field(title="Granted At")]
     organisation: Annotated[str, Field(title="Organisation")]
     participant_id: Annotated[str, Field(title="Participant Id")]
 
 
 class GroupReportOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     closed_from: Annotated[AwareDatetime | None, Field(title="Closed From")]
     closed_to: Annotated[AwareDatetime | None, Field(title="Closed To")]
     content: Annotated[dict[str, Any], Field(title="Content")]
@@ -28,6 +34,9 @@ class GroupReportOut(BaseModel):
 
 
 class ReportOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     content: Annotated[dict[str, Any], Field(title="Content")]
     cycle_id: Annotated[UUID, Field(title="Cycle Id")]
     id: Annotated[UUID, Field(title="Id")]
@@ -44,6 +53,9 @@ class ReportOut(BaseModel):
 
 
 class ReportSummaryOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     cycle_id: Annotated[UUID, Field(title="Cycle Id")]
     id: Annotated[UUID, Field(title="Id")]
     kind: Annotated[str, Field(title="Kind")]
@@ -59,6 +71,9 @@ class ReportSummaryOut(BaseModel):
 
 
 class ValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     ctx: Annotated[dict[str, Any] | None, Field(title="Context")] = None
     input: Annotated[Any | None, Field(title="Input")] = None
     loc: Annotated[list[str | int], Field(title="Location")]
@@ -67,10 +82,16 @@ class ValidationError(BaseModel):
 
 
 class HTTPValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     detail: Annotated[list[ValidationError] | None, Field(title="Detail")] = None
 
 
 class PartnerReportPage(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[ReportOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -82,8 +103,14 @@ class PartnerReportPage(BaseModel):
 
 
 class ReportList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[ReportOut], Field(title="Items")]
 
 
 class ReportSummaryList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[ReportSummaryOut], Field(title="Items")]

@@ -25,7 +25,7 @@ class Level(RootModel[int]):
 
 class AnswerIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     item_key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Item Key")]
     level: Annotated[
@@ -40,6 +40,9 @@ class Decision(StrEnum):
 
 
 class Approval(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     decided_at: Annotated[AwareDatetime | None, Field(title="Decided At")]
     decision: Annotated[Decision | None, Field(title="Decision")]
     note: Annotated[str | None, Field(title="Note")]
@@ -47,7 +50,7 @@ class Approval(BaseModel):
 
 class CommentIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     dimension_key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Dimension Key")]
     text: Annotated[str, Field(max_length=5000, min_length=1, pattern="\\S", title="Text")]
@@ -62,7 +65,7 @@ class ParticipantName(RootModel[str]):
 
 class ConvertIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     participant_name: Annotated[ParticipantName | None, Field(title="Participant Name")] = None
     questionnaire_id: Annotated[
@@ -94,17 +97,23 @@ class Status(StrEnum):
 
 
 class DraftSaved(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     saved_at: Annotated[AwareDatetime, Field(title="Saved At")]
 
 
 class ExtendIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     closes_at: Annotated[AwareDatetime, Field(title="Closes At")]
 
 
 class FeedbackSessionOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     ends_at: Annotated[AwareDatetime, Field(title="Ends At")]
     starts_at: Annotated[AwareDatetime, Field(title="Starts At")]
 
@@ -119,12 +128,12 @@ class DimensionKey(RootModel[str]):
 
 class GoalIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     description: Annotated[Description | None, Field(title="Description")] = None
     dimension_keys: Annotated[list[DimensionKey] | None, Field(max_length=20, title="Dimension Keys")] = None
     remind_by_mail: Annotated[
-        bool | None,
+        bool,
         Field(
             description="Mail the reminder to the author when its date comes (once per reminder date), at the verified email address their token carries (the `email` claim with `email_verified: true`); 422 when it carries none. False: the reminder is only listed for the app to show.",
             title="Remind By Mail",
@@ -154,7 +163,7 @@ class Title(RootModel[str]):
 
 class GoalPatch(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     description: Annotated[Description | None, Field(title="Description")] = None
     dimension_keys: Annotated[DimensionKeys | None, Field(title="Dimension Keys")] = None
@@ -185,6 +194,9 @@ class RaterGroup(StrEnum):
 
 
 class GroupProgress(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     declined: Annotated[int, Field(title="Declined")]
     invited: Annotated[int, Field(title="Invited")]
     rater_group: Annotated[RaterGroup, Field(title="Rater Group")]
@@ -193,13 +205,16 @@ class GroupProgress(BaseModel):
 
 class ImportanceIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     dimension_key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Dimension Key")]
     rating: Annotated[int, Field(ge=1, le=4, title="Rating")]
 
 
 class ImportanceQuestion(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     dimension_key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Dimension Key")]
     text: Annotated[str, Field(min_length=1, pattern="\\S", title="Text")]
 
@@ -210,6 +225,9 @@ class Stage(StrEnum):
 
 
 class LinkedResource(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     key: Annotated[str, Field(title="Key")]
     kind: Annotated[
         str,
@@ -226,6 +244,9 @@ class LinkedResource(BaseModel):
 
 
 class NominationView(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     email: Annotated[str, Field(title="Email")]
     name: Annotated[str, Field(title="Name")]
     rater_group: Annotated[RaterGroup, Field(title="Rater Group")]
@@ -237,7 +258,7 @@ class Reflection(RootModel[str]):
 
 class ObservationIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     context: Annotated[
         str,
@@ -270,6 +291,9 @@ class ObservationIn(BaseModel):
 
 
 class ObservationOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     context: Annotated[str, Field(title="Context")]
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
     dimension_keys: Annotated[list[str], Field(title="Dimension Keys")]
@@ -301,7 +325,7 @@ class WhatHappened(RootModel[str]):
 
 class ObservationPatch(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     context: Annotated[Context | None, Field(title="Context")] = None
     dimension_keys: Annotated[DimensionKeys1 | None, Field(title="Dimension Keys")] = None
@@ -312,18 +336,24 @@ class ObservationPatch(BaseModel):
 
 class OpenIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     closes_at: Annotated[AwareDatetime, Field(title="Closes At")]
 
 
 class QuestionnaireDimension(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
     name: Annotated[str, Field(min_length=1, pattern="\\S", title="Name")]
     position: Annotated[int, Field(description="1-based order of display.", ge=1, title="Position")]
 
 
 class QuestionnaireItem(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     dimension_key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Dimension Key")]
     key: Annotated[str, Field(pattern="^[a-z0-9][a-z0-9_.-]{0,62}$", title="Key")]
     position: Annotated[
@@ -343,6 +373,9 @@ class QuestionnairePurpose(StrEnum):
 
 
 class QuestionnaireSummary(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     framework_key: Annotated[str, Field(title="Framework Key")]
     framework_version: Annotated[int, Field(title="Framework Version")]
     id: Annotated[UUID, Field(title="Id")]
@@ -356,7 +389,7 @@ class QuestionnaireSummary(BaseModel):
 
 class RaterIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     email: Annotated[EmailStr, Field(title="Email")]
     name: Annotated[str, Field(max_length=200, min_length=1, pattern="\\S", title="Name")]
@@ -364,6 +397,9 @@ class RaterIn(BaseModel):
 
 
 class RaterOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     email: Annotated[str, Field(title="Email")]
     id: Annotated[UUID, Field(title="Id")]
     name: Annotated[str, Field(title="Name")]
@@ -386,7 +422,7 @@ class Note(RootModel[str]):
 
 class RejectIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     note: Annotated[
         Note | None,
@@ -400,6 +436,9 @@ class ReleaseMode(StrEnum):
 
 
 class RemindersQueued(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     reminded: Annotated[
         int,
         Field(
@@ -411,7 +450,7 @@ class RemindersQueued(BaseModel):
 
 class ResponseIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     answers: Annotated[list[AnswerIn] | None, Field(max_length=500, title="Answers")] = None
     comments: Annotated[list[CommentIn] | None, Field(max_length=100, title="Comments")] = None
@@ -419,6 +458,9 @@ class ResponseIn(BaseModel):
 
 
 class ScalePoint(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     label: Annotated[str, Field(min_length=1, pattern="\\S", title="Label")]
     value: Annotated[int, Field(ge=1, le=4, title="Value")]
 
@@ -430,17 +472,23 @@ class Status3(StrEnum):
 
 
 class Submitted(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     submitted_at: Annotated[AwareDatetime, Field(title="Submitted At")]
 
 
 class TeamCycleCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     name: Annotated[str, Field(max_length=200, min_length=1, pattern="\\S", title="Name")]
 
 
 class TeamCycleOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
     id: Annotated[UUID, Field(title="Id")]
     members: Annotated[int, Field(title="Members")]
@@ -451,21 +499,27 @@ class TeamCycleOut(BaseModel):
 
 
 class Thresholds(BaseModel):
-    direct_report: Annotated[int | None, Field(ge=1, title="Direct Report")] = 3
-    line_manager: Annotated[int | None, Field(ge=1, title="Line Manager")] = 1
-    other: Annotated[int | None, Field(ge=1, title="Other")] = 3
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    direct_report: Annotated[int, Field(ge=1, title="Direct Report")] = 3
+    line_manager: Annotated[int, Field(ge=1, title="Line Manager")] = 1
+    other: Annotated[int, Field(ge=1, title="Other")] = 3
     others_total: Annotated[
-        int | None,
+        int,
         Field(
             description="Responses needed from all raters but self together; below it no 360 report is produced.",
             ge=1,
             title="Others Total",
         ),
     ] = 4
-    peer: Annotated[int | None, Field(ge=1, title="Peer")] = 3
+    peer: Annotated[int, Field(ge=1, title="Peer")] = 3
 
 
 class ValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     ctx: Annotated[dict[str, Any] | None, Field(title="Context")] = None
     input: Annotated[Any | None, Field(title="Input")] = None
     loc: Annotated[list[str | int], Field(title="Location")]
@@ -475,7 +529,7 @@ class ValidationError(BaseModel):
 
 class CycleCreate(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     kind: CycleKind
     participant_name: Annotated[
@@ -495,9 +549,9 @@ class CycleCreate(BaseModel):
             title="Questionnaire Id",
         ),
     ]
-    release_mode: ReleaseMode | None = "coached"
+    release_mode: ReleaseMode = ReleaseMode.coached
     requires_approval: Annotated[
-        bool | None,
+        bool,
         Field(
             description="The nominated line manager approves the nominations before raters are invited.",
             title="Requires Approval",
@@ -521,6 +575,9 @@ class CycleCreate(BaseModel):
 
 
 class CycleOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     approval: Approval | None
     close_reason: Annotated[str | None, Field(title="Close Reason")]
     closed_at: Annotated[AwareDatetime | None, Field(title="Closed At")]
@@ -555,6 +612,9 @@ class CycleOut(BaseModel):
 
 
 class GoalOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     created_at: Annotated[AwareDatetime, Field(title="Created At")]
     description: Annotated[str | None, Field(title="Description")]
     dimension_keys: Annotated[list[str], Field(title="Dimension Keys")]
@@ -588,17 +648,23 @@ class GoalOut(BaseModel):
 
 
 class HTTPValidationError(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     detail: Annotated[list[ValidationError] | None, Field(title="Detail")] = None
 
 
 class NominationsIn(BaseModel):
     model_config = ConfigDict(
-        extra="forbid",
+        extra="ignore",
     )
     raters: Annotated[list[RaterIn], Field(max_length=40, min_length=1, title="Raters")]
 
 
 class ObservationList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[ObservationOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -610,10 +676,16 @@ class ObservationList(BaseModel):
 
 
 class QuestionnaireList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[QuestionnaireSummary], Field(title="Items")]
 
 
 class QuestionnaireOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     dimensions: Annotated[list[QuestionnaireDimension], Field(title="Dimensions")]
     framework_key: Annotated[str, Field(title="Framework Key")]
     framework_version: Annotated[int, Field(title="Framework Version")]
@@ -632,10 +704,16 @@ class QuestionnaireOut(BaseModel):
 
 
 class RaterList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[RaterOut], Field(title="Items")]
 
 
 class SelfView(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     answers: ResponseIn | None
     questionnaire: QuestionnaireOut
     status: Annotated[Status3, Field(title="Status")]
@@ -643,6 +721,9 @@ class SelfView(BaseModel):
 
 
 class CycleList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[CycleOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
@@ -654,10 +735,16 @@ class CycleList(BaseModel):
 
 
 class GoalList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     items: Annotated[list[GoalOut], Field(title="Items")]
 
 
 class InvitationView(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
     closes_at: Annotated[AwareDatetime | None, Field(title="Closes At")]
     draft: ResponseIn | None
     draft_saved_at: Annotated[AwareDatetime | None, Field(title="Draft Saved At")]
