@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
+from hlm_gateway.upstream import survey
 from hlm_gateway.upstream.framework import FrameworkTree, QuestionnaireOut
 
 
@@ -173,12 +174,14 @@ def framework_from(data: FrameworkTree) -> Framework:
     )
 
 
-def questionnaire_from(data: QuestionnaireOut) -> Questionnaire:
+def questionnaire_from(data: QuestionnaireOut | survey.QuestionnaireOut) -> Questionnaire:
+    """A questionnaire as framework-svc serves it, or as survey-svc keeps the one a cycle is pinned to: a
+    published version, which never changes (survey-svc's copy carries no status of its own)."""
     return Questionnaire(
         id=strawberry.ID(str(data.id)),
         key=data.key,
         version=data.version,
-        status=data.status,
+        status=data.status.value if isinstance(data, QuestionnaireOut) else "published",
         name=data.name,
         purpose=data.purpose,
         instructions=data.instructions,

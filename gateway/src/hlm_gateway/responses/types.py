@@ -10,7 +10,6 @@ import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire, questionnaire_from
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
-from hlm_gateway.upstream.framework import QuestionnaireOut as FrameworkQuestionnaire
 from hlm_gateway.upstream.survey import QuestionnaireOut as SurveyQuestionnaire
 from hlm_gateway.upstream.survey import ResponseIn
 from hlm_kit.errors import Problem
@@ -134,9 +133,8 @@ def response_from(data: ResponseIn) -> Response:
 
 
 def answered_questionnaire_from(data: SurveyQuestionnaire) -> Questionnaire:
-    """The questionnaire a cycle is pinned to, as survey-svc keeps it: a published version, which never
-    changes (survey-svc's copy carries no status of its own)."""
-    return questionnaire_from(FrameworkQuestionnaire.model_validate({**data.model_dump(), "status": "published"}))
+    """The questionnaire a cycle is pinned to, as survey-svc keeps it."""
+    return questionnaire_from(data)
 
 
 def rejected_from(problem: Problem) -> ResponseRejected:
