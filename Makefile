@@ -21,7 +21,7 @@ ORG ?= RX1
 REGION ?= london
 EMAIL ?=
 
-.PHONY: help uv sync web-assets web-screenshots run demo test fuzz lint format token bench bootstrap schemas deploy-check images
+.PHONY: help uv sync web-assets web-screenshots run demo test fuzz lint format token bench bootstrap schemas gateway-models deploy-check images
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,9 @@ lint: sync ## ruff and mypy
 format: sync ## apply ruff's formatting and fixes
 	@$(UV) run --no-sync ruff format .
 	@$(UV) run --no-sync ruff check --fix .
+
+gateway-models: sync ## generate the gateway's models of the services' answers from their OpenAPI documents
+	@$(UV) run --no-sync python scripts/gateway_models.py
 
 token: sync ## mint a development JWT: make token ROLE=academy_admin SUB=alice ORG=RX1 REGION=london (EMAIL=a verified address)
 	@$(UV) run --no-sync hlm-token --role "$(ROLE)" --sub "$(SUB)" --org "$(ORG)" --region "$(REGION)" $(if $(EMAIL),--email "$(EMAIL)")

@@ -16,6 +16,7 @@ import pytest_asyncio
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.schema import schema_sdl
 from hlm_gateway.upstream import Upstream
+from hlm_gateway.upstream.survey import GoalList, GoalOut
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 from .conftest import UNREACHABLE, CountingTransport, running_framework, running_gateway
@@ -241,12 +242,14 @@ async def test_a_request_that_cannot_be_written_is_the_callers_fault_not_the_ser
     async with httpx.AsyncClient(base_url=listening, timeout=5) as client:
         upstream = Upstream("survey-svc", client, None)
         with pytest.raises(GatewayError) as read:
-            await upstream.get(path) if not headers else await upstream.send("POST", path, {}, headers=headers)
+            await upstream.get(path, GoalList) if not headers else await upstream.send(
+                "POST", path, GoalOut, {}, headers=headers
+            )
     assert read.value.code == ErrorCode.BAD_USER_INPUT
 
 
 async def test_a_service_that_is_down_is_still_upstream_unavailable() -> None:
     async with httpx.AsyncClient(base_url=UNREACHABLE, timeout=5) as client:
         with pytest.raises(GatewayError) as read:
-            await Upstream("survey-svc", client, None).get("/v1/goals")
+            await Upstream("survey-svc", client, None).get("/v1/goals", GoalList)
     assert read.value.code == ErrorCode.UPSTREAM_UNAVAILABLE

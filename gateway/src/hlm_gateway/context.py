@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
-from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from hlm_gateway.live.hub import EventHub
+from hlm_gateway.loaders import Loaders
 from hlm_gateway.upstream import Upstream
 from hlm_kit.auth import TokenVerifier
 
@@ -45,17 +43,30 @@ class Context(BaseContext):
     survey: Upstream = field(init=False)
     report: Upstream = field(init=False)
     facilitator: Upstream = field(init=False)
-    loaders: dict[str, DataLoader[Any, Any]] = field(default_factory=dict)
-    # Makes DataLoaders over this context's upstreams (set by the app, hlm_gateway.main).
-    make_loaders: Callable[[Context], dict[str, DataLoader[Any, Any]]] | None = None
+    loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         super().__init__()
+
+    def identify(self, authorization: str | None, clients: UpstreamClients) -> None:
+        """Call the services as ``authorization``, with DataLoaders over them: for each request, and again
+        for a websocket whose connection_init names the caller (for every operation on it)."""
+        self.authorization = authorization
+        self.framework = Upstream("framework-svc", clients.framework, authorization)
+        self.survey = Upstream("survey-svc", clients.survey, authorization)
+        self.report = Upstream("report-svc", clients.report, authorization)
+        self.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
+        self.loaders = self._new_loaders()
+
+    def _new_loaders(self) -> Loaders:
+        return Loaders.over(
+            framework=self.framework, survey=self.survey, report=self.report, facilitator=self.facilitator
+        )
 
     def for_operation(self) -> Context:
         """This context for one more operation, with DataLoaders of its own. A websocket's context lives as
         long as the socket: shared, a query asked again an hour later would be answered from the first
         one's cache."""
         operation = copy.copy(self)
-        operation.loaders = self.make_loaders(operation) if self.make_loaders else {}
+        operation.loaders = self._new_loaders()
         return operation

@@ -5,27 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 import httpx
 from fastapi import FastAPI
 from starlette.requests import HTTPConnection
-from strawberry.dataloader import DataLoader
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hlm_gateway import __version__
-from hlm_gateway.catalogue.loaders import catalogue_loaders
 from hlm_gateway.config import Settings
 from hlm_gateway.context import Context, UpstreamClients
-from hlm_gateway.cycles.loaders import cycle_loaders
 from hlm_gateway.downloads import router as downloads_router
-from hlm_gateway.journey.loaders import journey_loaders
 from hlm_gateway.limits import RequestSizeLimit
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.live.subscriptions import LIVE_EVENTS
 from hlm_gateway.router import GatewayRouter
 from hlm_gateway.schema import build_schema
-from hlm_gateway.upstream import Upstream
 from hlm_kit import health
 from hlm_kit.auth import TokenVerifier
 from hlm_kit.errors import install_problem_handlers
@@ -83,23 +77,11 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
         """``context`` calling the services as ``authorization``, with DataLoaders over them: for each request,
         and again for a websocket whose connection_init names the caller (for every operation on it)."""
         clients: UpstreamClients = app.state.clients
-        context.authorization = authorization
-        context.framework = Upstream("framework-svc", clients.framework, authorization)
-        context.survey = Upstream("survey-svc", clients.survey, authorization)
-        context.report = Upstream("report-svc", clients.report, authorization)
-        context.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
-        context.loaders = loaders_for(context)
+        context.identify(authorization, clients)
         return context
 
-    def loaders_for(context: Context) -> dict[str, DataLoader[Any, Any]]:
-        return {
-            **catalogue_loaders(context.framework),
-            **journey_loaders(context.report, context.facilitator),
-            **cycle_loaders(context.survey),
-        }
-
     async def context_getter(connection: HTTPConnection) -> Context:
-        context = Context(hub=hub, token_verifier=token_verifier, make_loaders=loaders_for)
+        context = Context(hub=hub, token_verifier=token_verifier)
         return identify(context, connection.headers.get("authorization"))
 
     graphql = GatewayRouter(

@@ -8,9 +8,10 @@ the one generic conflict facilitator-svc words for everybody, never which confli
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import strawberry
+
+from hlm_kit.errors import Problem
 
 
 @strawberry.type
@@ -22,34 +23,30 @@ class FieldProblem:
     type: str
 
 
-def refusal_message(problem: dict[str, Any], fallback: str) -> str:
-    message = problem.get("detail") or problem.get("title")
-    return message if isinstance(message, str) and message else fallback
+def refusal_message(problem: Problem, fallback: str) -> str:
+    return problem.detail or problem.title or fallback
 
 
-def refusal_code(problem: dict[str, Any]) -> str | None:
+def refusal_code(problem: Problem) -> str | None:
     """The service's machine code, the last part of the problem's ``type`` (``slot-taken``, ...)."""
-    kind = problem.get("type")
-    if not isinstance(kind, str) or kind == "about:blank":
+    kind = problem.type
+    if kind == "about:blank":
         return None
     return kind.rstrip("/").rsplit("/", 1)[-1] or None
 
 
-def field_problems(problem: dict[str, Any], *, sent_as: tuple[str, ...] | None = None) -> list[FieldProblem]:
+def field_problems(problem: Problem, *, sent_as: tuple[str, ...] | None = None) -> list[FieldProblem]:
     """Every reason listed in the problem's ``errors``. With ``sent_as``, a location in the service's
     request body is given as the app sent it, in GraphQL's names: ``sent_as=("response",)`` turns
     ``body.answers.3.item_key`` into ``response.answers.3.itemKey`` (the mutation's ``response``
     argument); ``sent_as=()`` is for a body whose fields are the mutation's own arguments."""
-    return [
-        FieldProblem(location=_location(e.get("loc", []), sent_as), message=e["msg"], type=e["type"])
-        for e in problem.get("errors") or []
-    ]
+    return [FieldProblem(location=_location(e.loc, sent_as), message=e.msg, type=e.type) for e in problem.errors or []]
 
 
 _SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)+")
 
 
-def _location(loc: list[Any], sent_as: tuple[str, ...] | None) -> list[str]:
+def _location(loc: list[str | int], sent_as: tuple[str, ...] | None) -> list[str]:
     parts = [str(part) for part in loc]
     if sent_as is None or parts[:1] != ["body"]:
         return parts

@@ -16,6 +16,9 @@ from hlm_gateway.allocations.types import (
 )
 from hlm_gateway.arguments import IdempotencyKey
 from hlm_gateway.context import Context
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.facilitator import AllocationOut
+from hlm_gateway.upstream.facilitator import AllocationSummary as AllocationSummaryOut
 
 
 @strawberry.type
@@ -27,27 +30,28 @@ class AllocationMutation:
     async def start_allocation(
         self, info: Info[Context, None], input: StartAllocationInput, idempotency_key: IdempotencyKey = None
     ) -> StartAllocationResult | None:
-        status, body = await info.context.facilitator.send_outcome(
+        result = await info.context.facilitator.send_outcome(
             "POST",
             "/v1/allocations",
+            AllocationSummaryOut,
             start_body(input),
             headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
         )
-        return summary_from(body) if status < 400 else allocation_refused_from(body)
+        return allocation_refused_from(result.problem) if isinstance(result, Refusal) else summary_from(result)
 
     @strawberry.mutation(
         description="Book every proposed session; each is checked again, and one that no longer holds is left "
         "out with its reason (bookingError)."
     )
     async def confirm_allocation(self, info: Info[Context, None], id: strawberry.ID) -> AllocationResult | None:
-        status, body = await info.context.facilitator.post_outcome(
-            f"/v1/allocations/{quote(id, safe='')}/confirm", expected=(409,)
+        result = await info.context.facilitator.post_outcome(
+            f"/v1/allocations/{quote(id, safe='')}/confirm", AllocationOut, expected=(409,)
         )
-        return allocation_from(body) if status < 400 else allocation_refused_from(body)
+        return allocation_refused_from(result.problem) if isinstance(result, Refusal) else allocation_from(result)
 
     @strawberry.mutation(description="Drop a queued, proposed or failed allocation; nothing is booked.")
     async def discard_allocation(self, info: Info[Context, None], id: strawberry.ID) -> AllocationResult | None:
-        status, body = await info.context.facilitator.post_outcome(
-            f"/v1/allocations/{quote(id, safe='')}/discard", expected=(409,)
+        result = await info.context.facilitator.post_outcome(
+            f"/v1/allocations/{quote(id, safe='')}/discard", AllocationOut, expected=(409,)
         )
-        return allocation_from(body) if status < 400 else allocation_refused_from(body)
+        return allocation_refused_from(result.problem) if isinstance(result, Refusal) else allocation_from(result)

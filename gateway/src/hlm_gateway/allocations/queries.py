@@ -10,6 +10,7 @@ from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.upstream.facilitator import AllocationList, AllocationOut
 
 MAX_PAGE = 100
 
@@ -23,9 +24,9 @@ class AllocationQuery:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)} | ({"cursor": after} if after else {})
-        page = await info.context.facilitator.get("/v1/allocations", params)
-        next_cursor = page.get("next_cursor")
-        edges = [Edge(cursor=item["id"], node=summary_from(item)) for item in page["items"]]
+        page = await info.context.facilitator.get("/v1/allocations", AllocationList, params)
+        next_cursor = page.next_cursor
+        edges = [Edge(cursor=str(item.id), node=summary_from(item)) for item in page.items]
         return Connection(
             edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
         )
@@ -35,4 +36,6 @@ class AllocationQuery:
         "and each participant left out with why. Poll it while the job runs."
     )
     async def allocation(self, info: Info[Context, None], id: strawberry.ID) -> Allocation | None:
-        return allocation_from(await info.context.facilitator.get(f"/v1/allocations/{quote(id, safe='')}"))
+        return allocation_from(
+            await info.context.facilitator.get(f"/v1/allocations/{quote(id, safe='')}", AllocationOut)
+        )

@@ -5,7 +5,7 @@ and its confirmation into booked sessions."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,7 +13,6 @@ from strawberry.types import Info
 from hlm_gateway.arguments import CHECK, subject
 from hlm_gateway.booking.types import MatchReason, reason_from
 from hlm_gateway.context import Context
-from hlm_gateway.facilitators.loaders import facilitator_by_id
 from hlm_gateway.facilitators.types import (
     Facilitator,
     LocationInput,
@@ -24,7 +23,11 @@ from hlm_gateway.facilitators.types import (
     rest_value,
     window_from,
 )
+from hlm_gateway.journey.types import optional_id
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.upstream.facilitator import AllocationOut
+from hlm_gateway.upstream.facilitator import AllocationSummary as AllocationSummaryOut
+from hlm_kit.errors import Problem
 
 # An assignment's cost is this many points times (1 - its score), as facilitator-svc reckons it.
 COST_SCALE = 10000
@@ -71,7 +74,7 @@ class AllocationAssignment:
 
     @strawberry.field(description="The facilitator's profile (all assignments' profiles in one upstream read).")
     async def facilitator(self, info: Info[Context, None]) -> Facilitator | None:
-        data = await facilitator_by_id(info.context).load(str(self.facilitator_id))
+        data = await info.context.loaders.facilitator.load(str(self.facilitator_id))
         return facilitator_from(data) if data else None
 
 
@@ -128,7 +131,7 @@ class StartAllocationInput:
     participants: list[CohortMemberInput]
 
 
-def start_body(input: StartAllocationInput) -> dict[str, Any]:
+def start_body(input: StartAllocationInput) -> dict[str, object]:
     return {
         "window": rest_value(input.window),
         "participants": [
@@ -138,65 +141,70 @@ def start_body(input: StartAllocationInput) -> dict[str, Any]:
     }
 
 
-def _summary_fields(data: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": strawberry.ID(data["id"]),
-        "status": data["status"],
-        "progress": data["progress"],
-        "stage": data["stage"],
-        "region": data["region"],
-        "window": window_from(data["window"]),
-        "participant_count": data["participant_count"],
-        "assigned_count": data.get("assigned_count"),
-        "objective_cost": data.get("objective_cost"),
-        "solve_seconds": data.get("solve_seconds"),
-        "error": data.get("error"),
-        "created_at": datetime.fromisoformat(data["created_at"]),
-        "finished_at": _datetime(data.get("finished_at")),
-        "confirmed_at": _datetime(data.get("confirmed_at")),
-    }
+def summary_from(data: AllocationSummaryOut) -> AllocationSummary:
+    return AllocationSummary(
+        id=strawberry.ID(str(data.id)),
+        status=data.status.value,
+        progress=data.progress,
+        stage=data.stage,
+        region=data.region,
+        window=window_from(data.window),
+        participant_count=data.participant_count,
+        assigned_count=data.assigned_count,
+        objective_cost=data.objective_cost,
+        solve_seconds=data.solve_seconds,
+        error=data.error,
+        created_at=data.created_at,
+        finished_at=data.finished_at,
+        confirmed_at=data.confirmed_at,
+    )
 
 
-def summary_from(data: dict[str, Any]) -> AllocationSummary:
-    return AllocationSummary(**_summary_fields(data))
-
-
-def allocation_from(data: dict[str, Any]) -> Allocation:
+def allocation_from(data: AllocationOut) -> Allocation:
     return Allocation(
-        **_summary_fields(data),
+        id=strawberry.ID(str(data.id)),
+        status=data.status.value,
+        progress=data.progress,
+        stage=data.stage,
+        region=data.region,
+        window=window_from(data.window),
+        participant_count=data.participant_count,
+        assigned_count=data.assigned_count,
+        objective_cost=data.objective_cost,
+        solve_seconds=data.solve_seconds,
+        error=data.error,
+        created_at=data.created_at,
+        finished_at=data.finished_at,
+        confirmed_at=data.confirmed_at,
         assignments=[
             AllocationAssignment(
-                participant_id=a["participant_id"],
-                facilitator_id=strawberry.ID(a["facilitator_id"]),
-                slot_id=strawberry.ID(a["slot_id"]),
-                mode=SessionMode(a["mode"]),
-                starts_at=datetime.fromisoformat(a["starts_at"]),
-                ends_at=datetime.fromisoformat(a["ends_at"]),
-                cost=a["cost"],
-                reasons=[reason_from(r) for r in a["reasons"]],
-                booking_id=strawberry.ID(a["booking_id"]) if a.get("booking_id") else None,
-                booking_error=a.get("booking_error"),
+                participant_id=strawberry.ID(a.participant_id),
+                facilitator_id=strawberry.ID(str(a.facilitator_id)),
+                slot_id=strawberry.ID(str(a.slot_id)),
+                mode=SessionMode(a.mode.value),
+                starts_at=a.starts_at,
+                ends_at=a.ends_at,
+                cost=a.cost,
+                reasons=[reason_from(r) for r in a.reasons],
+                booking_id=optional_id(a.booking_id),
+                booking_error=a.booking_error,
             )
-            for a in data["assignments"]
+            for a in data.assignments
         ],
         unassigned=[
             UnassignedParticipant(
-                participant_id=u["participant_id"],
-                reason=u["reason"],
-                excluded_by=[RuleExclusion(rule=rule, facilitators=n) for rule, n in u["excluded_by"].items()],
+                participant_id=strawberry.ID(u.participant_id),
+                reason=u.reason,
+                excluded_by=[RuleExclusion(rule=rule, facilitators=n) for rule, n in u.excluded_by.items()],
             )
-            for u in data["unassigned"]
+            for u in data.unassigned
         ],
     )
 
 
-def allocation_refused_from(problem: dict[str, Any]) -> AllocationRefused:
+def allocation_refused_from(problem: Problem) -> AllocationRefused:
     return AllocationRefused(
         message=refusal_message(problem, "the allocation cannot do that now"),
         code=refusal_code(problem),
         problems=field_problems(problem, sent_as=("input",)),
     )
-
-
-def _datetime(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire
 from hlm_gateway.responses.types import Response, answered_questionnaire_from, response_from
+from hlm_gateway.upstream.survey import SelfView
 
 
 @strawberry.type(description="Your own answers in a cycle, in the questionnaire's self-assessment wording.")
@@ -20,11 +20,11 @@ class SelfAssessment:
     submitted_at: datetime | None
 
 
-def self_assessment_from(cycle_id: str, data: dict[str, Any]) -> SelfAssessment:
+def self_assessment_from(cycle_id: str, data: SelfView) -> SelfAssessment:
     return SelfAssessment(
         cycle_id=strawberry.ID(cycle_id),
-        status=data["status"],
-        questionnaire=answered_questionnaire_from(data["questionnaire"]),
-        answers=response_from(data["answers"]) if data.get("answers") else None,
-        submitted_at=datetime.fromisoformat(data["submitted_at"]) if data.get("submitted_at") else None,
+        status=data.status.value,
+        questionnaire=answered_questionnaire_from(data.questionnaire),
+        answers=response_from(data.answers) if data.answers else None,
+        submitted_at=data.submitted_at,
     )

@@ -14,6 +14,8 @@ from hlm_gateway.booking.types import (
 from hlm_gateway.context import Context
 from hlm_gateway.facilitators.types import SessionMode
 from hlm_gateway.journey.types import session_from
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.facilitator import BookingOut
 
 
 def _session_path(id: strawberry.ID, action: str) -> str:
@@ -34,22 +36,22 @@ class BookingMutation:
         mode: SessionMode | None = None,
     ) -> HoldSessionResult | None:
         body = {"slot_id": str(slot_id), "cycle_id": str(cycle_id)} | ({"mode": mode.value} if mode else {})
-        status, result = await info.context.facilitator.post_outcome("/v1/bookings", body)
-        return session_from(result) if status < 400 else booking_conflict_from(result)
+        result = await info.context.facilitator.post_outcome("/v1/bookings", BookingOut, body)
+        return booking_conflict_from(result.problem) if isinstance(result, Refusal) else session_from(result)
 
     @strawberry.mutation(description="Confirm a held session before its hold runs out (the participant or an admin).")
     async def confirm_session(self, info: Info[Context, None], id: strawberry.ID) -> SessionChangeResult | None:
-        status, result = await info.context.facilitator.post_outcome(_session_path(id, "confirm"), expected=(409,))
-        return session_from(result) if status < 400 else session_change_refused_from(result)
+        result = await info.context.facilitator.post_outcome(_session_path(id, "confirm"), BookingOut, expected=(409,))
+        return session_change_refused_from(result.problem) if isinstance(result, Refusal) else session_from(result)
 
     @strawberry.mutation(description="Cancel a session before it starts (its participant, facilitator or admin).")
     async def cancel_session(
         self, info: Info[Context, None], id: strawberry.ID, reason: str | None = None
     ) -> SessionChangeResult | None:
-        status, result = await info.context.facilitator.post_outcome(
-            _session_path(id, "cancel"), {"reason": reason} if reason else None
+        result = await info.context.facilitator.post_outcome(
+            _session_path(id, "cancel"), BookingOut, {"reason": reason} if reason else None
         )
-        return session_from(result) if status < 400 else session_change_refused_from(result)
+        return session_change_refused_from(result.problem) if isinstance(result, Refusal) else session_from(result)
 
     @strawberry.mutation(
         description="Move a session to another slot, of the same or another facilitator, keeping its id "
@@ -59,18 +61,18 @@ class BookingMutation:
         self, info: Info[Context, None], id: strawberry.ID, slot_id: strawberry.ID, mode: SessionMode | None = None
     ) -> HoldSessionResult | None:
         body = {"slot_id": str(slot_id)} | ({"mode": mode.value} if mode else {})
-        status, result = await info.context.facilitator.post_outcome(_session_path(id, "reschedule"), body)
-        return session_from(result) if status < 400 else booking_conflict_from(result)
+        result = await info.context.facilitator.post_outcome(_session_path(id, "reschedule"), BookingOut, body)
+        return booking_conflict_from(result.problem) if isinstance(result, Refusal) else session_from(result)
 
     @strawberry.mutation(description="Mark a session that has started as held (its facilitator or an admin).")
     async def complete_session(self, info: Info[Context, None], id: strawberry.ID) -> SessionChangeResult | None:
-        status, result = await info.context.facilitator.post_outcome(_session_path(id, "complete"), expected=(409,))
-        return session_from(result) if status < 400 else session_change_refused_from(result)
+        result = await info.context.facilitator.post_outcome(_session_path(id, "complete"), BookingOut, expected=(409,))
+        return session_change_refused_from(result.problem) if isinstance(result, Refusal) else session_from(result)
 
     @strawberry.mutation(description="Rate a completed session, 1 (poor) to 5 (excellent), once (its participant).")
     async def rate_session(
         self, info: Info[Context, None], id: strawberry.ID, rating: int, comment: str | None = None
     ) -> SessionChangeResult | None:
         body = {"rating": rating} | ({"comment": comment} if comment else {})
-        status, result = await info.context.facilitator.post_outcome(_session_path(id, "rating"), body)
-        return session_from(result) if status < 400 else session_change_refused_from(result)
+        result = await info.context.facilitator.post_outcome(_session_path(id, "rating"), BookingOut, body)
+        return session_change_refused_from(result.problem) if isinstance(result, Refusal) else session_from(result)

@@ -14,6 +14,7 @@ from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.types import LocationInput, SessionMode, TimeWindowInput, rest_value
 from hlm_gateway.journey.types import FeedbackSession, session_from
 from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.upstream.facilitator import BookingList, BookingOut, MatchResult
 
 MAX_PAGE = 100
 MAX_MATCHES = 100
@@ -53,8 +54,8 @@ class BookingQuery:
             "limit": limit,
         }
         # A read, though a POST (the preferences are its body): nothing is written, so it is safe to ask again.
-        found = await info.context.facilitator.post("/v1/matches", request)
-        return [match_from(item) for item in found["eligible"]]
+        found = await info.context.facilitator.post("/v1/matches", MatchResult, request)
+        return [match_from(item) for item in found.eligible]
 
     @strawberry.field(
         description="Your feedback sessions in order of time: a participant's own, a facilitator's own, or "
@@ -81,13 +82,13 @@ class BookingQuery:
             params["from"] = starts_from.isoformat()
         if starts_before is not None:
             params["to"] = starts_before.isoformat()
-        page = await info.context.facilitator.get("/v1/bookings", params)
-        next_cursor = page.get("next_cursor")
-        edges = [Edge(cursor=item["id"], node=session_from(item)) for item in page["items"]]
+        page = await info.context.facilitator.get("/v1/bookings", BookingList, params)
+        next_cursor = page.next_cursor
+        edges = [Edge(cursor=str(item.id), node=session_from(item)) for item in page.items]
         return Connection(
             edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
         )
 
     @strawberry.field(description="One feedback session you take part in or manage.")
     async def feedback_session(self, info: Info[Context, None], id: strawberry.ID) -> FeedbackSession | None:
-        return session_from(await info.context.facilitator.get(f"/v1/bookings/{quote(id, safe='')}"))
+        return session_from(await info.context.facilitator.get(f"/v1/bookings/{quote(id, safe='')}", BookingOut))

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from hlm_gateway.facilitators.types import SessionMode
 from hlm_gateway.journey.types import FeedbackSession
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.upstream import facilitator as api
+from hlm_kit.errors import Problem
 
 
 @strawberry.type(
@@ -92,7 +94,7 @@ class FacilitatorMatch:
     slots: list[SlotOffer]
 
 
-def booking_conflict_from(problem: dict[str, Any]) -> BookingConflict:
+def booking_conflict_from(problem: Problem) -> BookingConflict:
     return BookingConflict(
         message=refusal_message(problem, "the slot is not free"),
         code=refusal_code(problem),
@@ -100,7 +102,7 @@ def booking_conflict_from(problem: dict[str, Any]) -> BookingConflict:
     )
 
 
-def session_change_refused_from(problem: dict[str, Any]) -> SessionChangeRefused:
+def session_change_refused_from(problem: Problem) -> SessionChangeRefused:
     return SessionChangeRefused(
         message=refusal_message(problem, "the session cannot change so"),
         code=refusal_code(problem),
@@ -108,41 +110,37 @@ def session_change_refused_from(problem: dict[str, Any]) -> SessionChangeRefused
     )
 
 
-def reason_from(data: dict[str, Any]) -> MatchReason:
+def reason_from(data: api.ReasonOut) -> MatchReason:
     return MatchReason(
-        factor=data["factor"],
-        weight=data["weight"],
-        value=data["value"],
-        contribution=data["contribution"],
-        detail=data["detail"],
+        factor=data.factor, weight=data.weight, value=data.value, contribution=data.contribution, detail=data.detail
     )
 
 
-def match_from(data: dict[str, Any]) -> FacilitatorMatch:
-    card = data["facilitator"]
+def match_from(data: api.MatchOut) -> FacilitatorMatch:
+    card = data.facilitator
     return FacilitatorMatch(
-        rank=data["rank"],
+        rank=data.rank,
         facilitator=FacilitatorCard(
-            id=strawberry.ID(card["id"]),
-            name=card["name"],
-            organisation=card["organisation"],
-            region=card["region"],
-            accreditation_level=card["accreditation_level"],
-            modes=[SessionMode(m) for m in card["modes"]],
-            languages=list(card["languages"]),
-            specialisms=list(card["specialisms"]),
+            id=strawberry.ID(str(card.id)),
+            name=card.name,
+            organisation=card.organisation,
+            region=card.region,
+            accreditation_level=card.accreditation_level,
+            modes=[SessionMode(m) for m in card.modes],
+            languages=list(card.languages),
+            specialisms=list(card.specialisms),
         ),
-        score=data["score"],
-        reasons=[reason_from(r) for r in data["reasons"]],
+        score=data.score,
+        reasons=[reason_from(r) for r in data.reasons],
         slots=[
             SlotOffer(
-                slot_id=strawberry.ID(s["slot_id"]),
-                starts_at=datetime.fromisoformat(s["starts_at"]),
-                ends_at=datetime.fromisoformat(s["ends_at"]),
-                mode=SessionMode(s["mode"]),
-                venue=s.get("venue"),
-                score=s["score"],
+                slot_id=strawberry.ID(str(s.slot_id)),
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                mode=SessionMode(s.mode.value),
+                venue=s.venue,
+                score=s.score,
             )
-            for s in data["slots"]
+            for s in data.slots
         ],
     )

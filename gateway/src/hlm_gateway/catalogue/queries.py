@@ -10,6 +10,7 @@ from hlm_gateway.catalogue.types import Framework, FrameworkSummary, Questionnai
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.upstream.framework import FrameworkList, QuestionnaireOut
 
 MAX_PAGE = 100
 
@@ -23,40 +24,40 @@ class CatalogueQuery:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)} | ({"cursor": after} if after else {})
-        page = await info.context.framework.get("/v1/frameworks", params)
+        page = await info.context.framework.get("/v1/frameworks", FrameworkList, params)
         edges = [
             Edge(
-                cursor=item["key"],
+                cursor=item.key,
                 node=FrameworkSummary(
-                    key=item["key"],
-                    name=item["name"],
-                    dimension_label=item["dimension_label"],
-                    latest_version=item["latest_version"],
+                    key=item.key,
+                    name=item.name,
+                    dimension_label=item.dimension_label,
+                    latest_version=item.latest_version,
                 ),
             )
-            for item in page["items"]
+            for item in page.items
         ]
         return Connection(
             edges=edges,
-            page_info=PageInfo(has_next_page=page["next_cursor"] is not None, end_cursor=page["next_cursor"]),
+            page_info=PageInfo(has_next_page=page.next_cursor is not None, end_cursor=page.next_cursor),
         )
 
     @strawberry.field(description="A framework version, whole: the latest published one unless a version is given.")
     async def framework(self, info: Info[Context, None], key: Key, version: int | None = None) -> Framework | None:
-        return framework_from(await info.context.loaders["framework"].load((key, version)))
+        return framework_from(await info.context.loaders.framework.load((key, version)))
 
     @strawberry.field(description="One questionnaire with its items, scales and importance questions.")
     async def questionnaire(self, info: Info[Context, None], id: strawberry.ID) -> Questionnaire | None:
-        return questionnaire_from(await info.context.loaders["questionnaire"].load(str(id)))
+        return questionnaire_from(await info.context.loaders.questionnaire.load(str(id)))
 
     @strawberry.field(description="Questionnaires by id, in the order asked (one upstream call for all).")
     async def questionnaires(self, info: Info[Context, None], ids: list[strawberry.ID]) -> list[Questionnaire | None]:
         if len(ids) > MAX_PAGE:
             raise GatewayError(f"at most {MAX_PAGE} ids", ErrorCode.BAD_USER_INPUT)
-        loader = info.context.loaders["questionnaire"]
+        loader = info.context.loaders.questionnaire
         loaded = await asyncio.gather(*(loader.load(str(i)) for i in ids), return_exceptions=True)
         for result in loaded:
             # An unknown id is a null in the list; a service that cannot answer fails the whole field.
             if isinstance(result, BaseException) and getattr(result, "code", None) != ErrorCode.NOT_FOUND:
                 raise result
-        return [questionnaire_from(q) if isinstance(q, dict) else None for q in loaded]
+        return [questionnaire_from(q) if isinstance(q, QuestionnaireOut) else None for q in loaded]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
+from hlm_gateway.upstream import survey
+from hlm_gateway.upstream.framework import FrameworkTree, QuestionnaireOut
 
 
 @strawberry.type
@@ -69,8 +69,8 @@ class Framework:
 
     @strawberry.field(description="Questionnaires built on this framework.")
     async def questionnaires(self, info: Info[Context, None]) -> list[Questionnaire] | None:
-        items = await info.context.loaders["questionnaires_by_framework"].load(self.key)
-        return [questionnaire_from(q) for q in items if q["framework_version"] == self.version]
+        items = await info.context.loaders.questionnaires_by_framework.load(self.key)
+        return [questionnaire_from(q) for q in items if q.framework_version == self.version]
 
 
 @strawberry.type
@@ -82,7 +82,7 @@ class FrameworkSummary:
 
     @strawberry.field(description="The latest published version, whole.")
     async def latest(self, info: Info[Context, None]) -> Framework | None:
-        return framework_from(await info.context.loaders["framework"].load((self.key, None)))
+        return framework_from(await info.context.loaders.framework.load((self.key, None)))
 
 
 @strawberry.type
@@ -132,62 +132,70 @@ class Questionnaire:
 
     @strawberry.field(description="The framework version this questionnaire is built on.")
     async def framework(self, info: Info[Context, None]) -> Framework | None:
-        return framework_from(
-            await info.context.loaders["framework"].load((self.framework_key, self.framework_version))
-        )
+        return framework_from(await info.context.loaders.framework.load((self.framework_key, self.framework_version)))
 
 
-def framework_from(data: dict[str, Any]) -> Framework:
+def framework_from(data: FrameworkTree) -> Framework:
     return Framework(
-        key=data["key"],
-        version=data["version"],
-        status=data["status"],
-        name=data["name"],
-        summary=data["summary"],
-        dimension_label=data["dimension_label"],
-        rating_levels=[RatingLevel(**r) for r in data["rating_levels"]],
-        stages=[Stage(**s) for s in data["stages"]],
+        key=data.key,
+        version=data.version,
+        status=data.status.value,
+        name=data.name,
+        summary=data.summary,
+        dimension_label=data.dimension_label.value,
+        rating_levels=[
+            RatingLevel(value=r.value, key=r.key, name=r.name, description=r.description)
+            for r in data.rating_levels or []
+        ],
+        stages=[Stage(number=s.number, name=s.name, description=s.description) for s in data.stages or []],
         dimensions=[
             Dimension(
-                key=d["key"],
+                key=d.key,
                 position=position,
-                name=d["name"],
-                summary=d["summary"],
-                why_it_matters=d.get("why_it_matters"),
-                what_it_is_not=d.get("what_it_is_not"),
-                audience=d["audience"],
-                reflective_questions=d["reflective_questions"],
-                not_yet_behaviours=d["not_yet_behaviours"],
+                name=d.name,
+                summary=d.summary,
+                why_it_matters=d.why_it_matters,
+                what_it_is_not=d.what_it_is_not,
+                audience=d.audience.value,
+                reflective_questions=d.reflective_questions or [],
+                not_yet_behaviours=d.not_yet_behaviours or [],
                 elements=[
                     Element(
-                        key=e["key"],
-                        name=e["name"],
-                        descriptors=e["descriptors"],
-                        indicators=[Indicator(**i) for i in e["indicators"]],
+                        key=e.key,
+                        name=e.name,
+                        descriptors=e.descriptors,
+                        indicators=[Indicator(stage=i.stage, text=i.text) for i in e.indicators or []],
                     )
-                    for e in d["elements"]
+                    for e in d.elements or []
                 ],
             )
-            for position, d in enumerate(data["dimensions"], 1)
+            for position, d in enumerate(data.dimensions, 1)
         ],
     )
 
 
-def questionnaire_from(data: dict[str, Any]) -> Questionnaire:
+def questionnaire_from(data: QuestionnaireOut | survey.QuestionnaireOut) -> Questionnaire:
+    """A questionnaire as framework-svc serves it, or as survey-svc keeps the one a cycle is pinned to: a
+    published version, which never changes (survey-svc's copy carries no status of its own)."""
     return Questionnaire(
-        id=strawberry.ID(data["id"]),
-        key=data["key"],
-        version=data["version"],
-        status=data["status"],
-        name=data["name"],
-        purpose=data["purpose"],
-        instructions=data["instructions"],
-        framework_key=data["framework_key"],
-        framework_version=data["framework_version"],
-        dimensions=[QuestionnaireDimension(**d) for d in data["dimensions"]],
-        items=[QuestionnaireItem(**i) for i in data["items"]],
-        performance_scale=[ScalePoint(**p) for p in data["performance_scale"]],
-        not_observed_label=data["not_observed_label"],
-        importance_scale=[ScalePoint(**p) for p in data["importance_scale"]],
-        importance_questions=[ImportanceQuestion(**q) for q in data["importance_questions"]],
+        id=strawberry.ID(str(data.id)),
+        key=data.key,
+        version=data.version,
+        status=data.status.value if isinstance(data, QuestionnaireOut) else "published",
+        name=data.name,
+        purpose=data.purpose,
+        instructions=data.instructions,
+        framework_key=data.framework_key,
+        framework_version=data.framework_version,
+        dimensions=[QuestionnaireDimension(key=d.key, name=d.name, position=d.position) for d in data.dimensions],
+        items=[
+            QuestionnaireItem(key=i.key, dimension_key=i.dimension_key, text=i.text, position=i.position)
+            for i in data.items
+        ],
+        performance_scale=[ScalePoint(value=p.value, label=p.label) for p in data.performance_scale],
+        not_observed_label=data.not_observed_label,
+        importance_scale=[ScalePoint(value=p.value, label=p.label) for p in data.importance_scale],
+        importance_questions=[
+            ImportanceQuestion(dimension_key=q.dimension_key, text=q.text) for q in data.importance_questions
+        ],
     )

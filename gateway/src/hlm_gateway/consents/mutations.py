@@ -12,6 +12,8 @@ from hlm_gateway.consents.types import (
     refused_from,
 )
 from hlm_gateway.context import Context
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.report import ConsentOut
 
 
 @strawberry.type
@@ -21,8 +23,8 @@ class ConsentMutation:
         "(giving it again changes nothing)."
     )
     async def give_report_sharing_consent(self, info: Info[Context, None]) -> GiveReportSharingConsentResult | None:
-        status, body = await info.context.report.send_outcome("PUT", CONSENT_PATH, expected=(400,))
-        return consent_from(body) if status < 400 else refused_from(body)
+        body = await info.context.report.send_outcome("PUT", CONSENT_PATH, ConsentOut, expected=(400,))
+        return refused_from(body.problem) if isinstance(body, Refusal) else consent_from(body)
 
     @strawberry.mutation(description="Withdraw the consent: your organisation stops seeing your reports at once.")
     async def withdraw_report_sharing_consent(self, info: Info[Context, None]) -> ReportSharingConsent | None:

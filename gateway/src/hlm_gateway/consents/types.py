@@ -4,11 +4,13 @@ reports, and the typed refusal to give it."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from hlm_gateway.problems import refusal_message
+from hlm_gateway.upstream.report import ConsentOut
+from hlm_kit.errors import Problem
 
 
 @strawberry.type(description="Whether your organisation may read your released reports; withdrawn at any time.")
@@ -30,11 +32,9 @@ GiveReportSharingConsentResult = Annotated[
 NOT_GIVEN = ReportSharingConsent(given=False, organisation=None, given_at=None)
 
 
-def consent_from(data: dict[str, Any]) -> ReportSharingConsent:
-    return ReportSharingConsent(
-        given=True, organisation=data["organisation"], given_at=datetime.fromisoformat(data["granted_at"])
-    )
+def consent_from(data: ConsentOut) -> ReportSharingConsent:
+    return ReportSharingConsent(given=True, organisation=data.organisation, given_at=data.granted_at)
 
 
-def refused_from(problem: dict[str, Any]) -> ReportSharingRefused:
+def refused_from(problem: Problem) -> ReportSharingRefused:
     return ReportSharingRefused(message=refusal_message(problem, "consent was not given"))

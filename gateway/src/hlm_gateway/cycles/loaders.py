@@ -5,49 +5,48 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
 from urllib.parse import quote
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from hlm_gateway.cycles.types import Nomination, nomination_from
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.upstream import Upstream
+from hlm_gateway.upstream.survey import CycleList, CycleOut, RaterList, RaterOut
 
 # survey-svc's largest batch read by id.
 MAX_BATCH_IDS = 100
 
 
-def cycle_loaders(survey: Upstream) -> dict[str, DataLoader[Any, Any]]:
-    async def cycles_by_id(ids: Sequence[str]) -> list[Any]:
+def cycle_loader(survey: Upstream) -> DataLoader[str, CycleOut]:
+    async def cycles_by_id(ids: Sequence[str]) -> list[CycleOut | GatewayError]:
         wanted = [i for i in ids if _is_uuid(i)]
-        found: dict[str, dict[str, Any]] = {}
+        found: dict[str, CycleOut] = {}
         if wanted:
             try:
-                page = await survey.get("/v1/cycles", {"ids": ",".join(wanted)})
+                page = await survey.get("/v1/cycles", CycleList, {"ids": ",".join(wanted)})
             except GatewayError as error:
                 return [error] * len(ids)
-            found = {item["id"]: item for item in page["items"]}
+            found = {str(item.id): item for item in page.items}
         # survey-svc leaves out what the caller may not read, exactly as if it did not exist.
         return [found.get(i) or GatewayError(f"no cycle {i}", ErrorCode.NOT_FOUND, service=survey.name) for i in ids]
 
-    async def raters_by_cycle(cycle_ids: Sequence[str]) -> list[Any]:
+    return DataLoader(load_fn=cycles_by_id, max_batch_size=MAX_BATCH_IDS)
+
+
+def raters_by_cycle_loader(survey: Upstream) -> DataLoader[str, list[RaterOut]]:
+    async def raters_by_cycle(cycle_ids: Sequence[str]) -> list[list[RaterOut] | GatewayError]:
         # survey-svc lists raters one cycle at a time (it has no batch read for them); Cycle.raters is
         # therefore offered only where a query has a single cycle (see journey.types.Cycle.raters).
-        async def one(cycle_id: str) -> list[Nomination] | GatewayError:
+        async def one(cycle_id: str) -> list[RaterOut] | GatewayError:
             try:
-                found = await survey.get(f"/v1/cycles/{quote(cycle_id, safe='')}/raters")
+                return (await survey.get(f"/v1/cycles/{quote(cycle_id, safe='')}/raters", RaterList)).items
             except GatewayError as error:
                 return error
-            return [nomination_from(item) for item in found["items"]]
 
         return list(await asyncio.gather(*(one(cycle_id) for cycle_id in cycle_ids)))
 
-    return {
-        "cycle": DataLoader(load_fn=cycles_by_id, max_batch_size=MAX_BATCH_IDS),
-        "raters_by_cycle": DataLoader(load_fn=raters_by_cycle),
-    }
+    return DataLoader(load_fn=raters_by_cycle)
 
 
 def _is_uuid(value: str) -> bool:

@@ -19,6 +19,8 @@ from hlm_gateway.cycles.types import (
     threshold_not_met_from,
 )
 from hlm_gateway.journey.types import Cycle, cycle_from
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.survey import CycleOut, RaterList, RemindersQueued
 
 
 @strawberry.type
@@ -31,24 +33,26 @@ class CycleMutation:
         self, info: Info[Context, None], input: CreateCycleInput, idempotency_key: IdempotencyKey = None
     ) -> Cycle | None:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
-        return cycle_from(await info.context.survey.send("POST", "/v1/cycles", create_body(input), headers=headers))
+        return cycle_from(
+            await info.context.survey.send("POST", "/v1/cycles", CycleOut, create_body(input), headers=headers)
+        )
 
     @strawberry.mutation(description="Nominate raters by group; once the cycle is open each is invited at once.")
     async def nominate_raters(
         self, info: Info[Context, None], cycle_id: strawberry.ID, raters: list[RaterInput]
     ) -> list[Nomination] | None:
         body = {"raters": [{"name": r.name, "email": r.email, "rater_group": r.rater_group.value} for r in raters]}
-        found = await info.context.survey.post(f"/v1/cycles/{quote(cycle_id, safe='')}/raters", body)
-        return [nomination_from(item) for item in found["items"]]
+        found = await info.context.survey.post(f"/v1/cycles/{quote(cycle_id, safe='')}/raters", RaterList, body)
+        return [nomination_from(item) for item in found.items]
 
     @strawberry.mutation(description="Open a 360 to its raters with its closing date, or learn every reason it cannot.")
     async def open_cycle(
         self, info: Info[Context, None], cycle_id: strawberry.ID, closes_at: datetime
     ) -> OpenCycleResult | None:
-        status, body = await info.context.survey.post_outcome(
-            f"/v1/cycles/{quote(cycle_id, safe='')}/open", {"closes_at": closes_at.isoformat()}
+        result = await info.context.survey.post_outcome(
+            f"/v1/cycles/{quote(cycle_id, safe='')}/open", CycleOut, {"closes_at": closes_at.isoformat()}
         )
-        return cycle_from(body) if status < 400 else threshold_not_met_from(body)
+        return threshold_not_met_from(result.problem) if isinstance(result, Refusal) else cycle_from(result)
 
     @strawberry.mutation(
         description="Withdraw a nomination; the rater's link stops working. Answers already given stay and count, "
@@ -62,8 +66,8 @@ class CycleMutation:
 
     @strawberry.mutation(description="Remind the raters who have neither submitted nor declined (the cycle is open).")
     async def send_reminders(self, info: Info[Context, None], cycle_id: strawberry.ID) -> RemindersSent | None:
-        found = await info.context.survey.post(f"{_cycle_path(cycle_id)}/reminders")
-        return RemindersSent(reminded=found["reminded"])
+        found = await info.context.survey.post(f"{_cycle_path(cycle_id)}/reminders", RemindersQueued)
+        return RemindersSent(reminded=found.reminded)
 
     @strawberry.mutation(
         description="Move a 360's closing date later; a closed cycle whose report is not released opens again."
@@ -72,12 +76,14 @@ class CycleMutation:
         self, info: Info[Context, None], cycle_id: strawberry.ID, closes_at: datetime
     ) -> Cycle | None:
         return cycle_from(
-            await info.context.survey.post(f"{_cycle_path(cycle_id)}/extend", {"closes_at": closes_at.isoformat()})
+            await info.context.survey.post(
+                f"{_cycle_path(cycle_id)}/extend", CycleOut, {"closes_at": closes_at.isoformat()}
+            )
         )
 
     @strawberry.mutation(description="Close your 360 early, once enough raters have submitted.")
     async def close_cycle(self, info: Info[Context, None], cycle_id: strawberry.ID) -> Cycle | None:
-        return cycle_from(await info.context.survey.post(f"{_cycle_path(cycle_id)}/close"))
+        return cycle_from(await info.context.survey.post(f"{_cycle_path(cycle_id)}/close", CycleOut))
 
 
 def _cycle_path(cycle_id: str) -> str:

@@ -11,4 +11,4 @@ from hlm_gateway.journey.types import Cycle, cycle_from
 class CycleQuery:
     @strawberry.field(description="One of your cycles (an academy admin: one of their region's), with its progress.")
     async def cycle(self, info: Info[Context, None], id: strawberry.ID) -> Cycle | None:
-        return cycle_from(await info.context.loaders["cycle"].load(str(id)))
+        return cycle_from(await info.context.loaders.cycle.load(str(id)))

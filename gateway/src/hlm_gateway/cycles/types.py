@@ -4,12 +4,14 @@ refusal to open a cycle."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from hlm_gateway.journey.types import Cycle
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.upstream.survey import RaterOut
+from hlm_kit.errors import Problem
 
 
 @strawberry.enum
@@ -84,8 +86,8 @@ class RemindersSent:
     )
 
 
-def create_body(input: CreateCycleInput) -> dict[str, Any]:
-    body: dict[str, Any] = {
+def create_body(input: CreateCycleInput) -> dict[str, object]:
+    body: dict[str, object] = {
         "kind": input.kind.value,
         "questionnaire_id": str(input.questionnaire_id),
         "participant_name": input.participant_name,
@@ -101,11 +103,11 @@ def create_body(input: CreateCycleInput) -> dict[str, Any]:
     return body
 
 
-def nomination_from(data: dict[str, Any]) -> Nomination:
-    return Nomination(id=strawberry.ID(data["id"]), rater_group=data["rater_group"], name=data["name"])
+def nomination_from(data: RaterOut) -> Nomination:
+    return Nomination(id=strawberry.ID(str(data.id)), rater_group=data.rater_group.value, name=data.name)
 
 
-def threshold_not_met_from(problem: dict[str, Any]) -> ThresholdNotMet:
+def threshold_not_met_from(problem: Problem) -> ThresholdNotMet:
     """survey-svc's problem document (422 listing every reason, or 409 for the cycle's state)."""
     return ThresholdNotMet(
         message=refusal_message(problem, "the cycle cannot open"),

@@ -22,6 +22,8 @@ from hlm_gateway.facilitators.types import (
     slot_body,
     slot_from,
 )
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.facilitator import FacilitatorOut, SlotList
 
 
 @strawberry.type
@@ -30,8 +32,12 @@ class FacilitatorMutation:
     async def register_facilitator(
         self, info: Info[Context, None], input: FacilitatorInput
     ) -> FacilitatorResult | None:
-        status, body = await info.context.facilitator.post_outcome("/v1/facilitators", register_body(input))
-        return facilitator_from(body) if status < 400 else register_refused_from(body, sent_as=("input",))
+        body = await info.context.facilitator.post_outcome("/v1/facilitators", FacilitatorOut, register_body(input))
+        return (
+            register_refused_from(body.problem, sent_as=("input",))
+            if isinstance(body, Refusal)
+            else facilitator_from(body)
+        )
 
     @strawberry.mutation(
         description="Change a profile: its region's administrator any field, the facilitator their own working "
@@ -40,27 +46,37 @@ class FacilitatorMutation:
     async def update_facilitator(
         self, info: Info[Context, None], id: strawberry.ID, input: FacilitatorChangesInput
     ) -> FacilitatorResult | None:
-        status, body = await info.context.facilitator.send_outcome(
-            "PATCH", f"/v1/facilitators/{quote(id, safe='')}", changes_body(input)
+        body = await info.context.facilitator.send_outcome(
+            "PATCH", f"/v1/facilitators/{quote(id, safe='')}", FacilitatorOut, changes_body(input)
         )
-        return facilitator_from(body) if status < 400 else register_refused_from(body, sent_as=("input",))
+        return (
+            register_refused_from(body.problem, sent_as=("input",))
+            if isinstance(body, Refusal)
+            else facilitator_from(body)
+        )
 
     @strawberry.mutation(description="Offer sessions: all of them, or none when any breaks a rule.")
     async def add_availability(
         self, info: Info[Context, None], facilitator_id: strawberry.ID, slots: list[SlotInput]
     ) -> AddAvailabilityResult | None:
-        status, body = await info.context.facilitator.post_outcome(
-            f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots", {"slots": [slot_body(s) for s in slots]}
+        body = await info.context.facilitator.post_outcome(
+            f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots",
+            SlotList,
+            {"slots": [slot_body(s) for s in slots]},
         )
-        if status >= 400:
-            return register_refused_from(body, sent_as=())
-        return AvailabilityAdded(slots=[slot_from(item) for item in body["items"]])
+        if isinstance(body, Refusal):
+            return register_refused_from(body.problem, sent_as=())
+        return AvailabilityAdded(slots=[slot_from(item) for item in body.items])
 
     @strawberry.mutation(description="Withdraw an offered session nobody holds or has booked.")
     async def remove_availability(
         self, info: Info[Context, None], facilitator_id: strawberry.ID, slot_id: strawberry.ID
     ) -> RemoveAvailabilityResult | None:
-        status, body = await info.context.facilitator.send_outcome(
+        refusal = await info.context.facilitator.send_outcome_without_answer(
             "DELETE", f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots/{quote(slot_id, safe='')}"
         )
-        return AvailabilityRemoved(slot_id=slot_id) if status < 400 else register_refused_from(body, sent_as=())
+        return (
+            AvailabilityRemoved(slot_id=slot_id)
+            if refusal is None
+            else register_refused_from(refusal.problem, sent_as=())
+        )

@@ -12,6 +12,7 @@ from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.loaders import MAX_BATCH_IDS
 from hlm_gateway.facilitators.types import AvailabilitySlot, Facilitator, Specialism, facilitator_from, slot_from
 from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.upstream.facilitator import FacilitatorList, FacilitatorOut, SlotList, SpecialismList
 
 MAX_PAGE = 100
 
@@ -37,20 +38,22 @@ class FacilitatorQuery:
             params = {"ids": ",".join(str(i) for i in ids)}
         else:
             params = {"limit": str(first)} | ({"cursor": after} if after else {})
-        page = await info.context.facilitator.get("/v1/facilitators", params)
-        next_cursor = page.get("next_cursor")
-        edges = [Edge(cursor=item["id"], node=facilitator_from(item)) for item in page["items"]]
+        page = await info.context.facilitator.get("/v1/facilitators", FacilitatorList, params)
+        next_cursor = page.next_cursor
+        edges = [Edge(cursor=str(item.id), node=facilitator_from(item)) for item in page.items]
         return Connection(
             edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
         )
 
     @strawberry.field(description="One facilitator's profile: their region's administrator, or the facilitator.")
     async def facilitator(self, info: Info[Context, None], id: strawberry.ID) -> Facilitator | None:
-        return facilitator_from(await info.context.facilitator.get(f"/v1/facilitators/{quote(id, safe='')}"))
+        return facilitator_from(
+            await info.context.facilitator.get(f"/v1/facilitators/{quote(id, safe='')}", FacilitatorOut)
+        )
 
     @strawberry.field(description="Your own profile in the register, as a facilitator.")
     async def my_facilitator_profile(self, info: Info[Context, None]) -> Facilitator | None:
-        return facilitator_from(await info.context.facilitator.get("/v1/facilitators/me"))
+        return facilitator_from(await info.context.facilitator.get("/v1/facilitators/me", FacilitatorOut))
 
     @strawberry.field(
         description="The sessions a facilitator offers, in order of time, each saying whether it is booked "
@@ -66,10 +69,12 @@ class FacilitatorQuery:
         params = {"from": starts_from.isoformat()} if starts_from else {}
         if starts_before:
             params["to"] = starts_before.isoformat()
-        found = await info.context.facilitator.get(f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots", params)
-        return [slot_from(item) for item in found["items"]]
+        found = await info.context.facilitator.get(
+            f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots", SlotList, params
+        )
+        return [slot_from(item) for item in found.items]
 
     @strawberry.field(description="The specialisms a facilitator may list, with their labels.")
     async def specialisms(self, info: Info[Context, None]) -> list[Specialism] | None:
-        found = await info.context.facilitator.get("/v1/specialisms")
-        return [Specialism(key=item["key"], label=item["label"]) for item in found["items"]]
+        found = await info.context.facilitator.get("/v1/specialisms", SpecialismList)
+        return [Specialism(key=item.key, label=item.label) for item in found.items]

@@ -11,6 +11,8 @@ from typing import Annotated, Any
 import strawberry
 
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.upstream import facilitator as api
+from hlm_kit.errors import Problem
 
 
 @strawberry.enum(description="How a feedback session takes place.")
@@ -231,58 +233,56 @@ def slot_body(slot: SlotInput) -> dict[str, Any]:
     return {k: rest_value(v) for k, v in vars(slot).items() if v is not None}
 
 
-def facilitator_from(data: dict[str, Any]) -> Facilitator:
-    accreditation = data["accreditation"]
-    location = data.get("location")
-    conflicts = data.get("conflicts") or {}
+def facilitator_from(data: api.FacilitatorOut) -> Facilitator:
+    accreditation = data.accreditation
+    location = data.location
+    conflicts = data.conflicts
     return Facilitator(
-        id=strawberry.ID(data["id"]),
-        name=data["name"],
-        email=data["email"],
-        phone=data.get("phone"),
-        subject=data.get("subject"),
-        organisation=data["organisation"],
-        region=data["region"],
+        id=strawberry.ID(str(data.id)),
+        name=data.name,
+        email=data.email,
+        phone=data.phone,
+        subject=data.subject,
+        organisation=data.organisation,
+        region=data.region,
         accreditation=Accreditation(
-            level=AccreditationLevel(accreditation["level"]),
-            trained_on=date.fromisoformat(accreditation["trained_on"]),
-            expires_on=date.fromisoformat(accreditation["expires_on"]),
-            is_current=accreditation["is_current"],
+            level=AccreditationLevel(accreditation.level.value),
+            trained_on=accreditation.trained_on,
+            expires_on=accreditation.expires_on,
+            is_current=accreditation.is_current,
         ),
-        status=FacilitatorStatus(data["status"]),
-        capacity_per_month=data["capacity_per_month"],
-        modes=[SessionMode(m) for m in data["modes"]],
-        languages=list(data["languages"]),
-        specialisms=list(data["specialisms"]),
-        location=Location(latitude=location["latitude"], longitude=location["longitude"]) if location else None,
+        status=FacilitatorStatus(data.status.value),
+        capacity_per_month=data.capacity_per_month,
+        modes=[SessionMode(m.value) for m in data.modes],
+        languages=list(data.languages),
+        specialisms=list(data.specialisms),
+        location=Location(latitude=location.latitude, longitude=location.longitude) if location else None,
         conflicts=DeclaredConflicts(
-            organisations=list(conflicts.get("organisations", [])),
-            participants=list(conflicts.get("participants", [])),
+            organisations=[o.root for o in conflicts.organisations or []],
+            participants=[p.root for p in conflicts.participants or []],
         ),
-        created_at=datetime.fromisoformat(data["created_at"]),
-        updated_at=datetime.fromisoformat(data["updated_at"]),
+        created_at=data.created_at,
+        updated_at=data.updated_at,
     )
 
 
-def slot_from(data: dict[str, Any]) -> AvailabilitySlot:
+def slot_from(data: api.SlotOut) -> AvailabilitySlot:
     return AvailabilitySlot(
-        id=strawberry.ID(data["id"]),
-        facilitator_id=strawberry.ID(data["facilitator_id"]),
-        starts_at=datetime.fromisoformat(data["starts_at"]),
-        ends_at=datetime.fromisoformat(data["ends_at"]),
-        modes=[SessionMode(m) for m in data["modes"]],
-        venue=data.get("venue"),
-        is_booked=data["is_booked"],
+        id=strawberry.ID(str(data.id)),
+        facilitator_id=strawberry.ID(str(data.facilitator_id)),
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        modes=[SessionMode(m.value) for m in data.modes],
+        venue=data.venue,
+        is_booked=data.is_booked,
     )
 
 
-def window_from(data: dict[str, Any]) -> TimeWindow:
-    return TimeWindow(
-        starts_at=datetime.fromisoformat(data["starts_at"]), ends_at=datetime.fromisoformat(data["ends_at"])
-    )
+def window_from(data: api.Window) -> TimeWindow:
+    return TimeWindow(starts_at=data.starts_at, ends_at=data.ends_at)
 
 
-def register_refused_from(problem: dict[str, Any], *, sent_as: tuple[str, ...]) -> RegisterRefused:
+def register_refused_from(problem: Problem, *, sent_as: tuple[str, ...]) -> RegisterRefused:
     return RegisterRefused(
         message=refusal_message(problem, "the register refused the change"),
         code=refusal_code(problem),

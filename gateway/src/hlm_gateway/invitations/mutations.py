@@ -14,6 +14,8 @@ from hlm_gateway.invitations.types import (
 from hlm_gateway.invitations.upstream import as_rater, invitation_path
 from hlm_gateway.responses import writes
 from hlm_gateway.responses.types import ResponseInput, SaveDraftResult, SubmitResponseResult
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.survey import InvitationView
 
 
 @strawberry.type
@@ -45,8 +47,8 @@ class InvitationMutation:
     )
     async def approve_nominations(self, info: Info[Context, None], token: str) -> ApproveNominationsResult | None:
         survey = as_rater(info)
-        status, body = await survey.send_outcome("POST", invitation_path(survey, token, "/approve"))
-        return invitation_from(body) if status < 400 else decision_refused_from(body)
+        body = await survey.send_outcome("POST", invitation_path(survey, token, "/approve"), InvitationView)
+        return decision_refused_from(body.problem) if isinstance(body, Refusal) else invitation_from(body)
 
     @strawberry.mutation(
         description="As the line manager asked to approve a participant's nominations: send them back with a note "
@@ -57,5 +59,5 @@ class InvitationMutation:
     ) -> RejectNominationsResult | None:
         survey = as_rater(info)
         body = {"note": note} if note is not None else {}
-        status, result = await survey.send_outcome("POST", invitation_path(survey, token, "/reject"), body)
-        return NominationsRejected(note=note) if status < 400 else decision_refused_from(result)
+        refusal = await survey.send_outcome_without_answer("POST", invitation_path(survey, token, "/reject"), body)
+        return NominationsRejected(note=note) if refusal is None else decision_refused_from(refusal.problem)

@@ -6,6 +6,7 @@ from strawberry.types import Info
 from hlm_gateway.context import Context
 from hlm_gateway.invitations.types import Invitation, invitation_from
 from hlm_gateway.invitations.upstream import as_rater, invitation_path
+from hlm_gateway.upstream.survey import InvitationView
 
 
 @strawberry.type
@@ -16,4 +17,4 @@ class InvitationQuery:
     )
     async def invitation(self, info: Info[Context, None], token: str) -> Invitation | None:
         survey = as_rater(info)
-        return invitation_from(await survey.get(invitation_path(survey, token)))
+        return invitation_from(await survey.get(invitation_path(survey, token), InvitationView))

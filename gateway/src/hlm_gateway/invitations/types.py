@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 from hlm_gateway.responses.types import Response, answered_questionnaire_from, response_from
+from hlm_gateway.upstream.survey import InvitationView
+from hlm_kit.errors import Problem
 
 
 @strawberry.enum
@@ -71,25 +73,25 @@ RejectNominationsResult = Annotated[
 ]
 
 
-def invitation_from(data: dict[str, Any]) -> Invitation:
+def invitation_from(data: InvitationView) -> Invitation:
     # Each nomination's address stays in survey-svc: the line manager decides on names and groups.
-    nominations = data.get("nominations")
+    nominations = data.nominations
     return Invitation(
-        stage=InvitationStage(data["stage"]),
-        status="draft" if data.get("draft") else "not_started",
-        participant_name=data["participant_name"],
-        rater_group=data["rater_group"],
-        closes_at=datetime.fromisoformat(data["closes_at"]) if data.get("closes_at") else None,
-        questionnaire=answered_questionnaire_from(data["questionnaire"]) if data.get("questionnaire") else None,
-        draft=response_from(data["draft"]) if data.get("draft") else None,
-        draft_saved_at=datetime.fromisoformat(data["draft_saved_at"]) if data.get("draft_saved_at") else None,
+        stage=InvitationStage(data.stage.value),
+        status="draft" if data.draft else "not_started",
+        participant_name=data.participant_name,
+        rater_group=data.rater_group.value,
+        closes_at=data.closes_at,
+        questionnaire=answered_questionnaire_from(data.questionnaire) if data.questionnaire else None,
+        draft=response_from(data.draft) if data.draft else None,
+        draft_saved_at=data.draft_saved_at,
         nominations=None
         if nominations is None
-        else [NominationToApprove(name=n["name"], rater_group=n["rater_group"]) for n in nominations],
+        else [NominationToApprove(name=n.name, rater_group=n.rater_group.value) for n in nominations],
     )
 
 
-def decision_refused_from(problem: dict[str, Any]) -> NominationsDecisionRefused:
+def decision_refused_from(problem: Problem) -> NominationsDecisionRefused:
     """survey-svc's 409 (not at this stage, closing date passed) or 422 (a note it cannot take)."""
     return NominationsDecisionRefused(
         message=refusal_message(problem, "the nominations cannot be decided now"),

@@ -22,6 +22,8 @@ from hlm_gateway.journal.types import (
     observation_rejected_from,
     record_body,
 )
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.survey import GoalOut, ObservationOut
 
 # Validation failures (422) come back as the typed ...Rejected results; anything else, such as an entry
 # that is not yours or no longer exists (NOT_FOUND), is an error with extensions.code.
@@ -42,19 +44,24 @@ class JournalMutation:
     async def record_observation(
         self, info: Info[Context, None], input: RecordObservationInput, idempotency_key: IdempotencyKey = None
     ) -> ObservationResult | None:
-        status, body = await info.context.survey.send_outcome(
-            "POST", "/v1/observations", record_body(input), expected=REJECTED, headers=_idempotency(idempotency_key)
+        result = await info.context.survey.send_outcome(
+            "POST",
+            "/v1/observations",
+            ObservationOut,
+            record_body(input),
+            expected=REJECTED,
+            headers=_idempotency(idempotency_key),
         )
-        return observation_from(body) if status < 400 else observation_rejected_from(body)
+        return observation_rejected_from(result.problem) if isinstance(result, Refusal) else observation_from(result)
 
     @strawberry.mutation(description="Change some fields of one of your observations.")
     async def update_observation(
         self, info: Info[Context, None], id: strawberry.ID, input: UpdateObservationInput
     ) -> ObservationResult | None:
-        status, body = await info.context.survey.send_outcome(
-            "PATCH", f"/v1/observations/{quote(id, safe='')}", changes_body(input), expected=REJECTED
+        result = await info.context.survey.send_outcome(
+            "PATCH", f"/v1/observations/{quote(id, safe='')}", ObservationOut, changes_body(input), expected=REJECTED
         )
-        return observation_from(body) if status < 400 else observation_rejected_from(body)
+        return observation_rejected_from(result.problem) if isinstance(result, Refusal) else observation_from(result)
 
     @strawberry.mutation(description="Delete one of your observations for good.")
     async def delete_observation(self, info: Info[Context, None], id: strawberry.ID) -> bool | None:
@@ -65,19 +72,19 @@ class JournalMutation:
     async def set_goal(
         self, info: Info[Context, None], input: SetGoalInput, idempotency_key: IdempotencyKey = None
     ) -> GoalResult | None:
-        status, body = await info.context.survey.send_outcome(
-            "POST", "/v1/goals", record_body(input), expected=REJECTED, headers=_idempotency(idempotency_key)
+        result = await info.context.survey.send_outcome(
+            "POST", "/v1/goals", GoalOut, record_body(input), expected=REJECTED, headers=_idempotency(idempotency_key)
         )
-        return goal_from(body) if status < 400 else goal_rejected_from(body)
+        return goal_rejected_from(result.problem) if isinstance(result, Refusal) else goal_from(result)
 
     @strawberry.mutation(description="Change some fields of one of your goals, its status among them.")
     async def update_goal(
         self, info: Info[Context, None], id: strawberry.ID, input: UpdateGoalInput
     ) -> GoalResult | None:
-        status, body = await info.context.survey.send_outcome(
-            "PATCH", f"/v1/goals/{quote(id, safe='')}", changes_body(input), expected=REJECTED
+        result = await info.context.survey.send_outcome(
+            "PATCH", f"/v1/goals/{quote(id, safe='')}", GoalOut, changes_body(input), expected=REJECTED
         )
-        return goal_from(body) if status < 400 else goal_rejected_from(body)
+        return goal_rejected_from(result.problem) if isinstance(result, Refusal) else goal_from(result)
 
     @strawberry.mutation(description="Delete one of your goals for good.")
     async def delete_goal(self, info: Info[Context, None], id: strawberry.ID) -> bool | None:

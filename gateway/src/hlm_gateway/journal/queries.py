@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
 
@@ -14,6 +14,7 @@ from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journal.types import Goal, GoalStatus, Observation, goal_from, observation_from
 from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.upstream.survey import GoalList, GoalOut, ObservationList, ObservationOut
 
 MAX_PAGE = 100
 
@@ -41,16 +42,16 @@ class JournalQuery:
         for name, day in (("from", from_), ("to", to)):
             if day is not None:
                 params[name] = day.isoformat()
-        page = await info.context.survey.get("/v1/observations", params)
-        next_cursor = page.get("next_cursor")
+        page = await info.context.survey.get("/v1/observations", ObservationList, params)
+        next_cursor = page.next_cursor
         return Connection(
-            edges=[Edge(cursor=item["id"], node=observation_from(item)) for item in page["items"]],
+            edges=[Edge(cursor=str(item.id), node=observation_from(item)) for item in page.items],
             page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor),
         )
 
     @strawberry.field(description="One of your observations.")
     async def observation(self, info: Info[Context, None], id: strawberry.ID) -> Observation | None:
-        return observation_from(await info.context.survey.get(f"/v1/observations/{quote(id, safe='')}"))
+        return observation_from(await info.context.survey.get(f"/v1/observations/{quote(id, safe='')}", ObservationOut))
 
     @strawberry.field(description="Your development goals, oldest first, a page at a time.")
     async def goals(
@@ -69,7 +70,7 @@ class JournalQuery:
             params["status"] = status.value
         # survey-svc returns an author's goals whole (a person keeps a handful), so pages are cut here,
         # after the (created_at, id) the cursor names: a goal deleted between pages does not lose the place.
-        items: list[dict[str, Any]] = (await info.context.survey.get("/v1/goals", params))["items"]
+        items = (await info.context.survey.get("/v1/goals", GoalList, params)).items
         if after is not None:
             resume_after = _goal_position_of(after)
             items = [item for item in items if _goal_position(item) > resume_after]
@@ -83,7 +84,7 @@ class JournalQuery:
 
     @strawberry.field(description="One of your development goals.")
     async def goal(self, info: Info[Context, None], id: strawberry.ID) -> Goal | None:
-        return goal_from(await info.context.survey.get(f"/v1/goals/{quote(id, safe='')}"))
+        return goal_from(await info.context.survey.get(f"/v1/goals/{quote(id, safe='')}", GoalOut))
 
 
 def _check_first(first: int) -> None:
@@ -94,13 +95,13 @@ def _check_first(first: int) -> None:
 GoalPosition = tuple[datetime, UUID]
 
 
-def _goal_position(item: dict[str, Any]) -> GoalPosition:
+def _goal_position(item: GoalOut) -> GoalPosition:
     """Where a goal sits in survey-svc's order of an author's goals (created_at, then id)."""
-    return datetime.fromisoformat(item["created_at"]), UUID(item["id"])
+    return item.created_at, item.id
 
 
-def _goal_cursor(item: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(f"{item['created_at']}|{item['id']}".encode()).decode()
+def _goal_cursor(item: GoalOut) -> str:
+    return base64.urlsafe_b64encode(f"{item.created_at.isoformat()}|{item.id}".encode()).decode()
 
 
 def _goal_position_of(cursor: str) -> GoalPosition:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -13,6 +13,8 @@ from strawberry.types import Info
 from hlm_gateway.catalogue.types import Dimension, framework_from
 from hlm_gateway.context import Context
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.upstream.survey import GoalOut, ObservationOut
+from hlm_kit.errors import Problem
 
 # survey-svc checks the tags of entries and goals against this framework's dimensions.
 HLM_FRAMEWORK_KEY = "hlm"
@@ -21,7 +23,7 @@ HLM_FRAMEWORK_KEY = "hlm"
 async def hlm_dimensions(info: Info[Context, None], keys: list[str]) -> list[Dimension]:
     """The dimensions named by ``keys``, in that order, as the latest HLM describes them (one framework-svc
     call per request however many entries ask)."""
-    framework = framework_from(await info.context.loaders["framework"].load((HLM_FRAMEWORK_KEY, None)))
+    framework = framework_from(await info.context.loaders.framework.load((HLM_FRAMEWORK_KEY, None)))
     by_key = {dimension.key: dimension for dimension in framework.dimensions}
     return [by_key[key] for key in keys if key in by_key]
 
@@ -137,67 +139,63 @@ ObservationResult = Annotated[Observation | ObservationRejected, strawberry.unio
 GoalResult = Annotated[Goal | GoalRejected, strawberry.union("GoalResult")]
 
 
-def observation_from(data: dict[str, Any]) -> Observation:
+def observation_from(data: ObservationOut) -> Observation:
     return Observation(
-        id=strawberry.ID(data["id"]),
-        observed_on=date.fromisoformat(data["observed_on"]),
-        context=data["context"],
-        what_happened=data["what_happened"],
-        dimension_keys=data["dimension_keys"],
-        reflection=data["reflection"],
-        created_at=datetime.fromisoformat(data["created_at"]),
-        updated_at=datetime.fromisoformat(data["updated_at"]),
+        id=strawberry.ID(str(data.id)),
+        observed_on=data.observed_on,
+        context=data.context,
+        what_happened=data.what_happened,
+        dimension_keys=data.dimension_keys,
+        reflection=data.reflection,
+        created_at=data.created_at,
+        updated_at=data.updated_at,
     )
 
 
-def goal_from(data: dict[str, Any]) -> Goal:
+def goal_from(data: GoalOut) -> Goal:
     return Goal(
-        id=strawberry.ID(data["id"]),
-        title=data["title"],
-        description=data["description"],
-        dimension_keys=data["dimension_keys"],
-        target_on=_date(data["target_on"]),
-        remind_on=_date(data["remind_on"]),
-        remind_by_mail=data["remind_by_mail"],
-        status=GoalStatus(data["status"]),
-        reminder_due=data["reminder_due"],
-        created_at=datetime.fromisoformat(data["created_at"]),
-        updated_at=datetime.fromisoformat(data["updated_at"]),
+        id=strawberry.ID(str(data.id)),
+        title=data.title,
+        description=data.description,
+        dimension_keys=data.dimension_keys,
+        target_on=data.target_on,
+        remind_on=data.remind_on,
+        remind_by_mail=data.remind_by_mail,
+        status=GoalStatus(data.status.value),
+        reminder_due=data.reminder_due,
+        created_at=data.created_at,
+        updated_at=data.updated_at,
     )
 
 
-def record_body(input: RecordObservationInput | SetGoalInput) -> dict[str, Any]:
+def record_body(input: RecordObservationInput | SetGoalInput) -> dict[str, object]:
     """survey-svc's ObservationIn or GoalIn: the same field names, dates as ISO strings."""
     return {name: _json(value) for name, value in vars(input).items()}
 
 
-def changes_body(input: UpdateObservationInput | UpdateGoalInput) -> dict[str, Any]:
+def changes_body(input: UpdateObservationInput | UpdateGoalInput) -> dict[str, object]:
     """survey-svc's ObservationPatch or GoalPatch: only the fields given, so a null reaches it as a null
     (clearing the field, or refused when the field cannot be cleared) and a field left out stays as it is."""
     return {name: _json(value) for name, value in vars(input).items() if value is not strawberry.UNSET}
 
 
-def observation_rejected_from(problem: dict[str, Any]) -> ObservationRejected:
+def observation_rejected_from(problem: Problem) -> ObservationRejected:
     return ObservationRejected(
         message=refusal_message(problem, "the observation is not valid"),
         problems=field_problems(problem, sent_as=("input",)),
     )
 
 
-def goal_rejected_from(problem: dict[str, Any]) -> GoalRejected:
+def goal_rejected_from(problem: Problem) -> GoalRejected:
     return GoalRejected(
         message=refusal_message(problem, "the goal is not valid"),
         problems=field_problems(problem, sent_as=("input",)),
     )
 
 
-def _json(value: Any) -> Any:
+def _json(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
     return value
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None

@@ -8,6 +8,8 @@ from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journey.types import Cycle, Report, cycle_from, report_from
 from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.upstream.report import ReportOut
+from hlm_gateway.upstream.survey import CycleList
 
 MAX_PAGE = 100
 
@@ -21,9 +23,9 @@ class JourneyQuery:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)} | ({"cursor": after} if after else {})
-        page = await info.context.survey.get("/v1/cycles", params)
-        next_cursor = page.get("next_cursor")
-        edges = [Edge(cursor=item["id"], node=cycle_from(item)) for item in page["items"]]
+        page = await info.context.survey.get("/v1/cycles", CycleList, params)
+        next_cursor = page.next_cursor
+        edges = [Edge(cursor=str(item.id), node=cycle_from(item)) for item in page.items]
         return Connection(
             edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
         )
@@ -33,4 +35,4 @@ class JourneyQuery:
 class JourneyMutation:
     @strawberry.mutation(description="Release a report to its participant (their booked facilitator only).")
     async def release_report(self, info: Info[Context, None], id: strawberry.ID) -> Report | None:
-        return report_from(await info.context.report.post(f"/v1/reports/{id}/release"))
+        return report_from(await info.context.report.post(f"/v1/reports/{id}/release", ReportOut))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, cast
+from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,6 +14,9 @@ from hlm_gateway.context import Context
 from hlm_gateway.downloads import pdf_path
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.selections import selects
+from hlm_gateway.upstream.facilitator import BookingOut
+from hlm_gateway.upstream.report import ReportOut, ReportSummaryOut
+from hlm_gateway.upstream.survey import Approval, CycleOut
 
 if TYPE_CHECKING:
     from hlm_gateway.cycles.types import Nomination
@@ -107,13 +111,14 @@ class Cycle:
     @strawberry.field(description="The cycle's report, once one is built and you may read it.")
     async def report(self, info: Info[Context, None]) -> Report | None:
         # The whole report only for a query that reads its content: the app's home screen shows its status.
-        kind = "report_by_cycle" if selects(info, "content") else "report_summary_by_cycle"
-        data = await info.context.loaders[kind].load(str(self.id))
+        loaders = info.context.loaders
+        loader = loaders.report_by_cycle if selects(info, "content") else loaders.report_summary_by_cycle
+        data = await loader.load(str(self.id))
         return report_from(data) if data else None
 
     @strawberry.field(description="The feedback session booked for this cycle, if any.")
     async def feedback_session(self, info: Info[Context, None]) -> FeedbackSession | None:
-        data = await info.context.loaders["session_by_cycle"].load(str(self.id))
+        data = await info.context.loaders.session_by_cycle.load(str(self.id))
         return session_from(data) if data else None
 
     @strawberry.field(
@@ -128,83 +133,81 @@ class Cycle:
             raise GatewayError(
                 "raters are read for one cycle at a time: ask for them on cycle(id)", ErrorCode.BAD_USER_INPUT
             )
-        nominations: list[Nomination] = await info.context.loaders["raters_by_cycle"].load(str(self.id))
-        return nominations
+        from hlm_gateway.cycles.types import nomination_from  # cycles.types builds on this module
+
+        return [nomination_from(rater) for rater in await info.context.loaders.raters_by_cycle.load(str(self.id))]
 
 
-def cycle_from(data: dict[str, Any]) -> Cycle:
+def cycle_from(data: CycleOut) -> Cycle:
     return Cycle(
-        id=strawberry.ID(data["id"]),
-        kind=data["kind"],
-        status=data["status"],
-        closes_at=_datetime(data.get("closes_at")),
-        minimums_met=data["minimums_met"],
-        self_status=data["self_status"],
+        id=strawberry.ID(str(data.id)),
+        kind=data.kind.value,
+        status=data.status.value,
+        closes_at=data.closes_at,
+        minimums_met=data.minimums_met,
+        self_status=data.self_status.value,
         progress=[
             GroupProgress(
-                rater_group=p["rater_group"], invited=p["invited"], submitted=p["submitted"], declined=p["declined"]
+                rater_group=p.rater_group.value, invited=p.invited, submitted=p.submitted, declined=p.declined
             )
-            for p in data["progress"]
+            for p in data.progress
         ],
-        team_cycle_id=_id(data.get("team_cycle_id")),
-        approval=_approval(data.get("approval")),
+        team_cycle_id=optional_id(data.team_cycle_id),
+        approval=_approval(data.approval),
     )
 
 
-def _approval(data: dict[str, Any] | None) -> NominationsApproval | None:
+def _approval(data: Approval | None) -> NominationsApproval | None:
     if data is None:
         return None
     return NominationsApproval(
-        decision=data.get("decision"), note=data.get("note"), decided_at=_datetime(data.get("decided_at"))
+        decision=data.decision.value if data.decision else None, note=data.note, decided_at=data.decided_at
     )
 
 
-def report_from(data: dict[str, Any]) -> Report:
+def report_from(data: ReportOut | ReportSummaryOut) -> Report:
     """A report, whole or a summary; a summary (no ``content``) is read only where the query does not
     select the content, so the missing value is never resolved."""
     return Report(
-        id=strawberry.ID(data["id"]),
-        cycle_id=strawberry.ID(data["cycle_id"]),
-        participant_id=strawberry.ID(data["participant_id"]),
-        kind=data["kind"],
-        state=data["state"],
-        status=data["status"],
-        release_mode=data["release_mode"],
-        version=data["version"],
-        released_at=_datetime(data.get("released_at")),
-        content=cast(JSON, data.get("content")),
+        id=strawberry.ID(str(data.id)),
+        cycle_id=strawberry.ID(str(data.cycle_id)),
+        participant_id=strawberry.ID(data.participant_id),
+        kind=data.kind,
+        state=data.state,
+        status=data.status,
+        release_mode=data.release_mode,
+        version=data.version,
+        released_at=data.released_at,
+        content=cast(JSON, data.content if isinstance(data, ReportOut) else None),
     )
 
 
-def session_from(data: dict[str, Any]) -> FeedbackSession:
+def session_from(data: BookingOut) -> FeedbackSession:
     return FeedbackSession(
-        id=strawberry.ID(data["id"]),
-        status=data["status"],
-        facilitator_id=strawberry.ID(data["facilitator_id"]),
-        facilitator_name=data["facilitator_name"],
-        mode=data["mode"],
-        starts_at=datetime.fromisoformat(data["starts_at"]),
-        ends_at=datetime.fromisoformat(data["ends_at"]),
-        rating=data.get("rating"),
-        cycle_id=_id(data.get("cycle_id")),
-        slot_id=_id(data.get("slot_id")),
-        participant_id=_id(data.get("participant_id")),
-        venue=data.get("venue"),
-        hold_expires_at=_datetime(data.get("hold_expires_at")),
-        report_id=_id(data.get("report_id")),
-        allocation_id=_id(data.get("allocation_id")),
-        created_at=_datetime(data.get("created_at")),
-        confirmed_at=_datetime(data.get("confirmed_at")),
-        cancelled_at=_datetime(data.get("cancelled_at")),
-        cancellation_reason=data.get("cancellation_reason"),
-        completed_at=_datetime(data.get("completed_at")),
-        rating_comment=data.get("rating_comment"),
+        id=strawberry.ID(str(data.id)),
+        status=data.status.value,
+        facilitator_id=strawberry.ID(str(data.facilitator_id)),
+        facilitator_name=data.facilitator_name,
+        mode=data.mode.value,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        rating=data.rating,
+        cycle_id=optional_id(data.cycle_id),
+        slot_id=optional_id(data.slot_id),
+        participant_id=optional_id(data.participant_id),
+        venue=data.venue,
+        hold_expires_at=data.hold_expires_at,
+        report_id=optional_id(data.report_id),
+        allocation_id=optional_id(data.allocation_id),
+        created_at=data.created_at,
+        confirmed_at=data.confirmed_at,
+        cancelled_at=data.cancelled_at,
+        cancellation_reason=data.cancellation_reason,
+        completed_at=data.completed_at,
+        rating_comment=data.rating_comment,
     )
 
 
-def _datetime(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _id(value: str | None) -> strawberry.ID | None:
-    return strawberry.ID(value) if value else None
+def optional_id(value: UUID | str | None) -> strawberry.ID | None:
+    """An optional id as the schema gives it (a UUID in its canonical text)."""
+    return strawberry.ID(str(value)) if value else None

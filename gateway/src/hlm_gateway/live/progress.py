@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
@@ -16,6 +15,7 @@ from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journey.types import GroupProgress
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.upstream import Upstream
+from hlm_gateway.upstream.survey import CycleOut
 
 # The events after which a cycle's progress may read differently. Only their cycle id is used: nothing
 # of an event is sent or kept (``response.submitted`` also carries the answers, never who gave them).
@@ -37,19 +37,19 @@ class CycleProgress:
     groups: list[GroupProgress]
 
 
-def progress_from(data: dict[str, Any]) -> CycleProgress:
+def progress_from(data: CycleOut) -> CycleProgress:
     """Only the counts of survey-svc's cycle: nothing else of it reaches a subscriber."""
     return CycleProgress(
-        cycle_id=strawberry.ID(data["id"]),
-        status=data["status"],
-        self_status=data["self_status"],
-        minimums_met=data["minimums_met"],
-        closes_at=datetime.fromisoformat(data["closes_at"]) if data.get("closes_at") else None,
+        cycle_id=strawberry.ID(str(data.id)),
+        status=data.status.value,
+        self_status=data.self_status.value,
+        minimums_met=data.minimums_met,
+        closes_at=data.closes_at,
         groups=[
             GroupProgress(
-                rater_group=p["rater_group"], invited=p["invited"], submitted=p["submitted"], declined=p["declined"]
+                rater_group=p.rater_group.value, invited=p.invited, submitted=p.submitted, declined=p.declined
             )
-            for p in data["progress"]
+            for p in data.progress
         ],
     )
 
@@ -74,14 +74,14 @@ async def stream_progress(hub: EventHub, survey: Upstream, cycle_id: uuid.UUID) 
 
     # Listen before the first read, so a change made between the read and the subscription is not lost.
     async with hub.subscribe(concerns_cycle) as events:
-        last = progress_from(await survey.get(path))
+        last = progress_from(await survey.get(path, CycleOut))
         yield last
         while last.status != CLOSED:
             await events.get()
             # Several events already waiting need one read: it shows the effect of all of them.
             while not events.empty():
                 events.get_nowait()
-            current = progress_from(await survey.get(path))
+            current = progress_from(await survey.get(path, CycleOut))
             if current != last:
                 last = current
                 yield current

@@ -5,7 +5,7 @@ caller's token and shapes the answer."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 from urllib.parse import quote, urlencode
 
 import strawberry
@@ -25,18 +25,23 @@ from hlm_gateway.reports.types import (
     group_too_small_from,
 )
 from hlm_gateway.selections import selects
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.report import GroupReportOut, ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
 
 MAX_PAGE = 100
 
 
-def page_of(items: list[dict[str, Any]], first: int, after: str | None) -> tuple[list[dict[str, Any]], bool]:
+AnyReport = TypeVar("AnyReport", bound=ReportOut | ReportSummaryOut)
+
+
+def page_of(items: list[AnyReport], first: int, after: str | None) -> tuple[list[AnyReport], bool]:
     """``first`` items after the one whose id is ``after``, and whether more follow.
 
     report-svc answers the caller's whole readable list (newest first, at most 100) in one call, so the
     gateway pages it here; a report's id is its cursor, stable while the list grows at its head."""
     start = 0
     if after is not None:
-        ids = [item["id"] for item in items]
+        ids = [str(item.id) for item in items]
         if after not in ids:
             raise GatewayError("after is not a cursor of this list", ErrorCode.BAD_USER_INPUT)
         start = ids.index(after) + 1
@@ -57,10 +62,13 @@ class ReportQuery:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         # Reports' content only for a query that reads it: it is nearly all of a report's size.
-        params = None if selects(info, "edges", "node", "content") else SUMMARY
-        found = (await info.context.report.get("/v1/reports", params))["items"]
+        found: list[ReportOut | ReportSummaryOut] = []
+        if selects(info, "edges", "node", "content"):
+            found.extend((await info.context.report.get("/v1/reports", ReportList)).items)
+        else:
+            found.extend((await info.context.report.get("/v1/reports", ReportSummaryList, SUMMARY)).items)
         items, has_next = page_of(found, first, after)
-        edges = [Edge(cursor=item["id"], node=report_from(item)) for item in items]
+        edges = [Edge(cursor=str(item.id), node=report_from(item)) for item in items]
         return Connection(
             edges=edges,
             page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
@@ -73,7 +81,7 @@ class ReportQuery:
         )
     )
     async def report(self, info: Info[Context, None], id: strawberry.ID) -> Report | None:
-        return report_from(await info.context.report.get(f"/v1/reports/{quote(id, safe='')}"))
+        return report_from(await info.context.report.get(f"/v1/reports/{quote(id, safe='')}", ReportOut))
 
     @strawberry.field(
         description=(
@@ -98,11 +106,13 @@ class ReportQuery:
             params["closed_to"] = closed_to.isoformat()
         # Issuing stores the report's member set (to refuse a later set that differs by a few people), so
         # it is sent once like a write; asking again for the same set returns the same report.
-        status, body = await info.context.report.send_outcome(
-            "GET", f"/v1/group-reports?{urlencode(params)}", expected=(409,)
+        result = await info.context.report.send_outcome(
+            "GET", f"/v1/group-reports?{urlencode(params)}", GroupReportOut, expected=(409,)
         )
-        return group_too_small_from(body) if status == 409 else group_report_from(body)
+        return group_too_small_from(result.problem) if isinstance(result, Refusal) else group_report_from(result)
 
     @strawberry.field(description="A group report issued to you before, by its id.")
     async def issued_group_report(self, info: Info[Context, None], id: strawberry.ID) -> GroupReport | None:
-        return group_report_from(await info.context.report.get(f"/v1/group-reports/{quote(id, safe='')}"))
+        return group_report_from(
+            await info.context.report.get(f"/v1/group-reports/{quote(id, safe='')}", GroupReportOut)
+        )

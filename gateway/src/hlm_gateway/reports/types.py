@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from hlm_gateway.problems import refusal_code, refusal_message
+from hlm_gateway.upstream.report import GroupReportOut
+from hlm_kit.errors import Problem
 
 
 @strawberry.enum(description="What a group report covers: a team 360, an organisation or a region.")
@@ -64,21 +66,21 @@ class GroupTooSmall:
 GroupReportResult = Annotated[GroupReport | GroupTooSmall, strawberry.union("GroupReportResult")]
 
 
-def group_report_from(data: dict[str, Any]) -> GroupReport:
+def group_report_from(data: GroupReportOut) -> GroupReport:
     return GroupReport(
-        id=strawberry.ID(data["id"]),
-        scope=GroupScope(data["scope"]),
-        scope_value=data["scope_value"],
-        questionnaire_id=strawberry.ID(data["questionnaire_id"]),
-        closed_from=_datetime(data.get("closed_from")),
-        closed_to=_datetime(data.get("closed_to")),
-        participant_count=data["participant_count"],
-        created_at=datetime.fromisoformat(data["created_at"]),
-        content=data["content"],
+        id=strawberry.ID(str(data.id)),
+        scope=GroupScope(data.scope),
+        scope_value=data.scope_value,
+        questionnaire_id=strawberry.ID(str(data.questionnaire_id)),
+        closed_from=data.closed_from,
+        closed_to=data.closed_to,
+        participant_count=data.participant_count,
+        created_at=data.created_at,
+        content=cast(JSON, data.content),
     )
 
 
-def group_too_small_from(problem: dict[str, Any]) -> GroupTooSmall:
+def group_too_small_from(problem: Problem) -> GroupTooSmall:
     # report-svc refuses a group report with 409 for these two reasons only, told apart by the problem type.
     reason = (
         GroupTooSmallReason.TOO_CLOSE_TO_ISSUED

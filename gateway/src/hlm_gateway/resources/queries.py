@@ -11,6 +11,7 @@ from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.pagination import Connection, Edge, PageInfo
 from hlm_gateway.resources.types import Resource, ResourceAudience, ResourceKind, resource_cursor, resource_from
+from hlm_gateway.upstream.framework import ResourceList, ResourceOut
 
 MAX_PAGE = 100
 
@@ -43,13 +44,13 @@ class ResourceQuery:
             params["kind"] = kind.value
         if audience is not None:
             params["audience"] = audience.value
-        page = await info.context.framework.get("/v1/resources", params)
-        next_cursor = page.get("next_cursor")
-        edges = [Edge(cursor=resource_cursor(item), node=resource_from(item)) for item in page["items"]]
+        page = await info.context.framework.get("/v1/resources", ResourceList, params)
+        next_cursor = page.next_cursor
+        edges = [Edge(cursor=resource_cursor(item), node=resource_from(item)) for item in page.items]
         return Connection(
             edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
         )
 
     @strawberry.field(description="A development resource's published version, by key.")
     async def resource(self, info: Info[Context, None], key: Key) -> Resource | None:
-        return resource_from(await info.context.framework.get(f"/v1/resources/{quote(key, safe='')}"))
+        return resource_from(await info.context.framework.get(f"/v1/resources/{quote(key, safe='')}", ResourceOut))

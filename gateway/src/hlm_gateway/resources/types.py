@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
 
 import strawberry
+
+from hlm_gateway.upstream.framework import ResourceOut
 
 
 @strawberry.enum(description="What a development resource is.")
@@ -76,32 +77,34 @@ class Resource:
     published_at: datetime | None
 
 
-def resource_from(data: dict[str, Any]) -> Resource:
-    cost = data.get("cost")
+def resource_from(data: ResourceOut) -> Resource:
+    cost = data.cost
     return Resource(
-        key=data["key"],
-        version=data["version"],
-        title=data["title"],
-        kind=ResourceKind(data["kind"]),
-        description=data["description"],
-        provider=data.get("provider"),
-        authors=list(data.get("authors") or []),
-        year=data.get("year"),
-        link=data.get("link"),
-        format=ResourceFormat(data["format"]),
-        duration_minutes=data.get("duration_minutes"),
-        cost=ResourceCost(amount=Decimal(str(cost["amount"])), currency=cost["currency"]) if cost else None,
-        audiences=[ResourceAudience(a) for a in data["audiences"]],
+        key=data.key,
+        version=data.version,
+        title=data.title,
+        kind=ResourceKind(data.kind.value),
+        description=data.description,
+        provider=data.provider,
+        authors=list(data.authors or []),
+        year=data.year.root if data.year else None,
+        link=str(data.link) if data.link is not None else None,
+        format=ResourceFormat(data.format.value),
+        duration_minutes=data.duration_minutes.root if data.duration_minutes else None,
+        cost=ResourceCost(amount=Decimal(cost.amount), currency=cost.currency) if cost else None,
+        audiences=[ResourceAudience(a.value) for a in data.audiences],
         serves=[
             ResourceTarget(
-                framework=t.get("framework") or "hlm", dimension=t["dimension"], from_levels=list(t["from_levels"])
+                framework=t.framework or "hlm",
+                dimension=t.dimension,
+                from_levels=[level.root for level in t.from_levels or []],
             )
-            for t in data["serves"]
+            for t in data.serves
         ],
-        published_at=datetime.fromisoformat(data["published_at"]) if data.get("published_at") else None,
+        published_at=data.published_at,
     )
 
 
-def resource_cursor(data: dict[str, Any]) -> str:
+def resource_cursor(data: ResourceOut) -> str:
     """framework-svc's cursor of the list up to this resource (its ``next_cursor`` is the same form)."""
-    return f"{data['key']}:{data['version']}"
+    return f"{data.key}:{data.version}"

@@ -10,6 +10,9 @@ import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire, questionnaire_from
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.upstream.survey import QuestionnaireOut as SurveyQuestionnaire
+from hlm_gateway.upstream.survey import ResponseIn
+from hlm_kit.errors import Problem
 
 # survey-svc's wire value for an item the rater could not observe.
 NOT_OBSERVED = "not_observed"
@@ -114,28 +117,27 @@ def response_body(response: ResponseInput) -> dict[str, Any] | ResponseRejected:
     }
 
 
-def response_from(data: dict[str, Any]) -> Response:
+def response_from(data: ResponseIn) -> Response:
     return Response(
         answers=[
             Answer(
-                item_key=a["item_key"],
-                level=None if a["level"] == NOT_OBSERVED else a["level"],
-                not_observed=a["level"] == NOT_OBSERVED,
+                item_key=a.item_key,
+                level=None if isinstance(a.level, str) else a.level.root,
+                not_observed=a.level == NOT_OBSERVED,
             )
-            for a in data["answers"]
+            for a in data.answers or []
         ],
-        importance=[ImportanceRating(dimension_key=r["dimension_key"], rating=r["rating"]) for r in data["importance"]],
-        comments=[DimensionComment(dimension_key=c["dimension_key"], text=c["text"]) for c in data["comments"]],
+        importance=[ImportanceRating(dimension_key=r.dimension_key, rating=r.rating) for r in data.importance or []],
+        comments=[DimensionComment(dimension_key=c.dimension_key, text=c.text) for c in data.comments or []],
     )
 
 
-def answered_questionnaire_from(data: dict[str, Any]) -> Questionnaire:
-    """The questionnaire a cycle is pinned to, as survey-svc keeps it: a published version, which never
-    changes (survey-svc's copy carries no status of its own)."""
-    return questionnaire_from({**data, "status": "published"})
+def answered_questionnaire_from(data: SurveyQuestionnaire) -> Questionnaire:
+    """The questionnaire a cycle is pinned to, as survey-svc keeps it."""
+    return questionnaire_from(data)
 
 
-def rejected_from(problem: dict[str, Any]) -> ResponseRejected:
+def rejected_from(problem: Problem) -> ResponseRejected:
     """survey-svc's problem document: a 422 listing every problem, or a 409 saying why nothing more is
     accepted."""
     return ResponseRejected(

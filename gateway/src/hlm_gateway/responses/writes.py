@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from hlm_gateway.responses.types import (
     DraftSaved,
     ResponseInput,
@@ -12,7 +10,9 @@ from hlm_gateway.responses.types import (
     rejected_from,
     response_body,
 )
-from hlm_gateway.upstream import Upstream
+from hlm_gateway.upstream import Refusal, Upstream
+from hlm_gateway.upstream.survey import DraftSaved as DraftSavedOut
+from hlm_gateway.upstream.survey import Submitted
 
 
 async def save_draft(upstream: Upstream, path: str, response: ResponseInput) -> DraftSaved | ResponseRejected:
@@ -20,8 +20,8 @@ async def save_draft(upstream: Upstream, path: str, response: ResponseInput) -> 
     body = response_body(response)
     if isinstance(body, ResponseRejected):
         return body
-    status, result = await upstream.send_outcome("PUT", path, body)
-    return DraftSaved(saved_at=datetime.fromisoformat(result["saved_at"])) if status < 400 else rejected_from(result)
+    result = await upstream.send_outcome("PUT", path, DraftSavedOut, body)
+    return rejected_from(result.problem) if isinstance(result, Refusal) else DraftSaved(saved_at=result.saved_at)
 
 
 async def submit(upstream: Upstream, path: str, response: ResponseInput) -> ResponseSubmitted | ResponseRejected:
@@ -29,7 +29,7 @@ async def submit(upstream: Upstream, path: str, response: ResponseInput) -> Resp
     body = response_body(response)
     if isinstance(body, ResponseRejected):
         return body
-    status, result = await upstream.send_outcome("POST", path, body)
-    if status >= 400:
-        return rejected_from(result)
-    return ResponseSubmitted(submitted_at=datetime.fromisoformat(result["submitted_at"]))
+    result = await upstream.send_outcome("POST", path, Submitted, body)
+    if isinstance(result, Refusal):
+        return rejected_from(result.problem)
+    return ResponseSubmitted(submitted_at=result.submitted_at)

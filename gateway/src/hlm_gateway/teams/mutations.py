@@ -11,6 +11,8 @@ from hlm_gateway.teams.types import (
     team_cycle_from,
     team_cycle_refused_from,
 )
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.survey import TeamCycleOut
 
 
 @strawberry.type
@@ -24,7 +26,7 @@ class TeamMutation:
         self, info: Info[Context, None], input: CreateTeamCycleInput, idempotency_key: IdempotencyKey = None
     ) -> CreateTeamCycleResult | None:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key is not None else None
-        status, body = await info.context.survey.send_outcome(
-            "POST", "/v1/team-cycles", {"name": input.name}, expected=(422,), headers=headers
+        body = await info.context.survey.send_outcome(
+            "POST", "/v1/team-cycles", TeamCycleOut, {"name": input.name}, expected=(422,), headers=headers
         )
-        return team_cycle_from(body) if status < 400 else team_cycle_refused_from(body)
+        return team_cycle_refused_from(body.problem) if isinstance(body, Refusal) else team_cycle_from(body)

@@ -5,6 +5,7 @@ from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.teams.types import TeamCycle, team_cycle_from
+from hlm_gateway.upstream.survey import TeamCycleOut
 
 
 @strawberry.type
@@ -15,4 +16,4 @@ class TeamQuery:
     )
     async def team_cycle(self, info: Info[Context, None], id: strawberry.ID) -> TeamCycle | None:
         # A UUID in its canonical form (see hlm_gateway.arguments): it names no other route.
-        return team_cycle_from(await info.context.survey.get(f"/v1/team-cycles/{id}"))
+        return team_cycle_from(await info.context.survey.get(f"/v1/team-cycles/{id}", TeamCycleOut))

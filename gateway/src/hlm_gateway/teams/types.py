@@ -5,11 +5,13 @@ in which state; never whose cycle is whose."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.upstream.survey import TeamCycleOut
+from hlm_kit.errors import Problem
 
 
 @strawberry.input
@@ -48,22 +50,21 @@ class TeamCycleRefused:
 CreateTeamCycleResult = Annotated[TeamCycle | TeamCycleRefused, strawberry.union("CreateTeamCycleResult")]
 
 
-def team_cycle_from(data: dict[str, Any]) -> TeamCycle:
+def team_cycle_from(data: TeamCycleOut) -> TeamCycle:
     return TeamCycle(
-        id=strawberry.ID(data["id"]),
-        name=data["name"],
-        organisation=data["organisation"],
-        region=data["region"],
-        created_at=datetime.fromisoformat(data["created_at"]),
-        members=data["members"],
+        id=strawberry.ID(str(data.id)),
+        name=data.name,
+        organisation=data.organisation,
+        region=data.region,
+        created_at=data.created_at,
+        members=data.members,
         members_by_status=[
-            TeamMembersInState(status=status, count=count)
-            for status, count in sorted(data["members_by_status"].items())
+            TeamMembersInState(status=status, count=count) for status, count in sorted(data.members_by_status.items())
         ],
     )
 
 
-def team_cycle_refused_from(problem: dict[str, Any]) -> TeamCycleRefused:
+def team_cycle_refused_from(problem: Problem) -> TeamCycleRefused:
     return TeamCycleRefused(
         message=refusal_message(problem, "the team 360 was not started"),
         problems=field_problems(problem, sent_as=("input",)),

@@ -29,6 +29,15 @@ from hlm_gateway.training.types import (
     training_refused_from,
     withdrawal_from,
 )
+from hlm_gateway.upstream import Refusal
+from hlm_gateway.upstream.facilitator import (
+    AssessmentOut,
+    CompletionOut,
+    CourseOut,
+    EnrolmentOut,
+    InterestOut,
+    WithdrawalOut,
+)
 
 
 def _enrolment(id: str, action: str) -> str:
@@ -39,8 +48,10 @@ def _enrolment(id: str, action: str) -> str:
 class TrainingMutation:
     @strawberry.mutation(description="Schedule a course of your region (academy administrators).")
     async def create_course(self, info: Info[Context, None], input: CourseInput) -> CreateCourseResult | None:
-        status, body = await info.context.facilitator.post_outcome("/v1/training/courses", rest_body(input))
-        return course_from(body) if status < 400 else training_refused_from(body, sent_as=("input",))
+        body = await info.context.facilitator.post_outcome("/v1/training/courses", CourseOut, rest_body(input))
+        return (
+            training_refused_from(body.problem, sent_as=("input",)) if isinstance(body, Refusal) else course_from(body)
+        )
 
     @strawberry.mutation(
         description="Enrol on a course: a facilitator themself (no arguments); an administrator a facilitator of "
@@ -59,18 +70,18 @@ class TrainingMutation:
             body["facilitator_id"] = str(facilitator_id)
         if person is not None:
             body["person"] = rest_body(person)
-        status, answer = await info.context.facilitator.post_outcome(
-            f"/v1/training/courses/{quote(course_id, safe='')}/enrolments", body
+        answer = await info.context.facilitator.post_outcome(
+            f"/v1/training/courses/{quote(course_id, safe='')}/enrolments", EnrolmentOut, body
         )
-        return enrolment_from(answer) if status < 400 else refused_from(answer)
+        return refused_from(answer.problem) if isinstance(answer, Refusal) else enrolment_from(answer)
 
     @strawberry.mutation(
         description="Give up a place (the first on the waiting list moves up into it) or a waiting-list entry, "
         "before the course starts: the region's administrators, or the enrolled facilitator."
     )
     async def withdraw(self, info: Info[Context, None], enrolment_id: strawberry.ID) -> WithdrawResult | None:
-        status, body = await info.context.facilitator.post_outcome(_enrolment(enrolment_id, "withdraw"))
-        return withdrawal_from(body) if status < 400 else training_refused_from(body)
+        body = await info.context.facilitator.post_outcome(_enrolment(enrolment_id, "withdraw"), WithdrawalOut)
+        return training_refused_from(body.problem) if isinstance(body, Refusal) else withdrawal_from(body)
 
     @strawberry.mutation(
         description="Enter an e-learning assessment result, judged against the pass mark as it is entered "
@@ -79,25 +90,29 @@ class TrainingMutation:
     async def record_assessment(
         self, info: Info[Context, None], input: AssessmentResultInput
     ) -> RecordAssessmentResult | None:
-        status, body = await info.context.facilitator.post_outcome("/v1/training/assessments", rest_body(input))
-        return assessment_from(body) if status < 400 else training_refused_from(body, sent_as=("input",))
+        body = await info.context.facilitator.post_outcome("/v1/training/assessments", AssessmentOut, rest_body(input))
+        return (
+            training_refused_from(body.problem, sent_as=("input",))
+            if isinstance(body, Refusal)
+            else assessment_from(body)
+        )
 
     @strawberry.mutation(description="Express interest in train-the-trainer (facilitators).")
     async def express_interest(
         self, info: Info[Context, None], statement: str | None = None
     ) -> ExpressInterestResult | None:
         body = {"statement": statement} if statement is not None else {}
-        status, answer = await info.context.facilitator.post_outcome("/v1/training/interests", body)
-        return interest_from(answer) if status < 400 else refused_from(answer, sent_as=())
+        answer = await info.context.facilitator.post_outcome("/v1/training/interests", InterestOut, body)
+        return refused_from(answer.problem, sent_as=()) if isinstance(answer, Refusal) else interest_from(answer)
 
     @strawberry.mutation(description="Record whether the person attended, from the course's first day (its trainer).")
     async def record_attendance(
         self, info: Info[Context, None], enrolment_id: strawberry.ID, attended: bool
     ) -> AttendanceResult | None:
-        status, body = await info.context.facilitator.post_outcome(
-            _enrolment(enrolment_id, "attendance"), {"attended": attended}
+        body = await info.context.facilitator.post_outcome(
+            _enrolment(enrolment_id, "attendance"), EnrolmentOut, {"attended": attended}
         )
-        return enrolment_from(body) if status < 400 else training_refused_from(body, sent_as=())
+        return training_refused_from(body.problem, sent_as=()) if isinstance(body, Refusal) else enrolment_from(body)
 
     @strawberry.mutation(
         description="Record the course as completed for the person, which grants or renews their accreditation "
@@ -106,5 +121,5 @@ class TrainingMutation:
     async def complete_course(
         self, info: Info[Context, None], enrolment_id: strawberry.ID
     ) -> CompleteCourseResult | None:
-        status, body = await info.context.facilitator.post_outcome(_enrolment(enrolment_id, "complete"))
-        return completion_from(body) if status < 400 else completion_refused_from(body)
+        body = await info.context.facilitator.post_outcome(_enrolment(enrolment_id, "complete"), CompletionOut)
+        return completion_refused_from(body.problem) if isinstance(body, Refusal) else completion_from(body)

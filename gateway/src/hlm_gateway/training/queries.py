@@ -10,6 +10,7 @@ from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.pagination import Connection, Edge, PageInfo
 from hlm_gateway.training.types import Course, CourseKind, course_from
+from hlm_gateway.upstream.facilitator import CourseList, CourseOut
 
 MAX_PAGE = 100
 
@@ -30,15 +31,15 @@ class TrainingQuery:
             params["kind"] = kind.value
         if after is not None:
             params["cursor"] = after
-        page = await info.context.facilitator.get("/v1/training/courses", params)
-        next_cursor = page.get("next_cursor")
+        page = await info.context.facilitator.get("/v1/training/courses", CourseList, params)
+        next_cursor = page.next_cursor
         # facilitator-svc's cursors are opaque and only the page's last is known: an edge's cursor is its
         # course's id, and pageInfo.endCursor is what continues the list.
-        edges = [Edge(cursor=item["id"], node=course_from(item)) for item in page["items"]]
+        edges = [Edge(cursor=str(item.id), node=course_from(item)) for item in page.items]
         return Connection(
             edges=edges, page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor)
         )
 
     @strawberry.field(description="One training course of your region.")
     async def course(self, info: Info[Context, None], id: strawberry.ID) -> Course | None:
-        return course_from(await info.context.facilitator.get(f"/v1/training/courses/{quote(id, safe='')}"))
+        return course_from(await info.context.facilitator.get(f"/v1/training/courses/{quote(id, safe='')}", CourseOut))

@@ -14,7 +14,10 @@ from strawberry.types import Info
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.types import AccreditationLevel, SessionMode, rest_value
+from hlm_gateway.journey.types import optional_id
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.upstream import facilitator as api
+from hlm_kit.errors import Problem
 
 
 @strawberry.enum(
@@ -81,8 +84,8 @@ class Course:
             raise GatewayError(
                 "enrolments are read for one course at a time: ask for them on course(id)", ErrorCode.BAD_USER_INPUT
             )
-        found = await info.context.facilitator.get(f"/v1/training/courses/{self.id}/enrolments")
-        return [enrolment_from(item) for item in found["items"]]
+        found = await info.context.facilitator.get(f"/v1/training/courses/{self.id}/enrolments", api.EnrolmentList)
+        return [enrolment_from(item) for item in found.items]
 
 
 @strawberry.type(description="The enrolment was withdrawn; a freed place went to the first on the waiting list.")
@@ -218,95 +221,93 @@ def _id(value: str | None) -> strawberry.ID | None:
     return strawberry.ID(value) if value else None
 
 
-def course_from(data: dict[str, Any]) -> Course:
+def course_from(data: api.CourseOut) -> Course:
     return Course(
-        id=strawberry.ID(data["id"]),
-        kind=CourseKind(data["kind"]),
-        title=data["title"],
-        region=data["region"],
-        starts_on=date.fromisoformat(data["starts_on"]),
-        ends_on=date.fromisoformat(data["ends_on"]),
-        mode=SessionMode(data["mode"]),
-        place=data.get("place"),
-        capacity=data["capacity"],
-        trainer_id=strawberry.ID(data["trainer_id"]),
-        trainer_name=data["trainer_name"],
-        places_taken=data["places_taken"],
-        waiting=data["waiting"],
-        created_at=datetime.fromisoformat(data["created_at"]),
+        id=strawberry.ID(str(data.id)),
+        kind=CourseKind(data.kind.value),
+        title=data.title,
+        region=data.region,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        mode=SessionMode(data.mode.value),
+        place=data.place,
+        capacity=data.capacity,
+        trainer_id=strawberry.ID(str(data.trainer_id)),
+        trainer_name=data.trainer_name,
+        places_taken=data.places_taken,
+        waiting=data.waiting,
+        created_at=data.created_at,
     )
 
 
-def enrolment_from(data: dict[str, Any]) -> Enrolment:
+def enrolment_from(data: api.EnrolmentOut) -> Enrolment:
     return Enrolment(
-        id=strawberry.ID(data["id"]),
-        course_id=strawberry.ID(data["course_id"]),
-        facilitator_id=_id(data.get("facilitator_id")),
-        name=data["name"],
-        email=data["email"],
-        organisation=data["organisation"],
-        status=EnrolmentStatus(data["status"]),
-        waiting_position=data.get("waiting_position"),
-        requested_at=datetime.fromisoformat(data["requested_at"]),
-        placed_at=_datetime(data.get("placed_at")),
-        promoted_at=_datetime(data.get("promoted_at")),
-        withdrawn_at=_datetime(data.get("withdrawn_at")),
-        attended=data.get("attended"),
-        completed_at=_datetime(data.get("completed_at")),
+        id=strawberry.ID(str(data.id)),
+        course_id=strawberry.ID(str(data.course_id)),
+        facilitator_id=optional_id(data.facilitator_id),
+        name=data.name,
+        email=data.email,
+        organisation=data.organisation,
+        status=EnrolmentStatus(data.status.value),
+        waiting_position=data.waiting_position,
+        requested_at=data.requested_at,
+        placed_at=data.placed_at,
+        promoted_at=data.promoted_at,
+        withdrawn_at=data.withdrawn_at,
+        attended=data.attended,
+        completed_at=data.completed_at,
     )
 
 
-def withdrawal_from(data: dict[str, Any]) -> Withdrawal:
-    promoted = data.get("promoted")
-    return Withdrawal(
-        withdrawn=enrolment_from(data["withdrawn"]), promoted=enrolment_from(promoted) if promoted else None
-    )
+def withdrawal_from(data: api.WithdrawalOut) -> Withdrawal:
+    promoted = data.promoted
+    return Withdrawal(withdrawn=enrolment_from(data.withdrawn), promoted=enrolment_from(promoted) if promoted else None)
 
 
-def completion_from(data: dict[str, Any]) -> CourseCompleted:
-    grant = data["accreditation"]
+def completion_from(data: api.CompletionOut) -> CourseCompleted:
+    grant = data.accreditation
     return CourseCompleted(
-        enrolment=enrolment_from(data["enrolment"]),
+        enrolment=enrolment_from(data.enrolment),
         accreditation=AccreditationGrant(
-            facilitator_id=strawberry.ID(grant["facilitator_id"]),
-            level=AccreditationLevel(grant["level"]),
-            granted_on=date.fromisoformat(grant["granted_on"]),
-            expires_on=date.fromisoformat(grant["expires_on"]),
-            added_to_register=grant["added_to_register"],
+            facilitator_id=strawberry.ID(str(grant.facilitator_id)),
+            level=AccreditationLevel(grant.level.value),
+            granted_on=grant.granted_on,
+            expires_on=grant.expires_on,
+            added_to_register=grant.added_to_register,
         ),
     )
 
 
-def assessment_from(data: dict[str, Any]) -> TrainingAssessment:
+def assessment_from(data: api.AssessmentOut) -> TrainingAssessment:
     return TrainingAssessment(
-        id=strawberry.ID(data["id"]),
-        name=data["name"],
-        email=data["email"],
-        score=data["score"],
-        pass_mark=data["pass_mark"],
-        is_passed=data["is_passed"],
-        assessed_on=date.fromisoformat(data["assessed_on"]),
-        recorded_at=datetime.fromisoformat(data["recorded_at"]),
+        id=strawberry.ID(str(data.id)),
+        name=data.name,
+        email=data.email,
+        score=data.score,
+        pass_mark=data.pass_mark,
+        is_passed=data.is_passed,
+        assessed_on=data.assessed_on,
+        recorded_at=data.recorded_at,
     )
 
 
-def interest_from(data: dict[str, Any]) -> TrainerInterest:
+def interest_from(data: api.InterestOut) -> TrainerInterest:
     return TrainerInterest(
-        id=strawberry.ID(data["id"]),
-        facilitator_id=strawberry.ID(data["facilitator_id"]),
-        facilitator_name=data["facilitator_name"],
-        region=data["region"],
-        statement=data.get("statement"),
-        delivered_sessions=data["delivered_sessions"],
-        created_at=datetime.fromisoformat(data["created_at"]),
+        id=strawberry.ID(str(data.id)),
+        facilitator_id=strawberry.ID(str(data.facilitator_id)),
+        facilitator_name=data.facilitator_name,
+        region=data.region,
+        statement=data.statement,
+        delivered_sessions=data.delivered_sessions,
+        created_at=data.created_at,
     )
 
 
-def _reasons(problem: dict[str, Any]) -> list[TrainingReason]:
-    return [TrainingReason(type=e["type"], message=e["msg"]) for e in problem.get("errors") or []]
+def _reasons(problem: Problem) -> list[TrainingReason]:
+    return [TrainingReason(type=e.type, message=e.msg) for e in problem.errors or []]
 
 
-def refused_from(problem: dict[str, Any], *, sent_as: tuple[str, ...] = ()) -> NotEligible | TrainingRefused:
+def refused_from(problem: Problem, *, sent_as: tuple[str, ...] = ()) -> NotEligible | TrainingRefused:
     """The refusal facilitator-svc answered, by its problem type: ``not-eligible`` lists each reason."""
     message = refusal_message(problem, "facilitator-svc refused the request")
     if refusal_code(problem) == "not-eligible":
@@ -314,7 +315,7 @@ def refused_from(problem: dict[str, Any], *, sent_as: tuple[str, ...] = ()) -> N
     return training_refused_from(problem, sent_as=sent_as)
 
 
-def training_refused_from(problem: dict[str, Any], *, sent_as: tuple[str, ...] = ()) -> TrainingRefused:
+def training_refused_from(problem: Problem, *, sent_as: tuple[str, ...] = ()) -> TrainingRefused:
     return TrainingRefused(
         message=refusal_message(problem, "facilitator-svc refused the request"),
         code=refusal_code(problem),
@@ -322,7 +323,7 @@ def training_refused_from(problem: dict[str, Any], *, sent_as: tuple[str, ...] =
     )
 
 
-def completion_refused_from(problem: dict[str, Any]) -> CompletionRefused | TrainingRefused:
+def completion_refused_from(problem: Problem) -> CompletionRefused | TrainingRefused:
     if refusal_code(problem) == "completion-refused":
         return CompletionRefused(
             message=refusal_message(problem, "the course cannot be recorded as completed"), reasons=_reasons(problem)

@@ -1,0 +1,220 @@
+"""HTTP clients of the services: the caller's token forwarded, timeouts, one retry for idempotent reads.
+
+Every answer is validated into the model of it generated from the service's OpenAPI document (the modules
+beside this one, ``make gateway-models``): a field a service renamed or dropped fails here, as that
+service failing, rather than as a missing key deep inside a resolver."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import TypeVar, overload
+
+import httpx
+import structlog
+from opentelemetry import propagate
+from pydantic import BaseModel, ValidationError
+
+from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_kit.errors import Problem
+
+Answer = TypeVar("Answer", bound=BaseModel)
+
+_STATUS_CODES = {
+    401: ErrorCode.UNAUTHENTICATED,
+    403: ErrorCode.FORBIDDEN,
+    404: ErrorCode.NOT_FOUND,
+    400: ErrorCode.BAD_USER_INPUT,
+    409: ErrorCode.BAD_USER_INPUT,
+    410: ErrorCode.NOT_FOUND,
+    422: ErrorCode.BAD_USER_INPUT,
+    429: ErrorCode.RATE_LIMITED,
+}
+
+# A request that cannot be written at all is the caller's doing, never the service's: a URL past httpx's
+# length limit, a header value that is not ASCII or holds a control character. Arguments are checked
+# before a resolver runs (hlm_gateway.arguments); this is the net under anything those checks miss.
+# LocalProtocolError is a TransportError, so it must be caught before those are.
+_UNSENDABLE = (httpx.InvalidURL, httpx.LocalProtocolError, UnicodeEncodeError)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An expected refusal of a write: its status and the service's problem document."""
+
+    status: int
+    problem: Problem
+
+
+class Upstream:
+    """One service's HTTP API as the gateway calls it for one request's caller."""
+
+    def __init__(self, name: str, client: httpx.AsyncClient, authorization: str | None) -> None:
+        self.name = name
+        self._client = client
+        # Only what the caller sent is forwarded; the gateway adds no identity of its own.
+        self._headers = {"Authorization": authorization} if authorization else {}
+        # Made within the caller's request: the services continue its trace (W3C traceparent).
+        propagate.inject(self._headers)
+
+    def without_identity(self, *, forwarded_for: str | None) -> Upstream:
+        """The same service called with no Authorization at all: for a rater, whose only credential is the
+        invitation token in the path (a signed-in app user's identity must never reach their answers).
+        ``forwarded_for`` passes the caller's address on as ``X-Forwarded-For``, so the service counts
+        guessed tokens per caller rather than treating every caller of the gateway as one."""
+        anonymous = Upstream(self.name, self._client, None)
+        if forwarded_for:
+            anonymous._headers["X-Forwarded-For"] = forwarded_for
+        return anonymous
+
+    async def get(self, path: str, answer: type[Answer], params: Mapping[str, str] | None = None) -> Answer:
+        """GET ``path``, read as ``answer``; a connection failure or timeout is retried once, since reads are
+        idempotent."""
+        for attempt in (1, 2):
+            try:
+                response = await self._client.get(path, params=params, headers=self._headers)
+            except _UNSENDABLE as exc:
+                raise self._unsendable() from exc
+            except (httpx.TransportError, httpx.TimeoutException) as exc:
+                if attempt == 2:
+                    raise GatewayError(
+                        f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name
+                    ) from exc
+                continue
+            return self._answer(self._checked(response), answer)
+        raise AssertionError("unreachable")
+
+    async def post(self, path: str, answer: type[Answer], json: object = None) -> Answer:
+        """POST once, read as ``answer``: a write is never retried here, since the service may have done it
+        already."""
+        return self._answer(self._checked(await self._send("POST", path, json, None)), answer)
+
+    @overload
+    async def send(
+        self,
+        method: str,
+        path: str,
+        answer: type[Answer],
+        json: object = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer: ...
+
+    @overload
+    async def send(
+        self,
+        method: str,
+        path: str,
+        answer: None = None,
+        json: object = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    async def send(
+        self,
+        method: str,
+        path: str,
+        answer: type[Answer] | None = None,
+        json: object = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer | None:
+        """Send a write (``PUT``, ``PATCH``, ``DELETE``, or a ``POST`` with extra headers such as
+        ``Idempotency-Key``) once, never retried, read as ``answer`` (None: an answer without a body, such as
+        a 204); failures raise as for :meth:`post`."""
+        response = self._checked(await self._send(method, path, json, headers))
+        return None if answer is None else self._answer(response, answer)
+
+    async def post_outcome(
+        self, path: str, answer: type[Answer], json: object = None, *, expected: Collection[int] = (409, 422)
+    ) -> Answer | Refusal:
+        """POST once, for a mutation with typed results for expected failures: a refusal whose status is in
+        ``expected`` comes back as a :class:`Refusal` instead of being raised. Any other failure raises the
+        same GatewayError as :meth:`post`."""
+        return await self.send_outcome("POST", path, answer, json, expected=expected)
+
+    async def send_outcome(
+        self,
+        method: str,
+        path: str,
+        answer: type[Answer],
+        json: object = None,
+        *,
+        expected: Collection[int] = (409, 422),
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer | Refusal:
+        """:meth:`post_outcome` for any write method."""
+        response = await self._send(method, path, json, headers)
+        if response.status_code in expected:
+            return Refusal(response.status_code, _problem(response))
+        return self._answer(self._checked(response), answer)
+
+    async def send_outcome_without_answer(
+        self, method: str, path: str, json: object = None, *, expected: Collection[int] = (409, 422)
+    ) -> Refusal | None:
+        """:meth:`send_outcome` for a write whose success has no body (204): None when it was done."""
+        response = await self._send(method, path, json, None)
+        if response.status_code in expected:
+            return Refusal(response.status_code, _problem(response))
+        self._checked(response)
+        return None
+
+    async def _send(self, method: str, path: str, json: object, headers: Mapping[str, str] | None) -> httpx.Response:
+        try:
+            return await self._client.request(method, path, json=json, headers={**self._headers, **(headers or {})})
+        except _UNSENDABLE as exc:
+            raise self._unsendable() from exc
+        except (httpx.TransportError, httpx.TimeoutException) as exc:
+            raise GatewayError(
+                f"{self.name} is unavailable", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name
+            ) from exc
+
+    def _unsendable(self) -> GatewayError:
+        return GatewayError(
+            f"the request to {self.name} cannot be made from these arguments",
+            ErrorCode.BAD_USER_INPUT,
+            service=self.name,
+        )
+
+    def _answer(self, response: httpx.Response, answer: type[Answer]) -> Answer:
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            # The service's API changed without the gateway's models being generated again (or the two were
+            # deployed apart): the field fails as the service would, and the log says what did not fit.
+            structlog.get_logger("hlm_gateway.upstream").error(
+                "answer does not match the service's model",
+                service=self.name,
+                model=answer.__name__,
+                errors=exc.errors(include_url=False, include_input=False),
+            )
+            raise GatewayError(
+                f"{self.name} answered in a form the gateway does not read",
+                ErrorCode.UPSTREAM_UNAVAILABLE,
+                service=self.name,
+            ) from exc
+
+    def _checked(self, response: httpx.Response) -> httpx.Response:
+        """``response`` when it is a success; otherwise the GatewayError its status stands for."""
+        if response.status_code < 400:
+            return response
+        code = _STATUS_CODES.get(response.status_code)
+        if code is None:
+            raise GatewayError(f"{self.name} failed", ErrorCode.UPSTREAM_UNAVAILABLE, service=self.name)
+        detail = _problem(response).detail or response.reason_phrase
+        retry_after = response.headers.get("Retry-After")
+        raise GatewayError(
+            detail,
+            code,
+            service=self.name,
+            retry_after_s=int(retry_after) if retry_after and retry_after.isdigit() else None,
+        )
+
+
+def _problem(response: httpx.Response) -> Problem:
+    """The response's problem document; one of its status alone when the body is not one."""
+    try:
+        return Problem.model_validate_json(response.content)
+    except ValidationError:
+        return Problem(title="", status=response.status_code)
