@@ -205,7 +205,7 @@ async def connection(engine: AsyncEngine, snapshots: list[QuestionnairePublished
 
 @pytest_asyncio.fixture
 async def session(connection: Any) -> AsyncIterator[AsyncSession]:
-    """A session inside the test's transaction; the service's commits become savepoints."""
+    """A session inside the test's transaction; each request's commit becomes a savepoint's release."""
     session = AsyncSession(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     try:
         yield session

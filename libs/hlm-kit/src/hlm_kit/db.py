@@ -75,3 +75,18 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """FastAPI dependency: the service's sessionmaker, for the rare write that must outlive a refusal
+    (the request's own transaction is rolled back when it raises), such as counting a failed attempt.
+    Such a write opens a short transaction of its own and says why:
+
+        async with sessionmaker() as session, session.begin():
+            await count_failure(session, ...)
+    """
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    return sessionmaker
+
+
+Sessionmaker = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]

@@ -4,7 +4,6 @@ submitted once, and every link that opens nothing answers the same 404."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import QuestionnairePublishedV1
-from hlm_kit.db import get_session
+from hlm_kit.testing.pytest_plugin import share_session
 from survey_svc.main import create_app
 from survey_svc.questionnaires.repository import QuestionnaireRepository
 
@@ -266,14 +265,7 @@ async def test_guessing_tokens_is_slowed_down_per_address(
 
 async def _client_from(settings: Any, session: AsyncSession, address: str) -> httpx.AsyncClient:
     app = create_app(settings)
-
-    async def shared_session() -> AsyncIterator[AsyncSession]:
-        try:
-            yield session
-        finally:
-            await session.rollback()
-
-    app.dependency_overrides[get_session] = shared_session
+    share_session(app, session)
     transport = httpx.ASGITransport(app=app, client=(address, 40000))
     return httpx.AsyncClient(transport=transport, base_url="http://survey-svc")
 

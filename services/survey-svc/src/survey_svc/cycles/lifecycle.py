@@ -1,5 +1,5 @@
 """A cycle's life: opening (with the line manager's approval when asked), closing early or on its
-closing date, extending; and the events that tell the other services of it."""
+closing date, extending, its report's release; and the events that tell the other services of it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import (
@@ -18,10 +19,12 @@ from hlm_contracts import (
     RaterGroup,
     RaterNominatedV1,
     ReleaseMode,
+    ReportReleasedV1,
     email_hash,
 )
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, UnprocessableContent
+from hlm_kit.messaging.envelope import CloudEvent
 from survey_svc import access
 from survey_svc.config import Settings
 from survey_svc.cycles import service as cycle_service
@@ -35,6 +38,8 @@ from survey_svc.mail.models import MailKind
 from survey_svc.raters.models import Invitation
 from survey_svc.raters.repository import InvitationRepository
 from survey_svc.responses import service as response_service
+
+log = structlog.get_logger(__name__)
 
 
 def _closing_date_errors(closes_at: datetime, settings: Settings, now: datetime) -> list[FieldError]:
@@ -97,9 +102,7 @@ async def open_cycle(
         await mail_service.queue(session, line_managers[0].id, MailKind.APPROVAL_REQUEST)
     else:
         await activate(session, cycle, settings, now=now, invitations=live)
-    out = (await cycle_service.to_out(session, [cycle]))[0]
-    await session.commit()
-    return out
+    return (await cycle_service.to_out(session, [cycle]))[0]
 
 
 async def approve(session: AsyncSession, cycle: Cycle, settings: Settings) -> None:
@@ -173,9 +176,7 @@ async def close(session: AsyncSession, principal: Principal, id: UUID) -> CycleO
             f"{submitted} rater(s) have submitted; at least {cycle.min_others_total} are needed to close early"
         )
     await close_cycle(session, cycle, CloseReason.PARTICIPANT, now=datetime.now(UTC))
-    out = (await cycle_service.to_out(session, [cycle]))[0]
-    await session.commit()
-    return out
+    return (await cycle_service.to_out(session, [cycle]))[0]
 
 
 async def close_due(session: AsyncSession, *, limit: int) -> int:
@@ -233,6 +234,11 @@ async def extend(session: AsyncSession, principal: Principal, id: UUID, body: Ex
         await outbox.add(session, opened_event(cycle), subject=str(cycle.id))
         for invitation in await InvitationRepository(session).awaiting_answer(cycle.id):
             await mail_service.queue(session, invitation.id, MailKind.REMINDER)
-    out = (await cycle_service.to_out(session, [cycle]))[0]
-    await session.commit()
-    return out
+    return (await cycle_service.to_out(session, [cycle]))[0]
+
+
+async def on_report_released(session: AsyncSession, data: ReportReleasedV1, event: CloudEvent) -> None:
+    """Handler of ``hlm.report.report.released.v1``: from now on the cycle accepts nothing (no response,
+    draft, nomination or extension)."""
+    if not await CycleRepository(session).mark_report_released(data.cycle_id, data.released_at):
+        log.info("report released for a cycle unknown here or already released", cycle_id=str(data.cycle_id))

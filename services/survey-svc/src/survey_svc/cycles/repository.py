@@ -5,7 +5,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
 
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle, CycleStatus, FeedbackSession
@@ -102,3 +103,31 @@ class CycleRepository(RepositoryBase[Cycle]):
 
     async def converted_from(self, cycle_id: UUID) -> Cycle | None:
         return await self.get_one_or_none(self.select().where(Cycle.converted_from_cycle_id == cycle_id))
+
+    async def mark_report_released(self, cycle_id: UUID, released_at: datetime) -> bool:
+        """Record the release once; False when the cycle is unknown here or its release already recorded."""
+        result = await self.session.execute(
+            update(Cycle)
+            .where(Cycle.id == cycle_id, Cycle.report_released_at.is_(None))
+            .values(report_released_at=released_at)
+            .returning(Cycle.id)
+        )
+        return result.scalar_one_or_none() is not None
+
+
+class FeedbackSessionRepository(RepositoryBase[FeedbackSession]):
+    model = FeedbackSession
+
+    async def put(
+        self, booking_id: UUID, *, cycle_id: UUID, participant_id: str, starts_at: datetime, ends_at: datetime
+    ) -> None:
+        """Keep the booking, or replace what was kept under its id (a reschedule keeps the id)."""
+        values = {"cycle_id": cycle_id, "participant_id": participant_id, "starts_at": starts_at, "ends_at": ends_at}
+        await self.session.execute(
+            insert(FeedbackSession)
+            .values(booking_id=booking_id, **values)
+            .on_conflict_do_update(index_elements=[FeedbackSession.booking_id], set_=values)
+        )
+
+    async def remove(self, booking_id: UUID) -> None:
+        await self.session.execute(delete(FeedbackSession).where(FeedbackSession.booking_id == booking_id))

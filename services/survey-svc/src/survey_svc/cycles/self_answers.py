@@ -52,7 +52,6 @@ async def save_self_draft(session: AsyncSession, principal: Principal, id: UUID,
     )
     cycle.self_draft = body.model_dump(mode="json")
     saved_at = datetime.now(UTC)
-    await session.commit()
     return DraftSaved(saved_at=saved_at)
 
 
@@ -84,5 +83,4 @@ async def submit_self(
         cycle.closes_at = now
         await lifecycle.activate(session, cycle, settings, now=now)
         await lifecycle.close_cycle(session, cycle, CloseReason.SELF_ASSESSMENT_SUBMITTED, now=now)
-    await session.commit()
     return Submitted(submitted_at=now)

@@ -245,10 +245,7 @@ async def create(
     )
     if created:
         await session.refresh(cycle)
-    out = (await to_out(session, [cycle]))[0]
-    if created:
-        await session.commit()
-    return out, created
+    return (await to_out(session, [cycle]))[0], created
 
 
 async def _new_cycle(
@@ -370,9 +367,7 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
         source.self_questionnaire_id, source.questionnaire_id = source.questionnaire_id, body.questionnaire_id
         if body.participant_name:
             source.participant_name = body.participant_name
-        out = (await to_out(session, [source]))[0]
-        await session.commit()
-        return out, False
+        return (await to_out(session, [source]))[0], False
     repository = CycleRepository(session)
     if await repository.converted_from(source.id) is not None:
         raise AlreadyConverted("this self-assessment has already been turned into a 360")
@@ -395,11 +390,12 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
         min_others_total=source.min_others_total,
         converted_from_cycle_id=source.id,
     )
-    session.add(cycle)
     try:
-        await session.flush()
+        # Two conversions at once: the unique constraint on the source refuses the second, and the
+        # savepoint undoes only that.
+        async with session.begin_nested():
+            session.add(cycle)
     except IntegrityError as exc:
-        await session.rollback()
         raise AlreadyConverted("this self-assessment has already been turned into a 360") from exc
     if self_response is not None:
         session.add(
@@ -415,6 +411,4 @@ async def convert(session: AsyncSession, principal: Principal, id: UUID, body: C
         )
         await session.flush()
     await session.refresh(cycle)
-    out = (await to_out(session, [cycle]))[0]
-    await session.commit()
-    return out, True
+    return (await to_out(session, [cycle]))[0], True

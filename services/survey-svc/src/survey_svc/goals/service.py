@@ -108,9 +108,7 @@ async def create(
     if not created:
         return to_out(goal, resources=await _resources(session, [goal])), False
     await session.refresh(goal)
-    out = to_out(goal, resources=await _resources(session, [goal]))
-    await session.commit()
-    return out, True
+    return to_out(goal, resources=await _resources(session, [goal])), True
 
 
 async def get(session: AsyncSession, principal: Principal, id: UUID) -> GoalOut:
@@ -157,9 +155,7 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Go
     await _settle_reminder_mail(session, goal, rearmed=rearmed)
     goal.updated_at = datetime.now(UTC)
     await session.flush()
-    out = to_out(goal, resources=await _resources(session, [goal]))
-    await session.commit()
-    return out
+    return to_out(goal, resources=await _resources(session, [goal]))
 
 
 async def _settle_reminder_mail(session: AsyncSession, goal: Goal, *, rearmed: bool) -> None:
@@ -190,7 +186,6 @@ async def delete(session: AsyncSession, principal: Principal, id: UUID) -> None:
         raise GoalNotFound(f"no goal {id}")
     # Its reminder mail not sent yet goes with it (ON DELETE CASCADE).
     await session.delete(goal)
-    await session.commit()
 
 
 async def all_for(session: AsyncSession, principal: Principal) -> list[Goal]:

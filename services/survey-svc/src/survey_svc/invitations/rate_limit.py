@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from fastapi import HTTPException
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from survey_svc.config import Settings
 from survey_svc.invitations.models import TokenFailure
@@ -49,18 +49,19 @@ async def ensure_allowed(session: AsyncSession, client: bytes, settings: Setting
         )
 
 
-async def record_failure(session: AsyncSession, client: bytes, settings: Settings) -> None:
-    """Count one failed look-up, committed at once (the request itself answers with an error)."""
+async def record_failure(sessionmaker: async_sessionmaker[AsyncSession], client: bytes, settings: Settings) -> None:
+    """Count one failed look-up in a transaction of its own: the request that failed answers with an
+    error, and its own transaction is rolled back, but the count must stay or a guesser is never slowed."""
     start, _ = _window(settings, datetime.now(UTC))
-    await session.execute(
-        insert(TokenFailure)
-        .values(client_hash=client, window_start=start, failures=1)
-        .on_conflict_do_update(
-            index_elements=[TokenFailure.client_hash, TokenFailure.window_start],
-            set_={"failures": TokenFailure.failures + 1},
+    async with sessionmaker() as session, session.begin():
+        await session.execute(
+            insert(TokenFailure)
+            .values(client_hash=client, window_start=start, failures=1)
+            .on_conflict_do_update(
+                index_elements=[TokenFailure.client_hash, TokenFailure.window_start],
+                set_={"failures": TokenFailure.failures + 1},
+            )
         )
-    )
-    await session.commit()
 
 
 async def forget_old_windows(session: AsyncSession) -> None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, status
 
-from hlm_kit.db import Session
+from hlm_kit.db import Session, Sessionmaker
 from survey_svc.dependencies import SettingsDep
+from survey_svc.invitations import rate_limit
 from survey_svc.invitations import service as invitation_service
-from survey_svc.invitations.exceptions import LINK_NOT_VALID
+from survey_svc.invitations.exceptions import LINK_NOT_VALID, InvitationNotFound
 from survey_svc.invitations.schemas import InvitationView, RejectIn
 from survey_svc.invitations.service import Caller
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
@@ -22,12 +24,22 @@ NOT_VALID: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _caller(
+async def _caller(
     request: Request,
     # Named ``token``, so hlm_kit's redacted path, used by every log line and error document, hides it.
     token: Annotated[str, Path(description="The token of the rater's link (it is never logged).")],
-) -> Caller:
-    return Caller(token=token, address=request.client.host if request.client else "unknown")
+    sessionmaker: Sessionmaker,
+    settings: SettingsDep,
+) -> AsyncIterator[Caller]:
+    """The caller of a link; a link that opens nothing counts against their address. This dependency
+    ends after the request's session, so the count is written once the request's transaction (which
+    the refusal rolls back) has given its connection back."""
+    caller = Caller(token=token, address=request.client.host if request.client else "unknown")
+    try:
+        yield caller
+    except InvitationNotFound:
+        await rate_limit.record_failure(sessionmaker, rate_limit.client_hash(caller.address), settings)
+        raise
 
 
 InvitationCaller = Annotated[Caller, Depends(_caller)]

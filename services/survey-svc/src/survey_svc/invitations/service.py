@@ -3,7 +3,7 @@ decline; and, for a line manager asked to, approve or send back the nominations.
 
 Every link that does not open a questionnaire gets the same 404, whatever the reason (unknown,
 submitted, declined, withdrawn, closed, released), and each such failure counts against the caller's
-address (see ``rate_limit``).
+address (see ``rate_limit``; the router counts it, once the request's own transaction is rolled back).
 """
 
 from __future__ import annotations
@@ -49,33 +49,27 @@ class Caller:
     address: str
 
 
-async def _fail(session: AsyncSession, caller: Caller, settings: Settings) -> InvitationNotFound:
-    await session.rollback()
-    await rate_limit.record_failure(session, rate_limit.client_hash(caller.address), settings)
-    return InvitationNotFound()
-
-
 async def resolve(session: AsyncSession, caller: Caller, settings: Settings) -> Opened:
     """The invitation and cycle a token opens, or the one 404 for every other case."""
     await rate_limit.ensure_allowed(session, rate_limit.client_hash(caller.address), settings)
     token = caller.token
     if not 20 <= len(token) <= 128 or not set(token) <= _TOKEN_ALPHABET:
-        raise await _fail(session, caller, settings)
+        raise InvitationNotFound()
     presented = tokens.token_hash(token)
     found = await InvitationRepository(session).by_token_hash(presented)
     # The look-up is by hash, so its timing says nothing useful about any token; the hashes are still
     # compared in constant time before the link is trusted.
     if found is None or not tokens.same_hash(found[1], presented):
-        raise await _fail(session, caller, settings)
+        raise InvitationNotFound()
     invitation = found[0]
     cycle = await session.get(Cycle, invitation.cycle_id)
     if cycle is None or invitation.status != InvitationStatus.INVITED or cycle.report_released_at is not None:
-        raise await _fail(session, caller, settings)
+        raise InvitationNotFound()
     if cycle.status == CycleStatus.OPEN:
         return Opened(invitation, cycle, "feedback")
     if cycle.status == CycleStatus.AWAITING_APPROVAL and invitation.rater_group == RaterGroup.LINE_MANAGER:
         return Opened(invitation, cycle, "approval")
-    raise await _fail(session, caller, settings)
+    raise InvitationNotFound()
 
 
 def _require(opened: Opened, stage: Stage) -> None:
@@ -91,9 +85,7 @@ async def view(session: AsyncSession, caller: Caller, settings: Settings) -> Inv
     opened = await resolve(session, caller, settings)
     if opened.invitation.first_opened_at is None:
         opened.invitation.first_opened_at = datetime.now(UTC)
-    out = await _view(session, opened)
-    await session.commit()
-    return out
+    return await _view(session, opened)
 
 
 async def _view(session: AsyncSession, opened: Opened) -> InvitationView:
@@ -140,8 +132,7 @@ async def save_draft(session: AsyncSession, caller: Caller, body: ResponseIn, se
         .returning(Invitation.id)
     )
     if saved.scalar_one_or_none() is None:
-        raise await _fail(session, caller, settings)
-    await session.commit()
+        raise InvitationNotFound()
     return DraftSaved(saved_at=now)
 
 
@@ -170,7 +161,6 @@ async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settin
         .values(status=InvitationStatus.SUBMITTED, ended_at=now, draft=None, draft_saved_at=None)
     )
     await InvitationRepository(session).revoke_tokens(invitation.id)
-    await session.commit()
     return Submitted(submitted_at=now)
 
 
@@ -184,9 +174,8 @@ async def decline(session: AsyncSession, caller: Caller, settings: Settings) -> 
         .returning(Invitation.id)
     )
     if declined.scalar_one_or_none() is None:
-        raise await _fail(session, caller, settings)
+        raise InvitationNotFound()
     await InvitationRepository(session).revoke_tokens(opened.invitation.id)
-    await session.commit()
 
 
 async def _locked_for_approval(session: AsyncSession, caller: Caller, settings: Settings) -> Opened:
@@ -204,12 +193,9 @@ async def approve(session: AsyncSession, caller: Caller, settings: Settings) -> 
     the line manager's own questionnaire."""
     opened = await _locked_for_approval(session, caller, settings)
     await lifecycle.approve(session, opened.cycle, settings)
-    out = await _view(session, Opened(opened.invitation, opened.cycle, "feedback"))
-    await session.commit()
-    return out
+    return await _view(session, Opened(opened.invitation, opened.cycle, "feedback"))
 
 
 async def reject(session: AsyncSession, caller: Caller, body: RejectIn, settings: Settings) -> None:
     opened = await _locked_for_approval(session, caller, settings)
     await lifecycle.reject(session, opened.cycle, body.note)
-    await session.commit()

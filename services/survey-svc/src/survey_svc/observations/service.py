@@ -81,9 +81,7 @@ async def create(
     if not created:
         return to_out(observation), False
     await session.refresh(observation)
-    out = to_out(observation)
-    await session.commit()
-    return out, True
+    return to_out(observation), True
 
 
 async def get(session: AsyncSession, principal: Principal, id: UUID) -> ObservationOut:
@@ -112,9 +110,7 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Ob
         setattr(observation, name, value)
     observation.updated_at = datetime.now(UTC)
     await session.flush()
-    out = to_out(observation)
-    await session.commit()
-    return out
+    return to_out(observation)
 
 
 async def delete(session: AsyncSession, principal: Principal, id: UUID) -> None:
@@ -122,7 +118,6 @@ async def delete(session: AsyncSession, principal: Principal, id: UUID) -> None:
     if observation is None:
         raise ObservationNotFound(f"no observation {id}")
     await session.delete(observation)
-    await session.commit()
 
 
 async def list_observations(

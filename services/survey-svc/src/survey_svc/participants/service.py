@@ -48,4 +48,3 @@ async def erase(session: AsyncSession, principal: Principal, participant_id: str
     await outbox.add(
         session, ParticipantErasedV1(participant_id=participant_id, erased_at=datetime.now(UTC)), subject=participant_id
     )
-    await session.commit()

@@ -89,9 +89,7 @@ async def nominate(
         for invitation in added:
             await outbox.add(session, lifecycle.nominated_event(cycle, invitation, key), subject=str(cycle.id))
             await mail_service.queue(session, invitation.id, MailKind.INVITATION)
-    out = RaterList(items=[to_out(i) for i in added])
-    await session.commit()
-    return out
+    return RaterList(items=[to_out(i) for i in added])
 
 
 async def list_raters(session: AsyncSession, principal: Principal, cycle_id: UUID) -> RaterList:
@@ -112,7 +110,6 @@ async def withdraw(session: AsyncSession, principal: Principal, cycle_id: UUID, 
         raise RaterNotFound(f"no rater {rater_id} in this cycle")
     invitation.status, invitation.ended_at, invitation.draft = InvitationStatus.WITHDRAWN, datetime.now(UTC), None
     await repository.revoke_tokens(invitation.id)
-    await session.commit()
 
 
 async def remind(session: AsyncSession, principal: Principal, cycle_id: UUID) -> RemindersQueued:
@@ -125,5 +122,4 @@ async def remind(session: AsyncSession, principal: Principal, cycle_id: UUID) ->
     for invitation in waiting:
         invitation.reminders_sent += 1
         await mail_service.queue(session, invitation.id, MailKind.REMINDER)
-    await session.commit()
     return RemindersQueued(reminded=len(waiting))

@@ -24,7 +24,7 @@ from survey_svc.responses.schemas import ResponseIn
 
 class AlreadySubmitted(Exception):
     """The database refused a second response for the same invitation (or the same cycle's self).
-    Each caller answers it in its own terms; the transaction has been rolled back."""
+    Each caller answers it in its own terms; only the refused insert has been undone."""
 
 
 async def submit(
@@ -38,7 +38,7 @@ async def submit(
     publish: bool,
 ) -> Response:
     """Check that ``body`` answers every item of the questionnaire, store it once and, when ``publish``
-    (the cycle is open), write response.submitted to the outbox. The caller commits.
+    (the cycle is open), write response.submitted to the outbox, in the caller's transaction.
 
     Two submissions, even at the same instant, store one response: the database's unique constraints
     (per invitation, and per cycle for ``self``) refuse the second, raising ``AlreadySubmitted``."""
@@ -55,21 +55,22 @@ async def submit(
         submitted_at=datetime.now(UTC),
     )
     try:
-        # A plain INSERT (not the unit of work): this is the hot path of the service.
-        await session.execute(
-            insert(Response).values(
-                id=response.id,
-                cycle_id=response.cycle_id,
-                invitation_id=response.invitation_id,
-                rater_group=response.rater_group,
-                answers=answers,
-                importance=importance,
-                comments=comments,
-                submitted_at=response.submitted_at,
+        # In a savepoint: the refused second submission undoes only itself, so the caller's transaction
+        # stays usable. A plain INSERT (not the unit of work): this is the hot path of the service.
+        async with session.begin_nested():
+            await session.execute(
+                insert(Response).values(
+                    id=response.id,
+                    cycle_id=response.cycle_id,
+                    invitation_id=response.invitation_id,
+                    rater_group=response.rater_group,
+                    answers=answers,
+                    importance=importance,
+                    comments=comments,
+                    submitted_at=response.submitted_at,
+                )
             )
-        )
     except IntegrityError:
-        await session.rollback()
         raise AlreadySubmitted() from None
     if publish:
         await outbox.add(session, submitted_event(response), subject=str(cycle_id))

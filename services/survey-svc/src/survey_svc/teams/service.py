@@ -34,7 +34,7 @@ async def create_team(
     if not created:
         return await _team_out(repository, team), False
     await session.refresh(team)
-    out = TeamCycleOut(
+    return TeamCycleOut(
         id=team.id,
         name=team.name,
         organisation=team.organisation,
@@ -42,9 +42,7 @@ async def create_team(
         created_at=team.created_at,
         members=0,
         members_by_status={},
-    )
-    await session.commit()
-    return out, True
+    ), True
 
 
 async def _team_out(repository: TeamCycleRepository, team: TeamCycle) -> TeamCycleOut:
