@@ -158,9 +158,15 @@ async def test_the_pdf_summary_holds_the_periods_observations_and_goals(
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]) is True
 
 
-async def test_a_summary_period_must_run_forwards(
-    client: httpx.AsyncClient, me: dict[str, str], assert_problem: Problem
+@pytest.mark.parametrize(
+    "query",
+    [f"from={TODAY.isoformat()}&to=2020-01-01", f"from=2020-01-01&to={TODAY.isoformat()}"],
+    ids=["backwards", "longer-than-three-years"],
+)
+async def test_a_summary_period_must_run_forwards_and_span_at_most_three_years(
+    client: httpx.AsyncClient, me: dict[str, str], assert_problem: Problem, query: str
 ) -> None:
-    response = await client.get(f"/v1/observations/summary.pdf?from={TODAY.isoformat()}&to=2020-01-01", headers=me)
+    response = await client.get(f"/v1/observations/summary.pdf?{query}", headers=me)
 
-    assert_problem(response, 422)
+    errors = assert_problem(response, 422)["errors"]
+    assert [(e["loc"], e["type"]) for e in errors] == [(["query", "from"], "bad_period")]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Annotated
 from uuid import UUID
 
@@ -9,17 +8,19 @@ from fastapi import APIRouter, Query, Response, status
 
 from hlm_kit.auth import CurrentPrincipal
 from hlm_kit.db import Session
-from hlm_kit.errors import FieldError, UnprocessableContent
 from hlm_kit.idempotency import IdempotencyKey
 from hlm_kit.pagination import Cursor, Limit
-from survey_svc.goals import service as goal_service
-from survey_svc.observations import pdf
 from survey_svc.observations import service as observation_service
-from survey_svc.observations.schemas import ObservationIn, ObservationList, ObservationOut, ObservationPatch
+from survey_svc.observations import summary as summary_service
+from survey_svc.observations.schemas import (
+    ObservationIn,
+    ObservationList,
+    ObservationOut,
+    ObservationPatch,
+    SummaryPeriod,
+)
 
 router = APIRouter(prefix="/v1/observations", tags=["observations"])
-
-MAX_SUMMARY_DAYS = 3 * 366
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ObservationOut)
@@ -62,42 +63,15 @@ async def list_observations(
 async def summary_pdf(
     session: Session,
     principal: CurrentPrincipal,
-    from_: Annotated[date | None, Query(alias="from", description="first day (default: a year ago)")] = None,
-    to: Annotated[date | None, Query(description="last day (default: today)")] = None,
+    period: Annotated[SummaryPeriod, Query()],
     name: Annotated[str | None, Query(max_length=200, description="the name to print on it")] = None,
 ) -> Response:
     """A PDF of the caller's observations in a period, counted by dimension, with their goals."""
-    today = datetime.now(UTC).date()
-    on_or_before = to or today
-    on_or_after = from_ or on_or_before - timedelta(days=365)
-    if on_or_after > on_or_before or (on_or_before - on_or_after).days > MAX_SUMMARY_DAYS:
-        raise UnprocessableContent(
-            "the period is not valid",
-            errors=[
-                FieldError(
-                    loc=["query", "from"],
-                    msg=f"from must be on or before to, and at most {MAX_SUMMARY_DAYS} days earlier",
-                    type="bad_period",
-                )
-            ],
-        )
-    dimensions = await observation_service.known_dimensions(session)
-    observations = await observation_service.all_in_period(session, principal, on_or_after, on_or_before)
-    goals = await goal_service.all_for(session, principal)
-    # Rendering is CPU work: keep it off the event loop.
-    body = await asyncio.to_thread(
-        pdf.render,
-        observations=observations,
-        goals=goals,
-        dimensions=dimensions,
-        on_or_after=on_or_after,
-        on_or_before=on_or_before,
-        name=name,
-        made_at=datetime.now(UTC),
-    )
-    filename = f"observations-{on_or_after.isoformat()}-{on_or_before.isoformat()}.pdf"
+    summary = await summary_service.make(session, principal, period, name=name)
     return Response(
-        body, media_type="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        summary.content,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{summary.filename}"'},
     )
 
 

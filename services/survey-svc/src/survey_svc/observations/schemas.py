@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from hlm_contracts.base import Key
 from hlm_kit.pagination import Page
@@ -59,3 +60,41 @@ class ObservationOut(BaseModel):
 
 class ObservationList(Page[ObservationOut]):
     pass
+
+
+MAX_SUMMARY_DAYS = 3 * 366
+DEFAULT_SUMMARY_DAYS = 365
+
+
+class SummaryPeriod(BaseModel):
+    """The days a journal summary covers: up to ``to`` (default: today), from ``from`` (default: a year
+    before ``to``); it runs forwards and spans at most ``MAX_SUMMARY_DAYS`` days (three years)."""
+
+    from_: date | None = Field(default=None, alias="from", description="first day (default: a year ago)")
+    to: date | None = Field(default=None, description="last day (default: today)")
+
+    @property
+    def on_or_before(self) -> date:
+        return self.to or datetime.now(UTC).date()
+
+    @property
+    def on_or_after(self) -> date:
+        return self.from_ or self.on_or_before - timedelta(days=DEFAULT_SUMMARY_DAYS)
+
+    @model_validator(mode="after")
+    def _runs_forwards(self) -> Self:
+        if not 0 <= (self.on_or_before - self.on_or_after).days <= MAX_SUMMARY_DAYS:
+            # Raised as a ValidationError so that the error names ``from``, not the period as a whole.
+            raise ValidationError.from_exception_data(
+                type(self).__name__,
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "bad_period", f"from must be on or before to, and at most {MAX_SUMMARY_DAYS} days earlier"
+                        ),
+                        loc=("from",),
+                        input=self.from_,
+                    )
+                ],
+            )
+        return self
