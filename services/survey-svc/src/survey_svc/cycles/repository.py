@@ -104,6 +104,11 @@ class CycleRepository(RepositoryBase[Cycle]):
     async def converted_from(self, cycle_id: UUID) -> Cycle | None:
         return await self.get_one_or_none(self.select().where(Cycle.converted_from_cycle_id == cycle_id))
 
+    async def delete_for_participant(self, participant_id: str) -> None:
+        """A participant's cycles, with their nominations, tokens, responses, mail and sessions (ON DELETE
+        CASCADE)."""
+        await self.session.execute(delete(Cycle).where(Cycle.participant_id == participant_id))
+
     async def mark_report_released(self, cycle_id: UUID, released_at: datetime) -> bool:
         """Record the release once; False when the cycle is unknown here or its release already recorded."""
         result = await self.session.execute(
@@ -131,3 +136,6 @@ class FeedbackSessionRepository(RepositoryBase[FeedbackSession]):
 
     async def remove(self, booking_id: UUID) -> None:
         await self.session.execute(delete(FeedbackSession).where(FeedbackSession.booking_id == booking_id))
+
+    async def delete_for_participant(self, participant_id: str) -> None:
+        await self.session.execute(delete(FeedbackSession).where(FeedbackSession.participant_id == participant_id))

@@ -4,6 +4,8 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
+from sqlalchemy import delete
+
 from hlm_kit.repository import RepositoryBase
 from survey_svc.goals.models import Goal, GoalStatus
 
@@ -43,3 +45,7 @@ class GoalRepository(RepositoryBase[Goal]):
             .with_for_update(skip_locked=True)
         )
         return await self.get_all(statement)
+
+    async def delete_for_author(self, author_id: str) -> None:
+        """Every goal of the author, with its reminder mail not sent yet (ON DELETE CASCADE)."""
+        await self.session.execute(delete(Goal).where(Goal.author_id == author_id))

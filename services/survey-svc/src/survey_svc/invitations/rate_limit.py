@@ -15,12 +15,10 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 from fastapi import HTTPException
-from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from survey_svc.config import Settings
-from survey_svc.invitations.models import TokenFailure
+from survey_svc.invitations.repository import TokenFailureRepository
 
 
 def client_hash(address: str) -> bytes:
@@ -37,10 +35,7 @@ async def ensure_allowed(session: AsyncSession, client: bytes, settings: Setting
     """429 (with Retry-After) when ``client`` has failed too often in the current window."""
     now = datetime.now(UTC)
     start, end = _window(settings, now)
-    failures = await session.scalar(
-        select(TokenFailure.failures).where(TokenFailure.client_hash == client, TokenFailure.window_start == start)
-    )
-    if failures is not None and failures >= settings.token_failures_per_window:
+    if await TokenFailureRepository(session).failures(client, start) >= settings.token_failures_per_window:
         retry_after = max(1, int((end - now).total_seconds()) + 1)
         raise HTTPException(
             status_code=429,
@@ -54,15 +49,8 @@ async def record_failure(sessionmaker: async_sessionmaker[AsyncSession], client:
     error, and its own transaction is rolled back, but the count must stay or a guesser is never slowed."""
     start, _ = _window(settings, datetime.now(UTC))
     async with sessionmaker() as session, session.begin():
-        await session.execute(
-            insert(TokenFailure)
-            .values(client_hash=client, window_start=start, failures=1)
-            .on_conflict_do_update(
-                index_elements=[TokenFailure.client_hash, TokenFailure.window_start],
-                set_={"failures": TokenFailure.failures + 1},
-            )
-        )
+        await TokenFailureRepository(session).count(client, start)
 
 
 async def forget_old_windows(session: AsyncSession) -> None:
-    await session.execute(delete(TokenFailure).where(TokenFailure.window_start < func.now() - timedelta(days=1)))
+    await TokenFailureRepository(session).forget_older_than(timedelta(days=1))

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import RaterGroup
 from survey_svc.config import Settings
 from survey_svc.cycles import lifecycle
 from survey_svc.cycles.models import Cycle, CycleStatus
+from survey_svc.cycles.repository import CycleRepository
 from survey_svc.invitations import rate_limit, tokens
 from survey_svc.invitations.exceptions import InvitationNotFound, NotAtThisStage
 from survey_svc.invitations.schemas import InvitationView, NominationView, RejectIn
@@ -62,7 +62,7 @@ async def resolve(session: AsyncSession, caller: Caller, settings: Settings) -> 
     if found is None or not tokens.same_hash(found[1], presented):
         raise InvitationNotFound()
     invitation = found[0]
-    cycle = await session.get(Cycle, invitation.cycle_id)
+    cycle = await CycleRepository(session).get_by_id(invitation.cycle_id)
     if cycle is None or invitation.status != InvitationStatus.INVITED or cycle.report_released_at is not None:
         raise InvitationNotFound()
     if cycle.status == CycleStatus.OPEN:
@@ -123,15 +123,7 @@ async def save_draft(session: AsyncSession, caller: Caller, body: ResponseIn, se
         await questionnaire_service.get_document(session, opened.cycle.questionnaire_id), body, complete=False
     )
     now = datetime.now(UTC)
-    # Conditional on the invitation still being open, so a draft saved as the rater submits elsewhere
-    # cannot land after the submission.
-    saved = await session.execute(
-        update(Invitation)
-        .where(Invitation.id == opened.invitation.id, Invitation.status == InvitationStatus.INVITED)
-        .values(draft=body.model_dump(mode="json"), draft_saved_at=now)
-        .returning(Invitation.id)
-    )
-    if saved.scalar_one_or_none() is None:
+    if not await InvitationRepository(session).save_draft(opened.invitation.id, body.model_dump(mode="json"), now):
         raise InvitationNotFound()
     return DraftSaved(saved_at=now)
 
@@ -154,28 +146,15 @@ async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settin
         )
     except response_service.AlreadySubmitted:
         raise InvitationNotFound() from None
-    now = response.submitted_at
-    await session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id)
-        .values(status=InvitationStatus.SUBMITTED, ended_at=now, draft=None, draft_saved_at=None)
-    )
-    await InvitationRepository(session).revoke_tokens(invitation.id)
-    return Submitted(submitted_at=now)
+    await InvitationRepository(session).submitted(invitation.id, response.submitted_at)
+    return Submitted(submitted_at=response.submitted_at)
 
 
 async def decline(session: AsyncSession, caller: Caller, settings: Settings) -> None:
     opened = await resolve(session, caller, settings)
     _require(opened, "feedback")
-    declined = await session.execute(
-        update(Invitation)
-        .where(Invitation.id == opened.invitation.id, Invitation.status == InvitationStatus.INVITED)
-        .values(status=InvitationStatus.DECLINED, ended_at=datetime.now(UTC), draft=None, draft_saved_at=None)
-        .returning(Invitation.id)
-    )
-    if declined.scalar_one_or_none() is None:
+    if not await InvitationRepository(session).decline(opened.invitation.id, datetime.now(UTC)):
         raise InvitationNotFound()
-    await InvitationRepository(session).revoke_tokens(opened.invitation.id)
 
 
 async def _locked_for_approval(session: AsyncSession, caller: Caller, settings: Settings) -> Opened:

@@ -13,15 +13,17 @@ from email.message import EmailMessage
 from uuid import UUID
 
 import structlog
-from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from survey_svc.config import Settings
 from survey_svc.cycles.models import Cycle, CycleStatus
-from survey_svc.goals.models import Goal, GoalStatus
+from survey_svc.cycles.repository import CycleRepository
+from survey_svc.goals.models import GoalStatus
+from survey_svc.goals.repository import GoalRepository
 from survey_svc.invitations import tokens
 from survey_svc.mail.messages import compose, compose_goal_reminder
 from survey_svc.mail.models import MailJob, MailKind
+from survey_svc.mail.repository import MailJobRepository
 from survey_svc.mail.transport import Mailer, MailNotSent
 from survey_svc.raters.models import Invitation, InvitationStatus
 from survey_svc.raters.repository import InvitationRepository
@@ -31,22 +33,19 @@ log = structlog.get_logger(__name__)
 
 async def queue(session: AsyncSession, invitation_id: UUID, kind: MailKind) -> None:
     """Queue a mail in the caller's transaction: it is sent only if that transaction commits."""
-    await session.execute(insert(MailJob).values(invitation_id=invitation_id, kind=kind.value, attempts=0))
+    await MailJobRepository(session).queue(kind, invitation_id=invitation_id)
 
 
 async def queue_goal_reminder(session: AsyncSession, goal_id: UUID) -> None:
     """Queue a goal's reminder to its author, in the caller's transaction."""
-    await session.execute(insert(MailJob).values(goal_id=goal_id, kind=MailKind.GOAL_REMINDER.value, attempts=0))
+    await MailJobRepository(session).queue(MailKind.GOAL_REMINDER, goal_id=goal_id)
 
 
 async def cancel_goal_reminders(session: AsyncSession, goal_id: UUID) -> int:
     """Drop a goal's reminder mail not sent yet (its date moved, or the goal is no longer active); return
     how many were dropped. A mail being sent at this moment is locked by the mail worker: the delete waits
     for it and then leaves it, as it has gone."""
-    result = await session.execute(
-        delete(MailJob).where(MailJob.goal_id == goal_id, MailJob.sent_at.is_(None)).returning(MailJob.id)
-    )
-    return len(result.all())
+    return await MailJobRepository(session).cancel_unsent(goal_id)
 
 
 def _still_wanted(job: MailJob, invitation: Invitation, cycle: Cycle) -> bool:
@@ -64,15 +63,7 @@ async def deliver_due(sessionmaker: async_sessionmaker[AsyncSession], mailer: Ma
     handled = 0
     while handled < settings.mail_batch_size:
         async with sessionmaker() as session, session.begin():
-            job = (
-                await session.scalars(
-                    select(MailJob)
-                    .where(MailJob.sent_at.is_(None), MailJob.next_attempt_at <= func.clock_timestamp())
-                    .order_by(MailJob.next_attempt_at, MailJob.id)
-                    .limit(1)
-                    .with_for_update(skip_locked=True)
-                )
-            ).one_or_none()
+            job = await MailJobRepository(session).claim_next_due()
             if job is None:
                 return handled
             await _deliver(session, job, mailer, settings)
@@ -89,8 +80,8 @@ class _Outgoing:
 
 
 async def _rater_mail(session: AsyncSession, job: MailJob, settings: Settings) -> _Outgoing | None:
-    invitation = await session.get(Invitation, job.invitation_id) if job.invitation_id else None
-    cycle = await session.get(Cycle, invitation.cycle_id) if invitation else None
+    invitation = await InvitationRepository(session).get_by_id(job.invitation_id) if job.invitation_id else None
+    cycle = await CycleRepository(session).get_by_id(invitation.cycle_id) if invitation else None
     if invitation is None or cycle is None or not _still_wanted(job, invitation, cycle):
         return None
     token, token_hash = tokens.new_token()
@@ -109,7 +100,7 @@ async def _rater_mail(session: AsyncSession, job: MailJob, settings: Settings) -
 async def _goal_reminder(session: AsyncSession, job: MailJob, settings: Settings, now: datetime) -> _Outgoing | None:
     # Read without a lock: a change to the goal locks the goal and then this job, in that order, so taking
     # the goal's lock here (after the job's) could deadlock with it.
-    goal = await session.get(Goal, job.goal_id) if job.goal_id else None
+    goal = await GoalRepository(session).get_by_id(job.goal_id) if job.goal_id else None
     # Dropped unless the goal is still active, still reminded by mail, and its reminder date has come.
     if (
         goal is None

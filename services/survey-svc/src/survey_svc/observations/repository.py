@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
-from sqlalchemy import and_, any_, literal, or_
+from sqlalchemy import and_, any_, delete, literal, or_
 
 from hlm_kit.repository import RepositoryBase
 from survey_svc.observations.models import Observation
@@ -51,3 +51,6 @@ class ObservationRepository(RepositoryBase[Observation]):
                 )
             )
         return await self.get_all(statement)
+
+    async def delete_for_author(self, author_id: str) -> None:
+        await self.session.execute(delete(Observation).where(Observation.author_id == author_id))

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import ParticipantErasedV1
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import Forbidden
-from survey_svc.cycles.models import Cycle, FeedbackSession
-from survey_svc.cycles.repository import CycleRepository
+from survey_svc.cycles.repository import CycleRepository, FeedbackSessionRepository
 from survey_svc.database import outbox
-from survey_svc.goals.models import Goal
-from survey_svc.observations.models import Observation
+from survey_svc.goals.repository import GoalRepository
+from survey_svc.observations.repository import ObservationRepository
 from survey_svc.participants.exceptions import ParticipantNotFound
-from survey_svc.teams.models import TeamCycle
+from survey_svc.teams.repository import TeamCycleRepository
 
 ERASED = "erased"
 
@@ -33,18 +31,11 @@ async def erase(session: AsyncSession, principal: Principal, participant_id: str
         region = principal.administered_region
         if region is None or not await CycleRepository(session).has_cycle_in_region(participant_id, region):
             raise ParticipantNotFound(f"no participant {participant_id}")
-    # Cycles take their nominations, tokens, responses, mail and sessions with them (ON DELETE CASCADE).
-    await session.execute(delete(Cycle).where(Cycle.participant_id == participant_id))
-    await session.execute(delete(FeedbackSession).where(FeedbackSession.participant_id == participant_id))
-    await session.execute(delete(Observation).where(Observation.author_id == participant_id))
-    await session.execute(delete(Goal).where(Goal.author_id == participant_id))
-    # A team 360 belongs to its members too; it stays, without the name of who started it (nor their
-    # retry key, which would otherwise clash with another erased starter's under the unique constraint).
-    await session.execute(
-        update(TeamCycle)
-        .where(TeamCycle.created_by == participant_id)
-        .values(created_by=ERASED, idempotency_key=None, idempotency_fingerprint=None)
-    )
+    await CycleRepository(session).delete_for_participant(participant_id)
+    await FeedbackSessionRepository(session).delete_for_participant(participant_id)
+    await ObservationRepository(session).delete_for_author(participant_id)
+    await GoalRepository(session).delete_for_author(participant_id)
+    await TeamCycleRepository(session).forget_starter(participant_id, as_=ERASED)
     await outbox.add(
         session, ParticipantErasedV1(participant_id=participant_id, erased_at=datetime.now(UTC)), subject=participant_id
     )

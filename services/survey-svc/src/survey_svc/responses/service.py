@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +18,7 @@ from survey_svc.database import outbox
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
+from survey_svc.responses.repository import ResponseRepository
 from survey_svc.responses.schemas import ResponseIn
 
 
@@ -56,20 +56,9 @@ async def submit(
     )
     try:
         # In a savepoint: the refused second submission undoes only itself, so the caller's transaction
-        # stays usable. A plain INSERT (not the unit of work): this is the hot path of the service.
+        # stays usable.
         async with session.begin_nested():
-            await session.execute(
-                insert(Response).values(
-                    id=response.id,
-                    cycle_id=response.cycle_id,
-                    invitation_id=response.invitation_id,
-                    rater_group=response.rater_group,
-                    answers=answers,
-                    importance=importance,
-                    comments=comments,
-                    submitted_at=response.submitted_at,
-                )
-            )
+            await ResponseRepository(session).insert(response)
     except IntegrityError:
         raise AlreadySubmitted() from None
     if publish:
