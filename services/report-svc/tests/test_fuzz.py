@@ -40,7 +40,7 @@ async def world(engine: AsyncEngine) -> tuple[World, str]:
     world = await make_world(engine)
     admin = Principal(sub="admin-1", roles=frozenset({"academy_admin"}), region=world.region)
     query = GroupReportQuery(scope="team", value=str(world.team_cycle_id), questionnaire_id=world.questionnaire_id)
-    async with AsyncSession(engine, expire_on_commit=False) as session:
+    async with AsyncSession(engine, expire_on_commit=False) as session, session.begin():
         issued = await group_report_service.issue(session, admin, query, minimum=5)
     return world, str(issued.id)
 

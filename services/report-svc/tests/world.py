@@ -63,6 +63,7 @@ async def make_world(engine: AsyncEngine, participants: int = 6) -> World:
         await report_service.release(
             session, Principal(sub=facilitator_subject, roles=frozenset({"facilitator"})), reports[0]
         )
+        await session.commit()
     return World(
         organisation,
         region,

@@ -43,14 +43,16 @@ async def load_catalogue(database_url: str, directory: Path | None = None) -> li
     sessionmaker = create_sessionmaker(engine)
     report: list[str] = []
     try:
+        # One transaction per document: a document is imported and published together or not at all, and
+        # the documents loaded before a refused one stay loaded.
         for framework in frameworks:
-            async with sessionmaker() as session:
+            async with sessionmaker.begin() as session:
                 report.append(await load_framework(session, framework))
         for questionnaire in questionnaires:
-            async with sessionmaker() as session:
+            async with sessionmaker.begin() as session:
                 report.append(await load_questionnaire(session, questionnaire))
         for document in resources:
-            async with sessionmaker() as session:
+            async with sessionmaker.begin() as session:
                 report.append(await load_resources(session, document))
     finally:
         await engine.dispose()
@@ -77,7 +79,6 @@ async def load_framework(session: AsyncSession, document: FrameworkDocument) -> 
         if await framework_service.get_document(session, document.key, document.version) != document:
             raise CatalogueConflict(f"{label} is {status.value} with different content; give the file a new version")
         return f"{label}: already {status.value}"
-    await session.rollback()
     await framework_service.import_document(session, document)
     await framework_service.publish(session, document.key, document.version)
     return f"{label}: published"
@@ -92,7 +93,6 @@ async def load_questionnaire(session: AsyncSession, document: QuestionnaireDocum
         if await questionnaire_service.get_document(session, id) != document:
             raise CatalogueConflict(f"{label} is {status.value} with different content; give the file a new version")
         return f"{label}: already {status.value}"
-    await session.rollback()
     await questionnaire_service.import_document(session, document)
     await questionnaire_service.publish(session, id)
     return f"{label}: published ({id})"

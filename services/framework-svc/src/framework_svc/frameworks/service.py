@@ -132,7 +132,8 @@ async def get_document(session: AsyncSession, key: str, number: int) -> Framewor
 
 
 async def import_document(session: AsyncSession, document: FrameworkDocument) -> tuple[VersionSummary, bool]:
-    """Store ``document`` as a draft; return it and whether it replaced an earlier draft.
+    """Store ``document`` as a draft; return it and whether it replaced an earlier draft. Refused (and
+    nothing of it kept) when the version is published or retired, or a draft that questionnaires use.
 
     A draft may be re-imported as often as its author likes; a published or retired version may not.
     """
@@ -145,27 +146,25 @@ async def import_document(session: AsyncSession, document: FrameworkDocument) ->
                 f"version {document.version} of {document.key!r} is {existing.status.value}; "
                 "import the change as a new version"
             )
-        await session.delete(existing)
         try:
-            await session.flush()
+            async with session.begin_nested():
+                await session.delete(existing)
+                await session.flush()
         except IntegrityError as exc:
             # Only rows that point at the draft (questionnaires built on it, their items) stop its deletion.
-            await session.rollback()
             raise VersionNotChangeable(
                 f"version {document.version} of {document.key!r} is a draft that questionnaires are built on; "
                 "import them on another version first, or import the change as a new version"
             ) from exc
     version = build_version(document, framework_id=framework.id)
-    session.add(version)
     try:
-        await session.flush()
-        await session.refresh(version, ["framework"])
-        summary = summarise(version)
-        await session.commit()
+        async with session.begin_nested():
+            session.add(version)
+            await session.flush()
     except IntegrityError as exc:
-        await session.rollback()
         raise VersionNotChangeable(f"version {document.version} of {document.key!r} was changed concurrently") from exc
-    return summary, existing is not None
+    await session.refresh(version, ["framework"])
+    return summarise(version), existing is not None
 
 
 async def publish(session: AsyncSession, key: str, number: int) -> VersionSummary:
@@ -174,9 +173,8 @@ async def publish(session: AsyncSession, key: str, number: int) -> VersionSummar
         raise InvalidTransition(f"version {number} of {key!r} is retired and cannot be published again")
     if version.status == VersionStatus.DRAFT:
         version.status, version.published_at = VersionStatus.PUBLISHED, datetime.now(UTC)
-    summary = summarise(version)
-    await session.commit()
-    return summary
+        await session.flush()
+    return summarise(version)
 
 
 async def retire(session: AsyncSession, key: str, number: int, *, replaced_by: int | None = None) -> VersionSummary:
@@ -197,9 +195,8 @@ async def retire(session: AsyncSession, key: str, number: int, *, replaced_by: i
             await _check_not_last_in_use(session, version)
         version.status, version.retired_at = VersionStatus.RETIRED, datetime.now(UTC)
         version.replaced_by = replaced_by
-    summary = summarise(version)
-    await session.commit()
-    return summary
+        await session.flush()
+    return summarise(version)
 
 
 async def _check_replacement(session: AsyncSession, version: FrameworkVersion, replaced_by: int) -> None:

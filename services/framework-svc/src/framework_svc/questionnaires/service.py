@@ -153,17 +153,15 @@ async def import_document(session: AsyncSession, document: QuestionnaireDocument
             for position, q in enumerate(document.importance_questions, 1)
         ],
     )
-    session.add(questionnaire)
     try:
-        await session.flush()
-        stored = await repository.get_whole(id, visible=tuple(VersionStatus))
-        assert stored is not None
-        out = to_out(stored)
-        await session.commit()
+        async with session.begin_nested():
+            session.add(questionnaire)
+            await session.flush()
     except IntegrityError as exc:
-        await session.rollback()
         raise VersionNotChangeable(f"questionnaire {document.key!r} was changed concurrently") from exc
-    return out, existing is not None
+    stored = await repository.get_whole(id, visible=tuple(VersionStatus))
+    assert stored is not None
+    return to_out(stored), existing is not None
 
 
 async def publish(session: AsyncSession, id: UUID) -> QuestionnaireOut:
@@ -184,9 +182,8 @@ async def publish(session: AsyncSession, id: UUID) -> QuestionnaireOut:
             )
         questionnaire.status, questionnaire.published_at = VersionStatus.PUBLISHED, datetime.now(UTC)
         await outbox.add(session, published_event(questionnaire), subject=str(questionnaire.id))
-    out = to_out(questionnaire)
-    await session.commit()
-    return out
+        await session.flush()
+    return to_out(questionnaire)
 
 
 async def retire(session: AsyncSession, id: UUID, *, replaced_by: UUID | None = None) -> QuestionnaireOut:
@@ -217,9 +214,8 @@ async def retire(session: AsyncSession, id: UUID, *, replaced_by: UUID | None = 
             )
         questionnaire.status, questionnaire.retired_at = VersionStatus.RETIRED, datetime.now(UTC)
         questionnaire.replaced_by_id = replaced_by
-    out = to_out(questionnaire)
-    await session.commit()
-    return out
+        await session.flush()
+    return to_out(questionnaire)
 
 
 async def _locked(session: AsyncSession, id: UUID) -> Questionnaire:

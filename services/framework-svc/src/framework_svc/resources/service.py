@@ -76,21 +76,21 @@ async def import_document(session: AsyncSession, document: ResourcesDocument) ->
     if changed:
         raise VersionNotChangeable(f"{'; '.join(changed)}: a change is a new version of the resource")
     items: list[Imported] = []
-    for doc in document.resources:
-        found = existing[doc.key]
-        if found is not None and (found.status != VersionStatus.DRAFT or to_document_entry(found) == doc):
-            items.append(Imported(key=doc.key, version=doc.version, status=found.status, outcome="unchanged"))
-            continue
-        if found is not None:
-            await session.delete(found)
-            await session.flush()
-        session.add(build_resource(doc))
-        outcome = "created" if found is None else "replaced"
-        items.append(Imported(key=doc.key, version=doc.version, status=VersionStatus.DRAFT, outcome=outcome))
     try:
-        await session.commit()
+        async with session.begin_nested():
+            for doc in document.resources:
+                found = existing[doc.key]
+                if found is not None and (found.status != VersionStatus.DRAFT or to_document_entry(found) == doc):
+                    items.append(Imported(key=doc.key, version=doc.version, status=found.status, outcome="unchanged"))
+                    continue
+                if found is not None:
+                    await session.delete(found)
+                    await session.flush()
+                session.add(build_resource(doc))
+                outcome = "created" if found is None else "replaced"
+                items.append(Imported(key=doc.key, version=doc.version, status=VersionStatus.DRAFT, outcome=outcome))
+            await session.flush()
     except IntegrityError as exc:
-        await session.rollback()
         raise VersionNotChangeable("a resource of the document was imported concurrently; try again") from exc
     return ImportResult(items=items)
 
@@ -145,9 +145,7 @@ async def _finish(
         await session.flush()
         published = await repository.list_by_status(VersionStatus.PUBLISHED)
         await outbox.add(session, published_event(published, changed_at=at), subject=EVENT_SUBJECT)
-    out = ResourceList(items=[to_out(r) for r in resources])
-    await session.commit()
-    return out
+    return ResourceList(items=[to_out(r) for r in resources])
 
 
 async def _locked(repository: ResourceRepository, ref: ResourceRef) -> Resource:

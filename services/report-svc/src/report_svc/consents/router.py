@@ -13,13 +13,13 @@ router = APIRouter(prefix="/v1/consents/organisation", tags=["consents"])
 @router.get("", response_model=ConsentOut)
 async def get(session: Session, principal: Participant) -> ConsentOut:
     """Whether the participant lets their organisation read their released reports."""
-    return ConsentOut.model_validate(await consent_service.get(session, principal))
+    return await consent_service.get(session, principal)
 
 
 @router.put("", response_model=ConsentOut)
 async def grant(session: Session, principal: Participant) -> ConsentOut:
     """Let the organisation of the caller's token read their released individual reports (idempotent)."""
-    return ConsentOut.model_validate(await consent_service.grant(session, principal))
+    return await consent_service.grant(session, principal)
 
 
 @router.delete("", status_code=204)

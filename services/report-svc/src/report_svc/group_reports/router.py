@@ -69,10 +69,9 @@ async def get_for_scope(
     if errors or query is None:
         raise UnprocessableContent(f"{len(errors)} invalid parameter(s)", errors=errors)
     minimum = request.app.state.settings.group_report_min_participants
-    report = await group_report_service.issue(session, principal, query, minimum=minimum)
-    return GroupReportOut.model_validate(report)
+    return await group_report_service.issue(session, principal, query, minimum=minimum)
 
 
 @router.get("/{id}", response_model=GroupReportOut)
 async def get(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> GroupReportOut:
-    return GroupReportOut.model_validate(await group_report_service.get(session, principal, id))
+    return await group_report_service.get(session, principal, id)

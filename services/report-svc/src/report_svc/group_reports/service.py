@@ -34,7 +34,7 @@ from report_svc.group_reports.exceptions import (
     TooFewParticipants,
 )
 from report_svc.group_reports.models import GroupReport
-from report_svc.group_reports.schemas import GroupReportQuery
+from report_svc.group_reports.schemas import GroupReportOut, GroupReportQuery
 from report_svc.questionnaires.models import Questionnaire
 from report_svc.reports.models import PublishedScore, Report
 
@@ -144,7 +144,9 @@ async def aggregate(session: AsyncSession, questionnaire_id: uuid.UUID, member_i
     }
 
 
-async def issue(session: AsyncSession, principal: Principal, query: GroupReportQuery, *, minimum: int) -> GroupReport:
+async def issue(
+    session: AsyncSession, principal: Principal, query: GroupReportQuery, *, minimum: int
+) -> GroupReportOut:
     audience, audience_filter = audience_of(principal, query)
     member_ids = await members(session, query, audience_filter)
     if not member_ids:
@@ -160,7 +162,7 @@ async def issue(session: AsyncSession, principal: Principal, query: GroupReportQ
         difference = len(wanted.symmetric_difference(issued.member_report_ids))
         if difference == 0:
             if issued.issued_to == audience and issued.questionnaire_id == query.questionnaire_id:
-                return issued
+                return GroupReportOut.model_validate(issued)
             same_set = issued
         elif difference < minimum:
             raise TooCloseToAnIssuedReport(difference, minimum)
@@ -184,8 +186,8 @@ async def issue(session: AsyncSession, principal: Principal, query: GroupReportQ
         issued_to=audience,
     )
     session.add(report)
-    await session.commit()
-    return report
+    await session.flush()
+    return GroupReportOut.model_validate(report)
 
 
 def isolates_someone(issued: list[set[uuid.UUID]], wanted: set[uuid.UUID]) -> bool:
@@ -210,9 +212,9 @@ def isolates_someone(issued: list[set[uuid.UUID]], wanted: set[uuid.UUID]) -> bo
     return bool((projected > 1 - 1e-6).any())
 
 
-async def get(session: AsyncSession, principal: Principal, group_report_id: uuid.UUID) -> GroupReport:
+async def get(session: AsyncSession, principal: Principal, group_report_id: uuid.UUID) -> GroupReportOut:
     audience, _ = audience_of(principal)
     report = await session.get(GroupReport, group_report_id)
     if report is None or report.issued_to != audience:
         raise GroupReportNotFound
-    return report
+    return GroupReportOut.model_validate(report)

@@ -35,9 +35,12 @@ class ReportRepository(RepositoryBase[Report]):
         participant_id: str | None,
         cycle_ids: set[object],
         participant_ids: set[str],
+        after: tuple[datetime, uuid.UUID] | None,
         limit: int,
         with_content: bool = True,
     ) -> Sequence[Report]:
+        """Reports of ``participant_id``, of ``cycle_ids`` or of ``participant_ids``, newest first (the id
+        breaking ties), from just past the report whose (created_at, id) is ``after``."""
         conditions = []
         if participant_id is not None:
             conditions.append(Report.participant_id == participant_id)
@@ -47,12 +50,13 @@ class ReportRepository(RepositoryBase[Report]):
             conditions.append(Report.participant_id.in_(participant_ids))
         if not conditions:
             return []
-        return await self.get_all(
-            _reports(with_content=with_content)
-            .where(or_(*conditions))
-            .order_by(Report.created_at.desc(), Report.id)
-            .limit(limit)
-        )
+        statement = _reports(with_content=with_content).where(or_(*conditions))
+        if after is not None:
+            created_at, id = after
+            statement = statement.where(
+                or_(Report.created_at < created_at, and_(Report.created_at == created_at, Report.id > id))
+            )
+        return await self.get_all(statement.order_by(Report.created_at.desc(), Report.id).limit(limit))
 
     async def partner_page(
         self, organisation: str, *, after: tuple[datetime, uuid.UUID] | None, since: datetime | None, limit: int

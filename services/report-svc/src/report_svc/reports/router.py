@@ -18,7 +18,7 @@ from report_svc.reports import service as report_service
 from report_svc.reports.csv_format import to_csv
 from report_svc.reports.models import Report
 from report_svc.reports.repository import ReportRepository
-from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
+from report_svc.reports.schemas import PartnerReportPage, ReportList, ReportOut, ReportSummaryList
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"])
 partner_router = APIRouter(prefix="/v1/partner", tags=["partner"])
@@ -38,11 +38,18 @@ CSV_TEXT = {"text/csv": {"schema": {"type": "string"}}}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
+# Unless asked, a page is 100 reports: what the list answered before it was paged, so a caller that
+# does not page still gets every report it got then.
+ListLimit = Annotated[int, page_limit(default=100, maximum=100)]
+
+
 @router.get("", response_model=ReportList | ReportSummaryList)
 async def list_reports(
     session: Session,
     principal: CurrentPrincipal,
     ids: Ids,
+    limit: ListLimit,
+    cursor: Cursor = None,
     view: Annotated[
         Literal["full", "summary"],
         Query(
@@ -51,21 +58,14 @@ async def list_reports(
             "shows only a report's state and status."
         ),
     ] = "full",
-) -> Response:
-    """Reports the caller may read: the ones asked for by id, in that order, or else the caller's own
-    and (for a facilitator) those of participants booked with them. ``view=summary`` leaves out every
+) -> ReportList | ReportSummaryList:
+    """Reports the caller may read: the ones asked for by id, in that order, or else a page of the caller's
+    own and (for a facilitator) those of participants booked with them, newest first (`next_cursor` for
+    the next page; `limit` and `cursor` do not apply to a read by `ids`). ``view=summary`` leaves out every
     report's content, which is most of its size."""
-    with_content = view == "full"
-    if ids is not None:
-        reports = await report_service.get_many(session, principal, ids, with_content=with_content)
-    else:
-        reports = await report_service.list_visible(session, principal, with_content=with_content)
-    page: ReportList | ReportSummaryList = (
-        ReportList(items=await report_service.present(session, reports))
-        if with_content
-        else ReportSummaryList(items=[ReportSummaryOut.model_validate(r) for r in reports])
+    return await report_service.list_readable(
+        session, principal, ids=ids, with_content=view == "full", cursor=cursor, limit=limit
     )
-    return Response(page.model_dump_json(), media_type="application/json")
 
 
 @router.get(
@@ -129,20 +129,16 @@ async def get(
     principal: CurrentPrincipal,
     id: uuid.UUID,
     format: Literal["json", "csv"] = "json",
-) -> Response:
-    report = await report_service.get(session, principal, id)
+) -> ReportOut | Response:
     if format == "csv":
-        return Response(to_csv([report]), media_type=CSV)
-    (out,) = await report_service.present(session, [report])
-    return Response(out.model_dump_json(), media_type="application/json")
+        return Response(to_csv([await report_service.get(session, principal, id)]), media_type=CSV)
+    return await report_service.read(session, principal, id)
 
 
 @router.post("/{id}/release", response_model=ReportOut)
 async def release(session: Session, principal: Facilitator, id: uuid.UUID) -> ReportOut:
     """The booked facilitator releases a coached report to its participant; releasing again changes nothing."""
-    report = await report_service.release(session, principal, id)
-    (out,) = await report_service.present(session, [report])
-    return out
+    return await report_service.release(session, principal, id)
 
 
 async def _partner_page(

@@ -44,14 +44,13 @@ class ReportOut(ReportSummaryOut):
     content: dict[str, Any]
 
 
-class ReportList(BaseModel):
-    items: list[ReportOut]
+class ReportList(Page[ReportOut]):
+    """The answer of ``GET /v1/reports``: the reports asked for by id, or a page of the caller's list
+    (``next_cursor`` is always null for a read by ids)."""
 
 
-class ReportSummaryList(BaseModel):
+class ReportSummaryList(Page[ReportSummaryOut]):
     """The answer of ``GET /v1/reports?view=summary``: the same reports, without their content."""
-
-    items: list[ReportSummaryOut]
 
 
 class PartnerReportPage(Page[ReportOut]):

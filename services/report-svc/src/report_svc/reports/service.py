@@ -19,6 +19,7 @@ from hlm_contracts import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.enums import CycleKind, RaterGroup, ReleaseMode
 from hlm_kit.auth import Principal, Role
 from hlm_kit.http_cache import etag_of
+from hlm_kit.pagination import CursorCodec
 from report_svc.consents.models import Consent
 from report_svc.cycles.models import Cycle
 from report_svc.cycles.repository import ResponseRepository
@@ -28,7 +29,7 @@ from report_svc.reports import rendering
 from report_svc.reports.exceptions import AwaitingRelease, NothingToRelease, ReportNotFound
 from report_svc.reports.models import Report, ReportVersion
 from report_svc.reports.repository import ReportPdfRepository, ReportRepository
-from report_svc.reports.schemas import ReportOut
+from report_svc.reports.schemas import ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
 from report_svc.resources import service as resource_service
 from report_svc.scoring import inputs
 from report_svc.scoring.individual import READY, build_360, build_self_assessment
@@ -37,6 +38,8 @@ from report_svc.sessions import service as session_service
 # Report ids are derived from the cycle, so a report rebuilt anywhere keeps its id.
 REPORT_NAMESPACE = uuid.UUID("6f0f7b52-8f3a-4d47-9a47-3f1d0b6f2c10")
 AUTOMATIC = "report-svc"
+# The readable list runs newest first; the id breaks ties between reports made at the same moment.
+LIST_CURSOR = CursorCodec(tuple[datetime, uuid.UUID])
 
 AWAITING_RELEASE = "awaiting_release"
 log = structlog.get_logger(__name__)
@@ -270,7 +273,7 @@ async def present(session: AsyncSession, reports: Sequence[Report]) -> list[Repo
     return outs
 
 
-async def release(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> Report:
+async def release(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> ReportOut:
     """The booked facilitator releases a coached report to its participant (again: no change)."""
     report = await ReportRepository(session).get_by_id(report_id, for_update=True)
     if report is None or not await _facilitates(session, principal, report):
@@ -281,8 +284,9 @@ async def release(session: AsyncSession, principal: Principal, report_id: uuid.U
         now = datetime.now(UTC)
         report.status, report.released_at, report.released_by, report.updated_at = RELEASED, now, principal.sub, now
         await _announce_release(session, report, principal.sub, now)
-    await session.commit()
-    return report
+        await session.flush()
+    (out,) = await present(session, [report])
+    return out
 
 
 async def _facilitates(session: AsyncSession, principal: Principal, report: Report) -> bool:
@@ -326,18 +330,54 @@ async def get(session: AsyncSession, principal: Principal, report_id: uuid.UUID)
     raise ReportNotFound
 
 
-async def get_many(
-    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID], *, with_content: bool = True
+async def read(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> ReportOut:
+    """One report as the API answers it, for a reader who may read it."""
+    (out,) = await present(session, [await get(session, principal, report_id)])
+    return out
+
+
+async def list_readable(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    ids: Sequence[uuid.UUID] | None,
+    with_content: bool,
+    cursor: str | None,
+    limit: int,
+) -> ReportList | ReportSummaryList:
+    """The reports asked for by id (in that order), or else a page of the caller's readable list.
+    Without content, the reports' content is not even read (the rules of who reads what do not depend
+    on it)."""
+    if ids is not None:
+        reports, next_cursor = await _get_many(session, principal, ids, with_content=with_content), None
+    else:
+        reports, next_cursor = await _list_visible(
+            session, principal, after=LIST_CURSOR.decode(cursor), limit=limit, with_content=with_content
+        )
+    if with_content:
+        return ReportList(items=await present(session, reports), next_cursor=next_cursor)
+    return ReportSummaryList(items=[ReportSummaryOut.model_validate(r) for r in reports], next_cursor=next_cursor)
+
+
+async def _get_many(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID], *, with_content: bool
 ) -> list[Report]:
-    """The readable reports among ``ids``, in the order asked; the others are left out. Without content,
-    the reports' content is not loaded (the rules of who reads what do not depend on it)."""
     found = {r.id: r for r in await ReportRepository(session).many(ids, with_content=with_content)}
     return [found[i] for i in ids if i in found and await readable(session, principal, found[i])]
 
 
-async def list_visible(
-    session: AsyncSession, principal: Principal, *, limit: int = 100, with_content: bool = True
-) -> list[Report]:
+async def _list_visible(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+    with_content: bool,
+) -> tuple[list[Report], str | None]:
+    """The caller's own reports and (for a facilitator) those of participants booked with them, newest
+    first. The page is cut from the candidates before the rules of who reads what drop any, so the cursor
+    never skips a report; a page may then hold fewer than ``limit`` (its ``next_cursor`` still says more
+    follow)."""
     cycles: set[object] = set()
     participants: set[str] = set()
     if principal.has_role(Role.FACILITATOR):
@@ -346,10 +386,12 @@ async def list_visible(
         participant_id=principal.sub if principal.has_role(Role.PARTICIPANT) else None,
         cycle_ids=cycles,
         participant_ids=participants,
-        limit=limit,
+        after=after,
+        limit=limit + 1,
         with_content=with_content,
     )
-    return [r for r in candidates if await readable(session, principal, r)]
+    page, next_cursor = LIST_CURSOR.page(candidates, limit, key=lambda r: (r.created_at, r.id))
+    return [r for r in page if await readable(session, principal, r)], next_cursor
 
 
 async def versions(session: AsyncSession, report_id: uuid.UUID) -> Sequence[ReportVersion]:
@@ -380,13 +422,10 @@ async def pdf(session: AsyncSession, principal: Principal, report_id: uuid.UUID)
 
 
 async def _render_and_keep(session: AsyncSession, report: Report) -> Pdf:
-    # End the read transaction before rendering, so the seconds of CPU hold no pooled connection.
-    await session.commit()
     body = await asyncio.to_thread(rendering.pdf, report)
     try:
         async with session.begin_nested():
             body, etag = await ReportPdfRepository(session).keep(report.id, report.version, body, etag_of(body))
-        await session.commit()
     except IntegrityError:
         # The version went while rendering (its participant erased): serve a reader what they may
         # read, store nothing.
