@@ -19,8 +19,7 @@ def workers(runtime: ServiceRuntime) -> list[tuple[str, Coroutine[Any, Any, None
         return []
 
     async def render_one() -> int:
-        async with runtime.sessionmaker.begin() as session:
-            return await report_service.render_ahead(session)
+        return await report_service.render_ahead(runtime.sessionmaker)
 
     # One report a run, and at once again while more wait: renders are seconds of CPU each, one at a time.
     job = PeriodicJob("render-pdfs-ahead", render_one, interval_s=settings.pdf_render_ahead_interval_s, batch_size=1)

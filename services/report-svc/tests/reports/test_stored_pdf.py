@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hlm_contracts import ParticipantErasedV1
 from hlm_kit.testing.pytest_plugin import AuthHeaders, wait_for
@@ -35,6 +35,11 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[uuid.UUID]:
 
     monkeypatch.setattr(rendering, "pdf", counted)
     return rendered
+
+
+def _sessionmaker_of(session: AsyncSession) -> async_sessionmaker[AsyncSession]:
+    """A worker's sessionmaker whose transactions are savepoints of the test's, so the test sees them."""
+    return async_sessionmaker(bind=session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False)
 
 
 async def _released(session: AsyncSession, **kwargs: Any) -> tuple[str, uuid.UUID]:
@@ -144,7 +149,7 @@ async def test_a_released_reports_pdf_is_rendered_ahead_so_its_first_download_is
     participant, report_id = await _released(session)
 
     # The newest released report without a stored PDF goes first.
-    assert await report_service.render_ahead(session) == 1
+    assert await report_service.render_ahead(_sessionmaker_of(session)) == 1
     assert renders == [report_id]
     download = await client.get(f"/v1/reports/{report_id}.pdf", headers=auth("participant", sub=participant))
 
@@ -160,7 +165,7 @@ async def test_a_report_awaiting_its_facilitators_release_is_not_rendered_ahead(
     await seed(session, events)
 
     # It is the newest report of all: were it taken, it would be taken first.
-    await report_service.render_ahead(session)
+    await report_service.render_ahead(_sessionmaker_of(session))
 
     assert report_id_of(events.cycle_id) not in renders
     assert await _stored(session, report_id_of(events.cycle_id)) == 0

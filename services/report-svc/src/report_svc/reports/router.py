@@ -9,7 +9,7 @@ from pydantic import AwareDatetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.auth import CurrentPrincipal, Facilitator, Partner, Principal
-from hlm_kit.db import Session
+from hlm_kit.db import Session, Sessionmaker
 from hlm_kit.errors import BadRequest
 from hlm_kit.http_cache import conditional_response
 from hlm_kit.pagination import Cursor, CursorCodec, Ids, page_limit
@@ -78,10 +78,10 @@ async def list_reports(
         }
     },
 )
-async def get_pdf(request: Request, session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+async def get_pdf(request: Request, sessionmaker: Sessionmaker, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
     """The report as a tagged PDF/UA-1, rendered once per version and kept; with a strong ETag, so a
     client that keeps this version already (``If-None-Match``) gets an empty 304."""
-    pdf = await report_service.pdf(session, principal, id)
+    pdf = await report_service.pdf(sessionmaker, principal, id)
     response = conditional_response(request, pdf.body, etag=pdf.etag, media_type="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="report-{pdf.report.id}-v{pdf.report.version}.pdf"'
     # A person's feedback report may be opened on a shared NHS computer: no cache, the browser's own

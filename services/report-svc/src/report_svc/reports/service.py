@@ -13,7 +13,7 @@ from typing import Any
 import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from hlm_contracts import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.enums import CycleKind, RaterGroup, ReleaseMode
@@ -410,19 +410,22 @@ class Pdf:
     etag: str
 
 
-async def pdf(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> Pdf:
+async def pdf(sessionmaker: async_sessionmaker[AsyncSession], principal: Principal, report_id: uuid.UUID) -> Pdf:
     """The report as PDF, for a reader who may read it: rendered on the version's first download and
     kept, since a version never changes and a render costs seconds of CPU; later downloads (and every
-    reader) get the same stored bytes."""
-    report = await get(session, principal, report_id)
-    stored = await ReportPdfRepository(session).of_version(report.id, report.version)
-    if stored is not None:
-        return Pdf(report, stored.pdf, stored.etag)
-    return await _render_and_keep(session, report)
-
-
-async def _render_and_keep(session: AsyncSession, report: Report) -> Pdf:
+    reader) get the same stored bytes. The render runs between two units of work, so its seconds hold
+    no pooled connection."""
+    async with sessionmaker.begin() as session:
+        report = await get(session, principal, report_id)
+        stored = await ReportPdfRepository(session).of_version(report.id, report.version)
+        if stored is not None:
+            return Pdf(report, stored.pdf, stored.etag)
     body = await asyncio.to_thread(rendering.pdf, report)
+    async with sessionmaker.begin() as session:
+        return await _keep(session, report, body)
+
+
+async def _keep(session: AsyncSession, report: Report, body: bytes) -> Pdf:
     try:
         async with session.begin_nested():
             body, etag = await ReportPdfRepository(session).keep(report.id, report.version, body, etag_of(body))
@@ -434,12 +437,15 @@ async def _render_and_keep(session: AsyncSession, report: Report) -> Pdf:
     return Pdf(report, body, etag)
 
 
-async def render_ahead(session: AsyncSession) -> int:
+async def render_ahead(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     """Render and keep the PDF of one released report whose current version has none (the newest
     first), so its first download is served from the database too; 1 if there was one, else 0.
     Replicas doing this at once may render the same version twice, and keep it once."""
-    report = await ReportRepository(session).released_without_pdf()
+    async with sessionmaker.begin() as session:
+        report = await ReportRepository(session).released_without_pdf()
     if report is None:
         return 0
-    await _render_and_keep(session, report)
+    body = await asyncio.to_thread(rendering.pdf, report)
+    async with sessionmaker.begin() as session:
+        await _keep(session, report, body)
     return 1
