@@ -107,6 +107,13 @@ class ReportList(BaseModel):
         extra="ignore",
     )
     items: Annotated[list[ReportOut], Field(title="Items")]
+    next_cursor: Annotated[
+        str | None,
+        Field(
+            description="Pass as `cursor` for the next page; null on the last page.",
+            title="Next Cursor",
+        ),
+    ] = None
 
 
 class ReportSummaryList(BaseModel):
@@ -114,3 +121,10 @@ class ReportSummaryList(BaseModel):
         extra="ignore",
     )
     items: Annotated[list[ReportSummaryOut], Field(title="Items")]
+    next_cursor: Annotated[
+        str | None,
+        Field(
+            description="Pass as `cursor` for the next page; null on the last page.",
+            title="Next Cursor",
+        ),
+    ] = None
