@@ -68,7 +68,9 @@ def check(
 
 def summary(path: Path) -> int:
     """Print every recorded goal as a table; returns how many are not met."""
-    goals = [Goal(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    goals = (
+        [Goal(**json.loads(line)) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    )
     if not goals:
         print("no goals were recorded")
         return 0

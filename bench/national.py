@@ -53,7 +53,6 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import asyncpg  # noqa: E402
-
 import facilitator_data  # noqa: E402
 import goals  # noqa: E402
 import national_data as data  # noqa: E402
@@ -115,13 +114,12 @@ def admin_url_of(database: str) -> str:
 
 async def create_database(database: str) -> dict[str, str]:
     """The bootstrap and every service's migrations; returns each service role's URL."""
+    from facilitator_svc.cli import MIGRATIONS as FACILITATOR
     from framework_svc.cli import MIGRATIONS as FRAMEWORK
     from hlm_kit import migrations
     from hlm_kit.bootstrap import bootstrap, service_url
     from report_svc.cli import MIGRATIONS as REPORT
     from survey_svc.cli import MIGRATIONS as SURVEY
-
-    from facilitator_svc.cli import MIGRATIONS as FACILITATOR
 
     await bootstrap(ADMIN_URL, database)
     urls = {}
@@ -215,8 +213,9 @@ async def load_probe(database: str, urls: dict[str, str], clock: Clock, samples:
     raters = 40
     for _ in range(math.ceil((2 * (samples + warmup_of(samples)) + 10) / raters)):
         opened = clock.now - timedelta(days=3)
-        spec = data.CycleSpec(data._uuid(rng), next(participant), PARTNER, PROBE_REGION, opened,
-                              clock.now + timedelta(days=25), None, "coached", raters=raters, known_tokens=True)  # fmt: skip
+        closes = clock.now + timedelta(days=25)
+        spec = data.CycleSpec(data._uuid(rng), next(participant), PARTNER, PROBE_REGION, opened, closes, None,
+                              "coached", raters=raters, known_tokens=True)  # fmt: skip
         data.cycle_rows(block, spec, q, probe.variants, rng, 10_000, probe.tokens)
     # A closed 360 whose report has not been built: the build that is timed (and rolled back).
     closed = clock.now - timedelta(days=2)
@@ -233,7 +232,9 @@ async def load_probe(database: str, urls: dict[str, str], clock: Clock, samples:
         data.cycle_rows(block, spec, q, probe.variants, rng, 10_000)
         members.append(spec)
     journal_author = next(participant)
-    data.observation_rows(block, [journal_author], JOURNAL_ENTRIES, q, (clock.now - timedelta(days=365)).date(), 365, rng)
+    data.observation_rows(
+        block, [journal_author], JOURNAL_ENTRIES, q, (clock.now - timedelta(days=365)).date(), 365, rng
+    )
     # London's facilitators with sessions in the coming weeks.
     specs = facilitator_data.register(seed, PROBE_FACILITATORS, 20, clock.now, days=56)
     facilitator_ids = data.facilitator_rows(block, specs, rng)
@@ -279,7 +280,9 @@ def warmup_of(samples: int) -> int:
 # ----------------------------------------------------------------------------------------------------
 
 
-def load_national(database: str, scale: float, seed: int, now: datetime, templates: list[Any], q: Any) -> dict[str, Any]:
+def load_national(
+    database: str, scale: float, seed: int, now: datetime, templates: list[Any], q: Any
+) -> dict[str, Any]:
     return asyncio.run(_load_national(database, scale, seed, Clock(now), templates, q))
 
 
@@ -303,7 +306,9 @@ async def _load_national(
                                                per_region=per_region)[per_region:]
         ]  # fmt: skip
         specs = [
-            dataclasses.replace(s, name=f"National facilitator {i:05d}", email=f"national.facilitator{i}@nhs.example.org")
+            dataclasses.replace(
+                s, name=f"National facilitator {i:05d}", email=f"national.facilitator{i}@nhs.example.org"
+            )
             for i, s in enumerate(specs)
         ]
         block = data.Block()
@@ -413,7 +418,9 @@ async def running_services(urls: dict[str, str], tag: str) -> Any:
 def bearer(role: str, sub: str, org: str | None = None, region: str | None = None) -> dict[str, str]:
     from hlm_kit.tokens import mint_token
 
-    token = mint_token(SECRET, sub=sub, roles=[role], org=org, region=region, issuer=ISSUER, audience=AUDIENCE, ttl_s=6 * 3600)
+    token = mint_token(
+        SECRET, sub=sub, roles=[role], org=org, region=region, issuer=ISSUER, audience=AUDIENCE, ttl_s=6 * 3600
+    )
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -424,7 +431,9 @@ def bearer(role: str, sub: str, org: str | None = None, region: str | None = Non
 Operation = Callable[[], Awaitable[None]]
 
 
-def operations(clients: dict[str, Any], probe: Probe, clock: Clock, urls: dict[str, str], admin: asyncpg.Connection) -> dict[str, Operation]:
+def operations(
+    clients: dict[str, Any], probe: Probe, clock: Clock, urls: dict[str, str], admin: asyncpg.Connection
+) -> dict[str, Operation]:
     from hlm_kit.db import create_engine, create_sessionmaker
     from report_svc.cycles.repository import CycleRepository
     from report_svc.reports import service as report_service
@@ -442,7 +451,10 @@ def operations(clients: dict[str, Any], probe: Probe, clock: Clock, urls: dict[s
         for n, p in enumerate(probe.participants)
     ]
     since = clock.period_start.isoformat()
-    window = {"starts_at": (clock.now + timedelta(days=1)).isoformat(), "ends_at": (clock.now + timedelta(days=43)).isoformat()}
+    window = {
+        "starts_at": (clock.now + timedelta(days=1)).isoformat(),
+        "ends_at": (clock.now + timedelta(days=43)).isoformat(),
+    }
 
     async def submit() -> None:
         body = probe.variants[next(variants) % len(probe.variants)].body
@@ -453,7 +465,8 @@ def operations(clients: dict[str, Any], probe: Probe, clock: Clock, urls: dict[s
         async with sessionmaker() as session, session.begin():
             cycle = await CycleRepository(session).lock(probe.build_cycle)  # type: ignore[arg-type]
             built = await report_service.build_if_complete(session, cycle)
-            assert built is not None and built.state == "ready", built
+            assert built is not None
+            assert built.state == "ready", built.state
             await session.rollback()
 
     async def group_report() -> None:
@@ -522,7 +535,7 @@ async def time_side_by_side(
             await national[name]()
         timings: tuple[list[float], list[float]] = ([], [])
         for i in range(samples):
-            for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+            for side in (0, 1) if i % 2 == 0 else (1, 0):
                 op = (empty, national)[side][name]
                 started = time.perf_counter()
                 await op()
@@ -542,12 +555,12 @@ async def time_side_by_side(
 # Plans
 # ----------------------------------------------------------------------------------------------------
 
-_captured: list[tuple[str, Any]] | None = None
+_captured: list[tuple[str, str, Any]] | None = None
 
 
 def _capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
-    if _captured is not None:
-        _captured.append((statement, parameters))
+    if _captured is not None and not executemany:
+        _captured.append((conn.engine.url.username, statement, parameters))
 
 
 def start_capturing() -> None:
@@ -558,7 +571,7 @@ def start_capturing() -> None:
         event.listen(Engine, "before_cursor_execute", _capture)
 
 
-async def statements_of(op: Operation) -> list[tuple[str, Any]]:
+async def statements_of(op: Operation) -> list[tuple[str, str, Any]]:
     global _captured
     _captured = []
     try:
@@ -568,7 +581,9 @@ async def statements_of(op: Operation) -> list[tuple[str, Any]]:
         _captured = None
 
 
-EXPLAINED = re.compile(r"^\s*(SELECT|WITH|UPDATE|DELETE|INSERT)\b", re.IGNORECASE)
+# An INSERT ... VALUES has nothing to plan (and would only collide with the row the operation wrote).
+EXPLAINED = re.compile(r"^\s*(SELECT|WITH|UPDATE|DELETE)\b", re.IGNORECASE)
+PLAN_LINE_CHARS = 240
 SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
 
 
@@ -584,32 +599,33 @@ async def explain(connection: asyncpg.Connection, statement: str, parameters: An
 
 async def print_plans(ops: dict[str, Operation], urls: dict[str, str], table_rows: dict[str, float]) -> list[str]:
     """Each operation's statements once more under EXPLAIN; returns the sequential scans of big tables."""
-    role_of = {"submit (a rater's)": "survey_svc", "journal page": "survey_svc", "matching": "facilitator_svc"}
     flagged = []
-    for name, op in ops.items():
-        captured = await statements_of(op)
-        connection = await asyncpg.connect(plain(urls[role_of.get(name, "report_svc")]))
-        try:
+    connections = {role: await asyncpg.connect(plain(url)) for role, url in urls.items()}
+    try:
+        for name, op in ops.items():
+            captured = await statements_of(op)
             print(f"\n=== {name}: {len(captured)} statement(s)")
             seen = set()
-            for statement, parameters in captured:
+            for role, statement, parameters in captured:
                 if not EXPLAINED.match(statement) or statement in seen:
                     continue
                 seen.add(statement)
-                print(f"--- {' '.join(statement.split())[:300]}")
+                print(f"--- ({role}) {' '.join(statement.split())[:PLAN_LINE_CHARS]}")
                 try:
-                    plan = await explain(connection, statement, parameters)
+                    plan = await explain(connections[role], statement, parameters)
                 except (asyncpg.PostgresError, asyncpg.InterfaceError, TypeError, ValueError) as exc:
                     print(f"    (not explained: {type(exc).__name__}: {exc})")
                     continue
                 for line in plan:
                     scanned = SEQ_SCAN.search(line)
                     big = scanned is not None and table_rows.get(scanned.group(1), 0) > BIG_TABLE_ROWS
-                    print(f"    {line}{'   <-- sequential scan of a big table' if big else ''}")
+                    shown = line if len(line) <= PLAN_LINE_CHARS else line[:PLAN_LINE_CHARS] + " ..."
+                    print(f"    {shown}{'   <-- sequential scan of a big table' if big else ''}")
                     if big:
                         assert scanned is not None
                         flagged.append(f"{name}: {scanned.group(1)}")
-        finally:
+    finally:
+        for connection in connections.values():
             await connection.close()
     return flagged
 
@@ -698,14 +714,19 @@ async def run(args: argparse.Namespace) -> int:
             ops = operations(national_clients, probe, clock, urls["national"], admin["national"])
             print(f"\n{args.samples} samples of each operation on each database, taken in turn:", flush=True)
             empty, national = await time_side_by_side(empty_ops, ops, args.samples)
-            flagged = await print_plans(ops, urls["national"], {t: n for _, t, n, _ in table_rows})
+            rows_of: dict[str, float] = {}
+            for _, table, count, _ in table_rows:  # a plan names the table without its schema
+                rows_of[table] = max(rows_of.get(table, 0.0), count)
+            flagged = await print_plans(ops, urls["national"], rows_of)
             rss, peak = resident_mb()
         for connection in admin.values():
             await connection.close()
 
         print(f"\nscale {args.scale}: {sizes.cycles:,} cycles, {loaded['rows']:,} rows loaded in {load_s:.0f} s,"
               f" {sum(r[3] for r in table_rows) / 2**20:,.0f} MB on disk")  # fmt: skip
-        print(f"{'operation':<28} {'empty p50':>10} {'p99':>8} {'national p50':>13} {'p99':>8} {'x p50':>7} {'x p99':>7}")
+        print(
+            f"{'operation':<28} {'empty p50':>10} {'p99':>8} {'national p50':>13} {'p99':>8} {'x p50':>7} {'x p99':>7}"
+        )
         for name in ops:
             e, n = empty[name], national[name]
             print(
@@ -727,7 +748,9 @@ async def run(args: argparse.Namespace) -> int:
         from hlm_kit.messaging.topology import Topology
         from hlm_kit.testing.pytest_plugin import delete_topology
 
-        await delete_topology(AMQP_URL, Topology(f"bench.{tag}.events", f"bench.{tag}.dlx", f"bench.{tag}."), CONSUMER_QUEUES)
+        await delete_topology(
+            AMQP_URL, Topology(f"bench.{tag}.events", f"bench.{tag}.dlx", f"bench.{tag}."), CONSUMER_QUEUES
+        )
     finally:
         for database in databases.values():
             if args.keep:

@@ -27,7 +27,6 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
-
 import facilitator_data
 
 REGIONS = list(facilitator_data.REGIONS)
@@ -443,7 +442,9 @@ class FacilitatorRow:
     number: int
 
 
-def facilitator_rows(block: Block, specs: Sequence[facilitator_data.FacilitatorSpec], rng: random.Random) -> list[uuid.UUID]:
+def facilitator_rows(
+    block: Block, specs: Sequence[facilitator_data.FacilitatorSpec], rng: random.Random
+) -> list[uuid.UUID]:
     ids = []
     for spec in specs:
         facilitator_id = _uuid(rng)
@@ -470,7 +471,9 @@ def slot_rows(
     out = []
     for slot in slots:
         slot_id = _uuid(rng)
-        block.add(("facilitator", "slot"), (slot_id, facilitator_id, number, slot.starts_at, slot.ends_at, list(slot.modes)))
+        block.add(
+            ("facilitator", "slot"), (slot_id, facilitator_id, number, slot.starts_at, slot.ends_at, list(slot.modes))
+        )
         out.append((slot_id, slot.starts_at, slot.ends_at))
     return out
 
