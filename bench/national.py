@@ -598,7 +598,8 @@ async def statements_of(op: Operation) -> list[tuple[str, str, Any]]:
 # An INSERT ... VALUES has nothing to plan (and would only collide with the row the operation wrote).
 EXPLAINED = re.compile(r"^\s*(SELECT|WITH|UPDATE|DELETE)\b", re.IGNORECASE)
 PLAN_LINE_CHARS = 240
-SEQ_SCAN = re.compile(r"Seq Scan on (\w+)")
+# A scan node and its table; an index scan without an Index Cond reads the whole index (for its order).
+SCAN = re.compile(r"(Seq Scan|Index Scan|Index Only Scan)(?: Backward)?(?: using \S+)? on (\w+)")
 
 
 async def explain(connection: asyncpg.Connection, statement: str, parameters: Any, strict: bool) -> list[str]:
@@ -628,24 +629,27 @@ def _details(plan: list[str], n: int) -> list[str]:
 
 
 def grows_with_the_table(plan: list[str], n: int, rows: float, strict: bool) -> str | None:
-    """The table of a sequential scan on line ``n`` that grows with the table rather than with the work:
-    in a big table, one read whole (no filter: a count or a dump of everything) or that keeps less than a
-    tenth of what it reads. A small table read whole because that is cheaper than an index is neither.
-    ``strict`` (plans made with sequential scans disabled): any filtered scan, whatever the size of the
-    table, since the planner fell back to it only for want of an index."""
-    scanned = SEQ_SCAN.search(plan[n])
+    """The table of a whole-table scan on line ``n`` (sequential, or of a whole index) that grows with the
+    table rather than with the work: in a big table, one read whole for its own sake (no filter: a count
+    or a dump of everything) or that keeps less than a tenth of what it reads. A small table read whole
+    because that is cheaper than an index is neither. ``strict`` (plans made with sequential scans
+    disabled): any filtered whole-table scan, whatever the size of the table, since the planner fell back
+    to it only for want of an index that serves the filter."""
+    scanned = SCAN.search(plan[n])
     if scanned is None:
         return None
-    details = _details(plan, n)
+    table, details = scanned.group(2), _details(plan, n)
+    if any(line.strip().startswith("Index Cond:") for line in details):
+        return None
     if strict:
-        return scanned.group(1) if any(line.strip().startswith("Filter:") for line in details) else None
+        return table if any(line.strip().startswith("Filter:") for line in details) else None
     kept = ACTUAL_ROWS.search(plan[n])
     if rows <= BIG_TABLE_ROWS or kept is None:  # small, or never executed
         return None
     for line in details:
         if removed := REMOVED.search(line):
-            return scanned.group(1) if int(removed.group(1)) > 9 * int(kept.group(1)) else None
-    return scanned.group(1)
+            return table if int(removed.group(1)) > 9 * int(kept.group(1)) else None
+    return table
 
 
 async def print_plans(
@@ -670,8 +674,8 @@ async def print_plans(
                     print(f"    (not explained: {type(exc).__name__}: {exc})")
                     continue
                 for n, line in enumerate(plan):
-                    scanned = SEQ_SCAN.search(line)
-                    rows = table_rows.get(scanned.group(1), 0.0) if scanned else 0.0
+                    scanned = SCAN.search(line)
+                    rows = table_rows.get(scanned.group(2), 0.0) if scanned else 0.0
                     table = grows_with_the_table(plan, n, rows, strict)
                     shown = line if len(line) <= PLAN_LINE_CHARS else line[:PLAN_LINE_CHARS] + " ..."
                     print(f"    {shown}{'   <-- reads the table, not the work' if table else ''}")
