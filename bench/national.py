@@ -373,7 +373,15 @@ async def _load_national(
         copied = time.perf_counter() - started
         analysed_at = time.perf_counter()
         await connections["survey"].execute("VACUUM ANALYZE")
-    return {"rows": rows, "copy_s": copied, "vacuum_analyze_s": time.perf_counter() - analysed_at, "sizes": sizes}
+    import resource
+
+    return {
+        "rows": rows,
+        "copy_s": copied,
+        "vacuum_analyze_s": time.perf_counter() - analysed_at,
+        "sizes": sizes,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -754,7 +762,8 @@ async def run(args: argparse.Namespace) -> int:
         print(
             f"loaded {loaded['rows']:,} rows in {load_s:.1f} s (COPY {loaded['copy_s']:.1f} s, VACUUM ANALYZE"
             f" {loaded['vacuum_analyze_s']:.1f} s): {sizes.staff:,} staff, {sizes.cycles:,} cycles,"
-            f" {sizes.facilitators:,} facilitators, {sizes.observations:,} observations",
+            f" {sizes.facilitators:,} facilitators, {sizes.observations:,} observations; the loading process's"
+            f" peak resident memory {loaded['peak_mb']:.0f} MB",
             flush=True,
         )
         table_rows = await tables(databases["national"])
