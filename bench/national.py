@@ -179,6 +179,7 @@ class Probe:
     build_cycle: uuid.UUID | None = None
     template_cycles: list[uuid.UUID] = field(default_factory=list)
     participants: list[Any] = field(default_factory=list)  # facilitator_data.ParticipantSpec of London
+    journal_author: int = 0
 
 
 def hlm_360() -> Any:
@@ -257,8 +258,8 @@ async def load_probe(database: str, urls: dict[str, str], clock: Clock, samples:
         await data.copy_block(connections, block)
         numbers = await data.numbers_of(connections["facilitator"], facilitator_ids)
         slots = data.Block()
-        for spec, facilitator_id in zip(specs, facilitator_ids, strict=True):
-            data.slot_rows(slots, facilitator_id, numbers[facilitator_id], spec.slots, rng)
+        for facilitator, facilitator_id in zip(specs, facilitator_ids, strict=True):
+            data.slot_rows(slots, facilitator_id, numbers[facilitator_id], facilitator.slots, rng)
         await data.copy_block(connections, slots)
         # report-svc builds the first reports itself; the others are copies of those.
         probe.template_cycles = [m.id for m in members[:TEMPLATES]]
@@ -281,7 +282,7 @@ async def load_probe(database: str, urls: dict[str, str], clock: Clock, samples:
             probe.template_cycles,
         )
     await engine.dispose()
-    probe.journal_author = journal_author  # type: ignore[attr-defined]
+    probe.journal_author = journal_author
     return probe
 
 
@@ -425,7 +426,11 @@ async def running_services(urls: dict[str, str], tag: str) -> Any:
     from report_svc.main import create_app as report_app
     from survey_svc.main import create_app as survey_app
 
-    factories = {"survey_svc": survey_app, "report_svc": report_app, "facilitator_svc": facilitator_app}
+    factories: dict[str, Callable[[Any], Any]] = {
+        "survey_svc": survey_app,
+        "report_svc": report_app,
+        "facilitator_svc": facilitator_app,
+    }
     async with contextlib.AsyncExitStack() as stack:
         clients = {}
         for service, factory in factories.items():
@@ -467,7 +472,7 @@ def operations(
     sessionmaker = create_sessionmaker(engine)
     admin_of_london = bearer("academy_admin", "bench-admin", region=PROBE_REGION)
     partner = bearer("partner", "bench-partner", org=PARTNER)
-    author = bearer("participant", data.staff_id(probe.journal_author), org=PARTNER, region=PROBE_REGION)  # type: ignore[attr-defined]
+    author = bearer("participant", data.staff_id(probe.journal_author), org=PARTNER, region=PROBE_REGION)
     participants = [
         (p, bearer("participant", data.staff_id(10**6 + n), org=PARTNER, region=PROBE_REGION))
         for n, p in enumerate(probe.participants)

@@ -355,7 +355,7 @@ async def read_templates(connection: asyncpg.Connection, cycle_ids: Sequence[uui
             " ORDER BY 1, 2",
             report["id"],
         )
-        out.append(ReportTemplate(report["content"], tuple(tuple(s) for s in scores)))  # type: ignore[misc]
+        out.append(ReportTemplate(report["content"], tuple((s[0], s[1], s[2], s[3]) for s in scores)))
     return out
 
 
