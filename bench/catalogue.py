@@ -47,6 +47,10 @@ from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+import goals  # noqa: E402
+
 REPO_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 BIN_DIR = Path(sys.executable).parent  # the workspace's virtualenv when run through ``uv run``
@@ -465,6 +469,10 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
             f"{key:<20} throughput x{_fmt(r['throughput'], '.2f')}   p50 x{_fmt(r['p50'], '.2f')}   "
             f"p99 x{_fmt(r['p99'], '.2f')}   server CPU/request x{_fmt(r['server_cpu_per_request'], '.2f')}"
         )
+    goals.check(f"catalogue read: throughput vs bare endpoint, {args.concurrency} connections",
+                ratios["service/baseline"]["throughput"], at_least=0.7)  # fmt: skip
+    goals.check("catalogue 304: server CPU per request vs bare endpoint",
+                ratios["service-304/baseline"]["server_cpu_per_request"], at_most=1.0)  # fmt: skip
 
     notes = [
         f"The load generator (one Python process, httpx) runs on the same {cpus} core(s) as the servers "

@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import catalogue
 import facilitator_data
 import facilitator_setup
+import goals
 
 RESULTS_DIR = catalogue.RESULTS_DIR
 
@@ -277,6 +278,8 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
         f"a match returned {catalogue._fmt(m['mean_eligible'], '.1f')} eligible facilitators on average "
         f"({catalogue._fmt(m['mean_body_bytes'], '.0f')} bytes)"
     )
+    goals.check(f"matching p99 at {results['facilitators']} facilitators x {args.slots} slots, "
+                f"{args.concurrency} connections", m["latency_ms"]["p99"], at_most=50, unit="ms")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:

@@ -58,6 +58,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import catalogue as shared  # noqa: E402  (the catalogue benchmark's process and database helpers)
+import goals  # noqa: E402
 
 REPO_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -624,6 +625,10 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
             f"p99 x{shared._fmt(r['p99'], '.2f')}   "
             f"server CPU/request x{shared._fmt(r['server_cpu_per_request'], '.2f')}"
         )
+    goals.check(f"gateway home screen: throughput vs the same REST reads, {args.concurrency} connections",
+                ratios["gateway/rest"]["throughput"], at_least=0.7)  # fmt: skip
+    goals.check(f"gateway home screen: p99 at {args.concurrency} connections", by_name["gateway"]["latency_ms"]["p99"],
+                at_most=200, unit="ms")  # fmt: skip
     notes = [
         "One gateway request is one home screen; one rest request is the four reads a REST client needs for "
         "the same screen, sent at once and counted when all four have answered.",

@@ -47,6 +47,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "services/report-svc/tests"))
+sys.path.insert(0, str(REPO_ROOT / "bench"))
+
+import goals  # noqa: E402
 
 from hlm_contracts import CycleClosedV1, CycleOpenedV1, QuestionnairePublishedV1, ResponseSubmittedV1  # noqa: E402
 from hlm_contracts.enums import RaterGroup  # noqa: E402
@@ -257,6 +260,9 @@ async def bench_individual(sessionmaker: Any, questionnaire_id: uuid.UUID, build
             timings.append(time.perf_counter() - started)
             await session.rollback()
     print(f"individual build, in the database (15 responses, 40 items): {percentiles(timings)}")
+    ordered = sorted(timings)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    goals.check("individual report build p99 (15 responses, 40 items)", p99 * 1000, at_most=20, unit="ms")
     async with sessionmaker() as session:
         q = questionnaire_service.for_scoring(await questionnaire_service.get(session, questionnaire_id))
     pure = [
@@ -328,6 +334,7 @@ async def bench_group(sessionmaker: Any, engine: Any, questionnaire_id: uuid.UUI
         f"group report over {len(ids)} participants: {g * 1000:.1f} ms; bare SQL aggregate of the same rows:"
         f" {b * 1000:.1f} ms; ratio x{g / b:.2f}"
     )
+    goals.check(f"group report over {len(ids)} participants vs bare SQL aggregate", g / b, at_most=1.2)
 
 
 async def bench_lag(app: Any, settings: Settings, questionnaire_id: uuid.UUID, cycles: int, rate: float) -> None:

@@ -48,6 +48,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import catalogue as shared  # noqa: E402  (the catalogue benchmark's process and database helpers)
+import goals  # noqa: E402
 
 REPO_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
@@ -337,6 +338,13 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
         f"p50 x{shared._fmt(ratio['p50'], '.2f')}   p99 x{shared._fmt(ratio['p99'], '.2f')}   "
         f"server CPU/response x{shared._fmt(ratio['server_cpu_per_request'], '.2f')}"
     )
+    goals.check(f"submit: server CPU per response vs bare insert, {args.concurrency} connection(s)",
+                ratio["server_cpu_per_request"], at_most=3.0)  # fmt: skip
+    if args.concurrency >= 32:
+        goals.check(f"submit: throughput vs bare insert, {args.concurrency} connections", ratio["throughput"],
+                    at_least=0.5)  # fmt: skip
+    if args.concurrency == 1:
+        goals.check("submit: p50 at 1 connection", service["latency_ms"]["p50"], at_most=2.5, unit="ms")
     notes = [
         "Both servers write to the same PostgreSQL on the same cores; other CPU % is mostly PostgreSQL.",
         "Latencies are closed-loop at fixed concurrency, so they are mostly queueing.",

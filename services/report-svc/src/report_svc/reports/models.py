@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Index, LargeBinary, Numeric, Text, func
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Index, LargeBinary, Numeric, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,7 +21,12 @@ class Report(Base):
     """
 
     __tablename__ = "report"
-    __table_args__ = (Index(None, "updated_at", "id"),)
+    __table_args__ = (
+        Index(None, "updated_at", "id"),
+        # A region's group report; a partner's pull (released reports, oldest change first).
+        Index(None, "region", "closed_at"),
+        Index(None, "organisation", "updated_at", "id", postgresql_where=text("status = 'released'")),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     cycle_id: Mapped[uuid.UUID] = mapped_column(unique=True)
