@@ -39,7 +39,7 @@ web-assets: web/node_modules/.package-lock.json ## install the web front's npm p
 web/node_modules/.package-lock.json: web/package-lock.json
 	@cd web && npm ci --no-audit --no-fund --loglevel=error
 
-web-screenshots: sync ## phone-sized screenshots of the rater's pages into web/docs (starts its own platform)
+web-screenshots: sync ## screenshots of the rater's pages and a released report into web/docs (starts its own platform)
 	@$(UV) run --no-sync python scripts/web_screenshots.py
 
 run: sync web-assets ## start the system locally: bootstrap, migrate, load the catalogue, serve, print the URLs

@@ -15,7 +15,8 @@ HLM_JWT_AUDIENCE, which the Makefile exports):
 
 Each run uses names, addresses and an organisation and region of its own, so it can run again against the
 same platform. Settings (all optional): HLM_GATEWAY_URL (http://127.0.0.1:8000), HLM_REPORT_URL
-(http://127.0.0.1:8003), HLM_MAIL_DIR (var/mail), HLM_DEMO_DIR (var/demo), HLM_DEMO_TIMEOUT_S (120).
+(http://127.0.0.1:8003), HLM_WEB_URL (http://127.0.0.1:8080, for the address of the released report's page),
+HLM_MAIL_DIR (var/mail), HLM_DEMO_DIR (var/demo), HLM_DEMO_TIMEOUT_S (120).
 """
 
 from __future__ import annotations
@@ -389,6 +390,11 @@ class DemoResult:
     pdf: Path
     # The web front's answer page the first rater's mail linked to.
     answer_page: str
+    # The released report, and who reads it: the participant signs in to the web front as this account.
+    report_id: str
+    participant_sub: str
+    organisation: str
+    region: str
 
 
 def run_journey(config: DemoConfig, say: Callable[[str], None] = print) -> DemoResult:
@@ -611,7 +617,7 @@ def run_journey(config: DemoConfig, say: Callable[[str], None] = print) -> DemoR
         path = config.out_dir / f"report-{report['id']}.pdf"
         path.write_bytes(pdf)
         step(f"The participant downloaded the PDF ({len(pdf) // 1024} KiB)")
-    return DemoResult(path, answer_page)
+    return DemoResult(path, answer_page, report["id"], participant.sub, organisation, region)
 
 
 def _first_link(directory: Path, email: str) -> str | None:
@@ -646,6 +652,11 @@ def main() -> None:
     print(f"\nThe report's PDF: {shown}")
     # Sent now, the link opens the page every used link opens; a new `make demo` mails fresh ones.
     print(f"The web front's answer page the first rater's mail linked to (now sent): {result.answer_page}")
+    web = os.environ.get("HLM_WEB_URL", "http://127.0.0.1:8080").rstrip("/")
+    print(
+        f"The released report's page: {web}/reports/{result.report_id} (sign in at {web}/sign-in/development as "
+        f"the participant {result.participant_sub}, organisation {result.organisation}, region {result.region})"
+    )
 
 
 if __name__ == "__main__":

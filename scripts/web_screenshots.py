@@ -7,7 +7,10 @@ hlm_kit.local), or with ``--use-running`` uses the one `make run` serves (its ma
 signed with HLM_JWT_SECRET, HLM_JWT_ISSUER and HLM_JWT_AUDIENCE). Opens a 360, follows the first
 rater's link from the mail in Debian's chromium at a phone's viewport (390 x 844 CSS pixels, twice as
 many device pixels) and saves the start page and the first dimension's page, half answered, as PNGs in
-web/docs/. Everything it started is stopped, and its database dropped, on the way out.
+web/docs/. Then it walks `make demo`'s journey (scripts/demo.py: a 360 answered by every group, a
+feedback session booked, the report released by the facilitator), signs in as that participant on the
+development sign-in page and saves their released report's page, on the phone and at a desktop's width
+(1024 CSS pixels). Everything it started is stopped, and its database dropped, on the way out.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import demo  # scripts/demo.py beside this file (on the path as the script's own folder): make demo's journey
 import httpx
 from playwright.async_api import Page, ViewportSize, async_playwright
 
@@ -56,7 +60,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE: ViewportSize = {"width": 390, "height": 844}
-DEADLINE_S = 60.0
+DESKTOP: ViewportSize = {"width": 1024, "height": 900}
+# A loaded two-core machine starts six Python processes slowly.
+DEADLINE_S = 180.0
+DEVELOPMENT_SIGN_IN = "sign in as a development user"
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,8 @@ class Running:
     """Where the platform answers, and what it trusts."""
 
     survey_url: str
+    gateway_url: str
+    report_url: str
     web_url: str
     mail: Path
     jwt_secret: str
@@ -112,6 +121,8 @@ def own_platform(work: Path) -> Iterator[Running]:
             wait_ready(placed, processes, timeout_s=DEADLINE_S)
         yield Running(
             by_name(placed, "survey").base_url,
+            by_name(placed, "gateway").base_url,
+            by_name(placed, "report").base_url,
             web.base_url,
             mail,
             config.jwt_secret,
@@ -149,6 +160,8 @@ def make_run() -> Running:
     env = os.environ
     return Running(
         by_name(list(SERVICES), "survey").base_url,
+        by_name(list(SERVICES), "gateway").base_url,
+        by_name(list(SERVICES), "report").base_url,
         by_name(list(SERVICES), "web").base_url,
         ROOT / "var" / "mail",
         env["HLM_JWT_SECRET"],
@@ -240,6 +253,51 @@ async def screenshots(link: str) -> list[Path]:
     return saved
 
 
+def released_report(platform: Running, work: Path) -> demo.DemoResult:
+    """`make demo`'s journey on this platform, to the report its facilitator released."""
+    config = demo.DemoConfig(
+        gateway_url=platform.gateway_url,
+        report_url=platform.report_url,
+        mail_dir=platform.mail,
+        out_dir=work / "demo",
+        jwt_secret=platform.jwt_secret,
+        jwt_issuer=platform.jwt_issuer,
+        jwt_audience=platform.jwt_audience,
+    )
+    try:
+        return demo.run_journey(config, say=lambda _: None)
+    except demo.DemoFailed as exc:
+        raise SystemExit(f"the journey to a released report failed: {exc}") from exc
+
+
+async def report_screenshots(platform: Running, released: demo.DemoResult) -> list[Path]:
+    """The participant's released report as a page: signed in on the development page, as they would be."""
+    saved = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for name, viewport, phone in (("report-phone.png", PHONE, True), ("report-desktop.png", DESKTOP, False)):
+                context = await browser.new_context(
+                    viewport=viewport, device_scale_factor=2 if phone else 1, is_mobile=phone, has_touch=phone
+                )
+                page = await context.new_page()
+                # The report asks them to sign in, and brings them back to it afterwards.
+                await page.goto(f"{platform.web_url}/reports/{released.report_id}")
+                await page.get_by_role("link", name=DEVELOPMENT_SIGN_IN).click()
+                await page.get_by_label("Participant", exact=True).check()
+                await page.get_by_label("Subject (sub)").fill(released.participant_sub)
+                await page.get_by_label("Organisation code (optional)").fill(released.organisation)
+                await page.get_by_label("Region (optional)").fill(released.region)
+                await page.get_by_role("button", name="Sign in").click()
+                await page.wait_for_url(f"**/reports/{released.report_id}")
+                await page.wait_for_load_state()
+                saved.append(await shoot(page, name))
+                await context.close()
+        finally:
+            await browser.close()
+    return saved
+
+
 async def shoot(page: Page, name: str) -> Path:
     path = DOCS / name
     await page.screenshot(path=str(path))
@@ -256,6 +314,10 @@ def main() -> None:
         link = open_360(platform)
         print(f"the rater's page: {link.rsplit('/', 1)[0]}/<token>")
         for path in asyncio.run(screenshots(link)):
+            print(f"saved {path.relative_to(ROOT)}")
+        released = released_report(platform, Path(work))
+        print(f"the released report's page: {platform.web_url}/reports/{released.report_id}")
+        for path in asyncio.run(report_screenshots(platform, released)):
             print(f"saved {path.relative_to(ROOT)}")
 
 

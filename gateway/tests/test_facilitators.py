@@ -45,6 +45,14 @@ query ($first: Int!, $after: String, $ids: [ID!]) {
 }
 """
 FACILITATOR = f"query ($id: ID!) {{ facilitator(id: $id) {{ {PROFILE} }} }}"
+SEARCH = """
+query ($first: Int!, $after: String, $search: String, $status: FacilitatorStatus) {
+  facilitators(first: $first, after: $after, search: $search, status: $status) {
+    edges { node { name status } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
 MY_PROFILE = "{ myFacilitatorProfile { id name capacityPerMonth } }"
 ADD = """
 mutation ($facilitatorId: ID!, $slots: [SlotInput!]!) {
@@ -193,6 +201,44 @@ async def test_an_administrator_registers_lists_and_edits_the_regions_facilitato
     )
     assert read_back["status"] == "INACTIVE"
     assert elsewhere == ["NOT_FOUND"]
+
+
+async def test_an_administrator_finds_facilitators_by_part_of_a_name_or_organisation_and_status_page_by_page(
+    gateway_with: Any, journey_services: dict[str, Any], auth: AuthHeaders
+) -> None:
+    region = region_of_this_test()
+    admin = auth("academy_admin", sub=f"admin-{region}", org="ACADEMY", region=region)
+
+    async with gateway_with(journey_services) as gateway:
+        for name, organisation in (("Sam Sought", "RYJ"), ("Ola Other", "RYJ"), ("Tia Sought", "RYJ"), ("Uma", "SGT")):
+            await graphql(gateway, admin, REGISTER, input=new_facilitator(name=name, organisation=organisation))
+        paused = await graphql(gateway, admin, REGISTER, input=new_facilitator(name="Val Sought"))
+        await graphql(gateway, admin, UPDATE, id=paused["registerFacilitator"]["id"], input={"status": "INACTIVE"})
+
+        async def found(**filters: Any) -> list[list[str]]:
+            pages, after = [], None
+            while True:
+                page = (await graphql(gateway, admin, SEARCH, first=2, after=after, **filters))["facilitators"]
+                pages.append([e["node"]["name"] for e in page["edges"]])
+                if not page["pageInfo"]["hasNextPage"]:
+                    return pages
+                after = page["pageInfo"]["endCursor"]
+
+        sought = await found(search="SOUGHT")
+        active = await found(search=" sought ", status="ACTIVE")
+        inactive = await found(search="sought", status="INACTIVE")
+        by_organisation = await found(search="sg")
+        blank = await found(search="  ")
+        refused = await error_codes(gateway, admin, SEARCH, first=2, search="a\x00b")
+
+    assert sought == [["Sam Sought", "Tia Sought"], ["Val Sought"]]
+    assert active == [["Sam Sought", "Tia Sought"]]
+    assert inactive == [["Val Sought"]]
+    assert by_organisation == [["Uma"]]
+    assert [name for page in blank for name in page] == [
+        "Ola Other", "Sam Sought", "Tia Sought", "Uma", "Val Sought"
+    ]  # fmt: skip
+    assert refused == ["BAD_USER_INPUT"]
 
 
 async def test_a_facilitator_keeps_their_own_profile_and_availability(

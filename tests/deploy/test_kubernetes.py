@@ -601,8 +601,9 @@ def test_the_gateway_reaches_each_service_on_its_port_and_each_service_lets_it_i
 # --- The web front -----------------------------------------------------------------------------------------------
 
 
-def test_the_web_front_reaches_the_gateway_on_its_port_and_nothing_but_names(manifests, platform):
+def test_the_web_front_reaches_the_gateway_names_and_in_production_the_identity_provider_alone(manifests, platform):
     web = pod_labels(manifests.get("Deployment", platform.web.name))
+    identity_provider: list[dict[str, Any]] = []
     gateway = pod_labels(manifests.get("Deployment", platform.gateway.name))
     for name, policy in policies(manifests).items():
         if "Egress" not in policy["policyTypes"] or not selects(policy["podSelector"], web):
@@ -615,9 +616,16 @@ def test_the_web_front_reaches_the_gateway_on_its_port_and_nothing_but_names(man
                 if "namespaceSelector" in peer:
                     assert peer["podSelector"] == {"matchLabels": {"k8s-app": "kube-dns"}}, name
                     assert ports == {("UDP", 53), ("TCP", 53)}, name
+                elif "ipBlock" in peer:
+                    # Sign-in: the provider's discovery, keys and token endpoint, over HTTPS and nothing else.
+                    assert ports == {("TCP", 443)}, name
+                    assert peer["ipBlock"]["cidr"] not in ("0.0.0.0/0", "::/0"), f"{name} reaches any address"
+                    identity_provider.append(peer["ipBlock"])
                 else:
                     assert selects(peer["podSelector"], gateway), f"{name}: the web front reaches {peer}"
                     assert ports == {("TCP", platform.gateway.port)}, name
+    # Production signs people in with the provider; development on the web front's own page.
+    assert bool(identity_provider) is (manifests.name == "prod")
     # and the gateway lets it in.
     sources = [s["podSelector"] for s in ingress_sources(manifests, gateway) if "podSelector" in s]
     assert any(selects(selector, web) for selector in sources), "the gateway refuses the web front"

@@ -357,6 +357,17 @@ class FeedbackSessionPage(RaterPage):
 
 
 class RegisterPage(RaterPage):
+    @classmethod
+    async def open(cls, page: Page, base_url: str) -> RegisterPage:
+        await page.goto(f"{base_url}/academy/facilitators")
+        return cls(page)
+
+    async def follow(self, direction: str) -> RegisterPage:
+        """Follow the pagination's Next or Previous link."""
+        await self.page.locator("nav.nhsuk-pagination").get_by_role("link", name=direction).click()
+        await self.page.wait_for_load_state()
+        return self
+
     async def rows(self) -> dict[str, list[str]]:
         """The register as shown, by name: [organisation, accreditation, sessions a month, status]."""
         rows = self.page.locator("main table tbody tr")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 
 import jinja2
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -26,7 +29,67 @@ def create_templates() -> Jinja2Templates:
         # for changes on every render more than doubled a page's cost.
         auto_reload=False,
     )
+    environment.globals["component"] = ComponentCache(environment)
     return Jinja2Templates(env=environment)
+
+
+class ComponentCache:
+    """``component("radios", params)`` in a template: the NHS.UK component's own macro, its output kept.
+
+    A questionnaire page shows each statement as the radios component, and that macro calls the label,
+    hint, heading and attributes macros for every radio: some 800 macro calls, almost all of a page's
+    cost. Yet a statement's radios differ from one rater to the next only in which one is chosen (and an
+    error message): with the same parameters, the macro gives the same HTML, so it is rendered once per
+    set of parameters and kept. Parameters holding anything but plain data (HTML already marked safe, an
+    undefined value) are rendered afresh each time, as the macro would be."""
+
+    # A questionnaire's statements times their answers (four levels, not observed, none), with room for
+    # error messages and several questionnaire versions: a few megabytes at most.
+    MAX_ENTRIES = 8192
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self._environment = environment
+        self._rendered: OrderedDict[Hashable, Markup] = OrderedDict()
+
+    def __call__(self, name: str, params: dict[str, Any]) -> Markup:
+        key = _frozen((name, params))
+        if key is not None and (kept := self._rendered.get(key)) is not None:
+            self._rendered.move_to_end(key)
+            return kept
+        macro_name = "".join(part.capitalize() if i else part for i, part in enumerate(name.split("-")))
+        module = self._environment.get_template(f"nhsuk/components/{name}/macro.jinja").module
+        # A macro of an autoescaping environment returns Markup: HTML it has escaped itself.
+        rendered: Markup = getattr(module, macro_name)(params)
+        if key is not None:
+            self._rendered[key] = rendered
+            if len(self._rendered) > self.MAX_ENTRIES:
+                self._rendered.popitem(last=False)
+        return rendered
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def _frozen(value: Any) -> Hashable | None:
+    """A hashable copy of plain data (dicts, lists, strings, numbers), or None when it holds anything
+    else: text marked safe renders differently from the same text unmarked, so it is never a key."""
+    if isinstance(value, Markup | jinja2.Undefined):
+        return None
+    if isinstance(value, _PLAIN):
+        # Kept apart by type: True and 1 render differently.
+        return (type(value).__name__, value)
+    if isinstance(value, dict):
+        items = []
+        for k, v in value.items():
+            frozen = _frozen(v)
+            if frozen is None or not isinstance(k, str):
+                return None
+            items.append((k, frozen))
+        return ("dict", tuple(sorted(items)))
+    if isinstance(value, list | tuple):
+        frozen_items = [_frozen(v) for v in value]
+        return None if any(f is None for f in frozen_items) else ("list", tuple(frozen_items))
+    return None
 
 
 def render(

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from urllib.parse import quote
 
 import strawberry
 from strawberry.types import Info
 
-from hlm_gateway.arguments import Cursor
+from hlm_gateway.arguments import Cursor, checked, name
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.loaders import MAX_BATCH_IDS
-from hlm_gateway.facilitators.types import AvailabilitySlot, Facilitator, Specialism, facilitator_from, slot_from
+from hlm_gateway.facilitators.types import (
+    AvailabilitySlot,
+    Facilitator,
+    FacilitatorStatus,
+    Specialism,
+    facilitator_from,
+    slot_from,
+)
 from hlm_gateway.pagination import Connection, Edge, PageInfo
 from hlm_gateway.upstream.facilitator import FacilitatorList, FacilitatorOut, SlotList, SpecialismList
 
@@ -20,8 +28,9 @@ MAX_PAGE = 100
 @strawberry.type
 class FacilitatorQuery:
     @strawberry.field(
-        description="The register of your region by name, a page at a time (academy administrators); "
-        "ids reads those facilitators instead."
+        description="The register of your region by name, a page at a time (academy administrators), or only "
+        "those whose name or organisation code contains search and who have the status asked; ids reads those "
+        "facilitators instead."
     )
     async def facilitators(
         self,
@@ -29,6 +38,8 @@ class FacilitatorQuery:
         first: int = 20,
         after: Cursor = None,
         ids: list[strawberry.ID] | None = None,
+        search: Annotated[str | None, checked(name, "A part of a name or organisation code, in any case.")] = None,
+        status: FacilitatorStatus | None = None,
     ) -> Connection[Facilitator] | None:
         if not 1 <= first <= MAX_PAGE:
             raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
@@ -38,6 +49,9 @@ class FacilitatorQuery:
             params = {"ids": ",".join(str(i) for i in ids)}
         else:
             params = {"limit": str(first)} | ({"cursor": after} if after else {})
+            # A search of spaces alone is no search, as an empty box is.
+            params |= ({"q": search.strip()} if search and search.strip() else {})
+            params |= {"status": status.value} if status else {}
         page = await info.context.facilitator.get("/v1/facilitators", FacilitatorList, params)
         next_cursor = page.next_cursor
         edges = [Edge(cursor=str(item.id), node=facilitator_from(item)) for item in page.items]

@@ -271,6 +271,40 @@ async def test_the_register_lists_only_the_admins_region_page_by_page(
     assert (await client.get("/v1/facilitators", headers=other)).json()["items"] == []
 
 
+async def test_the_register_is_filtered_by_part_of_a_name_or_organisation_and_by_status_page_by_page(
+    client: httpx.AsyncClient, admin: dict[str, str], add_facilitator: Any, assert_problem: Any
+) -> None:
+    for name in ("Filtered Ann", "Filtered Bea", "Filtered Cal", "Other Dan"):
+        await add_facilitator(name=name)
+    await add_facilitator(name="Kept Eve", organisation="FLT")
+    await add_facilitator(name="Percent 100% Fay")
+    inactive = await add_facilitator(name="Filtered Gus")
+    await client.patch(f"/v1/facilitators/{inactive['id']}", json={"status": "inactive"}, headers=admin)
+
+    async def names(**params: Any) -> list[str]:
+        seen: list[str] = []
+        cursor: str | None = None
+        while True:
+            page = (
+                await client.get(
+                    "/v1/facilitators", params={"limit": 2, **params, **({"cursor": cursor} if cursor else {})},
+                    headers=admin,
+                )
+            ).json()  # fmt: skip
+            seen += [f["name"] for f in page["items"]]
+            if (cursor := page["next_cursor"]) is None:
+                return seen
+
+    assert await names(q="fILT") == ["Filtered Ann", "Filtered Bea", "Filtered Cal", "Filtered Gus"]
+    assert await names(q="filt", status="active") == ["Filtered Ann", "Filtered Bea", "Filtered Cal"]
+    assert await names(q="flt") == ["Kept Eve"]
+    assert await names(q="filt", status="inactive") == ["Filtered Gus"]
+    assert await names(q="0%") == ["Percent 100% Fay"]
+    for params, loc in (({"status": "asleep"}, ["query", "status"]), ({"q": " "}, ["query", "q"])):
+        bad = assert_problem(await client.get("/v1/facilitators", params=params, headers=admin), 422)
+        assert [e["loc"] for e in bad["errors"]] == [loc]
+
+
 async def test_the_register_reads_a_batch_by_id_in_the_order_asked(
     client: httpx.AsyncClient, admin: dict[str, str], add_facilitator: Any, assert_problem: Any
 ) -> None:

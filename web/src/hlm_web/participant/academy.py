@@ -2,14 +2,15 @@
 deactivate) and allocating a cohort of participants to its facilitators.
 
 The gateway decides who may do this (academy administrators of the region; anyone else is FORBIDDEN,
-the plain "you cannot see this page"). The register has no filter of its own in the gateway: a region's
-register is small enough to read a page of it and filter here."""
+the plain "you cannot see this page"). The register is filtered and paged by the gateway (its search,
+status and cursor), so a region of any size is read a page at a time."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,7 +18,7 @@ from starlette.exceptions import HTTPException
 
 from hlm_web import csrf
 from hlm_web.answer.questionnaire import UK
-from hlm_web.gateway import GatewayUnavailable
+from hlm_web.gateway import GatewayRefused, GatewayUnavailable
 from hlm_web.participant import queries
 from hlm_web.participant.booking import MODE_NAMES, when
 from hlm_web.participant.router import SignedIn, _see_other, call
@@ -72,17 +73,31 @@ def _date_values(form: Any, prefix: str) -> dict[str, str]:
 # ----------------------------------------------------------------------------------------------------
 
 
+# Facilitators shown on a page of the register.
+REGISTER_PAGE = 25
+
+
 @router.get("/academy/facilitators", response_class=HTMLResponse)
-async def register(request: Request, person: SignedIn, name: str = "", status: str = "") -> Response:
-    data = await call(request, person, queries.REGISTER)
-    everyone = [edge["node"] for edge in (data["facilitators"] or {"edges": []})["edges"]]
-    wanted = name.strip().casefold()
-    shown = [
-        f
-        for f in everyone
-        if (not wanted or wanted in f["name"].casefold() or wanted in f["organisation"].casefold())
-        and (status not in STATUSES or f["status"] == status)
-    ]
+async def register(
+    request: Request, person: SignedIn, name: str = "", status: str = "", after: str = "", start: str = "1"
+) -> Response:
+    wanted = name.strip()[:200]
+    try:
+        data = await call(
+            request,
+            person,
+            queries.REGISTER,
+            first=REGISTER_PAGE,
+            after=after or None,
+            search=wanted or None,
+            status=status if status in STATUSES else None,
+        )
+    except GatewayRefused as exc:
+        # A page link altered by hand (its cursor is not one the register gave): no such page.
+        if exc.code == "BAD_USER_INPUT" and after:
+            raise HTTPException(status_code=404) from exc
+        raise
+    page = data["facilitators"] or {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}
     rows = [
         {
             "id": f["id"], "name": f["name"], "organisation": f["organisation"],
@@ -91,13 +106,27 @@ async def register(request: Request, person: SignedIn, name: str = "", status: s
             "status": f["status"], "status_name": STATUSES.get(f["status"], f["status"]),
             "capacity": f["capacityPerMonth"],
         }
-        for f in shown
+        for f in (edge["node"] for edge in page["edges"])
     ]  # fmt: skip
+    filters = {"name": wanted} if wanted else {}
+    filters |= {"status": status} if status in STATUSES else {}
+    # Where this page starts in the filtered register, for "Showing 26 to 50": carried by the Next link.
+    first_shown = max(int(start), 1) if after and start.isdigit() and len(start) < 7 else 1
+    next_url = (
+        "/academy/facilitators?"
+        + urlencode(filters | {"after": page["pageInfo"]["endCursor"], "start": first_shown + len(rows)})
+        if page["pageInfo"]["hasNextPage"]
+        else None
+    )
+    first_url = "/academy/facilitators" + ("?" + urlencode(filters) if filters else "") if after else None
     return render(
         request,
         "academy/register.html",
-        {"rows": rows, "total": len(everyone), "name": name, "status": status, "statuses": STATUSES},
-    )
+        {
+            "rows": rows, "name": wanted, "status": status, "statuses": STATUSES,
+            "first_shown": first_shown, "next_url": next_url, "first_url": first_url,
+        },
+    )  # fmt: skip
 
 
 def _blank() -> dict[str, Any]:
@@ -251,9 +280,20 @@ async def start_allocation(request: Request, person: SignedIn) -> Response:
 
 @router.get("/academy/allocations/{allocation_id}", response_class=HTMLResponse)
 async def allocation(request: Request, person: SignedIn, allocation_id: str) -> Response:
-    job = (await call(request, person, queries.ALLOCATION, id=_checked(allocation_id)))["allocation"]
+    return await _allocation_page(request, person, _checked(allocation_id))
+
+
+async def _read_allocation(request: Request, person: SignedIn, allocation_id: str) -> dict[str, Any]:
+    job: dict[str, Any] | None = (await call(request, person, queries.ALLOCATION, id=allocation_id))["allocation"]
     if job is None:
         raise HTTPException(status_code=404)
+    return job
+
+
+async def _allocation_page(
+    request: Request, person: SignedIn, allocation_id: str, error: str | None = None, status_code: int = 200
+) -> Response:
+    job = await _read_allocation(request, person, allocation_id)
     assignments = [
         {
             "participant": a["participantId"],
@@ -262,6 +302,8 @@ async def allocation(request: Request, person: SignedIn, allocation_id: str) -> 
             "mode": MODE_NAMES.get(a["mode"], a["mode"]),
             "fit": f"{round(a['score'] * 100)}%",
             "reasons": [r["detail"] for r in a["reasons"] if r["detail"]],
+            # Once confirmed: booked, or why that one session could not be booked.
+            "booking": "Booked" if a.get("bookingId") else (a.get("bookingError") or "Not booked"),
         }
         for a in job["assignments"]
     ]
@@ -284,7 +326,40 @@ async def allocation(request: Request, person: SignedIn, allocation_id: str) -> 
             "job": job,
             "status": ALLOCATION_STATUSES.get(job["status"], job["status"]),
             "running": job["status"] in ("queued", "running"),
+            "confirmed": job["status"] == "confirmed",
+            "booked": sum(1 for a in job["assignments"] if a.get("bookingId")),
             "assignments": assignments,
             "unassigned": unassigned,
+            "errors": [("decision", error)] if error else [],
         },
+        status_code=status_code,
     )
+
+
+# What each decision on a proposed allocation asks of the gateway, and the state it leaves the job in.
+DECISIONS = {
+    "confirm": (queries.CONFIRM_ALLOCATION, "confirmAllocation", "confirmed"),
+    "discard": (queries.DISCARD_ALLOCATION, "discardAllocation", "discarded"),
+}
+
+
+@router.post("/academy/allocations/{allocation_id}", dependencies=[Depends(csrf.protect)])
+async def decide(request: Request, person: SignedIn, allocation_id: str) -> Response:
+    """Confirm a proposed allocation (every proposed session is booked) or discard it (nothing is)."""
+    allocation_id = _checked(allocation_id)
+    form = await request.form()
+    decision = DECISIONS.get(str(form.get("decision", "")))
+    if decision is None:
+        return await _allocation_page(request, person, allocation_id, "Choose to confirm or discard", 400)
+    document, field, reached = decision
+    outcome = (await call(request, person, document, id=allocation_id))[field]
+    if outcome is None:
+        raise GatewayUnavailable
+    # A refusal after a second click or from a second tab finds the job already where this decision
+    # takes it: the same outcome, not a problem. Anything else (confirmed elsewhere, then discarded) is.
+    if (
+        outcome["__typename"] == "AllocationRefused"
+        and (await _read_allocation(request, person, allocation_id))["status"] != reached
+    ):
+        return await _allocation_page(request, person, allocation_id, outcome["message"], 409)
+    return _see_other(f"/academy/allocations/{allocation_id}")

@@ -206,9 +206,10 @@ FACILITATOR_REPORT = "query FacilitatorReport($id: ID!) { report(id: $id) { id s
 RELEASE_REPORT = "mutation FacilitatorRelease($id: ID!) { releaseReport(id: $id) { id status releasedAt } }"
 
 REGISTER = """
-query AcademyRegister {
-  facilitators(first: 100) {
+query AcademyRegister($first: Int!, $after: String, $search: String, $status: FacilitatorStatus) {
+  facilitators(first: $first, after: $after, search: $search, status: $status) {
     edges { node { id name organisation status capacityPerMonth accreditation { level isCurrent } } }
+    pageInfo { hasNextPage endCursor }
   }
 }
 """
@@ -245,11 +246,25 @@ mutation AcademyStartAllocation($input: StartAllocationInput!, $key: String) {
 }
 """
 
+CONFIRM_ALLOCATION = """
+mutation AcademyConfirmAllocation($id: ID!) {
+  confirmAllocation(id: $id) { __typename ... on AllocationRefused { message } }
+}
+"""
+
+DISCARD_ALLOCATION = """
+mutation AcademyDiscardAllocation($id: ID!) {
+  discardAllocation(id: $id) { __typename ... on AllocationRefused { message } }
+}
+"""
+
 ALLOCATION = """
 query AcademyAllocation($id: ID!) {
   allocation(id: $id) {
-    id status progress stage participantCount assignedCount error createdAt
-    assignments { participantId startsAt mode score reasons { detail } facilitator { name } }
+    id status progress stage participantCount assignedCount error createdAt confirmedAt
+    assignments {
+      participantId startsAt mode score reasons { detail } facilitator { name } bookingId bookingError
+    }
     unassigned { participantId reason excludedBy { rule facilitators } }
   }
 }

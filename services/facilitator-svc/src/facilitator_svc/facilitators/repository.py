@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, or_, select, tuple_, update
 
 from facilitator_svc.facilitators.models import Facilitator
+from facilitator_svc.vocabulary import FacilitatorStatus
 from hlm_kit.repository import RepositoryBase
 
 
@@ -13,9 +14,25 @@ class FacilitatorRepository(RepositoryBase[Facilitator]):
     model = Facilitator
 
     async def list_in_region(
-        self, region: str, *, after: tuple[str, UUID] | None = None, limit: int | None = None
+        self,
+        region: str,
+        *,
+        after: tuple[str, UUID] | None = None,
+        limit: int | None = None,
+        containing: str | None = None,
+        status: FacilitatorStatus | None = None,
     ) -> Sequence[Facilitator]:
         statement = select(Facilitator).where(Facilitator.region == region).order_by(Facilitator.name, Facilitator.id)
+        if containing is not None:
+            # A part of a name or organisation code as typed: LIKE's own wildcards match as themselves.
+            statement = statement.where(
+                or_(
+                    Facilitator.name.icontains(containing, autoescape=True),
+                    Facilitator.organisation.icontains(containing, autoescape=True),
+                )
+            )
+        if status is not None:
+            statement = statement.where(Facilitator.status == status)
         if after is not None:
             statement = statement.where(tuple_(Facilitator.name, Facilitator.id) > after)
         if limit is not None:

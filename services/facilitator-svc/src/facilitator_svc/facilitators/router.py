@@ -3,7 +3,8 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from pydantic import StringConstraints
 
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
@@ -19,7 +20,7 @@ from facilitator_svc.facilitators.schemas import (
     SpecialismList,
     SpecialismOut,
 )
-from facilitator_svc.vocabulary import SPECIALISMS
+from facilitator_svc.vocabulary import SPECIALISMS, FacilitatorStatus
 from hlm_kit.auth import Admin, AdminOrFacilitator, CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.pagination import Cursor, Ids, page_limit
@@ -51,9 +52,17 @@ async def list_facilitators(
     now: Now,
     limit: Annotated[int, page_limit(default=100, maximum=500)],
     ids: Ids,
+    q: Annotated[
+        str | None,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+        Query(description="those whose name or organisation code contains this, whatever the case"),
+    ] = None,
+    status: Annotated[FacilitatorStatus | None, Query(description="those with this status")] = None,
     cursor: Cursor = None,
 ) -> FacilitatorList:
-    return await facilitator_service.list_region(session, principal, settings, now, cursor=cursor, limit=limit, ids=ids)
+    return await facilitator_service.list_region(
+        session, principal, settings, now, cursor=cursor, limit=limit, ids=ids, containing=q, status=status
+    )
 
 
 @router.get(

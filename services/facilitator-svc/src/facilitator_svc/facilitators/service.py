@@ -31,7 +31,7 @@ from facilitator_svc.facilitators.schemas import (
     ImportResult,
     Location,
 )
-from facilitator_svc.vocabulary import Mode
+from facilitator_svc.vocabulary import FacilitatorStatus, Mode
 from hlm_contracts import EmailAddress, EmailHashKey, email_hash
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
@@ -84,6 +84,8 @@ async def list_region(
     cursor: str | None,
     limit: int,
     ids: Sequence[UUID] | None = None,
+    containing: str | None = None,
+    status: FacilitatorStatus | None = None,
 ) -> FacilitatorList:
     region = principal.require_administered_region()
     today = local_date(settings, now)
@@ -91,7 +93,9 @@ async def list_region(
     if ids is not None:
         found = {f.id: f for f in await repository.get_many(ids) if f.region == region}
         return FacilitatorList(items=[to_out(found[i], today) for i in dict.fromkeys(ids) if i in found])
-    rows = await repository.list_in_region(region, after=REGISTER_CURSOR.decode(cursor), limit=limit + 1)
+    rows = await repository.list_in_region(
+        region, after=REGISTER_CURSOR.decode(cursor), limit=limit + 1, containing=containing, status=status
+    )
     page, next_cursor = REGISTER_CURSOR.page(rows, limit, key=lambda f: (f.name, f.id))
     return FacilitatorList(items=[to_out(f, today) for f in page], next_cursor=next_cursor)
 
