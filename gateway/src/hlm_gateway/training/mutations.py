@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
+from hlm_gateway.facilitators.types import JsonObject
 from hlm_gateway.training.types import (
     AssessmentResultInput,
     AttendanceResult,
@@ -65,7 +65,7 @@ class TrainingMutation:
         facilitator_id: strawberry.ID | None = None,
         person: TraineeInput | None = None,
     ) -> EnrolResult | None:
-        body: dict[str, Any] = {}
+        body: JsonObject = {}
         if facilitator_id is not None:
             body["facilitator_id"] = str(facilitator_id)
         if person is not None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.facilitators.types import AccreditationLevel, SessionMode, rest_value
+from hlm_gateway.facilitators.types import AccreditationLevel, JsonObject, SessionMode, rest_value
 from hlm_gateway.journey.types import optional_id
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 from hlm_gateway.upstream import facilitator as api
@@ -331,6 +331,6 @@ def completion_refused_from(problem: Problem) -> CompletionRefused | TrainingRef
     return training_refused_from(problem)
 
 
-def rest_body(input: object) -> dict[str, Any]:
+def rest_body(input: object) -> JsonObject:
     """An input's fields given, as facilitator-svc's JSON takes them."""
     return {k: rest_value(v) for k, v in vars(input).items() if v is not None}
