@@ -13,6 +13,7 @@ from pydantic import JsonValue
 
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 from hlm_gateway.upstream import facilitator as api
+from hlm_gateway.vocabulary import AccreditationLevel
 from hlm_kit.errors import Problem
 
 
@@ -20,12 +21,6 @@ from hlm_kit.errors import Problem
 class SessionMode(Enum):
     IN_PERSON = "in_person"
     VIDEO = "video"
-
-
-@strawberry.enum
-class AccreditationLevel(Enum):
-    FACILITATOR = "facilitator"
-    TRAINER = "trainer"
 
 
 @strawberry.enum

@@ -9,8 +9,9 @@ from strawberry.types import Info
 from hlm_gateway.arguments import Cursor, Key, checked, key
 from hlm_gateway.context import Context
 from hlm_gateway.pagination import Connection, Edge, First, PageInfo
-from hlm_gateway.resources.types import Resource, ResourceAudience, ResourceKind, resource_cursor, resource_from
+from hlm_gateway.resources.types import Resource, resource_cursor, resource_from
 from hlm_gateway.upstream.framework import ResourceList, ResourceOut
+from hlm_gateway.vocabulary import ResourceAudience, ResourceKind
 
 OptionalKey = Annotated[str | None, checked(key)]
 

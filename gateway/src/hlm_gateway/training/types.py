@@ -13,10 +13,11 @@ from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.facilitators.types import AccreditationLevel, JsonObject, SessionMode, rest_value
+from hlm_gateway.facilitators.types import JsonObject, SessionMode, rest_value
 from hlm_gateway.journey.types import optional_id
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 from hlm_gateway.upstream import facilitator as api
+from hlm_gateway.vocabulary import AccreditationLevel
 from hlm_kit.errors import Problem
 
 
