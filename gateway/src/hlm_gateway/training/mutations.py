@@ -6,13 +6,13 @@ import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
-from hlm_gateway.facilitators.types import JsonObject
 from hlm_gateway.training.types import (
     AssessmentResultInput,
     AttendanceResult,
     CompleteCourseResult,
     CourseInput,
     CreateCourseResult,
+    EnrolmentBody,
     EnrolResult,
     ExpressInterestResult,
     RecordAssessmentResult,
@@ -65,7 +65,7 @@ class TrainingMutation:
         facilitator_id: strawberry.ID | None = None,
         person: TraineeInput | None = None,
     ) -> EnrolResult | None:
-        body: JsonObject = {}
+        body: EnrolmentBody = {}
         if facilitator_id is not None:
             body["facilitator_id"] = str(facilitator_id)
         if person is not None:

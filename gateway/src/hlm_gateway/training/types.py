@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import strawberry
 from strawberry.types import Info
@@ -330,6 +330,13 @@ def completion_refused_from(problem: Problem) -> CompletionRefused | TrainingRef
             message=refusal_message(problem, "the course cannot be recorded as completed"), reasons=_reasons(problem)
         )
     return training_refused_from(problem)
+
+
+class EnrolmentBody(TypedDict, total=False):
+    """facilitator-svc's EnrolmentIn: a facilitator of the register, someone new, or neither (the caller)."""
+
+    facilitator_id: str
+    person: JsonObject
 
 
 def rest_body(input: object) -> JsonObject:
