@@ -146,6 +146,10 @@ IdempotencyKey = Annotated[str | None, checked(idempotency_key)]
 Key = Annotated[str, checked(key)]
 
 
+ValueCheck = Callable[[object, str], object]
+"""``(value, where) -> value``: the value to pass on, or GatewayError naming ``where``."""
+
+
 @dataclass(frozen=True)
 class _Checked:
     """How to check one argument or input field: by its GraphQL name, for the error message."""
@@ -153,10 +157,6 @@ class _Checked:
     graphql_name: str
     python_name: str
     check: ValueCheck
-
-
-ValueCheck = Callable[[object, str], object]
-"""``(value, where) -> value``: the value to pass on, or GatewayError naming ``where``."""
 
 
 def _checker(type_: object, metadata: Mapping[object, object], seen: frozenset[type]) -> ValueCheck | None:
