@@ -32,7 +32,6 @@ MAX_LIMIT = 100
 MAX_BATCH_IDS = 100
 
 CURSOR_LOC = ("query", "cursor")
-IDS_LOC = ("query", "ids")
 
 
 class BadCursor(RequestValidationError):
