@@ -40,7 +40,7 @@ async def test_only_the_sessions_of_the_cycles_asked_are_read_and_still_only_tho
     # A participant asking for another's cycle gets their own session only.
     assert cycles_of(await client.get("/v1/bookings", params=asked, headers=people[1])) == [cycles[1]]
     assert cycles_of(await client.get("/v1/bookings", params={"cycle_ids": ""}, headers=admin)) == []
-    assert len(cycles_of(await client.get("/v1/bookings", headers=admin))) == 4
+    assert set(cycles) <= set(cycles_of(await client.get("/v1/bookings", headers=admin)))
 
 
 async def test_a_cycle_id_that_is_not_one_is_named_by_its_position(
