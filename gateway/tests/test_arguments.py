@@ -193,6 +193,45 @@ async def test_a_cursor_too_long_for_a_url_is_bad_user_input(
     assert sum(framework.calls.values()) == before
 
 
+assert SCHEMA.query_type is not None
+PAGED_LISTS = sorted(name for name, field in SCHEMA.query_type.fields.items() if "first" in field.args)
+
+
+def test_the_cases_cover_every_paged_list() -> None:
+    assert PAGED_LISTS == [
+        "allocations",
+        "courses",
+        "cycles",
+        "facilitators",
+        "feedbackSessions",
+        "frameworks",
+        "goals",
+        "observations",
+        "reports",
+        "resources",
+    ]
+
+
+@pytest.mark.parametrize("name", PAGED_LISTS)
+@pytest.mark.parametrize("first", [0, -1, 101])
+async def test_a_page_size_out_of_range_is_refused_the_same_way_on_every_list_without_calling_a_service(
+    gateway: httpx.AsyncClient, framework: CountingTransport, auth: AuthHeaders, name: str, first: int
+) -> None:
+    # Only framework-svc runs: a list of another service that called it would answer UPSTREAM_UNAVAILABLE.
+    assert SCHEMA.query_type is not None
+    field = SCHEMA.query_type.fields[name]
+    asked = operation("query", name, field, ("first",), "")
+    asked["variables"]["first"] = first
+    before = sum(framework.calls.values())
+    response = await gateway.post("/graphql", json=asked, headers=auth("academy_admin"))
+    errors = response.json()["errors"]
+    assert [(e["message"], e["extensions"]["code"]) for e in errors] == [
+        ("first must be between 1 and 100", "BAD_USER_INPUT")
+    ]
+    assert errors[0]["path"] == [name]
+    assert sum(framework.calls.values()) == before
+
+
 assert SCHEMA.mutation_type is not None
 MUTATIONS = SCHEMA.mutation_type.fields
 IDEMPOTENT_WRITES = sorted(name for name, field in MUTATIONS.items() if "idempotencyKey" in field.args)

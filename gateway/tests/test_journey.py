@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 
@@ -57,6 +58,9 @@ async def test_fifty_cycles_with_reports_and_sessions_cost_one_upstream_call_per
     # The query reads no report's content, so report-svc is asked for summaries.
     assert journey_services["report"].queries == {("GET", "/v1/reports", "view=summary"): 1}
     assert journey_services["facilitator"].calls == {("GET", "/v1/bookings"): 1}
+    # The sessions of exactly these cycles, not the caller's first page of sessions.
+    ((_, _, query),) = journey_services["facilitator"].queries
+    assert sorted(parse_qs(query)["cycle_ids"][0].split(",")) == sorted(created)
 
 
 async def released_360_reports(report_database_url: str, participant_id: str, cycle_ids: list[str]) -> None:

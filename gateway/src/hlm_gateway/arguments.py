@@ -9,6 +9,8 @@ with ``BAD_USER_INPUT``, and no service is called.
   except the arguments marked :data:`SUBJECT`, which name a person by their token's ``sub``.
 - A ``String`` argument is checked only where it is marked with a check (:func:`checked`): the ones
   bound for a URL or a header.
+- An ``Int`` argument is checked where it is marked with its bounds (:func:`bounded`): a page's size
+  (:data:`hlm_gateway.pagination.First`) and other counts a service caps.
 
 :func:`check_arguments` puts the check on each root field of the schema once, so no resolver repeats it.
 """
@@ -19,7 +21,7 @@ import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 from strawberry.extensions import FieldExtension
@@ -105,9 +107,35 @@ def name(value: str) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class CheckMark:
+    """The check an argument's or an input field's metadata carries: ``metadata={CHECK: CheckMark(subject)}``
+    (strawberry keeps metadata untyped)."""
+
+    check: Check
+
+
 def checked(check: Check, description: str | None = None) -> StrawberryArgumentAnnotation:
     """``Annotated[str, checked(key)]``: the argument is refused unless ``check`` accepts it."""
-    return strawberry.argument(description=description, metadata={CHECK: check})
+    return strawberry.argument(description=description, metadata={CHECK: CheckMark(check)})
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range an ``Int`` argument must fall in."""
+
+    low: int
+    high: int
+
+    def check(self, value: object, where: str) -> object:
+        if isinstance(value, int) and not self.low <= value <= self.high:
+            raise GatewayError(f"{where} must be between {self.low} and {self.high}", ErrorCode.BAD_USER_INPUT)
+        return value
+
+
+def bounded(low: int, high: int, description: str | None = None) -> StrawberryArgumentAnnotation:
+    """``Annotated[int, bounded(1, 100)]``: the argument is refused outside ``low`` to ``high``."""
+    return strawberry.argument(description=description, metadata={CHECK: Bounds(low, high)})
 
 
 SUBJECT = checked(subject)
@@ -118,16 +146,20 @@ IdempotencyKey = Annotated[str | None, checked(idempotency_key)]
 Key = Annotated[str, checked(key)]
 
 
+ValueCheck = Callable[[object, str], object]
+"""``(value, where) -> value``: the value to pass on, or GatewayError naming ``where``."""
+
+
 @dataclass(frozen=True)
 class _Checked:
     """How to check one argument or input field: by its GraphQL name, for the error message."""
 
     graphql_name: str
     python_name: str
-    check: Callable[[Any, str], Any]
+    check: ValueCheck
 
 
-def _checker(type_: Any, metadata: Mapping[Any, Any], seen: frozenset[type]) -> Callable[[Any, str], Any] | None:
+def _checker(type_: object, metadata: Mapping[object, object], seen: frozenset[type]) -> ValueCheck | None:
     """A function ``(value, where) -> value`` for a value of ``type_``, or None when nothing is checked."""
     if isinstance(type_, StrawberryOptional):
         inner = _checker(type_.of_type, metadata, seen)
@@ -140,14 +172,23 @@ def _checker(type_: Any, metadata: Mapping[Any, Any], seen: frozenset[type]) -> 
         if item is None:
             return None
         each = item
-        return lambda values, where: [each(v, f"{where}[{i}]") for i, v in enumerate(values)]
-    check: Check | None = metadata.get(CHECK)
+
+        def check_list(values: object, where: str) -> object:
+            if not isinstance(values, list):
+                return values
+            return [each(v, f"{where}[{i}]") for i, v in enumerate(values)]
+
+        return check_list
+    marked = metadata.get(CHECK)
+    if isinstance(marked, Bounds):
+        return marked.check
+    check = marked.check if isinstance(marked, CheckMark) else None
     if check is None and type_ is strawberry.ID:
         check = uuid_id
     if check is not None:
         scalar = check
 
-        def check_scalar(value: Any, where: str) -> Any:
+        def check_scalar(value: object, where: str) -> object:
             try:
                 return scalar(str(value))
             except InvalidValue as exc:
@@ -159,7 +200,7 @@ def _checker(type_: Any, metadata: Mapping[Any, Any], seen: frozenset[type]) -> 
         if not fields:
             return None
 
-        def check_input(value: Any, where: str) -> Any:
+        def check_input(value: object, where: str) -> object:
             for field in fields:
                 current = getattr(value, field.python_name, None)
                 if current is not None and current is not strawberry.UNSET:
@@ -195,7 +236,7 @@ class CheckedArguments(FieldExtension):
                 graphql_name = argument.graphql_name or to_camel_case(argument.python_name)
                 self._arguments.append(_Checked(graphql_name, argument.python_name, check))
 
-    def map_arguments(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+    def map_arguments(self, kwargs: dict[str, object]) -> dict[str, object]:
         for argument in self._arguments:
             value = kwargs.get(argument.python_name)
             if value is not None and value is not strawberry.UNSET:

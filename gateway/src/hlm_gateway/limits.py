@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
 
 from graphql import (
     FieldNode,
@@ -194,7 +193,7 @@ class RequestSizeLimit:
 
 async def _refuse(send: Send, message: str) -> None:
     body = json.dumps({"errors": [{"message": message, "extensions": {"code": ErrorCode.BAD_USER_INPUT.value}}]})
-    headers: list[tuple[bytes, Any]] = [
+    headers: list[tuple[bytes, bytes]] = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
         # The rest of the body is not read: the connection cannot carry another request after it.

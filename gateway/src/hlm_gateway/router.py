@@ -7,12 +7,15 @@ operations running."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from graphql import GraphQLError, GraphQLSyntaxError
+from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.schema import BaseSchema
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
 from hlm_gateway.context import Context
@@ -58,8 +61,21 @@ class GatewayRouter(GraphQLRouter[Context, None]):
 
     graphql_transport_ws_handler_class = TransportWSHandler
 
-    def __init__(self, *args: Any, identify: Callable[[Context, str], object], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        context_getter: Callable[[HTTPConnection], Awaitable[Context]],
+        identify: Callable[[Context, str], object],
+        graphql_ide: GraphQL_IDE | None = None,
+        subscription_protocols: Sequence[str] = (GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+    ) -> None:
+        super().__init__(
+            schema,
+            context_getter=context_getter,
+            graphql_ide=graphql_ide,
+            subscription_protocols=subscription_protocols,
+        )
         self._identify = identify
 
     async def on_ws_connect(self, context: Context) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from strawberry.types import Info
 from strawberry.types.nodes import SelectedField, Selection
 
+if TYPE_CHECKING:
+    from hlm_gateway.context import Context
 
-def selects(info: Info[Any, Any], *path: str) -> bool:
+
+def selects(info: Info[Context, None], *path: str) -> bool:
     """Whether the query asks for the field at ``path`` below the field being resolved (GraphQL names,
     through fragments). ``selects(info, "edges", "node", "content")`` on a connection.
 

@@ -23,6 +23,7 @@ from hlm_kit.pagination import (
     Limit,
     Page,
     PlainCursor,
+    id_list,
     page_limit,
 )
 
@@ -162,6 +163,21 @@ async def test_a_hundred_ids_at_most(client: httpx.AsyncClient) -> None:
     assert (await client.get("/things", params={"ids": ",".join(str(uuid.uuid4()) for _ in range(100))})).is_success
     too_many = await client.get("/things", params={"ids": ",".join(str(uuid.uuid4()) for _ in range(101))})
     assert _locs(too_many) == [["query", "ids"]]
+
+
+async def test_a_batch_read_by_other_ids_is_read_and_refused_alike_under_its_own_name() -> None:
+    app = FastAPI()
+    install_problem_handlers(app)
+
+    @app.get("/sessions")
+    async def sessions(cycle_ids: Annotated[list[uuid.UUID] | None, id_list("cycle_ids")]) -> list[str] | None:
+        return None if cycle_ids is None else [str(i) for i in cycle_ids]
+
+    a = uuid.uuid4()
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as http:
+        assert (await http.get("/sessions", params={"cycle_ids": f"{a},"})).json() == [str(a)]
+        assert (await http.get("/sessions", params={"ids": str(a)})).json() is None
+        assert _locs(await http.get("/sessions", params={"cycle_ids": f"{a},nope"})) == [["query", "cycle_ids", 1]]
 
 
 async def test_a_bad_cursor_is_answered_like_any_bad_query_parameter(client: httpx.AsyncClient) -> None:

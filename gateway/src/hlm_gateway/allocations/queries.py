@@ -8,21 +8,16 @@ from strawberry.types import Info
 from hlm_gateway.allocations.types import Allocation, AllocationSummary, allocation_from, summary_from
 from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.facilitator import AllocationList, AllocationOut
-
-MAX_PAGE = 100
 
 
 @strawberry.type
 class AllocationQuery:
     @strawberry.field(description="Your region's cohort allocations, newest first (academy administrators).")
     async def allocations(
-        self, info: Info[Context, None], first: int = 20, after: Cursor = None
+        self, info: Info[Context, None], first: First = 20, after: Cursor = None
     ) -> Connection[AllocationSummary] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)} | ({"cursor": after} if after else {})
         page = await info.context.facilitator.get("/v1/allocations", AllocationList, params)
         next_cursor = page.next_cursor

@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from hlm_gateway.arguments import CHECK, subject
+from hlm_gateway.arguments import CHECK, CheckMark, subject
 from hlm_gateway.booking.types import MatchReason, reason_from
 from hlm_gateway.context import Context
 from hlm_gateway.facilitators.types import (
@@ -113,7 +113,7 @@ AllocationResult = Annotated[Allocation | AllocationRefused, strawberry.union("A
 
 @strawberry.input(description="A participant of the cohort and what they would like.")
 class CohortMemberInput:
-    participant_id: strawberry.ID = strawberry.field(metadata={CHECK: subject})
+    participant_id: strawberry.ID = strawberry.field(metadata={CHECK: CheckMark(subject)})
     organisation: str | None = strawberry.field(
         default=None, description="Defaults to what the participant's assessment cycle recorded."
     )

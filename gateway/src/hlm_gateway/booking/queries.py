@@ -1,22 +1,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 import strawberry
 from strawberry.types import Info
 
-from hlm_gateway.arguments import SUBJECT, Cursor
-from hlm_gateway.booking.types import FacilitatorMatch, SessionStatus, match_from
+from hlm_gateway.arguments import SUBJECT, Cursor, bounded
+from hlm_gateway.booking.types import FacilitatorMatch, MatchRequestBody, SessionStatus, match_from
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.types import LocationInput, SessionMode, TimeWindowInput, rest_value
 from hlm_gateway.journey.types import FeedbackSession, session_from
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.facilitator import BookingList, BookingOut, MatchResult
 
-MAX_PAGE = 100
 MAX_MATCHES = 100
 
 
@@ -38,11 +36,9 @@ class BookingQuery:
         near: LocationInput | None = None,
         max_distance_km: float | None = None,
         participant_id: Annotated[strawberry.ID | None, SUBJECT] = None,
-        limit: int = 20,
+        limit: Annotated[int, bounded(1, MAX_MATCHES)] = 20,
     ) -> list[FacilitatorMatch] | None:
-        if not 1 <= limit <= MAX_MATCHES:
-            raise GatewayError(f"limit must be between 1 and {MAX_MATCHES}", ErrorCode.BAD_USER_INPUT)
-        request: dict[str, Any] = {
+        request: MatchRequestBody = {
             "cycle_id": str(cycle_id),
             "mode": rest_value(mode),
             "languages": languages or [],
@@ -64,15 +60,13 @@ class BookingQuery:
     async def feedback_sessions(
         self,
         info: Info[Context, None],
-        first: int = 20,
+        first: First = 20,
         after: Cursor = None,
         status: SessionStatus | None = None,
         facilitator_id: strawberry.ID | None = None,
         starts_from: datetime | None = None,
         starts_before: datetime | None = None,
     ) -> Connection[FeedbackSession] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)} | ({"cursor": after} if after else {})
         if status is not None:
             params["status"] = status.value

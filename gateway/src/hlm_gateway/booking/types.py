@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, TypedDict
 
 import strawberry
+from pydantic import JsonValue
 
 from hlm_gateway.facilitators.types import SessionMode
 from hlm_gateway.journey.types import FeedbackSession
@@ -43,6 +44,20 @@ class SessionChangeRefused:
 
 
 SessionChangeResult = Annotated[FeedbackSession | SessionChangeRefused, strawberry.union("SessionChangeResult")]
+
+
+class MatchRequestBody(TypedDict):
+    """facilitator-svc's MatchRequest: the participant's preferences a match is scored against."""
+
+    cycle_id: str
+    mode: JsonValue
+    languages: list[str]
+    specialisms: list[str]
+    window: JsonValue
+    location: JsonValue
+    max_distance_km: float | None
+    participant: dict[str, str] | None
+    limit: int
 
 
 @strawberry.enum

@@ -9,20 +9,16 @@ from hlm_gateway.arguments import Cursor, Key
 from hlm_gateway.catalogue.types import Framework, FrameworkSummary, Questionnaire, framework_from, questionnaire_from
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import MAX_PAGE, Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.framework import FrameworkList, QuestionnaireOut
-
-MAX_PAGE = 100
 
 
 @strawberry.type
 class CatalogueQuery:
     @strawberry.field(description="Frameworks with their latest version, a page at a time.")
     async def frameworks(
-        self, info: Info[Context, None], first: int = 20, after: Cursor = None
+        self, info: Info[Context, None], first: First = 20, after: Cursor = None
     ) -> Connection[FrameworkSummary] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)} | ({"cursor": after} if after else {})
         page = await info.context.framework.get("/v1/frameworks", FrameworkList, params)
         edges = [

@@ -11,22 +11,12 @@ import strawberry
 from hlm_gateway.journey.types import Cycle
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
 from hlm_gateway.upstream.survey import RaterOut
+from hlm_gateway.vocabulary import CycleKind, ReleaseMode
 from hlm_kit.errors import Problem
 
 
-@strawberry.enum
-class CycleKind(Enum):
-    SELF_ASSESSMENT = "self_assessment"
-    FEEDBACK_360 = "feedback_360"
-    TEAM_360 = "team_360"
-
-
-@strawberry.enum
-class ReleaseMode(Enum):
-    COACHED = "coached"
-    DIRECT = "direct"
-
-
+# Not hlm_contracts' RaterGroup: a participant nominates in every group but SELF (NominatedRaterGroup), and
+# an input enum offering SELF would invite a value every service refuses.
 @strawberry.enum(description="The groups a participant nominates raters in (their own answers are not one).")
 class RaterGroup(Enum):
     LINE_MANAGER = "line_manager"

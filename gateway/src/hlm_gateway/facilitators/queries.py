@@ -19,10 +19,8 @@ from hlm_gateway.facilitators.types import (
     facilitator_from,
     slot_from,
 )
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.facilitator import FacilitatorList, FacilitatorOut, SlotList, SpecialismList
-
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -35,14 +33,12 @@ class FacilitatorQuery:
     async def facilitators(
         self,
         info: Info[Context, None],
-        first: int = 20,
+        first: First = 20,
         after: Cursor = None,
         ids: list[strawberry.ID] | None = None,
         search: Annotated[str | None, checked(name, "A part of a name or organisation code, in any case.")] = None,
         status: FacilitatorStatus | None = None,
     ) -> Connection[Facilitator] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         if ids is not None:
             if len(ids) > MAX_BATCH_IDS:
                 raise GatewayError(f"at most {MAX_BATCH_IDS} ids", ErrorCode.BAD_USER_INPUT)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
+from pydantic import JsonValue
 
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 from hlm_gateway.upstream import facilitator as api
+from hlm_gateway.vocabulary import AccreditationLevel
 from hlm_kit.errors import Problem
 
 
@@ -19,12 +21,6 @@ from hlm_kit.errors import Problem
 class SessionMode(Enum):
     IN_PERSON = "in_person"
     VIDEO = "video"
-
-
-@strawberry.enum
-class AccreditationLevel(Enum):
-    FACILITATOR = "facilitator"
-    TRAINER = "trainer"
 
 
 @strawberry.enum
@@ -206,10 +202,13 @@ class TimeWindow:
 # --- to and from facilitator-svc -------------------------------------------------------------------
 
 
-def rest_value(value: Any) -> Any:
+JsonObject = dict[str, JsonValue]
+
+
+def rest_value(value: object) -> JsonValue:
     """An input value as facilitator-svc's JSON takes it."""
     if isinstance(value, Enum):
-        return value.value
+        return rest_value(value.value)
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, list):
@@ -217,19 +216,21 @@ def rest_value(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # A nested input (accreditation, location, window...): its fields, by their REST names.
         return {k: rest_value(v) for k, v in vars(value).items()}
-    return value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"{type(value).__name__} has no JSON form")
 
 
-def register_body(input: FacilitatorInput) -> dict[str, Any]:
+def register_body(input: FacilitatorInput) -> JsonObject:
     return {k: rest_value(v) for k, v in vars(input).items() if v is not None}
 
 
-def changes_body(input: FacilitatorChangesInput) -> dict[str, Any]:
+def changes_body(input: FacilitatorChangesInput) -> JsonObject:
     """Only the fields given (null included), so a field left out is left alone."""
     return {k: rest_value(v) for k, v in vars(input).items() if v is not strawberry.UNSET}
 
 
-def slot_body(slot: SlotInput) -> dict[str, Any]:
+def slot_body(slot: SlotInput) -> JsonObject:
     return {k: rest_value(v) for k, v in vars(slot).items() if v is not None}
 
 

@@ -13,10 +13,8 @@ from hlm_gateway.arguments import Cursor, checked, key
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journal.types import Goal, GoalStatus, Observation, goal_from, observation_from
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.survey import GoalList, GoalOut, ObservationList, ObservationOut
-
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -28,13 +26,12 @@ class JournalQuery:
     async def observations(
         self,
         info: Info[Context, None],
-        first: int = 20,
+        first: First = 20,
         after: Cursor = None,
         dimension: Annotated[str | None, checked(key, "An HLM dimension key.")] = None,
         from_: Annotated[date | None, strawberry.argument(name="from", description="Observed on or after.")] = None,
         to: Annotated[date | None, strawberry.argument(description="Observed on or before.")] = None,
     ) -> Connection[Observation] | None:
-        _check_first(first)
         params = {"limit": str(first)}
         for name, value in (("cursor", after), ("dimension", dimension)):
             if value is not None:
@@ -57,14 +54,13 @@ class JournalQuery:
     async def goals(
         self,
         info: Info[Context, None],
-        first: int = 20,
+        first: First = 20,
         after: Cursor = None,
         status: GoalStatus | None = None,
         reminder_due: Annotated[
             bool, strawberry.argument(description="Only active goals whose reminder date has come.")
         ] = False,
     ) -> Connection[Goal] | None:
-        _check_first(first)
         params = {"reminder_due": "true" if reminder_due else "false"}
         if status is not None:
             params["status"] = status.value
@@ -85,11 +81,6 @@ class JournalQuery:
     @strawberry.field(description="One of your development goals.")
     async def goal(self, info: Info[Context, None], id: strawberry.ID) -> Goal | None:
         return goal_from(await info.context.survey.get(f"/v1/goals/{quote(id, safe='')}", GoalOut))
-
-
-def _check_first(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE:
-        raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
 
 
 GoalPosition = tuple[datetime, UUID]

@@ -1,5 +1,6 @@
 """Batched reads of report-svc and facilitator-svc for one request: however many cycles a query lists,
-their reports cost one call to report-svc and their sessions one call to facilitator-svc.
+their reports cost one call to report-svc and their sessions one call to facilitator-svc per hundred
+cycles, asked by the cycles' ids.
 
 Reports come in two kinds: summaries (no ``content``, which is nearly all of a report's size) for a query
 that does not select ``Report.content``, and whole reports for one that does; each kind is one call."""
@@ -12,6 +13,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from hlm_gateway.errors import GatewayError
+from hlm_gateway.facilitators.loaders import MAX_BATCH_IDS
 from hlm_gateway.upstream import Upstream
 from hlm_gateway.upstream.facilitator import BookingList, BookingOut, BookingStatus
 from hlm_gateway.upstream.report import ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
@@ -20,6 +22,8 @@ from hlm_gateway.upstream.report import ReportList, ReportOut, ReportSummaryList
 SUMMARY = {"view": "summary"}
 # Sessions that no longer stand are not the cycle's feedback session.
 _ENDED = {BookingStatus.cancelled, BookingStatus.expired}
+# facilitator-svc's largest page of sessions: the sessions of a hundred cycles nearly always fit in one.
+_SESSIONS_PAGE = "500"
 
 AnyReport = TypeVar("AnyReport", ReportOut, ReportSummaryOut)
 
@@ -58,11 +62,20 @@ def _latest_by_cycle(reports: list[AnyReport], cycle_ids: Sequence[str]) -> list
 
 def session_by_cycle_loader(facilitator: Upstream) -> DataLoader[str, BookingOut | None]:
     async def sessions_by_cycle(cycle_ids: Sequence[str]) -> list[BookingOut | None] | list[GatewayError]:
+        # Only these cycles' sessions (those the caller may see), every page of them.
+        params = {"cycle_ids": ",".join(cycle_ids), "limit": _SESSIONS_PAGE}
+        found: list[BookingOut] = []
         try:
-            found = (await facilitator.get("/v1/bookings", BookingList, {"limit": "100"})).items
+            while True:
+                page = await facilitator.get("/v1/bookings", BookingList, params)
+                found += page.items
+                if page.next_cursor is None:
+                    break
+                params = {**params, "cursor": page.next_cursor}
         except GatewayError as error:
             return [error] * len(cycle_ids)
+        # In order of time: a cycle's latest session that still stands is its feedback session.
         by_cycle = {str(b.cycle_id): b for b in found if b.cycle_id and b.status not in _ENDED}
         return [by_cycle.get(cycle_id) for cycle_id in cycle_ids]
 
-    return DataLoader(load_fn=sessions_by_cycle)
+    return DataLoader(load_fn=sessions_by_cycle, max_batch_size=MAX_BATCH_IDS)

@@ -5,23 +5,18 @@ from strawberry.types import Info
 
 from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journey.types import Cycle, Report, cycle_from, report_from
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.report import ReportOut
 from hlm_gateway.upstream.survey import CycleList
-
-MAX_PAGE = 100
 
 
 @strawberry.type
 class JourneyQuery:
     @strawberry.field(description="Your assessment cycles, newest first, a page at a time.")
     async def cycles(
-        self, info: Info[Context, None], first: int = 20, after: Cursor = None
+        self, info: Info[Context, None], first: First = 20, after: Cursor = None
     ) -> Connection[Cycle] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)} | ({"cursor": after} if after else {})
         page = await info.context.survey.get("/v1/cycles", CycleList, params)
         next_cursor = page.next_cursor

@@ -16,7 +16,7 @@ from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journey.loaders import SUMMARY
 from hlm_gateway.journey.types import Report, report_from
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.reports.types import (
     GroupReport,
     GroupReportResult,
@@ -27,9 +27,6 @@ from hlm_gateway.reports.types import (
 from hlm_gateway.selections import selects
 from hlm_gateway.upstream import Refusal
 from hlm_gateway.upstream.report import GroupReportOut, ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
-
-MAX_PAGE = 100
-
 
 AnyReport = TypeVar("AnyReport", bound=ReportOut | ReportSummaryOut)
 
@@ -57,10 +54,8 @@ class ReportQuery:
         )
     )
     async def reports(
-        self, info: Info[Context, None], first: int = 20, after: Cursor = None
+        self, info: Info[Context, None], first: First = 20, after: Cursor = None
     ) -> Connection[Report] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         # Reports' content only for a query that reads it: it is nearly all of a report's size.
         found: list[ReportOut | ReportSummaryOut] = []
         if selects(info, "edges", "node", "content"):

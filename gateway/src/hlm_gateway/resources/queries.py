@@ -8,12 +8,10 @@ from strawberry.types import Info
 
 from hlm_gateway.arguments import Cursor, Key, checked, key
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.pagination import Connection, Edge, PageInfo
-from hlm_gateway.resources.types import Resource, ResourceAudience, ResourceKind, resource_cursor, resource_from
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
+from hlm_gateway.resources.types import Resource, resource_cursor, resource_from
 from hlm_gateway.upstream.framework import ResourceList, ResourceOut
-
-MAX_PAGE = 100
+from hlm_gateway.vocabulary import ResourceAudience, ResourceKind
 
 OptionalKey = Annotated[str | None, checked(key)]
 
@@ -31,11 +29,9 @@ class ResourceQuery:
         framework: OptionalKey = None,
         kind: ResourceKind | None = None,
         audience: ResourceAudience | None = None,
-        first: int = 20,
+        first: First = 20,
         after: Cursor = None,
     ) -> Connection[Resource] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)}
         for name, value in (("dimension", dimension), ("framework", framework), ("cursor", after)):
             if value is not None:

@@ -5,42 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 
 from hlm_gateway.upstream.framework import ResourceOut
-
-
-@strawberry.enum(description="What a development resource is.")
-class ResourceKind(Enum):
-    READING = "reading"
-    E_LEARNING = "e_learning"
-    COURSE = "course"
-    PROGRAMME = "programme"
-    COACHING = "coaching"
-    MENTORING = "mentoring"
-    TOOL = "tool"
-
-
-@strawberry.enum(description="How a development resource is taken up.")
-class ResourceFormat(Enum):
-    DOCUMENT = "document"
-    WEB_PAGE = "web_page"
-    VIDEO = "video"
-    PODCAST = "podcast"
-    ONLINE_INTERACTIVE = "online_interactive"
-    VIRTUAL_LIVE = "virtual_live"
-    IN_PERSON = "in_person"
-    BLENDED = "blended"
-
-
-@strawberry.enum(description="Whom a resource is written for; ALL_STAFF includes every other audience.")
-class ResourceAudience(Enum):
-    ALL_STAFF = "all_staff"
-    CLINICIANS = "clinicians"
-    MANAGERS = "managers"
-    SENIOR_LEADERS = "senior_leaders"
+from hlm_gateway.vocabulary import ResourceAudience, ResourceFormat, ResourceKind
 
 
 @strawberry.type(description="What taking the resource up costs; an amount of 0 means it is free.")

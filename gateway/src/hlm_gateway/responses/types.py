@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Final, Literal, TypedDict
 
 import strawberry
 
@@ -15,7 +15,7 @@ from hlm_gateway.upstream.survey import ResponseIn
 from hlm_kit.errors import Problem
 
 # survey-svc's wire value for an item the rater could not observe.
-NOT_OBSERVED = "not_observed"
+NOT_OBSERVED: Final = "not_observed"
 
 
 @strawberry.input(description="One item's answer: exactly one of a level (1 Essential ... 4 Exemplary) or notObserved.")
@@ -94,7 +94,36 @@ SubmitResponseResult = Annotated[ResponseSubmitted | ResponseRejected, strawberr
 SaveDraftResult = Annotated[DraftSaved | ResponseRejected, strawberry.union("SaveDraftResult")]
 
 
-def response_body(response: ResponseInput) -> dict[str, Any] | ResponseRejected:
+class AnswerBody(TypedDict):
+    """survey-svc's AnswerIn."""
+
+    item_key: str
+    level: int | Literal["not_observed"]
+
+
+class ImportanceBody(TypedDict):
+    """survey-svc's ImportanceIn."""
+
+    dimension_key: str
+    rating: int
+
+
+class CommentBody(TypedDict):
+    """survey-svc's CommentIn."""
+
+    dimension_key: str
+    text: str
+
+
+class ResponseBody(TypedDict):
+    """survey-svc's ResponseIn, as the gateway sends it (every list given)."""
+
+    answers: list[AnswerBody]
+    importance: list[ImportanceBody]
+    comments: list[CommentBody]
+
+
+def response_body(response: ResponseInput) -> ResponseBody | ResponseRejected:
     """survey-svc's ResponseIn, or the refusal when an answer gives both or neither of level and
     notObserved (which GraphQL's types cannot say)."""
     problems = [
@@ -110,7 +139,7 @@ def response_body(response: ResponseInput) -> dict[str, Any] | ResponseRejected:
         return ResponseRejected(message=f"{len(problems)} problem(s) with the answers", problems=problems)
     return {
         "answers": [
-            {"item_key": a.item_key, "level": NOT_OBSERVED if a.not_observed else a.level} for a in response.answers
+            {"item_key": a.item_key, "level": NOT_OBSERVED if a.level is None else a.level} for a in response.answers
         ],
         "importance": [{"dimension_key": r.dimension_key, "rating": r.rating} for r in response.importance],
         "comments": [{"dimension_key": c.dimension_key, "text": c.text} for c in response.comments],

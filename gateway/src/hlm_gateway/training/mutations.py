@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 import strawberry
@@ -13,6 +12,7 @@ from hlm_gateway.training.types import (
     CompleteCourseResult,
     CourseInput,
     CreateCourseResult,
+    EnrolmentBody,
     EnrolResult,
     ExpressInterestResult,
     RecordAssessmentResult,
@@ -65,7 +65,7 @@ class TrainingMutation:
         facilitator_id: strawberry.ID | None = None,
         person: TraineeInput | None = None,
     ) -> EnrolResult | None:
-        body: dict[str, Any] = {}
+        body: EnrolmentBody = {}
         if facilitator_id is not None:
             body["facilitator_id"] = str(facilitator_id)
         if person is not None:

@@ -7,12 +7,9 @@ from strawberry.types import Info
 
 from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.pagination import Connection, Edge, PageInfo
+from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.training.types import Course, CourseKind, course_from
 from hlm_gateway.upstream.facilitator import CourseList, CourseOut
-
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -22,10 +19,8 @@ class TrainingQuery:
         "length (academy administrators, and facilitators of the region's register)."
     )
     async def courses(
-        self, info: Info[Context, None], kind: CourseKind | None = None, first: int = 20, after: Cursor = None
+        self, info: Info[Context, None], kind: CourseKind | None = None, first: First = 20, after: Cursor = None
     ) -> Connection[Course] | None:
-        if not 1 <= first <= MAX_PAGE:
-            raise GatewayError(f"first must be between 1 and {MAX_PAGE}", ErrorCode.BAD_USER_INPUT)
         params = {"limit": str(first)}
         if kind is not None:
             params["kind"] = kind.value

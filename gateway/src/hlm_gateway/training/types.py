@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, TypedDict
 
 import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.facilitators.types import AccreditationLevel, SessionMode, rest_value
+from hlm_gateway.facilitators.types import JsonObject, SessionMode, rest_value
 from hlm_gateway.journey.types import optional_id
 from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
 from hlm_gateway.upstream import facilitator as api
+from hlm_gateway.vocabulary import AccreditationLevel
 from hlm_kit.errors import Problem
 
 
@@ -331,6 +332,13 @@ def completion_refused_from(problem: Problem) -> CompletionRefused | TrainingRef
     return training_refused_from(problem)
 
 
-def rest_body(input: object) -> dict[str, Any]:
+class EnrolmentBody(TypedDict, total=False):
+    """facilitator-svc's EnrolmentIn: a facilitator of the register, someone new, or neither (the caller)."""
+
+    facilitator_id: str
+    person: JsonObject
+
+
+def rest_body(input: object) -> JsonObject:
     """An input's fields given, as facilitator-svc's JSON takes them."""
     return {k: rest_value(v) for k, v in vars(input).items() if v is not None}

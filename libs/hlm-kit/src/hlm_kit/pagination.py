@@ -32,7 +32,6 @@ MAX_LIMIT = 100
 MAX_BATCH_IDS = 100
 
 CURSOR_LOC = ("query", "cursor")
-IDS_LOC = ("query", "ids")
 
 
 class BadCursor(RequestValidationError):
@@ -145,24 +144,27 @@ class Page(BaseModel, Generic[T]):
 _ID_LIST: TypeAdapter[list[UUID]] = TypeAdapter(Annotated[list[UUID], Field(max_length=MAX_BATCH_IDS)])
 
 
-def _ids(
-    ids: Annotated[
-        str | None,
-        Query(description=f"comma-separated ids (batch read, in the order asked), at most {MAX_BATCH_IDS}"),
-    ] = None,
-) -> list[UUID] | None:
-    if ids is None:
-        return None
-    parts = [part.strip() for part in ids.split(",") if part.strip()]
-    try:
-        return _ID_LIST.validate_python(parts)
-    except ValidationError as exc:
-        raise RequestValidationError(
-            [{**error, "loc": (*IDS_LOC, *error["loc"])} for error in exc.errors(include_url=False)]
-        ) from exc
+def id_list(name: str = "ids", description: str | None = None) -> Any:
+    """``Annotated[list[UUID] | None, id_list("cycle_ids")]``: a batch read by the ids of ``?<name>=a,b,c``,
+    read and refused as :data:`Ids` is (the errors at ``["query", name, <position>]``)."""
+    loc = ("query", name)
+    summary = description or f"comma-separated ids (batch read, in the order asked), at most {MAX_BATCH_IDS}"
+
+    def ids(ids: Annotated[str | None, Query(alias=name, description=summary)] = None) -> list[UUID] | None:
+        if ids is None:
+            return None
+        parts = [part.strip() for part in ids.split(",") if part.strip()]
+        try:
+            return _ID_LIST.validate_python(parts)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**error, "loc": (*loc, *error["loc"])} for error in exc.errors(include_url=False)]
+            ) from exc
+
+    return Depends(ids)
 
 
-Ids = Annotated[list[UUID] | None, Depends(_ids)]
+Ids = Annotated[list[UUID] | None, id_list()]
 """``?ids=a,b,c``: a batch read by id. ``None`` when absent; else the UUIDs in the order given (blanks
 between commas skipped). More than 100, or any part that is not a UUID, is 422 with every bad part named
 at ``["query", "ids", <position>]`` (too many: at ``["query", "ids"]``)."""

@@ -16,7 +16,7 @@ from hlm_kit.auth import AdminOrFacilitator, AdminOrParticipant, AnyUser, Partic
 from hlm_kit.db import Session
 from hlm_kit.errors import problem_response
 from hlm_kit.idempotency import IdempotencyKey
-from hlm_kit.pagination import Cursor, page_limit
+from hlm_kit.pagination import Cursor, id_list, page_limit
 
 router = APIRouter(prefix="/v1/bookings", tags=["bookings"])
 
@@ -51,6 +51,13 @@ async def list_bookings(
     session: Session,
     principal: AnyUser,
     limit: Annotated[int, page_limit(default=100, maximum=500)],
+    cycle_ids: Annotated[
+        list[UUID] | None,
+        id_list(
+            "cycle_ids",
+            "comma-separated cycle ids: only the sessions of these cycles (a batch read by cycle), at most 100",
+        ),
+    ],
     status: BookingStatus | None = None,
     facilitator_id: UUID | None = None,
     starts_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
@@ -62,6 +69,7 @@ async def list_bookings(
         principal,
         status=status,
         facilitator_id=facilitator_id,
+        cycle_ids=cycle_ids,
         starts_from=starts_from,
         starts_before=starts_before,
         cursor=cursor,

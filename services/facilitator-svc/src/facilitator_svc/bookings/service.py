@@ -290,8 +290,10 @@ async def list_bookings(
     starts_before: datetime | None,
     cursor: str | None,
     limit: int,
+    cycle_ids: Sequence[UUID] | None = None,
 ) -> BookingList:
-    """The sessions the caller takes part in or manages, in order of time."""
+    """The sessions the caller takes part in or manages, in order of time; with ``cycle_ids``, only those
+    of these cycles (every session of a cycle, a cancelled one too, as for any other filter)."""
     whose: list[ColumnElement[bool]] = []
     if principal.has_role(Role.PARTICIPANT):
         whose.append(Booking.participant_id == principal.sub)
@@ -306,6 +308,8 @@ async def list_bookings(
         conditions.append(Booking.status == status)
     if facilitator_id is not None:
         conditions.append(Booking.facilitator_id == facilitator_id)
+    if cycle_ids is not None:
+        conditions.append(Booking.cycle_id.in_(cycle_ids))
     if starts_from is not None:
         conditions.append(Booking.starts_at >= starts_from)
     if starts_before is not None:
