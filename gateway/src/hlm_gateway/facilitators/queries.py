@@ -46,7 +46,7 @@ class FacilitatorQuery:
         else:
             params = {"limit": str(first)} | ({"cursor": after} if after else {})
             # A search of spaces alone is no search, as an empty box is.
-            params |= ({"q": search.strip()} if search and search.strip() else {})
+            params |= {"q": search.strip()} if search and search.strip() else {}
             params |= {"status": status.value} if status else {}
         page = await info.context.facilitator.get("/v1/facilitators", FacilitatorList, params)
         next_cursor = page.next_cursor
