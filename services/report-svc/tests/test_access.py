@@ -67,6 +67,7 @@ CALLERS = [
 READERS_OF_REPORT = {"owner": 200, "booked_facilitator": 200, "partner_of_org": 200}
 NOT_READERS = {c: 404 for c in CALLERS if c not in READERS_OF_REPORT}
 ANY_SIGNED_IN = dict.fromkeys(CALLERS, 200)
+ALL_NOT_FOUND = dict.fromkeys(CALLERS, 404)
 
 ENDPOINTS = [
     Endpoint("GET", "/v1/reports", "/v1/reports", ANY_SIGNED_IN),
@@ -76,6 +77,12 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/reports/{id}.csv", "/v1/reports/{report}.csv", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}.pdf", "/v1/reports/{report}.pdf", {**NOT_READERS, **READERS_OF_REPORT}),
     Endpoint("GET", "/v1/reports/{id}.html", "/v1/reports/{report}.html", {**NOT_READERS, **READERS_OF_REPORT}),
+    # The world's participant has one report: nothing earlier to compare it with, whoever asks (the
+    # progress report's readers, role by role, are in tests/progress).
+    *[
+        Endpoint("GET", f"/v1/reports/{{id}}/progress{ext}", f"/v1/reports/{{report}}/progress{ext}", ALL_NOT_FOUND)
+        for ext in ("", ".html", ".pdf")
+    ],
     Endpoint(
         "POST",
         "/v1/reports/{id}/release",
