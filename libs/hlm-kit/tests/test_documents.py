@@ -49,3 +49,30 @@ def test_what_a_caller_passes_is_escaped_and_every_chart_has_a_title() -> None:
 def test_a_document_that_asks_for_anything_outside_itself_is_not_printed(head: str) -> None:
     with pytest.raises(FatalURLFetchingError):
         html_to_pdf(PAGE.format(head=head))
+
+
+SCALE = [svg.Band(1, 2.5, "low", "#e8f1f8"), svg.Band(2.5, 4, "high", "#005eb8")]
+
+
+def test_a_heat_map_prints_every_value_in_its_cell_readable_on_its_shade_and_a_dash_where_withheld() -> None:
+    chart = svg.heat_map(
+        ["Leading with care", "Sharing <the> vision"],
+        ["Self", "All others"],
+        [[3.5, 2.0], [None, 4.0]],
+        SCALE,
+        chart_id="heat",
+        title="Mean scores by dimension and group",
+        description="d",
+    )
+
+    assert '<title id="heat-title">Mean scores by dimension and group</title>' in chart
+    assert "Sharing &lt;the&gt; vision" in chart
+    cells = re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})"[^>]*/><text [^>]*fill="(#[0-9a-f]{6})">([^<]+)</text>', chart)
+    # Each value in its cell: the dark band prints white, the light band and an empty cell print dark, and the
+    # top of the scale (4.00) belongs to the last band.
+    assert cells == [
+        ("#005eb8", "#ffffff", "3.50"),
+        ("#e8f1f8", "#212b32", "2.00"),
+        ("#ffffff", "#212b32", "\u2013"),
+        ("#005eb8", "#ffffff", "4.00"),
+    ]

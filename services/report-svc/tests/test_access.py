@@ -111,6 +111,15 @@ ENDPOINTS = [
         "/v1/group-reports/{group}",
         {"admin_of_region": 200, "admin_elsewhere": 404, "partner_of_org": 404, "partner_elsewhere": 404},
     ),
+    *[
+        Endpoint(
+            "GET",
+            f"/v1/group-reports/{{id}}.{ext}",
+            f"/v1/group-reports/{{group}}.{ext}",
+            {"admin_of_region": 200, "admin_elsewhere": 404, "partner_of_org": 404, "partner_elsewhere": 404},
+        )
+        for ext in ("html", "pdf", "csv")
+    ],
     Endpoint("GET", "/v1/consents/organisation", "/v1/consents/organisation", {"owner": 200, "other_participant": 404}),
     Endpoint("PUT", "/v1/consents/organisation", "/v1/consents/organisation", {"owner": 200, "other_participant": 200}),
     Endpoint(

@@ -273,3 +273,76 @@ def _free_spot(x: float, y: float, placed: Sequence[tuple[float, float]], radius
             if free(spot):
                 return spot
     return x, y
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rrggbb`` colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def text_colour_on(fill: str) -> str:
+    """Dark text or white, whichever contrasts more with ``fill`` (a ``#rrggbb`` colour): the figure printed
+    in a heat map's cell must stay readable whatever the cell's shade (WCAG 2.2, 1.4.3)."""
+    background = _luminance(fill)
+    dark = (background + 0.05) / (_luminance("#212b32") + 0.05)
+    white = 1.05 / (background + 0.05)
+    return "#212b32" if dark >= white else "#ffffff"
+
+
+def heat_map(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    scale: Sequence[Band],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    missing: str = "\u2013",
+    width: float = 560,
+    label_width: float = 190,
+    cell_height: float = 26,
+) -> Markup:
+    """A grid of ``rows`` x ``columns`` cells, each shaded by the band of ``scale`` its value falls in and
+    printing the value itself, so the shade is never the only way to the figure; a cell without a value
+    (withheld) is left white and prints ``missing``. Column headings wrap; row labels wrap in their
+    ``label_width``."""
+    per_line = max(int((label_width - 8) / _CHAR_WIDTH), 8)
+    cell_width = (width - label_width) / max(len(columns), 1)
+    heading_lines = max((len(_wrap(c, max(int((cell_width - 4) / _CHAR_WIDTH), 6))) for c in columns), default=1)
+    top = 8 + heading_lines * 12
+    most_lines = max((len(_wrap(r, per_line)) for r in rows), default=1)
+    cell_height = max(cell_height, most_lines * 11 + 6)
+    height = top + len(rows) * cell_height + 4
+    parts = _open(chart_id, width, height, title, description)
+    for c, column in enumerate(columns):
+        x = label_width + (c + 0.5) * cell_width
+        lines = _wrap(column, max(int((cell_width - 4) / _CHAR_WIDTH), 6))
+        spans = "".join(
+            f'<tspan x="{x:.1f}" y="{top - 6 - (len(lines) - 1 - n) * 12:.1f}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        parts.append(f'<text text-anchor="middle" font-size="10" font-weight="bold" fill="#212b32">{spans}</text>')
+    for r, row in enumerate(rows):
+        y = top + r * cell_height
+        parts.append(_label(label_width - 6, y + cell_height / 2 + 4, row, per_line, cell_height))
+        for c in range(len(columns)):
+            value = values[r][c]
+            band = next((b for b in scale if value is not None and b.start <= value < b.end), None)
+            if band is None and value is not None and scale and value >= scale[-1].start:
+                band = scale[-1]  # the top of the scale belongs to its last band
+            fill = band.fill if band is not None else "#ffffff"
+            x = label_width + c * cell_width
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell_width:.1f}" height="{cell_height:.1f}" '
+                f'fill="{escape(fill)}" stroke="#ffffff" stroke-width="2"/>'
+            )
+            text = missing if value is None else f"{value:.2f}"
+            parts.append(
+                f'<text x="{x + cell_width / 2:.1f}" y="{y + cell_height / 2 + 4:.1f}" text-anchor="middle" '
+                f'font-size="11" fill="{text_colour_on(fill)}">{escape(text)}</text>'
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704  (every caller-provided string above is escaped)

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from hlm_kit.auth import CurrentPrincipal, Principal
 from hlm_kit.db import Session
 from hlm_kit.errors import FieldError, UnprocessableContent, field_errors_from
+from report_svc.group_reports import rendering
 from report_svc.group_reports import service as group_report_service
 from report_svc.group_reports.schemas import GroupReportOut, GroupReportQuery, Scope
+from report_svc.reports.router import BINARY, CSV, CSV_TEXT, HTML_POLICY
 
 router = APIRouter(prefix="/v1/group-reports", tags=["group reports"])
 _AWARE: TypeAdapter[AwareDatetime] = TypeAdapter(AwareDatetime)
@@ -70,6 +73,52 @@ async def get_for_scope(
         raise UnprocessableContent(f"{len(errors)} invalid parameter(s)", errors=errors)
     minimum = request.app.state.settings.group_report_min_participants
     return await group_report_service.issue(session, principal, query, minimum=minimum)
+
+
+# Each rendering has a path of its own (declared before ``/{id}``, which would take ``{id}.pdf`` for an id),
+# read under the same rule as the JSON: the audience it was issued to, anyone else 404.
+@router.get(
+    "/{id}.html",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}, "description": "As an HTML page."}},
+)
+async def get_html(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    report = await group_report_service.get(session, principal, id)
+    return Response(
+        rendering.html(report), media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": HTML_POLICY}
+    )
+
+
+@router.get(
+    "/{id}.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/pdf": BINARY, "application/octet-stream": BINARY},
+            "description": "As a tagged PDF/UA-1 (sent as application/pdf).",
+        }
+    },
+)
+async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    report = await group_report_service.get(session, principal, id)
+    # End the read transaction before rendering, so the render's CPU time holds no pooled connection.
+    await session.commit()
+    body = await asyncio.to_thread(rendering.pdf, report)
+    return Response(
+        body,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="group-report-{report.id}.pdf"'},
+    )
+
+
+@router.get(
+    "/{id}.csv",
+    response_class=Response,
+    responses={200: {"content": CSV_TEXT, "description": "One figure a row: heat map means and level counts."}},
+)
+async def get_csv(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    report = await group_report_service.get(session, principal, id)
+    return Response(rendering.to_csv(report), media_type=CSV)
 
 
 @router.get("/{id}", response_model=GroupReportOut)
