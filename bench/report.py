@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import os
 import random
 import statistics
@@ -67,6 +68,8 @@ from report_svc.reports import service as report_service  # noqa: E402
 from report_svc.scoring.individual import build_360  # noqa: E402
 from report_svc.scoring.inputs import Response, Thresholds  # noqa: E402
 
+HTML_GOAL_P95_S = 0.050
+PDF_GOAL_P95_S = 1.5
 ADMIN_URL = os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 NOW = datetime.now(UTC)
@@ -122,10 +125,14 @@ def closed(cycle_id: uuid.UUID, n: int) -> CycleClosedV1:
     )
 
 
-def p50_p95(samples: list[float]) -> str:
+def p50_p95(samples: list[float], goal_p95_s: float | None = None) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    return f"p50 {statistics.median(ordered) * 1000:8.2f} ms   p95 {p95 * 1000:8.2f} ms   (n={len(ordered)})"
+    line = f"p50 {statistics.median(ordered) * 1000:8.2f} ms   p95 {p95 * 1000:8.2f} ms   (n={len(ordered)})"
+    if goal_p95_s is not None:
+        verdict = "met" if p95 < goal_p95_s else f"missed by x{p95 / goal_p95_s:.2f}"
+        line += f"   goal p95 < {goal_p95_s * 1000:.0f} ms: {verdict}"
+    return line
 
 
 def hlm_360_report() -> Any:
@@ -181,10 +188,16 @@ def bench_rendering(renders: int) -> None:
         pages = rendering.pdf(report)
         pdf.append(time.perf_counter() - started)
         pdf_cpu.append(time.process_time() - cpu)
-    # CPU time beside wall time: on a shared machine the wall time includes waiting for a core.
-    print(f"HLM 360 report (45 items) as HTML:                          {p50_p95(html)}")
-    print(f"HLM 360 report (45 items) as PDF/UA ({len(pages) // 1024} KiB):               {p50_p95(pdf)}")
-    print(f"HLM 360 report (45 items) as PDF/UA, CPU time:              {p50_p95(pdf_cpu)}")
+    # CPU time beside wall time: on a shared machine the wall time includes waiting for a core. The goals
+    # (issue 16): HTML p95 under 50 ms, PDF p95 under 1.5 s, on a 2-core machine.
+    print(f"HLM 360 report (45 items) as HTML:                          {p50_p95(html, HTML_GOAL_P95_S)}")
+    print(
+        f"HLM 360 report (45 items) as PDF/UA ({len(pages) // 1024} KiB):               {p50_p95(pdf, PDF_GOAL_P95_S)}"
+    )
+    print(f"HLM 360 report (45 items) as PDF/UA, CPU time:              {p50_p95(pdf_cpu, PDF_GOAL_P95_S)}")
+    import pypdf
+
+    print(f"HLM 360 report (45 items) as PDF/UA: {len(pypdf.PdfReader(io.BytesIO(pages)).pages)} pages")
 
 
 async def bench_pdf_downloads(sessionmaker: Any, settings: Settings, downloads: int) -> None:

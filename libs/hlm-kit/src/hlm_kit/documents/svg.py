@@ -80,7 +80,7 @@ def _open(chart_id: str, width: float, height: float, title: str, description: s
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" aria-labelledby="{escape(chart_id)}-title" '
         f'aria-describedby="{escape(chart_id)}-desc" '
-        f'font-family="{escape(FONT_STACK)}" font-size="11" class="chart">',
+        f'font-family="{escape(FONT_STACK)}" font-size="11" fill="#212b32" class="chart">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>',
     ]
@@ -88,10 +88,12 @@ def _open(chart_id: str, width: float, height: float, title: str, description: s
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 11, weight: str = "normal") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" font-weight="{weight}" '
-        f'fill="#212b32">{escape(text)}</text>'
-    )
+    # Only what differs from the chart's own font size, weight and colour (set once on the <svg>): every
+    # attribute is parsed and styled for each of a report's hundreds of labels.
+    attributes = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    attributes += "" if size == 11 else f' font-size="{size}"'
+    attributes += "" if weight == "normal" else f' font-weight="{weight}"'
+    return f'<text x="{x:.1f}" y="{y:.1f}"{attributes}>{escape(text)}</text>'
 
 
 # The mean advance of an 11 px DejaVu Sans character, for wrapping labels before they run off the chart.
