@@ -30,7 +30,7 @@ async def test_each_statement_prints_others_mean_raters_and_answers_per_level(
     pdf = (await client.get(f"/v1/reports/{report_id}.pdf", headers=reader)).content
     words = " ".join("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
 
-    assert "Others' answers: Essential, Proficient, Strong, Exemplary; not observed" in page
+    assert "Others' answers (Essential, Proficient, Strong, Exemplary; not observed)" in page
     for item in content["items"]:
         others = item["others"]
         counts = ", ".join(str(others["distribution"][level]) for level in ("1", "2", "3", "4"))
