@@ -25,10 +25,11 @@ from report_svc.scoring.inputs import NON_SELF_GROUPS
 Content = Mapping[str, Any]
 
 
-def framework_key(content: Content) -> str | None:
+def framework_key(content: Content) -> str:
+    """The framework of a report's questionnaire; reports built before it was recorded are of the HLM,
+    the only framework questionnaires had then (as ``reports.service`` reads them)."""
     questionnaire: Mapping[str, Any] = content.get("questionnaire") or {}
-    key = questionnaire.get("framework_key")
-    return str(key) if key is not None else None
+    return str(questionnaire.get("framework_key", "hlm"))
 
 
 def dimension_keys(content: Content) -> list[str]:
@@ -40,7 +41,7 @@ def why_not_comparable(then: Content, now: Content) -> str | None:
     of the same framework whose dimensions have the same keys."""
     if then.get("state") != "ready" or now.get("state") != "ready":
         return "only reports that were produced can be compared"
-    if framework_key(then) is None or framework_key(then) != framework_key(now):
+    if framework_key(then) != framework_key(now):
         return "the reports are on questionnaires of different frameworks"
     if sorted(dimension_keys(then)) != sorted(dimension_keys(now)):
         return "the reports' questionnaires do not have the same dimensions"
