@@ -82,19 +82,16 @@ def _chart(
     chart_id: str, whose: str, key: str, dimensions: list[dict[str, Any]], then_name: str, now_name: str
 ) -> dict[str, Any]:
     colour = OTHERS_COLOUR if key == "others" else SELF_COLOUR
-    bars = []
+    bars, shown = [], []
     for number, d in enumerate(dimensions, 1):
         pair = d[key]
         for moment, figure, fill in (("then", pair["then"], THEN_COLOUR), ("now", pair["now"], colour)):
-            bars.append(
-                svg.Bar(
-                    f"{number}. {d['name']}, {moment}",
-                    figure["score"] if figure else None,
-                    fill,
-                    "" if figure else "not shown",
-                )
-            )
-    shown = [f"{b.label} {b.value:.2f}" for b in bars if b.value is not None]
+            # The dimension is named on its first bar only: the pair reads as one row, and WeasyPrint lays SVG
+            # text out letter by letter, so every repeated name costs rendering time.
+            label = f"{number}. {d['name']}, {moment}" if moment == "then" else moment
+            bars.append(svg.Bar(label, figure["score"] if figure else None, fill, "" if figure else "not shown"))
+            if figure is not None:
+                shown.append(f"{number}. {d['name']}, {moment} {figure['score']:.2f}")
     chart: Markup = svg.horizontal_bars(
         bars,
         _SCORE_AXIS,
