@@ -9,7 +9,7 @@ from typing import Any
 
 from hlm_contracts.enums import RaterGroup
 from hlm_kit.documents import svg
-from report_svc.group_reports.models import GroupReport
+from report_svc.group_reports.schemas import GroupReportOut
 from report_svc.reports.document import LEVEL_BANDS, OTHERS_LABEL
 from report_svc.scoring.confidentiality import GROUP_LABELS
 
@@ -33,7 +33,7 @@ def _date(value: datetime | None) -> str | None:
     return f"{value:%d %B %Y}" if value is not None else None
 
 
-def build(report: GroupReport) -> dict[str, Any]:
+def build(report: GroupReportOut) -> dict[str, Any]:
     content = report.content
     questionnaire = content.get("questionnaire", {})
     columns = [group_label(g) for g in content["groups"]]

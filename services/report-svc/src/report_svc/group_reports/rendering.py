@@ -7,24 +7,24 @@ import io
 
 from hlm_kit.documents import html_to_pdf, template_environment
 from report_svc.group_reports import document
-from report_svc.group_reports.models import GroupReport
+from report_svc.group_reports.schemas import GroupReportOut
 
 _templates = template_environment("report_svc.group_reports")
 
 CSV_COLUMNS = ["group_report_id", "dimension_key", "dimension", "measure", "rater_group", "level", "value"]
 
 
-def html(report: GroupReport) -> str:
+def html(report: GroupReportOut) -> str:
     """The group report as a self-contained HTML page (CSS inline, the heat map as inline SVG)."""
     return _templates.get_template("group_report.html.jinja").render(document.build(report))
 
 
-def pdf(report: GroupReport) -> bytes:
+def pdf(report: GroupReportOut) -> bytes:
     """The group report as a tagged PDF/UA-1 document. CPU-bound: call it from a worker thread."""
     return html_to_pdf(html(report))
 
 
-def to_csv(report: GroupReport) -> str:
+def to_csv(report: GroupReportOut) -> str:
     """One figure a row: each heat map cell (``mean`` by rater group) and each level count
     (``participants_at_level``, others' level per dimension); a withheld figure has no row."""
     buffer = io.StringIO()

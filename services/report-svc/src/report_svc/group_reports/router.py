@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from hlm_kit.auth import CurrentPrincipal, Principal
-from hlm_kit.db import Session
+from hlm_kit.db import Session, Sessionmaker
 from hlm_kit.errors import FieldError, UnprocessableContent, field_errors_from
 from report_svc.group_reports import rendering
 from report_svc.group_reports import service as group_report_service
@@ -99,10 +99,11 @@ async def get_html(session: Session, principal: CurrentPrincipal, id: uuid.UUID)
         }
     },
 )
-async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
-    report = await group_report_service.get(session, principal, id)
-    # End the read transaction before rendering, so the render's CPU time holds no pooled connection.
-    await session.commit()
+async def get_pdf(sessionmaker: Sessionmaker, principal: CurrentPrincipal, id: uuid.UUID) -> Response:
+    # Read in a unit of work of its own that ends before the render, so the render's CPU time holds no
+    # pooled connection.
+    async with sessionmaker.begin() as session:
+        report = await group_report_service.get(session, principal, id)
     body = await asyncio.to_thread(rendering.pdf, report)
     return Response(
         body,

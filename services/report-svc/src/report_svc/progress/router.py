@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from hlm_kit.auth import CurrentPrincipal
-from hlm_kit.db import Session
+from hlm_kit.db import Session, Sessionmaker
 from report_svc.progress import rendering
 from report_svc.progress import service as progress_service
 from report_svc.progress.schemas import ProgressOut
@@ -61,10 +61,13 @@ async def get_html(session: Session, principal: CurrentPrincipal, id: uuid.UUID,
         }
     },
 )
-async def get_pdf(session: Session, principal: CurrentPrincipal, id: uuid.UUID, since: Since = None) -> Response:
-    progress = await progress_service.get(session, principal, id, since)
-    # End the read transaction before rendering, so the render's CPU time holds no pooled connection.
-    await session.commit()
+async def get_pdf(
+    sessionmaker: Sessionmaker, principal: CurrentPrincipal, id: uuid.UUID, since: Since = None
+) -> Response:
+    # Read in a unit of work of its own that ends before the render, so the render's CPU time holds no
+    # pooled connection.
+    async with sessionmaker.begin() as session:
+        progress = await progress_service.get(session, principal, id, since)
     body = await asyncio.to_thread(rendering.pdf, progress)
     return Response(
         body,
