@@ -33,6 +33,16 @@ class GroupReportOut(BaseModel):
     scope_value: Annotated[str, Field(title="Scope Value")]
 
 
+class ProgressOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    content: Annotated[dict[str, Any], Field(title="Content")]
+    participant_id: Annotated[str, Field(title="Participant Id")]
+    report_id: Annotated[UUID, Field(title="Report Id")]
+    since_report_id: Annotated[UUID, Field(title="Since Report Id")]
+
+
 class ReportOut(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
