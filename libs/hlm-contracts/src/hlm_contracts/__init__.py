@@ -15,7 +15,14 @@ from hlm_contracts.enums import (
     ResourceFormat,
     ResourceKind,
 )
-from hlm_contracts.facilitator import AccreditationGrantedV1, SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts.facilitator import (
+    AccreditationGrantedV1,
+    CourseRequestDecidedV1,
+    CourseRequestOutcome,
+    SessionBookedV1,
+    SessionCancelledV1,
+    SessionCompletedV1,
+)
 from hlm_contracts.framework import (
     ImportanceQuestion,
     PublishedResource,
@@ -59,6 +66,8 @@ __all__ = [
     "AccreditationLevel",
     "Answer",
     "ConsumerQueue",
+    "CourseRequestDecidedV1",
+    "CourseRequestOutcome",
     "CycleClosedV1",
     "CycleKind",
     "CycleOpenedV1",

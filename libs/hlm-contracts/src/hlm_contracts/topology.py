@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from hlm_contracts.facilitator import (
     AccreditationGrantedV1,
+    CourseRequestDecidedV1,
     SessionBookedV1,
     SessionCancelledV1,
     SessionCompletedV1,
@@ -81,7 +82,8 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
 # Published for any consumer ("(any)" in the catalogue): no service of the platform needs them, an
 # academy's own systems may bind a queue. Never listed in CONSUMER_QUEUES' event types as well: a type is
 # either broadcast or owed to the queues above.
-BROADCAST_EVENT_TYPES: frozenset[str] = frozenset({AccreditationGrantedV1.type})
+# The answer to a course request is for the requesting organisation's and the academy's own systems.
+BROADCAST_EVENT_TYPES: frozenset[str] = frozenset({AccreditationGrantedV1.type, CourseRequestDecidedV1.type})
 
 
 def queues_for(service: str) -> tuple[ConsumerQueue, ...]:
