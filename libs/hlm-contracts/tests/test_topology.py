@@ -102,10 +102,14 @@ def test_an_event_with_no_consumer_in_the_catalogue_is_broadcast_and_no_other_is
     # Broadcast: published for whoever binds a queue, so the relay may send it to nobody. Every other
     # event is owed to the queues above, and one that reaches none is a deployment error.
     unconsumed = {t for t, services in SERVICE_CONSUMERS.items() if not services}
-    assert unconsumed == BROADCAST_EVENT_TYPES == {
-        "hlm.facilitator.accreditation.granted.v1",
-        "hlm.facilitator.course_request.decided.v1",
-    }
+    assert (
+        unconsumed
+        == BROADCAST_EVENT_TYPES
+        == {
+            "hlm.facilitator.accreditation.granted.v1",
+            "hlm.facilitator.course_request.decided.v1",
+        }
+    )
     consumed = {t for queue in CONSUMER_QUEUES for t in queue.event_types}
     assert not consumed & BROADCAST_EVENT_TYPES
     assert set(EVENT_TYPES) == consumed | BROADCAST_EVENT_TYPES

@@ -19,6 +19,7 @@ from facilitator_svc.facilitators.router import router as facilitators_router
 from facilitator_svc.matching.router import router as matching_router
 from facilitator_svc.register.router import router as register_router
 from facilitator_svc.slots.router import router as slots_router
+from facilitator_svc.training.course_requests.router import router as course_requests_router
 from facilitator_svc.training.router import router as training_router
 from hlm_kit.app import create_service_app
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             bookings_router,
             allocations_router,
             training_router,
+            course_requests_router,
             register_router,
         ],
         outbox=outbox,
