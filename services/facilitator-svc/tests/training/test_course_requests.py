@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -12,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
-from .conftest import COURSE_DAY
+# Courses are held on Thursday 20 March 2031, 17 days after the tests' T0 (the training fixtures' day).
+COURSE_DAY = "2031-03-20"
 
 Problem = Callable[[httpx.Response, int], dict[str, Any]]
 OutboxEvents = Callable[[str], Any]
@@ -251,8 +253,6 @@ async def test_a_decline_needs_a_reason(
 async def test_the_list_pages_and_filters_by_status(
     client: httpx.AsyncClient, admin: dict[str, str], ask: Any, clock: Any
 ) -> None:
-    from datetime import timedelta
-
     ids = []
     for n in range(3):
         clock.advance(timedelta(minutes=1))
