@@ -165,6 +165,14 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "reason": None,
         "decided_at": NOW.isoformat(),
     },
+    "hlm.facilitator.accreditation_reminder.recorded.v1": {
+        "reminder_id": str(uuid4()),
+        "facilitator_id": str(uuid4()),
+        "level": "facilitator",
+        "expires_on": "2027-03-01",
+        "days_before": 90,
+        "renewing_courses": [{"course_id": str(uuid4()), "starts_on": "2027-01-14"}],
+    },
 }
 
 

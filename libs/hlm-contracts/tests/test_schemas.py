@@ -22,6 +22,7 @@ CATALOGUE = (
     "hlm.framework.resources.published.v1",
     "hlm.facilitator.accreditation.granted.v1",
     "hlm.facilitator.course_request.decided.v1",
+    "hlm.facilitator.accreditation_reminder.recorded.v1",
 )
 
 

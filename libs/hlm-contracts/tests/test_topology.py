@@ -26,6 +26,7 @@ SERVICE_CONSUMERS = {
     # Published for whoever needs it ("(any)" in the catalogue): no service of the platform keeps a queue.
     "hlm.facilitator.accreditation.granted.v1": set(),
     "hlm.facilitator.course_request.decided.v1": set(),
+    "hlm.facilitator.accreditation_reminder.recorded.v1": set(),
 }
 
 
@@ -108,6 +109,7 @@ def test_an_event_with_no_consumer_in_the_catalogue_is_broadcast_and_no_other_is
         == {
             "hlm.facilitator.accreditation.granted.v1",
             "hlm.facilitator.course_request.decided.v1",
+            "hlm.facilitator.accreditation_reminder.recorded.v1",
         }
     )
     consumed = {t for queue in CONSUMER_QUEUES for t in queue.event_types}

@@ -17,8 +17,10 @@ from hlm_contracts.enums import (
 )
 from hlm_contracts.facilitator import (
     AccreditationGrantedV1,
+    AccreditationReminderRecordedV1,
     CourseRequestDecidedV1,
     CourseRequestOutcome,
+    RenewingCourse,
     SessionBookedV1,
     SessionCancelledV1,
     SessionCompletedV1,
@@ -64,6 +66,7 @@ __all__ = [
     "SERVICES",
     "AccreditationGrantedV1",
     "AccreditationLevel",
+    "AccreditationReminderRecordedV1",
     "Answer",
     "ConsumerQueue",
     "CourseRequestDecidedV1",
@@ -89,6 +92,7 @@ __all__ = [
     "RaterNominatedV1",
     "RatingLevel",
     "ReleaseMode",
+    "RenewingCourse",
     "ReportReadyV1",
     "ReportReleasedV1",
     "ResourceAudience",

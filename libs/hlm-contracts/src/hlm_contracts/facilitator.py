@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from hlm_contracts.base import EventData, Subject
+from hlm_contracts.base import EventData, EventPart, Subject
 from hlm_contracts.enums import AccreditationLevel
 
 
@@ -118,3 +118,29 @@ class CourseRequestDecidedV1(EventData):
         if self.outcome == CourseRequestOutcome.DECLINED and not self.reason:
             raise ValueError("a declined request says why")
         return self
+
+
+class RenewingCourse(EventPart):
+    """A course of the facilitator's region, starting before the accreditation lapses, that renews it."""
+
+    course_id: UUID
+    starts_on: date
+
+
+class AccreditationReminderRecordedV1(EventData):
+    """A facilitator's accreditation lapses soon: a reminder fell due `days_before` days ahead of
+    `expires_on`, with the courses that would renew it. Published once per accreditation and reminder
+    point; whoever mails facilitators (the academy's own systems) sends the reminder.
+    """
+
+    type: ClassVar[str] = "hlm.facilitator.accreditation_reminder.recorded.v1"
+    source: ClassVar[str] = "facilitator-svc"
+
+    reminder_id: UUID
+    facilitator_id: UUID
+    level: AccreditationLevel
+    expires_on: date
+    days_before: int = Field(ge=1, description="The reminder point: this many days before the accreditation lapses.")
+    renewing_courses: list[RenewingCourse] = Field(
+        default_factory=list, description="Courses that renew it, soonest first; empty when none is scheduled."
+    )

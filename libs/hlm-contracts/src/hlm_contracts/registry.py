@@ -5,6 +5,7 @@ from __future__ import annotations
 from hlm_contracts.base import EventData
 from hlm_contracts.facilitator import (
     AccreditationGrantedV1,
+    AccreditationReminderRecordedV1,
     CourseRequestDecidedV1,
     SessionBookedV1,
     SessionCancelledV1,
@@ -35,6 +36,7 @@ _ALL: tuple[type[EventData], ...] = (
     ResourcesPublishedV1,
     AccreditationGrantedV1,
     CourseRequestDecidedV1,
+    AccreditationReminderRecordedV1,
 )
 
 EVENT_TYPES: dict[str, type[EventData]] = {cls.type: cls for cls in _ALL}

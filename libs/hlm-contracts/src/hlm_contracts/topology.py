@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from hlm_contracts.facilitator import (
     AccreditationGrantedV1,
+    AccreditationReminderRecordedV1,
     CourseRequestDecidedV1,
     SessionBookedV1,
     SessionCancelledV1,
@@ -83,7 +84,10 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
 # academy's own systems may bind a queue. Never listed in CONSUMER_QUEUES' event types as well: a type is
 # either broadcast or owed to the queues above.
 # The answer to a course request is for the requesting organisation's and the academy's own systems.
-BROADCAST_EVENT_TYPES: frozenset[str] = frozenset({AccreditationGrantedV1.type, CourseRequestDecidedV1.type})
+# So is the reminder that an accreditation lapses soon: facilitator-svc sends no mail.
+BROADCAST_EVENT_TYPES: frozenset[str] = frozenset(
+    {AccreditationGrantedV1.type, CourseRequestDecidedV1.type, AccreditationReminderRecordedV1.type}
+)
 
 
 def queues_for(service: str) -> tuple[ConsumerQueue, ...]:
