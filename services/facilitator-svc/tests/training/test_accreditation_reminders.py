@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from facilitator_svc.config import Settings
 from facilitator_svc.training.accreditation_reminders.service import record_due_reminders
+from hlm_kit.db import create_sessionmaker
 
 REMINDER = "hlm.facilitator.accreditation_reminder.recorded.v1"
 
@@ -94,3 +96,47 @@ async def test_a_lapsed_or_withdrawn_accreditation_gets_no_reminder(
 
     assert await reminders_of(session, left) == []
     assert await reminders_of(session, lapses) == []
+
+
+async def test_replicas_running_at_once_record_each_reminder_once(
+    live_client: Any,
+    live_region: str,
+    auth: Any,
+    new_facilitator: Any,
+    engine: AsyncEngine,
+    settings: Settings,
+    clock: Any,
+) -> None:
+    admin = auth("academy_admin", sub="admin-r", region=live_region)
+    async with live_client(clock=clock) as client:
+        for _ in range(12):
+            body = new_facilitator(accreditation=accreditation("2031-05-20"))
+            assert (await client.post("/v1/facilitators", json=body, headers=admin)).status_code == 201
+
+    # Four replicas, each with its own connections, at the same moment.
+    await asyncio.gather(
+        *(record_due_reminders(create_sessionmaker(engine), settings, lambda: clock.now) for _ in range(4))
+    )
+
+    async with engine.connect() as connection:
+        per_facilitator = (
+            await connection.execute(
+                text(
+                    "SELECT f.id, count(r.id) FROM facilitator.facilitator f"
+                    " LEFT JOIN facilitator.accreditation_reminder r ON r.facilitator_id = f.id"
+                    " WHERE f.region = :r GROUP BY f.id"
+                ),
+                {"r": live_region},
+            )
+        ).all()
+        events = (
+            await connection.execute(
+                text(
+                    "SELECT count(*) FROM facilitator.outbox_message WHERE type = :t AND subject IN"
+                    " (SELECT id::text FROM facilitator.facilitator WHERE region = :r)"
+                ),
+                {"t": REMINDER, "r": live_region},
+            )
+        ).scalar_one()
+    assert sorted(count for _, count in per_facilitator) == [1] * 12
+    assert events == 12

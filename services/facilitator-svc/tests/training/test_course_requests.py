@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -360,3 +361,42 @@ async def test_only_an_administrator_of_the_region_answers(
     assert [row[1] for row in await stored_requests(session)] == ["requested"]
     assert await course_count(session) == 0
     assert await outbox_events(request["id"]) == []
+
+
+async def test_two_administrators_answering_at_once_give_one_answer(
+    live_client: Any, live_region: str, auth: AuthHeaders, new_facilitator: Any, engine: Any, clock: Any
+) -> None:
+    admins = [auth("academy_admin", sub=f"admin-{n}", region=live_region) for n in (1, 2)]
+    lead = auth("partner", sub="lead-live", org="RX1", region=live_region)
+    trainer_accreditation = {"level": "trainer", "trained_on": "2029-01-10", "expires_on": "2032-01-10"}
+    async with live_client(clock=clock, db_pool_size=10) as client:
+        trainer = (
+            await client.post(
+                "/v1/facilitators", json=new_facilitator(accreditation=trainer_accreditation), headers=admins[0]
+            )
+        ).json()
+        asked = await client.post("/v1/course-requests", json=request_body(region=live_region), headers=lead)
+        url = f"/v1/course-requests/{asked.json()['id']}"
+
+        answers = await asyncio.gather(
+            client.post(f"{url}/schedule", json=course_body(trainer), headers=admins[0]),
+            client.post(f"{url}/decline", json={"reason": "no trainer free"}, headers=admins[1]),
+            client.post(f"{url}/schedule", json=course_body(trainer), headers=admins[1]),
+        )
+
+    assert sorted(a.status_code for a in answers) == [200, 409, 409], [a.text for a in answers]
+    async with engine.connect() as connection:
+        courses = (
+            await connection.execute(
+                text("SELECT count(*) FROM facilitator.training_course WHERE region = :r"), {"r": live_region}
+            )
+        ).scalar_one()
+        events = (
+            await connection.execute(
+                text("SELECT count(*) FROM facilitator.outbox_message WHERE subject = :s"),
+                {"s": asked.json()["id"]},
+            )
+        ).scalar_one()
+    winner = next(a for a in answers if a.status_code == 200)
+    assert courses == (1 if "course" in winner.json() else 0)
+    assert events == 1
