@@ -120,6 +120,8 @@ async def test_a_retry_with_the_same_key_makes_one_request(
         ({"preferred_mode": "carrier pigeon"}, ["body", "preferred_mode"]),
         ({"contact": {"name": "Priya Shah", "email": "not an address"}}, ["body", "contact", "email"]),
         ({"organisation": ""}, ["body", "organisation"]),
+        # T0 is 3 March 2031: dates that have all passed cannot be met.
+        ({"preferred_dates": {"start": "2031-02-01", "end": "2031-03-02"}}, ["body", "preferred_dates", "end"]),
         ({"budget": 1000}, ["body", "budget"]),
     ],
 )

@@ -34,11 +34,12 @@ async def create(
     session: Session,
     principal: Partner,
     body: schemas.CourseRequestIn,
+    settings: AppSettings,
     now: Now,
     idempotency_key: IdempotencyKey = None,
 ) -> schemas.CourseRequestOut:
     request, is_new = await course_request_service.submit(
-        session, principal, body, now, idempotency_key=idempotency_key
+        session, principal, body, settings, now, idempotency_key=idempotency_key
     )
     response.headers["Location"] = f"/v1/course-requests/{request.id}"
     if not is_new:

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from facilitator_svc.config import Settings
+from facilitator_svc.config import Settings, local_date
 from facilitator_svc.database import outbox
 from facilitator_svc.training import service as training_service
 from facilitator_svc.training.course_requests.exceptions import CourseRequestAlreadyAnswered, CourseRequestNotFound
@@ -43,12 +43,22 @@ REQUEST_CURSOR = CursorCodec(tuple[datetime, UUID])
 
 
 async def submit(
-    session: AsyncSession, principal: Principal, body: CourseRequestIn, now: datetime, *, idempotency_key: str | None
+    session: AsyncSession,
+    principal: Principal,
+    body: CourseRequestIn,
+    settings: Settings,
+    now: datetime,
+    *,
+    idempotency_key: str | None,
 ) -> tuple[CourseRequestOut, bool]:
     """Record the organisation's request; (the request, whether it is new). A retry with the same
     ``Idempotency-Key`` is answered with the first attempt's request."""
     if principal.org is None or principal.org != body.organisation:
         raise Forbidden("you may ask for a course only for the organisation your account belongs to")
+    if body.preferred_dates.end < local_date(settings, now):
+        msg = "the preferred dates have passed"
+        loc: list[str | int] = ["body", "preferred_dates", "end"]
+        raise UnprocessableContent(msg, errors=[FieldError(loc=loc, msg=msg, type="date_in_past")])
 
     async def make(claim: Claim) -> CourseRequest:
         request = CourseRequest(
