@@ -155,6 +155,24 @@ SAMPLES: dict[str, dict[str, Any]] = {
         "granted_on": "2026-11-20",
         "expires_on": "2029-11-20",
     },
+    "hlm.facilitator.course_request.decided.v1": {
+        "request_id": str(uuid4()),
+        "organisation": "RX1",
+        "region": "london",
+        "outcome": "scheduled",
+        "course_id": str(uuid4()),
+        "starts_on": "2026-12-20",
+        "reason": None,
+        "decided_at": NOW.isoformat(),
+    },
+    "hlm.facilitator.accreditation_reminder.recorded.v1": {
+        "reminder_id": str(uuid4()),
+        "facilitator_id": str(uuid4()),
+        "level": "facilitator",
+        "expires_on": "2027-03-01",
+        "days_before": 90,
+        "renewing_courses": [{"course_id": str(uuid4()), "starts_on": "2027-01-14"}],
+    },
 }
 
 

@@ -21,6 +21,8 @@ CATALOGUE = (
     "hlm.survey.participant.erased.v1",
     "hlm.framework.resources.published.v1",
     "hlm.facilitator.accreditation.granted.v1",
+    "hlm.facilitator.course_request.decided.v1",
+    "hlm.facilitator.accreditation_reminder.recorded.v1",
 )
 
 

@@ -25,6 +25,8 @@ SERVICE_CONSUMERS = {
     "hlm.framework.resources.published.v1": {"report", "survey"},
     # Published for whoever needs it ("(any)" in the catalogue): no service of the platform keeps a queue.
     "hlm.facilitator.accreditation.granted.v1": set(),
+    "hlm.facilitator.course_request.decided.v1": set(),
+    "hlm.facilitator.accreditation_reminder.recorded.v1": set(),
 }
 
 
@@ -101,7 +103,15 @@ def test_an_event_with_no_consumer_in_the_catalogue_is_broadcast_and_no_other_is
     # Broadcast: published for whoever binds a queue, so the relay may send it to nobody. Every other
     # event is owed to the queues above, and one that reaches none is a deployment error.
     unconsumed = {t for t, services in SERVICE_CONSUMERS.items() if not services}
-    assert unconsumed == BROADCAST_EVENT_TYPES == {"hlm.facilitator.accreditation.granted.v1"}
+    assert (
+        unconsumed
+        == BROADCAST_EVENT_TYPES
+        == {
+            "hlm.facilitator.accreditation.granted.v1",
+            "hlm.facilitator.course_request.decided.v1",
+            "hlm.facilitator.accreditation_reminder.recorded.v1",
+        }
+    )
     consumed = {t for queue in CONSUMER_QUEUES for t in queue.event_types}
     assert not consumed & BROADCAST_EVENT_TYPES
     assert set(EVENT_TYPES) == consumed | BROADCAST_EVENT_TYPES

@@ -226,6 +226,7 @@ def stored_state(session: AsyncSession) -> StoredState:
             "assessments": "SELECT id, score FROM facilitator.elearning_assessment",
             "interests": "SELECT id FROM facilitator.trainer_interest",
             "publication": "SELECT id, is_listed, published_fields, session_kinds FROM facilitator.facilitator",
+            "course_requests": "SELECT id, status, course_id, decline_reason FROM facilitator.course_request",
         }
         return {
             name: sorted((tuple(str(v) for v in row) for row in await session.execute(text(sql))), key=str)
@@ -276,6 +277,20 @@ async def live_region(engine: AsyncEngine) -> AsyncIterator[str]:
         await connection.execute(
             text(f"DELETE FROM facilitator.booking WHERE facilitator_id IN ({ids})"), {"r": region}
         )
+        # Reminders and their events name the region's facilitators; course requests name the region and
+        # point at its courses, so they go first.
+        facilitators = "SELECT id::text FROM facilitator.facilitator WHERE region = :r"
+        await connection.execute(
+            text(f"DELETE FROM facilitator.outbox_message WHERE subject IN ({facilitators})"), {"r": region}
+        )
+        await connection.execute(
+            text(f"DELETE FROM facilitator.accreditation_reminder WHERE facilitator_id IN ({ids})"), {"r": region}
+        )
+        requests = "SELECT id::text FROM facilitator.course_request WHERE region = :r"
+        await connection.execute(
+            text(f"DELETE FROM facilitator.outbox_message WHERE subject IN ({requests})"), {"r": region}
+        )
+        await connection.execute(text("DELETE FROM facilitator.course_request WHERE region = :r"), {"r": region})
         # Training: enrolments go with their courses; the course, interest and assessment rows name the region.
         await connection.execute(text("DELETE FROM facilitator.training_course WHERE region = :r"), {"r": region})
         await connection.execute(text("DELETE FROM facilitator.trainer_interest WHERE region = :r"), {"r": region})

@@ -195,7 +195,38 @@ ENDPOINTS = [
     Endpoint("GET", "/v1/register", ALL),
     Endpoint("GET", "/v1/facilitators/me/publication", {"facilitator": 200}),
     Endpoint("PUT", "/v1/facilitators/me/publication", {"facilitator": 200}, body={"is_listed": True}),
+    # An organisation's internal course: its lead (a partner of RX1) asks, the region's administrators answer.
+    Endpoint("POST", "/v1/course-requests", {"partner": 201}, body="course_request"),
+    Endpoint("GET", "/v1/course-requests", {"academy_admin": 200}),
+    Endpoint(
+        "GET",
+        "/v1/course-requests/{id}",
+        {"partner": 200, "academy_admin": 200},
+        "/v1/course-requests/{course_request}",
+    ),
+    Endpoint(
+        "POST",
+        "/v1/course-requests/{id}/schedule",
+        {"academy_admin": 200},
+        "/v1/course-requests/{course_request}/schedule",
+        body="schedule",
+    ),
+    Endpoint(
+        "POST",
+        "/v1/course-requests/{id}/decline",
+        {"academy_admin": 200},
+        "/v1/course-requests/{course_request}/decline",
+        body={"reason": "No trainer is free in April"},
+    ),
 ]
+
+COURSE_REQUEST = {
+    "organisation": "RX1",
+    "region": "london",
+    "contact": {"name": "Priya Shah", "email": "priya.shah@rx1.example.org"},
+    "preferred_dates": {"start": "2031-04-01", "end": "2031-04-30"},
+    "staff_count": 12,
+}
 
 
 def test_the_access_matrix_covers_every_api_endpoint_of_the_service(settings: Settings) -> None:
@@ -233,7 +264,7 @@ async def build_world(
         subject="fac-1",
         slots=[at(3), at(4)],
         slot_modes=["video"],
-        **({"accreditation": trainer} if endpoint.training else {}),
+        **({"accreditation": trainer} if endpoint.training or endpoint.body == "schedule" else {}),
     )
     world.values["facilitator"] = facilitator["id"]
     world.values["slot"] = facilitator["slots"][0]["id"]
@@ -255,6 +286,10 @@ async def build_world(
             assert done.status_code == 200, done.text
     if endpoint.training in ("course", "enrolled", "started", "attended"):
         await _training_world(client, auth, at, clock, endpoint.training, world)
+    if "{course_request}" in endpoint.path:
+        asked = await client.post("/v1/course-requests", json=COURSE_REQUEST, headers=headers_for(auth, "partner"))
+        assert asked.status_code == 201, asked.text
+        world.values["course_request"] = asked.json()["id"]
     if "{allocation}" in endpoint.path:
         queued = await client.post(
             "/v1/allocations",
@@ -318,6 +353,10 @@ def body_of(endpoint: Endpoint, world: World, new_facilitator: Callable[..., dic
         return {"json": {"slot_id": world.values["free_slot"], **({} if endpoint.booking else {"mode": "video"})}}
     if endpoint.body == "course":
         return {"json": _course(world)}
+    if endpoint.body == "course_request":
+        return {"json": COURSE_REQUEST}
+    if endpoint.body == "schedule":
+        return {"json": {"course": _course(world)}}
     if endpoint.body == "cohort":
         return {
             "json": {

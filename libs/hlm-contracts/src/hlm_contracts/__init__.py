@@ -15,7 +15,16 @@ from hlm_contracts.enums import (
     ResourceFormat,
     ResourceKind,
 )
-from hlm_contracts.facilitator import AccreditationGrantedV1, SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts.facilitator import (
+    AccreditationGrantedV1,
+    AccreditationReminderRecordedV1,
+    CourseRequestDecidedV1,
+    CourseRequestOutcome,
+    RenewingCourse,
+    SessionBookedV1,
+    SessionCancelledV1,
+    SessionCompletedV1,
+)
 from hlm_contracts.framework import (
     ImportanceQuestion,
     PublishedResource,
@@ -57,8 +66,11 @@ __all__ = [
     "SERVICES",
     "AccreditationGrantedV1",
     "AccreditationLevel",
+    "AccreditationReminderRecordedV1",
     "Answer",
     "ConsumerQueue",
+    "CourseRequestDecidedV1",
+    "CourseRequestOutcome",
     "CycleClosedV1",
     "CycleKind",
     "CycleOpenedV1",
@@ -80,6 +92,7 @@ __all__ = [
     "RaterNominatedV1",
     "RatingLevel",
     "ReleaseMode",
+    "RenewingCourse",
     "ReportReadyV1",
     "ReportReleasedV1",
     "ResourceAudience",

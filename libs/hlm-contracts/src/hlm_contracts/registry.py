@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from hlm_contracts.base import EventData
-from hlm_contracts.facilitator import AccreditationGrantedV1, SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts.facilitator import (
+    AccreditationGrantedV1,
+    AccreditationReminderRecordedV1,
+    CourseRequestDecidedV1,
+    SessionBookedV1,
+    SessionCancelledV1,
+    SessionCompletedV1,
+)
 from hlm_contracts.framework import QuestionnairePublishedV1, ResourcesPublishedV1
 from hlm_contracts.report import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.survey import (
@@ -28,6 +35,8 @@ _ALL: tuple[type[EventData], ...] = (
     ParticipantErasedV1,
     ResourcesPublishedV1,
     AccreditationGrantedV1,
+    CourseRequestDecidedV1,
+    AccreditationReminderRecordedV1,
 )
 
 EVENT_TYPES: dict[str, type[EventData]] = {cls.type: cls for cls in _ALL}

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from hlm_contracts.facilitator import (
     AccreditationGrantedV1,
+    AccreditationReminderRecordedV1,
+    CourseRequestDecidedV1,
     SessionBookedV1,
     SessionCancelledV1,
     SessionCompletedV1,
@@ -81,7 +83,11 @@ CONSUMER_QUEUES: tuple[ConsumerQueue, ...] = (
 # Published for any consumer ("(any)" in the catalogue): no service of the platform needs them, an
 # academy's own systems may bind a queue. Never listed in CONSUMER_QUEUES' event types as well: a type is
 # either broadcast or owed to the queues above.
-BROADCAST_EVENT_TYPES: frozenset[str] = frozenset({AccreditationGrantedV1.type})
+# The answer to a course request is for the requesting organisation's and the academy's own systems.
+# So is the reminder that an accreditation lapses soon: facilitator-svc sends no mail.
+BROADCAST_EVENT_TYPES: frozenset[str] = frozenset(
+    {AccreditationGrantedV1.type, CourseRequestDecidedV1.type, AccreditationReminderRecordedV1.type}
+)
 
 
 def queues_for(service: str) -> tuple[ConsumerQueue, ...]:

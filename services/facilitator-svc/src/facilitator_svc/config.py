@@ -5,7 +5,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, PositiveInt, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from hlm_kit.settings import ServiceSettings
@@ -40,6 +40,11 @@ class Settings(ServiceSettings):
     training_pass_mark_percent: int = Field(default=80, ge=0, le=100)
     train_the_trainer_min_sessions: int = Field(default=10, ge=0)
     accreditation_valid_years: int = Field(default=3, gt=0)
+    # Reminders that an accreditation lapses soon fall due this many days before it does (each once), and
+    # are looked for this often and this many per run.
+    accreditation_reminder_days: tuple[PositiveInt, ...] = (90, 30)
+    accreditation_reminder_interval_s: float = Field(default=3600.0, gt=0)
+    accreditation_reminder_batch_size: int = Field(default=200, gt=0)
 
     register_import_max_rows: int = Field(default=5000, gt=0)
     register_import_max_bytes: int = Field(default=5_000_000, gt=0)

@@ -40,7 +40,7 @@ class EnrolmentStatus(StrEnum):
     COMPLETED = "completed"
 
 
-def text_enum(enum: type[CourseKind] | type[EnrolmentStatus], name: str) -> Enum:
+def text_enum(enum: type[StrEnum], name: str) -> Enum:
     """A text column limited to the enum's values by a check constraint (no Postgres enum type to migrate)."""
     return Enum(
         enum,
