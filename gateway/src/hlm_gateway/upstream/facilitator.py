@@ -126,6 +126,22 @@ class Conflicts(BaseModel):
     ] = []
 
 
+class Phone(RootModel[str]):
+    root: Annotated[str, Field(max_length=40, min_length=3, pattern="^[0-9+() -]+$", title="Phone")]
+
+
+class Contact(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    email: Annotated[
+        str,
+        Field(max_length=254, pattern="^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", title="Email"),
+    ]
+    name: Annotated[str, Field(max_length=200, min_length=1, pattern="^[^=+\\-@]", title="Name")]
+    phone: Annotated[Phone | None, Field(title="Phone")] = None
+
+
 class Place(RootModel[str]):
     root: Annotated[str, Field(max_length=500, min_length=1, title="Place")]
 
@@ -133,6 +149,31 @@ class Place(RootModel[str]):
 class CourseKind(StrEnum):
     facilitator_training = "facilitator_training"
     train_the_trainer = "train_the_trainer"
+
+
+class Notes(RootModel[str]):
+    root: Annotated[str, Field(max_length=4000, min_length=1, title="Notes")]
+
+
+class CourseRequestStatus(StrEnum):
+    requested = "requested"
+    scheduled = "scheduled"
+    declined = "declined"
+
+
+class DeclineIn(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    reason: Annotated[
+        str,
+        Field(
+            description="Why the academy cannot run the course; the organisation is told.",
+            max_length=2000,
+            min_length=1,
+            title="Reason",
+        ),
+    ]
 
 
 class EnrolmentStatus(StrEnum):
@@ -162,10 +203,6 @@ class FacilitatorCard(BaseModel):
     organisation: Annotated[str, Field(title="Organisation")]
     region: Annotated[str, Field(title="Region")]
     specialisms: Annotated[list[str], Field(title="Specialisms")]
-
-
-class Phone(RootModel[str]):
-    root: Annotated[str, Field(max_length=40, min_length=3, pattern="^[0-9+() -]+$", title="Phone")]
 
 
 class Region(RootModel[str]):
@@ -304,6 +341,20 @@ class PersonIn(BaseModel):
     ]
     name: Annotated[str, Field(max_length=200, min_length=1, pattern="^[^=+\\-@]", title="Name")]
     organisation: Annotated[str, Field(max_length=64, min_length=1, pattern="^\\S+$", title="Organisation")]
+
+
+class PreferredDates(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    end: Annotated[date, Field(description="The last day it could.", title="End")]
+    start: Annotated[
+        date,
+        Field(
+            description="The first day the organisation could hold the course.",
+            title="Start",
+        ),
+    ]
 
 
 class PublishedField(StrEnum):
@@ -661,6 +712,70 @@ class CourseOut(BaseModel):
     waiting: Annotated[int, Field(title="Waiting")]
 
 
+class CourseRequestIn(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    contact: Contact
+    notes: Annotated[Notes | None, Field(title="Notes")] = None
+    organisation: Annotated[
+        str,
+        Field(
+            description="Your organisation's code, as your token carries it.",
+            max_length=64,
+            min_length=1,
+            pattern="^\\S+$",
+            title="Organisation",
+        ),
+    ]
+    preferred_dates: PreferredDates
+    preferred_mode: Mode | None = None
+    region: Annotated[
+        str,
+        Field(
+            description="The academy's region that is asked to run the course.",
+            max_length=200,
+            min_length=1,
+            pattern="\\S",
+            title="Region",
+        ),
+    ]
+    staff_count: Annotated[
+        int,
+        Field(
+            description="How many staff would attend.",
+            ge=1,
+            le=500,
+            title="Staff Count",
+        ),
+    ]
+
+
+class CourseRequestOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    contact: Contact
+    course_id: Annotated[
+        UUID | None,
+        Field(
+            description="The course scheduled for the organisation, once there is one.",
+            title="Course Id",
+        ),
+    ]
+    decided_at: Annotated[AwareDatetime | None, Field(title="Decided At")]
+    decline_reason: Annotated[str | None, Field(title="Decline Reason")]
+    id: Annotated[UUID, Field(title="Id")]
+    notes: Annotated[str | None, Field(title="Notes")]
+    organisation: Annotated[str, Field(title="Organisation")]
+    preferred_dates: PreferredDates
+    preferred_mode: Mode | None
+    region: Annotated[str, Field(title="Region")]
+    requested_at: Annotated[AwareDatetime, Field(title="Requested At")]
+    staff_count: Annotated[int, Field(title="Staff Count")]
+    status: CourseRequestStatus
+
+
 class EnrolmentIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -925,6 +1040,21 @@ class RegisterPage(BaseModel):
     ] = None
 
 
+class ScheduleIn(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    course: CourseIn
+
+
+class ScheduledOut(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    course: CourseOut
+    request: CourseRequestOut
+
+
 class SlotList(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -1027,6 +1157,20 @@ class CourseList(BaseModel):
         extra="ignore",
     )
     items: Annotated[list[CourseOut], Field(title="Items")]
+    next_cursor: Annotated[
+        str | None,
+        Field(
+            description="Pass as `cursor` for the next page; null on the last page.",
+            title="Next Cursor",
+        ),
+    ] = None
+
+
+class CourseRequestList(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    items: Annotated[list[CourseRequestOut], Field(title="Items")]
     next_cursor: Annotated[
         str | None,
         Field(
