@@ -10,7 +10,6 @@ import uuid
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import ResponseSubmittedV1
@@ -24,7 +23,8 @@ from survey_svc.responses.schemas import ResponseIn
 
 class AlreadySubmitted(Exception):
     """The database refused a second response for the same invitation (or the same cycle's self).
-    Each caller answers it in its own terms; only the refused insert has been undone."""
+    Each caller answers it in its own terms; nothing was written, and the caller's transaction stays
+    usable."""
 
 
 async def submit(
@@ -54,13 +54,8 @@ async def submit(
         comments=comments,
         submitted_at=datetime.now(UTC),
     )
-    try:
-        # In a savepoint: the refused second submission undoes only itself, so the caller's transaction
-        # stays usable.
-        async with session.begin_nested():
-            await ResponseRepository(session).insert(response)
-    except IntegrityError:
-        raise AlreadySubmitted() from None
+    if not await ResponseRepository(session).insert_once(response):
+        raise AlreadySubmitted()
     if publish:
         await outbox.add(session, submitted_event(response), subject=str(cycle_id))
     return response
