@@ -331,6 +331,27 @@ async def test_an_author_sets_pages_through_changes_and_deletes_goals(
     assert [edge["node"]["id"] for edge in resumed["edges"]] == ids[1:]
 
 
+async def test_a_page_of_goals_is_the_page_survey_svc_answers_whatever_its_size(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
+) -> None:
+    # More goals than survey-svc answers unless asked (50): the gateway asks for the page it serves.
+    me = auth("participant", sub=participant_sub)
+    survey = journey_services["survey"]
+
+    async with gateway_with(journey_services) as gateway:
+        ids = [(await graphql(gateway, me, SET_GOAL, input={"title": f"Goal {n}"}))["setGoal"]["id"] for n in range(57)]
+        survey.calls.clear()
+        first_page = (await graphql(gateway, me, GOALS, first=55))["goals"]
+        calls = survey.calls[("GET", "/v1/goals")]
+        rest = (await graphql(gateway, me, GOALS, first=55, after=first_page["pageInfo"]["endCursor"]))["goals"]
+
+    assert [edge["node"]["id"] for edge in first_page["edges"]] == ids[:55]
+    assert first_page["pageInfo"]["hasNextPage"] is True
+    assert calls == 1
+    assert [edge["node"]["id"] for edge in rest["edges"]] == ids[55:]
+    assert rest["pageInfo"] == {"hasNextPage": False, "endCursor": None}
+
+
 async def test_an_author_has_a_goals_reminder_mailed_to_their_verified_address_and_turns_it_off(
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
 ) -> None:

@@ -61,6 +61,7 @@ ENDPOINTS = [
     ListEndpoint("framework_svc", "/v1/questionnaires", ("participant",), pages=False, batches=True),
     ListEndpoint("survey_svc", "/v1/cycles", ("participant",), pages=True, batches=True),
     ListEndpoint("survey_svc", "/v1/observations", ("participant",), pages=True, batches=False),
+    ListEndpoint("survey_svc", "/v1/goals", ("participant",), pages=True, batches=False),
     ListEndpoint("report_svc", "/v1/reports", ("participant",), pages=True, batches=True),
     ListEndpoint("report_svc", "/v1/partner/reports", ("partner",), pages=True, batches=False),
     ListEndpoint("facilitator_svc", "/v1/facilitators", ("academy_admin",), pages=True, batches=True),

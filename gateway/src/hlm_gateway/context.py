@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 import httpx
 from strawberry.fastapi import BaseContext
 
+from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.loaders import Loaders
 from hlm_gateway.upstream import Upstream
-from hlm_kit.auth import TokenVerifier
+from hlm_kit.auth import Principal, TokenVerifier
+from hlm_kit.errors import Unauthenticated
 
 
 @dataclass
@@ -44,6 +46,8 @@ class Context(BaseContext):
     report: Upstream = field(init=False)
     facilitator: Upstream = field(init=False)
     loaders: Loaders = field(init=False)
+    # The verified caller, once an operation has asked for it (see ``caller``).
+    _principal: Principal | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -57,6 +61,21 @@ class Context(BaseContext):
         self.report = Upstream("report-svc", clients.report, authorization)
         self.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
         self.loaders = self._new_loaders()
+        self._principal = None
+
+    async def caller(self) -> Principal:
+        """Who is asking, from their verified bearer token, for a field that acts on the caller itself;
+        ``UNAUTHENTICATED`` without a token or when it does not verify. Verified once per operation: a
+        websocket's later operations check the token again, so one that has expired since is refused."""
+        if self._principal is None:
+            scheme, _, token = (self.authorization or "").partition(" ")
+            if scheme.lower() != "bearer" or not token:
+                raise GatewayError("a bearer token is required", ErrorCode.UNAUTHENTICATED)
+            try:
+                self._principal = await self.token_verifier.verify(token)
+            except Unauthenticated as exc:
+                raise GatewayError("invalid token", ErrorCode.UNAUTHENTICATED) from exc
+        return self._principal
 
     def _new_loaders(self) -> Loaders:
         return Loaders.over(
@@ -69,4 +88,5 @@ class Context(BaseContext):
         one's cache."""
         operation = copy.copy(self)
         operation.loaders = self._new_loaders()
+        operation._principal = None
         return operation

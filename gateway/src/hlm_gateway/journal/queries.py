@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import quote
@@ -11,10 +10,10 @@ from strawberry.types import Info
 
 from hlm_gateway.arguments import Cursor, checked, key
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.journal.types import Goal, GoalStatus, Observation, goal_from, observation_from
 from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.survey import GoalList, GoalOut, ObservationList, ObservationOut
+from hlm_kit.pagination import CursorCodec
 
 
 @strawberry.type
@@ -61,21 +60,16 @@ class JournalQuery:
             bool, strawberry.argument(description="Only active goals whose reminder date has come.")
         ] = False,
     ) -> Connection[Goal] | None:
-        params = {"reminder_due": "true" if reminder_due else "false"}
+        params = {"limit": str(first), "reminder_due": "true" if reminder_due else "false"}
+        if after is not None:
+            params["cursor"] = after
         if status is not None:
             params["status"] = status.value
-        # survey-svc returns an author's goals whole (a person keeps a handful), so pages are cut here,
-        # after the (created_at, id) the cursor names: a goal deleted between pages does not lose the place.
-        items = (await info.context.survey.get("/v1/goals", GoalList, params)).items
-        if after is not None:
-            resume_after = _goal_position_of(after)
-            items = [item for item in items if _goal_position(item) > resume_after]
-        page = items[:first]
-        edges = [Edge(cursor=_goal_cursor(item), node=goal_from(item)) for item in page]
-        has_next_page = len(items) > first
+        page = await info.context.survey.get("/v1/goals", GoalList, params)
+        next_cursor = page.next_cursor
         return Connection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=has_next_page, end_cursor=edges[-1].cursor if has_next_page else None),
+            edges=[Edge(cursor=_goal_cursor(item), node=goal_from(item)) for item in page.items],
+            page_info=PageInfo(has_next_page=next_cursor is not None, end_cursor=next_cursor),
         )
 
     @strawberry.field(description="One of your development goals.")
@@ -83,24 +77,10 @@ class JournalQuery:
         return goal_from(await info.context.survey.get(f"/v1/goals/{quote(id, safe='')}", GoalOut))
 
 
-GoalPosition = tuple[datetime, UUID]
-
-
-def _goal_position(item: GoalOut) -> GoalPosition:
-    """Where a goal sits in survey-svc's order of an author's goals (created_at, then id)."""
-    return item.created_at, item.id
+# survey-svc's cursor of an author's goals: the (created_at, id) of the goal a page ends with. Each edge
+# carries the one of its goal, so a client may resume after any goal of a page, even one deleted since.
+GOAL_CURSOR = CursorCodec(tuple[datetime, UUID])
 
 
 def _goal_cursor(item: GoalOut) -> str:
-    return base64.urlsafe_b64encode(f"{item.created_at.isoformat()}|{item.id}".encode()).decode()
-
-
-def _goal_position_of(cursor: str) -> GoalPosition:
-    try:
-        created_at, id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        position = datetime.fromisoformat(created_at), UUID(id)
-        if position[0].tzinfo is None:
-            raise ValueError("a cursor's time carries its offset")
-        return position
-    except ValueError as exc:
-        raise GatewayError("after is not a cursor of this list", ErrorCode.BAD_USER_INPUT) from exc
+    return GOAL_CURSOR.encode((item.created_at, item.id))

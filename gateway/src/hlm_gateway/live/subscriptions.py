@@ -11,10 +11,8 @@ from strawberry.types import Info
 
 from hlm_contracts import EventData, ReportReadyV1
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.live.progress import PROGRESS_EVENTS, CycleProgress, cycle_uuid, stream_progress
-from hlm_kit.auth import Principal
-from hlm_kit.errors import Unauthenticated
+from hlm_gateway.permissions import SignedIn
 
 # The event types the gateway's queue is bound to.
 LIVE_EVENTS: tuple[type[EventData], ...] = (ReportReadyV1, *PROGRESS_EVENTS)
@@ -26,26 +24,11 @@ class ReportReady:
     cycle_id: strawberry.ID
 
 
-def authorization(info: Info[Context, None]) -> str:
-    """The caller's ``Authorization``: from the connection_init payload, else the handshake's header."""
-    return info.context.authorization or ""
-
-
-async def caller(info: Info[Context, None]) -> Principal:
-    scheme, _, token = authorization(info).partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise GatewayError("a bearer token is required", ErrorCode.UNAUTHENTICATED)
-    try:
-        return await info.context.token_verifier.verify(token)
-    except Unauthenticated as exc:
-        raise GatewayError("invalid token", ErrorCode.UNAUTHENTICATED) from exc
-
-
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Your reports as they are built.")
+    @strawberry.subscription(description="Your reports as they are built.", permission_classes=[SignedIn])
     async def report_ready(self, info: Info[Context, None]) -> AsyncGenerator[ReportReady, None]:
-        principal = await caller(info)
+        principal = await info.context.caller()
 
         # A report is announced to the person it is about, and to no one else.
         def is_mine(event: object) -> bool:
@@ -64,12 +47,12 @@ class Subscription:
             "A cycle's progress as raters answer: the current counts first, then each change, until the cycle "
             "closes. Only for whoever may read the cycle (its participant; an academy administrator of its "
             "region): anyone else is refused with NOT_FOUND or FORBIDDEN."
-        )
+        ),
+        permission_classes=[SignedIn],
     )
     async def cycle_progress(
         self, info: Info[Context, None], cycle_id: strawberry.ID
     ) -> AsyncGenerator[CycleProgress | None, None]:
-        await caller(info)
         wanted = cycle_uuid(str(cycle_id))
         async for progress in stream_progress(info.context.hub, info.context.survey, wanted):
             yield progress

@@ -8,9 +8,8 @@ from strawberry.types import Info
 
 from hlm_gateway.arguments import SUBJECT
 from hlm_gateway.context import Context
-from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.participants.types import ParticipantErased
-from hlm_kit.errors import Unauthenticated
+from hlm_gateway.permissions import SignedIn
 
 
 @strawberry.type
@@ -24,24 +23,16 @@ class ParticipantMutation:
     ) -> ParticipantErased | None:
         return await _erase(info, str(participant_id))
 
-    @strawberry.mutation(description="Erase everything the platform holds about you. Cannot be undone.")
+    @strawberry.mutation(
+        description="Erase everything the platform holds about you. Cannot be undone.",
+        permission_classes=[SignedIn],
+    )
     async def erase_my_data(self, info: Info[Context, None]) -> ParticipantErased | None:
-        return await _erase(info, await _caller_sub(info))
+        # Whose data: the caller's own, from their verified token (SignedIn has verified it).
+        return await _erase(info, (await info.context.caller()).sub)
 
 
 async def _erase(info: Info[Context, None], participant_id: str) -> ParticipantErased:
     # The id was checked as an argument (see hlm_gateway.arguments), or is the caller's own verified sub.
     await info.context.survey.send("DELETE", f"/v1/participants/{quote(participant_id, safe='')}")
     return ParticipantErased(participant_id=strawberry.ID(participant_id))
-
-
-async def _caller_sub(info: Info[Context, None]) -> str:
-    """Who is asking, from their verified token: whose data ``eraseMyData`` erases."""
-    scheme, _, token = (info.context.authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise GatewayError("a bearer token is required", ErrorCode.UNAUTHENTICATED)
-    try:
-        principal = await info.context.token_verifier.verify(token)
-    except Unauthenticated as exc:
-        raise GatewayError("invalid token", ErrorCode.UNAUTHENTICATED) from exc
-    return principal.sub

@@ -739,6 +739,13 @@ class GoalList(BaseModel):
         extra="ignore",
     )
     items: Annotated[list[GoalOut], Field(title="Items")]
+    next_cursor: Annotated[
+        str | None,
+        Field(
+            description="Pass as `cursor` for the next page; null on the last page.",
+            title="Next Cursor",
+        ),
+    ] = None
 
 
 class InvitationView(BaseModel):

@@ -79,6 +79,71 @@ async def test_goals_are_seen_by_their_author_alone(
     assert (await client.get("/v1/goals", headers=other)).json()["items"] == []
 
 
+async def _every_page(client: httpx.AsyncClient, me: dict[str, str], query: str) -> list[dict[str, Any]]:
+    """The pages of ``/v1/goals?<query>``, following ``next_cursor`` to the last."""
+    pages = [(await client.get(f"/v1/goals?{query}", headers=me)).json()]
+    while pages[-1]["next_cursor"] is not None:
+        cursor = pages[-1]["next_cursor"]
+        pages.append((await client.get(f"/v1/goals?{query}&cursor={cursor}", headers=me)).json())
+    return pages
+
+
+async def test_an_authors_goals_are_read_a_page_at_a_time_each_once_oldest_first(
+    client: httpx.AsyncClient, session: AsyncSession, me: dict[str, str]
+) -> None:
+    titles = [f"Goal {n}" for n in range(7)]
+    ids = [(await client.post("/v1/goals", json={"title": t}, headers=me)).json()["id"] for t in titles]
+    await client.patch(f"/v1/goals/{ids[3]}", json={"status": "achieved"}, headers=me)
+    # Set on five days; three in the same instant (an import, a clock's resolution), told apart by id.
+    for goal_id, day in zip(ids, [1, 2, 3, 3, 3, 4, 5], strict=True):
+        await session.execute(
+            text("UPDATE survey.goal SET created_at = make_timestamptz(2026, 1, :day, 9, 0, 0, 'UTC') WHERE id = :id"),
+            {"id": goal_id, "day": day},
+        )
+    await session.commit()
+    everything = (await client.get("/v1/goals", headers=me)).json()
+
+    pages = await _every_page(client, me, "limit=2")
+    active_pages = await _every_page(client, me, "limit=2&status=active")
+
+    assert [len(page["items"]) for page in pages] == [2, 2, 2, 1]
+    paged = [goal["id"] for page in pages for goal in page["items"]]
+    assert paged == [goal["id"] for goal in everything["items"]]
+    assert paged == [ids[0], ids[1], *sorted(ids[2:5]), ids[5], ids[6]]
+    assert everything["next_cursor"] is None
+    active = [goal["id"] for page in active_pages for goal in page["items"]]
+    assert sorted(active) == sorted(set(ids) - {ids[3]})
+    assert len(active) == len(set(active))
+
+
+async def test_a_goal_deleted_between_pages_does_not_lose_the_place(
+    client: httpx.AsyncClient, me: dict[str, str]
+) -> None:
+    for n in range(4):
+        await client.post("/v1/goals", json={"title": f"Goal {n}"}, headers=me)
+    in_order = [g["id"] for g in (await client.get("/v1/goals", headers=me)).json()["items"]]
+    first = (await client.get("/v1/goals?limit=2", headers=me)).json()
+    await client.delete(f"/v1/goals/{first['items'][-1]['id']}", headers=me)
+
+    rest = (await client.get(f"/v1/goals?limit=2&cursor={first['next_cursor']}", headers=me)).json()
+
+    assert [g["id"] for g in first["items"]] == in_order[:2]
+    assert [g["id"] for g in rest["items"]] == in_order[2:]
+    assert rest["next_cursor"] is None
+
+
+@pytest.mark.parametrize("cursor", ["not a cursor!", "WyJub3QtYS1kYXRlIiwibm90LWEtdXVpZCJd"])
+async def test_a_cursor_the_service_did_not_issue_is_refused(
+    client: httpx.AsyncClient, me: dict[str, str], assert_problem: Problem, cursor: str
+) -> None:
+    await client.post("/v1/goals", json={"title": "Mine"}, headers=me)
+
+    problem = assert_problem(await client.get("/v1/goals", params={"cursor": cursor}, headers=me), 422)
+
+    assert problem["type"].endswith("/validation-error")
+    assert [(e["loc"], e["type"]) for e in problem["errors"]] == [(["query", "cursor"], "cursor_invalid")]
+
+
 async def test_a_bad_goal_lists_every_problem_and_stores_nothing(
     client: httpx.AsyncClient, me: dict[str, str], stored_state: Any, assert_problem: Problem
 ) -> None:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 
 from hlm_kit.repository import RepositoryBase
 from survey_svc.goals.models import Goal, GoalStatus
@@ -19,14 +19,31 @@ class GoalRepository(RepositoryBase[Goal]):
             statement = statement.with_for_update()
         return await self.get_one_or_none(statement)
 
-    async def list_for(
-        self, author_id: str, *, status: str | None = None, reminder_due_on: date | None = None
+    async def list_for(self, author_id: str) -> Sequence[Goal]:
+        """Every goal of the author, oldest first (what a copy of their data holds)."""
+        return await self.get_all(self.select().where(Goal.author_id == author_id).order_by(Goal.created_at, Goal.id))
+
+    async def page(
+        self,
+        author_id: str,
+        *,
+        status: str | None,
+        reminder_due_on: date | None,
+        after: tuple[datetime, UUID] | None,
+        limit: int,
     ) -> Sequence[Goal]:
-        statement = self.select().where(Goal.author_id == author_id).order_by(Goal.created_at, Goal.id)
+        """The author's goals, oldest first, from just past ``after`` (the (created_at, id) of the last goal
+        of the page before): a goal deleted between pages does not lose the place."""
+        statement = self.select().where(Goal.author_id == author_id).order_by(Goal.created_at, Goal.id).limit(limit)
         if status is not None:
             statement = statement.where(Goal.status == status)
         if reminder_due_on is not None:
             statement = statement.where(Goal.status == GoalStatus.ACTIVE, Goal.remind_on <= reminder_due_on)
+        if after is not None:
+            created_at, id = after
+            statement = statement.where(
+                or_(Goal.created_at > created_at, and_(Goal.created_at == created_at, Goal.id > id))
+            )
         return await self.get_all(statement)
 
     async def armed_reminders(self, today: date, limit: int) -> Sequence[Goal]:

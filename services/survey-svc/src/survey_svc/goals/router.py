@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Response, status
 from hlm_kit.auth import CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.pagination import Cursor, Limit
 from survey_svc.goals import service as goal_service
 from survey_svc.goals.schemas import GoalIn, GoalList, GoalOut, GoalPatch, GoalStatusName
 
@@ -33,11 +34,16 @@ async def create(
 async def list_goals(
     session: Session,
     principal: CurrentPrincipal,
+    limit: Limit,
     status: Annotated[GoalStatusName | None, Query()] = None,
     reminder_due: Annotated[bool, Query(description="only active goals whose reminder date has come")] = False,
+    cursor: Cursor = None,
 ) -> GoalList:
-    """The caller's own goals; ``?reminder_due=true`` for the reminders the app should show today."""
-    return await goal_service.list_goals(session, principal, status=status, reminder_due=reminder_due)
+    """The caller's own goals, oldest first, a page at a time; ``?reminder_due=true`` for the reminders the
+    app should show today."""
+    return await goal_service.list_goals(
+        session, principal, status=status, reminder_due=reminder_due, cursor=cursor, limit=limit
+    )
 
 
 @router.get("/{id}", response_model=GoalOut)

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from hlm_contracts.base import Key
+from hlm_kit.pagination import Page
 from survey_svc.resources.schemas import LinkedResource
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
@@ -78,5 +79,5 @@ class GoalOut(BaseModel):
     updated_at: datetime
 
 
-class GoalList(BaseModel):
-    items: list[GoalOut]
+class GoalList(Page[GoalOut]):
+    """A page of the author's goals, oldest first."""

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, UnprocessableContent
 from hlm_kit.idempotency import Claim, create_once
+from hlm_kit.pagination import CursorCodec
 from survey_svc.goals.exceptions import GoalNotFound
 from survey_svc.goals.models import Goal, GoalStatus
 from survey_svc.goals.repository import GoalRepository
@@ -21,6 +22,9 @@ from survey_svc.mail import service as mail_service
 from survey_svc.observations.service import dimension_errors
 from survey_svc.resources import service as resource_service
 from survey_svc.resources.schemas import LinkedResource
+
+# An author's goals are listed oldest first: the cursor holds the (created_at, id) of a page's last goal.
+GOAL_CURSOR = CursorCodec(tuple[datetime, UUID])
 
 
 def _today() -> date:
@@ -119,14 +123,25 @@ async def get(session: AsyncSession, principal: Principal, id: UUID) -> GoalOut:
 
 
 async def list_goals(
-    session: AsyncSession, principal: Principal, *, status: str | None, reminder_due: bool
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    status: str | None,
+    reminder_due: bool,
+    cursor: str | None,
+    limit: int,
 ) -> GoalList:
     today = _today()
-    goals = await GoalRepository(session).list_for(
-        principal.sub, status=status, reminder_due_on=today if reminder_due else None
+    found = await GoalRepository(session).page(
+        principal.sub,
+        status=status,
+        reminder_due_on=today if reminder_due else None,
+        after=GOAL_CURSOR.decode(cursor),
+        limit=limit + 1,
     )
+    goals, next_cursor = GOAL_CURSOR.page(found, limit, key=lambda g: (g.created_at, g.id))
     resources = await _resources(session, goals)
-    return GoalList(items=[to_out(g, today, resources) for g in goals])
+    return GoalList(items=[to_out(g, today, resources) for g in goals], next_cursor=next_cursor)
 
 
 async def update(session: AsyncSession, principal: Principal, id: UUID, body: GoalPatch) -> GoalOut:
