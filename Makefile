@@ -85,6 +85,7 @@ bench: sync ## run every benchmark beside its baseline, print the ratios beside 
 	@$(UV) run --no-sync python bench/report.py --participants 50000
 	@$(UV) run --no-sync python bench/facilitator_matching.py
 	@$(UV) run --no-sync python bench/register_search.py
+	@$(UV) run --no-sync python bench/enrolment.py
 	@$(UV) run --no-sync python bench/cohort_allocation.py
 	@$(UV) run --no-sync python bench/gateway.py
 	@$(UV) run --no-sync python bench/outbox_commit.py

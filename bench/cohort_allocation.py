@@ -28,11 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import platform
 import secrets
-import signal
 import sys
 import tempfile
 import time
@@ -46,8 +42,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import catalogue
 import facilitator_data
 import facilitator_setup
-
-RESULTS_DIR = catalogue.RESULTS_DIR
 
 
 async def publish_rater_conflicts(
@@ -171,23 +165,20 @@ async def solve_here(database_url: str, allocation_id: str, timezone: str, refer
 
 
 def run(args: argparse.Namespace) -> int:
-    from hlm_contracts.topology import CONSUMER_QUEUES
-    from hlm_kit.messaging.topology import Topology
-    from hlm_kit.testing.pytest_plugin import delete_topology
+    from hlm_kit.local import own_topology
 
     tag = secrets.token_hex(4)
-    topology = Topology(f"bench.{tag}.events", f"bench.{tag}.dlx", f"bench.{tag}.")
-    tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    register_specs = facilitator_data.register(args.seed, args.facilitators, args.slots, tomorrow, days=56)
-    cohort = facilitator_data.cohort(args.seed, args.participants, register_specs)
-    started_at = datetime.now(UTC)
-    extra_env = {
-        "FACILITATOR_EVENTS_EXCHANGE": topology.events_exchange,
-        "FACILITATOR_DEAD_LETTER_EXCHANGE": topology.dead_letter_exchange,
-        "FACILITATOR_QUEUE_PREFIX": topology.queue_prefix,
-        "FACILITATOR_ALLOCATION_POLL_INTERVAL_S": "0.5",
-    }
-    try:
+    with own_topology(args.amqp_url, f"bench.{tag}") as topology:
+        tomorrow = (datetime.now(UTC) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        register_specs = facilitator_data.register(args.seed, args.facilitators, args.slots, tomorrow, days=56)
+        cohort = facilitator_data.cohort(args.seed, args.participants, register_specs)
+        started_at = datetime.now(UTC)
+        extra_env = {
+            "FACILITATOR_EVENTS_EXCHANGE": topology.events_exchange,
+            "FACILITATOR_DEAD_LETTER_EXCHANGE": topology.dead_letter_exchange,
+            "FACILITATOR_QUEUE_PREFIX": topology.queue_prefix,
+            "FACILITATOR_ALLOCATION_POLL_INTERVAL_S": "0.5",
+        }
         with (
             tempfile.TemporaryDirectory(prefix="hlm-bench-") as tmp,
             facilitator_setup.running_service(
@@ -217,8 +208,6 @@ def run(args: argparse.Namespace) -> int:
             job, job_wall_s = asyncio.run(run_job(service, body))
             print("  solving the same inputs in this process, optimally and greedily ...", flush=True)
             here = asyncio.run(solve_here(database_url, job["id"], "Europe/London", 80.0))
-    finally:
-        asyncio.run(delete_topology(args.amqp_url, topology, CONSUMER_QUEUES))
 
     optimal, greedy = here["optimal"], here["greedy"]
     matches = optimal["objective"] == job["objective_cost"] and optimal["assigned"] == job["assigned_count"]
@@ -252,38 +241,22 @@ def run(args: argparse.Namespace) -> int:
         "than the optimum when early choices use up places later participants needed."
     )
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"cohort-allocation-{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "cohort-allocation",
-                "started_at": started_at.isoformat(),
-                "git": {
-                    "commit": catalogue._git("rev-parse", "HEAD"),
-                    "dirty": bool(catalogue._git("status", "--porcelain")),
-                },
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                },
-                "config": vars(args) | {"admin_url": None, "amqp_url": None},
-                "service": {
-                    "assigned": job["assigned_count"],
-                    "objective": job["objective_cost"],
-                    "solve_seconds": job["solve_seconds"],
-                    "wall_seconds": round(job_wall_s, 3),
-                },
-                "in_process": here,
-                "greedy_over_optimal_cost": ratio,
-                "optimum_matches_service": matches,
+    catalogue.write_results(
+        "cohort-allocation",
+        started_at,
+        {
+            "config": vars(args) | {"admin_url": None, "amqp_url": None},
+            "service": {
+                "assigned": job["assigned_count"],
+                "objective": job["objective_cost"],
+                "solve_seconds": job["solve_seconds"],
+                "wall_seconds": round(job_wall_s, 3),
             },
-            indent=2,
-        )
-        + "\n"
+            "in_process": here,
+            "greedy_over_optimal_cost": ratio,
+            "optimum_matches_service": matches,
+        },
     )
-    print(f"\nresults written to {out.relative_to(catalogue.REPO_ROOT)}")
     return 0 if matches else 1
 
 
@@ -294,22 +267,10 @@ def main() -> int:
     parser.add_argument("--slots", type=int, default=20, help="slots per facilitator, over eight weeks")
     parser.add_argument("--window-days", type=int, default=28)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--admin-url",
-        default=os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-    )
-    parser.add_argument("--amqp-url", default=os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    catalogue.add_platform_urls(parser)
     args = parser.parse_args()
 
-    def terminate(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        return run(args)
-    except catalogue.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
+    return catalogue.run_benchmark(run, args)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
     uv run python bench/facilitator_matching.py [--facilitators 250,3000] [--per-region 250] [--slots 20]
                                                 [--duration 10] [--concurrency 8] [--warmup 2] [--booked 0.1]
+                                                [--also-at 1]
 
 What it does, for each register size in turn, all on 127.0.0.1 and cleaned up at the end (also on
 failure or Ctrl-C):
@@ -22,7 +23,9 @@ failure or Ctrl-C):
 4. prints latency percentiles, throughput, the server's CPU time per request and that of its
    PostgreSQL backends (read from /proc: the database runs on this machine), with the ratio of
    matching to the floor, then how the cost of a match grew with the register, and writes
-   ``bench/results/facilitator-matching-<timestamp>.json``.
+   ``bench/results/facilitator-matching-<timestamp>.json``. ``--also-at`` drives matches again at other
+   numbers of connections (``--also-at 1``: a match alone, its latency without queueing) on the same
+   register and server, after the main run.
 """
 
 from __future__ import annotations
@@ -30,11 +33,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import os
-import platform
 import random
-import signal
 import sys
 import tempfile
 import time
@@ -49,8 +49,6 @@ import catalogue
 import facilitator_data
 import facilitator_setup
 import goals
-
-RESULTS_DIR = catalogue.RESULTS_DIR
 
 
 async def book_some(service: facilitator_setup.Service, register: list[dict[str, Any]], share: float, seed: int) -> int:
@@ -239,6 +237,19 @@ def measure(args: argparse.Namespace, facilitators: int) -> dict[str, Any]:
                 raise catalogue.BenchError(
                     f"no successful request on {name}: {results[name]['errors']}\n{service.server.log_tail()}"
                 )
+        for connections in args.also_at:
+            print(f"  driving matches at {connections} connection(s) ...", flush=True)
+            results[f"matches_at_{connections}"] = asyncio.run(
+                drive(
+                    service,
+                    matches,
+                    concurrency=connections,
+                    warmup_s=args.warmup,
+                    duration_s=args.duration,
+                    seed=args.seed,
+                    admin_url=args.admin_url,
+                )
+            )
     m, floor = results["matches"], results["specialisms"]
     results["ratios"] = {
         "p50": catalogue._ratio(m["latency_ms"]["p50"], floor["latency_ms"]["p50"]),
@@ -262,6 +273,15 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
     print("-" * len(header))
     for name in ("specialisms", "matches"):
         r = results[name]
+        print(
+            f"{name:<12} {r['requests']:>9} {sum(r['errors'].values()):>6} {r['throughput_rps']:>7.0f} "
+            f"{r['latency_ms']['p50']:>8.2f} {r['latency_ms']['p99']:>8.2f} "
+            f"{catalogue._fmt(r['server_cpu_us_per_request'], '.0f'):>14} "
+            f"{catalogue._fmt(r['db_cpu_us_per_request'], '.0f'):>13}"
+        )
+    for connections in args.also_at:
+        r = results[f"matches_at_{connections}"]
+        name = f"matches@{connections}"
         print(
             f"{name:<12} {r['requests']:>9} {sum(r['errors'].values()):>6} {r['throughput_rps']:>7.0f} "
             f"{r['latency_ms']['p50']:>8.2f} {r['latency_ms']['p99']:>8.2f} "
@@ -322,31 +342,15 @@ def run(args: argparse.Namespace) -> int:
         "the generator shares the machine's cores with the server and PostgreSQL."
     )
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"facilitator-matching-{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "facilitator-matching",
-                "started_at": started_at.isoformat(),
-                "git": {
-                    "commit": catalogue._git("rev-parse", "HEAD"),
-                    "dirty": bool(catalogue._git("status", "--porcelain")),
-                },
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                },
-                "config": vars(args) | {"admin_url": None, "amqp_url": None},
-                "results": by_size,
-                "growth": growth,
-            },
-            indent=2,
-        )
-        + "\n"
+    catalogue.write_results(
+        "facilitator-matching",
+        started_at,
+        {
+            "config": vars(args) | {"admin_url": None, "amqp_url": None},
+            "results": by_size,
+            "growth": growth,
+        },
     )
-    print(f"\nresults written to {out.relative_to(catalogue.REPO_ROOT)}")
     return 0
 
 
@@ -358,25 +362,16 @@ def main() -> int:
     parser.add_argument("--per-region", type=int, default=250, help="facilitators per region, London first")
     parser.add_argument("--slots", type=int, default=20, help="slots per facilitator")
     parser.add_argument("--booked", type=float, default=0.1, help="share of slots booked before the run")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target")
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--admin-url", default=os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+        "--also-at",
+        type=lambda v: [int(n) for n in v.split(",") if n],
+        default=[],
+        help="further numbers of connections to drive matches at, comma-separated (e.g. 1)",
     )
-    parser.add_argument("--amqp-url", default=os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    facilitator_setup.add_load_options(parser)
     args = parser.parse_args()
 
-    def terminate(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        return run(args)
-    except catalogue.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
+    return catalogue.run_benchmark(run, args)
 
 
 if __name__ == "__main__":

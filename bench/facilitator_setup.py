@@ -4,6 +4,7 @@ database helpers of ``bench/catalogue.py``."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import os
@@ -52,6 +53,16 @@ class Service:
             ttl_s=6 * 3600,
         )
         return {"Authorization": f"Bearer {token}"}
+
+
+def add_load_options(parser: argparse.ArgumentParser) -> None:
+    """How long and how hard a register benchmark measures each target, its data's seed, and the platform's
+    database server and broker."""
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1)
+    catalogue.add_platform_urls(parser)
 
 
 @contextlib.contextmanager

@@ -36,21 +36,15 @@ import argparse
 import asyncio
 import contextlib
 import json
-import mailbox
 import os
-import platform
 import random
-import re
 import secrets
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +54,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import catalogue as shared  # noqa: E402  (the catalogue benchmark's process and database helpers)
 import goals  # noqa: E402
 
-REPO_ROOT = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
 HOST = shared.HOST
-GENERATE_COMMAND = "_generate"
 HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
 LINK_BASE = "https://app.hlm.bench/feedback/"
 PARTICIPANT = "bench-participant"
@@ -173,14 +164,7 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
         server_after, machine_after = cpu_of_servers(), shared._machine_cpu_s()
 
     return {
-        "wall_s": wall_s,
-        "requests": len(measured.latencies_us),
-        "errors": measured.errors,
-        "error_kinds": measured.error_kinds,
-        "warmup_requests": warmup.issued,
-        "warmup_errors": warmup.errors,
-        "warmup_error_kinds": warmup.error_kinds,
-        "latencies_us": measured.latencies_us,
+        **shared.phase_results(measured, warmup, wall_s),
         "body_bytes": measured.body_bytes,
         "server_cpu_s": server_after - server_before
         if server_before is not None and server_after is not None
@@ -227,52 +211,49 @@ class Platform:
 def running_platform(args: argparse.Namespace, logs: Path) -> Iterator[Platform]:
     """Database, migrations, catalogue, the four services and the gateway on a topology of their own,
     and the bare strawberry app; everything stopped, dropped and deleted on the way out."""
-    from hlm_contracts.topology import CONSUMER_QUEUES
     from hlm_kit.bootstrap import service_url
-    from hlm_kit.messaging.topology import Topology
-    from hlm_kit.testing.pytest_plugin import delete_topology
+    from hlm_kit.local import own_topology
 
     tag = secrets.token_hex(4)
     database = f"hlm_bench_{tag}"
-    topology = Topology(f"bench.{tag}.events", f"bench.{tag}.dlx", f"bench.{tag}.")
-    secret, issuer, audience = secrets.token_urlsafe(32), "hlm-bench", "hlm-platform"
-    email_hash_key = secrets.token_urlsafe(32)
-    ports = {name: shared._free_port() for name in (*SERVICES, "gateway", "hello")}
-    env = dict(os.environ)
-    for prefix in ("FRAMEWORK", "SURVEY", "REPORT", "FACILITATOR", "GATEWAY"):
-        env.pop(f"{prefix}_JWT_JWKS_URL", None)
+    with own_topology(args.amqp_url, f"bench.{tag}") as topology:
+        secret, issuer, audience = secrets.token_urlsafe(32), "hlm-bench", "hlm-platform"
+        email_hash_key = secrets.token_urlsafe(32)
+        ports = {name: shared._free_port() for name in (*SERVICES, "gateway", "hello")}
+        env = dict(os.environ)
+        for prefix in ("FRAMEWORK", "SURVEY", "REPORT", "FACILITATOR", "GATEWAY"):
+            env.pop(f"{prefix}_JWT_JWKS_URL", None)
+            env |= {
+                f"{prefix}_AMQP_URL": args.amqp_url,
+                f"{prefix}_JWT_SECRET": secret,
+                f"{prefix}_JWT_ISSUER": issuer,
+                f"{prefix}_JWT_AUDIENCE": audience,
+                f"{prefix}_LOG_LEVEL": "WARNING",
+                f"{prefix}_ENVIRONMENT": "development",
+                f"{prefix}_EVENTS_EXCHANGE": topology.events_exchange,
+                f"{prefix}_DEAD_LETTER_EXCHANGE": topology.dead_letter_exchange,
+                f"{prefix}_QUEUE_PREFIX": topology.queue_prefix,
+            }
+        for service in SERVICES:
+            prefix = service.upper()
+            env |= {
+                f"{prefix}_DATABASE_URL": service_url(args.admin_url, database, f"{service}_svc"),
+                f"{prefix}_RUN_WORKERS": "true",  # events carry the seed from service to service
+                f"{prefix}_RELAY_POLL_INTERVAL_S": "0.5",
+                f"GATEWAY_{prefix}_URL": f"http://{HOST}:{ports[service]}",
+            }
+        mail = logs / "mail"
         env |= {
-            f"{prefix}_AMQP_URL": args.amqp_url,
-            f"{prefix}_JWT_SECRET": secret,
-            f"{prefix}_JWT_ISSUER": issuer,
-            f"{prefix}_JWT_AUDIENCE": audience,
-            f"{prefix}_LOG_LEVEL": "WARNING",
-            f"{prefix}_ENVIRONMENT": "development",
-            f"{prefix}_EVENTS_EXCHANGE": topology.events_exchange,
-            f"{prefix}_DEAD_LETTER_EXCHANGE": topology.dead_letter_exchange,
-            f"{prefix}_QUEUE_PREFIX": topology.queue_prefix,
+            "SURVEY_EMAIL_HASH_KEY": email_hash_key,
+            "FACILITATOR_EMAIL_HASH_KEY": email_hash_key,
+            "SURVEY_MAIL_TRANSPORT": "file",
+            "SURVEY_MAIL_DIRECTORY": str(mail),
+            "SURVEY_MAIL_POLL_INTERVAL_S": "0.5",
+            "SURVEY_MAIL_BATCH_SIZE": "200",
+            "SURVEY_INVITATION_LINK_BASE_URL": LINK_BASE,
         }
-    for service in SERVICES:
-        prefix = service.upper()
-        env |= {
-            f"{prefix}_DATABASE_URL": service_url(args.admin_url, database, f"{service}_svc"),
-            f"{prefix}_RUN_WORKERS": "true",  # events carry the seed from service to service
-            f"{prefix}_RELAY_POLL_INTERVAL_S": "0.5",
-            f"GATEWAY_{prefix}_URL": f"http://{HOST}:{ports[service]}",
-        }
-    mail = logs / "mail"
-    env |= {
-        "SURVEY_EMAIL_HASH_KEY": email_hash_key,
-        "FACILITATOR_EMAIL_HASH_KEY": email_hash_key,
-        "SURVEY_MAIL_TRANSPORT": "file",
-        "SURVEY_MAIL_DIRECTORY": str(mail),
-        "SURVEY_MAIL_POLL_INTERVAL_S": "0.5",
-        "SURVEY_MAIL_BATCH_SIZE": "200",
-        "SURVEY_INVITATION_LINK_BASE_URL": LINK_BASE,
-    }
 
-    print(f"setting up database {database}", flush=True)
-    try:
+        print(f"setting up database {database}", flush=True)
         with shared._bench_database(args.admin_url, env, database), contextlib.ExitStack() as stack:
             for service in SERVICES:
                 shared._run([shared._tool(f"{service}-svc"), "migrate"], env, f"{service}-svc migrate")
@@ -286,11 +267,11 @@ def running_platform(args: argparse.Namespace, logs: Path) -> Iterator[Platform]
                 servers[name] = stack.enter_context(
                     shared._server(name, [*command, "--host", HOST, "--port", str(ports[name])], env, ports[name], logs)
                 )
+            # Six Python apps import and start at once: on two busy cores (load average 10 or more) that
+            # alone took over a minute, so the wait is a flag.
             for server in servers.values():
-                shared._wait_until(server, "/health/ready")
+                shared._wait_until(server, "/health/ready", timeout_s=args.ready_timeout)
             yield Platform(servers, secret, issuer, audience, mail)
-    finally:
-        asyncio.run(delete_topology(args.amqp_url, topology, CONSUMER_QUEUES))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -307,28 +288,9 @@ async def _call(client: Any, method: str, path: str, expect: int, **kwargs: Any)
     return response.json() if response.content else None
 
 
-async def _eventually(what: str, check: Any, timeout_s: float = 90) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.25)
-    raise shared.BenchError(f"timed out waiting for {what}")
-
-
 def _mailed_tokens(mail: Path) -> dict[str, str]:
     """The invitation token mailed to each address so far (the latest mail wins)."""
-    link = re.compile(re.escape(LINK_BASE) + r"([\w-]+)")
-    tokens: dict[str, str] = {}
-    if not mail.exists():
-        return tokens
-    for message in mailbox.Maildir(mail, create=False):
-        for part in message.walk():
-            payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes) and (found := link.search(payload.decode(errors="replace"))):
-                tokens[parseaddr(str(message["To"]))[1]] = found.group(1)
-    return tokens
+    return {address: link.removeprefix(LINK_BASE) for address, link in shared.mailed_links(mail, LINK_BASE).items()}
 
 
 def _response(questionnaire: dict[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -382,7 +344,7 @@ async def seed(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
             response = await survey.post("/v1/cycles", json=cycle_body(0), headers=participant)
             return response.json() if response.status_code == 201 else None
 
-        first = await _eventually("survey-svc to learn the HLM 360 questionnaire", questionnaire_known)
+        first = await shared.eventually("survey-svc to learn the HLM 360 questionnaire", questionnaire_known)
 
         print(f"  {args.background} other participants with a draft 360 of twelve raters each", flush=True)
         semaphore = asyncio.Semaphore(8)
@@ -416,7 +378,7 @@ async def seed(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
             tokens = await asyncio.to_thread(_mailed_tokens, platform.mail)
             return tokens if wanted <= tokens.keys() else None
 
-        tokens = await _eventually("the invitations to be mailed", all_mailed)
+        tokens = await shared.eventually("the invitations to be mailed", all_mailed)
         answering = [10, 10, 11, 10, 5, 2]  # four cycles closed with reports, two still open
         for cycle_id, count in zip(cycles, answering, strict=True):
             for email in emails[cycle_id][:count]:
@@ -482,7 +444,7 @@ async def seed(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
             found = (await _call(report, "GET", "/v1/reports", 200, headers=participant))["items"]
             return found if len(found) == 3 else None
 
-        built = await _eventually("report-svc to build the reports", reports_built)
+        built = await shared.eventually("report-svc to build the reports", reports_built)
     print(f"  seeded in {time.perf_counter() - started:.1f} s", flush=True)
     return {"cycles": cycles, "reports": [r["id"] for r in built]}
 
@@ -556,24 +518,7 @@ def _measure(platform: Platform, target: Target, args: argparse.Namespace) -> di
         "timeout_s": 30.0,
         "server_pids": [platform.servers[name].process.pid for name in target.servers],
     }
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), GENERATE_COMMAND],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=args.warmup + args.duration + 120,
-        cwd=REPO_ROOT,
-        check=False,
-        preexec_fn=shared._die_with_parent if sys.platform == "linux" else None,
-    )
-    if completed.returncode != 0:
-        raise shared.BenchError(f"load generator failed on {target.name}:\n{completed.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(completed.stdout)
-    if result["requests"] == 0:
-        raise shared.BenchError(
-            f"no successful request on {target.name}: {result['error_kinds']} {result['warmup_error_kinds']}"
-        )
-    return result
+    return shared.run_generator(__file__, spec, target.name, args.warmup + args.duration + 120)
 
 
 def _ratios(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float | None]:
@@ -668,44 +613,31 @@ def run(args: argparse.Namespace) -> int:
 
     summaries = [shared._summarise(name, target_runs, cpus) for name, target_runs in runs.items()]
     reading = _report(summaries, args, cpus)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"gateway-{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "gateway",
-                "started_at": started_at.isoformat(),
-                "git": {
-                    "commit": shared._git("rev-parse", "HEAD"),
-                    "dirty": bool(shared._git("status", "--porcelain")),
-                },
-                "machine": {"cpus": cpus, "platform": platform.platform(), "python": platform.python_version()},
-                "config": {
-                    "query": HOME,
-                    "rest_paths": REST_PATHS,
-                    "concurrency": args.concurrency,
-                    "warmup_s": args.warmup,
-                    "duration_s": args.duration,
-                    "rounds": args.rounds,
-                    "background_participants": args.background,
-                    "facilitators": args.facilitators,
-                    "servers": "one uvicorn worker each; services with their workers on (idle while measured)",
-                },
-                "results": summaries,
-                **reading,
+    shared.write_results(
+        "gateway",
+        started_at,
+        {
+            "config": {
+                "query": HOME,
+                "rest_paths": REST_PATHS,
+                "concurrency": args.concurrency,
+                "warmup_s": args.warmup,
+                "duration_s": args.duration,
+                "rounds": args.rounds,
+                "background_participants": args.background,
+                "facilitators": args.facilitators,
+                "servers": "one uvicorn worker each; services with their workers on (idle while measured)",
             },
-            indent=2,
-        )
-        + "\n"
+            "results": summaries,
+            **reading,
+        },
+        cpus=cpus,
     )
-    print(f"\nresults written to {out.relative_to(REPO_ROOT)}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == [GENERATE_COMMAND]:
-        print(json.dumps(asyncio.run(_generate(json.loads(sys.stdin.read())))))
+    if shared.run_as_generator(argv, _generate):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target and round")
@@ -716,22 +648,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--facilitators", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
-        "--admin-url", default=os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+        "--ready-timeout", type=float, default=180.0, help="seconds each server may take to start and become ready"
     )
-    parser.add_argument("--amqp-url", default=os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    shared.add_platform_urls(parser)
     args = parser.parse_args(argv)
 
-    def terminate(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)  # unwinds through the finally blocks: servers, database, topology
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        return run(args)
-    except shared.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return shared.run_benchmark(run, args, interrupted_code=130)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import argparse
 from collections.abc import Sequence
 
 import strawberry
+from baseline_app import answer_ready, serve
 from fastapi import FastAPI
 from strawberry.fastapi import GraphQLRouter
 
@@ -28,9 +29,7 @@ def create_app() -> FastAPI:
     app = FastAPI(title="graphql-baseline", openapi_url=None, docs_url=None, redoc_url=None)
     app.include_router(GraphQLRouter(strawberry.Schema(query=Query), graphql_ide=None), prefix="/graphql")
 
-    @app.get("/health/ready")
-    async def ready() -> dict[str, str]:
-        return {"status": "ok"}
+    answer_ready(app)
 
     return app
 
@@ -41,9 +40,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
 
-    import uvicorn
-
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_config=None, access_log=False, log_level="warning")
+    serve(create_app, [], args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -59,6 +59,8 @@ import facilitator_data  # noqa: E402
 import goals  # noqa: E402
 import national_data as data  # noqa: E402
 
+from hlm_kit.local import exit_on_sigterm, own_topology  # noqa: E402
+
 ADMIN_URL = os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_URL = os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 SCHEMAS = ("framework", "survey", "report", "facilitator")
@@ -747,83 +749,79 @@ async def run(args: argparse.Namespace) -> int:
     print(f"national year at scale {args.scale}: databases {databases['empty']} (empty) and {databases['national']}",
           flush=True)  # fmt: skip
     try:
-        urls = {"empty": await create_database(databases["empty"])}
-        probe = await load_probe(databases["empty"], urls["empty"], clock, args.samples, args.seed)
-        urls["national"] = await clone_database(databases["empty"], databases["national"])
+        # The services' own exchanges and queues (settings_for names them), deleted however the run ends.
+        with own_topology(AMQP_URL, f"bench.{tag}"):
+            urls = {"empty": await create_database(databases["empty"])}
+            probe = await load_probe(databases["empty"], urls["empty"], clock, args.samples, args.seed)
+            urls["national"] = await clone_database(databases["empty"], databases["national"])
 
-        print(f"loading a national year at scale {args.scale} with COPY ...", flush=True)
-        admin = {side: await asyncpg.connect(admin_url_of(database)) for side, database in databases.items()}
-        started = time.perf_counter()
-        templates = await data.read_templates(admin["national"], probe.template_cycles)
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            loaded = await asyncio.get_running_loop().run_in_executor(
-                pool, load_national, databases["national"], args.scale, args.seed, clock.now, templates,
-                probe.questionnaire,
-            )  # fmt: skip
-        load_s = time.perf_counter() - started
-        await admin["empty"].execute("VACUUM ANALYZE")
-        sizes = loaded["sizes"]
-        print(
-            f"loaded {loaded['rows']:,} rows in {load_s:.1f} s (COPY {loaded['copy_s']:.1f} s, VACUUM ANALYZE"
-            f" {loaded['vacuum_analyze_s']:.1f} s): {sizes.staff:,} staff, {sizes.cycles:,} cycles,"
-            f" {sizes.facilitators:,} facilitators, {sizes.observations:,} observations; the loading process's"
-            f" peak resident memory {loaded['peak_mb']:.0f} MB",
-            flush=True,
-        )
-        table_rows = await tables(databases["national"])
-        print_tables(table_rows)
-
-        start_capturing()
-        async with (
-            running_services(urls["empty"], tag) as empty_clients,
-            running_services(urls["national"], tag) as national_clients,
-        ):
-            empty_ops = operations(empty_clients, probe, clock, urls["empty"], admin["empty"])
-            ops = operations(national_clients, probe, clock, urls["national"], admin["national"])
-            print(f"\n{args.samples} samples of each operation on each database, taken in turn:", flush=True)
-            empty, national = await time_side_by_side(empty_ops, ops, args.samples)
-            rows_of: dict[str, float] = {}
-            for _, table, count, _ in table_rows:  # a plan names the table without its schema
-                rows_of[table] = max(rows_of.get(table, 0.0), count)
-            flagged = await print_plans(ops, urls["national"], rows_of, args.strict_plans)
-            rss, peak = resident_mb()
-        for connection in admin.values():
-            await connection.close()
-
-        print(f"\nscale {args.scale}: {sizes.cycles:,} cycles, {loaded['rows']:,} rows loaded in {load_s:.0f} s,"
-              f" {sum(r[3] for r in table_rows) / 2**20:,.0f} MB on disk")  # fmt: skip
-        print(
-            f"{'operation':<28} {'empty p50':>10} {'p99':>8} {'national p50':>13} {'p99':>8} {'x p50':>7} {'x p99':>7}"
-        )
-        for name in ops:
-            e, n = empty[name], national[name]
+            print(f"loading a national year at scale {args.scale} with COPY ...", flush=True)
+            admin = {side: await asyncpg.connect(admin_url_of(database)) for side, database in databases.items()}
+            started = time.perf_counter()
+            templates = await data.read_templates(admin["national"], probe.template_cycles)
+            context = multiprocessing.get_context("spawn")
+            with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                loaded = await asyncio.get_running_loop().run_in_executor(
+                    pool, load_national, databases["national"], args.scale, args.seed, clock.now, templates,
+                    probe.questionnaire,
+                )  # fmt: skip
+            load_s = time.perf_counter() - started
+            await admin["empty"].execute("VACUUM ANALYZE")
+            sizes = loaded["sizes"]
             print(
-                f"{name:<28} {e.p50 * 1000:>7.2f} ms {e.p99 * 1000:>5.1f} ms {n.p50 * 1000:>10.2f} ms"
-                f" {n.p99 * 1000:>5.1f} ms {n.p50 / e.p50:>7.2f} {n.p99 / e.p99:>7.2f}"
+                f"loaded {loaded['rows']:,} rows in {load_s:.1f} s (COPY {loaded['copy_s']:.1f} s, VACUUM ANALYZE"
+                f" {loaded['vacuum_analyze_s']:.1f} s): {sizes.staff:,} staff, {sizes.cycles:,} cycles,"
+                f" {sizes.facilitators:,} facilitators, {sizes.observations:,} observations; the loading process's"
+                f" peak resident memory {loaded['peak_mb']:.0f} MB",
+                flush=True,
             )
-        print(
-            f"\nresident memory of this process, which runs survey-svc, report-svc and facilitator-svc on each"
-            f" database: {rss:.0f} MB after the run (peak {peak:.0f} MB)"
-        )
-        print(
-            "sequential scans that read the table, not the work"
-            f"{' (plans made without sequential scans)' if args.strict_plans else ''}:"
-            f" {', '.join(sorted(set(flagged))) or 'none'}"
-        )
-        scale = f"national scale {args.scale}"
-        for name in ops:
-            goals.check(f"{scale}: {name} p50 vs empty", national[name].p50 / empty[name].p50, at_most=GOAL_RATIO)
-            goals.check(f"{scale}: {name} p99 vs empty", national[name].p99 / empty[name].p99, at_most=GOAL_RATIO)
-        goals.check(f"{scale}: resident memory, both sets of services", rss, at_most=GOAL_RSS_MB, unit="MB")
-        goals.check(f"{scale}: sequential scans of big tables", len(set(flagged)), at_most=0, unit="")
-        from hlm_contracts.topology import CONSUMER_QUEUES
-        from hlm_kit.messaging.topology import Topology
-        from hlm_kit.testing.pytest_plugin import delete_topology
+            table_rows = await tables(databases["national"])
+            print_tables(table_rows)
 
-        await delete_topology(
-            AMQP_URL, Topology(f"bench.{tag}.events", f"bench.{tag}.dlx", f"bench.{tag}."), CONSUMER_QUEUES
-        )
+            start_capturing()
+            async with (
+                running_services(urls["empty"], tag) as empty_clients,
+                running_services(urls["national"], tag) as national_clients,
+            ):
+                empty_ops = operations(empty_clients, probe, clock, urls["empty"], admin["empty"])
+                ops = operations(national_clients, probe, clock, urls["national"], admin["national"])
+                print(f"\n{args.samples} samples of each operation on each database, taken in turn:", flush=True)
+                empty, national = await time_side_by_side(empty_ops, ops, args.samples)
+                rows_of: dict[str, float] = {}
+                for _, table, count, _ in table_rows:  # a plan names the table without its schema
+                    rows_of[table] = max(rows_of.get(table, 0.0), count)
+                flagged = await print_plans(ops, urls["national"], rows_of, args.strict_plans)
+                rss, peak = resident_mb()
+            for connection in admin.values():
+                await connection.close()
+
+            print(f"\nscale {args.scale}: {sizes.cycles:,} cycles, {loaded['rows']:,} rows loaded in {load_s:.0f} s,"
+                  f" {sum(r[3] for r in table_rows) / 2**20:,.0f} MB on disk")  # fmt: skip
+            print(
+                f"{'operation':<28} {'empty p50':>10} {'p99':>8} {'national p50':>13} {'p99':>8}"
+                f" {'x p50':>7} {'x p99':>7}"
+            )
+            for name in ops:
+                e, n = empty[name], national[name]
+                print(
+                    f"{name:<28} {e.p50 * 1000:>7.2f} ms {e.p99 * 1000:>5.1f} ms {n.p50 * 1000:>10.2f} ms"
+                    f" {n.p99 * 1000:>5.1f} ms {n.p50 / e.p50:>7.2f} {n.p99 / e.p99:>7.2f}"
+                )
+            print(
+                f"\nresident memory of this process, which runs survey-svc, report-svc and facilitator-svc on each"
+                f" database: {rss:.0f} MB after the run (peak {peak:.0f} MB)"
+            )
+            print(
+                "sequential scans that read the table, not the work"
+                f"{' (plans made without sequential scans)' if args.strict_plans else ''}:"
+                f" {', '.join(sorted(set(flagged))) or 'none'}"
+            )
+            scale = f"national scale {args.scale}"
+            for name in ops:
+                goals.check(f"{scale}: {name} p50 vs empty", national[name].p50 / empty[name].p50, at_most=GOAL_RATIO)
+                goals.check(f"{scale}: {name} p99 vs empty", national[name].p99 / empty[name].p99, at_most=GOAL_RATIO)
+            goals.check(f"{scale}: resident memory, both sets of services", rss, at_most=GOAL_RSS_MB, unit="MB")
+            goals.check(f"{scale}: sequential scans of big tables", len(set(flagged)), at_most=0, unit="")
     finally:
         for database in databases.values():
             if args.keep:
@@ -845,6 +843,7 @@ def main(argv: list[str] | None = None) -> int:
         help="explain with sequential scans disabled and flag every filtered one left (for tiny scales, where "
         "reading a small table whole is the planner's right choice and hides a missing index)",
     )
+    exit_on_sigterm()  # unwinds through the finally blocks: the databases, the topology
     return asyncio.run(run(parser.parse_args(argv)))
 
 

@@ -1,5 +1,5 @@
-"""Benchmark: GET /v1/register over a national register of 3,000 facilitators, beside the same search as
-bare SQL.
+"""Benchmark: GET /v1/register over a national register of 3,000 facilitators, beside the same search in a
+bare FastAPI + asyncpg endpoint and as bare SQL.
 
     uv run python bench/register_search.py [--facilitators 3000] [--per-region 250] [--listed 0.8]
                                            [--duration 10] [--concurrency 8] [--warmup 2] [--limit 20]
@@ -13,24 +13,26 @@ What it does, all on 127.0.0.1 and cleaned up at the end (also on failure or Ctr
    then, as the bench's own shortcut for 3,000 facilitators each choosing on their own account, sets
    ``is_listed`` for a ``--listed`` share and publishes everything but the organisation for half of
    those, the defaults (region, modes, offer) for the other half; analyses the tables;
-3. drives two targets with the same closed-loop generator and the same random searches (a region for
+3. drives three targets with the same closed-loop generator and the same random searches (a region for
    nine in ten, a mode for half, a language for one in five, a specialism for one in four, a session
    kind for one in ten; ``--limit`` per page): ``register`` (the endpoint: token check, validation,
-   the query, the JSON of the entries) and ``sql`` (the query the endpoint runs, sent straight to
-   PostgreSQL with asyncpg over a pool of the same size, as the owner role, rows fetched and dropped);
-4. prints latency percentiles and throughput of each, the ratio of p50 and p99, and the plan PostgreSQL
-   chose, then writes ``bench/results/register-search-<timestamp>.json``.
+   the query, the JSON of the entries), ``http`` (``bench/register_baseline_app.py``: one uvicorn worker,
+   a bare FastAPI endpoint running the same statement with asyncpg over a pool of the same size and
+   answering the published fields as JSON) and ``sql`` (the statement sent straight to PostgreSQL with
+   asyncpg, as the owner role, rows fetched and dropped: the database's share, with no HTTP at all);
+4. prints latency percentiles and throughput of each, the ratios of p50 and p99 to both baselines, the
+   goal (p99 at most x1.5 the ``http`` baseline, the project's rule of a bare endpoint doing the same work
+   in the same run) through ``bench/goals.py``, and the plan PostgreSQL chose, then writes
+   ``bench/results/register-search-<timestamp>.json``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import dataclasses
 import os
-import platform
 import random
-import signal
 import sys
 import tempfile
 import time
@@ -44,10 +46,21 @@ import catalogue
 import facilitator_data
 import facilitator_matching
 import facilitator_setup
+import goals
 
-RESULTS_DIR = catalogue.RESULTS_DIR
+GOAL_P99_RATIO = 1.5
 MODES = ["in_person", "video"]
 SESSION_KINDS = ["feedback", "coaching", "mentoring"]
+PUBLISHABLE = (
+    "name",
+    "organisation",
+    "region",
+    "modes",
+    "languages",
+    "specialisms",
+    "session_kinds",
+    "accreditation_level",
+)
 COLUMNS = (
     "id, published_fields, name, organisation, region, modes, languages, specialisms, session_kinds,"
     " accreditation_level"
@@ -212,6 +225,25 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         )
         if results["register"]["requests"] == 0:
             raise catalogue.BenchError(f"no successful search: {results['register']['errors']}")
+        port = catalogue._free_port()
+        print(f"  starting the bare FastAPI + asyncpg baseline on :{port}", flush=True)
+        command = [sys.executable, str(Path(__file__).resolve().parent / "register_baseline_app.py")]
+        command += ["--host", catalogue.HOST, "--port", str(port), "--database-url", dsn]
+        command += ["--pool-size", str(args.concurrency)]
+        with catalogue._server("register-baseline", command, service.env, port, Path(tmp)) as server:
+            catalogue._wait_until(server, "/health/ready")
+            print("  driving http ...", flush=True)
+            results["http"] = asyncio.run(
+                facilitator_matching.drive(
+                    dataclasses.replace(service, server=server),
+                    register,
+                    concurrency=args.concurrency,
+                    warmup_s=args.warmup,
+                    duration_s=args.duration,
+                    seed=args.seed,
+                    admin_url=args.admin_url,
+                )
+            )
         print("  driving sql ...", flush=True)
         results["sql"] = asyncio.run(
             drive_sql(
@@ -219,11 +251,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             )
         )
         results["plan"] = asyncio.run(plan(dsn, {"region": "london", "mode": "video", "limit": args.limit}, today))
-    endpoint, sql = results["register"], results["sql"]
-    results["ratios"] = {
-        "p50": catalogue._ratio(endpoint["latency_ms"]["p50"], sql["latency_ms"]["p50"]),
-        "p99": catalogue._ratio(endpoint["latency_ms"]["p99"], sql["latency_ms"]["p99"]),
-    }
+    endpoint = results["register"]
+    for baseline in ("http", "sql"):
+        results[f"ratios_{baseline}"] = {
+            q: catalogue._ratio(endpoint["latency_ms"][q], results[baseline]["latency_ms"][q]) for q in ("p50", "p99")
+        }
     return results
 
 
@@ -239,7 +271,7 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
     )
     print(header)
     print("-" * len(header))
-    for name in ("register", "sql"):
+    for name in ("register", "http", "sql"):
         r = results[name]
         print(
             f"{name:<10} {r['requests']:>9} {sum(r['errors'].values()):>6} {r['throughput_rps']:>7.0f} "
@@ -247,8 +279,18 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
             f"{catalogue._fmt(r.get('server_cpu_us_per_request'), '.0f'):>14} "
             f"{catalogue._fmt(r.get('db_cpu_us_per_request'), '.0f'):>13}"
         )
-    ratios = results["ratios"]
-    print(f"register/sql  p50 x{catalogue._fmt(ratios['p50'], '.1f')}   p99 x{catalogue._fmt(ratios['p99'], '.1f')}")
+    for baseline in ("http", "sql"):
+        ratios = results[f"ratios_{baseline}"]
+        print(
+            f"register/{baseline:<5} p50 x{catalogue._fmt(ratios['p50'], '.1f')}"
+            f"   p99 x{catalogue._fmt(ratios['p99'], '.1f')}"
+        )
+    goals.check(
+        "register search: p99 vs a bare FastAPI + asyncpg endpoint running the same statement",
+        results["ratios_http"]["p99"],
+        at_most=GOAL_P99_RATIO,
+    )
+    print("  (the sql line, with no HTTP at all, shows the database's share; the goal is judged against http)")
     print("\nplan of ?region=london&mode=video:\n" + results["plan"])
 
 
@@ -257,30 +299,14 @@ def run(args: argparse.Namespace) -> int:
     print(f"register of {args.facilitators} facilitators", flush=True)
     results = measure(args)
     report(args, results)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"register-search-{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "register-search",
-                "started_at": started_at.isoformat(),
-                "git": {
-                    "commit": catalogue._git("rev-parse", "HEAD"),
-                    "dirty": bool(catalogue._git("status", "--porcelain")),
-                },
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                },
-                "config": vars(args) | {"admin_url": None, "amqp_url": None},
-                "results": results,
-            },
-            indent=2,
-        )
-        + "\n"
+    catalogue.write_results(
+        "register-search",
+        started_at,
+        {
+            "config": vars(args) | {"admin_url": None, "amqp_url": None},
+            "results": results,
+        },
     )
-    print(f"\nresults written to {out.relative_to(catalogue.REPO_ROOT)}")
     return 0
 
 
@@ -290,25 +316,10 @@ def main() -> int:
     parser.add_argument("--per-region", type=int, default=250, help="facilitators per region, London first")
     parser.add_argument("--listed", type=float, default=0.8, help="share of facilitators who chose to be listed")
     parser.add_argument("--limit", type=int, default=20, help="entries per page")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per target")
-    parser.add_argument("--warmup", type=float, default=2.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--admin-url", default=os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    parser.add_argument("--amqp-url", default=os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    facilitator_setup.add_load_options(parser)
     args = parser.parse_args()
 
-    def terminate(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        return run(args)
-    except catalogue.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
+    return catalogue.run_benchmark(run, args)
 
 
 if __name__ == "__main__":

@@ -2,18 +2,18 @@
 
 No auth, no token look-up, no validation against a questionnaire, no outbox, no middleware: it reads the
 body, inserts it as one ``jsonb`` row and answers 201, so a request costs what FastAPI, uvicorn, asyncpg
-and one INSERT cost. Served like ``survey-svc serve``: one uvicorn worker, no access log.
+and one INSERT cost. Served like ``survey-svc serve``: one uvicorn worker unless ``--workers``, no access log.
 
     python bench/submission_baseline_app.py --port 9002 --database-url postgresql://postgres@127.0.0.1/db
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
+from baseline_app import answer_ready, serve_database_baseline
 from fastapi import FastAPI, Request, Response
 
 TABLE = "baseline_response"
@@ -22,12 +22,9 @@ TABLE = "baseline_response"
 def create_app(database_url: str, pool_size: int) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await asyncpg.create_pool(database_url, min_size=pool_size, max_size=pool_size)
-        async with pool.acquire() as connection:
-            await connection.execute(
-                f"CREATE TABLE IF NOT EXISTS {TABLE}"
-                " (id bigserial PRIMARY KEY, token text NOT NULL, body jsonb NOT NULL)"
-            )
+        # Opened as needed, like the service's: the warm-up opens what the run uses, and a worker that the
+        # kernel hands few connections holds few.
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=pool_size)
         app.state.pool = pool
         yield
         await pool.close()
@@ -41,25 +38,24 @@ def create_app(database_url: str, pool_size: int) -> FastAPI:
             await connection.execute(f"INSERT INTO {TABLE} (token, body) VALUES ($1, $2::jsonb)", token, body)
         return Response(status_code=201)
 
-    @app.get("/health/ready")
-    async def ready() -> dict[str, str]:
-        return {"status": "ok"}
+    answer_ready(app)
 
     return app
 
 
+async def create_table(database_url: str) -> None:
+    """Once, before any worker starts: two workers creating the table at once could collide."""
+    connection = await asyncpg.connect(database_url)
+    try:
+        await connection.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (id bigserial PRIMARY KEY, token text NOT NULL, body jsonb NOT NULL)"
+        )
+    finally:
+        await connection.close()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--pool-size", type=int, default=10, help="the same as the service's default pool")
-    args = parser.parse_args(argv)
-
-    import uvicorn
-
-    app = create_app(args.database_url, args.pool_size)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False, log_level="warning")
+    serve_database_baseline(__doc__.splitlines()[0], create_app, argv, prepare=create_table)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Benchmark: complete 360 responses submitted to survey-svc beside a bare FastAPI+asyncpg insert.
 
     uv run python bench/survey_submission.py [--duration 8] [--concurrency 32] [--warmup 2] [--rounds 1]
+                                             [--workers 1 [2 ...]]
 
 What it does, all on 127.0.0.1 and all cleaned up at the end (also on failure or Ctrl-C):
 
@@ -8,20 +9,26 @@ What it does, all on 127.0.0.1 and all cleaned up at the end (also on failure or
    the shipped HLM 360 questionnaire (45 items, 9 dimensions) as the service's snapshot, and seeds open
    cycles with enough invited raters, each with a token the benchmark knows, for every request of the
    run (a response is submitted once, so every request needs a token of its own);
-2. starts ``survey-svc serve`` (one uvicorn worker, ``SURVEY_RUN_WORKERS=false``: no relay, no mail, no
-   consumers) and ``bench/submission_baseline_app.py`` (one uvicorn worker, a pool of the same size);
+2. starts ``survey-svc serve`` (one uvicorn worker unless ``--workers``, ``SURVEY_RUN_WORKERS=false``: no
+   relay, no mail, no consumers) and ``bench/submission_baseline_app.py`` (as many uvicorn workers, each
+   with a pool of the same size), and waits until every worker of both has started;
 3. drives each from a separate load-generator process: ``POST /v1/invitations/{token}/submit`` with the
    same complete response (every item rated, 9 importance ratings, a comment per dimension, about 6 KB),
    a fresh token per request, a fixed number of keep-alive connections, a warm-up, then a fixed duration;
-4. prints responses/s, latency percentiles and server CPU per response, with the ratios, and writes
-   ``bench/results/survey-submission-<timestamp>.json``.
+4. prints responses/s, latency percentiles and server CPU per response (summed over a server's worker
+   processes), with the ratios, and writes ``bench/results/survey-submission-<timestamp>.json``. With
+   several ``--workers`` counts, steps 2-4 run once per count, back to back on the same database, and a
+   last table puts the service/baseline ratios of each count side by side, with how evenly the workers
+   shared the work and the load average.
 
-What the service does per response that the baseline does not: look the token up by its SHA-256 and
-compare in constant time, check the client's failed-look-up count, load the cycle and its pinned
-questionnaire (cached), validate every answer against it, insert the response under its unique
-constraint, end the invitation and revoke its tokens, and write the response.submitted event to the
-outbox, in one transaction; plus the kit's correlation and metrics middleware (and, with workers off,
-one NOTIFY per burst of commits, outside them, for the relays of other processes).
+What the service does per response that the baseline does not: look the token up by its SHA-256 (with
+the client's failed-look-up count and the few columns of the invitation and cycle it needs, in one
+statement) and compare in constant time, check every answer against the keys of the pinned
+questionnaire (computed once per process), then, in one more statement, insert the response under its
+unique constraint, end the invitation, revoke its tokens and write the response.submitted event to the
+outbox, in one transaction (four round trips with BEGIN and COMMIT); plus the kit's correlation,
+metrics and tracing middleware (and, with workers off, one NOTIFY per burst of commits, outside them,
+for the relays of other processes).
 """
 
 from __future__ import annotations
@@ -32,9 +39,7 @@ import contextlib
 import hashlib
 import json
 import os
-import platform
 import secrets
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,12 +55,12 @@ sys.path.insert(0, str(BENCH_DIR))
 import catalogue as shared  # noqa: E402  (the catalogue benchmark's process and database helpers)
 import goals  # noqa: E402
 
-REPO_ROOT = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
 HOST = shared.HOST
-GENERATE_COMMAND = "_generate"
 PATH_TEMPLATE = "/v1/invitations/{token}/submit"
 RATERS_PER_CYCLE = 40
+# How long a server may take to answer once started: its workers start together on cores the load generator,
+# PostgreSQL and any other work share.
+STARTUP_TIMEOUT_S = 180
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -111,28 +116,29 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
             )
             for _ in range(spec["concurrency"])
         ]
+        # Each connection opened on its own, one after the other, as clients arrive over time: opened all at
+        # once, the first worker to wake would accept every one of them and the others none.
+        for client in clients:
+            await client.get(base + "/health/ready")
         warmup = shared._Phase(deadline=time.perf_counter() + spec["warmup_s"], max_requests=None, record=False)
         await run_phase(clients, warmup)
-        server_before, machine_before = shared._process_cpu_s(spec["server_pid"]), shared._machine_cpu_s()
+        server_before, machine_before = shared._process_tree_cpus(spec["server_pid"]), shared._machine_cpu_s()
         own_before = time.process_time()
         measured = shared._Phase(deadline=time.perf_counter() + spec["duration_s"], max_requests=None, record=True)
         wall_s = await run_phase(clients, measured)
         own_cpu_s = time.process_time() - own_before
-        server_after, machine_after = shared._process_cpu_s(spec["server_pid"]), shared._machine_cpu_s()
+        server_after, machine_after = shared._process_tree_cpus(spec["server_pid"]), shared._machine_cpu_s()
 
     return {
-        "wall_s": wall_s,
-        "requests": len(measured.latencies_us),
-        "errors": measured.errors,
-        "error_kinds": measured.error_kinds,
-        "warmup_requests": warmup.issued,
-        "warmup_errors": warmup.errors,
-        "warmup_error_kinds": warmup.error_kinds,
-        "latencies_us": measured.latencies_us,
+        **shared.phase_results(measured, warmup, wall_s),
         "body_bytes": len(body),
-        "server_cpu_s": server_after - server_before
-        if server_before is not None and server_after is not None
+        "server_cpu_s": sum(server_after.values()) - sum(server_before.values())
+        if server_before and server_after
         else None,
+        # Each process of the server (its uvicorn workers, and their supervisor when there are several).
+        "server_cpu_s_by_process": sorted(
+            (cpu - server_before.get(pid, 0.0) for pid, cpu in server_after.items()), reverse=True
+        ),
         "generator_cpu_s": own_cpu_s,
         "machine_busy_cpu_s": machine_after[0] - machine_before[0] if machine_before and machine_after else None,
         "generator_loop": "asyncio",
@@ -274,27 +280,10 @@ def _measure(
         "timeout_s": 30.0,
         "server_pid": server.process.pid,
     }
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), GENERATE_COMMAND],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=args.warmup + args.duration + 120,
-        cwd=REPO_ROOT,
-        check=False,
-        preexec_fn=shared._die_with_parent if sys.platform == "linux" else None,
-    )
-    if completed.returncode != 0:
-        raise shared.BenchError(f"load generator failed on {name}:\n{completed.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(completed.stdout)
-    if result["requests"] == 0:
-        raise shared.BenchError(
-            f"no successful request on {name}: {result['error_kinds']} {result['warmup_error_kinds']}"
-        )
-    return result
+    return shared.run_generator(__file__, spec, name, args.warmup + args.duration + 120)
 
 
-def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int) -> dict[str, Any]:
+def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int, workers: int) -> dict[str, Any]:
     base, service = summaries
     ratio = {
         "throughput": shared._ratio(service["throughput_rps"], base["throughput_rps"]),
@@ -311,7 +300,8 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
     print()
     print(
         f"POST {PATH_TEMPLATE} ({service['body_bytes']} B of JSON): {args.concurrency} keep-alive connections, "
-        f"{args.warmup:g} s warm-up, {args.duration:g} s x {args.rounds} round(s); {cpus} CPU(s)"
+        f"{args.warmup:g} s warm-up, {args.duration:g} s x {args.rounds} round(s); {cpus} CPU(s); "
+        f"{workers} uvicorn worker(s) per server"
     )
     print(header)
     print("-" * len(header))
@@ -338,13 +328,15 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
         f"p50 x{shared._fmt(ratio['p50'], '.2f')}   p99 x{shared._fmt(ratio['p99'], '.2f')}   "
         f"server CPU/response x{shared._fmt(ratio['server_cpu_per_request'], '.2f')}"
     )
-    goals.check(f"submit: server CPU per response vs bare insert, {args.concurrency} connection(s)",
-                ratio["server_cpu_per_request"], at_most=3.0)  # fmt: skip
-    if args.concurrency >= 32:
-        goals.check(f"submit: throughput vs bare insert, {args.concurrency} connections", ratio["throughput"],
-                    at_least=0.5)  # fmt: skip
-    if args.concurrency == 1:
-        goals.check("submit: p50 at 1 connection", service["latency_ms"]["p50"], at_most=2.5, unit="ms")
+    # The goals are set for a server of one worker, the process a pod runs (deploy/k8s/README.md, "Scaling").
+    if workers == 1:
+        goals.check(f"submit: server CPU per response vs bare insert, {args.concurrency} connection(s)",
+                    ratio["server_cpu_per_request"], at_most=3.0)  # fmt: skip
+        if args.concurrency >= 32:
+            goals.check(f"submit: throughput vs bare insert, {args.concurrency} connections", ratio["throughput"],
+                        at_least=0.5)  # fmt: skip
+        if args.concurrency == 1:
+            goals.check("submit: p50 at 1 connection", service["latency_ms"]["p50"], at_most=2.5, unit="ms")
     notes = [
         "Both servers write to the same PostgreSQL on the same cores; other CPU % is mostly PostgreSQL.",
         "Latencies are closed-loop at fixed concurrency, so they are mostly queueing.",
@@ -359,6 +351,61 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
     for note in notes:
         print(f"note: {note}")
     return {"ratios": {"service/baseline": ratio}, "notes": notes}
+
+
+def _busiest_share(runs: list[dict[str, Any]]) -> float | None:
+    """The busiest process's share of a server's CPU over ``runs``: 1.0 when one process did all the work,
+    1/n when n worker processes shared it evenly."""
+    by_process = [sum(values) for values in zip(*(run["server_cpu_s_by_process"] for run in runs), strict=False)]
+    total = sum(by_process)
+    return max(by_process) / total if total > 0 else None
+
+
+def _compare_workers(passes: list[dict[str, Any]]) -> None:
+    """The service/baseline ratios at each number of worker processes, side by side."""
+    print()
+    print("by uvicorn workers per server (service and baseline alike):")
+    header = (
+        f"{'workers':>7} {'base resp/s':>11} {'svc resp/s':>10} {'resp/s ratio':>12} {'base CPU us':>11} "
+        f"{'svc CPU us':>10} {'CPU ratio':>9} {'busiest base/svc':>16} {'svc RSS MB':>10} {'load avg':>15}"
+    )
+    print(header)
+    print("-" * len(header))
+    for each in passes:
+        base, service = each["results"]
+        ratio = each["ratios"]["service/baseline"]
+        busiest = each["busiest_worker_share"]
+        print(
+            " ".join(
+                [
+                    f"{each['workers']:>7}",
+                    f"{base['throughput_rps']:>11.0f}",
+                    f"{service['throughput_rps']:>10.0f}",
+                    f"{'x' + shared._fmt(ratio['throughput'], '.2f'):>12}",
+                    f"{shared._fmt(base['server_cpu_us_per_request'], '.0f'):>11}",
+                    f"{shared._fmt(service['server_cpu_us_per_request'], '.0f'):>10}",
+                    f"{'x' + shared._fmt(ratio['server_cpu_per_request'], '.2f'):>9}",
+                    f"{shared._fmt(busiest['baseline'], '.2f') + '/' + shared._fmt(busiest['service'], '.2f'):>16}",
+                    f"{each['resident_mb_after_load']['service']:>10.0f}",
+                    f"{' '.join(format(v, '.1f') for v in each['load_average']):>15}",
+                ]
+            )
+        )
+    first = passes[0]["ratios"]["service/baseline"]
+    for each in passes[1:]:
+        ratio = each["ratios"]["service/baseline"]
+        throughput = shared._ratio(ratio["throughput"], first["throughput"])
+        cpu = shared._ratio(ratio["server_cpu_per_request"], first["server_cpu_per_request"])
+        print(
+            f"{each['workers']} workers against {passes[0]['workers']}: the service/baseline throughput ratio "
+            f"x{shared._fmt(throughput, '.2f')}, its CPU-per-response ratio x{shared._fmt(cpu, '.2f')} "
+            "(1.00: a worker costs the service what it costs the baseline)"
+        )
+    print(
+        "note: busiest is the share of a server's CPU its busiest process used (0.50: two workers shared the "
+        "work evenly); svc RSS MB is the resident memory of survey-svc's processes after its load; load avg is "
+        "the machine's 1, 5 and 15 minute load average after the pass."
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -380,7 +427,6 @@ def run(args: argparse.Namespace) -> int:
         "SURVEY_ENVIRONMENT": "development",
         # Every request comes from 127.0.0.1 and none fails; the limit only counts failures anyway.
         "SURVEY_TOKEN_FAILURES_PER_WINDOW": "1000000",
-        "SURVEY_DB_POOL_SIZE": str(args.pool_size),
     }
     env.pop("SURVEY_JWT_JWKS_URL", None)
     q = questionnaire()
@@ -388,100 +434,121 @@ def run(args: argparse.Namespace) -> int:
     started_at = datetime.now(UTC)
     # Enough tokens for the fastest plausible rate on this machine, per round.
     needed = args.tokens
+    passes: list[dict[str, Any]] = []
 
     print(f"setting up database {database}", flush=True)
     with (
         tempfile.TemporaryDirectory(prefix="hlm-bench-") as tmp,
         shared._bench_database(args.admin_url, env, database),
-        contextlib.ExitStack() as servers,
     ):
         logs = Path(tmp)
         shared._run([shared._tool("survey-svc"), "migrate"], env, "survey-svc migrate")
-        print(f"  seeding {needed * args.rounds} invited raters", flush=True)
-        tokens = asyncio.run(seed(survey_url, q, needed * args.rounds))
-
-        service_port = shared._free_port()
-        print(f"  starting survey-svc on :{service_port}", flush=True)
-        service = servers.enter_context(
-            shared._server(
-                "survey-svc",
-                [shared._tool("survey-svc"), "serve", "--host", HOST, "--port", str(service_port)],
-                env,
-                service_port,
-                logs,
-            )
-        )
-        shared._wait_until(service, "/health/live")
-        baseline_port = shared._free_port()
+        print(f"  seeding {needed * args.rounds * len(args.workers)} invited raters", flush=True)
+        tokens = iter(asyncio.run(seed(survey_url, q, needed * args.rounds * len(args.workers))))
         admin_db_url = service_url(args.admin_url, database, _admin_user(args.admin_url)).replace(
             "postgresql+asyncpg://", "postgresql://"
         )
-        print(f"  starting baseline on :{baseline_port}", flush=True)
-        baseline = servers.enter_context(
-            shared._server(
-                "baseline",
-                [
-                    sys.executable,
-                    str(BENCH_DIR / "submission_baseline_app.py"),
-                    "--host",
-                    HOST,
-                    "--port",
-                    str(baseline_port),
-                    "--database-url",
-                    admin_db_url,
-                    "--pool-size",
-                    str(args.pool_size),
-                ],
-                env,
-                baseline_port,
-                logs,
+        for workers in args.workers:
+            # A pool per worker, as <PREFIX>DB_POOL_SIZE is: the kernel may hand one worker most connections.
+            pool_size = args.pool_size
+            with contextlib.ExitStack() as servers:
+                service_port = shared._free_port()
+                print(f"  starting survey-svc on :{service_port}, {workers} worker(s)", flush=True)
+                service = servers.enter_context(
+                    shared._server(
+                        "survey-svc",
+                        [shared._tool("survey-svc"), "serve", "--host", HOST, "--port", str(service_port)],
+                        {**env, "SURVEY_HTTP_WORKERS": str(workers), "SURVEY_DB_POOL_SIZE": str(pool_size)},
+                        service_port,
+                        logs,
+                    )
+                )
+                shared._wait_until(service, "/health/live", timeout_s=STARTUP_TIMEOUT_S)
+                baseline_port = shared._free_port()
+                print(f"  starting baseline on :{baseline_port}, {workers} worker(s)", flush=True)
+                baseline = servers.enter_context(
+                    shared._server(
+                        "baseline",
+                        [
+                            sys.executable,
+                            str(BENCH_DIR / "submission_baseline_app.py"),
+                            "--host",
+                            HOST,
+                            "--port",
+                            str(baseline_port),
+                            "--database-url",
+                            admin_db_url,
+                            "--pool-size",
+                            str(pool_size),
+                            "--workers",
+                            str(workers),
+                        ],
+                        env,
+                        baseline_port,
+                        logs,
+                    )
+                )
+                shared._wait_until(baseline, "/health/ready", timeout_s=STARTUP_TIMEOUT_S)
+                for server in (service, baseline):
+                    shared.wait_until_idle(server)
+
+                runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "service": []}
+                rss_mb = {"baseline": 0.0, "service": 0.0}
+                for round_number in range(args.rounds):
+                    mine = [next(tokens) for _ in range(needed)]
+                    for name, server in (("baseline", baseline), ("service", service)):
+                        print(f"  {workers} worker(s), round {round_number + 1}/{args.rounds}: {name} ...", flush=True)
+                        try:
+                            runs[name].append(_measure(name, server, mine, body, args))
+                        except shared.BenchError as exc:  # the server's own account, beside the generator's
+                            raise shared.BenchError(f"{exc}\n{server.name}'s log ends:\n{server.log_tail(5)}") from exc
+                        finally:  # a server that died says why, rather than the generator's refused connections
+                            for each in (service, baseline):
+                                if each.process.poll() is not None:
+                                    raise shared.BenchError(f"{each.name} exited during the run:\n{each.log_tail()}")
+                        if failed := runs[name][-1]["errors"]:
+                            print(f"    {failed} failed; {server.name}'s log ends:\n{server.log_tail(3)}", flush=True)
+                        rss_mb[name] = max(rss_mb[name], shared.process_tree_rss_mb(server.process.pid) or 0.0)
+
+            summaries = [shared._summarise(name, target_runs, cpus) for name, target_runs in runs.items()]
+            passes.append(
+                {
+                    "workers": workers,
+                    "pool_size_per_worker": pool_size,
+                    "results": summaries,
+                    **_report(summaries, args, cpus, workers),
+                    "busiest_worker_share": {name: _busiest_share(target_runs) for name, target_runs in runs.items()},
+                    "resident_mb_after_load": rss_mb,
+                    "load_average": [round(v, 2) for v in os.getloadavg()],
+                }
             )
-        )
-        shared._wait_until(baseline, "/health/ready")
 
-        runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "service": []}
-        for round_number in range(args.rounds):
-            mine = tokens[round_number * needed : (round_number + 1) * needed]
-            for name, server in (("baseline", baseline), ("service", service)):
-                print(f"  round {round_number + 1}/{args.rounds}: {name} ...", flush=True)
-                runs[name].append(_measure(name, server, mine, body, args))
-                for each in (service, baseline):
-                    if each.process.poll() is not None:
-                        raise shared.BenchError(f"{each.name} exited during the run:\n{each.log_tail()}")
-
-    summaries = [shared._summarise(name, target_runs, cpus) for name, target_runs in runs.items()]
-    reading = _report(summaries, args, cpus)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"survey-submission-{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "survey-submission",
-                "started_at": started_at.isoformat(),
-                "git": {
-                    "commit": shared._git("rev-parse", "HEAD"),
-                    "dirty": bool(shared._git("status", "--porcelain")),
-                },
-                "machine": {"cpus": cpus, "platform": platform.platform(), "python": platform.python_version()},
-                "config": {
-                    "path": PATH_TEMPLATE,
-                    "items": len(q.items),
-                    "dimensions": len(q.dimensions),
-                    "concurrency": args.concurrency,
-                    "warmup_s": args.warmup,
-                    "duration_s": args.duration,
-                    "rounds": args.rounds,
-                    "servers": "one uvicorn worker each; survey-svc with SURVEY_RUN_WORKERS=false",
-                    "pool_size": args.pool_size,
-                },
-                "results": summaries,
-                **reading,
+    if len(passes) > 1:
+        _compare_workers(passes)
+    shared.write_results(
+        "survey-submission",
+        started_at,
+        {
+            "config": {
+                "path": PATH_TEMPLATE,
+                "items": len(q.items),
+                "dimensions": len(q.dimensions),
+                "concurrency": args.concurrency,
+                "warmup_s": args.warmup,
+                "duration_s": args.duration,
+                "rounds": args.rounds,
+                "workers": args.workers,
+                "servers": "the same uvicorn workers for both, as each pass says; survey-svc with no background work",
+                "pool_size": args.pool_size,
             },
-            indent=2,
-        )
-        + "\n"
+            # The first pass's figures where a single pass used to put them.
+            "results": passes[0]["results"],
+            "ratios": passes[0]["ratios"],
+            "notes": passes[0]["notes"],
+            "passes": passes,
+        },
+        cpus=cpus,
     )
-    print(f"\nresults written to {out.relative_to(REPO_ROOT)}")
     return 0
 
 
@@ -492,9 +559,7 @@ def _admin_user(url: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == [GENERATE_COMMAND]:
-        print(json.dumps(asyncio.run(_generate(json.loads(sys.stdin.read())))))
+    if shared.run_as_generator(argv, _generate):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=8.0, help="seconds measured per target and round")
@@ -505,15 +570,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pool-size",
         type=int,
         default=32,
-        help="database connections of each server; at or above --concurrency no connection is opened mid-run",
+        help="database connections of each server's worker process, opened as needed (the warm-up opens what the "
+        "run uses); at or above --concurrency no request waits for one",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="uvicorn worker processes of the service and of the baseline alike (SURVEY_HTTP_WORKERS); several "
+        "counts run one after the other in this run, e.g. --workers 1 2, and are compared at the end",
     )
     parser.add_argument(
         "--tokens", type=int, default=12000, help="invited raters seeded per round (one per request of the service)"
     )
-    parser.add_argument(
-        "--admin-url", default=os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    parser.add_argument("--amqp-url", default=os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    shared.add_platform_urls(parser)
     args = parser.parse_args(argv)
     try:
         return run(args)

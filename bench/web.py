@@ -16,13 +16,17 @@ What it does, all on 127.0.0.1 and all cleaned up at the end (also on failure or
 3. drives each target from a separate load-generator process (httpx, one keep-alive connection and one
    rater per worker, a warm-up, then a fixed duration), at 1 and at 16 connections:
    ``web GET``: a dimension page, ``GET /answer/{token}/{dimension}``, which makes one gateway call
-   (the invitation with its questionnaire and draft); ``gateway GET``: that same GraphQL request sent to
-   the gateway directly; ``web POST``: the same page's form sent back (``POST``, answered with a redirect
-   that is not followed), which makes two gateway calls (the invitation, then ``saveInvitationDraft``
-   with the whole draft); ``gateway POST``: those two requests sent directly, one after the other;
+   (the invitation and its draft; the questionnaire, which the web front keeps once it has read it for a
+   link, is not asked for again); ``gateway GET``: that same GraphQL request sent to the gateway
+   directly; ``web POST``: the same page's form sent back (``POST``, answered with a redirect that is not
+   followed), which makes one gateway call (``saveInvitationPage`` with that page's answers, answered
+   with the whole draft); ``gateway POST``: that same request sent directly;
 4. times whole rater journeys at 1 connection, as a browser goes through them (redirects followed):
    the start page, Start now, the nine dimension pages each shown and sent, check your answers, Send
    feedback, the confirmation;
+   the CPU time each of the web front, the gateway and survey-svc spends per request of each target is
+   read from /proc, and so is the time each was ready to run but waited for a core (its schedstat) and
+   the machine's CPU pressure: on a shared machine the wall clock mostly measures that waiting;
 5. prints a table with what the page adds to the gateway's own time (ratio and milliseconds, the goal
    being under 5 ms at p50 and p99), and how many times faster than LimeSurvey a page and a whole journey
    are (the goal: 20 times), from LimeSurvey's reference figures, measured before on this class of
@@ -35,20 +39,15 @@ import argparse
 import asyncio
 import contextlib
 import json
-import mailbox
 import os
-import platform
 import re
 import secrets
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +56,7 @@ sys.path.insert(0, str(BENCH_DIR))
 
 import catalogue as shared  # noqa: E402  (the catalogue benchmark's process and database helpers)
 
-REPO_ROOT = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
 HOST = shared.HOST
-GENERATE_COMMAND = "_generate"
 HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
 RATER_GROUPS = ["line_manager"] + ["peer"] * 4 + ["direct_report"] * 4 + ["other"] * 3
 CYCLES = 3
@@ -73,6 +69,10 @@ CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 # cores): reference figures, not measured in this run.
 LIMESURVEY = {"page_p50_1_ms": 249.0, "journey_1_s": 2.95, "page_16_s": 2.0}
 ADDED_MS_GOAL = 5.0
+# The processes whose CPU time per request is read (the platform's servers by name).
+CPU_PROCESSES = ("web", "gateway", "survey")
+# Seconds with no load in which each process's own background CPU time is read.
+IDLE_SAMPLE_S = 3.0
 # At least this many times faster than LimeSurvey, per page and per whole rater journey.
 SPEEDUP_GOAL = 20.0
 
@@ -83,8 +83,8 @@ SPEEDUP_GOAL = 20.0
 
 
 async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
-    """Closed loop: each worker, a rater of its own on one keep-alive connection, sends its request (or its
-    pair of requests, one after the other), waits, and starts again."""
+    """Closed loop: each worker, a rater of its own on one keep-alive connection, sends its request, waits,
+    and starts again."""
     import httpx
 
     kind = spec["kind"]
@@ -107,7 +107,7 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
         if kind == "web-post":
             response = await client.post(worker["url"], data=form)
             return None if response.status_code == 303 else f"status {response.status_code}"
-        for body in worker["bodies"]:  # gateway-get (one body), gateway-post (two)
+        for body in worker["bodies"]:  # the GraphQL request(s) the web front's page makes
             response = await client.post("/graphql", content=body, headers=FORWARDED_FOR)
             if response.status_code != 200:
                 return f"status {response.status_code}"
@@ -158,14 +158,7 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
     measured, wall_s = results["measured"]
     warmup, _ = results["warmup"]
     return {
-        "wall_s": wall_s,
-        "requests": len(measured.latencies_us),
-        "errors": measured.errors,
-        "error_kinds": measured.error_kinds,
-        "warmup_requests": warmup.issued,
-        "warmup_errors": warmup.errors,
-        "warmup_error_kinds": warmup.error_kinds,
-        "latencies_us": measured.latencies_us,
+        **shared.phase_results(measured, warmup, wall_s),
         "body_bytes": None,
         "server_cpu_s": None,
         "generator_cpu_s": None,
@@ -208,42 +201,38 @@ class Platform:
 def running_platform(args: argparse.Namespace, logs: Path) -> Iterator[Platform]:
     """Database, migrations, catalogue and every process of `make run` on a topology of their own; everything
     stopped, dropped and deleted on the way out."""
-    from hlm_contracts.topology import CONSUMER_QUEUES
-    from hlm_kit.local import SERVICES, PlatformConfig, run_setup, service_env
-    from hlm_kit.messaging.topology import Topology
-    from hlm_kit.testing.pytest_plugin import delete_topology
+    from hlm_kit.local import SERVICES, PlatformConfig, own_topology, run_setup, service_env
 
     tag = secrets.token_hex(4)
     database = f"hlm_bench_{tag}"
-    topology = Topology(f"bench.{tag}.events", f"bench.{tag}.dlx", f"bench.{tag}.")
-    config = PlatformConfig(
-        admin_url=args.admin_url,
-        database=database,
-        amqp_url=args.amqp_url,
-        jwt_secret=secrets.token_urlsafe(32),
-        jwt_issuer="hlm-bench",
-        jwt_audience="hlm-platform",
-        email_hash_key=secrets.token_urlsafe(32),
-        settings=(
-            ("EVENTS_EXCHANGE", topology.events_exchange),
-            ("DEAD_LETTER_EXCHANGE", topology.dead_letter_exchange),
-            ("QUEUE_PREFIX", topology.queue_prefix),
-            ("LOG_LEVEL", "WARNING"),
-            ("RELAY_POLL_INTERVAL_S", "0.5"),
-        ),
-    )
-    placed = [service.on_port(shared._free_port()) for service in SERVICES]
-    web = next(service for service in placed if service.is_web_front)
-    mail = logs / "mail"
-    survey = {
-        "MAIL_DIRECTORY": str(mail),
-        "MAIL_POLL_INTERVAL_S": "0.5",
-        "INVITATION_LINK_BASE_URL": f"{web.base_url}/answer/",
-    }
-    environments = {s.name: service_env(s, config, placed, survey if s.name == "survey" else None) for s in placed}
+    with own_topology(args.amqp_url, f"bench.{tag}") as topology:
+        config = PlatformConfig(
+            admin_url=args.admin_url,
+            database=database,
+            amqp_url=args.amqp_url,
+            jwt_secret=secrets.token_urlsafe(32),
+            jwt_issuer="hlm-bench",
+            jwt_audience="hlm-platform",
+            email_hash_key=secrets.token_urlsafe(32),
+            settings=(
+                ("EVENTS_EXCHANGE", topology.events_exchange),
+                ("DEAD_LETTER_EXCHANGE", topology.dead_letter_exchange),
+                ("QUEUE_PREFIX", topology.queue_prefix),
+                ("LOG_LEVEL", "WARNING"),
+                ("RELAY_POLL_INTERVAL_S", "0.5"),
+            ),
+        )
+        placed = [service.on_port(shared._free_port()) for service in SERVICES]
+        web = next(service for service in placed if service.is_web_front)
+        mail = logs / "mail"
+        survey = {
+            "MAIL_DIRECTORY": str(mail),
+            "MAIL_POLL_INTERVAL_S": "0.5",
+            "INVITATION_LINK_BASE_URL": f"{web.base_url}/answer/",
+        }
+        environments = {s.name: service_env(s, config, placed, survey if s.name == "survey" else None) for s in placed}
 
-    print(f"setting up database {database}", flush=True)
-    try:
+        print(f"setting up database {database}", flush=True)
         with shared._bench_database(args.admin_url, dict(os.environ), database), contextlib.ExitStack() as stack:
             for service in placed:
                 if service.setup:
@@ -261,37 +250,11 @@ def running_platform(args: argparse.Namespace, logs: Path) -> Iterator[Platform]
                 # A loaded two-core machine starts six Python processes slowly.
                 shared._wait_until(server, "/health/ready", timeout_s=180)
             yield Platform(servers, config, mail)
-    finally:
-        asyncio.run(delete_topology(args.amqp_url, topology, CONSUMER_QUEUES))
 
 
 # ----------------------------------------------------------------------------------------------------
 # Seeding: open 360s, and the raters' links from the mail
 # ----------------------------------------------------------------------------------------------------
-
-
-def _mailed_links(mail: Path, base: str) -> dict[str, str]:
-    """The link mailed to each address so far."""
-    link = re.compile(re.escape(base) + r"[\w-]+")
-    links: dict[str, str] = {}
-    if not mail.exists():
-        return links
-    for message in mailbox.Maildir(mail, create=False):
-        for part in message.walk():
-            payload = part.get_payload(decode=True)
-            if isinstance(payload, bytes) and (found := link.search(payload.decode(errors="replace"))):
-                links[parseaddr(str(message["To"]))[1]] = found.group(0)
-    return links
-
-
-async def _eventually(what: str, check: Any, timeout_s: float = 90) -> Any:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.25)
-    raise shared.BenchError(f"timed out waiting for {what}")
 
 
 async def seed(live: Platform) -> list[str]:
@@ -310,7 +273,7 @@ async def seed(live: Platform) -> list[str]:
 
         for n in range(CYCLES):
             # survey-svc learns the questionnaire from framework-svc's event: wait until it can pin a cycle to it.
-            cycle = await _eventually("survey-svc to learn the HLM 360 questionnaire", created)
+            cycle = await shared.eventually("survey-svc to learn the HLM 360 questionnaire", created)
             raters = [
                 {"name": f"Rater {r}", "email": f"rater{r}.c{n}@trust.bench.example.org", "rater_group": group}
                 for r, group in enumerate(RATER_GROUPS)
@@ -327,10 +290,10 @@ async def seed(live: Platform) -> list[str]:
     base = f"{live.url('web')}/answer/"
 
     async def all_mailed() -> dict[str, str] | None:
-        links = await asyncio.to_thread(_mailed_links, live.mail, base)
+        links = await asyncio.to_thread(shared.mailed_links, live.mail, base)
         return links if set(emails) <= links.keys() else None
 
-    links = await _eventually("the invitations to be mailed", all_mailed)
+    links = await shared.eventually("the invitations to be mailed", all_mailed)
     return [links[email] for email in emails]
 
 
@@ -387,16 +350,13 @@ def _fill_every_page(client: Any, rater: Rater) -> None:
             raise shared.BenchError(f"POST {rater.page(index)}: {sent.status_code} {sent.text[:300]}")
 
 
-def _saved_draft(client: Any, gateway_url: str, rater: Rater) -> dict[str, Any]:
-    """The draft's input as the web front sends it back with saveInvitationDraft (its own code builds it)."""
-    from hlm_web.answer import queries
-    from hlm_web.answer.questionnaire import Answers
+def _page_input(rater: Rater, index: int) -> dict[str, Any]:
+    """The page's answers as the web front sends them with saveInvitationPage (its own code builds them)."""
+    from hlm_web.answer.questionnaire import PageAnswers
 
-    opened = client.post(
-        f"{gateway_url}/graphql", content=_graphql(queries.INVITATION, token=rater.token), headers=GRAPHQL_HEADERS
-    ).json()
-    draft: dict[str, Any] = Answers.from_graphql(opened["data"]["invitation"]["draft"]).as_input()
-    return draft
+    dimension = rater.questionnaire.dimensions[index]
+    page: dict[str, Any] = PageAnswers.read(rater.questionnaire, dimension, rater.form(index)).as_input(dimension)
+    return page
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -406,7 +366,7 @@ def _saved_draft(client: Any, gateway_url: str, rater: Rater) -> dict[str, Any]:
 PAGE = 4  # the fifth dimension's page: a page from the middle of the questionnaire
 
 
-def _specs(live: Platform, raters: Sequence[Rater], drafts: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _specs(live: Platform, raters: Sequence[Rater]) -> dict[str, dict[str, Any]]:
     from hlm_web.answer import queries
 
     gateway = live.url("gateway")
@@ -419,7 +379,9 @@ def _specs(live: Platform, raters: Sequence[Rater], drafts: Sequence[dict[str, A
         "gateway GET": {
             "kind": "gateway-get",
             "base_url": gateway,
-            "workers": [{"bodies": [_graphql(queries.INVITATION, token=r.token)]} for r in raters],
+            "workers": [
+                {"bodies": [_graphql(queries.INVITATION, token=r.token, withQuestionnaire=False)]} for r in raters
+            ],
         },
         "web POST": {
             "kind": "web-post",
@@ -432,36 +394,70 @@ def _specs(live: Platform, raters: Sequence[Rater], drafts: Sequence[dict[str, A
             "workers": [
                 {
                     "bodies": [
-                        _graphql(queries.INVITATION, token=r.token),
-                        _graphql(queries.SAVE_DRAFT, token=r.token, response=draft),
+                        _graphql(
+                            queries.SAVE_PAGE,
+                            token=r.token,
+                            dimensionKey=r.questionnaire.dimensions[PAGE].key,
+                            response=_page_input(r, PAGE),
+                        )
                     ]
                 }
-                for r, draft in zip(raters, drafts, strict=True)
+                for r in raters
             ],
         },
     }
 
 
+def _cpu_of(live: Platform) -> dict[str, float | None]:
+    return {process: shared._process_cpu_s(live.servers[process].process.pid) for process in CPU_PROCESSES}
+
+
+def _wait_of(live: Platform) -> dict[str, float | None]:
+    return {process: shared._process_wait_s(live.servers[process].process.pid) for process in CPU_PROCESSES}
+
+
+def _rates(read: Any, seconds: float) -> dict[str, float]:
+    """What ``read()`` counts per second for each process with no request at all."""
+    before, started = read(), time.perf_counter()
+    time.sleep(seconds)
+    after, elapsed = read(), time.perf_counter() - started
+    return {
+        process: max(0.0, (end - start) / elapsed)
+        for process, start in before.items()
+        if start is not None and (end := after[process]) is not None
+    }
+
+
+def _background_cpu(live: Platform, seconds: float = IDLE_SAMPLE_S) -> dict[str, float]:
+    """CPU seconds per second each process spends with no request at all (its workers polling the outbox and
+    the mail, the broker's heartbeats): taken off the targets' figures, which would otherwise count it
+    against each request, the more so the fewer requests a loaded machine lets through."""
+    return _rates(lambda: _cpu_of(live), seconds)
+
+
+def _per_request(
+    before: dict[str, float | None],
+    after: dict[str, float | None],
+    background: dict[str, float],
+    seconds: float,
+    requests: int,
+) -> dict[str, float]:
+    """Each process's count over ``requests``, in milliseconds, less what it counts with no request."""
+    return {
+        process: max(0.0, end - start - background.get(process, 0.0) * seconds) / requests * 1000
+        for process, start in before.items()
+        if start is not None and (end := after[process]) is not None
+    }
+
+
+def _share(before: float | None, after: float | None, seconds: float) -> float | None:
+    """The share of ``seconds`` a counter of seconds (the machine's CPU pressure) went up by."""
+    return None if before is None or after is None or seconds <= 0 else min(1.0, (after - before) / seconds)
+
+
 def _measure(spec: dict[str, Any], connections: int, args: argparse.Namespace) -> dict[str, Any]:
     spec = {**spec, "workers": spec["workers"][:connections], "warmup_s": args.warmup, "duration_s": args.duration}
-    completed = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), GENERATE_COMMAND],
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=args.warmup + args.duration + 120,
-        cwd=REPO_ROOT,
-        check=False,
-        preexec_fn=shared._die_with_parent if sys.platform == "linux" else None,
-    )
-    if completed.returncode != 0:
-        raise shared.BenchError(f"load generator failed on {spec['kind']}:\n{completed.stderr[-3000:]}")
-    result: dict[str, Any] = json.loads(completed.stdout)
-    if result["requests"] == 0:
-        raise shared.BenchError(
-            f"no successful request on {spec['kind']}: {result['error_kinds']} {result['warmup_error_kinds']}"
-        )
-    return result
+    return shared.run_generator(__file__, spec, spec["kind"], args.warmup + args.duration + 120)
 
 
 def _journey(client: Any, rater: Rater) -> tuple[float, int]:
@@ -494,7 +490,13 @@ def _journey(client: Any, rater: Rater) -> tuple[float, int]:
 
 
 def _report(
-    summaries: dict[int, dict[str, dict[str, Any]]], journeys: list[float], journey_requests: int, args: Any
+    summaries: dict[int, dict[str, dict[str, Any]]],
+    journeys: list[float],
+    journey_requests: int,
+    journey_cpu: dict[str, float],
+    journey_wait: dict[str, float],
+    journeys_pressure: float,
+    args: Any,
 ) -> dict[str, Any]:
     cpus = os.cpu_count() or 1
     print()
@@ -542,6 +544,38 @@ def _report(
             key = f"{page} x{connections}"
             web_cpu[key] = by_target[f"web {page}"].get("web_cpu_ms_per_request")
             print(f"web front's own CPU per {page:<4} at {connections:>2} conn: {shared._fmt(web_cpu[key], '.2f')} ms")
+    print()
+    print(
+        "CPU ms per request of each process (web front, gateway, survey-svc; their background CPU with no request "
+        "taken off; PostgreSQL not counted):"
+    )
+    for connections, by_target in summaries.items():
+        for name, s in by_target.items():
+            cpu = s.get("cpu_ms_per_request") or {}
+            shown = "  ".join(f"{process} {cpu[process]:6.2f}" for process in CPU_PROCESSES if process in cpu)
+            print(f"  {name:<14} at {connections:>2} conn: {shown}   total {sum(cpu.values()):6.2f}")
+    shown = "  ".join(f"{process} {journey_cpu[process] * 1000:6.1f}" for process in CPU_PROCESSES)
+    print(f"  whole journey (mean): {shown}   total {sum(journey_cpu.values()) * 1000:6.1f} ms")
+    print()
+    print(
+        "ms per request each process was ready to run but WAITED FOR A CORE (run-queue delay, /proc schedstat; "
+        "its wait with no request taken off), and the share of the target's time in which some task of the "
+        "machine waited for a core (CPU pressure, /proc/pressure/cpu):"
+    )
+    for connections, by_target in summaries.items():
+        for name, s in by_target.items():
+            wait = s.get("wait_ms_per_request") or {}
+            shown = "  ".join(f"{process} {wait[process]:6.2f}" for process in CPU_PROCESSES if process in wait)
+            pressure = s.get("cpu_pressure")
+            print(
+                f"  {name:<14} at {connections:>2} conn: {shown}   total {sum(wait.values()):6.2f}   "
+                f"pressure {shared._fmt(None if pressure is None else pressure * 100, '.0f')} %"
+            )
+    shown = "  ".join(f"{process} {journey_wait[process] * 1000:6.1f}" for process in CPU_PROCESSES)
+    print(
+        f"  whole journey (mean): {shown}   total {sum(journey_wait.values()) * 1000:6.1f} ms   "
+        f"pressure {journeys_pressure * 100:.0f} %"
+    )
 
     ordered = sorted(journeys)
     journey_p50_s = ordered[len(ordered) // 2]
@@ -552,6 +586,11 @@ def _report(
         f"whole rater journey at 1 connection ({len(journeys)} raters, {journey_requests} requests each: start, "
         f"9 pages shown and sent, check, send, confirmation): p50 {journey_p50_s * 1000:.0f} ms, "
         f"max {ordered[-1] * 1000:.0f} ms"
+    )
+    print(
+        f"  of which, per journey (mean, web front + gateway + survey-svc): CPU {sum(journey_cpu.values()) * 1000:.0f} "
+        f"ms, waiting for a core {sum(journey_wait.values()) * 1000:.0f} ms (a process's tail after it answers "
+        "overlaps the next hop, so the two may add up to more than the wall clock)"
     )
     # How many times faster than LimeSurvey: its time over ours.
     speedup = {
@@ -575,8 +614,9 @@ def _report(
     for goal in goals:
         print(f"  {'met    ' if goal['met'] else 'NOT MET'}  {goal['goal']}: {goal['measured']}")
     notes = [
-        "web GET is one page render plus its one gateway call; web POST is one form read plus its two gateway "
-        "calls (the invitation, then saveInvitationDraft with the whole draft); the gateway rows send those same "
+        "web GET is one page render plus its one gateway call (the invitation and its draft, the questionnaire "
+        "being known); web POST is one form read plus its one gateway call (saveInvitationPage, answered with the "
+        "whole draft); the gateway rows send those same "
         "GraphQL requests directly, so the difference is what the page itself costs.",
         "Everything shares two cores (the services, the gateway, the web front, PostgreSQL and the generator): at "
         "16 connections latencies are mostly queueing.",
@@ -587,6 +627,9 @@ def _report(
     return {
         "added": added,
         "web_cpu_ms_per_request": web_cpu,
+        "journey_cpu_ms": {process: seconds * 1000 for process, seconds in journey_cpu.items()},
+        "journey_wait_ms": {process: seconds * 1000 for process, seconds in journey_wait.items()},
+        "journeys_cpu_pressure": journeys_pressure,
         "journey_s": journeys,
         "limesurvey_reference": LIMESURVEY,
         "times_faster_than_limesurvey": speedup,
@@ -641,99 +684,97 @@ def run(args: argparse.Namespace) -> int:
             raters = [_rater(client, gateway, link) for link in links[:needed]]
         page_raters, journey_raters = raters[: max(CONNECTIONS)], raters[max(CONNECTIONS) :]
         print(f"  {len(page_raters)} raters fill every page once, so their drafts are whole", flush=True)
-        drafts = []
         for rater in page_raters:
             with httpx.Client(timeout=30, trust_env=False) as client:
                 _fill_every_page(client, rater)
-                drafts.append(_saved_draft(client, gateway, rater))
-        specs = _specs(live, page_raters, drafts)
+        specs = _specs(live, page_raters)
+        background = _background_cpu(live)
+        # The time each process was ready to run but waited for a core: on a machine busier than its cores,
+        # where a request's wall clock goes beyond its CPU time (its timers wait too, taken off the same way).
+        background_wait = _rates(lambda: _wait_of(live), IDLE_SAMPLE_S)
+        print(
+            "  background CPU with no request: "
+            + ", ".join(f"{process} {rate * 1000:.0f} ms/s" for process, rate in background.items())
+            + "; waiting for a core: "
+            + ", ".join(f"{process} {rate * 1000:.0f} ms/s" for process, rate in background_wait.items()),
+            flush=True,
+        )
         runs: dict[int, dict[str, dict[str, Any]]] = {}
         for connections in CONNECTIONS:
             runs[connections] = {}
             for name, spec in specs.items():
                 print(f"  {name} at {connections} connection(s) ...", flush=True)
-                web_cpu_before = shared._process_cpu_s(live.servers["web"].process.pid)
+                cpu_before, wait_before, pressure_before = _cpu_of(live), _wait_of(live), shared._cpu_pressure_s()
+                started = time.perf_counter()
                 measured = _measure(spec, connections, args)
-                web_cpu_after = shared._process_cpu_s(live.servers["web"].process.pid)
+                cpu_after, wait_after, pressure_after = _cpu_of(live), _wait_of(live), shared._cpu_pressure_s()
+                elapsed = time.perf_counter() - started
                 runs[connections][name] = shared._summarise(name, [measured], 1)
-                # The web front's own CPU per request, warm-up included: what the page costs, whatever else
-                # the machine is doing (its wall-clock time waits for the cores like everything else).
-                if web_cpu_before is not None and web_cpu_after is not None:
-                    sent = measured["requests"] + measured["warmup_requests"]
-                    runs[connections][name]["web_cpu_ms_per_request"] = (web_cpu_after - web_cpu_before) / sent * 1000
+                # Each process's own CPU per request, warm-up included: what the page costs there, whatever
+                # else the machine is doing (the wall-clock time waits for the cores like everything else),
+                # and how long it waited for a core per request.
+                sent = measured["requests"] + measured["warmup_requests"]
+                cpu_ms = _per_request(cpu_before, cpu_after, background, elapsed, sent)
+                runs[connections][name]["cpu_ms_per_request"] = cpu_ms
+                runs[connections][name]["web_cpu_ms_per_request"] = cpu_ms.get("web")
+                runs[connections][name]["wait_ms_per_request"] = _per_request(
+                    wait_before, wait_after, background_wait, elapsed, sent
+                )
+                runs[connections][name]["cpu_pressure"] = _share(pressure_before, pressure_after, elapsed)
                 for server in live.servers.values():
                     if server.process.poll() is not None:
                         raise shared.BenchError(f"{server.name} exited during the run:\n{server.log_tail()}")
         print(f"  {args.journeys} whole rater journeys at 1 connection (and one to warm up) ...", flush=True)
         journeys, journey_requests = [], 0
+        journey_cpu = dict.fromkeys(CPU_PROCESSES, 0.0)
+        journey_wait = dict.fromkeys(CPU_PROCESSES, 0.0)
+        journeys_pressure = 0.0
         for number, rater in enumerate(journey_raters):
+            cpu_before, wait_before, pressure_before = _cpu_of(live), _wait_of(live), shared._cpu_pressure_s()
             with httpx.Client(timeout=30, trust_env=False, follow_redirects=True) as client:
                 seconds, journey_requests = _journey(client, rater)
+            cpu_after, wait_after, pressure_after = _cpu_of(live), _wait_of(live), shared._cpu_pressure_s()
             if number:  # the first warms up
                 journeys.append(seconds)
+                for process, ms in _per_request(cpu_before, cpu_after, background, seconds, args.journeys).items():
+                    journey_cpu[process] += ms / 1000
+                for process, ms in _per_request(
+                    wait_before, wait_after, background_wait, seconds, args.journeys
+                ).items():
+                    journey_wait[process] += ms / 1000
+                journeys_pressure += (_share(pressure_before, pressure_after, seconds) or 0.0) / args.journeys
 
-    reading = _report(runs, journeys, journey_requests, args)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    out = RESULTS_DIR / f"web-{started_at.strftime('%Y%m%dT%H%M%SZ')}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "benchmark": "web",
-                "started_at": started_at.isoformat(),
-                "git": {
-                    "commit": shared._git("rev-parse", "HEAD"),
-                    "dirty": bool(shared._git("status", "--porcelain")),
-                },
-                "machine": {
-                    "cpus": os.cpu_count(),
-                    "platform": platform.platform(),
-                    "python": platform.python_version(),
-                },
-                "config": {
-                    "page": PAGE,
-                    "connections": CONNECTIONS,
-                    "warmup_s": args.warmup,
-                    "duration_s": args.duration,
-                    "journeys": args.journeys,
-                    "servers": "every process of make run, one uvicorn worker each",
-                },
-                "results": {str(c): by_target for c, by_target in runs.items()},
-                **reading,
+    reading = _report(runs, journeys, journey_requests, journey_cpu, journey_wait, journeys_pressure, args)
+    shared.write_results(
+        "web",
+        started_at,
+        {
+            "config": {
+                "page": PAGE,
+                "connections": CONNECTIONS,
+                "warmup_s": args.warmup,
+                "duration_s": args.duration,
+                "journeys": args.journeys,
+                "servers": "every process of make run, one uvicorn worker each",
             },
-            indent=2,
-        )
-        + "\n"
+            "results": {str(c): by_target for c, by_target in runs.items()},
+            **reading,
+        },
     )
-    print(f"\nresults written to {out.relative_to(REPO_ROOT)}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == [GENERATE_COMMAND]:
-        print(json.dumps(asyncio.run(_generate(json.loads(sys.stdin.read())))))
+    if shared.run_as_generator(argv, _generate):
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds measured per target")
     parser.add_argument("--warmup", type=float, default=1.0, help="seconds of unrecorded warm-up per target")
     parser.add_argument("--journeys", type=int, default=10, help="whole rater journeys timed at 1 connection")
-    parser.add_argument(
-        "--admin-url", default=os.environ.get("HLM_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    )
-    parser.add_argument("--amqp-url", default=os.environ.get("HLM_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    shared.add_platform_urls(parser)
     args = parser.parse_args(argv)
 
-    def terminate(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)  # unwinds through the finally blocks: servers, database, topology
-
-    signal.signal(signal.SIGTERM, terminate)
-    try:
-        return run(args)
-    except shared.BenchError as exc:
-        print(f"benchmark failed: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return shared.run_benchmark(run, args, interrupted_code=130)
 
 
 if __name__ == "__main__":

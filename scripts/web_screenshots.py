@@ -22,9 +22,7 @@ import mailbox
 import os
 import re
 import secrets
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -41,7 +39,18 @@ from playwright.async_api import Page, ViewportSize, async_playwright
 
 from hlm_kit.bootstrap import bootstrap
 from hlm_kit.db import to_plain_url
-from hlm_kit.local import SERVICES, LocalService, PlatformConfig, run_setup, service_env, start, stop, wait_ready
+from hlm_kit.local import (
+    SERVICES,
+    LocalService,
+    PlatformConfig,
+    exit_on_sigterm,
+    own_topology,
+    run_setup,
+    service_env,
+    start,
+    stop,
+    wait_ready,
+)
 from hlm_kit.tokens import mint_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,28 +119,30 @@ def own_platform(work: Path) -> Iterator[Running]:
         "MAIL_POLL_INTERVAL_S": "0.2",
         "INVITATION_LINK_BASE_URL": f"{web.base_url}/answer/",
     }
-    asyncio.run(bootstrap(admin_url, database))
-    processes: list[subprocess.Popen[bytes]] = []
-    try:
-        with (work / "platform.log").open("ab") as log:
-            for service in placed:
-                env = service_env(service, config, placed, survey if service.name == "survey" else None)
-                run_setup(service, env, echo=False, output=log)
-                processes.append(start(service, env, output=log))
-            wait_ready(placed, processes, timeout_s=DEADLINE_S)
-        yield Running(
-            by_name(placed, "survey").base_url,
-            by_name(placed, "gateway").base_url,
-            by_name(placed, "report").base_url,
-            web.base_url,
-            mail,
-            config.jwt_secret,
-            config.jwt_issuer,
-            config.jwt_audience,
-        )
-    finally:
-        stop(processes)
-        asyncio.run(drop(admin_url, database))
+    # Exchanges and queues of its own (the settings above name them), deleted however the run ends.
+    with own_topology(config.amqp_url, f"shots.{tag}"):
+        asyncio.run(bootstrap(admin_url, database))
+        processes: list[subprocess.Popen[bytes]] = []
+        try:
+            with (work / "platform.log").open("ab") as log:
+                for service in placed:
+                    env = service_env(service, config, placed, survey if service.name == "survey" else None)
+                    run_setup(service, env, echo=False, output=log)
+                    processes.append(start(service, env, output=log))
+                wait_ready(placed, processes, timeout_s=DEADLINE_S)
+            yield Running(
+                by_name(placed, "survey").base_url,
+                by_name(placed, "gateway").base_url,
+                by_name(placed, "report").base_url,
+                web.base_url,
+                mail,
+                config.jwt_secret,
+                config.jwt_issuer,
+                config.jwt_audience,
+            )
+        finally:
+            stop(processes)
+            asyncio.run(drop(admin_url, database))
 
 
 def by_name(services: list[LocalService], name: str) -> LocalService:
@@ -308,7 +319,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--use-running", action="store_true", help="use the platform `make run` serves")
     args = parser.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    exit_on_sigterm()  # unwinds through the finally blocks: the processes, the database, the topology
     with tempfile.TemporaryDirectory(prefix="hlm-shots-") as work, contextlib.ExitStack() as stack:
         platform = make_run() if args.use_running else stack.enter_context(own_platform(Path(work)))
         link = open_360(platform)

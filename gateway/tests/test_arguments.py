@@ -200,6 +200,7 @@ PAGED_LISTS = sorted(name for name, field in SCHEMA.query_type.fields.items() if
 def test_the_cases_cover_every_paged_list() -> None:
     assert PAGED_LISTS == [
         "allocations",
+        "courseRequests",
         "courses",
         "cycles",
         "facilitators",
@@ -207,8 +208,10 @@ def test_the_cases_cover_every_paged_list() -> None:
         "frameworks",
         "goals",
         "observations",
+        "publicRegister",
         "reports",
         "resources",
+        "trainingAssessments",
     ]
 
 
@@ -238,7 +241,15 @@ IDEMPOTENT_WRITES = sorted(name for name, field in MUTATIONS.items() if "idempot
 
 
 def test_the_cases_cover_every_idempotent_write() -> None:
-    assert IDEMPOTENT_WRITES == ["createCycle", "createTeamCycle", "recordObservation", "setGoal", "startAllocation"]
+    assert IDEMPOTENT_WRITES == [
+        "createCycle",
+        "createCycleV2",
+        "createTeamCycle",
+        "recordObservation",
+        "requestCourse",
+        "setGoal",
+        "startAllocation",
+    ]
 
 
 @pytest.mark.parametrize("mutation", IDEMPOTENT_WRITES)

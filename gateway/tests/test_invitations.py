@@ -274,3 +274,151 @@ async def test_a_rater_submitting_missing_answers_is_refused_and_can_still_answe
     assert (still_open["status"], still_open["draft"]) == ("not_started", None)
     assert progress_of(progress, "peer")["submitted"] == 0
     assert accepted["__typename"] == "ResponseSubmitted"
+
+
+SAVE_PAGE = """
+mutation ($token: String!, $dimensionKey: String!, $response: ResponseInput!) {
+  saveInvitationPage(token: $token, dimensionKey: $dimensionKey, response: $response) {
+    __typename
+    ... on InvitationPageSaved {
+      savedAt
+      draft { answers { itemKey level notObserved } importance { dimensionKey rating } comments { dimensionKey text } }
+    }
+    ... on ResponseRejected { message problems { location message type } }
+  }
+}
+"""
+QUESTIONNAIRE = """
+query ($token: String!) {
+  invitation(token: $token) { draftSavedAt questionnaire { items { key dimensionKey } dimensions { key } } }
+}
+"""
+
+
+async def test_a_rater_saves_one_page_at_a_time_and_gets_the_whole_draft_back(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    """One request per page sent: the page replaces its own dimension in the draft, and the whole draft comes
+    back, so the next page can be chosen from it."""
+    participant = auth("participant", sub=participant_sub)
+    survey = RecordingTransport(journey_services["survey"])
+    async with gateway_with({**journey_services, "survey": survey}) as gateway:
+        _, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 3"]]
+        questionnaire = (await graphql(gateway, QUESTIONNAIRE, token=token))["invitation"]["questionnaire"]
+        first, second = (d["key"] for d in questionnaire["dimensions"][:2])
+
+        def page(key: str, level: int) -> dict[str, Any]:
+            items = [i["key"] for i in questionnaire["items"] if i["dimensionKey"] == key]
+            return {
+                "answers": [{"itemKey": item, "level": level} for item in items],
+                "importance": [{"dimensionKey": key, "rating": 2}],
+                "comments": [{"dimensionKey": key, "text": f"About {key}."}],
+            }
+
+        await graphql(gateway, SAVE_PAGE, token=token, dimensionKey=first, response=page(first, 2))
+        survey.requests.clear()
+        saved = (await graphql(gateway, SAVE_PAGE, token=token, dimensionKey=second, response=page(second, 4)))[
+            "saveInvitationPage"
+        ]
+        sent = list(survey.requests)
+        elsewhere = (await graphql(gateway, SAVE_PAGE, token=token, dimensionKey=first, response=page(second, 4)))[
+            "saveInvitationPage"
+        ]
+        reopened = (await graphql(gateway, QUESTIONNAIRE, token=token))["invitation"]
+
+    assert saved["__typename"] == "InvitationPageSaved"
+    assert saved["savedAt"] == reopened["draftSavedAt"]
+    levels = {a["itemKey"]: a["level"] for a in saved["draft"]["answers"]}
+    dimension_of = {i["key"]: i["dimensionKey"] for i in questionnaire["items"]}
+    assert {(dimension_of[k], level) for k, level in levels.items()} == {(first, 2), (second, 4)}
+    assert sorted(c["text"] for c in saved["draft"]["comments"]) == sorted([f"About {first}.", f"About {second}."])
+    # One call to survey-svc, with no identity: the page is merged there, not read first.
+    assert [(r.method, r.url.path) for r in sent] == [("PUT", f"/v1/invitations/{token}/draft/{second}")]
+    assert "authorization" not in sent[0].headers
+    # Another dimension's answers sent as this page's are refused, each located, and nothing is stored.
+    assert elsewhere["__typename"] == "ResponseRejected"
+    assert {tuple(p["location"][:2]) for p in elsewhere["problems"]} == {
+        ("response", "answers"),
+        ("response", "importance"),
+        ("response", "comments"),
+    }
+
+
+LIGHT_INVITATION = """
+query ($token: String!, $withQuestionnaire: Boolean!) {
+  invitation(token: $token) {
+    status participantName
+    questionnaire @include(if: $withQuestionnaire) { items { key } }
+    draft { answers { itemKey } }
+  }
+}
+"""
+SUBMIT_DRAFT = """
+mutation ($token: String!) {
+  submitInvitationDraft(token: $token) {
+    __typename
+    ... on ResponseSubmitted { submittedAt }
+    ... on ResponseRejected { message problems { location message type } }
+  }
+}
+"""
+
+
+async def test_a_client_holding_the_questionnaire_reads_the_invitation_without_it(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    """The web front keeps a link's questionnaire once read; skipping it in the query spares survey-svc
+    reading and sending it on every page."""
+    participant = auth("participant", sub=participant_sub)
+    survey = RecordingTransport(journey_services["survey"])
+    async with gateway_with({**journey_services, "survey": survey}) as gateway:
+        _, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 2"]]
+        survey.requests.clear()
+        whole = (await graphql(gateway, LIGHT_INVITATION, token=token, withQuestionnaire=True))["invitation"]
+        light = (await graphql(gateway, LIGHT_INVITATION, token=token, withQuestionnaire=False))["invitation"]
+        sent = list(survey.requests)
+
+    assert whole["questionnaire"]["items"]
+    assert "questionnaire" not in light
+    assert {k: v for k, v in whole.items() if k != "questionnaire"} == light
+    assert [r.url.params.get("questionnaire") for r in sent] == [None, "false"]
+
+
+async def test_a_rater_sends_their_saved_draft_in_one_call_and_a_missing_answer_is_refused(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    participant = auth("participant", sub=participant_sub)
+    survey = RecordingTransport(journey_services["survey"])
+    async with gateway_with({**journey_services, "survey": survey}) as gateway:
+        cycle_id, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 2"]]
+        questionnaire = (await graphql(gateway, INVITATION, token=token))["invitation"]["questionnaire"]
+        whole = whole_response(questionnaire)
+        await graphql(gateway, SAVE, token=token, response={**whole, "importance": whole["importance"][1:]})
+
+        refused = (await graphql(gateway, SUBMIT_DRAFT, token=token))["submitInvitationDraft"]
+        progress = (await graphql(gateway, PROGRESS, participant, id=cycle_id))["cycle"]["progress"]
+        await graphql(gateway, SAVE, token=token, response=whole)
+        survey.requests.clear()
+        accepted = (await graphql(gateway, SUBMIT_DRAFT, token=token))["submitInvitationDraft"]
+        sent = list(survey.requests)
+        after = (await graphql(gateway, PROGRESS, participant, id=cycle_id))["cycle"]["progress"]
+
+    dimension = questionnaire["dimensions"][0]["key"]
+    assert refused == {
+        "__typename": "ResponseRejected",
+        "message": "1 problem(s) with the answers",
+        "problems": [
+            {
+                "location": ["draft", "importance"],
+                "message": f"dimension {dimension!r} has no importance rating",
+                "type": "missing_importance",
+            }
+        ],
+    }
+    assert progress_of(progress, "peer")["submitted"] == 0
+    assert accepted["__typename"] == "ResponseSubmitted"
+    assert [(r.method, r.url.path) for r in sent] == [("POST", f"/v1/invitations/{token}/draft/submit")]
+    assert progress_of(after, "peer")["submitted"] == 1

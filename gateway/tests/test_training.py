@@ -93,6 +93,14 @@ mutation ($input: AssessmentResultInput!) {
   }
 }
 """
+ASSESSMENTS = """
+query ($email: String, $first: Int!, $after: String) {
+  trainingAssessments(email: $email, first: $first, after: $after) {
+    edges { cursor node { id name email score passMark isPassed assessedOn } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
 INTEREST = """
 mutation ($statement: String) {
   expressInterest(statement: $statement) {
@@ -375,3 +383,85 @@ async def test_train_the_trainer_asks_for_delivered_sessions_of_whoever_expresse
     assert [r["type"] for r in someone_new["reasons"]] == ["not_accredited"]
     assert admin_interest == ["FORBIDDEN"]
     assert participant_interest == ["FORBIDDEN"]
+
+
+async def test_an_administrator_reads_back_the_results_entered_in_the_region_or_one_persons(
+    gateway_with: Any, journey_services: dict[str, Any], auth: AuthHeaders
+) -> None:
+    academy = Academy(auth)
+    nina, omar = person("Nina New", academy.tag), person("Omar Other", academy.tag)
+
+    async with gateway_with(journey_services) as gateway:
+        for who, score in ((nina, 70), (omar, 90), (nina, 85)):
+            result = {"name": who["name"], "email": who["email"], "score": score, "assessedOn": "2030-03-01"}
+            entered = (await graphql(gateway, academy.admin, ASSESSMENT, input=result))["recordAssessment"]
+            assert entered["__typename"] == "TrainingAssessment", entered
+        # The address as the learning system spells it, in capitals.
+        ninas = (await graphql(gateway, academy.admin, ASSESSMENTS, email=nina["email"].upper(), first=10))[
+            "trainingAssessments"
+        ]
+        first_page = (await graphql(gateway, academy.admin, ASSESSMENTS, first=2))["trainingAssessments"]
+        rest = (await graphql(gateway, academy.admin, ASSESSMENTS, first=2, after=first_page["pageInfo"]["endCursor"]))[
+            "trainingAssessments"
+        ]
+        another_region = auth("academy_admin", sub=f"admin-other-{academy.tag}", org="ACADEMY", region="elsewhere")
+        elsewhere = (await graphql(gateway, another_region, ASSESSMENTS, email=nina["email"], first=10))[
+            "trainingAssessments"
+        ]
+        facilitator_reads = await error_codes(gateway, academy.facilitator, ASSESSMENTS, first=10)
+        participant_reads = await error_codes(gateway, academy.participant, ASSESSMENTS, first=10)
+
+    assert [(a["score"], a["passMark"], a["isPassed"]) for a in (e["node"] for e in ninas["edges"])] == [
+        (70, 80, False),
+        (85, 80, True),
+    ]
+    assert ninas["pageInfo"]["hasNextPage"] is False
+    assert [e["node"]["name"] for e in first_page["edges"] + rest["edges"]] == [
+        nina["name"],
+        omar["name"],
+        nina["name"],
+    ]
+    assert first_page["pageInfo"]["hasNextPage"] is True
+    assert rest["pageInfo"]["hasNextPage"] is False
+    assert elsewhere["edges"] == []
+    assert facilitator_reads == ["FORBIDDEN"]
+    assert participant_reads == ["FORBIDDEN"]
+
+
+IMPORT_ASSESSMENTS = """
+mutation ($csv: String!) {
+  importAssessments(csv: $csv) {
+    __typename
+    ... on AssessmentsImported { recorded alreadyRecorded }
+    ... on TrainingRefused { message code problems { location message type } }
+  }
+}
+"""
+
+
+async def test_an_administrator_imports_the_learning_systems_results_all_or_none(
+    gateway_with: Any, journey_services: dict[str, Any], auth: AuthHeaders
+) -> None:
+    academy = Academy(auth)
+    nina, omar = person("Nina New", academy.tag), person("Omar Other", academy.tag)
+    good = f"name,email,score,assessed_on\r\n{nina['name']},{nina['email']},85%,2030-03-01\r\n"
+    bad = f"{good}{omar['name']},{omar['email']},eighty,2030-03-01\r\nPat Pine,not-an-address,90,2030-03-01\r\n"
+
+    async with gateway_with(journey_services) as gateway:
+        refused = (await graphql(gateway, academy.admin, IMPORT_ASSESSMENTS, csv=bad))["importAssessments"]
+        after_refusal = (await graphql(gateway, academy.admin, ASSESSMENTS, first=10))["trainingAssessments"]
+        imported = (await graphql(gateway, academy.admin, IMPORT_ASSESSMENTS, csv=good))["importAssessments"]
+        again = (await graphql(gateway, academy.admin, IMPORT_ASSESSMENTS, csv=good))["importAssessments"]
+        stored = (await graphql(gateway, academy.admin, ASSESSMENTS, first=10))["trainingAssessments"]
+        facilitator_imports = await error_codes(gateway, academy.facilitator, IMPORT_ASSESSMENTS, csv=good)
+
+    assert refused["__typename"] == "TrainingRefused"
+    assert "nothing was stored" in refused["message"]
+    assert [p["location"] for p in refused["problems"]] == [["line", "3", "score"], ["line", "4", "email"]]
+    assert after_refusal["edges"] == []
+    assert imported == {"__typename": "AssessmentsImported", "recorded": 1, "alreadyRecorded": 0}
+    assert again == {"__typename": "AssessmentsImported", "recorded": 0, "alreadyRecorded": 1}
+    assert [(e["node"]["email"], e["node"]["score"], e["node"]["isPassed"]) for e in stored["edges"]] == [
+        (nina["email"], 85, True)
+    ]
+    assert facilitator_imports == ["FORBIDDEN"]

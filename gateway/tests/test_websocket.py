@@ -74,6 +74,34 @@ async def test_a_query_on_a_socket_is_asked_as_the_connection_init_caller(
     assert answer["payload"]["data"]["framework"]["name"]
 
 
+ERASE_MY_DATA = "mutation { eraseMyData { __typename } }"
+
+
+async def first_error_code(ws: Any, operation: str) -> str:
+    """The code of the first error the single operation ``operation`` is answered with on ``ws``."""
+    assert (await receive(ws))["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": operation}}))
+    answer = await receive(ws)
+    assert answer["type"] == "next", answer
+    code: str = answer["payload"]["errors"][0]["extensions"]["code"]
+    return code
+
+
+async def test_a_mutation_on_a_socket_is_made_as_the_connection_init_caller(
+    gateway_url: str, auth: AuthHeaders
+) -> None:
+    # eraseMyData acts on the verified caller; the services it erases from are down here, so a caller the
+    # gateway took for signed in gets UPSTREAM_UNAVAILABLE, and one it did not gets UNAUTHENTICATED.
+    signed_in = await connect(gateway_url, {"Authorization": bearer(auth)})
+    anonymous = await connect(gateway_url, {})
+    try:
+        assert await first_error_code(signed_in, ERASE_MY_DATA) == "UPSTREAM_UNAVAILABLE"
+        assert await first_error_code(anonymous, ERASE_MY_DATA) == "UNAUTHENTICATED"
+    finally:
+        await signed_in.close()
+        await anonymous.close()
+
+
 async def test_a_query_on_a_socket_without_a_credential_is_unauthenticated(gateway_url: str) -> None:
     ws = await connect(gateway_url, {})
     try:

@@ -309,6 +309,31 @@ def test_every_container_gets_every_setting_it_requires_and_starts_with_them(
     assert found >= (2 if deployable.owns_database else 1)
 
 
+def _cores(quantity: str) -> float:
+    """A CPU quantity ("1", "2", "500m") in cores."""
+    return int(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
+
+
+def test_every_server_runs_one_http_worker_per_pod_within_its_cpu_limit(manifests, server, platform, load_settings):
+    # A uvicorn worker's event loop runs on one core at most; workers beyond the limit only queue for it, each
+    # holding its own database pool and memory. Production and development run one (README, "Scaling").
+    found = 0
+    for workload, pod_spec in manifests.workloads():
+        if workload["kind"] != "Deployment":
+            continue
+        for container in containers(pod_spec):
+            if platform.service_of(container) != server:
+                continue
+            found += 1
+            settings = load_settings(
+                server, manifests.environment(container), manifests.secret_files(pod_spec, container)
+            )
+            where = f"{manifests.name}: {workload['metadata']['name']}"
+            assert settings.http_workers == 1, where
+            assert settings.http_workers <= _cores(container["resources"]["limits"]["cpu"]), where
+    assert found == 1
+
+
 def test_production_verifies_tokens_against_a_jwks_url_and_holds_no_signing_secret(built, deployable, load_settings):
     manifests = built["prod"]
     pod_spec, container = manifests.server(deployable.name)
@@ -321,13 +346,12 @@ def test_production_verifies_tokens_against_a_jwks_url_and_holds_no_signing_secr
 def test_development_connects_each_service_as_its_own_role_with_the_password_the_bootstrap_sets(built, service):
     manifests = built["dev"]
     url = make_url(manifests.settings_sources(*manifests.server(service.name))[f"{service.env_prefix}DATABASE_URL"])
-    (bootstrap,) = [
-        c
+    (admin,) = [
+        manifests.settings_sources(pod_spec, c)
         for _w, pod_spec in manifests.workloads()
         for c in containers(pod_spec)
         if c.get("command") == ["hlm-bootstrap"]
     ]
-    admin = manifests.environment(bootstrap)
     assert url.username == service.role
     assert url.password == admin[f"HLM_DB_PASSWORD_{service.role.upper()}"]
     assert (url.host, url.port) == (make_url(admin["HLM_ADMIN_DATABASE_URL"]).host, 5432)
@@ -457,7 +481,8 @@ def test_every_secret_a_production_pod_reads_is_made_by_an_external_secret(built
 
 
 def platform_containers(manifests, platform) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """(where, pod spec, container) of every container running a service or the gateway, but the bootstrap."""
+    """(where, pod spec, container) of every container running a service, the gateway, the web front or the
+    database bootstrap."""
     return [
         (
             f"{manifests.name}: {workload['kind']} {workload['metadata']['name']}/{container['name']}",
@@ -466,7 +491,7 @@ def platform_containers(manifests, platform) -> list[tuple[str, dict[str, Any], 
         )
         for workload, pod_spec in manifests.workloads()
         for container in containers(pod_spec)
-        if platform.service_of(container) is not None and not platform.is_bootstrap(container)
+        if platform.service_of(container) is not None
     ]
 
 

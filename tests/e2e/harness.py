@@ -260,6 +260,13 @@ def survey_settings(mail_directory: Path, link_base: str) -> dict[str, str]:
     }
 
 
+def facilitator_settings() -> dict[str, str]:
+    """facilitator-svc opens train-the-trainer after one delivered feedback session instead of ten: a session
+    lasts at least 15 minutes and one facilitator's sessions never overlap, so a journey can deliver one
+    session in the time it runs, not ten."""
+    return {"TRAIN_THE_TRAINER_MIN_SESSIONS": "1"}
+
+
 def new_topology() -> Topology:
     tag = uuid.uuid4().hex[:10]
     return Topology(f"e2e.{tag}.events", f"e2e.{tag}.dlx", f"e2e.{tag}.")
@@ -286,7 +293,10 @@ def prepare(
     mail = Mailbox(work / "mail", link_base)
     platform = Platform(config, topology, broker, mail)
     for service in placed:
-        overrides = survey_settings(mail.directory, link_base) if service.name == "survey" else {}
+        overrides = {
+            "survey": survey_settings(mail.directory, link_base),
+            "facilitator": facilitator_settings(),
+        }.get(service.name, {})
         env = service_env(service, config, placed, overrides)
         platform.processes[service.name] = ServiceProcess(service, env, work / f"{service.command}.log")
 

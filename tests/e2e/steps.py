@@ -6,11 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+import asyncpg
 import httpx
 
+from hlm_kit.db import to_plain_url
 from hlm_kit.testing.pytest_plugin import wait_for
 
 from .harness import Platform
@@ -396,10 +399,16 @@ class Facilitator:
 
 
 async def register_facilitator(
-    gateway: Gateway, platform: Platform, admin: User, where: Organisation, *, slots: int = 2
+    gateway: Gateway,
+    platform: Platform,
+    admin: User,
+    where: Organisation,
+    *,
+    slots: int = 2,
+    level: str = "FACILITATOR",
 ) -> Facilitator:
-    """An academy administrator adds a facilitator of another organisation in their region, offering
-    ``slots`` video sessions on the coming days."""
+    """An academy administrator adds a facilitator of another organisation in their region, accredited at
+    ``level`` (FACILITATOR or TRAINER), offering ``slots`` video sessions on the coming days."""
     today = datetime.now(UTC).date()
     account = unique("facilitator-account")
     registered = (
@@ -413,7 +422,7 @@ async def register_facilitator(
                 "email": f"{unique('facilitator')}@academy.example.org",
                 "organisation": f"FAC{uuid.uuid4().hex[:6].upper()}",
                 "accreditation": {
-                    "level": "FACILITATOR",
+                    "level": level,
                     "trainedOn": (today - timedelta(days=200)).isoformat(),
                     "expiresOn": (today + timedelta(days=500)).isoformat(),
                 },
@@ -554,3 +563,234 @@ query ($id: ID!) { report(id: $id) { id } }
 ERASE_MY_DATA = """
 mutation { eraseMyData { participantId } }
 """
+
+
+# ----------------------------------------------------------------------------------------------------
+# Delivered sessions, training courses and the public register
+# ----------------------------------------------------------------------------------------------------
+
+COMPLETE_SESSION = """
+mutation ($id: ID!) {
+  completeSession(id: $id) {
+    __typename
+    ... on FeedbackSession { id status }
+    ... on SessionChangeRefused { message code }
+  }
+}
+"""
+EXPRESS_INTEREST = """
+mutation ($statement: String) {
+  expressInterest(statement: $statement) {
+    __typename
+    ... on TrainerInterest { id facilitatorId deliveredSessions }
+    ... on NotEligible { message reasons { type message } }
+    ... on TrainingRefused { message code }
+  }
+}
+"""
+CREATE_COURSE = """
+mutation ($input: CourseInput!) {
+  createCourse(input: $input) {
+    __typename
+    ... on Course { id kind trainerId capacity }
+    ... on TrainingRefused { message problems { location message } }
+  }
+}
+"""
+COURSE = """
+query ($id: ID!) {
+  course(id: $id) { id kind placesTaken waiting enrolments { id email status facilitatorId attended } }
+}
+"""
+ENROL = """
+mutation ($courseId: ID!, $facilitatorId: ID, $person: TraineeInput) {
+  enrol(courseId: $courseId, facilitatorId: $facilitatorId, person: $person) {
+    __typename
+    ... on Enrolment { id status facilitatorId email waitingPosition }
+    ... on NotEligible { message reasons { type message } }
+    ... on TrainingRefused { message code }
+  }
+}
+"""
+RECORD_ASSESSMENT = """
+mutation ($input: AssessmentResultInput!) {
+  recordAssessment(input: $input) {
+    __typename
+    ... on TrainingAssessment { id isPassed passMark }
+    ... on TrainingRefused { message problems { location message } }
+  }
+}
+"""
+RECORD_ATTENDANCE = """
+mutation ($enrolmentId: ID!, $attended: Boolean!) {
+  recordAttendance(enrolmentId: $enrolmentId, attended: $attended) {
+    __typename
+    ... on Enrolment { id attended }
+    ... on TrainingRefused { message code }
+  }
+}
+"""
+COMPLETE_COURSE = """
+mutation ($enrolmentId: ID!) {
+  completeCourse(enrolmentId: $enrolmentId) {
+    __typename
+    ... on CourseCompleted {
+      enrolment { id status }
+      accreditation { facilitatorId level grantedOn expiresOn addedToRegister }
+    }
+    ... on CompletionRefused { message reasons { type message } }
+    ... on TrainingRefused { message code }
+  }
+}
+"""
+FACILITATOR = """
+query ($id: ID!) { facilitator(id: $id) { id name email status accreditation { level isCurrent } } }
+"""
+UPDATE_FACILITATOR = """
+mutation ($id: ID!, $input: FacilitatorChangesInput!) {
+  updateFacilitator(id: $id, input: $input) {
+    __typename
+    ... on Facilitator { id status }
+    ... on RegisterRefused { message problems { location message } }
+  }
+}
+"""
+PUBLIC_REGISTER = """
+query ($region: String, $after: String) {
+  publicRegister(region: $region, first: 100, after: $after) {
+    edges { node { id name region modes accreditationLevel } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+RESOURCE = """
+query ($key: String!) { resource(key: $key) { key title kind link serves { framework dimension } } }
+"""
+SET_GOAL = """
+mutation ($input: SetGoalInput!) {
+  setGoal(input: $input) {
+    __typename
+    ... on Goal { id title dimensionKeys }
+    ... on GoalRejected { message problems { location message } }
+  }
+}
+"""
+# A session is offered this far ahead: long enough to be booked before it starts, short enough to wait for.
+SESSION_LEAD = timedelta(seconds=15)
+
+
+async def offer_sessions(gateway: Gateway, admin: User, facilitator_id: str, starts: list[datetime]) -> list[str]:
+    """The administrator offers one-hour video sessions of the facilitator starting at ``starts``; their ids."""
+    offered = (
+        await gateway.run(
+            admin,
+            ADD_AVAILABILITY,
+            facilitatorId=facilitator_id,
+            slots=[{"startsAt": at.isoformat(), "endsAt": (at + timedelta(hours=1)).isoformat()} for at in starts],
+        )
+    )["addAvailability"]
+    assert offered["__typename"] == "AvailabilityAdded", offered
+    return [slot["id"] for slot in offered["slots"]]
+
+
+async def deliver_session(
+    gateway: Gateway, admin: User, facilitator: Facilitator, participant: User, questionnaires: tuple[str, str]
+) -> str:
+    """A feedback session delivered as the platform records one: the participant books a session of the
+    facilitator that starts shortly, for their assessment cycle, and once it has started the facilitator
+    marks it completed. The booking's id."""
+    [slot_id] = await offer_sessions(gateway, admin, facilitator.id, [datetime.now(UTC) + SESSION_LEAD])
+    three_sixty, self_wording = questionnaires
+    cycle_id = await create_cycle(
+        gateway,
+        participant,
+        kind="FEEDBACK_360",
+        questionnaireId=three_sixty,
+        selfQuestionnaireId=self_wording,
+        participantName=f"Participant {participant.sub}",
+    )
+    held = (await gateway.run(participant, HOLD, slotId=slot_id, cycleId=cycle_id))["holdSession"]
+    assert held["__typename"] == "FeedbackSession", held
+    confirmed = (await gateway.run(participant, CONFIRM, id=held["id"]))["confirmSession"]
+    assert confirmed["status"] == "confirmed", confirmed
+
+    async def completed() -> bool:
+        done: dict[str, Any] = (await gateway.run(facilitator.user, COMPLETE_SESSION, id=held["id"]))["completeSession"]
+        return bool(done["__typename"] == "FeedbackSession" and done["status"] == "completed")
+
+    await wait_for(completed, timeout_s=SESSION_LEAD.total_seconds() + DEADLINE_S, interval_s=1)
+    booking_id: str = held["id"]
+    return booking_id
+
+
+async def create_course(gateway: Gateway, admin: User, kind: str, trainer_id: str, *, capacity: int) -> str:
+    """The administrator schedules a one-day video course of their region for tomorrow; its id."""
+    created = (
+        await gateway.run(
+            admin,
+            CREATE_COURSE,
+            input={
+                "kind": kind,
+                "title": f"{kind.replace('_', ' ').title()} {uuid.uuid4().hex[:4]}",
+                "startsOn": (academy_today() + timedelta(days=1)).isoformat(),
+                "mode": "VIDEO",
+                "capacity": capacity,
+                "trainerId": trainer_id,
+            },
+        )
+    )["createCourse"]
+    assert created["__typename"] == "Course", created
+    course_id: str = created["id"]
+    return course_id
+
+
+async def enrol(gateway: Gateway, who: User, course_id: str, **whom: Any) -> dict[str, Any]:
+    """An enrolment on the course: ``who`` themself (a facilitator), or whom an administrator names."""
+    enrolled: dict[str, Any] = (await gateway.run(who, ENROL, courseId=course_id, **whom))["enrol"]
+    assert enrolled["__typename"] == "Enrolment", enrolled
+    return enrolled
+
+
+def academy_today() -> date:
+    """The academies' calendar day (facilitator-svc's default time zone), which courses are dated by."""
+    return datetime.now(ZoneInfo("Europe/London")).date()
+
+
+async def course_day_comes(platform: Platform, course_id: str) -> None:
+    """The course's day arrives: its dates become today, as the calendar would move them by the time the
+    trainer records attendance (a course cannot be scheduled for today, nor recorded before it starts)."""
+    url = platform.processes["facilitator"].env["FACILITATOR_DATABASE_URL"]
+    connection = await asyncpg.connect(to_plain_url(url))
+    try:
+        moved = await connection.execute(
+            "UPDATE facilitator.training_course SET starts_on = $2, ends_on = $2 WHERE id = $1",
+            uuid.UUID(course_id),
+            academy_today(),
+        )
+    finally:
+        await connection.close()
+    assert moved == "UPDATE 1", moved
+
+
+async def attend_and_complete(gateway: Gateway, trainer: User, enrolment_id: str) -> dict[str, Any]:
+    """The trainer records that the person attended and completes the course for them; the answer."""
+    attended = (await gateway.run(trainer, RECORD_ATTENDANCE, enrolmentId=enrolment_id, attended=True))[
+        "recordAttendance"
+    ]
+    assert attended == {"__typename": "Enrolment", "id": enrolment_id, "attended": True}, attended
+    completed: dict[str, Any] = (await gateway.run(trainer, COMPLETE_COURSE, enrolmentId=enrolment_id))[
+        "completeCourse"
+    ]
+    return completed
+
+
+async def public_register(gateway: Gateway, who: User, region: str) -> dict[str, dict[str, Any]]:
+    """Every entry the public register shows for the region, by id, read page by page."""
+    entries: dict[str, dict[str, Any]] = {}
+    after: str | None = None
+    while True:
+        page = (await gateway.run(who, PUBLIC_REGISTER, region=region, after=after))["publicRegister"]
+        entries |= {edge["node"]["id"]: edge["node"] for edge in page["edges"]}
+        if not page["pageInfo"]["hasNextPage"]:
+            return entries
+        after = page["pageInfo"]["endCursor"]

@@ -245,6 +245,7 @@ class Platform:
     mail_dir: Path
     to_gateway: SwitchableTransport
     provider: Provider
+    facilitator_app: Any
 
     @contextlib.contextmanager
     def gateway_down(self) -> Iterator[None]:
@@ -254,8 +255,29 @@ class Platform:
         finally:
             self.to_gateway.is_down = False
 
+    @contextlib.contextmanager
+    def facilitator_settings(self, **changed: Any) -> Iterator[None]:
+        """facilitator-svc with ``changed`` settings for the block, as an academy configured otherwise."""
+        state = self.facilitator_app.state
+        before = state.settings
+        state.settings = before.model_copy(update=changed)
+        try:
+            yield
+        finally:
+            state.settings = before
+
     async def open_360(self, participant_sub: str, org: str = "RX1") -> tuple[str, dict[str, str]]:
         """A 360 opened with a line manager and three peers: its id and each rater's link by name."""
+        cycle_id, raters = await self.draft_360(participant_sub, org)
+        participant = {"Authorization": f"Bearer {self.token_for(participant_sub, org=org)}"}
+        closes_at = (datetime.now(UTC) + timedelta(days=14)).isoformat()
+        opened = await self.graphql(OPEN, participant, cycleId=cycle_id, closesAt=closes_at)
+        assert opened["openCycle"] == {"__typename": "Cycle", "status": "open"}
+        links = await self.links()
+        return cycle_id, {r["name"]: links[r["email"]] for r in raters}
+
+    async def draft_360(self, participant_sub: str, org: str = "RX1") -> tuple[str, list[dict[str, str]]]:
+        """A 360 still a draft, a line manager and three peers nominated: its id and the raters."""
         participant = {"Authorization": f"Bearer {self.token_for(participant_sub, org=org)}"}
         tag = uuid.uuid4().hex[:8]
         raters = [{"name": "Lee Manager", "email": f"lee.{tag}@trust.example.org", "raterGroup": "LINE_MANAGER"}]
@@ -274,11 +296,7 @@ class Platform:
         )
         cycle_id: str = created["createCycle"]["id"]
         await self.graphql(NOMINATE, participant, cycleId=cycle_id, raters=raters)
-        closes_at = (datetime.now(UTC) + timedelta(days=14)).isoformat()
-        opened = await self.graphql(OPEN, participant, cycleId=cycle_id, closesAt=closes_at)
-        assert opened["openCycle"] == {"__typename": "Cycle", "status": "open"}
-        links = await self.links()
-        return cycle_id, {r["name"]: links[r["email"]] for r in raters}
+        return cycle_id, raters
 
     async def wait_for_report(self, participant_sub: str, cycle_id: str) -> str:
         """The id of the cycle's report once report-svc has built it from survey-svc's events."""
@@ -354,7 +372,7 @@ class Platform:
 
 
 @pytest_asyncio.fixture(scope="session")
-async def platform(
+async def running_platform(
     database_urls: dict[str, str], amqp_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Platform]:
     from facilitator_svc.config import Settings as FacilitatorSettings
@@ -462,11 +480,28 @@ async def platform(
             assert not serving.done(), "the web front did not start"
             await asyncio.sleep(0.05)
         try:
-            yield Platform(web_url, address, web_app, gateway, survey_app, mail_dir, to_gateway, provider)
+            yield Platform(
+                web_url, address, web_app, gateway, survey_app, mail_dir, to_gateway, provider, facilitator_app
+            )
         finally:
             server.should_exit = True
             await serving
             sock.close()
+
+
+@pytest_asyncio.fixture
+async def platform(running_platform: Platform) -> Platform:
+    """The running platform, its limiter of guessed links cleared: every test's browser reaches the web
+    front from the same address, so one test's failed look-ups (a closed link tried on purpose) would
+    otherwise count against the next test's raters within survey-svc's window. A test of the limiter
+    calls from an address of its own anyway."""
+    from sqlalchemy import delete
+
+    from survey_svc.invitations.models import TokenFailure
+
+    async with running_platform.survey_app.state.sessionmaker() as session, session.begin():
+        await session.execute(delete(TokenFailure))
+    return running_platform
 
 
 @pytest.fixture

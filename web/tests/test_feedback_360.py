@@ -57,6 +57,15 @@ async def test_a_participant_runs_a_360_from_nomination_to_report(
     await axe.assert_clean(page)
     assert await cycle.raters() == {name: group for name, group in raters}
 
+    # A rater nominated twice is refused on the form, saying why; nobody is added.
+    email = f"peer.1.{tag}@trust.example.org"
+    twice = await cycle.add_rater("Peer One", email, "Peer")
+    assert (await twice.title()).startswith("Error: ")
+    assert await twice.error_summary() == [f"{email} is already nominated"]
+    await page.get_by_role("link", name="Back", exact=True).click()
+    await page.wait_for_load_state()
+    assert await cycle.raters() == {name: group for name, group in raters}
+
     # A closing date in the past is refused with the NHS.UK error summary; a fortnight ahead sends it.
     yesterday = datetime.now(UTC) - timedelta(days=1)
     await cycle.send(yesterday.day, yesterday.month, yesterday.year)
@@ -78,6 +87,17 @@ async def test_a_participant_runs_a_360_from_nomination_to_report(
     assert await cycle.progress() == {"Line manager": ["1", "1", "0"], "Peer": ["4", "3", "0"]}
     assert "Peer 4" not in await page.locator("main").inner_text()
     await axe.assert_clean(page)
+
+    # A closing date earlier than the current one is refused on the form; the date stays.
+    earlier = closes - timedelta(days=1)
+    await cycle.change_closing_date(earlier.day, earlier.month, earlier.year)
+    assert (await cycle.title()).startswith("Error: ")
+    assert await cycle.error_summary() == [
+        "The new closing date must be later than the current one, and within the longest a 360 may run"
+    ]
+    await page.get_by_role("link", name="Back", exact=True).click()
+    await page.wait_for_load_state()
+    assert await cycle.closing_date() == f"{closes.day} {closes:%B %Y}"
 
     later = closes + timedelta(days=7)
     await cycle.change_closing_date(later.day, later.month, later.year)

@@ -18,7 +18,7 @@ from opentelemetry import propagate
 from starlette.background import BackgroundTask
 
 from hlm_gateway.context import UpstreamClients
-from hlm_kit.errors import Forbidden, NotFound, ProblemError, Unauthenticated
+from hlm_kit.errors import Conflict, Forbidden, NotFound, ProblemError, Unauthenticated
 
 router = APIRouter(tags=["downloads"])
 
@@ -34,12 +34,18 @@ class _ReportServiceFailed(ProblemError):
     status, code = 502, "upstream-failed"
 
 
-_REFUSALS: dict[int, type[ProblemError]] = {401: Unauthenticated, 403: Forbidden, 404: NotFound}
+# 409: two reports a comparison's PDF cannot compare.
+_REFUSALS: dict[int, type[ProblemError]] = {401: Unauthenticated, 403: Forbidden, 404: NotFound, 409: Conflict}
 
 
 def pdf_path(report_id: str) -> str:
     """The gateway's path of a report's PDF, as GraphQL tells clients (``Report.pdfUrl``)."""
     return f"/reports/{report_id}.pdf"
+
+
+def progress_pdf_path(report_id: str, since_report_id: str) -> str:
+    """The gateway's path of a comparison's PDF (``Progress.pdfUrl``): the two reports it compares."""
+    return f"/reports/{report_id}/progress.pdf?since={since_report_id}"
 
 
 @router.get(
@@ -52,6 +58,22 @@ async def report_pdf(
     request: Request, id: uuid.UUID, authorization: Annotated[str | None, Header()] = None
 ) -> StreamingResponse:
     return await _forward(request, f"/v1/reports/{id}.pdf", authorization)
+
+
+@router.get(
+    "/reports/{id}/progress.pdf",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The progress between two reports as PDF."}},
+    summary="Your progress from an earlier report to this one, as PDF",
+)
+async def progress_pdf(
+    request: Request,
+    id: uuid.UUID,
+    since: uuid.UUID | None = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    path = f"/v1/reports/{id}/progress.pdf" + (f"?since={since}" if since is not None else "")
+    return await _forward(request, path, authorization)
 
 
 async def _forward(request: Request, path: str, authorization: str | None) -> StreamingResponse:

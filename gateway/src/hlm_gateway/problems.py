@@ -7,7 +7,9 @@ the one generic conflict facilitator-svc words for everybody, never which confli
 
 from __future__ import annotations
 
+import inspect
 import re
+from typing import Protocol, TypeVar, cast, overload
 
 import strawberry
 
@@ -21,6 +23,94 @@ class FieldProblem:
     location: list[str]
     message: str
     type: str
+
+
+Refused = TypeVar("Refused", covariant=True)
+Reason = TypeVar("Reason")
+Reason_co = TypeVar("Reason_co", covariant=True)
+
+
+class RefusalType(Protocol[Refused]):
+    """A refusal type made of what every service's problem gives: a message, its machine code and the
+    listed problems (``CycleRefused``, ``ReportReleaseRefused``, ...)."""
+
+    def __call__(self, *, message: str, code: str | None, problems: list[FieldProblem]) -> Refused: ...
+
+
+class LocatedRefusalType(Protocol[Refused]):
+    """A refusal type that shows the message and the listed problems, without the code (``GoalRejected``,
+    ``ThresholdNotMet``, ...)."""
+
+    def __call__(self, *, message: str, problems: list[FieldProblem]) -> Refused: ...
+
+
+class ToldRefusalType(Protocol[Refused]):
+    """A refusal type that shows the message alone (``ReportSharingRefused``, ``NoEarlierReport``, ...)."""
+
+    def __call__(self, *, message: str) -> Refused: ...
+
+
+class ReasonedRefusalType(Protocol[Refused, Reason]):
+    """A refusal type that lists the problem's reasons unlocated, each as ``reasons_as`` makes it
+    (``NotEligible``, ``CompletionRefused``)."""
+
+    def __call__(self, *, message: str, reasons: list[Reason]) -> Refused: ...
+
+
+class ReasonType(Protocol[Reason_co]):
+    def __call__(self, *, type: str, message: str) -> Reason_co: ...
+
+
+@overload
+def refused_as(
+    kind: ReasonedRefusalType[Refused, Reason], problem: Problem, *, fallback: str, reasons_as: ReasonType[Reason]
+) -> Refused: ...
+
+
+@overload
+def refused_as(
+    kind: RefusalType[Refused], problem: Problem, *, fallback: str, sent_as: tuple[str, ...] | None = None
+) -> Refused: ...
+
+
+@overload
+def refused_as(
+    kind: LocatedRefusalType[Refused], problem: Problem, *, fallback: str, sent_as: tuple[str, ...] | None = None
+) -> Refused: ...
+
+
+@overload
+def refused_as(kind: ToldRefusalType[Refused], problem: Problem, *, fallback: str) -> Refused: ...
+
+
+def refused_as(
+    kind: RefusalType[Refused]
+    | LocatedRefusalType[Refused]
+    | ToldRefusalType[Refused]
+    | ReasonedRefusalType[Refused, Reason],
+    problem: Problem,
+    *,
+    fallback: str,
+    sent_as: tuple[str, ...] | None = None,
+    reasons_as: ReasonType[Reason] | None = None,
+) -> Refused:
+    """The one mapping from a service's problem document to a typed refusal. A refusal type shows what it
+    declares of: ``message``, the problem's ``detail`` (or ``title``, or ``fallback``); ``code``, the last
+    part of its ``type``; ``problems``, every listed reason located as :func:`field_problems` says; and
+    ``reasons``, every listed reason unlocated, each made by ``reasons_as`` from its type and message."""
+    shows = inspect.signature(kind).parameters
+    facts: dict[str, object] = {"message": refusal_message(problem, fallback)}
+    if "code" in shows:
+        facts["code"] = refusal_code(problem)
+    if "problems" in shows:
+        facts["problems"] = field_problems(problem, sent_as=sent_as)
+    if reasons_as is not None:
+        facts["reasons"] = [reasons_as(type=e.type, message=e.msg) for e in problem.errors or []]
+    return cast("_MadeOf[Refused]", kind)(**facts)
+
+
+class _MadeOf(Protocol[Refused]):
+    def __call__(self, **facts: object) -> Refused: ...
 
 
 def refusal_message(problem: Problem, fallback: str) -> str:

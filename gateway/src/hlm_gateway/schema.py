@@ -45,10 +45,13 @@ from hlm_gateway.journey.queries import JourneyMutation, JourneyQuery
 from hlm_gateway.limits import depth_limit_rule
 from hlm_gateway.live.subscriptions import Subscription
 from hlm_gateway.participants.mutations import ParticipantMutation
+from hlm_gateway.register.mutations import RegisterMutation
+from hlm_gateway.register.queries import RegisterQuery
 from hlm_gateway.reports.queries import ReportQuery
 from hlm_gateway.resources.queries import ResourceQuery
 from hlm_gateway.teams.mutations import TeamMutation
 from hlm_gateway.teams.queries import TeamQuery
+from hlm_gateway.training.course_requests import CourseRequestMutation, CourseRequestQuery
 from hlm_gateway.training.mutations import TrainingMutation
 from hlm_gateway.training.queries import TrainingQuery
 
@@ -69,6 +72,8 @@ class Query(
     TeamQuery,
     ResourceQuery,
     TrainingQuery,
+    CourseRequestQuery,
+    RegisterQuery,
 ):
     pass
 
@@ -87,6 +92,8 @@ class Mutation(
     TeamMutation,
     ParticipantMutation,
     TrainingMutation,
+    CourseRequestMutation,
+    RegisterMutation,
 ):
     pass
 

@@ -16,8 +16,8 @@ def selects(info: Info[Context, None], *path: str) -> bool:
     """Whether the query asks for the field at ``path`` below the field being resolved (GraphQL names,
     through fragments). ``selects(info, "edges", "node", "content")`` on a connection.
 
-    A field under ``@skip``/``@include`` counts as asked for: reading it when it is skipped costs only
-    time, never a wrong answer."""
+    A field (or fragment) left out by ``@skip``/``@include`` is not asked for, so a client that already
+    holds some data (a questionnaire it has read before) saves the service the read as well."""
     return any(_selects(field.selections, path) for field in info.selected_fields)
 
 
@@ -26,9 +26,17 @@ def _selects(selections: Iterable[Selection], path: tuple[str, ...]) -> bool:
         return True
     name, rest = path[0], path[1:]
     for selection in selections:
+        if not _included(selection):
+            continue
         if isinstance(selection, SelectedField):
             if selection.name == name and _selects(selection.selections, rest):
                 return True
         elif _selects(selection.selections, path):  # a fragment spread or an inline fragment
             return True
     return False
+
+
+def _included(selection: Selection) -> bool:
+    """Whether ``@skip``/``@include`` (their arguments as the request's variables made them) keep it."""
+    directives = selection.directives
+    return not (directives.get("skip", {}).get("if") is True or directives.get("include", {}).get("if") is False)

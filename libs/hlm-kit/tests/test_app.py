@@ -28,11 +28,8 @@ async def _ignores_cancellation(started: asyncio.Event, released: asyncio.Event)
             continue  # a peer that never answers looks like this from the outside
 
 
-async def test_a_task_that_ignores_cancellation_is_named_and_left_behind_within_the_grace_period(
-    test_database: TestDatabase, amqp_url: str, topology: Topology, capsys: pytest.CaptureFixture[str]
-) -> None:
-    metadata = make_metadata("kit_app")
-    settings = ServiceSettings.model_validate(
+def _settings(test_database: TestDatabase, amqp_url: str, topology: Topology) -> ServiceSettings:
+    return ServiceSettings.model_validate(
         {
             "environment": "test",
             "database_url": test_database.url_for("postgres"),
@@ -49,6 +46,13 @@ async def test_a_task_that_ignores_cancellation_is_named_and_left_behind_within_
             "log_level": "WARNING",
         }
     )
+
+
+async def test_a_task_that_ignores_cancellation_is_named_and_left_behind_within_the_grace_period(
+    test_database: TestDatabase, amqp_url: str, topology: Topology, capsys: pytest.CaptureFixture[str]
+) -> None:
+    metadata = make_metadata("kit_app")
+    settings = _settings(test_database, amqp_url, topology)
     started, released = asyncio.Event(), asyncio.Event()
 
     def workers(runtime: ServiceRuntime) -> list[tuple[str, Any]]:
@@ -80,3 +84,36 @@ async def test_a_task_that_ignores_cancellation_is_named_and_left_behind_within_
         released.set()
         stubborn.cancel()
         await asyncio.gather(stubborn, return_exceptions=True)
+
+
+async def test_a_closing_step_that_ignores_cancellation_is_named_and_left_behind_within_the_grace_period(
+    test_database: TestDatabase, amqp_url: str, topology: Topology, capsys: pytest.CaptureFixture[str]
+) -> None:
+    metadata = make_metadata("kit_app")
+    app = create_service_app(
+        name="kit-app",
+        version="0",
+        settings=_settings(test_database, amqp_url, topology),
+        routers=[],
+        outbox=Outbox(metadata),
+        inbox=Inbox(metadata),
+    )
+    started, released = asyncio.Event(), asyncio.Event()
+    broker = None
+    try:
+        async with LifespanManager(app, startup_timeout=30, shutdown_timeout=10):
+            broker = app.state.runtime.broker
+            # The broker's connection hangs on close, as it does when RabbitMQ stops answering.
+            broker.close = lambda: _ignores_cancellation(started, released)
+
+        assert started.is_set()
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+        late = [line for line in lines if line["event"] == "shutdown step did not finish in time"]
+        assert [line["step"] for line in late] == ["broker"]
+        # The database was still closed after the broker's step was given up.
+        assert app.state.engine.pool.checkedin() == 0
+    finally:
+        released.set()
+        if broker is not None:
+            del broker.close  # the instance's own close again
+            await broker.close()

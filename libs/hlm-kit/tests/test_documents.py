@@ -76,3 +76,39 @@ def test_a_heat_map_prints_every_value_in_its_cell_readable_on_its_shade_and_a_d
         ("#ffffff", "#212b32", "\u2013"),
         ("#005eb8", "#ffffff", "4.00"),
     ]
+
+
+def test_the_collector_is_paused_while_a_document_is_laid_out_and_enabled_again_however_it_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    import weasyprint
+
+    seen: list[bool] = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def recording(self: weasyprint.HTML, *args: object, **kwargs: object) -> bytes:
+        seen.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording)
+
+    assert html_to_pdf(PAGE.format(head="")).startswith(b"%PDF")
+    assert seen == [False]
+    assert gc.isenabled()
+    with pytest.raises(FatalURLFetchingError):
+        html_to_pdf(PAGE.format(head='<link rel="stylesheet" href="file:///etc/hostname">'))
+    assert gc.isenabled()
+
+
+def test_renders_at_once_keep_the_collector_paused_until_the_last_ends() -> None:
+    import gc
+
+    from hlm_kit.documents.pdf import collector_paused
+
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -4,6 +4,7 @@ that refuses a value or cannot be reached: a client error or a 503, never a 500.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -14,6 +15,8 @@ import pytest
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, Body, FastAPI
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
@@ -296,6 +299,52 @@ async def test_a_token_in_the_path_shows_in_no_log_line_nor_problem(
     output = capsys.readouterr().out
     assert "/links/~token~/taken" in output
     assert "s3cret-token-value" not in output + matched.text + unmatched.text
+
+
+async def test_each_request_is_one_server_span_in_its_callers_trace_with_the_redacted_path(
+    client: httpx.AsyncClient, spans: InMemorySpanExporter
+) -> None:
+    trace_id, caller_span_id = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    spans.clear()
+
+    refused = await client.get(
+        "/links/s3cret-token-value/taken", headers={"traceparent": f"00-{trace_id}-{caller_span_id}-01"}
+    )
+    assert (await client.get("/links/s3cret-token-value/typo")).status_code == 404
+    assert (await client.get("/health/live")).status_code == 200  # probes make no span
+
+    matched, unmatched = [span for span in spans.get_finished_spans() if span.kind is SpanKind.SERVER]
+    assert refused.status_code == 409
+    assert matched.name == "GET /links/{token}/taken"
+    assert matched.context is not None
+    assert matched.parent is not None
+    assert (f"{matched.context.trace_id:032x}", f"{matched.parent.span_id:016x}") == (trace_id, caller_span_id)
+    assert matched.attributes is not None
+    assert unmatched.attributes is not None
+    assert matched.attributes["url.path"] == "/links/~token~/taken"
+    assert matched.attributes["http.route"] == "/links/{token}/taken"
+    assert matched.attributes["http.request.method"] == "GET"
+    assert matched.attributes["http.response.status_code"] == 409
+    assert matched.status.is_ok
+    assert unmatched.name == "GET"
+    assert unmatched.attributes["url.path"] == "~unrouted~"
+    assert unmatched.attributes["http.response.status_code"] == 404
+    for span in (matched, unmatched):
+        assert "s3cret" not in repr(span.to_json())
+
+
+async def test_each_request_is_counted_by_route_and_answered_with_its_correlation_id(
+    client: httpx.AsyncClient,
+) -> None:
+    given = await client.get("/links/s3cret-token-value/taken", headers={"X-Correlation-ID": "given-id-1"})
+    made = await client.get("/notes")
+
+    assert given.headers["x-correlation-id"] == "given-id-1"
+    assert uuid.UUID(made.headers["x-correlation-id"])
+    metrics = (await client.get("/metrics")).text
+    assert 'http_requests_total{method="GET",route="/links/{token}/taken",status="409"}' in metrics
+    assert 'http_requests_total{method="GET",route="/notes",status="200"}' in metrics
+    assert "s3cret" not in metrics
 
 
 @pytest.mark.parametrize(

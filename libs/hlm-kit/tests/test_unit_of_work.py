@@ -1,6 +1,7 @@
 """The request owns the transaction: services add and flush, the session dependency commits when the
 endpoint returns and rolls back when it raises. A refused request leaves nothing behind, two service
-calls land together or not at all, and a commit that fails is never answered with a 2xx."""
+calls land together or not at all, and a commit that fails is never answered with a 2xx. A write the
+request keeps (``hlm_kit.db.keep``) stands whatever the outcome, alone of all its writes."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.app import create_service_app
-from hlm_kit.db import Session
+from hlm_kit.db import Session, keep
 from hlm_kit.errors import Conflict
 from hlm_kit.settings import ServiceSettings
 from hlm_kit.testing.messaging import MessagingSchema
@@ -51,6 +52,23 @@ def entries_router(schema: str) -> APIRouter:
     @router.post("/entries/{label}/twice", status_code=201)
     async def twice(session: Session, label: str) -> None:
         # The unique constraint is deferred: both inserts pass, the commit fails.
+        await entries.add(session, label)
+        await entries.add(session, label)
+
+    @router.post("/entries/{label}/kept-then-refused", status_code=201)
+    async def kept_then_refused(session: Session, label: str) -> None:
+        await entries.add(session, f"{label}-first")
+        keep(session, lambda own: entries.add(own, f"{label}-kept"))
+        raise Conflict("refused, and what was kept still stands")
+
+    @router.post("/entries/{label}/kept", status_code=201)
+    async def kept(session: Session, label: str) -> None:
+        keep(session, lambda own: entries.add(own, f"{label}-kept"))
+        await entries.add(session, f"{label}-first")
+
+    @router.post("/entries/{label}/kept-then-commit-fails", status_code=201)
+    async def kept_then_commit_fails(session: Session, label: str) -> None:
+        keep(session, lambda own: entries.add(own, f"{label}-kept"))
         await entries.add(session, label)
         await entries.add(session, label)
 
@@ -134,3 +152,35 @@ async def test_a_commit_that_fails_is_answered_as_an_error_and_keeps_nothing(
     # The session went back to the pool clean: the next request works.
     assert (await client.post("/entries/d/pair")).status_code == 201
     assert await stored() == ["d-first", "d-second"]
+
+
+async def test_a_kept_write_outlives_the_refusal_that_rolls_back_the_rest(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/e/kept-then-refused")
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await stored() == ["e-kept"]
+
+
+async def test_a_kept_write_stands_beside_a_request_that_commits(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/f/kept")
+
+    assert response.status_code == 201, response.text
+    assert await stored() == ["f-first", "f-kept"]
+
+
+async def test_a_kept_write_outlives_a_commit_that_fails(client: httpx.AsyncClient, stored: Callable[[], Any]) -> None:
+    response = await client.post("/entries/g/kept-then-commit-fails")
+
+    assert response.status_code >= 500, response.text
+    assert await stored() == ["g-kept"]
+
+
+async def test_only_a_requests_session_keeps_a_write(kit_schema: MessagingSchema) -> None:
+    async with AsyncSession(kit_schema.engine) as session, session.begin():
+        with pytest.raises(RuntimeError, match="request's session"):
+            keep(session, lambda own: own.flush())

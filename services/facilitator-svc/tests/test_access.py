@@ -14,6 +14,7 @@ from facilitator_svc.main import create_app
 from hlm_kit.testing.pytest_plugin import AuthHeaders, wait_for
 
 ROLES = [None, "participant", "facilitator", "partner", "academy_admin"]
+ASSESSMENTS_CSV = "name,email,score,assessed_on\r\nMatrix Learner,learner@trust.example.org,85,2031-03-01\r\n"
 CSV_ROW = (
     "name,email,organisation,accreditation_level,trained_on,expires_on,capacity_per_month,modes\r\n"
     "Matrix Person,matrix@example.org,RYJ,facilitator,2029-01-01,2033-01-01,3,video\r\n"
@@ -158,6 +159,7 @@ ENDPOINTS = [
         "/v1/training/courses/{course}/enrolments",
         training="enrolled",
     ),
+    Endpoint("GET", "/v1/training/enrolments/mine", {"facilitator": 200}),
     # The learner may withdraw too; fac-1 is not the learner, so the enrolment is not theirs to see.
     Endpoint(
         "POST",
@@ -188,6 +190,7 @@ ENDPOINTS = [
         body={"name": "Matrix Learner", "email": "learner@trust.example.org", "score": 85, "assessed_on": "2031-03-01"},
     ),
     Endpoint("GET", "/v1/training/assessments", {"academy_admin": 200}),
+    Endpoint("POST", "/v1/training/assessments/import", {"academy_admin": 200}, body="assessments_csv"),
     # fac-1 has delivered no feedback session yet: the one role allowed is refused with the reason.
     Endpoint("POST", "/v1/training/interests", {"facilitator": 409}, body={}),
     Endpoint("GET", "/v1/training/interests", {"academy_admin": 200}),
@@ -197,7 +200,7 @@ ENDPOINTS = [
     Endpoint("PUT", "/v1/facilitators/me/publication", {"facilitator": 200}, body={"is_listed": True}),
     # An organisation's internal course: its lead (a partner of RX1) asks, the region's administrators answer.
     Endpoint("POST", "/v1/course-requests", {"partner": 201}, body="course_request"),
-    Endpoint("GET", "/v1/course-requests", {"academy_admin": 200}),
+    Endpoint("GET", "/v1/course-requests", {"partner": 200, "academy_admin": 200}),
     Endpoint(
         "GET",
         "/v1/course-requests/{id}",
@@ -349,6 +352,8 @@ def body_of(endpoint: Endpoint, world: World, new_facilitator: Callable[..., dic
         return {"json": new_facilitator()}
     if endpoint.body == "csv":
         return {"content": CSV_ROW.encode(), "headers": {"Content-Type": "text/csv"}}
+    if endpoint.body == "assessments_csv":
+        return {"content": ASSESSMENTS_CSV.encode(), "headers": {"Content-Type": "text/csv"}}
     if endpoint.body == "free_slot":
         return {"json": {"slot_id": world.values["free_slot"], **({} if endpoint.booking else {"mode": "video"})}}
     if endpoint.body == "course":

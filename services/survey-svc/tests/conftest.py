@@ -4,6 +4,7 @@ requests run inside one transaction that is rolled back."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import uuid
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from framework_svc.catalogue.loader import DATA_DIRECTORY
 from framework_svc.versioning import version_id
-from hlm_contracts import QuestionnairePublishedV1
+from hlm_contracts import QuestionnairePublishedV1, ResourcesPublishedV1
 from hlm_kit.db import create_engine
 from hlm_kit.testing.pytest_plugin import (
     TEST_JWT_AUDIENCE,
@@ -228,11 +229,17 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 
 
 @pytest_asyncio.fixture
-async def client(app: FastAPI, session: AsyncSession) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client of the app, every request of the test sharing the rolled-back transaction."""
+async def client(
+    app: FastAPI, session: AsyncSession, client_address: tuple[str, int]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the app, every request of the test sharing the rolled-back transaction. It calls
+    from an address of the test's own: failed link guesses that other suites' apps committed from the
+    default address would otherwise count against this test's."""
     share_session(app, session)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://survey-svc") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
+        ) as client:
             yield client
     finally:
         app.dependency_overrides.clear()
@@ -271,6 +278,7 @@ STATE_QUERIES = {
     "mail": "SELECT id, kind, sent_at FROM survey.mail_job",
     "observations": "SELECT id, author_id, context, reflection FROM survey.observation",
     "goals": "SELECT id, author_id, title, status, remind_on FROM survey.goal",
+    "goal_resources": "SELECT goal_id, resource_key FROM survey.goal_resource",
     "outbox": "SELECT id, type FROM survey.outbox_message",
 }
 
@@ -471,6 +479,22 @@ async def event_tap(amqp_url: str, topology: Any) -> AsyncIterator[EventTap]:
         await connection.close()
 
 
+@contextlib.asynccontextmanager
+async def serving(
+    settings: Settings, client_address: tuple[str, int]
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """An app of its own on committed data, started and stopped with its lifespan, and a client calling it
+    from ``client_address``."""
+    app = create_app(settings)
+    async with (
+        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
+        ) as client,
+    ):
+        yield app, client
+
+
 @pytest_asyncio.fixture
 async def live_app(
     database_url: str,
@@ -494,11 +518,48 @@ async def live_app(
         closing_poll_interval_s=0.1,
         consumer_retry_base_delay_s=0.01,
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
-        ) as client,
-    ):
+    async with serving(settings, client_address) as (_, client):
         yield client, settings
+
+
+PublishResources = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+def publish_resources(session: AsyncSession) -> PublishResources:
+    """``await publish_resources(("key", "hlm_dimension_key"), ...)``: framework-svc's published set as its
+    ``resources.published`` event carries it, kept by the service's consumer (each call a newer set)."""
+    from hlm_kit.messaging.envelope import CloudEvent
+    from survey_svc import consumers
+
+    async def publish(*serving: tuple[str, str]) -> None:
+        now = datetime.now(UTC)
+        data = ResourcesPublishedV1.model_validate(
+            {
+                "resources": [
+                    {
+                        "key": key,
+                        "version": 1,
+                        "title": f"Title of {key}",
+                        "kind": "reading",
+                        "description": f"What {key} is about.",
+                        "provider": None,
+                        "authors": [],
+                        "year": None,
+                        "link": f"https://example.org/{key}",
+                        "format": "document",
+                        "duration_minutes": None,
+                        "cost": None,
+                        "audiences": ["all_staff"],
+                        "serves": [{"framework_key": "hlm", "dimension_key": dimension, "from_levels": []}],
+                        "published_at": now,
+                    }
+                    for key, dimension in serving
+                ],
+                "changed_at": now,
+            }
+        )
+        await consumers.HANDLERS["resources_published"][ResourcesPublishedV1](session, data, CloudEvent.wrap(data))
+        await session.commit()
+
+    return publish

@@ -191,3 +191,27 @@ async def test_twenty_retries_of_one_create_at_once_store_one_row_and_answer_ali
             {"s": sub},
         )
     assert stored == 1
+
+
+async def test_pages_saved_at_once_into_one_draft_all_stay(
+    committed: Any, engine: AsyncEngine, settings: Settings, smtp: Any, token_in: Any, hlm_360: QuestionnairePublishedV1
+) -> None:
+    """A rater with two tabs sends two pages at the same moment: each is merged into the draft under the
+    invitation's lock, so neither overwrites the other."""
+    client, me, _ = committed
+    _, emails = await _open_360(client, me, hlm_360)
+    await mail_service.deliver_due(async_sessionmaker(engine), SmtpMailer(settings), settings)
+    token = token_in(smtp.to(emails[1])[-1])
+    keys = [d.key for d in hlm_360.dimensions[:4]]
+
+    def page(key: str) -> dict[str, Any]:
+        answers = [{"item_key": i.key, "level": 3} for i in hlm_360.items if i.dimension_key == key]
+        return {"answers": answers, "importance": [{"dimension_key": key, "rating": 3}]}
+
+    answers = await asyncio.gather(
+        *(client.put(f"/v1/invitations/{token}/draft/{key}", json=page(key)) for key in keys)
+    )
+    view = (await client.get(f"/v1/invitations/{token}")).json()
+
+    assert [a.status_code for a in answers] == [200] * len(keys)
+    assert sorted(r["dimension_key"] for r in view["draft"]["importance"]) == sorted(keys)

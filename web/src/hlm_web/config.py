@@ -6,14 +6,17 @@ from typing import Literal
 from pydantic import SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from hlm_kit.settings import SecretsDirSettings
+from hlm_kit.settings import ServerSettings
 
 # Where `make web-assets` (npm ci in web/) puts the NHS.UK frontend; an image copies it to the same place.
 DEFAULT_ASSETS = Path(__file__).resolve().parents[2] / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 
 
-class Settings(SecretsDirSettings):
-    """The web front's settings, read from ``WEB_*`` environment variables or, under ``HLM_SECRETS_DIR``, files."""
+class Settings(ServerSettings):
+    """The web front's settings, read from ``WEB_*`` environment variables or, under ``HLM_SECRETS_DIR``, files.
+
+    ``forwarded_allow_ips`` (the proxy whose X-Forwarded-For is believed, so the address the rater limit counts
+    is the rater's) and ``http_workers`` come from :class:`ServerSettings`."""
 
     model_config = SettingsConfigDict(env_prefix="WEB_", extra="ignore", frozen=True)
 
@@ -32,11 +35,15 @@ class Settings(SecretsDirSettings):
     # Cookies only over HTTPS; off on a development machine that serves plain http on 127.0.0.1.
     secure_cookies: bool = True
 
+    # The largest CSV file of e-learning results an administrator may upload. The file goes to the gateway
+    # inside a GraphQL request, which the gateway refuses past its own limit (GATEWAY_MAX_REQUEST_BODY_BYTES,
+    # 256 KiB by default): this leaves room for the request's JSON, which writes each quote and line end
+    # of the file as two characters. A larger file is split; a file that still overflows the gateway's
+    # limit gets the same answer.
+    assessment_import_max_bytes: int = 200 * 1024
+
     # The compiled NHS.UK frontend (its dist/nhsuk folder).
     nhsuk_frontend_dir: Path = DEFAULT_ASSETS
-
-    # The proxy whose X-Forwarded-For is believed, so the address the rater limit counts is the rater's.
-    forwarded_allow_ips: str = "127.0.0.1"
 
     log_level: str = "INFO"
     log_json: bool = True

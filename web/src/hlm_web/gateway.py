@@ -45,6 +45,14 @@ class GatewayRefused(Exception):
         self.message = message
 
 
+class RequestTooLarge(GatewayRefused):
+    """The gateway read no further than its request size limit (413): what was sent must be smaller, such
+    as a file split into parts. Any page that does not expect it answers it as any other refusal."""
+
+    def __init__(self) -> None:
+        super().__init__("BAD_USER_INPUT", "the request is larger than the gateway takes")
+
+
 class GatewayClient:
     """One httpx client for the process: pooled connections to the gateway, with a timeout."""
 
@@ -109,6 +117,8 @@ class GatewayClient:
         if response.status_code >= 500:
             log.warning("gateway failed", status=response.status_code)
             raise GatewayUnavailable
+        if response.status_code == 413:
+            raise RequestTooLarge
         try:
             body: dict[str, Any] = response.json()
         except ValueError as exc:

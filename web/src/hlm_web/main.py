@@ -15,6 +15,7 @@ from hlm_kit import health
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
 from hlm_web import assets, csrf
 from hlm_web.answer import router as answer_router
+from hlm_web.answer.questionnaire import KnownQuestionnaires
 from hlm_web.config import Settings
 from hlm_web.gateway import (
     Forbidden,
@@ -25,7 +26,21 @@ from hlm_web.gateway import (
     RateLimited,
     SignInNeeded,
 )
-from hlm_web.participant import academy, booking, facilitating, feedback360, journal
+from hlm_web.participant import (
+    academy,
+    assessment_import,
+    booking,
+    course_records,
+    course_requests,
+    facilitating,
+    feedback360,
+    find,
+    journal,
+    listing,
+    partner_requests,
+    progress,
+    training,
+)
 from hlm_web.participant import router as participant_router
 from hlm_web.security import SecurityHeadersMiddleware
 from hlm_web.signin import router as signin_router
@@ -35,8 +50,12 @@ from hlm_web.templating import create_templates, render
 log = structlog.get_logger(__name__)
 
 
-def create_app(settings: Settings, *, gateway_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
-    """The web front. ``gateway_transport`` replaces the network to the gateway (tests mount its ASGI app)."""
+def create_app(
+    settings: Settings | None = None, *, gateway_transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
+    """The web front, with ``settings`` or those of the environment. ``gateway_transport`` replaces the
+    network to the gateway (tests mount its ASGI app)."""
+    settings = settings or Settings()
     configure_logging("hlm-web", level=settings.log_level, json=settings.log_json)
     csrf.configure(settings)
 
@@ -61,17 +80,28 @@ def create_app(settings: Settings, *, gateway_transport: httpx.AsyncBaseTranspor
     )
     app.state.settings = settings
     app.state.templates = create_templates()
+    app.state.questionnaires = KnownQuestionnaires()
     app.state.oauth = signin_router.create_oauth(settings)
     app.include_router(health.router)
+    # A rater's pages first: they are most of the requests, and a request walks the routes in order until
+    # one matches (the answer routes all sit under /answer/{token}, which no other router uses).
+    app.include_router(answer_router.router)
     app.include_router(signin_router.router)
     # The 360's fixed paths (/assessments/360/new) before the participant's /assessments/{cycle}/... ones.
     app.include_router(feedback360.router)
     app.include_router(booking.router)
     app.include_router(facilitating.router)
     app.include_router(academy.router)
+    app.include_router(training.router)
+    app.include_router(course_records.router)
+    app.include_router(assessment_import.router)
+    app.include_router(course_requests.router)
+    app.include_router(partner_requests.router)
+    app.include_router(find.router)
+    app.include_router(listing.router)
     app.include_router(participant_router.router)
+    app.include_router(progress.router)
     app.include_router(journal.router)
-    app.include_router(answer_router.router)
     assets.mount(app, settings.nhsuk_frontend_dir)
 
     @app.exception_handler(csrf.CsrfRefused)

@@ -67,28 +67,42 @@ class ComponentCache:
         return rendered
 
 
-_PLAIN = (str, int, float, bool, type(None))
+# Numbers and truth values are kept with their type: True, 1 and 1.0 are equal as keys, but render apart.
+_TYPED = frozenset({int, float, bool})
 
 
 def _frozen(value: Any) -> Hashable | None:
     """A hashable copy of plain data (dicts, lists, strings, numbers), or None when it holds anything
-    else: text marked safe renders differently from the same text unmarked, so it is never a key."""
-    if isinstance(value, Markup | jinja2.Undefined):
-        return None
-    if isinstance(value, _PLAIN):
-        # Kept apart by type: True and 1 render differently.
-        return (type(value).__name__, value)
-    if isinstance(value, dict):
-        items = []
+    else: text marked safe renders differently from the same text unmarked, so it is never a key.
+
+    Types are compared exactly (``type(v) is str``), which is what keeps ``Markup``, a ``str``, out; a
+    dict's keys keep their order rather than being sorted, so the same parameters written in another
+    order are kept apart, which costs a render, never a wrong page. Called for every component a page
+    shows, so it does no more than that."""
+    kind = type(value)
+    if kind is str or value is None:
+        plain: str | None = value
+        return plain
+    if kind in _TYPED:
+        return (kind, value)
+    if kind is dict:
+        frozen: list[Hashable] = [dict]
         for k, v in value.items():
-            frozen = _frozen(v)
-            if frozen is None or not isinstance(k, str):
+            if type(k) is not str:
                 return None
-            items.append((k, frozen))
-        return ("dict", tuple(sorted(items)))
-    if isinstance(value, list | tuple):
-        frozen_items = [_frozen(v) for v in value]
-        return None if any(f is None for f in frozen_items) else ("list", tuple(frozen_items))
+            item = _frozen(v)
+            if item is None and v is not None:
+                return None
+            frozen += (k, item)
+        return tuple(frozen)
+    if kind is list or kind is tuple:
+        frozen = [list]
+        for v in value:
+            item = _frozen(v)
+            if item is None and v is not None:
+                return None
+            frozen.append(item)
+        return tuple(frozen)
     return None
 
 

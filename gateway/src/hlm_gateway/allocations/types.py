@@ -24,10 +24,9 @@ from hlm_gateway.facilitators.types import (
     window_from,
 )
 from hlm_gateway.journey.types import optional_id
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.problems import FieldProblem
 from hlm_gateway.upstream.facilitator import AllocationOut
 from hlm_gateway.upstream.facilitator import AllocationSummary as AllocationSummaryOut
-from hlm_kit.errors import Problem
 
 # An assignment's cost is this many points times (1 - its score), as facilitator-svc reckons it.
 COST_SCALE = 10000
@@ -199,12 +198,4 @@ def allocation_from(data: AllocationOut) -> Allocation:
             )
             for u in data.unassigned
         ],
-    )
-
-
-def allocation_refused_from(problem: Problem) -> AllocationRefused:
-    return AllocationRefused(
-        message=refusal_message(problem, "the allocation cannot do that now"),
-        code=refusal_code(problem),
-        problems=field_problems(problem, sent_as=("input",)),
     )

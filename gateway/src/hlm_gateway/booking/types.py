@@ -10,11 +10,12 @@ from typing import Annotated, TypedDict
 import strawberry
 from pydantic import JsonValue
 
+from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.types import SessionMode
 from hlm_gateway.journey.types import FeedbackSession
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.problems import FieldProblem
 from hlm_gateway.upstream import facilitator as api
-from hlm_kit.errors import Problem
+from hlm_gateway.vocabulary import SessionKind
 
 
 @strawberry.type(
@@ -49,7 +50,8 @@ SessionChangeResult = Annotated[FeedbackSession | SessionChangeRefused, strawber
 class MatchRequestBody(TypedDict):
     """facilitator-svc's MatchRequest: the participant's preferences a match is scored against."""
 
-    cycle_id: str
+    kind: str
+    cycle_id: str | None
     mode: JsonValue
     languages: list[str]
     specialisms: list[str]
@@ -95,6 +97,7 @@ class SlotOffer:
     slot_id: strawberry.ID
     starts_at: datetime
     ends_at: datetime
+    kind: SessionKind
     mode: SessionMode
     venue: str | None
     score: float
@@ -109,20 +112,14 @@ class FacilitatorMatch:
     slots: list[SlotOffer]
 
 
-def booking_conflict_from(problem: Problem) -> BookingConflict:
-    return BookingConflict(
-        message=refusal_message(problem, "the slot is not free"),
-        code=refusal_code(problem),
-        problems=field_problems(problem, sent_as=()),
-    )
-
-
-def session_change_refused_from(problem: Problem) -> SessionChangeRefused:
-    return SessionChangeRefused(
-        message=refusal_message(problem, "the session cannot change so"),
-        code=refusal_code(problem),
-        problems=field_problems(problem, sent_as=()),
-    )
+def coaching_kind(kind: SessionKind) -> SessionKind:
+    """Coaching or mentoring; a feedback session is found and held for its cycle instead."""
+    if kind == SessionKind.FEEDBACK:
+        raise GatewayError(
+            "a feedback session is about a cycle: use facilitatorMatches and holdSession with its cycleId",
+            ErrorCode.BAD_USER_INPUT,
+        )
+    return kind
 
 
 def reason_from(data: api.ReasonOut) -> MatchReason:
@@ -152,6 +149,7 @@ def match_from(data: api.MatchOut) -> FacilitatorMatch:
                 slot_id=strawberry.ID(str(s.slot_id)),
                 starts_at=s.starts_at,
                 ends_at=s.ends_at,
+                kind=SessionKind(s.kind.value),
                 mode=SessionMode(s.mode.value),
                 venue=s.venue,
                 score=s.score,

@@ -8,10 +8,11 @@ from hlm_gateway.consents.types import (
     NOT_GIVEN,
     GiveReportSharingConsentResult,
     ReportSharingConsent,
+    ReportSharingRefused,
     consent_from,
-    refused_from,
 )
 from hlm_gateway.context import Context
+from hlm_gateway.problems import refused_as
 from hlm_gateway.upstream import Refusal
 from hlm_gateway.upstream.report import ConsentOut
 
@@ -24,7 +25,11 @@ class ConsentMutation:
     )
     async def give_report_sharing_consent(self, info: Info[Context, None]) -> GiveReportSharingConsentResult | None:
         body = await info.context.report.send_outcome("PUT", CONSENT_PATH, ConsentOut, expected=(400,))
-        return refused_from(body.problem) if isinstance(body, Refusal) else consent_from(body)
+        return (
+            refused_as(ReportSharingRefused, body.problem, fallback="consent was not given")
+            if isinstance(body, Refusal)
+            else consent_from(body)
+        )
 
     @strawberry.mutation(description="Withdraw the consent: your organisation stops seeing your reports at once.")
     async def withdraw_report_sharing_consent(self, info: Info[Context, None]) -> ReportSharingConsent | None:

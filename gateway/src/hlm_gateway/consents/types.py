@@ -8,9 +8,7 @@ from typing import Annotated
 
 import strawberry
 
-from hlm_gateway.problems import refusal_message
 from hlm_gateway.upstream.report import ConsentOut
-from hlm_kit.errors import Problem
 
 
 @strawberry.type(description="Whether your organisation may read your released reports; withdrawn at any time.")
@@ -34,7 +32,3 @@ NOT_GIVEN = ReportSharingConsent(given=False, organisation=None, given_at=None)
 
 def consent_from(data: ConsentOut) -> ReportSharingConsent:
     return ReportSharingConsent(given=True, organisation=data.organisation, given_at=data.granted_at)
-
-
-def refused_from(problem: Problem) -> ReportSharingRefused:
-    return ReportSharingRefused(message=refusal_message(problem, "consent was not given"))

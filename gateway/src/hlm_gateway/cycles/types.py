@@ -1,5 +1,5 @@
 """Starting a participant's cycle: its input, nominations as the participant sees them, and the typed
-refusal to open a cycle."""
+refusals of the cycle's writes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from typing import Annotated
 import strawberry
 
 from hlm_gateway.journey.types import Cycle
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.problems import FieldProblem
 from hlm_gateway.upstream.survey import RaterOut
 from hlm_gateway.vocabulary import CycleKind, ReleaseMode
-from hlm_kit.errors import Problem
 
 
 # Not hlm_contracts' RaterGroup: a participant nominates in every group but SELF (NominatedRaterGroup), and
@@ -76,6 +75,43 @@ class RemindersSent:
     )
 
 
+@strawberry.type(description="The raters were nominated; once the cycle is open each is invited at once.")
+class RatersNominated:
+    nominations: list[Nomination]
+
+
+@strawberry.type(
+    description="The nomination is withdrawn; the rater's link stops working. The same whether or not they "
+    "had answered."
+)
+class RaterRemoved:
+    rater_id: strawberry.ID
+
+
+@strawberry.type(
+    description="survey-svc refused the change to the cycle and changed nothing. Every reason it gave is listed."
+)
+class CycleRefused:
+    message: str
+    code: str | None = strawberry.field(
+        description="survey-svc's code: cycle-state-conflict (the cycle is not in a state that allows this: a "
+        "self-assessment, a draft, not open, or nominations awaiting approval), report-released, "
+        "minimums-not-met, validation-error (see problems), idempotency-key-reused."
+    )
+    problems: list[FieldProblem] = strawberry.field(
+        description='Located by the mutation\'s arguments as the app sent them, e.g. ["input", "thresholds", '
+        '"peer"], ["raters", "2", "email"] or ["closesAt"].'
+    )
+
+
+CreateCycleResult = Annotated[Cycle | CycleRefused, strawberry.union("CreateCycleResult")]
+NominateRatersResult = Annotated[RatersNominated | CycleRefused, strawberry.union("NominateRatersResult")]
+RemoveRaterResult = Annotated[RaterRemoved | CycleRefused, strawberry.union("RemoveRaterResult")]
+SendRemindersResult = Annotated[RemindersSent | CycleRefused, strawberry.union("SendRemindersResult")]
+ExtendCycleResult = Annotated[Cycle | CycleRefused, strawberry.union("ExtendCycleResult")]
+CloseCycleResult = Annotated[Cycle | CycleRefused, strawberry.union("CloseCycleResult")]
+
+
 def create_body(input: CreateCycleInput) -> dict[str, object]:
     body: dict[str, object] = {
         "kind": input.kind.value,
@@ -95,11 +131,3 @@ def create_body(input: CreateCycleInput) -> dict[str, object]:
 
 def nomination_from(data: RaterOut) -> Nomination:
     return Nomination(id=strawberry.ID(str(data.id)), rater_group=data.rater_group.value, name=data.name)
-
-
-def threshold_not_met_from(problem: Problem) -> ThresholdNotMet:
-    """survey-svc's problem document (422 listing every reason, or 409 for the cycle's state)."""
-    return ThresholdNotMet(
-        message=refusal_message(problem, "the cycle cannot open"),
-        problems=field_problems(problem),
-    )

@@ -13,17 +13,20 @@ from hlm_gateway.facilitators.types import (
     FacilitatorChangesInput,
     FacilitatorInput,
     FacilitatorResult,
+    RegisterRefused,
     RemoveAvailabilityResult,
     SlotInput,
     changes_body,
     facilitator_from,
     register_body,
-    register_refused_from,
     slot_body,
     slot_from,
 )
+from hlm_gateway.problems import refused_as
 from hlm_gateway.upstream import Refusal
 from hlm_gateway.upstream.facilitator import FacilitatorOut, SlotList
+
+_REFUSED = "the register refused the change"
 
 
 @strawberry.type
@@ -34,7 +37,7 @@ class FacilitatorMutation:
     ) -> FacilitatorResult | None:
         body = await info.context.facilitator.post_outcome("/v1/facilitators", FacilitatorOut, register_body(input))
         return (
-            register_refused_from(body.problem, sent_as=("input",))
+            refused_as(RegisterRefused, body.problem, fallback=_REFUSED, sent_as=("input",))
             if isinstance(body, Refusal)
             else facilitator_from(body)
         )
@@ -50,7 +53,7 @@ class FacilitatorMutation:
             "PATCH", f"/v1/facilitators/{quote(id, safe='')}", FacilitatorOut, changes_body(input)
         )
         return (
-            register_refused_from(body.problem, sent_as=("input",))
+            refused_as(RegisterRefused, body.problem, fallback=_REFUSED, sent_as=("input",))
             if isinstance(body, Refusal)
             else facilitator_from(body)
         )
@@ -65,7 +68,7 @@ class FacilitatorMutation:
             {"slots": [slot_body(s) for s in slots]},
         )
         if isinstance(body, Refusal):
-            return register_refused_from(body.problem, sent_as=())
+            return refused_as(RegisterRefused, body.problem, fallback=_REFUSED, sent_as=())
         return AvailabilityAdded(slots=[slot_from(item) for item in body.items])
 
     @strawberry.mutation(description="Withdraw an offered session nobody holds or has booked.")
@@ -78,5 +81,5 @@ class FacilitatorMutation:
         return (
             AvailabilityRemoved(slot_id=slot_id)
             if refusal is None
-            else register_refused_from(refusal.problem, sent_as=())
+            else refused_as(RegisterRefused, refusal.problem, fallback=_REFUSED, sent_as=())
         )

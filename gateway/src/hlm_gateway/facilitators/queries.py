@@ -21,6 +21,7 @@ from hlm_gateway.facilitators.types import (
 )
 from hlm_gateway.pagination import Connection, Edge, First, PageInfo
 from hlm_gateway.upstream.facilitator import FacilitatorList, FacilitatorOut, SlotList, SpecialismList
+from hlm_gateway.vocabulary import SessionKind
 
 
 @strawberry.type
@@ -75,10 +76,13 @@ class FacilitatorQuery:
         facilitator_id: strawberry.ID,
         starts_from: datetime | None = None,
         starts_before: datetime | None = None,
+        kind: SessionKind | None = None,
     ) -> list[AvailabilitySlot] | None:
         params = {"from": starts_from.isoformat()} if starts_from else {}
         if starts_before:
             params["to"] = starts_before.isoformat()
+        if kind is not None:
+            params["kind"] = kind.value
         found = await info.context.facilitator.get(
             f"/v1/facilitators/{quote(facilitator_id, safe='')}/slots", SlotList, params
         )

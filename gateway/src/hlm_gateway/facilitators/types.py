@@ -11,10 +11,9 @@ from typing import Annotated
 import strawberry
 from pydantic import JsonValue
 
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.problems import FieldProblem
 from hlm_gateway.upstream import facilitator as api
-from hlm_gateway.vocabulary import AccreditationLevel
-from hlm_kit.errors import Problem
+from hlm_gateway.vocabulary import AccreditationLevel, SessionKind
 
 
 @strawberry.enum(description="How a feedback session takes place.")
@@ -65,6 +64,7 @@ class Facilitator:
     modes: list[SessionMode]
     languages: list[str]
     specialisms: list[str]
+    session_kinds: list[SessionKind] = strawberry.field(description="The kinds of session the facilitator offers.")
     location: Location | None
     conflicts: DeclaredConflicts
     created_at: datetime
@@ -77,6 +77,7 @@ class AvailabilitySlot:
     facilitator_id: strawberry.ID
     starts_at: datetime
     ends_at: datetime
+    kind: SessionKind
     modes: list[SessionMode]
     venue: str | None
     is_booked: bool
@@ -153,14 +154,19 @@ class FacilitatorInput:
     status: FacilitatorStatus = FacilitatorStatus.ACTIVE
     languages: list[str] = strawberry.field(default_factory=lambda: ["en"])
     specialisms: list[str] = strawberry.field(default_factory=list)
+    session_kinds: list[SessionKind] | None = strawberry.field(
+        default=None,
+        description="The kinds of session offered: a coach or mentor added to the register offers COACHING or "
+        "MENTORING. FEEDBACK when left out.",
+    )
     location: LocationInput | None = None
     conflicts: DeclaredConflictsInput | None = None
 
 
 @strawberry.input(
     description="A change to a profile: fields left out stay as they are; phone, subject and location may be "
-    "set to null. A facilitator may change their phone, capacity, modes, languages, specialisms, location and "
-    "conflicts; the rest is their administrator's."
+    "set to null. A facilitator may change their phone, capacity, modes, languages, specialisms, the kinds of "
+    "session they offer, location and conflicts; the rest is their administrator's."
 )
 class FacilitatorChangesInput:
     name: str | None = strawberry.UNSET
@@ -175,6 +181,7 @@ class FacilitatorChangesInput:
     modes: list[SessionMode] | None = strawberry.UNSET
     languages: list[str] | None = strawberry.UNSET
     specialisms: list[str] | None = strawberry.UNSET
+    session_kinds: list[SessionKind] | None = strawberry.UNSET
     location: LocationInput | None = strawberry.UNSET
     conflicts: DeclaredConflictsInput | None = strawberry.UNSET
 
@@ -183,6 +190,9 @@ class FacilitatorChangesInput:
 class SlotInput:
     starts_at: datetime
     ends_at: datetime
+    kind: SessionKind | None = strawberry.field(
+        default=None, description="FEEDBACK when left out; the facilitator must offer the kind."
+    )
     modes: list[SessionMode] | None = None
     venue: str | None = None
 
@@ -257,6 +267,7 @@ def facilitator_from(data: api.FacilitatorOut) -> Facilitator:
         modes=[SessionMode(m.value) for m in data.modes],
         languages=list(data.languages),
         specialisms=list(data.specialisms),
+        session_kinds=[SessionKind(k.value) for k in data.session_kinds],
         location=Location(latitude=location.latitude, longitude=location.longitude) if location else None,
         conflicts=DeclaredConflicts(
             organisations=[o.root for o in conflicts.organisations or []],
@@ -273,6 +284,7 @@ def slot_from(data: api.SlotOut) -> AvailabilitySlot:
         facilitator_id=strawberry.ID(str(data.facilitator_id)),
         starts_at=data.starts_at,
         ends_at=data.ends_at,
+        kind=SessionKind(data.kind.value),
         modes=[SessionMode(m.value) for m in data.modes],
         venue=data.venue,
         is_booked=data.is_booked,
@@ -281,11 +293,3 @@ def slot_from(data: api.SlotOut) -> AvailabilitySlot:
 
 def window_from(data: api.Window) -> TimeWindow:
     return TimeWindow(starts_at=data.starts_at, ends_at=data.ends_at)
-
-
-def register_refused_from(problem: Problem, *, sent_as: tuple[str, ...]) -> RegisterRefused:
-    return RegisterRefused(
-        message=refusal_message(problem, "the register refused the change"),
-        code=refusal_code(problem),
-        problems=field_problems(problem, sent_as=sent_as),
-    )

@@ -10,10 +10,9 @@ from typing import Annotated
 import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
-from hlm_gateway.responses.types import Response, answered_questionnaire_from, response_from
+from hlm_gateway.problems import FieldProblem
+from hlm_gateway.responses.types import Response, ResponseRejected, answered_questionnaire_from, response_from
 from hlm_gateway.upstream.survey import InvitationView
-from hlm_kit.errors import Problem
 
 
 @strawberry.enum
@@ -46,6 +45,20 @@ class Invitation:
         description="APPROVAL: whom the participant nominated, by name and group (never an address), for "
         "approveNominations or rejectNominations. Null at the FEEDBACK stage.",
     )
+
+
+@strawberry.type(
+    description="One page of the questionnaire was saved into the draft; the whole draft, as it now stands, is "
+    "here, so the next page can be chosen without reading the invitation again."
+)
+class InvitationPageSaved:
+    saved_at: datetime
+    draft: Response
+
+
+SaveInvitationPageResult = Annotated[
+    InvitationPageSaved | ResponseRejected, strawberry.union("SaveInvitationPageResult")
+]
 
 
 @strawberry.type(description="The nominations were sent back to the participant, whose cycle is a draft again.")
@@ -88,13 +101,4 @@ def invitation_from(data: InvitationView) -> Invitation:
         nominations=None
         if nominations is None
         else [NominationToApprove(name=n.name, rater_group=n.rater_group.value) for n in nominations],
-    )
-
-
-def decision_refused_from(problem: Problem) -> NominationsDecisionRefused:
-    """survey-svc's 409 (not at this stage, closing date passed) or 422 (a note it cannot take)."""
-    return NominationsDecisionRefused(
-        message=refusal_message(problem, "the nominations cannot be decided now"),
-        code=refusal_code(problem),
-        problems=field_problems(problem, sent_as=()),
     )

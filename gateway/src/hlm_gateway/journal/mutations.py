@@ -6,10 +6,12 @@ from urllib.parse import quote
 import strawberry
 from strawberry.types import Info
 
-from hlm_gateway.arguments import checked, idempotency_key
+from hlm_gateway.arguments import Key, checked, idempotency_key
 from hlm_gateway.context import Context
 from hlm_gateway.journal.types import (
+    GoalRejected,
     GoalResult,
+    ObservationRejected,
     ObservationResult,
     RecordObservationInput,
     SetGoalInput,
@@ -17,11 +19,11 @@ from hlm_gateway.journal.types import (
     UpdateObservationInput,
     changes_body,
     goal_from,
-    goal_rejected_from,
     observation_from,
-    observation_rejected_from,
     record_body,
+    resource_not_saved_from,
 )
+from hlm_gateway.problems import refused_as
 from hlm_gateway.upstream import Refusal
 from hlm_gateway.upstream.survey import GoalOut, ObservationOut
 
@@ -32,6 +34,9 @@ REJECTED = (422,)
 IdempotencyKey = Annotated[
     str | None, checked(idempotency_key, "Send the same key when retrying: the write is then done once only.")
 ]
+
+_BAD_OBSERVATION = "the observation is not valid"
+_BAD_GOAL = "the goal is not valid"
 
 
 def _idempotency(key: str | None) -> dict[str, str]:
@@ -52,7 +57,11 @@ class JournalMutation:
             expected=REJECTED,
             headers=_idempotency(idempotency_key),
         )
-        return observation_rejected_from(result.problem) if isinstance(result, Refusal) else observation_from(result)
+        return (
+            refused_as(ObservationRejected, result.problem, fallback=_BAD_OBSERVATION, sent_as=("input",))
+            if isinstance(result, Refusal)
+            else observation_from(result)
+        )
 
     @strawberry.mutation(description="Change some fields of one of your observations.")
     async def update_observation(
@@ -61,7 +70,11 @@ class JournalMutation:
         result = await info.context.survey.send_outcome(
             "PATCH", f"/v1/observations/{quote(id, safe='')}", ObservationOut, changes_body(input), expected=REJECTED
         )
-        return observation_rejected_from(result.problem) if isinstance(result, Refusal) else observation_from(result)
+        return (
+            refused_as(ObservationRejected, result.problem, fallback=_BAD_OBSERVATION, sent_as=("input",))
+            if isinstance(result, Refusal)
+            else observation_from(result)
+        )
 
     @strawberry.mutation(description="Delete one of your observations for good.")
     async def delete_observation(self, info: Info[Context, None], id: strawberry.ID) -> bool | None:
@@ -75,7 +88,11 @@ class JournalMutation:
         result = await info.context.survey.send_outcome(
             "POST", "/v1/goals", GoalOut, record_body(input), expected=REJECTED, headers=_idempotency(idempotency_key)
         )
-        return goal_rejected_from(result.problem) if isinstance(result, Refusal) else goal_from(result)
+        return (
+            refused_as(GoalRejected, result.problem, fallback=_BAD_GOAL, sent_as=("input",))
+            if isinstance(result, Refusal)
+            else goal_from(result)
+        )
 
     @strawberry.mutation(description="Change some fields of one of your goals, its status among them.")
     async def update_goal(
@@ -84,9 +101,42 @@ class JournalMutation:
         result = await info.context.survey.send_outcome(
             "PATCH", f"/v1/goals/{quote(id, safe='')}", GoalOut, changes_body(input), expected=REJECTED
         )
-        return goal_rejected_from(result.problem) if isinstance(result, Refusal) else goal_from(result)
+        return (
+            refused_as(GoalRejected, result.problem, fallback=_BAD_GOAL, sent_as=("input",))
+            if isinstance(result, Refusal)
+            else goal_from(result)
+        )
 
     @strawberry.mutation(description="Delete one of your goals for good.")
     async def delete_goal(self, info: Info[Context, None], id: strawberry.ID) -> bool | None:
         await info.context.survey.send("DELETE", f"/v1/goals/{quote(id, safe='')}")
         return True
+
+    @strawberry.mutation(
+        description="Save a published development resource to one of your goals (by the resource's key); saving "
+        "it again changes nothing. A key that is not a published resource is refused as GoalRejected."
+    )
+    async def save_resource_to_goal(
+        self, info: Info[Context, None], goal_id: strawberry.ID, resource_key: Key
+    ) -> GoalResult | None:
+        result = await info.context.survey.send_outcome(
+            "PUT", _goal_resource_path(goal_id, resource_key), GoalOut, expected=REJECTED
+        )
+        return resource_not_saved_from(result.problem) if isinstance(result, Refusal) else goal_from(result)
+
+    @strawberry.mutation(
+        description="Take a saved resource off one of your goals (also when it was not on it); the goal as it is now."
+    )
+    async def remove_resource_from_goal(
+        self, info: Info[Context, None], goal_id: strawberry.ID, resource_key: Key
+    ) -> GoalResult | None:
+        refusal = await info.context.survey.send_outcome_without_answer(
+            "DELETE", _goal_resource_path(goal_id, resource_key), expected=REJECTED
+        )
+        if refusal is not None:
+            return resource_not_saved_from(refusal.problem)
+        return goal_from(await info.context.survey.get(f"/v1/goals/{quote(goal_id, safe='')}", GoalOut))
+
+
+def _goal_resource_path(goal_id: str, resource_key: str) -> str:
+    return f"/v1/goals/{quote(goal_id, safe='')}/resources/{quote(resource_key, safe='')}"

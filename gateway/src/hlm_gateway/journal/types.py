@@ -12,8 +12,10 @@ from strawberry.types import Info
 
 from hlm_gateway.catalogue.types import Dimension, framework_from
 from hlm_gateway.context import Context
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.problems import FieldProblem, refused_as
 from hlm_gateway.upstream.survey import GoalOut, ObservationOut
+from hlm_gateway.upstream.survey import SavedResource as SavedResourceOut
+from hlm_gateway.vocabulary import ResourceKind
 from hlm_kit.errors import Problem
 
 # survey-svc checks the tags of entries and goals against this framework's dimensions.
@@ -51,6 +53,24 @@ class GoalStatus(Enum):
     DROPPED = "dropped"
 
 
+@strawberry.enum(description="Whether a resource saved to a goal is still offered.")
+class SavedResourceStatus(Enum):
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+@strawberry.type(description="A development resource its author saved to a goal: what they mean to read, take or try.")
+class SavedResource:
+    key: str = strawberry.field(description="The resource's key (Query.resource reads it whole while published).")
+    title: str = strawberry.field(description="Its title now; once retired, the title it had when it was saved.")
+    kind: ResourceKind
+    link: str | None = strawberry.field(description="Where to find it, when it is online; none once retired.")
+    status: SavedResourceStatus = strawberry.field(
+        description="RETIRED: no longer offered; it stays on the goal until its author removes it."
+    )
+    saved_at: datetime
+
+
 @strawberry.type(description="A development goal with an optional reminder date. Only its author sees it.")
 class Goal:
     id: strawberry.ID
@@ -65,6 +85,9 @@ class Goal:
     )
     status: GoalStatus
     reminder_due: bool = strawberry.field(description="Active, with a reminder date that has come.")
+    saved_resources: list[SavedResource] = strawberry.field(
+        description="The development resources its author saved to it (saveResourceToGoal), in the order saved."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -163,8 +186,20 @@ def goal_from(data: GoalOut) -> Goal:
         remind_by_mail=data.remind_by_mail,
         status=GoalStatus(data.status.value),
         reminder_due=data.reminder_due,
+        saved_resources=[saved_resource_from(saved) for saved in data.saved_resources or []],
         created_at=data.created_at,
         updated_at=data.updated_at,
+    )
+
+
+def saved_resource_from(data: SavedResourceOut) -> SavedResource:
+    return SavedResource(
+        key=data.key,
+        title=data.title,
+        kind=ResourceKind(data.kind),
+        link=data.link,
+        status=SavedResourceStatus(data.status.value),
+        saved_at=data.saved_at,
     )
 
 
@@ -179,23 +214,19 @@ def changes_body(input: UpdateObservationInput | UpdateGoalInput) -> dict[str, o
     return {name: _json(value) for name, value in vars(input).items() if value is not strawberry.UNSET}
 
 
-def observation_rejected_from(problem: Problem) -> ObservationRejected:
-    return ObservationRejected(
-        message=refusal_message(problem, "the observation is not valid"),
-        problems=field_problems(problem, sent_as=("input",)),
-    )
-
-
-def goal_rejected_from(problem: Problem) -> GoalRejected:
-    return GoalRejected(
-        message=refusal_message(problem, "the goal is not valid"),
-        problems=field_problems(problem, sent_as=("input",)),
-    )
-
-
 def _json(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
     return value
+
+
+def resource_not_saved_from(problem: Problem) -> GoalRejected:
+    """survey-svc's refusal of a resource key (``path.resource_key``), located at the mutation's
+    ``resourceKey`` argument."""
+    rejected = refused_as(GoalRejected, problem, fallback="the resource cannot be saved")
+    for found in rejected.problems:
+        if found.location == ["path", "resource_key"]:
+            found.location = ["resourceKey"]
+    return rejected

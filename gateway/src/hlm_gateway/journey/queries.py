@@ -5,8 +5,17 @@ from strawberry.types import Info
 
 from hlm_gateway.arguments import Cursor
 from hlm_gateway.context import Context
-from hlm_gateway.journey.types import Cycle, Report, cycle_from, report_from
+from hlm_gateway.journey.types import (
+    Cycle,
+    ReleaseReportResult,
+    Report,
+    ReportReleaseRefused,
+    cycle_from,
+    report_from,
+)
 from hlm_gateway.pagination import Connection, Edge, First, PageInfo
+from hlm_gateway.problems import refused_as
+from hlm_gateway.upstream import Refusal
 from hlm_gateway.upstream.report import ReportOut
 from hlm_gateway.upstream.survey import CycleList
 
@@ -28,6 +37,20 @@ class JourneyQuery:
 
 @strawberry.type
 class JourneyMutation:
-    @strawberry.mutation(description="Release a report to its participant (their booked facilitator only).")
+    @strawberry.mutation(
+        description="Release a report to its participant (their booked facilitator only).",
+        deprecation_reason="Use releaseReportV2: it answers a report with nothing to release as "
+        "ReportReleaseRefused, not as an error.",
+    )
     async def release_report(self, info: Info[Context, None], id: strawberry.ID) -> Report | None:
         return report_from(await info.context.report.post(f"/v1/reports/{id}/release", ReportOut))
+
+    @strawberry.mutation(
+        description="Release a report to its participant (their booked facilitator only); releasing again changes "
+        "nothing. A report with nothing to release is answered as ReportReleaseRefused."
+    )
+    async def release_report_v2(self, info: Info[Context, None], id: strawberry.ID) -> ReleaseReportResult | None:
+        result = await info.context.report.post_outcome(f"/v1/reports/{id}/release", ReportOut)
+        if isinstance(result, Refusal):
+            return refused_as(ReportReleaseRefused, result.problem, fallback="the report was not released")
+        return report_from(result)

@@ -10,13 +10,17 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from hlm_gateway.arguments import CheckedArguments
 from hlm_gateway.context import Context
 from hlm_gateway.downloads import pdf_path
 from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.problems import FieldProblem
+from hlm_gateway.reports.progress import ProgressResult, progress_of
 from hlm_gateway.selections import selects
 from hlm_gateway.upstream.facilitator import BookingOut
 from hlm_gateway.upstream.report import ReportOut, ReportSummaryOut
 from hlm_gateway.upstream.survey import Approval, CycleOut
+from hlm_gateway.vocabulary import SessionKind
 
 if TYPE_CHECKING:
     from hlm_gateway.cycles.types import Nomination
@@ -52,6 +56,31 @@ class Report:
     def pdf_url(self) -> str:
         return pdf_path(str(self.id))
 
+    @strawberry.field(
+        description=(
+            "How the participant moved from an earlier released report on the same framework (since; by "
+            "default their latest earlier one you may read) to this one: for whoever may read both reports. "
+            "Nothing to compare with is NoEarlierReport; two reports that cannot be compared (not both "
+            "released, another participant or framework, since not earlier) are ReportsNotComparable."
+        ),
+        extensions=[CheckedArguments()],
+    )
+    async def progress(self, info: Info[Context, None], since: strawberry.ID | None = None) -> ProgressResult | None:
+        return await progress_of(info.context, str(self.id), None if since is None else str(since))
+
+
+@strawberry.type(description="report-svc did not release the report and changed nothing.")
+class ReportReleaseRefused:
+    message: str
+    code: str | None = strawberry.field(
+        description="report-svc's code: conflict when too few responses arrived for a 360 report, so there is "
+        "nothing to release."
+    )
+    problems: list[FieldProblem]
+
+
+ReleaseReportResult = Annotated[Report | ReportReleaseRefused, strawberry.union("ReleaseReportResult")]
+
 
 @strawberry.type
 class FeedbackSession:
@@ -63,6 +92,10 @@ class FeedbackSession:
     starts_at: datetime
     ends_at: datetime
     rating: int | None
+    kind: SessionKind = strawberry.field(
+        default=SessionKind.FEEDBACK,
+        description="A feedback session (about cycleId's report), or coaching or mentoring (about no cycle).",
+    )
     cycle_id: strawberry.ID | None = None
     slot_id: strawberry.ID | None = None
     participant_id: strawberry.ID | None = strawberry.field(
@@ -192,6 +225,7 @@ def session_from(data: BookingOut) -> FeedbackSession:
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         rating=data.rating,
+        kind=SessionKind(data.kind.value),
         cycle_id=optional_id(data.cycle_id),
         slot_id=optional_id(data.slot_id),
         participant_id=optional_id(data.participant_id),

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
 
-from hlm_gateway.problems import refusal_code, refusal_message
+from hlm_gateway.problems import refusal_code, refused_as
 from hlm_gateway.upstream.report import GroupReportOut
 from hlm_kit.errors import Problem
 
@@ -87,7 +88,9 @@ def group_too_small_from(problem: Problem) -> GroupTooSmall:
         if refusal_code(problem) == "group-too-close-to-issued"
         else GroupTooSmallReason.TOO_FEW
     )
-    return GroupTooSmall(reason=reason, message=refusal_message(problem, "too few participants for a group report"))
+    return refused_as(
+        partial(GroupTooSmall, reason=reason), problem, fallback="too few participants for a group report"
+    )
 
 
 def _datetime(value: str | None) -> datetime | None:

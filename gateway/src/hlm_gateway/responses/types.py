@@ -9,10 +9,9 @@ from typing import Annotated, Final, Literal, TypedDict
 import strawberry
 
 from hlm_gateway.catalogue.types import Questionnaire, questionnaire_from
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.problems import FieldProblem
 from hlm_gateway.upstream.survey import QuestionnaireOut as SurveyQuestionnaire
 from hlm_gateway.upstream.survey import ResponseIn
-from hlm_kit.errors import Problem
 
 # survey-svc's wire value for an item the rater could not observe.
 NOT_OBSERVED: Final = "not_observed"
@@ -152,7 +151,9 @@ def response_from(data: ResponseIn) -> Response:
             Answer(
                 item_key=a.item_key,
                 level=None if isinstance(a.level, str) else a.level.root,
-                not_observed=a.level == NOT_OBSERVED,
+                # The level is a Level or survey-svc's NOT_OBSERVED, the only text it may be: a type test,
+                # not a comparison, which pydantic's RootModel makes slow for every answer of a draft.
+                not_observed=isinstance(a.level, str),
             )
             for a in data.answers or []
         ],
@@ -164,12 +165,3 @@ def response_from(data: ResponseIn) -> Response:
 def answered_questionnaire_from(data: SurveyQuestionnaire) -> Questionnaire:
     """The questionnaire a cycle is pinned to, as survey-svc keeps it."""
     return questionnaire_from(data)
-
-
-def rejected_from(problem: Problem) -> ResponseRejected:
-    """survey-svc's problem document: a 422 listing every problem, or a 409 saying why nothing more is
-    accepted."""
-    return ResponseRejected(
-        message=refusal_message(problem, "the answers were not accepted"),
-        problems=field_problems(problem, sent_as=("response",)),
-    )

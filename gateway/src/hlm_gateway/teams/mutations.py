@@ -5,11 +5,12 @@ from strawberry.types import Info
 
 from hlm_gateway.arguments import IdempotencyKey
 from hlm_gateway.context import Context
+from hlm_gateway.problems import refused_as
 from hlm_gateway.teams.types import (
     CreateTeamCycleInput,
     CreateTeamCycleResult,
+    TeamCycleRefused,
     team_cycle_from,
-    team_cycle_refused_from,
 )
 from hlm_gateway.upstream import Refusal
 from hlm_gateway.upstream.survey import TeamCycleOut
@@ -29,4 +30,8 @@ class TeamMutation:
         body = await info.context.survey.send_outcome(
             "POST", "/v1/team-cycles", TeamCycleOut, {"name": input.name}, expected=(422,), headers=headers
         )
-        return team_cycle_refused_from(body.problem) if isinstance(body, Refusal) else team_cycle_from(body)
+        return (
+            refused_as(TeamCycleRefused, body.problem, fallback="the team 360 was not started", sent_as=("input",))
+            if isinstance(body, Refusal)
+            else team_cycle_from(body)
+        )

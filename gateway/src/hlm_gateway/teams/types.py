@@ -9,9 +9,8 @@ from typing import Annotated
 
 import strawberry
 
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_message
+from hlm_gateway.problems import FieldProblem
 from hlm_gateway.upstream.survey import TeamCycleOut
-from hlm_kit.errors import Problem
 
 
 @strawberry.input
@@ -61,11 +60,4 @@ def team_cycle_from(data: TeamCycleOut) -> TeamCycle:
         members_by_status=[
             TeamMembersInState(status=status, count=count) for status, count in sorted(data.members_by_status.items())
         ],
-    )
-
-
-def team_cycle_refused_from(problem: Problem) -> TeamCycleRefused:
-    return TeamCycleRefused(
-        message=refusal_message(problem, "the team 360 was not started"),
-        problems=field_problems(problem, sent_as=("input",)),
     )

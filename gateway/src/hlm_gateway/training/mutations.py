@@ -6,8 +6,11 @@ import strawberry
 from strawberry.types import Info
 
 from hlm_gateway.context import Context
+from hlm_gateway.problems import refused_as
 from hlm_gateway.training.types import (
+    REFUSED,
     AssessmentResultInput,
+    AssessmentsImported,
     AttendanceResult,
     CompleteCourseResult,
     CourseInput,
@@ -15,8 +18,10 @@ from hlm_gateway.training.types import (
     EnrolmentBody,
     EnrolResult,
     ExpressInterestResult,
+    ImportAssessmentsResult,
     RecordAssessmentResult,
     TraineeInput,
+    TrainingRefused,
     WithdrawResult,
     assessment_from,
     completion_from,
@@ -26,11 +31,11 @@ from hlm_gateway.training.types import (
     interest_from,
     refused_from,
     rest_body,
-    training_refused_from,
     withdrawal_from,
 )
 from hlm_gateway.upstream import Refusal
 from hlm_gateway.upstream.facilitator import (
+    AssessmentImportResult,
     AssessmentOut,
     CompletionOut,
     CourseOut,
@@ -50,7 +55,9 @@ class TrainingMutation:
     async def create_course(self, info: Info[Context, None], input: CourseInput) -> CreateCourseResult | None:
         body = await info.context.facilitator.post_outcome("/v1/training/courses", CourseOut, rest_body(input))
         return (
-            training_refused_from(body.problem, sent_as=("input",)) if isinstance(body, Refusal) else course_from(body)
+            refused_as(TrainingRefused, body.problem, fallback=REFUSED, sent_as=("input",))
+            if isinstance(body, Refusal)
+            else course_from(body)
         )
 
     @strawberry.mutation(
@@ -81,7 +88,11 @@ class TrainingMutation:
     )
     async def withdraw(self, info: Info[Context, None], enrolment_id: strawberry.ID) -> WithdrawResult | None:
         body = await info.context.facilitator.post_outcome(_enrolment(enrolment_id, "withdraw"), WithdrawalOut)
-        return training_refused_from(body.problem) if isinstance(body, Refusal) else withdrawal_from(body)
+        return (
+            refused_as(TrainingRefused, body.problem, fallback=REFUSED, sent_as=())
+            if isinstance(body, Refusal)
+            else withdrawal_from(body)
+        )
 
     @strawberry.mutation(
         description="Enter an e-learning assessment result, judged against the pass mark as it is entered "
@@ -92,10 +103,29 @@ class TrainingMutation:
     ) -> RecordAssessmentResult | None:
         body = await info.context.facilitator.post_outcome("/v1/training/assessments", AssessmentOut, rest_body(input))
         return (
-            training_refused_from(body.problem, sent_as=("input",))
+            refused_as(TrainingRefused, body.problem, fallback=REFUSED, sent_as=("input",))
             if isinstance(body, Refusal)
             else assessment_from(body)
         )
+
+    @strawberry.mutation(
+        description="Record e-learning results from the learning system's CSV export (a header line naming the "
+        "columns name, email, score and assessed_on, then one result a line): every row, judged against the pass "
+        "mark, or, when any row is wrong, none, with each problem located as line, number and column. A row the "
+        "region holds already is not recorded again (academy administrators)."
+    )
+    async def import_assessments(self, info: Info[Context, None], csv: str) -> ImportAssessmentsResult | None:
+        answer = await info.context.facilitator.send_outcome(
+            "POST",
+            "/v1/training/assessments/import",
+            AssessmentImportResult,
+            content=csv.encode(),
+            headers={"Content-Type": "text/csv"},
+            expected=(413, 422),
+        )
+        if isinstance(answer, Refusal):
+            return refused_as(TrainingRefused, answer.problem, fallback=REFUSED)
+        return AssessmentsImported(recorded=answer.recorded, already_recorded=answer.already_recorded)
 
     @strawberry.mutation(description="Express interest in train-the-trainer (facilitators).")
     async def express_interest(
@@ -112,7 +142,11 @@ class TrainingMutation:
         body = await info.context.facilitator.post_outcome(
             _enrolment(enrolment_id, "attendance"), EnrolmentOut, {"attended": attended}
         )
-        return training_refused_from(body.problem, sent_as=()) if isinstance(body, Refusal) else enrolment_from(body)
+        return (
+            refused_as(TrainingRefused, body.problem, fallback=REFUSED, sent_as=())
+            if isinstance(body, Refusal)
+            else enrolment_from(body)
+        )
 
     @strawberry.mutation(
         description="Record the course as completed for the person, which grants or renews their accreditation "

@@ -15,7 +15,7 @@ from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.facilitators.types import JsonObject, SessionMode, rest_value
 from hlm_gateway.journey.types import optional_id
-from hlm_gateway.problems import FieldProblem, field_problems, refusal_code, refusal_message
+from hlm_gateway.problems import FieldProblem, refusal_code, refused_as
 from hlm_gateway.upstream import facilitator as api
 from hlm_gateway.vocabulary import AccreditationLevel
 from hlm_kit.errors import Problem
@@ -124,6 +124,14 @@ class TrainingAssessment:
     recorded_at: datetime
 
 
+@strawberry.type(description="What an import of e-learning results recorded.")
+class AssessmentsImported:
+    recorded: int = strawberry.field(description="Results of the file now recorded, each judged against the pass mark.")
+    already_recorded: int = strawberry.field(
+        description="Rows the region holds already (the same person, day and score), not recorded again."
+    )
+
+
 @strawberry.type(description="A facilitator's interest in train-the-trainer.")
 class TrainerInterest:
     id: strawberry.ID
@@ -172,6 +180,7 @@ CreateCourseResult = Annotated[Course | TrainingRefused, strawberry.union("Creat
 EnrolResult = Annotated[Enrolment | NotEligible | TrainingRefused, strawberry.union("EnrolResult")]
 WithdrawResult = Annotated[Withdrawal | TrainingRefused, strawberry.union("WithdrawResult")]
 RecordAssessmentResult = Annotated[TrainingAssessment | TrainingRefused, strawberry.union("RecordAssessmentResult")]
+ImportAssessmentsResult = Annotated[AssessmentsImported | TrainingRefused, strawberry.union("ImportAssessmentsResult")]
 ExpressInterestResult = Annotated[
     TrainerInterest | NotEligible | TrainingRefused, strawberry.union("ExpressInterestResult")
 ]
@@ -304,32 +313,22 @@ def interest_from(data: api.InterestOut) -> TrainerInterest:
     )
 
 
-def _reasons(problem: Problem) -> list[TrainingReason]:
-    return [TrainingReason(type=e.type, message=e.msg) for e in problem.errors or []]
+REFUSED = "facilitator-svc refused the request"
 
 
 def refused_from(problem: Problem, *, sent_as: tuple[str, ...] = ()) -> NotEligible | TrainingRefused:
     """The refusal facilitator-svc answered, by its problem type: ``not-eligible`` lists each reason."""
-    message = refusal_message(problem, "facilitator-svc refused the request")
     if refusal_code(problem) == "not-eligible":
-        return NotEligible(message=message, reasons=_reasons(problem))
-    return training_refused_from(problem, sent_as=sent_as)
-
-
-def training_refused_from(problem: Problem, *, sent_as: tuple[str, ...] = ()) -> TrainingRefused:
-    return TrainingRefused(
-        message=refusal_message(problem, "facilitator-svc refused the request"),
-        code=refusal_code(problem),
-        problems=field_problems(problem, sent_as=sent_as),
-    )
+        return refused_as(NotEligible, problem, fallback=REFUSED, reasons_as=TrainingReason)
+    return refused_as(TrainingRefused, problem, fallback=REFUSED, sent_as=sent_as)
 
 
 def completion_refused_from(problem: Problem) -> CompletionRefused | TrainingRefused:
     if refusal_code(problem) == "completion-refused":
-        return CompletionRefused(
-            message=refusal_message(problem, "the course cannot be recorded as completed"), reasons=_reasons(problem)
+        return refused_as(
+            CompletionRefused, problem, fallback="the course cannot be recorded as completed", reasons_as=TrainingReason
         )
-    return training_refused_from(problem)
+    return refused_as(TrainingRefused, problem, fallback=REFUSED, sent_as=())
 
 
 class EnrolmentBody(TypedDict, total=False):

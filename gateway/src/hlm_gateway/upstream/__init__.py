@@ -143,9 +143,11 @@ class Upstream:
         *,
         expected: Collection[int] = (409, 422),
         headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
     ) -> Answer | Refusal:
-        """:meth:`post_outcome` for any write method."""
-        response = await self._send(method, path, json, headers)
+        """:meth:`post_outcome` for any write method; ``content`` (with its Content-Type in ``headers``) is
+        a body other than JSON, such as a CSV file, sent instead of ``json``."""
+        response = await self._send(method, path, json, headers, content)
         if response.status_code in expected:
             return Refusal(response.status_code, _problem(response))
         return self._answer(self._checked(response), answer)
@@ -160,9 +162,18 @@ class Upstream:
         self._checked(response)
         return None
 
-    async def _send(self, method: str, path: str, json: object, headers: Mapping[str, str] | None) -> httpx.Response:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        json: object,
+        headers: Mapping[str, str] | None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
         try:
-            return await self._client.request(method, path, json=json, headers={**self._headers, **(headers or {})})
+            return await self._client.request(
+                method, path, json=json, content=content, headers={**self._headers, **(headers or {})}
+            )
         except _UNSENDABLE as exc:
             raise self._unsendable() from exc
         except (httpx.TransportError, httpx.TimeoutException) as exc:

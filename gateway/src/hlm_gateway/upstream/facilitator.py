@@ -38,6 +38,26 @@ class AllocationStatus(StrEnum):
     discarded = "discarded"
 
 
+class AssessmentImportResult(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    already_recorded: Annotated[
+        int,
+        Field(
+            description="Rows the region holds already (the same person, day and score): a file exported again records nothing twice.",
+            title="Already Recorded",
+        ),
+    ]
+    recorded: Annotated[
+        int,
+        Field(
+            description="Results of the file now recorded, each judged against the pass mark.",
+            title="Recorded",
+        ),
+    ]
+
+
 class AssessmentIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -426,6 +446,12 @@ class SlotIn(BaseModel):
         extra="ignore",
     )
     ends_at: Annotated[AwareDatetime, Field(title="Ends At")]
+    kind: Annotated[
+        SessionKind,
+        Field(
+            description="What the session is: a 360 feedback session, coaching or mentoring. The facilitator must offer that kind (their `session_kinds`)."
+        ),
+    ] = SessionKind.feedback
     modes: Annotated[Modes | None, Field(title="Modes")] = None
     starts_at: Annotated[AwareDatetime, Field(title="Starts At")]
     venue: Annotated[
@@ -439,6 +465,7 @@ class SlotOffer(BaseModel):
         extra="ignore",
     )
     ends_at: Annotated[AwareDatetime, Field(title="Ends At")]
+    kind: SessionKind
     mode: Mode
     score: Annotated[float, Field(title="Score")]
     slot_id: Annotated[UUID, Field(title="Slot Id")]
@@ -454,6 +481,7 @@ class SlotOut(BaseModel):
     facilitator_id: Annotated[UUID, Field(title="Facilitator Id")]
     id: Annotated[UUID, Field(title="Id")]
     is_booked: Annotated[bool, Field(title="Is Booked")]
+    kind: SessionKind
     modes: Annotated[list[Mode], Field(title="Modes")]
     starts_at: Annotated[AwareDatetime, Field(title="Starts At")]
     venue: Annotated[str | None, Field(title="Venue")]
@@ -610,8 +638,14 @@ class BookingIn(BaseModel):
     cycle_id: Annotated[
         UUID | None,
         Field(
-            description="The assessment cycle whose report the session discusses.",
+            description="The assessment cycle whose report a feedback session discusses; coaching and mentoring are the participant's own and name none.",
             title="Cycle Id",
+        ),
+    ] = None
+    kind: Annotated[
+        SessionKind | None,
+        Field(
+            description="The kind of session meant (feedback, coaching, mentoring): refused when the slot is of another kind. The booking is always the slot's kind."
         ),
     ] = None
     mode: Annotated[
@@ -641,6 +675,7 @@ class BookingOut(BaseModel):
     facilitator_name: Annotated[str, Field(title="Facilitator Name")]
     hold_expires_at: Annotated[AwareDatetime | None, Field(title="Hold Expires At")]
     id: Annotated[UUID, Field(title="Id")]
+    kind: SessionKind
     mode: Mode
     participant_id: Annotated[str | None, Field(title="Participant Id")]
     rating: Annotated[int | None, Field(title="Rating")]
@@ -816,6 +851,17 @@ class EnrolmentOut(BaseModel):
     withdrawn_at: Annotated[AwareDatetime | None, Field(title="Withdrawn At")]
 
 
+class SessionKinds(RootModel[list[SessionKind]]):
+    root: Annotated[
+        list[SessionKind],
+        Field(
+            description="The kinds of session the facilitator offers (a coach or mentor added to the register offers coaching or mentoring); feedback for a new entry, unchanged for one a register import updates.",
+            min_length=1,
+            title="Session Kinds",
+        ),
+    ]
+
+
 class FacilitatorIn(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -845,6 +891,13 @@ class FacilitatorIn(BaseModel):
     organisation: Annotated[str, Field(max_length=64, min_length=1, pattern="^\\S+$", title="Organisation")]
     phone: Annotated[Phone | None, Field(title="Phone")] = None
     region: Annotated[Region | None, Field(title="Region")] = None
+    session_kinds: Annotated[
+        SessionKinds | None,
+        Field(
+            description="The kinds of session the facilitator offers (a coach or mentor added to the register offers coaching or mentoring); feedback for a new entry, unchanged for one a register import updates.",
+            title="Session Kinds",
+        ),
+    ] = None
     specialisms: Annotated[list[str], Field(title="Specialisms")] = []
     status: FacilitatorStatus = FacilitatorStatus.active
     subject: Annotated[
@@ -870,10 +923,21 @@ class FacilitatorOut(BaseModel):
     organisation: Annotated[str, Field(title="Organisation")]
     phone: Annotated[str | None, Field(title="Phone")]
     region: Annotated[str, Field(title="Region")]
+    session_kinds: Annotated[
+        list[SessionKind],
+        Field(
+            description="The kinds of session the facilitator offers.",
+            title="Session Kinds",
+        ),
+    ]
     specialisms: Annotated[list[str], Field(title="Specialisms")]
     status: FacilitatorStatus
     subject: Annotated[str | None, Field(title="Subject")]
     updated_at: Annotated[AwareDatetime, Field(title="Updated At")]
+
+
+class SessionKinds1(RootModel[list[SessionKind]]):
+    root: Annotated[list[SessionKind], Field(min_length=1, title="Session Kinds")]
 
 
 class FacilitatorPatch(BaseModel):
@@ -891,6 +955,7 @@ class FacilitatorPatch(BaseModel):
     organisation: Annotated[Organisation2 | None, Field(title="Organisation")] = None
     phone: Annotated[Phone | None, Field(title="Phone")] = None
     region: Annotated[Region | None, Field(title="Region")] = None
+    session_kinds: Annotated[SessionKinds1 | None, Field(title="Session Kinds")] = None
     specialisms: Annotated[list[str] | None, Field(title="Specialisms")] = None
     status: FacilitatorStatus | None = None
     subject: Annotated[Subject1 | None, Field(title="Subject")] = None
@@ -946,7 +1011,10 @@ class MatchRequest(BaseModel):
     )
     cycle_id: Annotated[
         UUID | None,
-        Field(description="The assessment cycle the session is for.", title="Cycle Id"),
+        Field(
+            description="The assessment cycle a feedback session is for; coaching and mentoring are the participant's own and name none.",
+            title="Cycle Id",
+        ),
     ] = None
     include_ineligible: Annotated[
         bool,
@@ -955,6 +1023,12 @@ class MatchRequest(BaseModel):
             title="Include Ineligible",
         ),
     ] = False
+    kind: Annotated[
+        SessionKind,
+        Field(
+            description="The kind of session sought: only facilitators who offer it, and only their slots of that kind."
+        ),
+    ] = SessionKind.feedback
     languages: Annotated[
         list[Language],
         Field(
@@ -982,8 +1056,20 @@ class MatchResult(BaseModel):
     )
     eligible: Annotated[list[MatchOut], Field(title="Eligible")]
     ineligible: Annotated[list[IneligibleOut] | None, Field(title="Ineligible")] = None
+    kind: Annotated[SessionKind, Field(description="The kind of session matched for.")]
     participant: MatchedParticipant
     window: Window
+
+
+class SessionKinds2(RootModel[list[SessionKind]]):
+    root: Annotated[
+        list[SessionKind],
+        Field(
+            description="The kinds of session you offer, which the register shows and which you may be booked for; left out, they stay as they are.",
+            min_length=1,
+            title="Session Kinds",
+        ),
+    ]
 
 
 class PublicationIn(BaseModel):
@@ -1002,13 +1088,12 @@ class PublicationIn(BaseModel):
         ),
     ] = [PublishedField.region, PublishedField.modes, PublishedField.session_kinds]
     session_kinds: Annotated[
-        list[SessionKind],
+        SessionKinds2 | None,
         Field(
-            description="The kinds of session you offer through the register.",
-            min_length=1,
+            description="The kinds of session you offer, which the register shows and which you may be booked for; left out, they stay as they are.",
             title="Session Kinds",
         ),
-    ] = [SessionKind.feedback]
+    ] = None
 
 
 class RegisterEntry(BaseModel):

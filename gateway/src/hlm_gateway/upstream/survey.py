@@ -457,6 +457,47 @@ class ResponseIn(BaseModel):
     importance: Annotated[list[ImportanceIn] | None, Field(max_length=100, title="Importance")] = None
 
 
+class Status3(StrEnum):
+    published = "published"
+    retired = "retired"
+
+
+class SavedResource(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    key: Annotated[str, Field(title="Key")]
+    kind: Annotated[
+        str,
+        Field(
+            description="reading, e_learning, course, programme, coaching, mentoring or tool",
+            title="Kind",
+        ),
+    ]
+    link: Annotated[
+        str | None,
+        Field(
+            description="Where to find it, when it is online; none once it is retired.",
+            title="Link",
+        ),
+    ]
+    saved_at: Annotated[AwareDatetime, Field(title="Saved At")]
+    status: Annotated[
+        Status3,
+        Field(
+            description="retired: no longer published (it stays on the goal until its author removes it).",
+            title="Status",
+        ),
+    ]
+    title: Annotated[
+        str,
+        Field(
+            description="Its title now; for a retired resource, the title it had when it was saved.",
+            title="Title",
+        ),
+    ]
+
+
 class ScalePoint(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -465,7 +506,7 @@ class ScalePoint(BaseModel):
     value: Annotated[int, Field(ge=1, le=4, title="Value")]
 
 
-class Status3(StrEnum):
+class Status4(StrEnum):
     not_started = "not_started"
     draft = "draft"
     submitted = "submitted"
@@ -611,6 +652,14 @@ class CycleOut(BaseModel):
     thresholds: Thresholds
 
 
+class DraftPageSaved(BaseModel):
+    model_config = ConfigDict(
+        extra="ignore",
+    )
+    draft: ResponseIn
+    saved_at: Annotated[AwareDatetime, Field(title="Saved At")]
+
+
 class GoalOut(BaseModel):
     model_config = ConfigDict(
         extra="ignore",
@@ -639,6 +688,13 @@ class GoalOut(BaseModel):
         Field(
             description="For each of the goal's dimensions (by key), the published development resources that serve it, by key; an empty list when none is published.",
             title="Resources",
+        ),
+    ] = None
+    saved_resources: Annotated[
+        list[SavedResource] | None,
+        Field(
+            description="The development resources the author saved to the goal, in the order saved. A resource retired since stays listed, as retired, until the author removes it.",
+            title="Saved Resources",
         ),
     ] = None
     status: Annotated[Status1, Field(title="Status")]
@@ -716,7 +772,7 @@ class SelfView(BaseModel):
     )
     answers: ResponseIn | None
     questionnaire: QuestionnaireOut
-    status: Annotated[Status3, Field(title="Status")]
+    status: Annotated[Status4, Field(title="Status")]
     submitted_at: Annotated[AwareDatetime | None, Field(title="Submitted At")]
 
 

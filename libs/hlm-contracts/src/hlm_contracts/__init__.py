@@ -14,6 +14,7 @@ from hlm_contracts.enums import (
     ResourceAudience,
     ResourceFormat,
     ResourceKind,
+    SessionKind,
 )
 from hlm_contracts.facilitator import (
     AccreditationGrantedV1,
@@ -106,6 +107,7 @@ __all__ = [
     "SessionBookedV1",
     "SessionCancelledV1",
     "SessionCompletedV1",
+    "SessionKind",
     "Thresholds",
     "UnknownEventType",
     "email_hash",

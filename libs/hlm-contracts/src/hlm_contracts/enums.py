@@ -100,3 +100,12 @@ class AccreditationLevel(StrEnum):
 
     FACILITATOR = "facilitator"
     TRAINER = "trainer"
+
+
+class SessionKind(StrEnum):
+    """What a session with a facilitator is: a 360 feedback session (about a cycle's report), or coaching or
+    mentoring (the participant's own, about no cycle)."""
+
+    FEEDBACK = "feedback"
+    COACHING = "coaching"
+    MENTORING = "mentoring"

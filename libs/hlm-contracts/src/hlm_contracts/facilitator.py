@@ -10,11 +10,17 @@ from uuid import UUID
 from pydantic import AwareDatetime, Field, model_validator
 
 from hlm_contracts.base import EventData, EventPart, Subject
-from hlm_contracts.enums import AccreditationLevel
+from hlm_contracts.enums import AccreditationLevel, SessionKind
+
+_KIND = (
+    "What the session is: `feedback` (a 360 feedback session, the one that releases a cycle's report), "
+    "`coaching` or `mentoring` (the participant's own, with no cycle). Absent from events published before the "
+    "field existed, which were all feedback sessions."
+)
 
 
 class SessionBookedV1(EventData):
-    """A feedback session was booked with a facilitator.
+    """A session was booked with a facilitator: a feedback session, or coaching or mentoring (`kind`).
 
     A rescheduled session is published again under the same `booking_id` with its new facilitator and
     times, and so is every live session of a facilitator whose account link changes; consumers keep the
@@ -33,6 +39,7 @@ class SessionBookedV1(EventData):
     )
     participant_id: Subject
     cycle_id: UUID | None = Field(description="The cycle whose report the session discusses, when there is one.")
+    kind: SessionKind = Field(default=SessionKind.FEEDBACK, description=_KIND)
     starts_at: AwareDatetime
     ends_at: AwareDatetime
 
@@ -40,6 +47,8 @@ class SessionBookedV1(EventData):
     def _ends_after_start(self) -> SessionBookedV1:
         if self.ends_at <= self.starts_at:
             raise ValueError("a session must end after it starts")
+        if self.kind != SessionKind.FEEDBACK and self.cycle_id is not None:
+            raise ValueError("only a feedback session is about a cycle")
         return self
 
 
@@ -51,6 +60,7 @@ class SessionCancelledV1(EventData):
 
     booking_id: UUID
     cancelled_at: AwareDatetime
+    kind: SessionKind = Field(default=SessionKind.FEEDBACK, description=_KIND)
 
 
 class SessionCompletedV1(EventData):
@@ -61,6 +71,7 @@ class SessionCompletedV1(EventData):
 
     booking_id: UUID
     completed_at: AwareDatetime
+    kind: SessionKind = Field(default=SessionKind.FEEDBACK, description=_KIND)
 
 
 class AccreditationGrantedV1(EventData):

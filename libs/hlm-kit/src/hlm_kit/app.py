@@ -17,6 +17,7 @@ from hlm_kit.auth import TokenVerifier
 from hlm_kit.db import create_engine, create_sessionmaker
 from hlm_kit.edge import NulRejection
 from hlm_kit.errors import install_problem_handlers
+from hlm_kit.http_cache import MemoryRead, MemoryReads
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.consumer import EventConsumer
 from hlm_kit.messaging.inbox import Inbox
@@ -76,10 +77,14 @@ async def _stop(runtime: ServiceRuntime, *, grace_s: float) -> None:
         ("database", runtime.engine.dispose),
     )
     for step, close in closing:
-        try:
-            await asyncio.wait_for(close(), timeout=grace_s)
-        except TimeoutError:
+        # wait, not wait_for: wait_for waits on for a step that ignores its cancellation, wait does not.
+        closed = asyncio.create_task(close(), name=f"close-{step}")
+        done, _ = await asyncio.wait([closed], timeout=grace_s)
+        if not done:
+            closed.cancel()
             log.warning("shutdown step did not finish in time", step=step, grace_s=grace_s)
+        elif (error := closed.exception()) is not None:
+            log.warning("shutdown step failed", step=step, error=repr(error))
 
 
 def create_service_app(
@@ -92,13 +97,18 @@ def create_service_app(
     inbox: Inbox,
     consumers: ConsumerFactory | None = None,
     workers: WorkerFactory | None = None,
+    process_tasks: WorkerFactory | None = None,
+    memory_reads: Sequence[MemoryRead] = (),
     description: str = "",
 ) -> FastAPI:
     """Build a service app. Its lifespan opens the database engine, connects to the broker in the
     background (the service starts, and serves, degraded, while RabbitMQ is unreachable) and, unless
     ``settings.run_workers`` is off, runs the outbox relay, the event consumers and any ``workers`` as
     asyncio tasks. An API-only process (``run_workers`` off) runs an ``OutboxNotifier`` instead, so the
-    relays of the worker processes hear of its events at once.
+    relays of the worker processes hear of its events at once. ``process_tasks`` run in every process,
+    API-only ones included: what keeps that process's own state right (a read cache's invalidation).
+    ``memory_reads`` are GET routes whose answers the process holds in memory: a request they find is
+    answered before routing (:class:`hlm_kit.http_cache.MemoryReads`).
     """
     configure_logging(name, level=settings.log_level, json=settings.log_json)
     configure_tracing(name)
@@ -124,6 +134,8 @@ def create_service_app(
         app.state.optional_checks = {"broker": health.broker_check(broker)}
         health.report_broker(broker)
         _start(runtime, broker.connect(), "broker-connect")
+        for task_name, task in process_tasks(runtime) if process_tasks else ():
+            _start(runtime, task, task_name)
         if settings.run_workers:
             relay = OutboxRelay(
                 engine,
@@ -151,10 +163,14 @@ def create_service_app(
     app.state.settings = settings
     app.state.token_verifier = TokenVerifier(settings)
     install_problem_handlers(app)
+    if memory_reads:
+        # Innermost: what the edge refuses never reaches it.
+        app.add_middleware(MemoryReads, reads=memory_reads)
     # Inside the request context (its refusals carry the correlation id), before any route runs.
     app.add_middleware(NulRejection)
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(health.router)
     for router in routers:
         app.include_router(router)
+    # Probes and scrapes last: routing tries routes in order, and the service's own requests are the many.
+    app.include_router(health.router)
     return app

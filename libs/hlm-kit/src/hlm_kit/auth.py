@@ -13,6 +13,7 @@ profile. Whatever mails a user at their own address uses :attr:`Principal.email`
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -20,7 +21,8 @@ from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
+from fastapi.security.base import SecurityBase
 
 from hlm_kit.errors import Forbidden, Unauthenticated
 from hlm_kit.settings import PlatformSettings
@@ -74,13 +76,30 @@ class Principal:
         return self.region
 
 
+# How many verified tokens a process remembers, and for how long at most: a client sends the same token
+# with every request until it expires, so each is verified once instead of once per request.
+VERIFIED_TOKENS_KEPT = 4096
+VERIFIED_TOKEN_MAX_AGE_S = 300.0
+
+
 class TokenVerifier:
-    """Verifies a bearer token and turns its claims into a :class:`Principal`."""
+    """Verifies a bearer token and turns its claims into a :class:`Principal`.
+
+    A token that passed verification (signature, issuer, audience, expiry) is remembered by its exact
+    text until it expires (with the same leeway), and never longer than ``VERIFIED_TOKEN_MAX_AGE_S``:
+    the same bytes verify the same way until then, so the signature is not checked again on each of the
+    client's requests. Anything else is verified in full: a token altered by a single character is a
+    different text, and a refusal is never remembered. The cap bounds how long a token signed with a key
+    the identity provider has since withdrawn from its JWKS stays accepted (the JWKS itself is cached as
+    long).
+    """
 
     def __init__(self, settings: PlatformSettings) -> None:
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
         self._leeway = settings.jwt_leeway_s
+        # Token text -> (its principal, the time.time() until which it is accepted); the oldest goes first.
+        self._verified: dict[str, tuple[Principal, float]] = {}
         self._jwks: jwt.PyJWKClient | None = None
         self._secret: str | None = None
         if settings.jwt_jwks_url:
@@ -90,6 +109,12 @@ class TokenVerifier:
             self._secret = settings.jwt_secret.get_secret_value()
 
     async def verify(self, token: str) -> Principal:
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            principal, valid_until = remembered
+            if time.time() < valid_until:
+                return principal
+            self._verified.pop(token, None)
         try:
             if self._jwks is not None:
                 # Fetching the key set is blocking I/O; keep it off the event loop.
@@ -99,7 +124,15 @@ class TokenVerifier:
                 claims = self._decode(token, self._secret or "", ["HS256"])
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"invalid token: {exc}") from exc
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        self._remember(token, principal, float(claims["exp"]))
+        return principal
+
+    def _remember(self, token: str, principal: Principal, expires_at: float) -> None:
+        # PyJWT refuses a token once now >= exp + leeway, so it is accepted until then and no later.
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.pop(next(iter(self._verified)))
+        self._verified[token] = (principal, min(expires_at + self._leeway, time.time() + VERIFIED_TOKEN_MAX_AGE_S))
 
     def _decode(self, token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
         claims: dict[str, Any] = jwt.decode(
@@ -141,18 +174,37 @@ def verified_email(claims: dict[str, Any]) -> str | None:
     return email.strip()
 
 
-_bearer = HTTPBearer(auto_error=False)
+class BearerAuthentication(SecurityBase):
+    """FastAPI dependency: the verified caller of the request's ``Authorization: Bearer`` token, or 401.
+
+    One dependency, not a credentials dependency and another verifying them: each level of dependencies
+    costs FastAPI a resolution on every request of every route. It declares itself as the ``HTTPBearer``
+    security scheme, so the OpenAPI documents are what ``fastapi.security.HTTPBearer`` makes them.
+    """
+
+    def __init__(self) -> None:
+        self.model = HTTPBearerModel()
+        self.scheme_name = "HTTPBearer"
+
+    async def __call__(self, request: Request) -> Principal:
+        token = bearer_token(request.headers.get("authorization"))
+        if token is None:
+            raise Unauthenticated("a bearer token is required")
+        verifier: TokenVerifier = request.app.state.token_verifier
+        return await verifier.verify(token)
 
 
-async def authenticate(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    """FastAPI dependency: the verified caller, or 401."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthenticated("a bearer token is required")
-    verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(credentials.credentials)
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (the scheme in any case), else ``None``."""
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if not token or scheme.lower() != "bearer":
+        return None
+    return token
 
+
+authenticate = BearerAuthentication()
+"""The verified caller, or 401 (``Depends(authenticate)``, as :data:`CurrentPrincipal`)."""
 
 CurrentPrincipal = Annotated[Principal, Depends(authenticate)]
 
@@ -177,5 +229,7 @@ Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
 Partner = Annotated[Principal, Depends(require_role(Role.PARTNER))]
 AdminOrParticipant = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.PARTICIPANT))]
 AdminOrFacilitator = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.FACILITATOR))]
+AdminOrPartner = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.PARTNER))]
+"""An academy admin, or a partner organisation's system acting for its organisation."""
 AnyUser = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.FACILITATOR, Role.PARTICIPANT))]
 """A person: participant, facilitator or academy admin; not a partner organisation's system."""

@@ -8,10 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI
-
-from hlm_kit import migrations
-from hlm_kit.settings import ServiceSettings
+from hlm_kit.settings import ServerSettings, ServiceSettings
 
 
 @dataclass(frozen=True)
@@ -23,25 +20,56 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], object] = lambda parser: None
 
 
+def serve(app: str, settings: ServerSettings, *, host: str, port: int, **options: Any) -> None:
+    """Serve the app ``app`` names (``"package.main:create_app"``, a function called without arguments that
+    reads its settings from the environment) in ``settings.http_workers`` uvicorn worker processes.
+
+    Each worker builds the app itself, from the name: that is how uvicorn starts more than one. Its lifespan
+    then runs in every worker, background tasks included, as it runs in every replica (deploy/k8s/README.md,
+    "Scaling"). ``options`` are further uvicorn settings.
+    """
+    import uvicorn
+
+    # No access log: a rater's link carries its token in the path, and a token must never be logged.
+    uvicorn.run(
+        app,
+        factory=True,
+        host=host,
+        port=port,
+        workers=settings.http_workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # With several workers, the supervisor replaces one that has not answered its ping for this long,
+        # from the moment it is started. A worker answers once it has imported the command's module (this
+        # one, its settings); uvicorn's 5 s is less than that takes on a node whose CPU is taken, and a
+        # worker replaced while starting is replaced again, for ever.
+        timeout_worker_healthcheck=30,
+        **options,
+    )
+
+
 def run_service_cli(
     argv: Sequence[str] | None,
     *,
     prog: str,
     port: int,
     settings: Callable[[], ServiceSettings],
-    create_app: Callable[[Any], FastAPI],
+    app: str,
     migrations_dir: Path,
     commands: Mapping[str, Command] | None = None,
 ) -> None:
-    """Parse ``argv`` and run ``serve``, ``migrate`` or one of ``commands``.
+    """Parse ``argv`` and run ``serve`` (the app ``app`` names, see :func:`serve`), ``migrate`` or one of
+    ``commands``.
 
     Settings are read only once a command is chosen, so ``--help`` works without any environment.
     """
     parser = argparse.ArgumentParser(prog=prog)
     subcommands = parser.add_subparsers(dest="command", required=True)
-    serve = subcommands.add_parser("serve", help="run the HTTP API (and, unless turned off, the workers)")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=port)
+    serve_command = subcommands.add_parser("serve", help="run the HTTP API (and, unless turned off, the workers)")
+    serve_command.add_argument("--host", default="127.0.0.1")
+    serve_command.add_argument("--port", type=int, default=port)
     subcommands.add_parser("migrate", help="bring the service's schema up to date")
     for name, command in (commands or {}).items():
         command.add_arguments(subcommands.add_parser(name, help=command.help))
@@ -49,19 +77,10 @@ def run_service_cli(
 
     loaded = settings()
     if args.command == "serve":
-        import uvicorn
-
-        # No access log: a rater's link carries its token in the path, and a token must never be logged.
-        uvicorn.run(
-            create_app(loaded),
-            host=args.host,
-            port=args.port,
-            log_config=None,
-            access_log=False,
-            proxy_headers=True,
-            forwarded_allow_ips=loaded.forwarded_allow_ips,
-        )
+        serve(app, loaded, host=args.host, port=args.port)
     elif args.command == "migrate":
+        from hlm_kit import migrations
+
         migrations.upgrade(migrations_dir, loaded.database_url.get_secret_value())
     else:
         (commands or {})[args.command].run(loaded, args)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -23,6 +24,18 @@ NAMING_CONVENTION = {
 def make_metadata(schema: str) -> MetaData:
     """Return the MetaData of a service whose tables all live in ``schema``."""
     return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+async def hold_lock(session: AsyncSession, name: str, *, shared: bool = False) -> None:
+    """Hold the advisory lock called ``name`` until the session's transaction ends.
+
+    For an order between transactions that no row stands for (imports of a region, publications, a
+    record arriving before the rows that name it). ``shared`` holders do not wait for one another, only
+    for an exclusive holder, and it for them. Each service's names are its own: the database is shared
+    only through their hashes, so a name says which service and which rule it serves.
+    """
+    lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
+    await session.execute(select(lock(func.hashtextextended(name, 0))))
 
 
 def create_engine(url: str, *, pool_size: int = 10, pool_timeout_s: float = 10.0) -> AsyncEngine:
@@ -55,36 +68,89 @@ def to_plain_url(url: str) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+KeptWrite = Callable[[AsyncSession], Awaitable[object]]
+"""A write that stands whatever becomes of the request: given a session, it writes and flushes."""
+
+_KEPT = "hlm_kit.kept_writes"
+
+
+def keep(session: AsyncSession, write: KeptWrite) -> None:
+    """Have ``write`` stand whatever becomes of the request whose session this is, a refusal included.
+
+    The request's transaction is rolled back when the request raises, and everything the services
+    wrote goes with it, as it should; a write that must outlive that (a rate limiter counting a failed
+    guess, a hold recorded as run out when it is refused) is handed to this instead. It runs once the
+    request's transaction has ended, committed or rolled back, in a short transaction of its own on the
+    same session and connection. It is given that session, so it works from ids and values, never from
+    objects loaded in the request's transaction (those are gone with a rollback).
+
+    Only the request's session keeps writes: a worker or consumer owns its unit of work, and this raises
+    there rather than let the write be lost.
+    """
+    kept: list[KeptWrite] | None = session.info.get(_KEPT)
+    if kept is None:
+        raise RuntimeError("only a request's session (hlm_kit.db.Session) keeps a write past its transaction")
+    kept.append(write)
+
+
+@asynccontextmanager
+async def request_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work on ``session``: commit when the body returns, roll back when it raises,
+    then write what was kept (:func:`keep`) in a transaction of its own. :func:`get_session` and the
+    test's shared session both run a request through this, so tests see what production does."""
+    kept: list[KeptWrite] = []
+    session.info[_KEPT] = kept
+    try:
+        try:
+            yield session
+            await session.commit()
+        except Exception:
+            await session.rollback()
+            await _write_kept(session, kept)
+            raise
+        except BaseException:  # cancelled: no more work than the rollback
+            await session.rollback()
+            raise
+        await _write_kept(session, kept)
+    finally:
+        session.info.pop(_KEPT, None)
+
+
+async def _write_kept(session: AsyncSession, kept: list[KeptWrite]) -> None:
+    if not kept:
+        return
+    try:
+        for write in kept:
+            await write(session)
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: the request's unit of work. Services add and flush; when the endpoint returns,
     this commits, and when it raises (a refusal included), this rolls back, so a request never leaves
-    half of a change behind and any number of service calls compose into one transaction.
+    half of a change behind and any number of service calls compose into one transaction. A write that
+    must stand even so is handed to :func:`keep`.
 
     Scoped to the endpoint function, not to the response: the commit happens before the response is
     sent, so a commit that fails (a deferred constraint, the database gone) reaches the client as an
     error instead of following a 2xx.
     """
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session:
-        try:
-            yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        await session.commit()
+    async with sessionmaker() as session, request_transaction(session):
+        yield session
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
-    """FastAPI dependency: the service's sessionmaker, for the rare write that must outlive a refusal
-    (the request's own transaction is rolled back when it raises), such as counting a failed attempt.
-    Such a write opens a short transaction of its own and says why:
-
-        async with sessionmaker() as session, session.begin():
-            await count_failure(session, ...)
-    """
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    """FastAPI dependency (async, so FastAPI calls it in the event loop rather than a worker thread): the
+    service's sessionmaker, for an endpoint that must hold no pooled connection through a slow step (a PDF
+    render): it opens one short unit of work before the step and another after, instead of taking
+    :data:`Session`. (A write that must outlive a refusal is :func:`keep`, not a transaction of its own.)"""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return sessionmaker
 

@@ -7,6 +7,8 @@ prefixed environment (``SURVEY_DATABASE_URL`` ...). :func:`service_env` writes t
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import json
 import os
@@ -19,12 +21,13 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from hlm_kit.bootstrap import service_url
+from hlm_kit.bootstrap import BootstrapSettings, service_url
+from hlm_kit.messaging.topology import Topology
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,8 @@ def service_env(
     elif service.role is None:
         settings |= {f"{upstream.name.upper()}_URL": upstream.base_url for upstream in services if upstream.role}
     else:
-        password = os.environ.get(f"HLM_DB_PASSWORD_{service.role.upper()}")
+        # The password the bootstrap gave the role, if any.
+        password = BootstrapSettings().passwords().get(service.role)
         settings["DATABASE_URL"] = service_url(config.admin_url, config.database, service.role, password)
     settings |= dict(overrides or {})
     return {**os.environ, **{f"{service.env_prefix}{name}": value for name, value in settings.items()}}
@@ -223,3 +227,38 @@ def stop(processes: Sequence[subprocess.Popen[bytes]], *, timeout_s: float = 10.
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def own_topology(amqp_url: str, name: str) -> Iterator[Topology]:
+    """Exchanges and queues of their own (``<name>.events``, ``<name>.dlx``, queues prefixed ``<name>.``) for
+    a platform started beside others on one broker (a benchmark, the screenshots): every consumer queue,
+    its dead-letter queue and both exchanges are deleted when the block ends, however it ends (an error,
+    Ctrl-C, or SIGTERM once :func:`exit_on_sigterm` has made it unwind). Usable from plain code and from
+    inside an event loop alike."""
+    from hlm_contracts.topology import CONSUMER_QUEUES
+    from hlm_kit.testing.pytest_plugin import delete_topology
+
+    topology = Topology(f"{name}.events", f"{name}.dlx", f"{name}.")
+    try:
+        yield topology
+    finally:
+        deletion = delete_topology(amqp_url, topology, CONSUMER_QUEUES)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            asyncio.run(deletion)
+        else:  # called from a coroutine: the deletion gets a loop of its own, on a thread of its own
+            worker = threading.Thread(target=asyncio.run, args=(deletion,))
+            worker.start()
+            worker.join()
+
+
+def exit_on_sigterm() -> None:
+    """Make SIGTERM unwind the program as Ctrl-C does, through its ``finally`` blocks and context managers
+    (processes stopped, databases dropped, topologies deleted), instead of ending it on the spot."""
+
+    def terminate(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)

@@ -1,7 +1,8 @@
-"""JSON logs with a correlation id, and Prometheus metrics of every HTTP request."""
+"""JSON logs with a correlation id, the server span and Prometheus metrics of every HTTP request."""
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import re
@@ -9,16 +10,18 @@ import sys
 import time
 import uuid
 from contextvars import ContextVar
-from typing import TextIO, cast
+from typing import Any, TextIO, cast
 
 import structlog
-from opentelemetry import trace
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from opentelemetry.propagators.textmap import Getter
+from opentelemetry.trace import SpanKind, StatusCode
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from hlm_kit.tracing import UNROUTED_PATH, URL_PATH
+from hlm_kit.tracing import UNROUTED_PATH, URL_PATH, untraced
 
 CORRELATION_HEADER = "X-Correlation-ID"
 _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
@@ -74,6 +77,39 @@ HTTP_REQUESTS = Counter("http_requests_total", "HTTP requests", ["method", "rout
 HTTP_LATENCY = Histogram("http_request_duration_seconds", "HTTP request latency", ["method", "route"])
 
 
+# The labelled series of each (method, route, status), looked up once: ``labels()`` builds and locks on
+# every call, a few microseconds per request next to a catalogue read's couple of hundred. Bounded, since a
+# client chooses the method: past the bound, series are looked up as before.
+_SERIES_KEPT = 1024
+_request_series: dict[tuple[str, str, str], Any] = {}
+_latency_series: dict[tuple[str, str], Any] = {}
+
+
+def _record_request(method: str, route: str, status: str, seconds: float) -> None:
+    counter = _request_series.get((method, route, status))
+    if counter is None:
+        counter = HTTP_REQUESTS.labels(method, route, status)
+        if len(_request_series) < _SERIES_KEPT:
+            _request_series[(method, route, status)] = counter
+    histogram = _latency_series.get((method, route))
+    if histogram is None:
+        histogram = HTTP_LATENCY.labels(method, route)
+        if len(_latency_series) < _SERIES_KEPT:
+            _latency_series[(method, route)] = histogram
+    counter.inc()
+    histogram.observe(seconds)
+
+
+_CORRELATION_HEADER_KEY = CORRELATION_HEADER.lower().encode()
+
+
+def _incoming_correlation_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == _CORRELATION_HEADER_KEY:
+            return cast(bytes, value).decode("latin-1")
+    return None
+
+
 def metrics_response() -> Response:
     """The Prometheus exposition of every metric of this process."""
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
@@ -104,18 +140,107 @@ def redacted_path(scope: Scope) -> str | None:
     if not isinstance(template, str):
         return None
     params = scope.get("path_params") or {}
+    parts = _template_parts(template)
+    if len(parts) == 1:
+        return parts[0]
+    return "".join(
+        part if index % 2 == 0 else (str(params[part]) if part in params else f"~{part}~")
+        for index, part in enumerate(parts)
+    )
 
-    def value(match: re.Match[str]) -> str:
+
+@functools.lru_cache(maxsize=1024)
+def _template_parts(template: str) -> tuple[str, ...]:
+    """A route template split once into literal text (even places) and the names of the parameters to
+    print (odd places); a sensitive parameter is literal ``~name~`` text from the start."""
+    parts: list[str] = []
+    position = 0
+    for match in _PARAMETER.finditer(template):
         name = match.group(1)
-        if name in SENSITIVE_PATH_PARAMS or name not in params:
-            return f"~{name}~"
-        return str(params[name])
+        if name in SENSITIVE_PATH_PARAMS:
+            continue  # left in the literal text, replaced below
+        parts += [template[position : match.start()], name]
+        position = match.end()
+    parts.append(template[position:])
+    return tuple(
+        _PARAMETER.sub(lambda m: f"~{m.group(1)}~", part) if i % 2 == 0 else part for i, part in enumerate(parts)
+    )
 
-    return _PARAMETER.sub(value, template)
+
+class _ScopeHeaders(Getter[Scope]):
+    """Reads a propagated header (``traceparent``, ``tracestate``, ``baggage``) straight from an ASGI scope's
+    raw headers, all of its values joined as one (as the W3C formats allow)."""
+
+    def get(self, carrier: Scope, key: str) -> list[str] | None:
+        name = key.lower().encode("latin-1")
+        values = [value.decode("latin-1") for header, value in carrier["headers"] if header == name]
+        if not values:
+            return None
+        return [",".join(values)] if len(values) > 1 else values
+
+    def keys(self, carrier: Scope) -> list[str]:
+        return [header.decode("latin-1") for header, _ in carrier["headers"]]
+
+
+_SCOPE_HEADERS = _ScopeHeaders()
+_http_tracer = trace.get_tracer("hlm_kit.observability")
+_KNOWN_METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
+
+
+def _span_method(scope: Scope) -> str:
+    return scope["method"] if scope["method"] in _KNOWN_METHODS else "HTTP"
+
+
+def _start_server_span(scope: Scope) -> trace.Span:
+    """The request's server span, continuing the caller's ``traceparent``. Its attributes (the semantic
+    conventions' for an HTTP server) are worked out only when the span records them."""
+    method = scope["method"] if scope["method"] in _KNOWN_METHODS else "_OTHER"
+    parent = propagate.extract(scope, getter=_SCOPE_HEADERS)
+    span = _http_tracer.start_span(_span_method(scope), context=parent, kind=SpanKind.SERVER)
+    if span.is_recording():
+        attributes: dict[str, Any] = {
+            "url.scheme": scope.get("scheme", "http"),
+            "http.request.method": method,
+            URL_PATH: UNROUTED_PATH,  # never the raw path: see tracing.RawPathRedaction
+        }
+        if method != scope["method"]:
+            attributes["http.request.method_original"] = scope["method"]
+        if scope.get("http_version"):
+            attributes["network.protocol.version"] = scope["http_version"]
+        if scope.get("query_string"):
+            attributes["url.query"] = scope["query_string"].decode("latin-1")
+        server = scope.get("server")
+        if server and server[0] is not None:
+            attributes["server.address"] = server[0]
+            if server[1] is not None:
+                attributes["server.port"] = server[1]
+        span.set_attributes(attributes)
+    return span
+
+
+def _error_type(error: BaseException) -> str:
+    kind = type(error)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _end_server_span(span: trace.Span, scope: Scope, status: int | None, error: BaseException | None) -> None:
+    if span.is_recording():
+        route = getattr(scope.get("route"), "path", None)
+        if isinstance(route, str):
+            span.set_attribute("http.route", route)
+            span.update_name(f"{_span_method(scope)} {route}")
+        if status is not None:
+            span.set_attribute("http.response.status_code", status)
+        if error is not None or status is None or status >= 500:
+            failure = _error_type(error) if error is not None else str(status or "incomplete_response")
+            span.set_attribute("error.type", failure)
+            span.set_status(StatusCode.ERROR)
+    span.end()
 
 
 class RequestContextMiddleware:
-    """Pure ASGI middleware: correlation id in and out, and request metrics."""
+    """Pure ASGI middleware, the one every request passes through: the correlation id in and out, the
+    server span (continuing the caller's trace; none for probes and scrapes), and request metrics."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -124,33 +249,38 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request = Request(scope)
-        incoming = request.headers.get(CORRELATION_HEADER)
+        incoming = _incoming_correlation_id(scope)
         # An incoming id is kept only when it is short and plain, so logs cannot be forged through it.
         correlation_id = incoming if incoming and len(incoming) <= 64 and incoming.isprintable() else None
         correlation_id = correlation_id or str(uuid.uuid4())
+        correlation_header = (_CORRELATION_HEADER_KEY, correlation_id.encode())
         structlog.contextvars.clear_contextvars()
         bind_correlation_id(correlation_id)
         started = time.perf_counter()
-        status = 500
+        status: int | None = None
+        span = None if untraced(scope) else _start_server_span(scope)
+        token = None if span is None else otel_context.attach(trace.set_span_in_context(span))
 
         async def send_with_header(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((CORRELATION_HEADER.lower().encode(), correlation_id.encode()))
-                message = {**message, "headers": headers}
-                # The server span ends with the response's last byte; before that, it gets the path it
-                # may keep (its raw one was taken off at start: see tracing.RawPathRedaction).
-                span = trace.get_current_span()
-                if span.is_recording():
+                message = {**message, "headers": [*message.get("headers", ()), correlation_header]}
+                # The server span ends after the response's last byte; before that, it gets the path it
+                # may keep.
+                if span is not None and span.is_recording():
                     span.set_attribute(URL_PATH, redacted_path(scope) or UNROUTED_PATH)
             await send(message)
 
+        error: BaseException | None = None
         try:
             await self.app(scope, receive, send_with_header)
+        except BaseException as exc:
+            error = exc
+            raise
         finally:
-            route = route_template(scope)
-            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-            HTTP_LATENCY.labels(scope["method"], route).observe(time.perf_counter() - started)
+            _record_request(scope["method"], route_template(scope), str(status or 500), time.perf_counter() - started)
+            if span is not None:
+                _end_server_span(span, scope, status, error)
+            if token is not None:
+                otel_context.detach(token)

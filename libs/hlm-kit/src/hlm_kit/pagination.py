@@ -109,7 +109,7 @@ def page_limit(*, default: int | None = DEFAULT_LIMIT, maximum: int = MAX_LIMIT)
     the choice to the endpoint (a setting of the service) and gives ``None`` when absent."""
     if default is None:
 
-        def limit_or_none(
+        async def limit_or_none(
             limit: Annotated[
                 int | None, Query(ge=1, le=maximum, description=f"rows per page, at most {maximum}")
             ] = None,
@@ -118,7 +118,7 @@ def page_limit(*, default: int | None = DEFAULT_LIMIT, maximum: int = MAX_LIMIT)
 
         return Depends(limit_or_none)
 
-    def limit(
+    async def limit(
         limit: Annotated[
             int, Query(ge=1, le=maximum, description=f"rows per page: {default} unless given, at most {maximum}")
         ] = default,
@@ -150,7 +150,7 @@ def id_list(name: str = "ids", description: str | None = None) -> Any:
     loc = ("query", name)
     summary = description or f"comma-separated ids (batch read, in the order asked), at most {MAX_BATCH_IDS}"
 
-    def ids(ids: Annotated[str | None, Query(alias=name, description=summary)] = None) -> list[UUID] | None:
+    async def ids(ids: Annotated[str | None, Query(alias=name, description=summary)] = None) -> list[UUID] | None:
         if ids is None:
             return None
         parts = [part.strip() for part in ids.split(",") if part.strip()]

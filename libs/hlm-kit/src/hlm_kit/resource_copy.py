@@ -91,6 +91,16 @@ def resource_copy_tables(metadata: MetaData) -> ResourceCopyTables:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishedEntry:
+    """A resource of the copy, as a page names and links to it."""
+
+    key: str
+    title: str
+    kind: str
+    link: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ServingResource:
     """A resource of the copy serving one dimension: what a page links to, and from which levels."""
 
@@ -172,6 +182,17 @@ class ResourceCopyRepository:
         await self.session.execute(
             update(tables.resource_set).where(tables.resource_set.c.id == ONLY_SET).values(changed_at=changed_at)
         )
+
+    async def published(self, keys: Iterable[str]) -> dict[str, PublishedEntry]:
+        """The resources of the copy among ``keys`` (those published now), by key."""
+        resource = self.tables.resource
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        result = await self.session.execute(
+            select(resource.c.key, resource.c.title, resource.c.kind, resource.c.link).where(resource.c.key.in_(wanted))
+        )
+        return {row.key: PublishedEntry(key=row.key, title=row.title, kind=row.kind, link=row.link) for row in result}
 
     async def serving(self, framework_key: str, dimension_keys: Iterable[str]) -> list[ServingResource]:
         """The resources serving any of ``dimension_keys`` of ``framework_key``, one per dimension served,

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -60,7 +60,22 @@ class SecretsDirSettings(BaseSettings):
         return init_settings, env_settings, dotenv_settings, SecretsSettingsSource(settings_cls, secrets_dir=directory)
 
 
-class PlatformSettings(SecretsDirSettings):
+class ServerSettings(SecretsDirSettings):
+    """How a process that serves HTTP is served (:func:`hlm_kit.cli.serve`): every service, the gateway and
+    the web front."""
+
+    # Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's forwarded_allow_ips):
+    # the proxy in front of this process, so that the client address a rate limit counts is the real
+    # caller's. "*" only where a network policy lets nothing but that proxy reach the process.
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    # Uvicorn worker processes sharing the listening socket, each with its own event loop (at most one
+    # core), database pool, caches, background tasks and metrics. One in a Kubernetes pod: the autoscaler
+    # adds pods (deploy/k8s/README.md, "Scaling"). More only where one machine runs the process alone.
+    http_workers: int = Field(default=1, ge=1)
+
+
+class PlatformSettings(ServerSettings):
     """Settings every process of the platform has: the broker, token verification and logging.
 
     The gateway uses this directly (it owns no database); services use :class:`ServiceSettings`.
@@ -92,11 +107,6 @@ class PlatformSettings(SecretsDirSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
-
-    # Addresses whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's forwarded_allow_ips):
-    # the proxy in front of this process, so that the client address a rate limit counts is the real
-    # caller's. "*" only where a network policy lets nothing but that proxy reach the process.
-    forwarded_allow_ips: str = "127.0.0.1"
 
     @model_validator(mode="after")
     def _one_way_to_verify_tokens(self) -> PlatformSettings:

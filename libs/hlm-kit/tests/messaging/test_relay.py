@@ -447,10 +447,11 @@ async def test_the_relay_carries_on_after_the_database_was_unreachable(
             failed_before = _relay_errors()
             await to_database.refuse()  # the relay's connections drop; new ones are refused
             during = await record_erasure(kit_schema, "participant-during")
-            await wait_for(lambda: _relay_errors() >= failed_before + 3)  # several passes fail meanwhile
+            # Several passes fail meanwhile; each logs its traceback, which takes a while on a busy machine.
+            await wait_for(lambda: _relay_errors() >= failed_before + 3, timeout_s=60)
             await to_database.accept()
 
-            await wait_for(lambda: is_sent(kit_schema, during))
+            await wait_for(lambda: is_sent(kit_schema, during), timeout_s=60)
     finally:
         await relay_engine.dispose()
         await to_database.close()

@@ -9,8 +9,14 @@ from typing import Annotated
 from fastapi import Depends
 
 
-def current_time() -> datetime:
+def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+async def current_time() -> datetime:
+    """The request's "now". Async so that FastAPI calls it on the event loop: a plain function
+    dependency would be sent to the thread pool, a hand-off that costs more than reading the clock."""
+    return utc_now()
 
 
 Now = Annotated[datetime, Depends(current_time)]

@@ -48,6 +48,9 @@ class Settings(ServiceSettings):
 
     register_import_max_rows: int = Field(default=5000, gt=0)
     register_import_max_bytes: int = Field(default=5_000_000, gt=0)
+    # A learning system's export of e-learning results: four short columns a row.
+    assessment_import_max_rows: int = Field(default=5000, gt=0)
+    assessment_import_max_bytes: int = Field(default=1_000_000, gt=0)
 
     @field_validator("timezone")
     @classmethod
@@ -56,7 +59,8 @@ class Settings(ServiceSettings):
         return value
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    # Async so that FastAPI reads it on the event loop instead of handing it to the thread pool.
     settings: Settings = request.app.state.settings
     return settings
 

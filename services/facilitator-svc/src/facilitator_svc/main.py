@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import Coroutine
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -12,7 +11,7 @@ from facilitator_svc import __version__
 from facilitator_svc.allocations.router import router as allocations_router
 from facilitator_svc.allocations.worker import AllocationWorker
 from facilitator_svc.bookings.router import router as bookings_router
-from facilitator_svc.clock import current_time
+from facilitator_svc.clock import utc_now
 from facilitator_svc.config import Settings
 from facilitator_svc.consumers import consumer_factory
 from facilitator_svc.database import inbox, outbox
@@ -23,11 +22,20 @@ from facilitator_svc.slots.router import router as slots_router
 from facilitator_svc.training.accreditation_reminders import service as accreditation_reminders
 from facilitator_svc.training.course_requests.router import router as course_requests_router
 from facilitator_svc.training.router import router as training_router
-from hlm_kit.app import create_service_app
+from hlm_kit.app import ServiceRuntime, create_service_app
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+
+    def workers(runtime: ServiceRuntime) -> list[tuple[str, Coroutine[Any, Any, None]]]:
+        # Cohort allocations run beside the relay and the consumers; a request that queues a job wakes
+        # this process's worker at once rather than at its next poll.
+        allocations = AllocationWorker(runtime.sessionmaker, settings)
+        app.state.allocation_worker = allocations
+        reminders = accreditation_reminders.job(runtime.sessionmaker, settings, utc_now)
+        return [("allocation-worker", allocations.run()), (reminders.name, reminders.run())]
+
     app = create_service_app(
         name="facilitator-svc",
         version=__version__,
@@ -47,27 +55,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outbox=outbox,
         inbox=inbox,
         consumers=consumer_factory(settings),
+        workers=workers,
     )
-    # Cohort allocations run beside the relay and the consumers, in the processes that run workers.
-    service_lifespan = app.router.lifespan_context
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with service_lifespan(app):
-            tasks: list[asyncio.Task[None]] = []
-            if settings.run_workers:
-                worker = AllocationWorker(app.state.sessionmaker, settings)
-                app.state.allocation_worker = worker
-                tasks.append(asyncio.create_task(worker.run(), name="allocation-worker"))
-                reminders = accreditation_reminders.job(app.state.sessionmaker, settings, current_time)
-                tasks.append(asyncio.create_task(reminders.run(), name=reminders.name))
-            try:
-                yield
-            finally:
-                for task in tasks:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await task
-
-    app.router.lifespan_context = lifespan
     return app

@@ -13,18 +13,14 @@ from pydantic import AfterValidator, StringConstraints
 # The levels are part of the accreditation event, so they are the contracts' own.
 from hlm_contracts import AccreditationLevel as AccreditationLevel
 
+# What a facilitator offers, and what a slot and a booking are: 360 feedback sessions, and coaching or
+# mentoring under the same rules. The session events carry it, so it is the contracts' own too.
+from hlm_contracts import SessionKind as SessionKind
+
 
 class Mode(StrEnum):
     IN_PERSON = "in_person"
     VIDEO = "video"
-
-
-class SessionKind(StrEnum):
-    """What a facilitator offers: 360 feedback sessions, and coaching or mentoring under the same rules."""
-
-    FEEDBACK = "feedback"
-    COACHING = "coaching"
-    MENTORING = "mentoring"
 
 
 class PublishedField(StrEnum):

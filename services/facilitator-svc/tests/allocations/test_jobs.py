@@ -15,8 +15,10 @@ from hlm_kit.testing.pytest_plugin import AuthHeaders, wait_for
 
 
 @pytest_asyncio.fixture
-async def workers(live_client: Any, topology: Topology) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its workers running (relay, consumers, allocation worker) on this test's exchanges."""
+async def workers(live_client: Any, topology: Topology, live_region: str) -> AsyncIterator[httpx.AsyncClient]:
+    """The app with its workers running (relay, consumers, allocation worker) on this test's exchanges.
+    It stops before the test's region is deleted (it asks for the region), so no job loses its rows
+    while the worker holds it."""
     async with live_client(
         run_workers=True,
         events_exchange=topology.events_exchange,

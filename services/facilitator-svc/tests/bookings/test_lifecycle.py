@@ -73,6 +73,7 @@ async def test_a_held_slot_is_confirmed_and_announced_as_booked(
         "facilitator_subject": "auth0|fac-1",
         "participant_id": "participant-1",
         "cycle_id": cycle_id,
+        "kind": "feedback",
         "starts_at": at(3).isoformat().replace("+00:00", "Z"),
         "ends_at": at(3, 11).isoformat().replace("+00:00", "Z"),
     }

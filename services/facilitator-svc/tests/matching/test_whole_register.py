@@ -30,6 +30,8 @@ REGIONS = {"london": (51.507, -0.128), "kent_surrey_sussex": (51.25, -0.15), "no
 LANGUAGES = [["en"], ["en", "cy"], ["en", "pt-BR"], ["pa"], ["en", "pl", "ur"]]
 SPECIALISMS = [[], ["team_360"], ["mental_health", "team_360"], ["primary_care"]]
 TRUSTS = ["RX1", "RX2", "RYJ", "RQ3"]
+# What facilitators offer: feedback alone mostly, coaching and mentoring beside it or alone.
+OFFERS = [["feedback"], ["feedback"], ["feedback", "coaching"], ["coaching", "mentoring"], ["feedback", "mentoring"]]
 ROUNDING = 0.5e-4 + 1e-9
 
 
@@ -75,6 +77,26 @@ async def register(
         path = f"/v1/facilitators/{created.json()['id']}/slots"
         added = await client.post(path, json={"slots": slots}, headers=admin)
         assert added.status_code == 201, added.text
+        # Some offer other kinds too, or only those (their feedback slots then stay, offered to nobody);
+        # drawn apart, so the rest of the register stays as it was.
+        offers = random.Random(seed * 1000 + i)
+        kinds = offers.choice(OFFERS)
+        if kinds != ["feedback"]:
+            changed = await client.patch(
+                f"/v1/facilitators/{created.json()['id']}", json={"session_kinds": kinds}, headers=admin
+            )
+            assert changed.status_code == 200, changed.text
+            more = [at(d, 17) for d in sorted(offers.sample(range(1, 50), offers.randrange(1, 4)))]
+            extra = [
+                {
+                    "starts_at": s.isoformat(),
+                    "ends_at": (s + timedelta(hours=1)).isoformat(),
+                    "kind": offers.choice(kinds),
+                }
+                for s in more
+            ]
+            added_more = await client.post(path, json={"slots": extra}, headers=admin)
+            assert added_more.status_code == 201, added_more.text
         out.append(created.json() | {"slots": added.json()["items"]})
     return out
 
@@ -104,9 +126,11 @@ def preference_sets(at: Any) -> list[dict[str, Any]]:
         [1, 3, 8],
     )
     rng = random.Random(7)
+    kinds = random.Random(11)
     out = []
     for mode, languages, specialisms, location, max_km, limit in rng.sample(list(combos), 40):
         body: dict[str, Any] = {
+            "kind": kinds.choice(["feedback", "feedback", "coaching", "mentoring"]),
             "languages": languages,
             "specialisms": specialisms,
             "limit": limit,
@@ -146,7 +170,7 @@ async def whole_register_ranking(
         )
         if max(preferences.window_starts_at, now) <= slot.starts_at < preferences.window_ends_at and not booked:
             slots[slot.facilitator_id].append(
-                rules.FreeSlot(slot.id, slot.starts_at, slot.ends_at, tuple(slot.modes), slot.venue)
+                rules.FreeSlot(slot.id, slot.starts_at, slot.ends_at, tuple(slot.modes), slot.venue, kind=slot.kind)
             )
     verdicts = [
         rules.judge(
@@ -171,6 +195,7 @@ async def whole_register_ranking(
                 conflict_participants=tuple(f.conflict_participants),
                 slots=tuple(slots[f.id]),
                 load=dict(load[f.id]),
+                session_kinds=tuple(f.session_kinds),
             ),
             tz=tz,
             reference_km=settings.match_reference_distance_km,
@@ -200,6 +225,7 @@ async def test_a_match_ranks_as_a_judgement_of_the_whole_register_would(
         (auth("participant", sub="participant-2", org="RYJ", region="north_west"), "RYJ", "north_west"),
         (auth("participant", sub="participant-3", org="RQ3", region="wales"), "RQ3", "wales"),
     ]
+    kinds_shown: set[str] = set()
 
     for i, body in enumerate(preference_sets(at)):
         headers, organisation, region = callers[i % 3]
@@ -211,6 +237,8 @@ async def test_a_match_ranks_as_a_judgement_of_the_whole_register_would(
         )
         _, verdicts = await whole_register_ranking(session, settings, body, participant, clock.now)
         expected = rules.rank(verdicts)[: body["limit"]]
+        if result["eligible"]:
+            kinds_shown.add(body["kind"])
 
         assert [(m["facilitator"]["id"], m["score"]) for m in result["eligible"]] == [
             (str(v.candidate.id), v.best.score) for v in expected
@@ -223,6 +251,9 @@ async def test_a_match_ranks_as_a_judgement_of_the_whole_register_would(
             assert {r["factor"]: r["detail"] for r in shown["reasons"]} == {
                 f.key: f.detail for f in verdict.best.factors
             }, body
+            assert {s["kind"] for s in shown["slots"]} == {body["kind"]}, body
+    # Each kind of session was asked for and found someone: the comparison held for all three.
+    assert kinds_shown == {"feedback", "coaching", "mentoring"}
 
 
 async def test_an_administrator_sees_every_excluded_facilitator_of_the_region_with_the_same_ranking(
@@ -284,6 +315,7 @@ async def test_the_bounds_are_never_below_a_score_the_rules_give(
         row_bounds = {id: b for id, b in await session.execute(by_row, values)}
         bookable = CandidateFilter(
             participant=participant,
+            kind=preferences.kind,
             mode=preferences.mode,
             earliest_date=preferences.window_starts_at.astimezone(ZoneInfo(settings.timezone)).date(),
             bookable_only=True,

@@ -61,3 +61,22 @@ async def test_twenty_people_asking_for_the_last_place_at_once_get_one_place_and
         )
         stored = dict((await connection.execute(statement, {"c": course["id"]})).all())
     assert stored == {"enrolled": 2, "waiting": 19}
+
+
+async def test_the_same_results_file_imported_twice_at_once_is_recorded_once(
+    live_client: Any, live_region: str, auth: AuthHeaders, engine: AsyncEngine
+) -> None:
+    admin = auth("academy_admin", sub="admin-i", region=live_region)
+    rows = [f"Person {i},person{i}@{live_region}.example.org,{80 + i},2031-03-01" for i in range(5)]
+    body = ("\r\n".join(("name,email,score,assessed_on", *rows)) + "\r\n").encode()
+    headers = {**admin, "Content-Type": "text/csv"}
+    async with live_client(db_pool_size=4) as client:
+        responses = await asyncio.gather(
+            *(client.post("/v1/training/assessments/import", content=body, headers=headers) for _ in range(3))
+        )
+
+    assert [r.status_code for r in responses] == [200, 200, 200], [r.text for r in responses]
+    assert sorted(r.json()["recorded"] for r in responses) == [0, 0, 5]
+    async with engine.connect() as connection:
+        statement = text("SELECT count(*) FROM facilitator.elearning_assessment WHERE region = :r")
+        assert await connection.scalar(statement, {"r": live_region}) == 5

@@ -321,7 +321,7 @@ async def test_who_sees_a_request(
     assert_problem(await client.get(url, headers=auth("facilitator", sub="f-1", org="RX1")), 403)
 
 
-async def test_only_the_regions_administrators_list_requests(
+async def test_the_regions_administrators_list_requests_and_a_lead_their_organisations(
     client: httpx.AsyncClient,
     admin: dict[str, str],
     lead: dict[str, str],
@@ -329,12 +329,20 @@ async def test_only_the_regions_administrators_list_requests(
     auth: AuthHeaders,
     assert_problem: Problem,
 ) -> None:
-    await ask()
+    mine = (await ask()).json()
+    other_lead = auth("partner", sub="lead-rx2", org="RX2", region="london")
+    theirs = (await ask(headers=other_lead, organisation="RX2")).json()
     other_admin = auth("academy_admin", sub="admin-ee", org="ACADEMY", region="east_of_england")
 
     assert (await client.get("/v1/course-requests", headers=other_admin)).json()["items"] == []
-    assert len((await client.get("/v1/course-requests", headers=admin)).json()["items"]) == 1
-    for headers in (lead, auth("participant", sub="p-1", org="RX1"), auth("facilitator", sub="f-1", org="RX1")):
+    listed = {r["id"] for r in (await client.get("/v1/course-requests", headers=admin)).json()["items"]}
+    assert listed == {mine["id"], theirs["id"]}
+    # A lead sees only what their own organisation asked, in whichever region.
+    assert [r["id"] for r in (await client.get("/v1/course-requests", headers=lead)).json()["items"]] == [mine["id"]]
+    assert [r["id"] for r in (await client.get("/v1/course-requests", headers=other_lead)).json()["items"]] == [
+        theirs["id"]
+    ]
+    for headers in (auth("participant", sub="p-1", org="RX1"), auth("facilitator", sub="f-1", org="RX1")):
         assert_problem(await client.get("/v1/course-requests", headers=headers), 403)
 
 

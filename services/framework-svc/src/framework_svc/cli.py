@@ -6,21 +6,12 @@ import argparse
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from fastapi import FastAPI
 
 from framework_svc.config import Settings
 from hlm_kit.cli import Command, run_service_cli
 
 # Inside the package, so an installed service finds its migrations wherever it is installed.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-def _create_app(settings: Any) -> FastAPI:
-    from framework_svc.main import create_app
-
-    return create_app(settings)
 
 
 def _load_catalogue(settings: Settings, args: argparse.Namespace) -> None:
@@ -43,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         prog="framework-svc",
         port=8001,
         settings=Settings,
-        create_app=_create_app,
+        app="framework_svc.main:create_app",
         migrations_dir=MIGRATIONS,
         commands={"load-catalogue": LOAD_CATALOGUE},
     )

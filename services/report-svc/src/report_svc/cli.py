@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
-
-from fastapi import FastAPI
 
 from hlm_kit.cli import run_service_cli
 from report_svc.config import Settings
@@ -15,13 +12,12 @@ from report_svc.config import Settings
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def _create_app(settings: Any) -> FastAPI:
-    from report_svc.main import create_app
-
-    return create_app(settings)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     run_service_cli(
-        argv, prog="report-svc", port=8003, settings=Settings, create_app=_create_app, migrations_dir=MIGRATIONS
+        argv,
+        prog="report-svc",
+        port=8003,
+        settings=Settings,
+        app="report_svc.main:create_app",
+        migrations_dir=MIGRATIONS,
     )

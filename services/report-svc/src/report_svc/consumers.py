@@ -34,6 +34,7 @@ from report_svc.sessions import service as session_service
 
 
 async def questionnaire_published(session: AsyncSession, data: QuestionnairePublishedV1, _: CloudEvent) -> None:
+    await questionnaire_service.lock_arrival(session, data.questionnaire_id, arriving=True)
     await questionnaire_service.store(session, data)
     await cycle_service.on_questionnaire_available(session, data.questionnaire_id)
 

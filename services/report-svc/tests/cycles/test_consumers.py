@@ -201,8 +201,17 @@ async def test_an_erased_participant_leaves_nothing_behind_and_late_events_store
 
     erased = await running.publish(ParticipantErasedV1(participant_id=events.participant_id, erased_at=NOW))
     await wait_for(lambda: _equals(running.inbox_count([erased[0].id]), 1))
-    late = await running.publish(events.opened, events.responses[0])
-    await wait_for(lambda: _equals(running.inbox_count([e.id for e in late]), 2))
+    booked = SessionBookedV1(
+        booking_id=uuid.uuid4(),
+        facilitator_id=uuid.uuid4(),
+        facilitator_subject="idp|facilitator-x",
+        participant_id=events.participant_id,
+        cycle_id=events.cycle_id,
+        starts_at=NOW,
+        ends_at=NOW + timedelta(hours=1),
+    )
+    late = await running.publish(events.opened, events.responses[0], booked)
+    await wait_for(lambda: _equals(running.inbox_count([e.id for e in late]), 3))
 
     for table in ("report", "cycle"):
         assert (
@@ -213,10 +222,13 @@ async def test_an_erased_participant_leaves_nothing_behind_and_late_events_store
             == 0
         )
     assert await running.scalar("SELECT count(*) FROM report.response WHERE cycle_id = :id", id=events.cycle_id) == 0
-    assert (
-        await running.scalar("SELECT count(*) FROM report.cycle WHERE participant_id = :p", p=events.participant_id)
-        == 0
-    )
+    for table in ("cycle", "booking"):
+        assert (
+            await running.scalar(
+                f"SELECT count(*) FROM report.{table} WHERE participant_id = :p", p=events.participant_id
+            )
+            == 0
+        )
 
 
 async def test_a_cancellation_arriving_before_its_booking_is_not_undone_by_it(running: RunningService) -> None:

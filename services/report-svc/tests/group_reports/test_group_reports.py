@@ -3,9 +3,11 @@ members' reports publish, and no pair of group reports that differ by one person
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
@@ -16,6 +18,7 @@ from hlm_kit.errors import PROBLEM_TYPE_BASE
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 from ..conftest import NOW, cycle_events, seed  # noqa: TID252  (test support shared by the suite)
+from ..scoring.example import LM, RESPONSES, P  # noqa: TID252
 
 Problem = Callable[[httpx.Response, int], dict[str, Any]]
 
@@ -86,6 +89,70 @@ async def test_group_figures_are_means_of_what_each_report_publishes_with_levels
         "columns": ["self", "others", "line_manager"],
         "values": [[3.5, 2.5, 3.0], [2.0, 2.1, 1.5]],
     }
+
+
+async def test_members_with_different_figures_get_their_mean_and_a_cell_one_member_does_not_publish_is_withheld(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
+) -> None:
+    # Six members: four as the example, one whose peers rate care 4 throughout (others' care is then in
+    # another band), one whose line manager observed nothing of the vision (no line-manager vision figure).
+    team, questionnaire_id, region = uuid.uuid4(), uuid.uuid4(), f"region-{uuid.uuid4().hex[:8]}"
+    caring_peers = [
+        dataclasses.replace(r, answers={**r.answers, "c1": 4, "c2": 4}) if r.group == P else r for r in RESPONSES
+    ]
+    unseen_vision = [
+        dataclasses.replace(r, answers={**r.answers, "v1": None, "v2": None}) if r.group == LM else r for r in RESPONSES
+    ]
+    for n, responses in enumerate([RESPONSES] * 4 + [caring_peers, unseen_vision]):
+        await seed(
+            session,
+            cycle_events(
+                questionnaire_id=questionnaire_id,
+                team_cycle_id=team,
+                region=region,
+                release_mode="direct",
+                closed_at=NOW + timedelta(days=n),
+                responses=responses,
+            ),
+        )
+    published = (
+        await session.execute(
+            text(
+                "SELECT s.dimension_key, s.rater_group, s.score, s.level FROM report.published_score s"
+                " JOIN report.report r ON r.id = s.report_id WHERE r.team_cycle_id = :team"
+            ),
+            {"team": team},
+        )
+    ).all()
+
+    response = await client.get(
+        "/v1/group-reports",
+        params={"scope": "team", "value": str(team), "questionnaire_id": str(questionnaire_id)},
+        headers=auth("academy_admin", region=region),
+    )
+
+    assert response.status_code == 200, response.text
+    content = response.json()["content"]
+    assert content["participants"] == 6
+    care, vision = content["dimensions"]
+
+    def mean_of(dimension: str, group: str) -> float:
+        scores = [s for d, g, s, _ in published if (d, g) == (dimension, group)]
+        assert len(scores) == 6
+        return float((sum(scores) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+    assert care["means"] == {g: mean_of("care", g) for g in ("self", "others", "line_manager")}
+    assert care["means"]["others"] != 2.5  # the caring peers moved the mean
+    # The line manager's vision figure is in five members' reports only: withheld, not a mean of five.
+    assert [g for d, g, _, _ in published if (d, g) == ("vision", "line_manager")] == ["line_manager"] * 5
+    assert vision["means"] == {"self": mean_of("vision", "self"), "others": mean_of("vision", "others"),
+                               "line_manager": None}  # fmt: skip
+    assert content["heat_map"]["values"][1] == [vision["means"]["self"], vision["means"]["others"], None]
+    # Others' levels: one count per member, over the bands every member's report shows.
+    others_care = [level for d, g, _, level in published if (d, g) == ("care", "others")]
+    assert care["levels"] == {lv: others_care.count(lv) for lv in ("Essential", "Proficient", "Strong", "Exemplary")}
+    assert sorted(others_care) != [others_care[0]] * 6  # the caring peers' member is in another band
+    assert sum(care["levels"].values()) == sum(vision["levels"].values()) == 6
 
 
 async def test_a_group_report_one_person_short_of_an_issued_one_is_refused_so_nobody_is_exposed_by_subtraction(

@@ -8,10 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_contracts import SessionCancelledV1
+from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionKind
 from hlm_contracts.enums import RaterGroup
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 from report_svc.reports.service import report_id_of
@@ -150,6 +151,35 @@ async def test_a_booking_that_names_no_cycle_lets_its_facilitator_see_every_repo
     listed = await client.get("/v1/reports", headers=auth("facilitator", sub=FACILITATOR))
 
     assert [r["id"] for r in listed.json()["items"]] == [str(report_id_of(events.cycle_id))]
+
+
+@pytest.mark.parametrize("kind", [SessionKind.COACHING, SessionKind.MENTORING])
+async def test_a_coach_or_mentor_of_the_participant_is_given_no_report_to_see_or_release(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders, assert_problem: Problem, kind: SessionKind
+) -> None:
+    events = cycle_events()
+    await seed(session, events)
+    # A coaching or mentoring session is the participant's own and names no cycle; it is not the session
+    # that releases a report, so it grants what a feedback session without a cycle would not.
+    data = SessionBookedV1(
+        booking_id=uuid.uuid4(),
+        facilitator_id=uuid.uuid4(),
+        facilitator_subject=FACILITATOR,
+        participant_id=events.participant_id,
+        cycle_id=None,
+        kind=kind,
+        starts_at=NOW,
+        ends_at=NOW + timedelta(hours=1),
+    )
+    await session_service.on_booked(session, data, NOW)
+    await session.commit()
+    report_id = report_id_of(events.cycle_id)
+    coach = auth("facilitator", sub=FACILITATOR)
+
+    assert (await client.get("/v1/reports", headers=coach)).json()["items"] == []
+    assert_problem(await client.get(f"/v1/reports/{report_id}", headers=coach), 404)
+    assert_problem(await client.post(f"/v1/reports/{report_id}/release", headers=coach), 404)
+    assert await _released_events(session, report_id) == []
 
 
 async def test_a_report_with_too_few_responses_has_nothing_to_release_but_its_participant_sees_why(

@@ -9,7 +9,8 @@ from fastapi import Depends, Request
 from survey_svc.config import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    # async: FastAPI runs a plain function dependency in a worker thread, a hop on every request.
     settings: Settings = request.app.state.settings
     return settings
 

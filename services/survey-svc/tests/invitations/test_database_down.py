@@ -9,16 +9,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 import pytest_asyncio
-from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 
 from hlm_contracts import QuestionnairePublishedV1
 from hlm_kit.testing.tcp_proxy import TcpProxy
 from survey_svc.config import Settings
-from survey_svc.main import create_app
+
+from ..conftest import serving  # noqa: TID252  (test support shared by the suite)
 
 
 @pytest_asyncio.fixture
@@ -48,13 +47,7 @@ async def survey_through_proxy(
             "log_json": True,
         }
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app, startup_timeout=30, shutdown_timeout=30),
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app, client=client_address), base_url="http://survey-svc"
-        ) as client,
-    ):
+    async with serving(settings, client_address) as (app, client):
         yield dataclasses.replace(
             survey,
             client=client,

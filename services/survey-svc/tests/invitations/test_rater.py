@@ -3,6 +3,7 @@ submitted once, and every link that opens nothing answers the same 404."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
 from typing import Any
@@ -11,11 +12,12 @@ import httpx
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_contracts import QuestionnairePublishedV1
+from hlm_contracts import QuestionnairePublishedV1, ResponseSubmittedV1
 from hlm_kit.testing.pytest_plugin import share_session
+from survey_svc.invitations import rate_limit
 from survey_svc.main import create_app
 from survey_svc.questionnaires.repository import QuestionnaireRepository
 
@@ -73,6 +75,38 @@ async def test_a_submitted_response_reaches_the_outbox_with_its_group_only(
     assert event["data"]["rater_group"] == "line_manager"
     assert raters[0]["email"] not in str(event)
     assert "Sam Line" not in str(event)
+
+
+async def test_the_submitted_event_carries_the_response_as_the_rater_gave_it(
+    survey: Any, client: httpx.AsyncClient, outbox_envelopes: Any
+) -> None:
+    cycle, raters = await survey.open_360()
+    tokens = await survey.tokens(raters)
+    items, dimensions = survey.hlm_360.items, survey.hlm_360.dimensions
+    body = {
+        "answers": [
+            {"item_key": item.key, "level": "not_observed" if n % 5 == 4 else 1 + n % 4} for n, item in enumerate(items)
+        ],
+        "importance": [{"dimension_key": d.key, "rating": 4 - n % 4} for n, d in enumerate(dimensions)],
+        "comments": [{"dimension_key": dimensions[1].key, "text": 'Asks the quiet ones first. \u00e9 \u2014 "quoted"'}],
+    }
+
+    submitted = await client.post(f"/v1/invitations/{tokens[raters[1]['email']]}/submit", json=body)
+
+    assert submitted.status_code == 201, submitted.text
+    envelope = (await outbox_envelopes(cycle["id"]))[-1]
+    event = ResponseSubmittedV1.model_validate(envelope["data"])
+    assert [(a.item_key, a.level) for a in event.answers] == [
+        (a["item_key"], None if a["level"] == "not_observed" else a["level"]) for a in body["answers"]
+    ]
+    assert [(r.dimension_key, r.rating) for r in event.importance] == [
+        (r["dimension_key"], r["rating"]) for r in body["importance"]
+    ]
+    assert [(c.dimension_key, c.text) for c in event.comments] == [
+        (c["dimension_key"], c["text"]) for c in body["comments"]
+    ]
+    assert (str(event.cycle_id), event.rater_group.value) == (cycle["id"], "peer")
+    assert event.submitted_at == datetime.fromisoformat(submitted.json()["submitted_at"])
 
 
 async def test_answers_that_break_the_questionnaire_are_refused_listing_every_problem(
@@ -243,6 +277,7 @@ async def test_guessing_tokens_is_slowed_down_per_address(
 ) -> None:
     _, raters = await survey.open_360()
     valid = (await survey.tokens(raters))[raters[0]["email"]]
+    await _within_one_window(settings)
     guesser, rater = (
         await _client_from(settings, session, "203.0.113.7"),
         await _client_from(settings, session, "198.51.100.2"),
@@ -255,12 +290,53 @@ async def test_guessing_tokens_is_slowed_down_per_address(
             blocked = await g.get(f"/v1/invitations/{valid}")
             from_elsewhere = await r.get(f"/v1/invitations/{valid}")
 
+            # Refused whatever the link and whatever is done with it: a guess, a malformed one, a page saved.
+            also_blocked = [
+                await g.get(f"/v1/invitations/{uuid.uuid4().hex}{uuid.uuid4().hex}"),
+                await g.get("/v1/invitations/short"),
+                await g.put(f"/v1/invitations/{valid}/draft/any", json={}),
+            ]
+
             assert_problem(blocked, 429)
             assert int(blocked.headers["retry-after"]) >= 1
+            for response in also_blocked:
+                assert_problem(response, 429)
             assert from_elsewhere.status_code == 200
     finally:
         await guesser.aclose()
         await rater.aclose()
+
+
+async def test_a_rater_opening_their_link_reads_it_and_the_address_limit_in_one_statement(
+    survey: Any, client: httpx.AsyncClient, connection: Any
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[0]["email"]]
+    assert (await client.get(f"/v1/invitations/{token}")).status_code == 200  # first opened: noted once
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(connection.sync_connection, "before_cursor_execute", seen)
+    try:
+        opened = await client.get(f"/v1/invitations/{token}", params={"questionnaire": "false"})
+    finally:
+        event.remove(connection.sync_connection, "before_cursor_execute", seen)
+
+    assert opened.status_code == 200, opened.text
+    reads = [s for s in statements if "token_failure" in s or "invitation_token" in s]
+    assert len(reads) == 1
+    assert "token_failure" in reads[0]
+    assert "invitation_token" in reads[0]
+
+
+async def _within_one_window(settings: Any, needed_s: float = 30.0) -> None:
+    """Failures are counted in fixed windows: a burst that straddled the end of one would be counted half
+    in each, and not reach the limit. Waits for the next window when this one is about to end."""
+    left = rate_limit.seconds_left_in_window(settings)
+    if left < needed_s:
+        await asyncio.sleep(left + 0.5)
 
 
 async def _client_from(settings: Any, session: AsyncSession, address: str) -> httpx.AsyncClient:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import mailbox
+import uuid
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +12,11 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hlm_contracts import QuestionnairePublishedV1
 from survey_svc.mail import service as mail_service
 from survey_svc.mail.transport import MaildirMailer, SmtpMailer
+
+from ..conftest import Survey, make_settings, serving  # noqa: TID252  (test support shared by the suite)
 
 
 async def test_when_the_mail_server_is_down_the_mail_waits_and_its_link_is_not_stored(
@@ -80,3 +85,43 @@ async def test_in_development_mail_can_go_to_a_local_maildir(
 
     delivered = list(mailbox.Maildir(maildir))
     assert sorted(str(m["To"]).split("<")[-1].rstrip(">") for m in delivered) == sorted(r["email"] for r in raters)
+
+
+class _FollowsTheLinkOnArrival:
+    """A recipient whose mail provider opens every link the moment the message arrives (link scanners do)."""
+
+    def __init__(self, client: httpx.AsyncClient, addresses: set[str], token_in: Any) -> None:
+        self.client, self.addresses, self.token_in = client, addresses, token_in
+        self.answers: dict[str, int] = {}
+
+    async def send(self, message: EmailMessage) -> None:
+        to = next((address for address in self.addresses if address in message["To"]), None)
+        if to is not None:  # other tests' committed mail may be due too
+            self.answers[to] = (await self.client.get(f"/v1/invitations/{self.token_in(message)}")).status_code
+
+
+async def test_a_mailed_link_opens_the_moment_the_mail_arrives(
+    database_url: str,
+    amqp_url: str,
+    smtp: Any,
+    auth: Any,
+    snapshots: list[QuestionnairePublishedV1],
+    hlm_360: QuestionnairePublishedV1,
+    hlm_self: QuestionnairePublishedV1,
+    client_address: tuple[str, int],
+    token_in: Any,
+) -> None:
+    # On committed data, with no worker of the app's own sending first: the link must work before the
+    # sending transaction ends, since the recipient does not wait for it.
+    settings = make_settings(database_url, amqp_url, smtp.port)
+    async with serving(settings, client_address) as (app, client):
+        survey = Survey(
+            client, auth, smtp, settings, app.state.sessionmaker, hlm_360, hlm_self, f"participant-{uuid.uuid4()}"
+        )
+        _, raters = await survey.open_360()
+        recipient = _FollowsTheLinkOnArrival(client, {r["email"] for r in raters}, token_in)
+
+        while await mail_service.deliver_due(app.state.sessionmaker, recipient, settings):
+            pass
+
+        assert recipient.answers == {r["email"]: 200 for r in raters}

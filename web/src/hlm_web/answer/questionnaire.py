@@ -5,7 +5,9 @@ whole (saving a draft replaces the previous one)."""
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -216,6 +218,51 @@ class PageAnswers:
     @property
     def error_for(self) -> dict[str, str]:
         return dict(self.errors)
+
+    def as_input(self, dimension: Dimension) -> dict[str, Any]:
+        """The gateway's ResponseInput holding this page alone (``saveInvitationPage``)."""
+        importance = {dimension.key: self.importance} if self.importance is not None else {}
+        comments = {dimension.key: self.comment} if self.comment else {}
+        return Answers(levels=dict(self.levels), importance=importance, comments=comments).as_input()
+
+
+class KnownQuestionnaires:
+    """The questionnaire behind each link this process has opened lately, parsed once per questionnaire.
+
+    A published questionnaire never changes and an invitation stays pinned to the one it was opened with,
+    so a page needs the gateway only for what does change (the invitation's state and draft). Whether the
+    link still opens anything is asked of the gateway on every page as before; this only spares sending,
+    executing and parsing the same statements again. Links are kept as digests of their tokens, never the
+    tokens themselves; both maps are bounded, least recently used first out."""
+
+    def __init__(self, *, links: int = 4096, questionnaires: int = 64) -> None:
+        self._links: OrderedDict[bytes, Questionnaire] = OrderedDict()
+        self._parsed: OrderedDict[str, Questionnaire] = OrderedDict()
+        self._max_links, self._max_questionnaires = links, questionnaires
+
+    @staticmethod
+    def _digest(token: str) -> bytes:
+        return hashlib.sha256(token.encode()).digest()
+
+    def for_link(self, token: str) -> Questionnaire | None:
+        key = self._digest(token)
+        questionnaire = self._links.get(key)
+        if questionnaire is not None:
+            self._links.move_to_end(key)
+        return questionnaire
+
+    def remember(self, token: str, data: Mapping[str, Any]) -> Questionnaire:
+        """The questionnaire the gateway sent for ``token``'s link, parsed (once per questionnaire id)."""
+        questionnaire = self._parsed.get(data["id"])
+        if questionnaire is None:
+            questionnaire = Questionnaire.from_graphql(data)
+            self._parsed[data["id"]] = questionnaire
+            if len(self._parsed) > self._max_questionnaires:
+                self._parsed.popitem(last=False)
+        self._links[self._digest(token)] = questionnaire
+        if len(self._links) > self._max_links:
+            self._links.popitem(last=False)
+        return questionnaire
 
 
 def closing_date(closes_at: str | None) -> str | None:

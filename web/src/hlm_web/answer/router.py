@@ -29,6 +29,7 @@ from hlm_web.answer import pages, queries
 from hlm_web.answer.questionnaire import (
     Answers,
     Dimension,
+    KnownQuestionnaires,
     PageAnswers,
     Questionnaire,
     Status,
@@ -72,31 +73,49 @@ async def _call(request: Request, document: str, **variables: Any) -> dict[str, 
     return await _gateway(request).execute(document, variables, forwarded_for=_address(request))
 
 
+def _known(request: Request) -> KnownQuestionnaires:
+    known: KnownQuestionnaires = request.app.state.questionnaires
+    return known
+
+
 async def _invitation(request: Request, token: str) -> Invitation:
-    data = (await _call(request, queries.INVITATION, token=token))["invitation"]
-    if data is None or data["stage"] != "FEEDBACK" or data["questionnaire"] is None:
+    questionnaire = _known(request).for_link(token)
+    data = (await _call(request, queries.INVITATION, token=token, withQuestionnaire=questionnaire is None))[
+        "invitation"
+    ]
+    if data is None or data["stage"] != "FEEDBACK":
         # A link still waiting for the line manager's approval of the nominations has no questionnaire
         # to answer here; it is the same plain page as any link that opens nothing.
         raise LinkNotValid
+    if questionnaire is None:
+        if data.get("questionnaire") is None:
+            raise LinkNotValid
+        questionnaire = _known(request).remember(token, data["questionnaire"])
     return Invitation(
         participant_name=data["participantName"],
         rater_group=data["raterGroup"],
         closes_on=closing_date(data["closesAt"]),
-        questionnaire=Questionnaire.from_graphql(data["questionnaire"]),
+        questionnaire=questionnaire,
         answers=Answers.from_graphql(data["draft"]),
         has_draft=data["draft"] is not None,
     )
 
 
-async def _save(request: Request, token: str, answers: Answers) -> None:
-    saved = (await _call(request, queries.SAVE_DRAFT, token=token, response=answers.as_input()))["saveInvitationDraft"]
+async def _save(request: Request, token: str, dimension: Dimension, page: PageAnswers) -> Answers:
+    """Save one page into the draft; the whole draft as saved."""
+    saved = (
+        await _call(
+            request, queries.SAVE_PAGE, token=token, dimensionKey=dimension.key, response=page.as_input(dimension)
+        )
+    )["saveInvitationPage"]
     if saved is None:
         raise GatewayUnavailable
     if saved["__typename"] == "ResponseRejected":
         if not saved["problems"]:
             raise LinkNotValid  # no longer accepted: submitted, withdrawn or closed meanwhile
-        log.error("a draft the pages built was refused", problems=len(saved["problems"]))
+        log.error("a page the pages built was refused", problems=len(saved["problems"]))
         raise GatewayRefused("BAD_USER_INPUT")
+    return Answers.from_graphql(saved["draft"])
 
 
 def _voice(invitation: Invitation) -> pages.Voice:
@@ -233,15 +252,16 @@ async def check(request: Request, token: str) -> Response:
 
 @router.post("/check", dependencies=[Depends(csrf.protect)])
 async def send(request: Request, token: str) -> Response:
+    # What is sent is the draft as saved, page by page: one gateway call, the invitation read only to show
+    # the answers again with what is missing.
     try:
-        invitation = await _invitation(request, token)
-        sent = (await _call(request, queries.SUBMIT, token=token, response=invitation.answers.as_input()))[
-            "submitInvitation"
-        ]
+        sent = (await _call(request, queries.SUBMIT_DRAFT, token=token))["submitInvitationDraft"]
         if sent is None:
             raise GatewayUnavailable
         if sent["__typename"] == "ResponseRejected" and not sent["problems"]:
             raise LinkNotValid  # sent already, withdrawn or closed
+        if sent["__typename"] == "ResponseRejected":
+            invitation = await _invitation(request, token)
     except LinkNotValid:
         # The same rater pressing Send again, or going back and sending: one response, one confirmation.
         if _has_sent(request, token):
@@ -288,8 +308,8 @@ async def done(request: Request, token: str) -> Response:
 # ----------------------------------------------------------------------------------------------------
 
 
-def _dimension_of(invitation: Invitation, slug: str) -> Dimension:
-    dimension = invitation.questionnaire.dimension(slug)
+def _dimension_of(questionnaire: Questionnaire, slug: str) -> Dimension:
+    dimension = questionnaire.dimension(slug)
     if dimension is None:
         raise HTTPException(status_code=404)
     return dimension
@@ -322,27 +342,34 @@ def _render_dimension(
 
 
 async def _save_page(request: Request, token: str, slug: str, action: str, *, change: bool) -> Response:
-    invitation = await _invitation(request, token)
-    dimension = _dimension_of(invitation, slug)
+    # The page's form is read against the questionnaire already known for this link; the invitation is
+    # read first only when it is not (or when the page goes back to the rater with its errors).
+    invitation = None
+    questionnaire = _known(request).for_link(token)
+    if questionnaire is None:
+        invitation = await _invitation(request, token)
+        questionnaire = invitation.questionnaire
+    dimension = _dimension_of(questionnaire, slug)
     form = await request.form()
-    page = PageAnswers.read(invitation.questionnaire, dimension, form)
+    page = PageAnswers.read(questionnaire, dimension, form)
     if action != "later" and page.errors:
+        invitation = invitation or await _invitation(request, token)
         return _render_dimension(request, token, invitation, dimension, change=change, page=page)
-    answers = invitation.answers
-    answers.replace_page(dimension, page)
-    await _save(request, token, answers)
+    answers = await _save(request, token, dimension, page)
     if action == "later":
         return _see_other(_url(token, "questions") + "?saved=true")
     if change:
         return _see_other(_url(token, "check"))
-    unfinished = answers.next_unfinished(invitation.questionnaire, after=dimension)
+    unfinished = answers.next_unfinished(questionnaire, after=dimension)
     return _see_other(_page_url(token, unfinished) if unfinished else _url(token, "check"))
 
 
 @router.get("/{dimension}", response_class=HTMLResponse)
 async def dimension_page(request: Request, token: str, dimension: str) -> Response:
     invitation = await _invitation(request, token)
-    return _render_dimension(request, token, invitation, _dimension_of(invitation, dimension), change=False)
+    return _render_dimension(
+        request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=False
+    )
 
 
 @router.post("/{dimension}", dependencies=[Depends(csrf.protect)])
@@ -355,7 +382,9 @@ async def save_dimension(
 @router.get("/{dimension}/change", response_class=HTMLResponse)
 async def change_dimension_page(request: Request, token: str, dimension: str) -> Response:
     invitation = await _invitation(request, token)
-    return _render_dimension(request, token, invitation, _dimension_of(invitation, dimension), change=True)
+    return _render_dimension(
+        request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=True
+    )
 
 
 @router.post("/{dimension}/change", dependencies=[Depends(csrf.protect)])

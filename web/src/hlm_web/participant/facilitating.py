@@ -15,9 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.exceptions import HTTPException
 
 from hlm_web import csrf
+from hlm_web.gateway import GatewayUnavailable
 from hlm_web.participant import queries
 from hlm_web.participant.booking import _session_view
-from hlm_web.participant.router import SignedIn, _see_other, call
+from hlm_web.participant.router import SignedIn, _see_other, call, refusal_reasons
 from hlm_web.templating import render
 
 router = APIRouter()
@@ -58,7 +59,9 @@ def _report_status(report: dict[str, Any] | None) -> str:
     return REPORT_STATUS_NAMES.get(status, status)
 
 
-async def _session_page(request: Request, person: SignedIn, session_id: str, *, released: bool = False) -> Response:
+async def _session_page(
+    request: Request, person: SignedIn, session_id: str, *, released: bool = False, refused: list[str] | None = None
+) -> Response:
     session = (await call(request, person, queries.FACILITATOR_SESSION, id=_checked(session_id)))["feedbackSession"]
     if session is None:
         raise HTTPException(status_code=404)
@@ -74,7 +77,10 @@ async def _session_page(request: Request, person: SignedIn, session_id: str, *, 
             "report_status": _report_status(report),
             "may_release": _awaiting(report),
             "released": released,
+            "refused": refused,
+            "errors": bool(refused),
         },
+        status_code=400 if refused else 200,
     )
 
 
@@ -89,5 +95,10 @@ async def release(request: Request, person: SignedIn, session_id: str) -> Respon
     if session is None or not session.get("reportId"):
         raise HTTPException(status_code=404)
     # Releasing twice (a second tab, the back button) changes nothing: report-svc answers the report as it is.
-    await call(request, person, queries.RELEASE_REPORT, id=session["reportId"])
+    # A report with nothing to release (too few responses arrived) is refused, and said so on the same page.
+    released = (await call(request, person, queries.RELEASE_REPORT, id=session["reportId"]))["releaseReportV2"]
+    if released is None:
+        raise GatewayUnavailable
+    if released["__typename"] == "ReportReleaseRefused":
+        return await _session_page(request, person, session["id"], refused=refusal_reasons(released))
     return _see_other(f"/facilitator/sessions/{session['id']}?released=true")

@@ -24,15 +24,24 @@ from starlette.exceptions import HTTPException
 
 from hlm_web import csrf
 from hlm_web.answer.questionnaire import UK, closing_date
-from hlm_web.gateway import GatewayRefused, GatewayUnavailable
+from hlm_web.gateway import GatewayUnavailable
 from hlm_web.participant import queries
-from hlm_web.participant.router import SignedIn, _see_other, _settings, call
+from hlm_web.participant.router import (
+    IDEMPOTENCY_KEY_REUSED,
+    SignedIn,
+    _see_other,
+    _settings,
+    call,
+    refusal_reasons,
+)
 from hlm_web.signin.session import Person
 from hlm_web.templating import render
 
 router = APIRouter()
 
 GROUPS = {"LINE_MANAGER": "Line manager", "PEER": "Peer", "DIRECT_REPORT": "Direct report", "OTHER": "Other"}
+# Where a refused field of the new 360 stands on its form: createCycleV2's input as the page fills it.
+NEW_360_FIELDS = {"participantName": "name", "releaseMode": "release"}
 RELEASE_MODES = {
     "COACHED": "At a feedback session with a facilitator, who goes through it with you (recommended)",
     "DIRECT": "As soon as it is ready",
@@ -126,9 +135,32 @@ async def create_360(
         },
         key=key or None,
     )
-    if created["createCycle"] is None:
+    started = created["createCycleV2"]
+    if started is None:
         raise GatewayUnavailable
-    return _see_other(_cycle_url(created["createCycle"]["id"]))
+    if started["__typename"] == "Cycle":
+        return _see_other(_cycle_url(started["id"]))
+    # Each problem at its field where the form has one (a name too long, ...), else on its own; a key
+    # refused as used for another request is not offered again.
+    refused = [(_new_360_field(p["location"]), p["message"]) for p in started["problems"]] or [
+        (None, started["message"])
+    ]
+    return render(
+        request,
+        "participant/new_360.html",
+        {
+            "values": {"name": name, "release": release},
+            "modes": RELEASE_MODES,
+            "key": uuid.uuid4().hex if started["code"] == IDEMPOTENCY_KEY_REUSED else key,
+            "errors": refused,
+            "error_for": {field: message for field, message in refused if field},
+        },
+        status_code=400,
+    )
+
+
+def _new_360_field(location: list[str]) -> str | None:
+    return NEW_360_FIELDS.get(location[1]) if location[:1] == ["input"] and len(location) > 1 else None
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -183,7 +215,7 @@ async def add_rater(
     if group not in GROUPS:
         errors.append(("group", "Select how the rater works with you"))
     if not errors:
-        try:
+        nominated = (
             await call(
                 request,
                 person,
@@ -191,11 +223,13 @@ async def add_rater(
                 cycleId=cycle["id"],
                 raters=[{"name": name, "email": email, "raterGroup": group}],
             )
+        )["nominateRatersV2"]
+        if nominated is None:
+            raise GatewayUnavailable
+        if nominated["__typename"] != "CycleRefused":
             return _see_other(_cycle_url(cycle["id"]))
-        except GatewayRefused as refused:
-            if refused.code != "BAD_USER_INPUT":
-                raise
-            errors.append(("email", refused.message or "This rater cannot be added"))
+        # The one rater's own problem (already nominated, ...), else why the cycle takes no raters now.
+        errors.append(("email", refusal_reasons(nominated)[0] or "This rater cannot be added"))
     return render(
         request,
         "participant/add_rater.html",
@@ -212,8 +246,25 @@ async def add_rater(
 @router.post("/assessments/{cycle_id}/raters/{rater_id}/remove", dependencies=[Depends(csrf.protect)])
 async def remove_rater(request: Request, person: SignedIn, cycle_id: str, rater_id: str) -> Response:
     cycle = await _cycle(request, person, cycle_id)
-    await call(request, person, queries.REMOVE_RATER, cycleId=cycle["id"], raterId=_checked_id(rater_id))
+    removed = (await call(request, person, queries.REMOVE_RATER, cycleId=cycle["id"], raterId=_checked_id(rater_id)))[
+        "removeRaterV2"
+    ]
+    if removed is None:
+        raise GatewayUnavailable
+    if removed["__typename"] == "CycleRefused":
+        return await _refused_on_cycle_page(request, person, cycle["id"], removed)
     return _see_other(_cycle_url(cycle["id"]))
+
+
+async def _refused_on_cycle_page(request: Request, person: Person, cycle_id: str, refused: dict[str, Any]) -> Response:
+    """The 360's page as it is now (another tab may have moved it on), with why the change was refused."""
+    cycle = await _cycle(request, person, cycle_id)
+    return render(
+        request,
+        "participant/cycle.html",
+        {**_cycle_context(cycle), "refused": refusal_reasons(refused), "errors": True},
+        status_code=400,
+    )
 
 
 @router.post("/assessments/{cycle_id}/send", dependencies=[Depends(csrf.protect)])
@@ -236,7 +287,7 @@ async def send(
             raise GatewayUnavailable
         if opened["__typename"] == "Cycle":
             return _see_other(_cycle_url(cycle["id"]))
-        problems = [p["message"] for p in opened["problems"]] or [opened["message"]]
+        problems = refusal_reasons(opened)
     return render(
         request,
         "participant/cycle.html",
@@ -253,9 +304,11 @@ async def send(
 @router.post("/assessments/{cycle_id}/remind", dependencies=[Depends(csrf.protect)])
 async def remind(request: Request, person: SignedIn, cycle_id: str) -> Response:
     cycle = await _cycle(request, person, cycle_id)
-    sent = (await call(request, person, queries.REMIND, cycleId=cycle["id"]))["sendReminders"]
+    sent = (await call(request, person, queries.REMIND, cycleId=cycle["id"]))["sendRemindersV2"]
     if sent is None:
         raise GatewayUnavailable
+    if sent["__typename"] == "CycleRefused":
+        return await _refused_on_cycle_page(request, person, cycle["id"], sent)
     return _see_other(_cycle_url(cycle["id"]) + f"?reminded={int(sent['reminded'])}")
 
 
@@ -278,13 +331,14 @@ async def extend(
     closes = _read_date(day, month, year)
     message = "Enter the new closing date, like 18 12 2026"
     if closes is not None:
-        try:
-            await call(request, person, queries.EXTEND, cycleId=cycle["id"], closesAt=_end_of(closes))
+        extended = (await call(request, person, queries.EXTEND, cycleId=cycle["id"], closesAt=_end_of(closes)))[
+            "extendCycleV2"
+        ]
+        if extended is None:
+            raise GatewayUnavailable
+        if extended["__typename"] != "CycleRefused":
             return _see_other(_cycle_url(cycle["id"]))
-        except GatewayRefused as refused:
-            if refused.code != "BAD_USER_INPUT":
-                raise
-            message = "The new closing date must be later than the current one, and within the longest a 360 may run"
+        message = "The new closing date must be later than the current one, and within the longest a 360 may run"
     return render(
         request,
         "participant/extend.html",
@@ -307,5 +361,15 @@ async def close_page(request: Request, person: SignedIn, cycle_id: str) -> Respo
 @router.post("/assessments/{cycle_id}/close", dependencies=[Depends(csrf.protect)])
 async def close(request: Request, person: SignedIn, cycle_id: str) -> Response:
     cycle = await _cycle(request, person, cycle_id)
-    await call(request, person, queries.CLOSE, cycleId=cycle["id"])
+    closed = (await call(request, person, queries.CLOSE, cycleId=cycle["id"]))["closeCycleV2"]
+    if closed is None:
+        raise GatewayUnavailable
+    if closed["__typename"] == "CycleRefused":
+        # Not enough raters have answered yet, or the 360 is no longer open: said on the same page.
+        return render(
+            request,
+            "participant/close.html",
+            {**_cycle_context(cycle), "refused": refusal_reasons(closed), "errors": True},
+            status_code=400,
+        )
     return _see_other(_cycle_url(cycle["id"]))

@@ -5,10 +5,12 @@ noticed (observations, seen by nobody else) and their development goals.
 /journal/observations/new             record an observation
 /journal/goals/new                    set a goal
 /journal/goals/{id}/achieved  (POST)  mark a goal achieved
+/journal/resources/{key}/save         save a development resource (from a report's priority area) to a goal
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
@@ -193,3 +195,50 @@ async def goal_achieved(request: Request, person: SignedIn, goal_id: str) -> Res
         raise HTTPException(status_code=404) from exc
     await call(request, person, queries.GOAL_ACHIEVED, id=goal_id)
     return _see_other("/journal?saved=achieved")
+
+
+# framework-svc's resource keys, as the gateway checks them: anything else is no resource's page.
+_RESOURCE_KEY = re.compile(r"[a-z0-9][a-z0-9_.-]{0,62}")
+
+
+async def _resource_and_goals(
+    request: Request, person: Person, key: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    if not _RESOURCE_KEY.fullmatch(key):
+        raise HTTPException(status_code=404)
+    data = await call(request, person, queries.RESOURCE_TO_SAVE, key=key)
+    if data["resource"] is None:
+        raise HTTPException(status_code=404)
+    goals = [e["node"] for e in (data["goals"] or {"edges": []})["edges"]]
+    return data["resource"], goals
+
+
+@router.get("/resources/{key}/save", response_class=HTMLResponse)
+async def resource_to_save(request: Request, person: SignedIn, key: str) -> Response:
+    resource, goals = await _resource_and_goals(request, person, key)
+    return render(request, "participant/resource_save.html", {"resource": resource, "goals": goals})
+
+
+@router.post("/resources/{key}/save", dependencies=[Depends(csrf.protect)])
+async def save_resource(request: Request, person: SignedIn, key: str, goal: Annotated[str, Form()] = "") -> Response:
+    errors = []
+    try:
+        uuid.UUID(goal)
+    except ValueError:
+        errors.append(("goal", "Select the goal to save it to"))
+    if not errors:
+        saved = (await call(request, person, queries.SAVE_RESOURCE_TO_GOAL, goalId=goal, resourceKey=key))[
+            "saveResourceToGoal"
+        ]
+        if saved is None:
+            raise GatewayUnavailable
+        if saved["__typename"] == "Goal":
+            return _see_other("/journal?saved=resource")
+        errors += [("goal", p["message"]) for p in saved["problems"]] or [("goal", saved["message"])]
+    resource, goals = await _resource_and_goals(request, person, key)
+    return render(
+        request,
+        "participant/resource_save.html",
+        {"resource": resource, "goals": goals, "errors": errors, "error_for": dict(errors)},
+        status_code=400,
+    )

@@ -17,7 +17,11 @@ query ParticipantCycles {
 
 CREATE_CYCLE = """
 mutation ParticipantCreateCycle($input: CreateCycleInput!, $key: String) {
-  createCycle(input: $input, idempotencyKey: $key) { id }
+  createCycleV2(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on Cycle { id }
+    ... on CycleRefused { message code problems { location message } }
+  }
 }
 """
 
@@ -75,18 +79,43 @@ query ParticipantCycleReport($id: ID!) { cycle(id: $id) { id kind report { id } 
 
 REPORT = """
 query ParticipantReport($id: ID!) {
-  report(id: $id) { id cycleId kind state status releasedAt content pdfUrl }
+  report(id: $id) {
+    id cycleId kind state status releasedAt content pdfUrl
+    progress { __typename ... on Progress { sinceReportId } }
+  }
+}
+"""
+
+REPORT_PROGRESS = """
+query ParticipantProgress($id: ID!, $since: ID) {
+  report(id: $id) {
+    id
+    progress(since: $since) {
+      __typename
+      ... on Progress { sinceReportId content }
+      ... on NoEarlierReport { message }
+      ... on ReportsNotComparable { message }
+    }
+  }
 }
 """
 
 NOMINATE = """
 mutation ParticipantNominate($cycleId: ID!, $raters: [RaterInput!]!) {
-  nominateRaters(cycleId: $cycleId, raters: $raters) { id }
+  nominateRatersV2(cycleId: $cycleId, raters: $raters) {
+    __typename
+    ... on CycleRefused { message problems { message } }
+  }
 }
 """
 
 REMOVE_RATER = """
-mutation ParticipantRemoveRater($cycleId: ID!, $raterId: ID!) { removeRater(cycleId: $cycleId, raterId: $raterId) }
+mutation ParticipantRemoveRater($cycleId: ID!, $raterId: ID!) {
+  removeRaterV2(cycleId: $cycleId, raterId: $raterId) {
+    __typename
+    ... on CycleRefused { message problems { message } }
+  }
+}
 """
 
 OPEN = """
@@ -99,17 +128,28 @@ mutation ParticipantOpen($cycleId: ID!, $closesAt: DateTime!) {
 """
 
 REMIND = """
-mutation ParticipantRemind($cycleId: ID!) { sendReminders(cycleId: $cycleId) { reminded } }
+mutation ParticipantRemind($cycleId: ID!) {
+  sendRemindersV2(cycleId: $cycleId) {
+    __typename
+    ... on RemindersSent { reminded }
+    ... on CycleRefused { message problems { message } }
+  }
+}
 """
 
 EXTEND = """
 mutation ParticipantExtend($cycleId: ID!, $closesAt: DateTime!) {
-  extendCycle(cycleId: $cycleId, closesAt: $closesAt) { id closesAt }
+  extendCycleV2(cycleId: $cycleId, closesAt: $closesAt) { __typename }
 }
 """
 
 CLOSE = """
-mutation ParticipantClose($cycleId: ID!) { closeCycle(cycleId: $cycleId) { id status } }
+mutation ParticipantClose($cycleId: ID!) {
+  closeCycleV2(cycleId: $cycleId) {
+    __typename
+    ... on CycleRefused { message problems { message } }
+  }
+}
 """
 
 HLM_DIMENSIONS = """
@@ -120,7 +160,9 @@ JOURNAL = """
 query Journal {
   observations(first: 10) { edges { node { id observedOn context whatHappened reflection dimensions { name } } } }
   goals(first: 50, status: ACTIVE) {
-    edges { node { id title description targetOn reminderDue dimensions { name } } }
+    edges {
+      node { id title description targetOn reminderDue dimensions { name } savedResources { key title link status } }
+    }
   }
 }
 """
@@ -137,6 +179,22 @@ mutation JournalRecord($input: RecordObservationInput!, $key: String) {
 SET_GOAL = """
 mutation JournalSetGoal($input: SetGoalInput!, $key: String) {
   setGoal(input: $input, idempotencyKey: $key) {
+    __typename
+    ... on GoalRejected { message problems { location message } }
+  }
+}
+"""
+
+RESOURCE_TO_SAVE = """
+query JournalResourceToSave($key: String!) {
+  resource(key: $key) { key title link }
+  goals(first: 50, status: ACTIVE) { edges { node { id title savedResources { key } } } }
+}
+"""
+
+SAVE_RESOURCE_TO_GOAL = """
+mutation JournalSaveResource($goalId: ID!, $resourceKey: String!) {
+  saveResourceToGoal(goalId: $goalId, resourceKey: $resourceKey) {
     __typename
     ... on GoalRejected { message problems { location message } }
   }
@@ -203,7 +261,14 @@ query FacilitatorSession($id: ID!) { feedbackSession(id: $id) { """
 
 FACILITATOR_REPORT = "query FacilitatorReport($id: ID!) { report(id: $id) { id status kind releasedAt } }"
 
-RELEASE_REPORT = "mutation FacilitatorRelease($id: ID!) { releaseReport(id: $id) { id status releasedAt } }"
+RELEASE_REPORT = """
+mutation FacilitatorRelease($id: ID!) {
+  releaseReportV2(id: $id) {
+    __typename
+    ... on ReportReleaseRefused { message problems { message } }
+  }
+}
+"""
 
 REGISTER = """
 query AcademyRegister($first: Int!, $after: String, $search: String, $status: FacilitatorStatus) {

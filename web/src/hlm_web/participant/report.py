@@ -35,6 +35,16 @@ class DimensionView:
     notes: list[str]
 
 
+@dataclass(frozen=True)
+class PriorityView:
+    """A priority area of a 360 report and the development resources it points to, each of which the
+    participant may save to one of their goals."""
+
+    key: str
+    name: str
+    resources: list[dict[str, Any]]
+
+
 @dataclass
 class ReportView:
     id: str
@@ -49,6 +59,9 @@ class ReportView:
     # The gateway answers Report.pdfUrl to whoever may read the report; this front serves it at
     # /reports/{id}.pdf with the person's token.
     has_pdf: bool = False
+    # The earlier report this one can be compared with (the gateway's Report.progress), if any.
+    since_report_id: str | None = None
+    priorities: list[PriorityView] = field(default_factory=list)
 
 
 def _figure(who: str, value: dict[str, Any] | None) -> Figure | None:
@@ -72,6 +85,7 @@ def report_view(report: dict[str, Any]) -> ReportView:
         notes=list(content.get("notes") or []),
         released_at=report.get("releasedAt"),
         has_pdf=bool(report.get("pdfUrl")),
+        since_report_id=(report.get("progress") or {}).get("sinceReportId"),
     )
     groups = {g["key"]: g["label"] for g in content.get("groups") or []}
     names = {}
@@ -103,6 +117,9 @@ def report_view(report: dict[str, Any]) -> ReportView:
                 notes=notes,
             )
         )
+    linked = content.get("resources") or {}
+    for key in content.get("priorities") or []:
+        view.priorities.append(PriorityView(key=key, name=names.get(key, key), resources=list(linked.get(key) or [])))
     for entry in content.get("comments") or []:
         view.comments.append(
             {

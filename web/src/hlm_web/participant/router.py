@@ -56,6 +56,15 @@ async def call(request: Request, person: Person, document: str, **variables: Any
         raise HTTPException(status_code=404) from exc
 
 
+IDEMPOTENCY_KEY_REUSED = "idempotency-key-reused"
+
+
+def refusal_reasons(refused: dict[str, Any]) -> list[str]:
+    """What a typed refusal of the gateway (CycleRefused, ReportReleaseRefused, ...) says, as the NHS.UK
+    error summary lists it: each problem the service listed, else its one message, nothing reworded."""
+    return [problem["message"] for problem in refused.get("problems") or []] or [refused["message"]]
+
+
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -72,6 +81,12 @@ def _settings(request: Request) -> Settings:
 
 @router.get("/assessments", response_class=HTMLResponse)
 async def assessments(request: Request, person: SignedIn) -> Response:
+    return await _assessments_page(request, person)
+
+
+async def _assessments_page(
+    request: Request, person: Person, *, errors: list[str] | None = None, key: str | None = None
+) -> Response:
     data = await call(request, person, queries.CYCLES)
     cycles = [edge["node"] for edge in (data["cycles"] or {"edges": []})["edges"]]
     rows = []
@@ -93,7 +108,12 @@ async def assessments(request: Request, person: SignedIn) -> Response:
                 "url": url,
             }
         )  # fmt: skip
-    return render(request, "participant/assessments.html", {"rows": rows, "idempotency_key": uuid.uuid4().hex})
+    return render(
+        request,
+        "participant/assessments.html",
+        {"rows": rows, "idempotency_key": key or uuid.uuid4().hex, "errors": errors},
+        status_code=400 if errors else 200,
+    )
 
 
 @router.post("/assessments/self-assessment", dependencies=[Depends(csrf.protect)])
@@ -112,9 +132,14 @@ async def start_self_assessment(request: Request, person: SignedIn, key: Annotat
         },
         key=key or None,
     )
-    if created["createCycle"] is None:
+    started = created["createCycleV2"]
+    if started is None:
         raise GatewayUnavailable
-    return _see_other(f"/assessments/{created['createCycle']['id']}/self/questions")
+    if started["__typename"] == "CycleRefused":
+        # Shown above the button; a key refused as used for another request is not offered again.
+        fresh = started["code"] == IDEMPOTENCY_KEY_REUSED
+        return await _assessments_page(request, person, errors=refusal_reasons(started), key=None if fresh else key)
+    return _see_other(f"/assessments/{started['id']}/self/questions")
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind
@@ -29,10 +30,8 @@ from sqlalchemy.orm import Session, SessionTransaction
 from hlm_contracts import EventData
 from hlm_kit.messaging.envelope import CloudEvent
 
-# Keys in ``Session.info``: the outboxes that have rows in the session's open transaction, and whether
-# the session's commit hooks are in place (they are registered once per session, not per transaction).
+# Key in ``Session.info``: the outboxes that have rows in the session's open transaction.
 _PENDING_KEY = "hlm_kit.outbox.pending"
-_HOOKED_KEY = "hlm_kit.outbox.hooked"
 
 _tracer = trace.get_tracer("hlm_kit.messaging")
 
@@ -78,19 +77,32 @@ class Outbox:
         The event is created in a producer span, child of the current one (the request's, or the handled
         event's), and its envelope carries that span as ``traceparent``: its consumers continue the
         trace of whatever caused it, and an event written outside any trace starts one of its own."""
+        event, values = self._envelope(data, subject)
+        await session.execute(insert(self.table).values(**values))
+        self._wake_after_commit(session.sync_session)
+        return event
+
+    def row(self, session: AsyncSession, data: EventData, *, subject: str | None = None) -> dict[str, Any]:
+        """``data`` as the values of one outbox row (``event_id``, ``type``, ``subject``, ``envelope``), for
+        the caller to insert into :attr:`table` in the session's transaction within a statement of its own,
+        one that writes other rows too (a hot path saving a round trip); the envelope is made as in
+        :meth:`add`, and this process's relay is woken once the transaction commits. Rows not written then
+        are simply never sent."""
+        _, values = self._envelope(data, subject)
+        self._wake_after_commit(session.sync_session)
+        return values
+
+    @staticmethod
+    def _envelope(data: EventData, subject: str | None) -> tuple[CloudEvent, dict[str, Any]]:
         with _tracer.start_as_current_span(f"create {data.type}", kind=SpanKind.PRODUCER) as span:
             event = CloudEvent.wrap(data, subject=subject)
             span.set_attribute("messaging.message.id", event.id)
-        await session.execute(
-            insert(self.table).values(
-                event_id=event.id,
-                type=event.type,
-                subject=event.subject,
-                envelope=event.model_dump(mode="json", exclude_none=True),
-            )
-        )
-        self._wake_after_commit(session.sync_session)
-        return event
+        return event, {
+            "event_id": event.id,
+            "type": event.type,
+            "subject": event.subject,
+            "envelope": event.model_dump(mode="json", exclude_none=True),
+        }
 
     @contextlib.contextmanager
     def waking(self, wake: asyncio.Event) -> Iterator[None]:
@@ -108,10 +120,6 @@ class Outbox:
         if pending is None:
             pending = info[_PENDING_KEY] = set()
         pending.add(self)
-        if not info.get(_HOOKED_KEY):
-            info[_HOOKED_KEY] = True
-            event.listen(session, "after_commit", _announce_commit)
-            event.listen(session, "after_transaction_end", _forget_uncommitted)
 
     def _committed(self) -> None:
         """Wake everyone waiting on this outbox. Runs inside ``Session.commit``, so it never raises."""
@@ -140,3 +148,9 @@ def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> No
     # After a commit the set is already gone; after a rollback or a close its rows never existed.
     if transaction.parent is None:
         session.info.pop(_PENDING_KEY, None)
+
+
+# The commit hooks, once for every session of the process: listening on each session that writes an
+# event cost a request more than building the event. A session with no event pending announces nothing.
+event.listen(Session, "after_commit", _announce_commit)
+event.listen(Session, "after_transaction_end", _forget_uncommitted)

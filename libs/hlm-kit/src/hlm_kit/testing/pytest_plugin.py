@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 from hlm_kit import migrations
 from hlm_kit.bootstrap import bootstrap, service_url
-from hlm_kit.db import get_session, get_sessionmaker, to_plain_url
+from hlm_kit.db import get_session, get_sessionmaker, request_transaction, to_plain_url
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.tokens import mint_token
 from hlm_kit.tracing import configure_tracing
@@ -251,17 +251,13 @@ async def rolled_back_session(engine: AsyncEngine) -> AsyncIterator[AsyncSession
 def share_session(app: FastAPI, session: AsyncSession) -> None:
     """Make every request of ``app`` use ``session``, as :func:`hlm_kit.db.get_session` does in production:
     a request that returns commits (a savepoint of the test's transaction), one that raises rolls back, so
-    a rejected write leaves nothing visible to the test's next request. A write made in a transaction of
-    its own (:data:`hlm_kit.db.Sessionmaker`) lands in the test's transaction too, and survives the
-    request's rollback as it does in production."""
+    a rejected write leaves nothing visible to the test's next request, while a write the request kept
+    (:func:`hlm_kit.db.keep`) stands, as in production. A unit of work an endpoint opens itself
+    (:data:`hlm_kit.db.Sessionmaker`) lands in the test's transaction too."""
 
     async def shared_session() -> AsyncIterator[AsyncSession]:
-        try:
+        async with request_transaction(session):
             yield session
-        except BaseException:
-            await session.rollback()
-            raise
-        await session.commit()
 
     own_transactions = async_sessionmaker(
         bind=session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False

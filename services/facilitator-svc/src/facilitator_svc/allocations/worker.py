@@ -53,8 +53,11 @@ class AllocationWorker:
             if ran:
                 continue
             self._wake.clear()
+            # asyncio.timeout rather than wait_for: on Python 3.11 wait_for can lose a cancellation that
+            # arrives as its timeout fires, and the service could then not stop this loop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._settings.allocation_poll_interval_s)
+                async with asyncio.timeout(self._settings.allocation_poll_interval_s):
+                    await self._wake.wait()
 
     async def run_once(self) -> bool:
         """Claim and run one job; False when there was none."""
@@ -85,7 +88,8 @@ class AllocationWorker:
         now = datetime.now(UTC)
         async with self._sessionmaker() as session:
             allocation = await AllocationRepository(session).get_whole(id)
-            assert allocation is not None
+            if allocation is None:
+                return  # deleted since it was claimed: nothing is left to allocate
             members = await cohort_members(session, allocation, now)
             window_start = max(allocation.window_starts_at, now)
             candidates = await load_candidates(
@@ -112,15 +116,15 @@ class AllocationWorker:
             result = await asyncio.to_thread(work)
         finally:
             heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
+            # wait, not await: the heartbeat's own cancellation is not raised here, and a cancellation of
+            # this task still is.
+            await asyncio.wait([heartbeat])
         elapsed = time.perf_counter() - started
 
         async with self._sessionmaker() as session, session.begin():
             allocation = await AllocationRepository(session).get_whole(id, for_update=True)
-            assert allocation is not None
-            if allocation.status != AllocationStatus.RUNNING:
-                return  # discarded meanwhile, or taken over by another worker: its result stands
+            if allocation is None or allocation.status != AllocationStatus.RUNNING:
+                return  # deleted or discarded meanwhile, or taken over by another worker: its result stands
             for row, member in zip(allocation.participants, members, strict=True):
                 _record(row, member, result)
             allocation.status = AllocationStatus.PROPOSED

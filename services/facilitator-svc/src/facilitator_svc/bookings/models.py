@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import INT8RANGE, TSTZRANGE, ExcludeConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from facilitator_svc.database import Base
+from facilitator_svc.slots.models import KNOWN_KIND_SQL
 from hlm_kit.idempotency import IdempotencyColumns
 
 
@@ -54,6 +55,9 @@ class Booking(IdempotencyColumns, Base):
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("rating BETWEEN 1 AND 5", name="rating_range"),
         CheckConstraint("status <> 'held' OR hold_expires_at IS NOT NULL", name="hold_expires"),
+        CheckConstraint(KNOWN_KIND_SQL, name="known_kind"),
+        # Coaching and mentoring are the participant's own, not a cycle's: only feedback names a cycle.
+        CheckConstraint("kind = 'feedback' OR cycle_id IS NULL", name="cycle_only_for_feedback"),
         # Two occupying bookings of one facilitator never overlap, whatever the number of replicas.
         ExcludeConstraint(
             ("facilitator_key", "&&"),
@@ -86,6 +90,8 @@ class Booking(IdempotencyColumns, Base):
     participant_region: Mapped[str | None] = mapped_column(Text)
     cycle_id: Mapped[uuid.UUID | None] = mapped_column()
     mode: Mapped[str] = mapped_column(Text)
+    # The slot's kind (vocabulary.SessionKind): a booking stays the kind of session it was made as.
+    kind: Mapped[str] = mapped_column(Text, server_default="feedback")
     venue: Mapped[str | None] = mapped_column(Text)
     starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -3,18 +3,17 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime
 
 from facilitator_svc.bookings import service as booking_service
-from facilitator_svc.bookings.exceptions import HoldExpired
 from facilitator_svc.bookings.models import BookingStatus
 from facilitator_svc.bookings.schemas import BookingIn, BookingList, BookingOut, CancelIn, RatingIn, RescheduleIn
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
+from facilitator_svc.vocabulary import SessionKind
 from hlm_kit.auth import AdminOrFacilitator, AdminOrParticipant, AnyUser, Participant
 from hlm_kit.db import Session
-from hlm_kit.errors import problem_response
 from hlm_kit.idempotency import IdempotencyKey
 from hlm_kit.pagination import Cursor, id_list, page_limit
 
@@ -62,6 +61,7 @@ async def list_bookings(
     facilitator_id: UUID | None = None,
     starts_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     starts_before: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    kind: Annotated[SessionKind | None, Query(description="only sessions of this kind")] = None,
     cursor: Cursor = None,
 ) -> BookingList:
     return await booking_service.list_bookings(
@@ -72,6 +72,7 @@ async def list_bookings(
         cycle_ids=cycle_ids,
         starts_from=starts_from,
         starts_before=starts_before,
+        kind=kind,
         cursor=cursor,
         limit=limit,
     )
@@ -83,14 +84,8 @@ async def get(session: Session, principal: AnyUser, id: UUID) -> BookingOut:
 
 
 @router.post("/{id}/confirm", response_model=BookingOut)
-async def confirm(
-    request: Request, session: Session, principal: AdminOrParticipant, id: UUID, now: Now
-) -> BookingOut | Response:
-    outcome = await booking_service.confirm(session, principal, id, now)
-    if isinstance(outcome, HoldExpired):
-        # Answered, not raised: the request still commits the expiry the refusal recorded on the booking.
-        return problem_response(request, outcome.status, code=outcome.code, detail=outcome.detail)
-    return outcome
+async def confirm(session: Session, principal: AdminOrParticipant, id: UUID, now: Now) -> BookingOut:
+    return await booking_service.confirm(session, principal, id, now)
 
 
 @router.post("/{id}/cancel", response_model=BookingOut)

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from facilitator_svc.bookings.models import BookingStatus
 from facilitator_svc.matching.schemas import ParticipantRef
-from facilitator_svc.vocabulary import Mode
+from facilitator_svc.vocabulary import Mode, SessionKind
 from hlm_kit.pagination import Page
 
 Comment = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -18,8 +18,17 @@ class BookingIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     slot_id: UUID
+    kind: SessionKind | None = Field(
+        default=None,
+        description="The kind of session meant (feedback, coaching, mentoring): refused when the slot is of "
+        "another kind. The booking is always the slot's kind.",
+    )
     mode: Mode | None = Field(default=None, description="Required when the slot is offered in more than one mode.")
-    cycle_id: UUID | None = Field(default=None, description="The assessment cycle whose report the session discusses.")
+    cycle_id: UUID | None = Field(
+        default=None,
+        description="The assessment cycle whose report a feedback session discusses; coaching and mentoring are "
+        "the participant's own and name none.",
+    )
     participant: ParticipantRef | None = Field(default=None, description="Administrators only: whom to book for.")
     confirm: bool = Field(default=False, description="Book at once instead of holding the slot for a short time.")
 
@@ -52,6 +61,7 @@ class BookingOut(BaseModel):
     slot_id: UUID | None
     participant_id: str | None
     cycle_id: UUID | None
+    kind: SessionKind
     mode: Mode
     venue: str | None
     starts_at: datetime

@@ -39,13 +39,14 @@ from facilitator_svc.facilitators.repository import FacilitatorRepository
 from facilitator_svc.matching import rules
 from facilitator_svc.matching.repository import monthly_load, rater_hashes
 from facilitator_svc.matching.rules import CONFLICT_OF_INTEREST_DETAIL
-from facilitator_svc.matching.service import resolve_participant
+from facilitator_svc.matching.service import refuse_cycle_unless_feedback, resolve_participant
 from facilitator_svc.slots.exceptions import SlotNotFound
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.slots.repository import SlotRepository
-from facilitator_svc.vocabulary import FacilitatorStatus, Mode
+from facilitator_svc.vocabulary import FacilitatorStatus, Mode, SessionKind
 from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
 from hlm_kit.auth import Principal, Role
+from hlm_kit.db import keep
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
 from hlm_kit.idempotency import NO_CLAIM, Claim, create_once
 from hlm_kit.pagination import CursorCodec
@@ -66,6 +67,8 @@ class Placement:
     confirm: bool
     idempotency: Claim = NO_CLAIM
     allocation_id: UUID | None = None
+    # The kind of session the caller means to book, when they said: the slot must be of that kind.
+    kind: SessionKind | None = None
 
 
 async def create(
@@ -94,6 +97,7 @@ async def create(
             booked_by=principal.sub,
             confirm=body.confirm,
             idempotency=claim,
+            kind=body.kind,
         )
         return await place(session, placement, facilitator, settings, now, show_conflicts=is_admin(principal))
 
@@ -120,6 +124,8 @@ async def place(
     their stale holds; everything is written in a savepoint, so a refusal leaves the transaction usable.
     Raises an IntegrityError only for a unique key the caller may want to handle (idempotency)."""
     slot = placement.slot
+    kind = _kind_for(slot, placement.kind, loc=["body", "kind"])
+    refuse_cycle_unless_feedback(kind, placement.cycle_id)
     mode = _mode_for(slot, placement.mode)
     if slot.starts_at <= now:
         raise SlotUnavailable("the slot has already started")
@@ -136,6 +142,7 @@ async def place(
         participant_organisation=placement.participant.organisation,
         participant_region=placement.participant.region,
         cycle_id=placement.cycle_id,
+        kind=kind.value,
         mode=mode.value,
         venue=slot.venue if mode == Mode.IN_PERSON else None,
         starts_at=slot.starts_at,
@@ -164,6 +171,18 @@ async def place(
     if placement.confirm:
         await outbox.add(session, booked_event(booking, facilitator), subject=str(booking.id))
     return booking
+
+
+def _kind_for(slot: Slot, wanted: SessionKind | None, *, loc: list[str | int]) -> SessionKind:
+    """The slot's kind, refused when it is not the one ``wanted``: a feedback slot is never booked as
+    coaching, nor the other way round."""
+    kind = SessionKind(slot.kind)
+    if wanted is not None and wanted != kind:
+        raise UnprocessableContent(
+            f"the slot is a {kind.value} session, not {wanted.value}",
+            errors=[FieldError(loc=loc, msg=f"the slot is a {kind.value} session", type="kind_mismatch")],
+        )
+    return kind
 
 
 def _mode_for(slot: Slot, wanted: Mode | None) -> Mode:
@@ -224,10 +243,13 @@ async def judge_slot(
         email_hash=facilitator.email_hash,
         conflict_organisations=tuple(facilitator.conflict_organisations),
         conflict_participants=tuple(facilitator.conflict_participants),
-        slots=(rules.FreeSlot(slot.id, slot.starts_at, slot.ends_at, tuple(slot.modes), slot.venue),),
+        slots=(rules.FreeSlot(slot.id, slot.starts_at, slot.ends_at, tuple(slot.modes), slot.venue, kind=slot.kind),),
         load=load,
+        session_kinds=tuple(facilitator.session_kinds),
     )
-    preferences = rules.Preferences(window_starts_at=slot.starts_at, window_ends_at=slot.ends_at, mode=mode)
+    preferences = rules.Preferences(
+        window_starts_at=slot.starts_at, window_ends_at=slot.ends_at, mode=mode, kind=SessionKind(slot.kind)
+    )
     verdict = rules.judge(participant, preferences, candidate, tz=tz, reference_km=settings.match_reference_distance_km)
     return list(verdict.exclusions)
 
@@ -291,6 +313,7 @@ async def list_bookings(
     cursor: str | None,
     limit: int,
     cycle_ids: Sequence[UUID] | None = None,
+    kind: SessionKind | None = None,
 ) -> BookingList:
     """The sessions the caller takes part in or manages, in order of time; with ``cycle_ids``, only those
     of these cycles (every session of a cycle, a cancelled one too, as for any other filter)."""
@@ -310,6 +333,8 @@ async def list_bookings(
         conditions.append(Booking.facilitator_id == facilitator_id)
     if cycle_ids is not None:
         conditions.append(Booking.cycle_id.in_(cycle_ids))
+    if kind is not None:
+        conditions.append(Booking.kind == kind.value)
     if starts_from is not None:
         conditions.append(Booking.starts_at >= starts_from)
     if starts_before is not None:
@@ -321,10 +346,9 @@ async def list_bookings(
     return BookingList(items=items, next_cursor=next_cursor)
 
 
-async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: datetime) -> BookingOut | HoldExpired:
-    """Confirm a hold. A hold that ran out is refused with ``HoldExpired``, returned rather than raised:
-    the refusal records that the hold expired, and that record must be kept, so the caller answers with
-    the problem while the request still commits."""
+async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: datetime) -> BookingOut:
+    """Confirm a hold. A hold that ran out is refused with ``HoldExpired``, and recorded as expired by a
+    write the request keeps past the refusal's rollback, so the booking reads as what it is."""
     booking, facilitator = await _for_action(session, principal, id, allowed=("participant", "admin"), action="confirm")
     if booking.status == BookingStatus.CONFIRMED:
         return await to_out(session, booking, facilitator)
@@ -332,9 +356,9 @@ async def confirm(session: AsyncSession, principal: Principal, id: UUID, now: da
         raise InvalidTransition(f"a {booking.status.value} booking cannot be confirmed")
     assert booking.hold_expires_at is not None
     if booking.hold_expires_at <= now:
-        booking.status = BookingStatus.EXPIRED
-        await session.flush()
-        return HoldExpired("the hold ran out before it was confirmed; book the slot again if it is still free")
+        facilitator_id = booking.facilitator_id
+        keep(session, lambda own: BookingRepository(own).expire_holds([facilitator_id], now))
+        raise HoldExpired("the hold ran out before it was confirmed; book the slot again if it is still free")
     booking.status, booking.confirmed_at, booking.hold_expires_at = BookingStatus.CONFIRMED, now, None
     # The announcement names the facilitator's account: read it under a lock that an administrator
     # relinking the account waits for (see `announce_again`), so the last announcement names the new one.
@@ -359,7 +383,7 @@ async def cancel(session: AsyncSession, principal: Principal, id: UUID, body: Ca
     booking.hold_expires_at = None
     if was_confirmed:
         # A hold was never announced, so releasing one announces nothing either.
-        await outbox.add(session, SessionCancelledV1(booking_id=booking.id, cancelled_at=now), subject=str(booking.id))
+        await outbox.add(session, cancelled_event(booking, now), subject=str(booking.id))
     return await to_out(session, booking, facilitator)
 
 
@@ -384,6 +408,8 @@ async def reschedule(
             "the booking is already on that slot",
             errors=[FieldError(loc=["body", "slot_id"], msg="choose another slot", type="same_slot")],
         )
+    # A session stays the kind it was booked as: coaching moves to another coaching slot.
+    _kind_for(slot, SessionKind(booking.kind), loc=["body", "slot_id"])
     locked = {f.id: f for f in await FacilitatorRepository(session).lock([booking.facilitator_id, slot.facilitator_id])}
     target = locked[slot.facilitator_id]
     await BookingRepository(session).expire_holds([target.id], now)
@@ -431,7 +457,11 @@ async def complete(session: AsyncSession, principal: Principal, id: UUID, now: d
     if booking.starts_at > now:
         raise InvalidTransition("a session can be completed once it has started")
     booking.status, booking.completed_at = BookingStatus.COMPLETED, now
-    await outbox.add(session, SessionCompletedV1(booking_id=booking.id, completed_at=now), subject=str(booking.id))
+    await outbox.add(
+        session,
+        SessionCompletedV1(booking_id=booking.id, completed_at=now, kind=booking.kind),
+        subject=str(booking.id),
+    )
     return await to_out(session, booking, facilitator)
 
 
@@ -495,7 +525,7 @@ async def forget_participant(session: AsyncSession, participant_id: str, now: da
 async def _cancel_by_the_service(session: AsyncSession, booking: Booking, now: datetime) -> None:
     if booking.status == BookingStatus.CONFIRMED:
         # A hold was never announced, so releasing one announces nothing either.
-        await outbox.add(session, SessionCancelledV1(booking_id=booking.id, cancelled_at=now), subject=str(booking.id))
+        await outbox.add(session, cancelled_event(booking, now), subject=str(booking.id))
     booking.status, booking.cancelled_at, booking.hold_expires_at = BookingStatus.CANCELLED, now, None
 
 
@@ -508,9 +538,14 @@ def booked_event(booking: Booking, facilitator: Facilitator) -> SessionBookedV1:
         facilitator_subject=facilitator.subject,
         participant_id=booking.participant_id,
         cycle_id=booking.cycle_id,
+        kind=booking.kind,
         starts_at=booking.starts_at,
         ends_at=booking.ends_at,
     )
+
+
+def cancelled_event(booking: Booking, now: datetime) -> SessionCancelledV1:
+    return SessionCancelledV1(booking_id=booking.id, cancelled_at=now, kind=booking.kind)
 
 
 async def to_out(session: AsyncSession, booking: Booking, facilitator: Facilitator) -> BookingOut:
@@ -527,6 +562,7 @@ def _out(booking: Booking, facilitator: Facilitator, report_id: UUID | None) -> 
         slot_id=booking.slot_id,
         participant_id=booking.participant_id,
         cycle_id=booking.cycle_id,
+        kind=SessionKind(booking.kind),
         mode=Mode(booking.mode),
         venue=booking.venue,
         starts_at=booking.starts_at,

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from facilitator_svc.csv_files import line_error, read_lines
 from facilitator_svc.facilitators.schemas import FacilitatorIn
 from hlm_kit.errors import FieldError
 
@@ -63,11 +64,6 @@ class RegisterRow:
     facilitator: FacilitatorIn
 
 
-def _error(line: int, column: str | None, msg: str, type_: str = "value_error") -> FieldError:
-    loc: list[str | int] = ["line", line] if column is None else ["line", line, column]
-    return FieldError(loc=loc, msg=msg, type=type_)
-
-
 def _list(cell: str) -> list[str]:
     return [part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()]
 
@@ -113,68 +109,21 @@ def _column_for(loc: Sequence[str | int]) -> str | None:
 
 def parse(body: bytes, *, max_rows: int) -> tuple[list[RegisterRow], list[FieldError]]:
     """Every row of the file as a FacilitatorIn, and every problem found, each with its line."""
-    try:
-        text = body.decode("utf-8-sig")  # a byte-order mark, as spreadsheets write, is not part of the header
-    except UnicodeDecodeError as exc:
-        return [], [_error(_line_of_offset(body, exc.start), None, "the file is not UTF-8 text", "encoding")]
-    if "\x00" in text:
-        return [], [_error(text[: text.index("\x00")].count("\n") + 1, None, "the file holds a NUL byte", "encoding")]
-
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    errors: list[FieldError] = []
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        return [], [_error(reader.line_num, None, f"unreadable CSV: {exc}", "csv")]
-    if header is None or not any(h.strip() for h in header):
-        return [], [_error(1, None, "the file is empty: the first line must name the columns", "csv")]
-    names = [h.strip() for h in header]
-    unknown = [n for n in names if n not in COLUMNS]
-    missing = sorted(REQUIRED - set(names))
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    errors += [_error(1, n, f"unknown column {n!r}", "csv_header") for n in unknown]
-    errors += [_error(1, n, f"missing column {n!r}", "csv_header") for n in missing]
-    errors += [_error(1, n, f"column {n!r} appears more than once", "csv_header") for n in repeated]
-    if errors:
-        return [], errors
-
+    lines, errors = read_lines(body, columns=COLUMNS, required=REQUIRED, max_rows=max_rows, rows_are="facilitator")
     rows: list[RegisterRow] = []
-    line = 1
-    while True:
-        start = reader.line_num + 1
+    for line in lines:
         try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors.append(_error(start, None, f"unreadable CSV: {exc}", "csv"))
-            break
-        line = start
-        if not any(c.strip() for c in cells):
-            continue  # blank lines, as spreadsheets leave at the end, carry nothing
-        if len(rows) + len(errors) >= max_rows:
-            errors.append(_error(line, None, f"the file has more than {max_rows} rows: split it", "too_many_rows"))
-            break
-        if len(cells) != len(names):
-            errors.append(
-                _error(line, None, f"the row has {len(cells)} cells; the header names {len(names)}", "csv_row")
-            )
-            continue
-        try:
-            facilitator = FacilitatorIn.model_validate(_row_document(dict(zip(names, cells, strict=True))))
+            facilitator = FacilitatorIn.model_validate(_row_document(line.cells))
         except ValidationError as exc:
             for err in exc.errors():
                 loc = [p for p in err.get("loc", ()) if isinstance(p, str | int)]
-                errors.append(_error(line, _column_for(loc), str(err.get("msg", "")), str(err.get("type", ""))))
+                errors.append(
+                    line_error(line.number, _column_for(loc), str(err.get("msg", "")), str(err.get("type", "")))
+                )
             continue
-        rows.append(RegisterRow(line, facilitator))
-    if not rows and not errors:
-        errors.append(_error(line, None, "the file has no facilitator rows", "csv"))
+        rows.append(RegisterRow(line.number, facilitator))
+    errors.sort(key=lambda e: e.loc[1] if isinstance(e.loc[1], int) else 0)
     return rows, errors
-
-
-def _line_of_offset(body: bytes, offset: int) -> int:
-    return body[:offset].count(b"\n") + 1
 
 
 def render(facilitators: Iterable[dict[str, Any]]) -> str:

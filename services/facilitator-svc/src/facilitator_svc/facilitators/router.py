@@ -8,9 +8,9 @@ from pydantic import StringConstraints
 
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
+from facilitator_svc.csv_files import CSV_MEDIA_TYPE, read_body
 from facilitator_svc.facilitators import register_csv
 from facilitator_svc.facilitators import service as facilitator_service
-from facilitator_svc.facilitators.exceptions import ContentTooLarge, UnsupportedMediaType
 from facilitator_svc.facilitators.schemas import (
     FacilitatorIn,
     FacilitatorList,
@@ -26,8 +26,6 @@ from hlm_kit.db import Session
 from hlm_kit.pagination import Cursor, Ids, page_limit
 
 router = APIRouter(tags=["register"])
-
-CSV_MEDIA_TYPE = "text/csv"
 
 
 @router.get("/v1/specialisms", response_model=SpecialismList, summary="The specialisms a facilitator may list")
@@ -93,19 +91,8 @@ async def export(session: Session, principal: Admin) -> Response:
 async def import_register(
     request: Request, session: Session, principal: Admin, settings: AppSettings, now: Now
 ) -> ImportResult:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != CSV_MEDIA_TYPE:
-        raise UnsupportedMediaType(f"send the register as {CSV_MEDIA_TYPE}")
-    limit = settings.register_import_max_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise ContentTooLarge(f"the file is larger than {limit} bytes: split it")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise ContentTooLarge(f"the file is larger than {limit} bytes: split it")
-    return await facilitator_service.import_csv(session, principal, bytes(body), settings, now)
+    body = await read_body(request, max_bytes=settings.register_import_max_bytes, what="the register")
+    return await facilitator_service.import_csv(session, principal, body, settings, now)
 
 
 @router.get("/v1/facilitators/me", response_model=FacilitatorOut, summary="Your own profile, as a facilitator")

@@ -14,6 +14,7 @@ from facilitator_svc.vocabulary import (
     OrganisationCode,
     ParticipantId,
     Region,
+    SessionKind,
     Specialism,
 )
 from hlm_kit.pagination import Page
@@ -38,6 +39,7 @@ Languages = Annotated[list[Language], AfterValidator(_unique)]
 Specialisms = Annotated[list[Specialism], AfterValidator(_unique)]
 OrganisationCodes = Annotated[list[OrganisationCode], AfterValidator(_unique)]
 ParticipantIds = Annotated[list[ParticipantId], AfterValidator(_unique)]
+SessionKinds = Annotated[list[SessionKind], Field(min_length=1), AfterValidator(_unique)]
 Capacity = Annotated[int, Field(ge=0, le=200, description="Sessions the facilitator takes per calendar month.")]
 
 
@@ -88,6 +90,11 @@ class FacilitatorIn(BaseModel):
     modes: Modes
     languages: Languages = ["en"]
     specialisms: Specialisms = []
+    session_kinds: SessionKinds | None = Field(
+        default=None,
+        description="The kinds of session the facilitator offers (a coach or mentor added to the register offers "
+        "coaching or mentoring); feedback for a new entry, unchanged for one a register import updates.",
+    )
     location: Location | None = None
     conflicts: Conflicts = Conflicts()
 
@@ -111,12 +118,15 @@ class FacilitatorPatch(BaseModel):
     modes: Modes | None = None
     languages: Languages | None = None
     specialisms: Specialisms | None = None
+    session_kinds: SessionKinds | None = None
     location: Location | None = None
     conflicts: Conflicts | None = None
 
 
 # Fields a facilitator may change on their own profile.
-SELF_EDITABLE = frozenset({"phone", "capacity_per_month", "modes", "languages", "specialisms", "location", "conflicts"})
+SELF_EDITABLE = frozenset(
+    {"phone", "capacity_per_month", "modes", "languages", "specialisms", "session_kinds", "location", "conflicts"}
+)
 # Fields that may be set back to nothing.
 NULLABLE = frozenset({"phone", "subject", "location"})
 
@@ -139,6 +149,7 @@ class FacilitatorOut(BaseModel):
     modes: list[Mode]
     languages: list[str]
     specialisms: list[str]
+    session_kinds: list[SessionKind] = Field(description="The kinds of session the facilitator offers.")
     location: Location | None
     conflicts: Conflicts
     created_at: datetime

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from facilitator_svc.access import can_manage, is_the_facilitator
 from facilitator_svc.bookings import service as booking_service
 from facilitator_svc.config import Settings, local_date
+from facilitator_svc.csv_files import line_error
 from facilitator_svc.db_errors import violated_constraint
 from facilitator_svc.facilitators import register_csv
 from facilitator_svc.facilitators.exceptions import AlreadyRegistered, FacilitatorNotFound
@@ -31,7 +32,7 @@ from facilitator_svc.facilitators.schemas import (
     ImportResult,
     Location,
 )
-from facilitator_svc.vocabulary import FacilitatorStatus, Mode
+from facilitator_svc.vocabulary import FacilitatorStatus, Mode, SessionKind
 from hlm_contracts import EmailAddress, EmailHashKey, email_hash
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
@@ -48,7 +49,9 @@ async def create(
     if body.region is not None and body.region != region:
         raise Forbidden(f"you manage the region {region!r}; {body.region!r} is another academy's")
     async with _registering(session):
-        facilitator = Facilitator(region=region, created_at=now, updated_at=now)
+        facilitator = Facilitator(
+            region=region, session_kinds=[SessionKind.FEEDBACK.value], created_at=now, updated_at=now
+        )
         _apply(facilitator, body.model_dump(exclude={"region"}), settings)
         session.add(facilitator)
     return to_out(facilitator, local_date(settings, now))
@@ -142,14 +145,14 @@ async def import_csv(
     for row in rows:
         f = row.facilitator
         if f.region is not None and f.region != region:
-            errors.append(_line_error(row.line, "region", f"you manage the region {region!r}, not {f.region!r}"))
+            errors.append(line_error(row.line, "region", f"you manage the region {region!r}, not {f.region!r}"))
         email = f.email.lower()
         if email in by_email:
-            errors.append(_line_error(row.line, "email", f"{f.email} is also on line {by_email[email]}"))
+            errors.append(line_error(row.line, "email", f"{f.email} is also on line {by_email[email]}"))
         by_email.setdefault(email, row.line)
         if f.subject is not None:
             if f.subject in by_subject:
-                errors.append(_line_error(row.line, "subject", f"{f.subject} is also on line {by_subject[f.subject]}"))
+                errors.append(line_error(row.line, "subject", f"{f.subject} is also on line {by_subject[f.subject]}"))
             by_subject.setdefault(f.subject, row.line)
 
     repository = FacilitatorRepository(session)
@@ -159,10 +162,10 @@ async def import_csv(
         f = row.facilitator
         current = existing.get(f.email.lower())
         if current is not None and current.region != region:
-            errors.append(_line_error(row.line, "email", f"{f.email} is registered in the region {current.region!r}"))
+            errors.append(line_error(row.line, "email", f"{f.email} is registered in the region {current.region!r}"))
         holder = subjects.get(f.subject) if f.subject else None
         if holder is not None and holder.email.lower() != f.email.lower():
-            errors.append(_line_error(row.line, "subject", f"account {f.subject} belongs to {holder.email}"))
+            errors.append(line_error(row.line, "subject", f"account {f.subject} belongs to {holder.email}"))
     if errors:
         errors.sort(key=lambda e: e.loc[1] if len(e.loc) > 1 and isinstance(e.loc[1], int) else 0)
         raise UnprocessableContent(f"{len(errors)} problem(s) in the file; nothing was stored", errors=errors)
@@ -174,7 +177,9 @@ async def import_csv(
             values = row.facilitator.model_dump(exclude={"region"})
             current = existing.get(row.facilitator.email.lower())
             if current is None:
-                facilitator = Facilitator(region=region, created_at=now, updated_at=now)
+                facilitator = Facilitator(
+                    region=region, session_kinds=[SessionKind.FEEDBACK.value], created_at=now, updated_at=now
+                )
                 _apply(facilitator, values, settings)
                 session.add(facilitator)
                 created += 1
@@ -221,10 +226,6 @@ def _csv_row(f: Facilitator) -> dict[str, Any]:
     }
 
 
-def _line_error(line: int, column: str, msg: str) -> FieldError:
-    return FieldError(loc=["line", line, column], msg=msg, type="value_error")
-
-
 def _apply(facilitator: Facilitator, values: dict[str, Any], settings: Settings) -> bool:
     """Set the given fields (as FacilitatorIn/Patch dumps them); True when anything changed."""
     flat: dict[str, Any] = {}
@@ -241,6 +242,10 @@ def _apply(facilitator: Facilitator, values: dict[str, Any], settings: Settings)
             flat["conflict_participants"] = list(value["participants"])
         elif key == "modes":
             flat["modes"] = [Mode(m).value for m in value]
+        elif key == "session_kinds":
+            # Left out of a register import: the facilitator's offer stays as it is.
+            if value is not None:
+                flat["session_kinds"] = [SessionKind(k).value for k in value]
         elif key == "email":
             flat["email"] = value
             flat["email_hash"] = email_hash(
@@ -294,6 +299,7 @@ def to_out(facilitator: Facilitator, today: date) -> FacilitatorOut:
         modes=[Mode(m) for m in f.modes],
         languages=list(f.languages),
         specialisms=list(f.specialisms),
+        session_kinds=[SessionKind(k) for k in f.session_kinds],
         location=Location(latitude=f.latitude, longitude=f.longitude)
         if f.latitude is not None and f.longitude is not None
         else None,

@@ -29,7 +29,10 @@ from sqlalchemy import (
     Integer,
     Select,
     Text,
+    Uuid,
+    all_,
     and_,
+    any_,
     bindparam,
     cast,
     func,
@@ -41,6 +44,7 @@ from sqlalchemy import (
 from sqlalchemy import join as sa_join
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
 from sqlalchemy.types import NullType
 
 from facilitator_svc.bookings.models import Booking
@@ -50,13 +54,26 @@ from facilitator_svc.matching.rules import Candidate, FreeSlot, Participant, Pre
 from facilitator_svc.participants.models import ParticipantCycle, RaterConflict
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.slots.repository import occupied, slot_is_booked
-from facilitator_svc.vocabulary import FacilitatorStatus, Mode
+from facilitator_svc.vocabulary import FacilitatorStatus, Mode, SessionKind
 
 # How many shapes of statement are kept built: a few per combination of filters, mode, languages and
 # specialisms asked for; the rare shape past these is built again when it comes.
 _SHAPES = 512
 _NOW = bindparam("now", type_=DateTime(timezone=True))
 _TIMEZONE = bindparam("timezone", type_=Text)
+# Lists travel as one array parameter, not one parameter each: the SQL of a statement stays the same
+# whatever the number of facilitators, so PostgreSQL and the driver prepare and plan it once.
+_IDS = bindparam("ids", type_=ARRAY(Uuid))
+
+
+async def _execute(session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None) -> Any:
+    """Run a statement of plain columns on the session's connection: the ORM's handling of a result
+    (entities, loading options) cost more per statement than decoding its rows, and these read columns
+    only. With changes waiting to be flushed, through the session, which flushes them first."""
+    if session.new or session.dirty or session.deleted:
+        return await session.execute(statement, values)
+    connection = await session.connection()
+    return await connection.execute(statement, values)
 
 
 @dataclass(frozen=True)
@@ -88,6 +105,8 @@ class CandidateFilter:
     # In person only, with a limit on the distance: leave out those with coordinates further away (the
     # rules' own test, with a hair of slack for the database's floating point; rules.judge decides).
     within_km_of: tuple[float, float, float] | None = None
+    # Only slots of this kind are read; with ``prefilter``, only facilitators who offer it.
+    kind: SessionKind = SessionKind.FEEDBACK
 
     def shape(self) -> _Shape:
         p, beat = self.participant, self.score_to_beat
@@ -114,6 +133,8 @@ class CandidateFilter:
             "earliest_date": self.earliest_date,
             "mode": self.mode.value if self.mode else None,
             "wanted_modes": [self.mode.value] if self.mode else None,
+            "kind": self.kind.value,
+            "wanted_kinds": [self.kind.value],
         }
         if p is not None:
             values |= {
@@ -156,10 +177,11 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
     if shape.beyond_region:
         conditions.append(f.region != bindparam("beyond_region", type_=Text))
     if shape.ids:
-        conditions.append(f.id.in_(bindparam("ids", expanding=True)))
+        conditions.append(f.id == any_(_IDS))
     if not shape.prefilter:
         return conditions
     conditions.append(f.status == FacilitatorStatus.ACTIVE)
+    conditions.append(f.session_kinds.contains(bindparam("wanted_kinds", type_=ARRAY(Text))))
     if shape.earliest_date:
         conditions.append(f.accreditation_expires_on >= bindparam("earliest_date", type_=Date))
     if shape.mode is not None:
@@ -171,7 +193,7 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
             not_(f.conflict_participants.contains(bindparam("participants", type_=ARRAY(Text)))),
         ]
         if shape.raters:
-            conditions.append(f.email_hash.not_in(bindparam("rater_hashes", expanding=True)))
+            conditions.append(f.email_hash != all_(bindparam("rater_hashes", type_=ARRAY(Text))))
         if shape.beat is not None:
             conditions.append(bound.best_possible_score(shape.beat) >= bindparam("row_floor", type_=Float))
     if shape.within_km:
@@ -198,6 +220,16 @@ def _months_touched(starts_from: datetime, starts_before: datetime, tz: ZoneInfo
     last = starts_before.astimezone(tz)
     after_last = datetime(last.year + last.month // 12, last.month % 12 + 1, 1, tzinfo=tz)
     return first, after_last
+
+
+def _local_months(starts_from: datetime, starts_before: datetime, tz: ZoneInfo) -> list[datetime]:
+    """The first instant, as a local time, of each calendar month the window touches."""
+    first, after_last = _months_touched(starts_from, starts_before, tz)
+    out, month = [], first.replace(tzinfo=None)
+    while month < after_last.replace(tzinfo=None):
+        out.append(month)
+        month = month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1)
+    return out
 
 
 def _window_values(starts_from: datetime, starts_before: datetime, now: datetime, timezone: str) -> dict[str, Any]:
@@ -251,6 +283,7 @@ def _facilitators_statement(shape: _Shape) -> Select[Any]:
         f.longitude,
         _raw(f.conflict_organisations, "conflict_organisations"),
         _raw(f.conflict_participants, "conflict_participants"),
+        _raw(f.session_kinds, "session_kinds"),
         load.scalar_subquery().label("load"),
     ).where(and_(true(), *_conditions(shape)))
 
@@ -266,7 +299,7 @@ async def load_candidates(
     earliest_per_group: int | None = None,
 ) -> list[Candidate]:
     values = which.values() | _window_values(window_starts_at, window_ends_at, now, timezone)
-    facilitators = (await session.execute(_facilitators_statement(which.shape()), values)).all()
+    facilitators = (await _execute(session, _facilitators_statement(which.shape()), values)).all()
     if not facilitators:
         return []
     # The slots of the same facilitators, chosen again by the database rather than sent back.
@@ -301,6 +334,7 @@ async def load_candidates(
             conflict_participants=tuple(row.conflict_participants),
             slots=tuple(slots.get(row.id, ())),
             load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
+            session_kinds=tuple(row.session_kinds),
         )
         for row in facilitators
     ]
@@ -332,6 +366,8 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
         Slot.facilitator_id == Facilitator.id,
         Slot.starts_at >= bindparam("sessions_from", type_=DateTime(timezone=True)),
         Slot.starts_at < bindparam("sessions_before", type_=DateTime(timezone=True)),
+        # A feedback slot is never offered for coaching, nor the other way round.
+        Slot.kind == bindparam("kind", type_=Text),
         not_(slot_is_booked(_NOW)),
     ]
     source: Any = Slot
@@ -354,6 +390,7 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
             Slot.ends_at,
             _raw(Slot.modes, "modes"),
             Slot.venue,
+            Slot.kind,
             month.label("month"),
             *extra,
             func.row_number().over(partition_by=(month, group), order_by=(Slot.starts_at, Slot.id)).label("rank"),
@@ -368,7 +405,12 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
 def _free_slots_statement(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
     free = _free_sessions(shape.bookable, shape.mode)
     statement = (
-        select(*(free.c[name] for name in ("id", "facilitator_id", "starts_at", "ends_at", "modes", "venue", "month")))
+        select(
+            *(
+                free.c[name]
+                for name in ("id", "facilitator_id", "starts_at", "ends_at", "modes", "venue", "month", "kind")
+            )
+        )
         .join_from(Facilitator, free, true())
         .where(*_conditions(shape))
         .order_by(free.c.starts_at)
@@ -405,16 +447,54 @@ async def free_slots(
     values["per_group"] = earliest_per_group
     out: dict[UUID, list[FreeSlot]] = defaultdict(list)
     seen: set[UUID] = set()
-    for id, facilitator_id, starts_at, ends_at, modes, venue, month_start in await session.execute(statement, values):
+    rows = await _execute(session, statement, values)
+    for id, facilitator_id, starts_at, ends_at, modes, venue, month_start, kind in rows:
         if id not in seen:  # a session among the earliest in both its modes comes twice
             seen.add(id)
-            out[facilitator_id].append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month_start.date()))
+            out[facilitator_id].append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month_start.date(), kind))
     return out
+
+
+def _earliest_free_per_month_and_mode() -> Any:
+    """Per facilitator (LATERAL), month the window touches and mode that could be asked for: the
+    earliest session the participant could take, the one that scores highest of its month and mode
+    (see ``free_slots``). Each is one walk of the index on (facilitator_id, starts_at) that stops at the
+    first free session: whether a session is booked is tested on the few walked past, not on every
+    session of the window."""
+    months = func.unnest(bindparam("months", type_=ARRAY(DateTime()))).table_valued("month").render_derived()
+    modes = func.unnest(bindparam("group_modes", type_=ARRAY(Text))).table_valued("mode").render_derived()
+    month_from = func.timezone(_TIMEZONE, months.c.month)
+    month_until = func.timezone(_TIMEZONE, months.c.month + func.make_interval(0, 1))
+    # Sessions from the day after the accreditation expires, local time, are past it (as rules.judge).
+    expired_from = func.timezone(_TIMEZONE, cast(Facilitator.accreditation_expires_on + 1, DateTime))
+    earliest = (
+        select(Slot.facilitator_id, Slot.starts_at)
+        .where(
+            Slot.facilitator_id == Facilitator.id,
+            Slot.starts_at >= func.greatest(bindparam("sessions_from", type_=DateTime(timezone=True)), month_from),
+            Slot.starts_at
+            < func.least(bindparam("sessions_before", type_=DateTime(timezone=True)), month_until, expired_from),
+            modes.c.mode == any_(Slot.modes),
+            not_(slot_is_booked(_NOW)),
+        )
+        .order_by(Slot.starts_at)
+        .limit(1)
+        .correlate_except(Slot)
+        .lateral("earliest")
+    )
+    return (
+        select(earliest.c.facilitator_id, earliest.c.starts_at, modes.c.mode, months.c.month)
+        .select_from(months)
+        .join(modes, true())
+        .join(earliest, true())
+        .correlate(Facilitator)
+        .lateral("free")
+    )
 
 
 @functools.lru_cache(maxsize=_SHAPES)
 def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[float, UUID]:
-    free = _free_sessions(True, shape.mode)
+    free = _earliest_free_per_month_and_mode()
     month_load = _booked_in_month(free)
     best = bound.best_session_score(
         asked, mode=free.c.mode, starts_at=free.c.starts_at, booked=month_load.c.booked
@@ -423,8 +503,7 @@ def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) ->
         select(best, Facilitator.id)
         .join_from(Facilitator, free, true())
         .join(month_load, true())
-        # The earliest of each month and mode scores highest in it (see free_slots).
-        .where(*_conditions(shape), free.c.rank == 1, month_load.c.booked < Facilitator.capacity_per_month)
+        .where(*_conditions(shape), month_load.c.booked < Facilitator.capacity_per_month)
         .group_by(Facilitator.id)
         .order_by(best.desc(), Facilitator.id)
     )
@@ -455,9 +534,13 @@ async def best_scores(
         which.values()
         | _window_values(preferences.window_starts_at, preferences.window_ends_at, now, timezone)
         | bound.parameters(participant, preferences, reference_km)
-        | {"at_least": at_least}
+        | {
+            "at_least": at_least,
+            "months": _local_months(preferences.window_starts_at, preferences.window_ends_at, ZoneInfo(timezone)),
+            "group_modes": [m.value for m in ((which.mode,) if which.mode is not None else tuple(Mode))],
+        }
     )
-    return [(float(b), id) for b, id in await session.execute(statement, values)]
+    return [(float(b), id) for b, id in await _execute(session, statement, values)]
 
 
 @functools.lru_cache(maxsize=_SHAPES)
@@ -482,7 +565,7 @@ async def most_promising(
         raise ValueError("most_promising needs the participant")
     statement = _promising_statement(which.shape(), bound.Asked.of(participant, preferences))
     values = which.values() | bound.parameters(participant, preferences, reference_km) | {"count": count}
-    return list((await session.execute(statement, values)).scalars())
+    return list((await _execute(session, statement, values)).scalars())
 
 
 async def monthly_load(
@@ -499,18 +582,18 @@ async def monthly_load(
     statement = (
         select(c.facilitator_id, c.month, c.sessions)
         .join_from(Facilitator, per_facilitator, true())
-        .where(Facilitator.id.in_(bindparam("ids", expanding=True)))
+        .where(Facilitator.id == any_(_IDS))
     )
     values = {"ids": list(facilitator_ids)} | _window_values(starts_from, starts_before, now, timezone)
     out: dict[UUID, dict[date, int]] = defaultdict(dict)
-    for facilitator_id, month, sessions in await session.execute(statement, values):
+    for facilitator_id, month, sessions in await _execute(session, statement, values):
         out[facilitator_id][month.date()] = int(sessions)
     return out
 
 
 async def rater_hashes(session: AsyncSession, participant_id: str) -> frozenset[str]:
     statement = select(RaterConflict.email_hash).where(RaterConflict.participant_id == participant_id)
-    return frozenset((await session.execute(statement)).scalars().all())
+    return frozenset((await _execute(session, statement)).scalars().all())
 
 
 async def known_participant(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
@@ -19,5 +19,7 @@ router = APIRouter(tags=["matching"])
 )
 async def create(
     session: Session, principal: AdminOrParticipant, body: MatchRequest, settings: AppSettings, now: Now
-) -> MatchResult:
-    return await matching_service.match(session, principal, body, settings, now)
+) -> Response:
+    result = await matching_service.match(session, principal, body, settings, now)
+    # The documented model is the answer's shape; the values are encoded as matching built them.
+    return Response(matching_service.encode(result), media_type="application/json")

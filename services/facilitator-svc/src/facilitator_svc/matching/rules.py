@@ -15,6 +15,7 @@ participant is (``Rule.CONFLICT_OF_INTEREST``, ``CONFLICT_OF_INTEREST_DETAIL``),
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from enum import StrEnum
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from facilitator_svc.vocabulary import FacilitatorStatus, Mode
+from facilitator_svc.vocabulary import FacilitatorStatus, Mode, SessionKind
 
 
 class Rule(StrEnum):
@@ -40,6 +41,8 @@ class Rule(StrEnum):
     NO_CAPACITY = "no_capacity"
     NO_FREE_SLOT = "no_free_slot"
     MODE_NOT_OFFERED = "mode_not_offered"
+    # The facilitator does not offer the kind of session asked for (feedback, coaching or mentoring).
+    KIND_NOT_OFFERED = "kind_not_offered"
     TOO_FAR = "too_far"
 
 
@@ -82,6 +85,8 @@ class Preferences:
     latitude: float | None = None
     longitude: float | None = None
     max_distance_km: float | None = None
+    # The kind of session: only slots of this kind are usable, only with a facilitator who offers it.
+    kind: SessionKind = SessionKind.FEEDBACK
 
 
 @dataclass(frozen=True)
@@ -93,6 +98,7 @@ class FreeSlot:
     venue: str | None = None
     # The calendar month of the start where the academies are, when the loader already knows it.
     month: date | None = None
+    kind: str = SessionKind.FEEDBACK.value
 
 
 @dataclass(frozen=True)
@@ -116,8 +122,10 @@ class Candidate:
     conflict_organisations: tuple[str, ...] = ()
     conflict_participants: tuple[str, ...] = ()
     slots: tuple[FreeSlot, ...] = ()
-    # Sessions that occupy the facilitator, per calendar month (first day of the month).
+    # Sessions that occupy the facilitator, per calendar month (first day of the month), of every kind.
     load: Mapping[date, int] = field(default_factory=dict)
+    # The kinds of session the facilitator offers.
+    session_kinds: tuple[str, ...] = (SessionKind.FEEDBACK.value,)
 
 
 @dataclass(frozen=True)
@@ -252,8 +260,13 @@ def load_fraction_free(capacity: int, booked: int) -> float:
     return max(0.0, 1.0 - booked / capacity) if capacity > 0 else 0.0
 
 
+@functools.lru_cache(maxsize=256)
+def _month_name(month: date) -> str:
+    return month.strftime("%B %Y")
+
+
 def load_value(capacity: int, booked: int, month: date) -> tuple[float, str]:
-    detail = f"{booked} of {capacity} sessions booked in {month.strftime('%B %Y')}"
+    detail = f"{booked} of {capacity} sessions booked in {_month_name(month)}"
     return load_fraction_free(capacity, booked), detail
 
 
@@ -273,6 +286,10 @@ def judge(
     if preferences.mode is not None and preferences.mode.value not in candidate.modes:
         mode_words = preferences.mode.value.replace("_", " ")
         exclusions.append(Exclusion(Rule.MODE_NOT_OFFERED, f"the facilitator does not work {mode_words}"))
+    if preferences.kind.value not in candidate.session_kinds:
+        exclusions.append(
+            Exclusion(Rule.KIND_NOT_OFFERED, f"the facilitator does not offer {preferences.kind.value} sessions")
+        )
     today = preferences.window_starts_at.astimezone(tz).date()
     if candidate.accreditation_expires_on < today:
         exclusions.append(
@@ -289,14 +306,15 @@ def judge(
     window_start, window_end = preferences.window_starts_at, preferences.window_ends_at
     span = (window_end - window_start).total_seconds()
     wanted = preferences.mode.value if preferences.mode is not None else None
+    kind = preferences.kind.value
     # Sessions starting from the day after expiry, local time, are past the accreditation.
     expired_from = datetime.combine(candidate.accreditation_expires_on + timedelta(days=1), time(0), tzinfo=tz)
     capacity = candidate.capacity_per_month
-    scored: list[tuple[float, datetime, str, FreeSlot, Mode, float, date, int]] = []
+    scored: list[tuple[float, datetime, UUID, FreeSlot, Mode, float, date, int]] = []
     in_window = in_mode = accredited = too_far = 0
     # One pass over the sessions, cheapest tests first: a match scores thousands of them.
     for slot in candidate.slots:
-        if not window_start <= slot.starts_at < window_end:
+        if slot.kind != kind or not window_start <= slot.starts_at < window_end:
             continue
         in_window += 1
         if wanted is not None and wanted not in slot.modes:
@@ -332,7 +350,8 @@ def judge(
             if best is None or score > best[0]:
                 best = (score, mode)
         if best is not None:
-            scored.append((best[0], slot.starts_at, str(slot.id), slot, best[1], soon, month, booked))
+            # Ties go to the id: UUIDs order as their text does (same length, same layout), without making it.
+            scored.append((best[0], slot.starts_at, slot.id, slot, best[1], soon, month, booked))
     if not scored:
         return Verdict(candidate, tuple(_why_no_session(preferences, in_window, in_mode, accredited, too_far)), ())
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -356,8 +375,9 @@ def _why_no_session(
     """Why none of the facilitator's sessions is usable, from how many passed each test in turn."""
     if not in_mode:
         wanted = f" {preferences.mode.value.replace('_', ' ')}" if preferences.mode else ""
+        of_kind = "" if preferences.kind == SessionKind.FEEDBACK else f" {preferences.kind.value}"
         other = " (only in another mode)" if in_window else ""
-        yield Exclusion(Rule.NO_FREE_SLOT, f"no free{wanted} session in the window{other}")
+        yield Exclusion(Rule.NO_FREE_SLOT, f"no free{wanted}{of_kind} session in the window{other}")
         return
     if not accredited:
         yield Exclusion(Rule.ACCREDITATION_EXPIRED, "accreditation expires before every free session in the window")

@@ -7,7 +7,7 @@ from uuid import UUID
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from facilitator_svc.facilitators.schemas import Location
-from facilitator_svc.vocabulary import Language, Mode, OrganisationCode, ParticipantId, Region, Specialism
+from facilitator_svc.vocabulary import Language, Mode, OrganisationCode, ParticipantId, Region, SessionKind, Specialism
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -54,8 +54,16 @@ class Preferences(BaseModel):
 
 
 class MatchRequest(Preferences):
+    kind: SessionKind = Field(
+        default=SessionKind.FEEDBACK,
+        description="The kind of session sought: only facilitators who offer it, and only their slots of that kind.",
+    )
     participant: ParticipantRef | None = Field(default=None, description="Administrators only: whom to match.")
-    cycle_id: UUID | None = Field(default=None, description="The assessment cycle the session is for.")
+    cycle_id: UUID | None = Field(
+        default=None,
+        description="The assessment cycle a feedback session is for; coaching and mentoring are the participant's "
+        "own and name none.",
+    )
     include_ineligible: bool = Field(
         default=False, description="Administrators only: also list who is excluded and why."
     )
@@ -87,6 +95,7 @@ class SlotOffer(BaseModel):
     slot_id: UUID
     starts_at: datetime
     ends_at: datetime
+    kind: SessionKind
     mode: Mode
     venue: str | None
     score: float
@@ -118,6 +127,7 @@ class MatchedParticipant(BaseModel):
 
 class MatchResult(BaseModel):
     participant: MatchedParticipant
+    kind: SessionKind = Field(description="The kind of session matched for.")
     window: Window
     eligible: list[MatchOut]
     ineligible: list[IneligibleOut] | None = None

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitator_svc.access import is_admin
@@ -26,20 +28,11 @@ from facilitator_svc.matching.repository import (
     rater_hashes,
 )
 from facilitator_svc.matching.schemas import (
-    ExclusionOut,
-    FacilitatorCard,
-    IneligibleOut,
-    MatchedParticipant,
-    MatchOut,
     MatchRequest,
-    MatchResult,
     ParticipantRef,
-    Preferences,
-    ReasonOut,
-    SlotOffer,
     Window,
 )
-from facilitator_svc.vocabulary import Mode
+from facilitator_svc.vocabulary import Mode, SessionKind
 from hlm_kit.auth import Principal, Role
 from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
 
@@ -91,7 +84,23 @@ async def resolve_participant(
     return rules.Participant(participant_id, organisation, region, await rater_hashes(session, participant_id))
 
 
-def preferences_of(body: Preferences, settings: Settings, now: datetime) -> rules.Preferences:
+def refuse_cycle_unless_feedback(kind: SessionKind, cycle_id: UUID | None) -> None:
+    """Coaching and mentoring are the participant's own, not part of a 360 cycle: naming a cycle for them is
+    refused rather than ignored, so that nobody takes the session for the one that releases the cycle's report."""
+    if cycle_id is not None and kind != SessionKind.FEEDBACK:
+        raise UnprocessableContent(
+            f"a {kind.value} session is not part of an assessment cycle",
+            errors=[
+                FieldError(
+                    loc=["body", "cycle_id"],
+                    msg=f"a {kind.value} session names no cycle: leave cycle_id out",
+                    type="cycle_not_for_kind",
+                )
+            ],
+        )
+
+
+def preferences_of(body: MatchRequest, settings: Settings, now: datetime) -> rules.Preferences:
     window = body.window or Window(starts_at=now, ends_at=now + timedelta(days=settings.match_window_days))
     if window.ends_at <= now:
         raise UnprocessableContent(
@@ -109,14 +118,17 @@ def preferences_of(body: Preferences, settings: Settings, now: datetime) -> rule
         latitude=body.location.latitude if body.location else None,
         longitude=body.location.longitude if body.location else None,
         max_distance_km=body.max_distance_km,
+        kind=body.kind,
     )
 
 
 async def match(
     session: AsyncSession, principal: Principal, body: MatchRequest, settings: Settings, now: datetime
-) -> MatchResult:
+) -> dict[str, Any]:
+    """The answer (``MatchResult``) as plain values, for ``encode``."""
     if body.include_ineligible and not is_admin(principal):
         raise Forbidden("only an academy administrator may see who is excluded and why")
+    refuse_cycle_unless_feedback(body.kind, body.cycle_id)
     participant = await resolve_participant(session, principal, body.participant, body.cycle_id)
     preferences = preferences_of(body, settings, now)
     tz = ZoneInfo(settings.timezone)
@@ -150,6 +162,7 @@ async def match(
     # row, and a session in the window, in the mode, before the accreditation ends, in a month with room.
     bookable = CandidateFilter(
         participant=participant,
+        kind=body.kind,
         mode=body.mode,
         earliest_date=preferences.window_starts_at.astimezone(tz).date(),
         bookable_only=True,
@@ -210,73 +223,89 @@ async def match(
             elsewhere = dataclasses.replace(elsewhere, score_to_beat=ScoreToBeat(preferences, reference_km, score))
         await judge_best_first(await bounds(elsewhere, at_least=score - MARGIN if score is not None else None))
     ranked = rules.rank(verdicts)[: body.limit]
-    result = MatchResult(
-        participant=MatchedParticipant(
-            id=participant.id, organisation=participant.organisation, region=participant.region
-        ),
-        window=Window(starts_at=preferences.window_starts_at, ends_at=preferences.window_ends_at),
-        eligible=[
-            MatchOut(
-                rank=i,
-                facilitator=card(v.candidate),
-                score=v.best.score,
-                reasons=reasons(v.best),
-                slots=[
-                    SlotOffer(
-                        slot_id=o.slot.id,
-                        starts_at=o.slot.starts_at,
-                        ends_at=o.slot.ends_at,
-                        mode=o.mode,
-                        venue=o.slot.venue,
-                        score=o.score,
-                    )
-                    for o in v.options[: settings.match_slots_per_facilitator]
+    shown = settings.match_slots_per_facilitator
+    # The answer as plain values in the fields' order, encoded as they are (``encode``): a model built
+    # per reason, session and facilitator (some two hundred of them), or the whole validated at once,
+    # cost more than judging the facilitators.
+    result: dict[str, Any] = {
+        "participant": {"id": participant.id, "organisation": participant.organisation, "region": participant.region},
+        "kind": body.kind,
+        "window": {"starts_at": preferences.window_starts_at, "ends_at": preferences.window_ends_at},
+        "eligible": [
+            {
+                "rank": i,
+                "facilitator": card(v.candidate),
+                "score": v.best.score,
+                "reasons": reasons(v.best),
+                "slots": [
+                    {
+                        "slot_id": o.slot.id,
+                        "starts_at": o.slot.starts_at,
+                        "ends_at": o.slot.ends_at,
+                        "kind": o.slot.kind,
+                        "mode": o.mode,
+                        "venue": o.slot.venue,
+                        "score": o.score,
+                    }
+                    for o in v.options[:shown]
                 ],
-            )
+            }
             for i, v in enumerate(ranked, 1)
         ],
-    )
+        "ineligible": None,
+    }
     if body.include_ineligible:
         # An administrator also sees everyone of their region (the participant's) who is excluded, and
         # why: the region is read whole, unfiltered, and judged.
         # Whether a session is usable, and why not, shows on the earliest of each month and set of modes.
-        everyone = await load(CandidateFilter(region=home, prefilter=False), 1)
+        everyone = await load(CandidateFilter(region=home, prefilter=False, kind=body.kind), 1)
         region_verdicts = [
             rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=1) for c in everyone
         ]
-        result.ineligible = [
-            IneligibleOut(
-                facilitator=card(v.candidate),
-                reasons=[ExclusionOut(rule=e.rule.value, detail=e.detail) for e in v.exclusions],
-            )
+        result["ineligible"] = [
+            {
+                "facilitator": card(v.candidate),
+                "reasons": [{"rule": e.rule.value, "detail": e.detail} for e in v.exclusions],
+            }
             for v in sorted(region_verdicts, key=lambda v: (v.candidate.name, str(v.candidate.id)))
             if not v.is_eligible
         ]
     return result
 
 
-def reasons(option: rules.SlotOption) -> list[ReasonOut]:
+# Values of the types the response's models hold, encoded as those models encode them (UUIDs and
+# enumerations as strings, times in ISO 8601), without validating again what matching built.
+_JSON: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+def encode(result: dict[str, Any]) -> bytes:
+    """``MatchResult`` as JSON, from the plain values of ``match``."""
+    return _JSON.dump_json(result)
+
+
+def reasons(option: rules.SlotOption) -> list[dict[str, Any]]:
     """The factors of a score, largest contribution first: the first reason is the main one."""
     return [
-        ReasonOut(
-            factor=f.key,
-            weight=f.weight,
-            value=round(f.value, 4),
-            contribution=round(f.contribution, 4),
-            detail=f.detail,
-        )
+        {
+            "factor": f.key,
+            "weight": f.weight,
+            "value": round(f.value, 4),
+            "contribution": round(f.contribution, 4),
+            "detail": f.detail,
+        }
         for f in sorted(option.factors, key=lambda f: -f.contribution)
     ]
 
 
-def card(candidate: rules.Candidate) -> FacilitatorCard:
-    return FacilitatorCard(
-        id=candidate.id,
-        name=candidate.name,
-        organisation=candidate.organisation,
-        region=candidate.region,
-        accreditation_level=candidate.accreditation_level,
-        modes=list(candidate.modes),
-        languages=list(candidate.languages),
-        specialisms=list(candidate.specialisms),
-    )
+def card(candidate: rules.Candidate) -> dict[str, Any]:
+    """What a participant sees of a facilitator (``FacilitatorCard``)."""
+    return {
+        "id": candidate.id,
+        "name": candidate.name,
+        "organisation": candidate.organisation,
+        "region": candidate.region,
+        "accreditation_level": candidate.accreditation_level,
+        "modes": list(candidate.modes),
+        "languages": list(candidate.languages),
+        "specialisms": list(candidate.specialisms),
+    }

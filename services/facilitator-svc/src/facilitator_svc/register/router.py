@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
@@ -18,10 +18,11 @@ router = APIRouter(tags=["public register"])
 
 
 # Unset fields are left out of the answer: a field a facilitator did not publish is absent, not null.
+# The page is validated once, as it is built, and written straight to JSON: the response model only
+# describes the answer, FastAPI does not dump, validate and dump it again.
 @router.get(
     "/v1/register",
     response_model=RegisterPage,
-    response_model_exclude_unset=True,
     summary="Search the facilitators who chose to be listed; each entry shows only what its facilitator published",
 )
 async def search(
@@ -36,9 +37,10 @@ async def search(
     specialism: Annotated[Specialism | None, Query(description="among those who publish their specialisms")] = None,
     session_kind: Annotated[SessionKind | None, Query(description="among those who publish what they offer")] = None,
     cursor: Cursor = None,
-) -> RegisterPage:
+) -> Response:
     wanted = Search(region=region, mode=mode, language=language, specialism=specialism, session_kind=session_kind)
-    return await register_service.search(session, wanted, settings, now, cursor=cursor, limit=limit)
+    page = await register_service.search(session, wanted, settings, now, cursor=cursor, limit=limit)
+    return Response(page.model_dump_json(exclude_unset=True), media_type="application/json")
 
 
 @router.get(

@@ -29,8 +29,10 @@ class PublicationIn(BaseModel):
         default=list(DEFAULT_PUBLISHED_FIELDS),
         description="What your entry shows besides its id; the rest of your profile is never shown.",
     )
-    session_kinds: SessionKinds = Field(
-        default=[SessionKind.FEEDBACK], description="The kinds of session you offer through the register."
+    session_kinds: SessionKinds | None = Field(
+        default=None,
+        description="The kinds of session you offer, which the register shows and which you may be booked for; "
+        "left out, they stay as they are.",
     )
 
 

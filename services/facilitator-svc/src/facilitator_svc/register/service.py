@@ -63,7 +63,9 @@ async def replace_own(
     facilitator = await _own(session, principal, for_update=True)
     facilitator.is_listed = body.is_listed
     facilitator.published_fields = [f.value for f in body.published_fields]
-    facilitator.session_kinds = [k.value for k in body.session_kinds]
+    # What they offer is also what they are booked for: choosing what the register shows must not undo it.
+    if body.session_kinds is not None:
+        facilitator.session_kinds = [k.value for k in body.session_kinds]
     facilitator.updated_at = now
     await session.flush()
     return _publication(facilitator, local_date(settings, now))

@@ -20,6 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from facilitator_svc.database import Base
 
+# The session kinds (vocabulary.SessionKind), as the database checks them on slots and bookings.
+KNOWN_KIND_SQL = "kind IN ('feedback', 'coaching', 'mentoring')"
+
 
 class Slot(Base):
     __tablename__ = "slot"
@@ -32,7 +35,8 @@ class Slot(Base):
         ),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("cardinality(modes) > 0", name="some_mode"),
-        # A facilitator cannot offer two sessions at once.
+        CheckConstraint(KNOWN_KIND_SQL, name="known_kind"),
+        # A facilitator cannot offer two sessions at once, of whatever kind.
         ExcludeConstraint(("facilitator_key", "&&"), ("during", "&&"), using="gist", name="ex_slot_facilitator_during"),
         Index(None, "facilitator_id", "starts_at"),
         Index(None, "starts_at"),
@@ -45,6 +49,8 @@ class Slot(Base):
     ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     modes: Mapped[list[str]] = mapped_column(ARRAY(Text))
     venue: Mapped[str | None] = mapped_column(Text)
+    # What the session is: a 360 feedback session, or coaching or mentoring (vocabulary.SessionKind).
+    kind: Mapped[str] = mapped_column(Text, server_default="feedback")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     facilitator_key: Mapped[Range[int]] = mapped_column(
         INT8RANGE, Computed("int8range(facilitator_number, facilitator_number, '[]')", persisted=True)

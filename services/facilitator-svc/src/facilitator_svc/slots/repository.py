@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select
 
 from facilitator_svc.bookings.models import Booking, BookingStatus
 from facilitator_svc.slots.models import Slot
+from facilitator_svc.vocabulary import SessionKind
 from hlm_kit.repository import RepositoryBase
 
 
@@ -37,7 +38,13 @@ class SlotRepository(RepositoryBase[Slot]):
     model = Slot
 
     async def list_for(
-        self, facilitator_id: UUID, now: datetime, *, starts_from: datetime | None, starts_before: datetime | None
+        self,
+        facilitator_id: UUID,
+        now: datetime,
+        *,
+        starts_from: datetime | None,
+        starts_before: datetime | None,
+        kind: SessionKind | None = None,
     ) -> Sequence[tuple[Slot, bool]]:
         statement = (
             select(Slot, slot_is_booked(now).label("is_booked"))
@@ -48,6 +55,8 @@ class SlotRepository(RepositoryBase[Slot]):
             statement = statement.where(Slot.starts_at >= starts_from)
         if starts_before is not None:
             statement = statement.where(Slot.starts_at < starts_before)
+        if kind is not None:
+            statement = statement.where(Slot.kind == kind.value)
         result = await self.session.execute(statement)
         return [(row[0], bool(row[1])) for row in result.all()]
 

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime
 from facilitator_svc.clock import Now
 from facilitator_svc.slots import service as slot_service
 from facilitator_svc.slots.schemas import SlotList, SlotsIn
+from facilitator_svc.vocabulary import SessionKind
 from hlm_kit.auth import AdminOrFacilitator
 from hlm_kit.db import Session
 
@@ -30,9 +31,10 @@ async def list_slots(
     now: Now,
     starts_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     starts_before: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    kind: Annotated[SessionKind | None, Query(description="only sessions of this kind")] = None,
 ) -> SlotList:
     return await slot_service.list_for(
-        session, principal, facilitator_id, now, starts_from=starts_from, starts_before=starts_before
+        session, principal, facilitator_id, now, starts_from=starts_from, starts_before=starts_before, kind=kind
     )
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from facilitator_svc.vocabulary import Mode
+from facilitator_svc.vocabulary import Mode, SessionKind
 
 # A feedback session runs from a quarter of an hour to a working day.
 SHORTEST_SESSION = timedelta(minutes=15)
@@ -25,6 +25,11 @@ class SlotIn(BaseModel):
 
     starts_at: AwareDatetime
     ends_at: AwareDatetime
+    kind: SessionKind = Field(
+        default=SessionKind.FEEDBACK,
+        description="What the session is: a 360 feedback session, coaching or mentoring. The facilitator must "
+        "offer that kind (their `session_kinds`).",
+    )
     modes: Annotated[list[Mode], Field(min_length=1), AfterValidator(_unique_modes)] | None = None
     venue: Venue | None = Field(default=None, description="Where an in-person session takes place.")
 
@@ -49,6 +54,7 @@ class SlotOut(BaseModel):
     facilitator_id: UUID
     starts_at: datetime
     ends_at: datetime
+    kind: SessionKind
     modes: list[Mode]
     venue: str | None
     is_booked: bool

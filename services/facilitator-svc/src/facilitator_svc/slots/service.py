@@ -15,7 +15,7 @@ from facilitator_svc.slots.exceptions import SlotBooked, SlotNotFound, SlotOverl
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.slots.repository import SlotRepository
 from facilitator_svc.slots.schemas import SlotList, SlotOut, SlotsIn
-from facilitator_svc.vocabulary import Mode
+from facilitator_svc.vocabulary import Mode, SessionKind
 from hlm_kit.auth import Principal
 from hlm_kit.errors import FieldError, UnprocessableContent
 
@@ -23,10 +23,11 @@ from hlm_kit.errors import FieldError, UnprocessableContent
 async def add(
     session: AsyncSession, principal: Principal, facilitator_id: UUID, body: SlotsIn, now: datetime
 ) -> SlotList:
-    """Add every slot, or none: each one must lie in the future, in modes the facilitator works in, and
-    overlap neither another slot of the request nor one the facilitator already offers."""
+    """Add every slot, or none: each one must lie in the future, be of a kind the facilitator offers, in
+    modes they work in, and overlap neither another slot of the request nor one they already offer."""
     facilitator = await facilitator_service.visible(session, principal, facilitator_id, for_update=True)
     offered = set(facilitator.modes)
+    kinds = set(facilitator.session_kinds)
     errors: list[FieldError] = []
 
     def problem(index: int, field: str, msg: str, type_: str) -> None:
@@ -35,6 +36,13 @@ async def add(
     for i, slot in enumerate(body.slots):
         if slot.starts_at <= now:
             problem(i, "starts_at", "a slot must start in the future", "in_past")
+        if slot.kind.value not in kinds:
+            problem(
+                i,
+                "kind",
+                f"the facilitator does not offer {slot.kind.value} sessions (they offer {', '.join(sorted(kinds))})",
+                "kind_not_offered",
+            )
         for mode in slot.modes or []:
             if mode.value not in offered:
                 problem(i, "modes", f"the facilitator does not work in the mode {mode.value!r}", "mode_not_offered")
@@ -63,6 +71,7 @@ async def add(
             ends_at=s.ends_at,
             modes=[m.value for m in s.modes] if s.modes else list(facilitator.modes),
             venue=s.venue,
+            kind=s.kind.value,
         )
         for s in body.slots
     ]
@@ -85,10 +94,11 @@ async def list_for(
     *,
     starts_from: datetime | None,
     starts_before: datetime | None,
+    kind: SessionKind | None = None,
 ) -> SlotList:
     facilitator = await facilitator_service.visible(session, principal, facilitator_id)
     rows = await SlotRepository(session).list_for(
-        facilitator.id, now, starts_from=starts_from, starts_before=starts_before
+        facilitator.id, now, starts_from=starts_from, starts_before=starts_before, kind=kind
     )
     return SlotList(items=[to_out(slot, is_booked=booked) for slot, booked in rows])
 
@@ -114,6 +124,7 @@ def to_out(slot: Slot, *, is_booked: bool) -> SlotOut:
         facilitator_id=slot.facilitator_id,
         starts_at=slot.starts_at,
         ends_at=slot.ends_at,
+        kind=SessionKind(slot.kind),
         modes=[Mode(m) for m in slot.modes],
         venue=slot.venue,
         is_booked=is_booked,

@@ -15,6 +15,8 @@ from facilitator_svc.training.models import (
     TrainingCourse,
     TrainingEnrolment,
 )
+from facilitator_svc.vocabulary import SessionKind
+from hlm_kit.db import hold_lock
 from hlm_kit.repository import RepositoryBase
 
 # The enrolments that hold one of the course's places.
@@ -90,6 +92,16 @@ class EnrolmentRepository(RepositoryBase[TrainingEnrolment]):
         )
         return {id: position for position, id in enumerate((await self.session.scalars(statement)).all(), start=1)}
 
+    async def of_facilitator(self, facilitator_id: UUID) -> Sequence[TrainingEnrolment]:
+        """A facilitator's own enrolments, the latest course first."""
+        statement = (
+            select(TrainingEnrolment)
+            .join(TrainingCourse, TrainingCourse.id == TrainingEnrolment.course_id)
+            .where(TrainingEnrolment.facilitator_id == facilitator_id)
+            .order_by(TrainingCourse.starts_on.desc(), TrainingEnrolment.number.desc())
+        )
+        return await self.get_all(statement)
+
     async def of_course(self, course_id: UUID) -> Sequence[TrainingEnrolment]:
         # Those with a place first, then the waiting list in its order, then those who withdrew.
         rank = case(
@@ -108,11 +120,23 @@ class EnrolmentRepository(RepositoryBase[TrainingEnrolment]):
 class AssessmentRepository(RepositoryBase[ElearningAssessment]):
     model = ElearningAssessment
 
+    async def lock_imports_of_region(self, region: str) -> None:
+        """Hold the region's imports to one at a time until this transaction ends: an import skips the
+        results it finds already recorded, so two of the same file at once must not both find none."""
+        await hold_lock(self.session, f"facilitator-svc elearning import {region}")
+
     async def of_person(self, email: str) -> Sequence[ElearningAssessment]:
         statement = (
             select(ElearningAssessment)
             .where(func.lower(ElearningAssessment.email) == email.lower())
             .order_by(ElearningAssessment.score.desc())
+        )
+        return await self.get_all(statement)
+
+    async def of_people_in_region(self, region: str, emails: Sequence[str]) -> Sequence[ElearningAssessment]:
+        statement = select(ElearningAssessment).where(
+            ElearningAssessment.region == region,
+            func.lower(ElearningAssessment.email).in_([e.lower() for e in emails]),
         )
         return await self.get_all(statement)
 
@@ -150,8 +174,11 @@ class InterestRepository(RepositoryBase[TrainerInterest]):
         return await self.get_all(statement)
 
     async def delivered_sessions(self, facilitator_id: UUID) -> int:
-        """Feedback sessions the facilitator has delivered: their completed bookings."""
+        """Feedback sessions the facilitator has delivered: their completed feedback bookings (coaching and
+        mentoring are not what train-the-trainer asks experience of)."""
         statement = select(func.count()).where(
-            Booking.facilitator_id == facilitator_id, Booking.status == BookingStatus.COMPLETED
+            Booking.facilitator_id == facilitator_id,
+            Booking.status == BookingStatus.COMPLETED,
+            Booking.kind == SessionKind.FEEDBACK.value,
         )
         return int((await self.session.execute(statement)).scalar_one())

@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
+from facilitator_svc.csv_files import CSV_MEDIA_TYPE, read_body
 from facilitator_svc.facilitators.schemas import Email
-from facilitator_svc.training import schemas
+from facilitator_svc.training import assessment_csv, schemas
 from facilitator_svc.training import service as training_service
 from facilitator_svc.training.models import CourseKind
 from hlm_kit.auth import Admin, AdminOrFacilitator, Facilitator
@@ -74,6 +75,15 @@ async def list_enrolments(session: Session, principal: AdminOrFacilitator, id: U
     return await training_service.list_enrolments(session, principal, id)
 
 
+@router.get(
+    "/enrolments/mine",
+    response_model=schemas.EnrolmentList,
+    summary="Your own places and waiting-list entries, the latest course first",
+)
+async def list_own_enrolments(session: Session, principal: Facilitator) -> schemas.EnrolmentList:
+    return await training_service.list_own_enrolments(session, principal)
+
+
 @router.post(
     "/enrolments/{id}/withdraw",
     response_model=schemas.WithdrawalOut,
@@ -111,6 +121,24 @@ async def record_assessment(
     session: Session, principal: Admin, body: schemas.AssessmentIn, settings: AppSettings, now: Now
 ) -> schemas.AssessmentOut:
     return await training_service.record_assessment(session, principal, body, settings, now)
+
+
+@router.post(
+    "/assessments/import",
+    response_model=schemas.AssessmentImportResult,
+    summary="Record e-learning results from a CSV file of the learning system; nothing is stored when any row is wrong",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {CSV_MEDIA_TYPE: {"schema": {"type": "string"}, "example": ",".join(assessment_csv.COLUMNS)}},
+        }
+    },
+)
+async def import_assessments(
+    request: Request, session: Session, principal: Admin, settings: AppSettings, now: Now
+) -> schemas.AssessmentImportResult:
+    body = await read_body(request, max_bytes=settings.assessment_import_max_bytes, what="the results")
+    return await training_service.import_assessments(session, principal, body, settings, now)
 
 
 @router.get("/assessments", response_model=schemas.AssessmentList, summary="E-learning results entered in your region")

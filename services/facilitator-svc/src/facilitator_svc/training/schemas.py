@@ -158,6 +158,14 @@ class AssessmentList(Page[AssessmentOut]):
     pass
 
 
+class AssessmentImportResult(BaseModel):
+    recorded: int = Field(description="Results of the file now recorded, each judged against the pass mark.")
+    already_recorded: int = Field(
+        description="Rows the region holds already (the same person, day and score): a file exported again "
+        "records nothing twice."
+    )
+
+
 class InterestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

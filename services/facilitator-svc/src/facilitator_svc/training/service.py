@@ -23,6 +23,7 @@ from facilitator_svc.db_errors import violated_constraint
 from facilitator_svc.facilitators.exceptions import AlreadyRegistered, FacilitatorNotFound
 from facilitator_svc.facilitators.models import Facilitator
 from facilitator_svc.facilitators.repository import FacilitatorRepository
+from facilitator_svc.training import assessment_csv
 from facilitator_svc.training.exceptions import (
     AlreadyEnrolled,
     CompletionRefused,
@@ -48,6 +49,7 @@ from facilitator_svc.training.repository import (
 )
 from facilitator_svc.training.schemas import (
     AccreditationGrant,
+    AssessmentImportResult,
     AssessmentIn,
     AssessmentList,
     AssessmentOut,
@@ -296,6 +298,19 @@ async def list_enrolments(session: AsyncSession, principal: Principal, course_id
     return EnrolmentList(items=[_out(e, positions.get(e.id)) for e in enrolments])
 
 
+async def list_own_enrolments(session: AsyncSession, principal: Principal) -> EnrolmentList:
+    """A facilitator's own places and waiting-list entries, each waiting one with its position now."""
+    own = await _own_entry(session, principal)
+    if own is None:
+        return EnrolmentList(items=[])
+    repository = EnrolmentRepository(session)
+    enrolments = await repository.of_facilitator(own.id)
+    positions: dict[UUID, int] = {}
+    for course_id in {e.course_id for e in enrolments if e.status == EnrolmentStatus.WAITING}:
+        positions |= await repository.waiting_positions(course_id)
+    return EnrolmentList(items=[_out(e, positions.get(e.id)) for e in enrolments])
+
+
 async def withdraw(
     session: AsyncSession, principal: Principal, id: UUID, settings: Settings, now: datetime
 ) -> WithdrawalOut:
@@ -491,8 +506,17 @@ async def record_assessment(
     session: AsyncSession, principal: Principal, body: AssessmentIn, settings: Settings, now: datetime
 ) -> AssessmentOut:
     region = principal.require_administered_region()
+    assessment = _assessment(body, region, principal, settings, now)
+    await AssessmentRepository(session).add(assessment)
+    return _assessment_out(assessment)
+
+
+def _assessment(
+    body: AssessmentIn, region: str, principal: Principal, settings: Settings, now: datetime
+) -> ElearningAssessment:
+    """A result judged against the pass mark in force now, which it keeps."""
     pass_mark = settings.training_pass_mark_percent
-    assessment = ElearningAssessment(
+    return ElearningAssessment(
         email=body.email,
         name=body.name,
         region=region,
@@ -503,8 +527,38 @@ async def record_assessment(
         recorded_by=principal.sub,
         recorded_at=now,
     )
-    await AssessmentRepository(session).add(assessment)
-    return _assessment_out(assessment)
+
+
+async def import_assessments(
+    session: AsyncSession, principal: Principal, body: bytes, settings: Settings, now: datetime
+) -> AssessmentImportResult:
+    """Record every result of the file, or, when any row is wrong, none of them, with every problem listed by
+    its line. A row the region holds already (the same person, day and score) is not recorded again, so the
+    learning system's export of all results to date can be imported each time."""
+    region = principal.require_administered_region()
+    rows, errors = assessment_csv.parse(body, max_rows=settings.assessment_import_max_rows)
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} problem(s) in the file; nothing was stored", errors=errors)
+    repository = AssessmentRepository(session)
+    await repository.lock_imports_of_region(region)
+    held = {
+        _same_result(a.email, a.assessed_on, a.score)
+        for a in await repository.of_people_in_region(region, sorted({r.result.email for r in rows}))
+    }
+    recorded = 0
+    for row in rows:
+        key = _same_result(row.result.email, row.result.assessed_on, row.result.score)
+        if key in held:
+            continue
+        held.add(key)
+        await repository.add(_assessment(row.result, region, principal, settings, now), flush=False)
+        recorded += 1
+    await session.flush()
+    return AssessmentImportResult(recorded=recorded, already_recorded=len(rows) - recorded)
+
+
+def _same_result(email: str, assessed_on: date, score: int) -> tuple[str, date, int]:
+    return email.lower(), assessed_on, score
 
 
 async def list_assessments(

@@ -7,11 +7,13 @@ from fastapi import APIRouter, Query, Request, Response, status
 from framework_svc.documents_endpoint import document_openapi, export_body, read_document
 from framework_svc.frameworks import service as framework_service
 from framework_svc.frameworks.documents import FrameworkDocument
+from framework_svc.frameworks.published import Published, PublishedFrameworks
 from framework_svc.frameworks.schemas import FrameworkList, FrameworkTree, VersionList, VersionSummary
+from framework_svc.versioning import VersionStatus
 from hlm_kit.auth import Admin, CurrentPrincipal
-from hlm_kit.db import Session
+from hlm_kit.db import Session, Sessionmaker
 from hlm_kit.edge import PositiveInt32
-from hlm_kit.http_cache import conditional_response
+from hlm_kit.http_cache import MemoryRead
 from hlm_kit.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/v1/frameworks", tags=["frameworks"])
@@ -33,14 +35,30 @@ async def list_frameworks(
 @router.get("/{key}", response_model=FrameworkTree, responses={304: {"description": "Not modified"}})
 async def get(
     request: Request,
-    session: Session,
     principal: CurrentPrincipal,
+    published: Published,
+    sessionmaker: Sessionmaker,
     key: str,
     version: Annotated[PositiveInt32 | None, Query(description="defaults to the latest published version")] = None,
 ) -> Response:
-    found = await framework_service.get_version(session, principal, key, version)
-    body, etag = await framework_service.render_tree(session, found)
-    return conditional_response(request, body, etag=etag)
+    # The catalogue's hot path: a version this process already rendered costs no database round trip, no
+    # encoding and no header building, and a conditional request for it compares two strings. Only a miss
+    # opens a session.
+    rendered = published.get(key, version)
+    if rendered is None:
+        generation = published.generation
+        async with sessionmaker() as session:
+            found = await framework_service.get_version(session, principal, key, version)
+            rendered = await framework_service.render_tree(session, found)
+        if found.status != VersionStatus.DRAFT:
+            published.put(generation, key, version, rendered)
+    return rendered.respond(request)
+
+
+def memory_reads(published: PublishedFrameworks) -> list[MemoryRead]:
+    """A read of a framework's latest published version that this process holds is answered before routing
+    (what :func:`get` would answer from ``published``, without resolving its dependencies)."""
+    return [MemoryRead.of(router, get, lambda _caller, params: published.get(params["key"], None))]
 
 
 @router.get("/{key}/versions", response_model=VersionList)
@@ -65,14 +83,21 @@ async def create(request: Request, response: Response, session: Session, _: Admi
 
 
 @router.post("/{key}/versions/{version}/publish", response_model=VersionSummary)
-async def publish(session: Session, _: Admin, key: str, version: PositiveInt32) -> VersionSummary:
+async def publish(session: Session, published: Published, _: Admin, key: str, version: PositiveInt32) -> VersionSummary:
+    published.invalidate_on_commit(session)
     return await framework_service.publish(session, key, version)
 
 
 @router.post("/{key}/versions/{version}/retire", response_model=VersionSummary)
 async def retire(
-    session: Session, _: Admin, key: str, version: PositiveInt32, replaced_by: ReplacedBy = None
+    session: Session,
+    published: Published,
+    _: Admin,
+    key: str,
+    version: PositiveInt32,
+    replaced_by: ReplacedBy = None,
 ) -> VersionSummary:
+    published.invalidate_on_commit(session)
     return await framework_service.retire(session, key, version, replaced_by=replaced_by)
 
 

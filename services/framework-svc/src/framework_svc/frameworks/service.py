@@ -47,7 +47,7 @@ from framework_svc.frameworks.schemas import (
 from framework_svc.questionnaires.repository import QuestionnaireRepository
 from framework_svc.versioning import VersionStatus, version_id
 from hlm_kit.auth import Principal, Role
-from hlm_kit.http_cache import etag_of
+from hlm_kit.http_cache import Representation
 from hlm_kit.pagination import PlainCursor
 
 # Frameworks are listed in order of key, and the cursor is the last key itself: the gateway hands each
@@ -60,7 +60,7 @@ ALL_STATUSES = tuple(VersionStatus)
 # Published and retired versions never change, so their rendered JSON is kept. The key carries the
 # publication time too: should a version ever be removed and published afresh under the same id
 # (a restored backup), the new publication can never be served from the old entry.
-_rendered: LRUCache[tuple[object, VersionStatus, object], tuple[bytes, str]] = LRUCache(maxsize=64)
+_rendered: LRUCache[tuple[object, VersionStatus, object], Representation] = LRUCache(maxsize=64)
 
 
 def visible_statuses(principal: Principal) -> Sequence[VersionStatus]:
@@ -106,8 +106,9 @@ async def get_version(session: AsyncSession, principal: Principal, key: str, num
     return version
 
 
-async def render_tree(session: AsyncSession, version: VersionRef) -> tuple[bytes, str]:
-    """The whole tree of ``version`` as JSON bytes with their ETag (cached once immutable)."""
+async def render_tree(session: AsyncSession, version: VersionRef) -> Representation:
+    """The whole tree of ``version`` as JSON bytes with their ETag and response headers (cached once
+    immutable)."""
     is_immutable = version.status != VersionStatus.DRAFT
     cache_key = (version.id, version.status, version.published_at)
     if is_immutable and (hit := _rendered.get(cache_key)):
@@ -115,7 +116,7 @@ async def render_tree(session: AsyncSession, version: VersionRef) -> tuple[bytes
     tree = await FrameworkVersionRepository(session).get_tree(version.id)
     assert tree is not None
     body = to_tree(tree).model_dump_json().encode()
-    rendered = (body, etag_of(body))
+    rendered = Representation(body)
     if is_immutable:
         _rendered[cache_key] = rendered
     return rendered

@@ -3,16 +3,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import exists, select, tuple_
 
 from framework_svc.resources.models import Resource, ResourceTarget
 from framework_svc.versioning import VersionStatus
 from hlm_contracts import ResourceAudience
+from hlm_kit.db import hold_lock
 from hlm_kit.repository import RepositoryBase
 
 # Publications of resources take this transaction-scoped lock one after another: each writes the whole
 # published set as its event, so one that read the set before another committed would publish a stale set.
-_PUBLICATION_LOCK = "framework.resource.publication"
+_PUBLICATION_LOCK = "framework-svc resource publication"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,4 +76,4 @@ class ResourceRepository(RepositoryBase[Resource]):
         )
 
     async def lock_publications(self) -> None:
-        await self.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(_PUBLICATION_LOCK))))
+        await hold_lock(self.session, _PUBLICATION_LOCK)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from framework_svc.document_format import format_of, parse_document
 from framework_svc.documents_endpoint import document_openapi, export_body
@@ -12,18 +12,19 @@ from framework_svc.resources.repository import ResourceFilter
 from framework_svc.resources.schemas import ImportResult, ResourceList, ResourceOut, ResourceRefs
 from framework_svc.versioning import VersionStatus
 from hlm_contracts import ResourceAudience, ResourceKind
-from hlm_kit.auth import CurrentPrincipal, Principal, Role, require_role
+from hlm_kit.auth import Admin, CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.edge import PositiveInt32
+from hlm_kit.pagination import Cursor, Limit
 
 router = APIRouter(prefix="/v1/resources", tags=["resources"])
-Admin = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN))]
 
 
 @router.get("", response_model=ResourceList)
 async def list_resources(
     session: Session,
     principal: CurrentPrincipal,
+    limit: Limit,
     dimension: Annotated[str | None, Query(description="key of a dimension (HLM) or domain (LF2011) served")] = None,
     framework: Annotated[str | None, Query(description="key of the framework whose dimensions are served")] = None,
     kind: ResourceKind | None = None,
@@ -33,8 +34,7 @@ async def list_resources(
     status: Annotated[
         VersionStatus, Query(description="draft and retired: academy_admin only")
     ] = VersionStatus.PUBLISHED,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Cursor = None,
 ) -> ResourceList:
     where = ResourceFilter(status=status, dimension=dimension, framework=framework, kind=kind, audience=audience)
     return await resource_service.list_resources(session, principal, where, cursor=cursor, limit=limit)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from framework_svc.database import outbox
 from framework_svc.documents_endpoint import validate_document
+from framework_svc.frameworks.documents import KEY_PATTERN
 from framework_svc.frameworks.exceptions import InvalidTransition, VersionNotChangeable
 from framework_svc.frameworks.repository import FrameworkVersionRepository
 from framework_svc.frameworks.service import ALL_STATUSES, visible_statuses
@@ -30,7 +31,8 @@ from framework_svc.versioning import VersionStatus, version_id
 from hlm_contracts import PublishedResource, ResourceCost, ResourcesPublishedV1
 from hlm_contracts import ResourceTarget as TargetData
 from hlm_kit.auth import Principal, Role
-from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
+from hlm_kit.errors import Forbidden
+from hlm_kit.pagination import BadCursor, PlainCursor
 
 # The subject of every resources event: the event is about the published set, not one resource.
 EVENT_SUBJECT = "resources"
@@ -160,16 +162,18 @@ def _check_may_see(principal: Principal, status: VersionStatus) -> None:
         raise Forbidden(f"only academy administrators list {status.value} resources")
 
 
-def parse_cursor(cursor: str | None) -> tuple[str, int] | None:
-    """The cursor is the last item's ``key:version`` (keys hold no colon); none or empty: the first page."""
-    if not cursor:
+# The list is ordered by key and version, and its cursor is the last item's ``key:version`` as it stands:
+# the gateway gives each of its edges that cursor. Checked like any other (keys hold no colon).
+RESOURCE_CURSOR = PlainCursor(KEY_PATTERN.removesuffix("$") + r":[1-9][0-9]{0,9}$")
+
+
+def _after(cursor: str | None) -> tuple[str, int] | None:
+    decoded = RESOURCE_CURSOR.decode(cursor)
+    if decoded is None:
         return None
-    key, _, version = cursor.rpartition(":")
-    if not key or not version.isdigit() or not 0 < int(version) < 2**31:
-        raise UnprocessableContent(
-            "invalid cursor",
-            errors=[FieldError(loc=["query", "cursor"], msg="not a cursor this list returned", type="cursor_invalid")],
-        )
+    key, _, version = decoded.rpartition(":")
+    if int(version) >= 2**31:
+        raise BadCursor()
     return key, int(version)
 
 
@@ -177,10 +181,9 @@ async def list_resources(
     session: AsyncSession, principal: Principal, where: ResourceFilter, *, cursor: str | None, limit: int
 ) -> ResourceList:
     _check_may_see(principal, where.status)
-    found = await ResourceRepository(session).list_filtered(where, after=parse_cursor(cursor), limit=limit + 1)
-    items = [to_out(r) for r in found[:limit]]
-    next_cursor = f"{items[-1].key}:{items[-1].version}" if len(found) > limit else None
-    return ResourceList(items=items, next_cursor=next_cursor)
+    found = await ResourceRepository(session).list_filtered(where, after=_after(cursor), limit=limit + 1)
+    page, next_cursor = RESOURCE_CURSOR.page(found, limit, key=lambda r: f"{r.key}:{r.version}")
+    return ResourceList(items=[to_out(r) for r in page], next_cursor=next_cursor)
 
 
 async def get(session: AsyncSession, principal: Principal, key: str, version: int | None) -> ResourceOut:

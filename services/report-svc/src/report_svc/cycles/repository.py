@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 
 from hlm_kit.repository import RepositoryBase
@@ -21,12 +21,17 @@ class CycleRepository(RepositoryBase[Cycle]):
         exactly when the last of them is stored, whatever their order.
         """
         await self.session.execute(insert(Cycle).values(id=cycle_id).on_conflict_do_nothing(index_elements=["id"]))
+        cycle = await self.lock_existing(cycle_id)
+        assert cycle is not None
+        return cycle
+
+    async def lock_existing(self, cycle_id: uuid.UUID) -> Cycle | None:
+        """The cycle's row locked for this transaction, or None when it is not held (never stored, or
+        deleted by an erasure meanwhile): for work on a cycle already known, which must not store it again."""
         statement = (
             select(Cycle).where(Cycle.id == cycle_id).with_for_update().execution_options(populate_existing=True)
         )
-        cycle = await self.get_one_or_none(statement)
-        assert cycle is not None
-        return cycle
+        return await self.get_one_or_none(statement)
 
     async def ids_using_questionnaire(self, questionnaire_id: uuid.UUID) -> Sequence[uuid.UUID]:
         result = await self.session.execute(
@@ -58,15 +63,3 @@ class ResponseRepository(RepositoryBase[Response]):
             )
             .on_conflict_do_nothing(index_elements=["id"])
         )
-
-    async def counts_by_group(self, cycle_id: uuid.UUID) -> dict[str, int]:
-        result = await self.session.execute(
-            select(Response.rater_group, func.count())
-            .where(Response.cycle_id == cycle_id)
-            .group_by(Response.rater_group)
-        )
-        return {group: count for group, count in result.all()}
-
-    async def of_cycle(self, cycle_id: uuid.UUID) -> Sequence[Response]:
-        # Ordered by id, a random UUID: the order responses arrived in never reaches a report.
-        return await self.get_all(select(Response).where(Response.cycle_id == cycle_id).order_by(Response.id))

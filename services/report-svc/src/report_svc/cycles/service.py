@@ -11,9 +11,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import CycleClosedV1, CycleOpenedV1, ParticipantErasedV1, ResponseSubmittedV1
+from hlm_kit.db import hold_lock
 from report_svc.consents.models import Consent
 from report_svc.cycles.models import Cycle, ErasedCycle, ErasedParticipant, Response
 from report_svc.cycles.repository import CycleRepository, ResponseRepository
+from report_svc.questionnaires import service as questionnaire_service
 from report_svc.reports import service as report_service
 from report_svc.reports.models import Report
 from report_svc.sessions.models import Booking
@@ -23,16 +25,32 @@ def participant_hash(participant_id: str) -> str:
     return hashlib.sha256(participant_id.encode()).hexdigest()
 
 
-async def _is_erased(session: AsyncSession, *, cycle_id: uuid.UUID, participant_id: str | None = None) -> bool:
-    conditions = [exists().where(ErasedCycle.cycle_id == cycle_id)]
+async def hold_participant(session: AsyncSession, participant_id: str, *, erasing: bool = False) -> None:
+    """Order an erasure against the events that name its participant, until this transaction ends.
+
+    An erasure and a cycle's opening come on different queues. Handled at the same moment, the erasure
+    would not see the uncommitted cycle and the opening would not see the uncommitted erasure, and the
+    cycle would outlive the erasure. Events naming the participant hold this lock shared before they
+    check for an erasure; the erasure holds it exclusively before it looks for what to delete.
+    """
+    await hold_lock(session, f"report-svc participant {participant_hash(participant_id)}", shared=not erasing)
+
+
+async def is_erased(
+    session: AsyncSession, *, cycle_id: uuid.UUID | None = None, participant_id: str | None = None
+) -> bool:
+    """Whether the cycle, or the participant, was erased: an event about either stores nothing again."""
+    conditions = [exists().where(ErasedCycle.cycle_id == cycle_id)] if cycle_id is not None else []
     if participant_id is not None:
         conditions.append(exists().where(ErasedParticipant.participant_hash == participant_hash(participant_id)))
     return bool((await session.execute(select(or_(*conditions)))).scalar())
 
 
 async def on_opened(session: AsyncSession, data: CycleOpenedV1, *, opened_at: datetime | None = None) -> None:
-    if await _is_erased(session, cycle_id=data.cycle_id, participant_id=data.participant_id):
+    await hold_participant(session, data.participant_id)
+    if await is_erased(session, cycle_id=data.cycle_id, participant_id=data.participant_id):
         return
+    await questionnaire_service.lock_arrival(session, data.questionnaire_id, arriving=False)
     cycle = await CycleRepository(session).lock(data.cycle_id)
     cycle.kind = data.kind.value
     cycle.participant_id = data.participant_id
@@ -49,9 +67,12 @@ async def on_opened(session: AsyncSession, data: CycleOpenedV1, *, opened_at: da
 
 
 async def on_response_submitted(session: AsyncSession, data: ResponseSubmittedV1) -> None:
-    if await _is_erased(session, cycle_id=data.cycle_id):
-        return
+    # A response names no participant, so it cannot wait on an erasure's participant lock; it checks for
+    # the erasure once it holds the cycle's lock instead, which an erasure holds until it commits.
     cycle = await CycleRepository(session).lock(data.cycle_id)
+    if await is_erased(session, cycle_id=data.cycle_id):
+        await session.delete(cycle)  # the empty row the lock stored again
+        return
     await ResponseRepository(session).add_once(
         Response(
             id=data.response_id,
@@ -66,7 +87,8 @@ async def on_response_submitted(session: AsyncSession, data: ResponseSubmittedV1
 
 
 async def on_closed(session: AsyncSession, data: CycleClosedV1) -> None:
-    if await _is_erased(session, cycle_id=data.cycle_id, participant_id=data.participant_id):
+    await hold_participant(session, data.participant_id)
+    if await is_erased(session, cycle_id=data.cycle_id, participant_id=data.participant_id):
         return
     cycle = await CycleRepository(session).lock(data.cycle_id)
     # A cycle that was extended closes again with larger counts; an older close arriving late changes nothing.
@@ -83,15 +105,17 @@ async def on_questionnaire_available(session: AsyncSession, questionnaire_id: uu
     """A questionnaire announced after its cycles closed: build what was waiting for it."""
     repository = CycleRepository(session)
     for cycle_id in await repository.ids_using_questionnaire(questionnaire_id):
-        await report_service.build_if_complete(session, await repository.lock(cycle_id))
+        if (cycle := await repository.lock_existing(cycle_id)) is not None:
+            await report_service.build_if_complete(session, cycle)
 
 
 async def on_participant_erased(session: AsyncSession, data: ParticipantErasedV1) -> None:
     """Delete everything held about the participant, and remember (by hash) not to store it again."""
+    await hold_participant(session, data.participant_id, erasing=True)
     repository = CycleRepository(session)
     cycle_ids = list(await repository.ids_of_participant(data.participant_id))
     for cycle_id in cycle_ids:
-        await repository.lock(cycle_id)
+        await repository.lock_existing(cycle_id)
     report_cycles = await session.execute(select(Report.cycle_id).where(Report.participant_id == data.participant_id))
     cycle_ids = sorted(set(cycle_ids) | set(report_cycles.scalars().all()))
     if cycle_ids:

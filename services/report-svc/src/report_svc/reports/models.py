@@ -83,11 +83,9 @@ class PublishedScore(Base):
     publish, in the database."""
 
     __tablename__ = "published_score"
-    __table_args__ = (
-        Index(None, "organisation", "closed_at"),
-        Index(None, "region", "closed_at"),
-        Index(None, "team_cycle_id"),
-    )
+    # A group report's members are the reports that publish figures of its questionnaire (one look per
+    # report, answered from the index); their figures are then read by report (the primary key).
+    __table_args__ = (Index(None, "report_id", "questionnaire_id"),)
 
     report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
     dimension_key: Mapped[str] = mapped_column(Text, primary_key=True)

@@ -2,15 +2,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Select, and_, delete, insert, or_, select, tuple_
+import orjson
+from sqlalchemy import Select, and_, delete, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import defer
 
+from hlm_contracts.enums import RaterGroup
 from hlm_kit.repository import RepositoryBase
 from report_svc.consents.models import Consent
 from report_svc.reports.models import PublishedScore, Report, ReportPdf
+from report_svc.scoring import inputs
 
 
 def _reports(*, with_content: bool) -> Select[Report]:
@@ -20,11 +26,112 @@ def _reports(*, with_content: bool) -> Select[Report]:
     return statement if with_content else statement.options(defer(Report.content, raiseload=True))
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedFigure:
+    """One figure of a ready 360 report that group reports may aggregate."""
+
+    questionnaire_id: uuid.UUID
+    dimension_key: str
+    rater_group: str
+    score: Decimal
+    level: str
+
+
+# What a build reads, in one round trip: the cycle's report as it stands (if any), its questionnaire (if
+# stored) and its responses as one JSON array, ordered by id (a random UUID: the order responses arrived
+# in never reaches a report). One row always comes back. The JSON comes as text, for orjson to decode.
+_BUILD_INPUTS = text(
+    "SELECT report.id, report.kind, report.state, report.status, report.version, CAST(report.content AS text),"
+    " report.participant_id,"
+    " report.released_at, report.released_by,"
+    " questionnaire.id, questionnaire.key, questionnaire.version, questionnaire.name, questionnaire.framework_key,"
+    " questionnaire.framework_version, CAST(questionnaire.document AS text),"
+    " (SELECT CAST(json_agg(json_build_array(response.rater_group, response.answers, response.importance,"
+    " response.comments) ORDER BY response.id) AS text)"
+    " FROM report.response WHERE response.cycle_id = CAST(:cycle_id AS uuid))"
+    " FROM (SELECT) AS one"
+    " LEFT JOIN report.report ON report.cycle_id = CAST(:cycle_id AS uuid)"
+    " LEFT JOIN report.questionnaire ON questionnaire.id = CAST(:questionnaire_id AS uuid)"
+)
+
+# A build's report row: new, or the one it rebuilds. The parameters are named after the columns.
+_NEW_REPORT = (
+    "WITH report AS (INSERT INTO report.report (id, cycle_id, participant_id, organisation, region, team_cycle_id,"
+    " kind, state, status, release_mode, version, content, closed_at, released_at, released_by, created_at,"
+    " updated_at) VALUES (CAST(:id AS uuid), CAST(:cycle_id AS uuid), CAST(:participant_id AS text),"
+    " CAST(:organisation AS text), CAST(:region AS text), CAST(:team_cycle_id AS uuid), CAST(:kind AS text),"
+    " CAST(:state AS text), CAST(:status AS text), CAST(:release_mode AS text), CAST(:version AS integer),"
+    " CAST(:content AS jsonb), CAST(:closed_at AS timestamptz), CAST(:released_at AS timestamptz),"
+    " CAST(:released_by AS text), CAST(:updated_at AS timestamptz), CAST(:updated_at AS timestamptz))"
+    " RETURNING id, version, content)"
+)
+_CHANGED_REPORT = (
+    "WITH report AS (UPDATE report.report SET participant_id = CAST(:participant_id AS text),"
+    " organisation = CAST(:organisation AS text), region = CAST(:region AS text),"
+    " team_cycle_id = CAST(:team_cycle_id AS uuid), kind = CAST(:kind AS text), state = CAST(:state AS text),"
+    " status = CAST(:status AS text), release_mode = CAST(:release_mode AS text),"
+    " version = CAST(:version AS integer), content = CAST(:content AS jsonb),"
+    " closed_at = CAST(:closed_at AS timestamptz), released_at = CAST(:released_at AS timestamptz),"
+    " released_by = CAST(:released_by AS text), updated_at = CAST(:updated_at AS timestamptz)"
+    " WHERE id = CAST(:id AS uuid) RETURNING id, version, content)"
+)
+# The version (its content copied from the report's row as written, not sent twice), the published
+# figures as four arrays unnested into rows (the columns they share given once), and the outbox rows in
+# the order given (their ids are the order they are sent in).
+_KEEP_BUILD = (
+    ", version AS (INSERT INTO report.report_version (report_id, version, content, built_at)"
+    " SELECT id, version, content, CAST(:updated_at AS timestamptz) FROM report)"
+    ", figures AS (INSERT INTO report.published_score (report_id, dimension_key, rater_group, score, level,"
+    " questionnaire_id, organisation, region, team_cycle_id, closed_at)"
+    " SELECT report.id, figure.dimension_key, figure.rater_group, figure.score, figure.level,"
+    " CAST(:questionnaire_id AS uuid), CAST(:organisation AS text), CAST(:region AS text),"
+    " CAST(:team_cycle_id AS uuid), CAST(:closed_at AS timestamptz)"
+    " FROM report, unnest(CAST(:dimension_keys AS text[]), CAST(:rater_groups AS text[]),"
+    " CAST(:scores AS numeric[]), CAST(:levels AS text[])) AS figure (dimension_key, rater_group, score, level))"
+    " INSERT INTO report.outbox_message (event_id, type, subject, envelope)"
+    " SELECT event.id, event.type, event.subject, CAST(event.envelope AS jsonb)"
+    " FROM unnest(CAST(:event_ids AS text[]), CAST(:event_types AS text[]), CAST(:event_subjects AS text[]),"
+    " CAST(:envelopes AS text[])) WITH ORDINALITY AS event (id, type, subject, envelope, n) ORDER BY event.n"
+)
+_KEEP_NEW = text(_NEW_REPORT + _KEEP_BUILD)
+_KEEP_CHANGED = text(_CHANGED_REPORT + _KEEP_BUILD)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReport:
+    """What a build needs of the cycle's report as it stands."""
+
+    id: uuid.UUID
+    kind: str
+    state: str
+    status: str
+    version: int
+    content: dict[str, Any]
+    participant_id: str
+    released_at: datetime | None
+    released_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuestionnaire:
+    id: uuid.UUID
+    key: str
+    version: int
+    name: str
+    framework_key: str
+    framework_version: int
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildInputs:
+    report: StoredReport | None
+    questionnaire: StoredQuestionnaire | None
+    responses: list[inputs.Response]
+
+
 class ReportRepository(RepositoryBase[Report]):
     model = Report
-
-    async def of_cycle(self, cycle_id: uuid.UUID) -> Report | None:
-        return await self.get_one_or_none(select(Report).where(Report.cycle_id == cycle_id))
 
     async def many(self, ids: Sequence[uuid.UUID], *, with_content: bool = True) -> Sequence[Report]:
         return await self.get_all(_reports(with_content=with_content).where(Report.id.in_(ids)))
@@ -88,10 +195,62 @@ class ReportRepository(RepositoryBase[Report]):
             .limit(1)
         )
 
-    async def replace_scores(self, report_id: uuid.UUID, rows: list[dict[str, object]]) -> None:
-        await self.session.execute(delete(PublishedScore).where(PublishedScore.report_id == report_id))
-        if rows:
-            await self.session.execute(insert(PublishedScore), rows)
+    async def build_inputs(self, cycle_id: uuid.UUID, questionnaire_id: uuid.UUID | None) -> BuildInputs:
+        """The cycle's report, questionnaire and responses, as plain values (no ORM objects to track)."""
+        result = await self.session.execute(_BUILD_INPUTS, {"cycle_id": cycle_id, "questionnaire_id": questionnaire_id})
+        row = result.one()
+        report_id, kind, state, status, version, content, participant_id, released_at, released_by = row[:9]
+        q_id, q_key, q_version, q_name, q_framework_key, q_framework_version, q_document, responses = row[9:]
+        return BuildInputs(
+            report=None
+            if report_id is None
+            else StoredReport(
+                report_id, kind, state, status, version, orjson.loads(content), participant_id, released_at, released_by
+            ),
+            questionnaire=None
+            if q_id is None
+            else StoredQuestionnaire(
+                q_id, q_key, q_version, q_name, q_framework_key, q_framework_version, orjson.loads(q_document)
+            ),
+            responses=[
+                inputs.Response(group=RaterGroup(group), answers=answers, importance=importance, comments=comments)
+                for group, answers, importance, comments in (orjson.loads(responses) if responses else ())
+            ],
+        )
+
+    async def keep_build(
+        self,
+        report_id: uuid.UUID,
+        cycle_id: uuid.UUID,
+        values: dict[str, Any],
+        scores: Sequence[PublishedFigure],
+        events: Sequence[dict[str, Any]],
+        *,
+        is_new: bool,
+    ) -> None:
+        """Write a build in one statement: the report's row (``values``, by column), its new
+        version, its published figures and its outbox rows (``events``, as ``Outbox.row`` gives them). A
+        rebuild first deletes the figures of the earlier version."""
+        if not is_new:
+            await self.session.execute(delete(PublishedScore).where(PublishedScore.report_id == report_id))
+        await self.session.execute(
+            _KEEP_NEW if is_new else _KEEP_CHANGED,
+            {
+                **values,
+                "id": report_id,
+                "cycle_id": cycle_id,
+                "content": orjson.dumps(values["content"]).decode(),
+                "questionnaire_id": scores[0].questionnaire_id if scores else None,
+                "dimension_keys": [s.dimension_key for s in scores],
+                "rater_groups": [s.rater_group for s in scores],
+                "scores": [s.score for s in scores],
+                "levels": [s.level for s in scores],
+                "event_ids": [e["event_id"] for e in events],
+                "event_types": [e["type"] for e in events],
+                "event_subjects": [e["subject"] for e in events],
+                "envelopes": [orjson.dumps(e["envelope"]).decode() for e in events],
+            },
+        )
 
 
 class ReportPdfRepository(RepositoryBase[ReportPdf]):

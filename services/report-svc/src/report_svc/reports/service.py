@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from hlm_contracts import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.enums import CycleKind, RaterGroup, ReleaseMode
@@ -22,13 +24,13 @@ from hlm_kit.http_cache import etag_of
 from hlm_kit.pagination import CursorCodec
 from report_svc.consents.models import Consent
 from report_svc.cycles.models import Cycle
-from report_svc.cycles.repository import ResponseRepository
+from report_svc.cycles.repository import CycleRepository
 from report_svc.database import outbox
 from report_svc.questionnaires import service as questionnaire_service
 from report_svc.reports import rendering
 from report_svc.reports.exceptions import AwaitingRelease, NothingToRelease, ReportNotFound
 from report_svc.reports.models import Report, ReportVersion
-from report_svc.reports.repository import ReportPdfRepository, ReportRepository
+from report_svc.reports.repository import PublishedFigure, ReportPdfRepository, ReportRepository, StoredReport
 from report_svc.reports.schemas import ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
 from report_svc.resources import service as resource_service
 from report_svc.scoring import inputs
@@ -55,41 +57,54 @@ def _is_self_assessment(cycle: Cycle) -> bool:
     return cycle.kind == CycleKind.SELF_ASSESSMENT.value
 
 
-async def build_if_complete(session: AsyncSession, cycle: Cycle) -> Report | None:
+@dataclass(frozen=True, slots=True)
+class Built:
+    """A report as a build left it."""
+
+    id: uuid.UUID
+    state: str
+    status: str
+    version: int
+
+
+async def build_if_complete(session: AsyncSession, cycle: Cycle) -> Built | None:
     """Build (or rebuild) the cycle's report once everything it depends on has arrived.
 
     The caller holds the cycle's lock. A self-assessment is built as soon as its self response is here; a
     360 once the cycle is closed and the responses stored match the close's counts group by group, so a
     response that arrives after the close and a close that arrives before the last response lead to the
     same report as the ordered stream. A build that changes nothing stores nothing and publishes nothing.
+
+    It reads in one statement (the report as it stands, the questionnaire, the responses) and writes in one
+    (the report, its version, its published figures, its events), plus the deletion of an earlier
+    version's figures when it rebuilds.
     """
     if cycle.kind is None or cycle.participant_id is None:
         return None
-    if not _is_self_assessment(cycle):
-        current = await ReportRepository(session).of_cycle(cycle.id)
-        if current is not None and current.status == RELEASED and current.kind == cycle.kind:
-            # Feedback arriving after release would let the participant compare versions and tell who
-            # said what; the released report stands as it is.
-            log.warning("feedback after release left out of the report", cycle_id=str(cycle.id))
-            return None
     if not _is_self_assessment(cycle) and (cycle.closed_at is None or cycle.submitted is None):
         return None  # most events of a 360 arrive before its close: answer them without reading anything
-    questionnaire = await questionnaire_service.get(session, cycle.questionnaire_id)
+    stored = await ReportRepository(session).build_inputs(cycle.id, cycle.questionnaire_id)
+    current = stored.report
+    if (
+        not _is_self_assessment(cycle)
+        and current is not None
+        and current.status == RELEASED
+        and current.kind == cycle.kind
+    ):
+        # Feedback arriving after release would let the participant compare versions and tell who said
+        # what; the released report stands as it is.
+        log.warning("feedback after release left out of the report", cycle_id=str(cycle.id))
+        return None
+    questionnaire = stored.questionnaire
     if questionnaire is None:
         return None
-    repository = ResponseRepository(session)
+    # One read of the responses both checks they are all here and gives what the report is built from.
+    responses = stored.responses
     if not _is_self_assessment(cycle) and cycle.submitted is not None:
         expected = {group: count for group, count in cycle.submitted.items() if count}
-        if await repository.counts_by_group(cycle.id) != expected:
+        if dict(Counter(r.group.value for r in responses)) != expected:
             return None
-    stored = await repository.of_cycle(cycle.id)
-    responses = [
-        inputs.Response(
-            group=RaterGroup(r.rater_group), answers=r.answers, importance=r.importance, comments=r.comments
-        )
-        for r in stored
-    ]
-    scoring_questionnaire = questionnaire_service.for_scoring(questionnaire)
+    scoring_questionnaire = questionnaire_service.for_scoring(questionnaire.document)
     order_key = cycle.id.bytes
     if _is_self_assessment(cycle):
         if not any(r.group is RaterGroup.SELF for r in responses):
@@ -114,7 +129,7 @@ async def build_if_complete(session: AsyncSession, cycle: Cycle) -> Report | Non
     if not _is_self_assessment(cycle):
         content["kind"] = cycle.kind
         _add_invited(content, cycle.invited)
-    return await _store(session, cycle, content)
+    return await _store(session, cycle, current, content)
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -132,91 +147,97 @@ def _add_invited(content: dict[str, Any], invited: dict[str, int] | None) -> Non
     content["invited_others"] = sum(count for group, count in invited.items() if group != RaterGroup.SELF.value)
 
 
-async def _store(session: AsyncSession, cycle: Cycle, content: dict[str, Any]) -> Report | None:
-    repository = ReportRepository(session)
-    report = await repository.of_cycle(cycle.id)
-    if report is not None and report.content == content:
+async def _store(
+    session: AsyncSession, cycle: Cycle, current: StoredReport | None, content: dict[str, Any]
+) -> Built | None:
+    if current is not None and current.content == content:
         return None
+    assert cycle.participant_id is not None
     now = datetime.now(UTC)
     is_ready = content["state"] == READY
     release_mode = ReleaseMode.DIRECT.value if _is_self_assessment(cycle) else (cycle.release_mode or "coached")
-    was_ready_released = report is not None and report.state == READY and report.status == RELEASED
-    if report is None:
-        report = Report(
-            id=report_id_of(cycle.id),
-            cycle_id=cycle.id,
-            participant_id=cycle.participant_id,
-            version=0,
-            created_at=now,
-        )
-        session.add(report)
-    kind_changed = report.kind is not None and report.kind != cycle.kind
-    report.participant_id = cycle.participant_id or report.participant_id
-    report.organisation = cycle.organisation or ""
-    report.region = cycle.region or ""
-    report.team_cycle_id = cycle.team_cycle_id
-    report.kind = cycle.kind or ""
-    report.state = content["state"]
-    report.release_mode = release_mode
-    report.closed_at = cycle.closed_at
-    report.version += 1
-    report.content = content
-    report.updated_at = now
+    was_ready_released = current is not None and current.state == READY and current.status == RELEASED
+    kind_changed = current is not None and current.kind != cycle.kind
+    report_id = current.id if current is not None else report_id_of(cycle.id)
+    participant_id = cycle.participant_id
+    released_at, released_by = (current.released_at, current.released_by) if current is not None else (None, None)
     release_now = (
         is_ready and release_mode == ReleaseMode.DIRECT.value and not (was_ready_released and not kind_changed)
     )
     if not is_ready:
-        report.status = NOT_PRODUCED
+        status = NOT_PRODUCED
     elif was_ready_released and not kind_changed:
-        report.status = RELEASED
+        status = RELEASED
     elif release_now:
-        report.status, report.released_at, report.released_by = RELEASED, now, AUTOMATIC
+        status, released_at, released_by = RELEASED, now, AUTOMATIC
     else:
-        report.status, report.released_at, report.released_by = AWAITING_RELEASE, None, None
-    await session.flush()
-    session.add(ReportVersion(report_id=report.id, version=report.version, content=content, built_at=now))
-    await repository.replace_scores(report.id, _published_scores(report, cycle, content) if is_ready else [])
+        status, released_at, released_by = AWAITING_RELEASE, None, None
+    values: dict[str, Any] = {
+        "participant_id": participant_id,
+        "organisation": cycle.organisation or "",
+        "region": cycle.region or "",
+        "team_cycle_id": cycle.team_cycle_id,
+        "kind": cycle.kind or "",
+        "state": content["state"],
+        "status": status,
+        "release_mode": release_mode,
+        "version": (current.version if current is not None else 0) + 1,
+        "content": content,
+        "closed_at": cycle.closed_at,
+        "released_at": released_at,
+        "released_by": released_by,
+        "updated_at": now,
+    }
+    events = []
     if is_ready:
-        assert report.participant_id is not None
-        await outbox.add(
-            session,
-            ReportReadyV1(report_id=report.id, cycle_id=cycle.id, participant_id=report.participant_id),
-            subject=str(report.id),
-        )
+        subject = str(report_id)
+        ready = ReportReadyV1(report_id=report_id, cycle_id=cycle.id, participant_id=participant_id)
+        events.append(outbox.row(session, ready, subject=subject))
         if release_now:
-            await _announce_release(session, report, AUTOMATIC, now)
-    await session.flush()
-    return report
+            released = ReportReleasedV1(
+                report_id=report_id,
+                cycle_id=cycle.id,
+                participant_id=participant_id,
+                released_to=participant_id,
+                released_by=AUTOMATIC,
+                released_at=now,
+            )
+            events.append(outbox.row(session, released, subject=subject))
+    scores = _published_scores(cycle, content) if is_ready else []
+    await ReportRepository(session).keep_build(report_id, cycle.id, values, scores, events, is_new=current is None)
+    _refresh_loaded(session, report_id, values if current is not None else {**values, "created_at": now})
+    return Built(report_id, values["state"], status, values["version"])
 
 
-def _published_scores(report: Report, cycle: Cycle, content: dict[str, Any]) -> list[dict[str, object]]:
+def _refresh_loaded(session: AsyncSession, report_id: uuid.UUID, values: dict[str, Any]) -> None:
+    """A report this session has already loaded shows what the build wrote (the write went around the ORM)."""
+    loaded = session.identity_map.get(session.sync_session.identity_key(Report, report_id))
+    if loaded is not None:
+        for column, value in values.items():
+            set_committed_value(loaded, column, value)
+
+
+def _published_scores(cycle: Cycle, content: dict[str, Any]) -> list[PublishedFigure]:
     """The figures of a ready 360 report that group reports may aggregate: self, ``others`` and each
     group shown on its own. Combined groups are left out: they stand for no one group."""
     if content["kind"] == CycleKind.SELF_ASSESSMENT.value or cycle.closed_at is None:
         return []
+    assert cycle.questionnaire_id is not None
     single = {g["key"] for g in content["groups"] if not g["combined"]}
-    rows: list[dict[str, object]] = []
-    common = {
-        "report_id": report.id,
-        "questionnaire_id": cycle.questionnaire_id,
-        "organisation": report.organisation,
-        "region": report.region,
-        "team_cycle_id": report.team_cycle_id,
-        "closed_at": cycle.closed_at,
-    }
+    rows: list[PublishedFigure] = []
     for dimension in content["dimensions"]:
         figures = {"self": dimension["self"], "others": dimension["others"]}
         figures.update({key: cell for key, cell in dimension["groups"].items() if key in single})
         for group, figure in figures.items():
             if figure is not None:
                 rows.append(
-                    {
-                        **common,
-                        "dimension_key": dimension["key"],
-                        "rater_group": group,
-                        "score": Decimal(str(figure["score"])),
-                        "level": figure["level"],
-                    }
+                    PublishedFigure(
+                        cycle.questionnaire_id,
+                        dimension["key"],
+                        group,
+                        Decimal(str(figure["score"])),
+                        figure["level"],
+                    )
                 )
     return rows
 
@@ -275,6 +296,11 @@ async def present(session: AsyncSession, reports: Sequence[Report]) -> list[Repo
 
 async def release(session: AsyncSession, principal: Principal, report_id: uuid.UUID) -> ReportOut:
     """The booked facilitator releases a coached report to its participant (again: no change)."""
+    # The cycle's lock first, as every build holds it while it writes: a rebuild under way ends before
+    # the release reads the report, and a later one finds the report released and leaves it as it is.
+    cycle_id = await session.scalar(select(Report.cycle_id).where(Report.id == report_id))
+    if cycle_id is not None:
+        await CycleRepository(session).lock_existing(cycle_id)
     report = await ReportRepository(session).get_by_id(report_id, for_update=True)
     if report is None or not await _facilitates(session, principal, report):
         raise ReportNotFound

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -32,9 +33,30 @@ INSUFFICIENT = "insufficient_responses"
 Report = dict[str, Any]
 
 
+def hundredths(value: Fraction) -> int:
+    """A figure as published, in hundredths: rounded half up (away from zero), in integers alone."""
+    return _hundredths_of(value.numerator, value.denominator)
+
+
+def _hundredths_of(numerator: int, denominator: int) -> int:
+    """:func:`hundredths` of ``numerator / denominator`` (``denominator`` > 0), in lowest terms or not: the
+    rounding gives the same for any multiple of both."""
+    rounded = (200 * abs(numerator) + denominator) // (2 * denominator)
+    return -rounded if numerator < 0 else rounded
+
+
 def published(value: Fraction) -> Decimal:
     """A figure as published: two decimals, half up."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Decimal(hundredths(value)).scaleb(-2)
+
+
+def _figure(value: Fraction) -> float:
+    """A published figure as the report's JSON carries it."""
+    return hundredths(value) / 100
+
+
+# The level bands' lower bounds in hundredths: Proficient, Strong, Exemplary.
+_PROFICIENT, _STRONG, _EXEMPLARY = 175, 250, 325
 
 
 def level_of(value: Decimal) -> str:
@@ -42,30 +64,60 @@ def level_of(value: Decimal) -> str:
     [2.5, 3.25) Strong, [3.25, 4] Exemplary."""
     if value < Decimal("1.75"):
         return RatingLevel.ESSENTIAL.label
-    if value < Decimal("2.5"):
+    if value < STRONG:
         return RatingLevel.PROFICIENT.label
     if value < Decimal("3.25"):
         return RatingLevel.STRONG.label
     return RatingLevel.EXEMPLARY.label
 
 
+def _level_of_hundredths(value: int) -> str:
+    """:func:`level_of` of a figure in hundredths."""
+    if value < _PROFICIENT:
+        return RatingLevel.ESSENTIAL.label
+    if value < _STRONG:
+        return RatingLevel.PROFICIENT.label
+    if value < _EXEMPLARY:
+        return RatingLevel.STRONG.label
+    return RatingLevel.EXEMPLARY.label
+
+
 def _mean(values: Sequence[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
+    """The exact mean, summed over one common denominator (one normalisation, not one per addition)."""
+    common = math.lcm(*(v.denominator for v in values))
+    return Fraction(sum(v.numerator * (common // v.denominator) for v in values), common * len(values))
+
+
+def _mean_of_totals(totals: Sequence[tuple[int, int]]) -> Fraction:
+    """:func:`_mean` of rater scores given as (sum of levels, how many), made into one fraction only."""
+    common = math.lcm(*(n for _, n in totals))
+    return Fraction(sum(total * (common // n) for total, n in totals), common * len(totals))
+
+
+def _mean_of_levels(levels: Sequence[int]) -> Fraction:
+    return Fraction(sum(levels), len(levels))
 
 
 def rater_dimension_score(questionnaire: Questionnaire, response: Response, dimension_key: str) -> Fraction | None:
     """The mean of a rater's answered items in a dimension; None when they observed none of them."""
-    levels = [
-        Fraction(level)
-        for item in questionnaire.items_of(dimension_key)
-        if (level := response.answers.get(item.key)) is not None
-    ]
-    return _mean(levels) if levels else None
+    return _rater_score(response, [item.key for item in questionnaire.items_of(dimension_key)])
+
+
+def _rater_score(response: Response, item_keys: Sequence[str]) -> Fraction | None:
+    total = _rater_total(response, item_keys)
+    return Fraction(*total) if total is not None else None
+
+
+def _rater_total(response: Response, item_keys: Sequence[str]) -> tuple[int, int] | None:
+    """A rater's score in a dimension as (sum of the levels answered, how many), their mean being the score."""
+    answers = response.answers
+    levels = [level for key in item_keys if (level := answers.get(key)) is not None]
+    return (sum(levels), len(levels)) if levels else None
 
 
 def _score(value: Fraction, n: int | None = None) -> dict[str, Any]:
-    shown = published(value)
-    figure: dict[str, Any] = {"score": float(shown), "level": level_of(shown)}
+    shown = hundredths(value)
+    figure: dict[str, Any] = {"score": shown / 100, "level": _level_of_hundredths(shown)}
     if n is not None:
         figure["n"] = n
     return figure
@@ -90,13 +142,13 @@ def build_self_assessment(questionnaire: Questionnaire, responses: Sequence[Resp
     dimensions = []
     for dimension in sorted(questionnaire.dimensions, key=lambda d: d.position):
         scores = [s for r in own if (s := rater_dimension_score(questionnaire, r, dimension.key)) is not None]
-        importance = [Fraction(r.importance[dimension.key]) for r in own if dimension.key in r.importance]
+        importance = [r.importance[dimension.key] for r in own if dimension.key in r.importance]
         dimensions.append(
             {
                 "key": dimension.key,
                 "name": dimension.name,
                 "self": _score(_mean(scores)) if scores else None,
-                "importance": {"self": float(published(_mean(importance))) if importance else None},
+                "importance": {"self": _figure(_mean_of_levels(importance)) if importance else None},
             }
         )
     items = [
@@ -167,14 +219,15 @@ def build_360(
     # within a unit leaves the report unchanged.
     minimum = others_required
 
+    item_keys = _item_keys_by_dimension(questionnaire)
     dimensions = []
     for dimension in sorted(questionnaire.dimensions, key=lambda d: d.position):
-        own_scores = [s for r in own if (s := rater_dimension_score(questionnaire, r, dimension.key)) is not None]
-        rated = [
-            (r.group, s) for r in raters if (s := rater_dimension_score(questionnaire, r, dimension.key)) is not None
-        ]
-        self_score = _mean(own_scores) if own_scores else None
-        others_score = _mean([s for _, s in rated]) if len(rated) >= minimum else None
+        keys = item_keys.get(dimension.key, [])
+        # Each rater's score as (sum, count): one fraction is made per mean, not one per rater.
+        own_scores = [s for r in own if (s := _rater_total(r, keys)) is not None]
+        rated = [(r.group, s) for r in raters if (s := _rater_total(r, keys)) is not None]
+        self_score = _mean_of_totals(own_scores) if own_scores else None
+        others_score = _mean_of_totals([s for _, s in rated]) if len(rated) >= minimum else None
         entry: dict[str, Any] = {
             "key": dimension.key,
             "name": dimension.name,
@@ -184,29 +237,30 @@ def build_360(
             "groups_withheld": False,
         }
         if others_score is not None:
-            values = [s for _, s in rated]
+            # Rounding never reverses an order: the lowest score's figure is the lowest figure.
+            shown = [_hundredths_of(total, n) for _, (total, n) in rated]
             entry["others"] = {
                 **_score(others_score, len(rated)),
-                "range": {"min": float(published(min(values))), "max": float(published(max(values)))},
+                "range": {"min": min(shown) / 100, "max": max(shown) / 100},
             }
             entry["groups"], entry["groups_withheld"] = _unit_cells(units, rated)
 
-        own_importance = [Fraction(r.importance[dimension.key]) for r in own if dimension.key in r.importance]
-        others_importance = [Fraction(r.importance[dimension.key]) for r in raters if dimension.key in r.importance]
-        importance_others = _mean(others_importance) if len(others_importance) >= minimum else None
+        own_importance = [r.importance[dimension.key] for r in own if dimension.key in r.importance]
+        others_importance = [r.importance[dimension.key] for r in raters if dimension.key in r.importance]
+        importance_others = _mean_of_levels(others_importance) if len(others_importance) >= minimum else None
         entry["importance"] = {
-            "self": float(published(_mean(own_importance))) if own_importance else None,
-            "others": float(published(importance_others)) if importance_others is not None else None,
+            "self": _figure(_mean_of_levels(own_importance)) if own_importance else None,
+            "others": _figure(importance_others) if importance_others is not None else None,
             "others_n": len(others_importance) if importance_others is not None else None,
         }
         gap = self_score - others_score if self_score is not None and others_score is not None else None
-        entry["gap"] = float(published(gap)) if gap is not None else None
+        entry["gap"] = _figure(gap) if gap is not None else None
         entry["blind_spot"] = gap is not None and gap >= gap_threshold
         entry["hidden_strength"] = gap is not None and -gap >= gap_threshold
         important = importance_others is not None and importance_others >= IMPORTANT
-        entry["priority"] = important and others_score is not None and published(others_score) < STRONG
+        entry["priority"] = important and others_score is not None and hundredths(others_score) < _STRONG
         # The other side of the same quadrant: important to the role and already Strong or above.
-        entry["strength"] = important and others_score is not None and published(others_score) >= STRONG
+        entry["strength"] = important and others_score is not None and hundredths(others_score) >= _STRONG
         dimensions.append(entry)
 
     items = _items(questionnaire, own, raters, minimum)
@@ -260,12 +314,19 @@ def build_360(
     }
 
 
+def _item_keys_by_dimension(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    keys: dict[str, list[str]] = {}
+    for item in questionnaire.items:
+        keys.setdefault(item.dimension_key, []).append(item.key)
+    return keys
+
+
 def _unit_cells(
-    units: tuple[Unit, ...], rated: list[tuple[RaterGroup, Fraction]]
+    units: tuple[Unit, ...], rated: list[tuple[RaterGroup, tuple[int, int]]]
 ) -> tuple[dict[str, dict[str, Any]], bool]:
     """Each unit's figure on one dimension, or none at all when a unit is thinned below its threshold
     there (then ``others`` minus the shown units would isolate it)."""
-    cells: dict[str, list[Fraction]] = {}
+    cells: dict[str, list[tuple[int, int]]] = {}
     for unit in units:
         scores = [s for g, s in rated if g in unit.groups]
         if not scores:
@@ -273,7 +334,11 @@ def _unit_cells(
         if len(scores) < unit.threshold:
             return {}, True
         cells[unit.key] = scores
-    return {key: _score(_mean(scores), len(scores)) for key, scores in cells.items()}, False
+    return {key: _score(_mean_of_totals(scores), len(scores)) for key, scores in cells.items()}, False
+
+
+# The levels as an item's distribution names them, looked up once.
+_LEVELS = tuple((str(level.value), level.value) for level in RatingLevel)
 
 
 def _items(
@@ -285,9 +350,9 @@ def _items(
         others: dict[str, Any] | None = None
         if len(given) >= minimum:
             others = {
-                "mean": float(published(_mean([Fraction(v) for v in given]))),
+                "mean": _hundredths_of(sum(given), len(given)) / 100,
                 "n": len(given),
-                "distribution": {str(level.value): given.count(level.value) for level in RatingLevel},
+                "distribution": {key: given.count(value) for key, value in _LEVELS},
                 "not_observed": len(raters) - len(given),
             }
         items.append(

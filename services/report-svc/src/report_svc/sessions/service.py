@@ -8,11 +8,18 @@ from sqlalchemy import or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionCompletedV1
+from hlm_contracts import SessionBookedV1, SessionCancelledV1, SessionCompletedV1, SessionKind
+from report_svc.cycles import service as cycle_service
 from report_svc.sessions.models import Booking
 
 
 async def on_booked(session: AsyncSession, data: SessionBookedV1, published_at: datetime) -> None:
+    # Coaching and mentoring are not the coached release of a report: a coach or mentor sees no report.
+    if data.kind != SessionKind.FEEDBACK:
+        return
+    await cycle_service.hold_participant(session, data.participant_id)
+    if await cycle_service.is_erased(session, cycle_id=data.cycle_id, participant_id=data.participant_id):
+        return  # a booking announced after its participant was erased names them again: not kept
     details = {
         "facilitator_id": data.facilitator_id,
         "facilitator_subject": data.facilitator_subject,

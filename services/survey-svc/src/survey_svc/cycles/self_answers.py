@@ -48,7 +48,7 @@ async def save_self_draft(session: AsyncSession, principal: Principal, id: UUID,
     if await CycleRepository(session).self_response(cycle.id) is not None:
         raise SelfAlreadySubmitted("your answers are submitted and can no longer change")
     answer_rules.check(
-        await questionnaire_service.get_document(session, _self_questionnaire_id(cycle)), body, complete=False
+        await questionnaire_service.answer_keys(session, _self_questionnaire_id(cycle)), body, complete=False
     )
     cycle.self_draft = body.model_dump(mode="json")
     saved_at = datetime.now(UTC)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ARRAY, CheckConstraint, Date, DateTime, Index, Text, UniqueConstraint, func, text
+from sqlalchemy import ARRAY, CheckConstraint, Date, DateTime, ForeignKey, Index, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hlm_kit.idempotency import IdempotencyColumns
@@ -52,3 +52,20 @@ class Goal(IdempotencyColumns, Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class GoalResource(Base):
+    """A development resource its author saved to the goal: what they mean to read, take or try towards it.
+    One row per resource and goal (saving it again changes nothing); it goes with the goal.
+
+    No foreign key to the copy of the published resources: that copy is replaced whole by each newer set,
+    and a resource retired since it was saved stays on the goal, shown as retired under the title and kind
+    it had when it was saved."""
+
+    __tablename__ = "goal_resource"
+
+    goal_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(Goal.id, ondelete="CASCADE"), primary_key=True)
+    resource_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from sqlalchemy import and_, delete, or_
+from sqlalchemy.dialects.postgresql import insert
 
 from hlm_kit.repository import RepositoryBase
-from survey_svc.goals.models import Goal, GoalStatus
+from survey_svc.goals.models import Goal, GoalResource, GoalStatus
 
 
 class GoalRepository(RepositoryBase[Goal]):
@@ -66,3 +67,31 @@ class GoalRepository(RepositoryBase[Goal]):
     async def delete_for_author(self, author_id: str) -> None:
         """Every goal of the author, with its reminder mail not sent yet (ON DELETE CASCADE)."""
         await self.session.execute(delete(Goal).where(Goal.author_id == author_id))
+
+
+class GoalResourceRepository(RepositoryBase[GoalResource]):
+    model = GoalResource
+
+    async def of_goals(self, goal_ids: Sequence[UUID]) -> Sequence[GoalResource]:
+        """The resources saved to any of the goals, each goal's in the order saved."""
+        if not goal_ids:
+            return []
+        statement = (
+            self.select()
+            .where(GoalResource.goal_id.in_(goal_ids))
+            .order_by(GoalResource.goal_id, GoalResource.saved_at, GoalResource.resource_key)
+        )
+        return await self.get_all(statement)
+
+    async def save(self, goal_id: UUID, resource_key: str, *, title: str, kind: str) -> None:
+        """Save the resource to the goal once: saving it again (or at the same instant) keeps the one row."""
+        await self.session.execute(
+            insert(GoalResource)
+            .values(goal_id=goal_id, resource_key=resource_key, title=title, kind=kind, saved_at=datetime.now(UTC))
+            .on_conflict_do_nothing(index_elements=[GoalResource.goal_id, GoalResource.resource_key])
+        )
+
+    async def remove(self, goal_id: UUID, resource_key: str) -> None:
+        await self.session.execute(
+            delete(GoalResource).where(GoalResource.goal_id == goal_id, GoalResource.resource_key == resource_key)
+        )

@@ -5,6 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
+from hlm_contracts.base import Key
 from hlm_kit.auth import CurrentPrincipal
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
@@ -59,3 +60,16 @@ async def update(session: Session, principal: CurrentPrincipal, id: UUID, body: 
 @router.delete("/{id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete(session: Session, principal: CurrentPrincipal, id: UUID) -> None:
     await goal_service.delete(session, principal, id)
+
+
+@router.put("/{id}/resources/{resource_key}", response_model=GoalOut)
+async def save_resource(session: Session, principal: CurrentPrincipal, id: UUID, resource_key: Key) -> GoalOut:
+    """Save a published development resource to the goal; saving it again changes nothing. An unknown or
+    unpublished resource key is refused (422)."""
+    return await goal_service.save_resource(session, principal, id, resource_key)
+
+
+@router.delete("/{id}/resources/{resource_key}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_resource(session: Session, principal: CurrentPrincipal, id: UUID, resource_key: Key) -> None:
+    """Take a saved resource off the goal (204 also when it was not on it)."""
+    await goal_service.remove_resource(session, principal, id, resource_key)

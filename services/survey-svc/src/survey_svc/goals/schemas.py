@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from hlm_contracts.base import Key
 from hlm_kit.pagination import Page
-from survey_svc.resources.schemas import LinkedResource
+from survey_svc.resources.schemas import LinkedResource, SavedResource
 
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"\S")]
 Description = Annotated[str, StringConstraints(min_length=1, max_length=10000, pattern=r"\S")]
@@ -74,6 +74,11 @@ class GoalOut(BaseModel):
         default_factory=dict,
         description="For each of the goal's dimensions (by key), the published development resources that "
         "serve it, by key; an empty list when none is published.",
+    )
+    saved_resources: list[SavedResource] = Field(
+        default_factory=list,
+        description="The development resources the author saved to the goal, in the order saved. A resource "
+        "retired since stays listed, as retired, until the author removes it.",
     )
     created_at: datetime
     updated_at: datetime

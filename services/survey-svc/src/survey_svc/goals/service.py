@@ -16,12 +16,12 @@ from hlm_kit.idempotency import Claim, create_once
 from hlm_kit.pagination import CursorCodec
 from survey_svc.goals.exceptions import GoalNotFound
 from survey_svc.goals.models import Goal, GoalStatus
-from survey_svc.goals.repository import GoalRepository
+from survey_svc.goals.repository import GoalRepository, GoalResourceRepository
 from survey_svc.goals.schemas import GoalIn, GoalList, GoalOut, GoalPatch
 from survey_svc.mail import service as mail_service
 from survey_svc.observations.service import dimension_errors
 from survey_svc.resources import service as resource_service
-from survey_svc.resources.schemas import LinkedResource
+from survey_svc.resources.schemas import LinkedResource, SavedResource
 
 # An author's goals are listed oldest first: the cursor holds the (created_at, id) of a page's last goal.
 GOAL_CURSOR = CursorCodec(tuple[datetime, UUID])
@@ -36,7 +36,39 @@ async def _resources(session: AsyncSession, goals: Sequence[Goal]) -> dict[str, 
     return await resource_service.of_dimensions(session, {key for goal in goals for key in goal.dimension_keys})
 
 
-def to_out(goal: Goal, today: date | None = None, resources: dict[str, list[LinkedResource]] | None = None) -> GoalOut:
+async def _saved(session: AsyncSession, goals: Sequence[Goal]) -> dict[UUID, list[SavedResource]]:
+    """The resources saved to each of the goals, in the order saved: as published now, or as saved when
+    retired since."""
+    rows = await GoalResourceRepository(session).of_goals([goal.id for goal in goals])
+    published = await resource_service.published(session, {row.resource_key for row in rows})
+    saved: dict[UUID, list[SavedResource]] = {goal.id: [] for goal in goals}
+    for row in rows:
+        now = published.get(row.resource_key)
+        saved[row.goal_id].append(
+            SavedResource(
+                key=row.resource_key,
+                title=now.title if now else row.title,
+                kind=now.kind if now else row.kind,
+                link=now.link if now else None,
+                status="published" if now else "retired",
+                saved_at=row.saved_at,
+            )
+        )
+    return saved
+
+
+async def _out(session: AsyncSession, goal: Goal) -> GoalOut:
+    """One goal as its author reads it, with the resources of its dimensions and those saved to it."""
+    saved = await _saved(session, [goal])
+    return to_out(goal, resources=await _resources(session, [goal]), saved=saved[goal.id])
+
+
+def to_out(
+    goal: Goal,
+    today: date | None = None,
+    resources: dict[str, list[LinkedResource]] | None = None,
+    saved: list[SavedResource] | None = None,
+) -> GoalOut:
     today = today or _today()
     resources = resources or {}
     return GoalOut(
@@ -50,6 +82,7 @@ def to_out(goal: Goal, today: date | None = None, resources: dict[str, list[Link
         status=goal.status,
         reminder_due=goal.status == GoalStatus.ACTIVE and goal.remind_on is not None and goal.remind_on <= today,
         resources={key: resources.get(key, []) for key in goal.dimension_keys},
+        saved_resources=saved or [],
         created_at=goal.created_at,
         updated_at=goal.updated_at,
     )
@@ -110,16 +143,16 @@ async def create(
         session, Goal, Goal.author_id == principal.sub, idempotency_key, body, create=make
     )
     if not created:
-        return to_out(goal, resources=await _resources(session, [goal])), False
+        return await _out(session, goal), False
     await session.refresh(goal)
-    return to_out(goal, resources=await _resources(session, [goal])), True
+    return await _out(session, goal), True
 
 
 async def get(session: AsyncSession, principal: Principal, id: UUID) -> GoalOut:
     goal = await GoalRepository(session).own(principal.sub, id)
     if goal is None:
         raise GoalNotFound(f"no goal {id}")
-    return to_out(goal, resources=await _resources(session, [goal]))
+    return await _out(session, goal)
 
 
 async def list_goals(
@@ -140,8 +173,8 @@ async def list_goals(
         limit=limit + 1,
     )
     goals, next_cursor = GOAL_CURSOR.page(found, limit, key=lambda g: (g.created_at, g.id))
-    resources = await _resources(session, goals)
-    return GoalList(items=[to_out(g, today, resources) for g in goals], next_cursor=next_cursor)
+    resources, saved = await _resources(session, goals), await _saved(session, goals)
+    return GoalList(items=[to_out(g, today, resources, saved[g.id]) for g in goals], next_cursor=next_cursor)
 
 
 async def update(session: AsyncSession, principal: Principal, id: UUID, body: GoalPatch) -> GoalOut:
@@ -170,7 +203,39 @@ async def update(session: AsyncSession, principal: Principal, id: UUID, body: Go
     await _settle_reminder_mail(session, goal, rearmed=rearmed)
     goal.updated_at = datetime.now(UTC)
     await session.flush()
-    return to_out(goal, resources=await _resources(session, [goal]))
+    return await _out(session, goal)
+
+
+async def save_resource(session: AsyncSession, principal: Principal, id: UUID, resource_key: str) -> GoalOut:
+    """Save a published resource to one of the author's goals, once: saving it again changes nothing."""
+    goal = await GoalRepository(session).own(principal.sub, id, for_update=True)
+    if goal is None:
+        raise GoalNotFound(f"no goal {id}")
+    resource = (await resource_service.published(session, [resource_key])).get(resource_key)
+    if resource is None:
+        raise UnprocessableContent(
+            f"no published development resource {resource_key}",
+            errors=[
+                FieldError(
+                    loc=["path", "resource_key"],
+                    msg=f"{resource_key} is not a published development resource",
+                    type="unknown_resource",
+                )
+            ],
+        )
+    await GoalResourceRepository(session).save(goal.id, resource.key, title=resource.title, kind=resource.kind)
+    goal.updated_at = datetime.now(UTC)
+    await session.flush()
+    return await _out(session, goal)
+
+
+async def remove_resource(session: AsyncSession, principal: Principal, id: UUID, resource_key: str) -> None:
+    """Take a resource off one of the author's goals (nothing to do when it is not on it)."""
+    goal = await GoalRepository(session).own(principal.sub, id, for_update=True)
+    if goal is None:
+        raise GoalNotFound(f"no goal {id}")
+    await GoalResourceRepository(session).remove(goal.id, resource_key)
+    goal.updated_at = datetime.now(UTC)
 
 
 async def _settle_reminder_mail(session: AsyncSession, goal: Goal, *, rearmed: bool) -> None:

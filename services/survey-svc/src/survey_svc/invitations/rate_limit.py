@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fastapi import HTTPException
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ScalarSelect
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from hlm_kit.db import keep
 from survey_svc.config import Settings
 from survey_svc.invitations.repository import TokenFailureRepository
 
@@ -33,10 +36,29 @@ def _window(settings: Settings, now: datetime) -> tuple[datetime, datetime]:
 
 async def ensure_allowed(session: AsyncSession, client: bytes, settings: Settings) -> None:
     """429 (with Retry-After) when ``client`` has failed too often in the current window."""
+    start, _ = _window(settings, datetime.now(UTC))
+    ensure_below_limit(await TokenFailureRepository(session).failures(client, start), settings)
+
+
+def failures_query(client: bytes, settings: Settings) -> tuple[ScalarSelect[int], dict[str, Any]]:
+    """``client``'s failures in the current window, to read in the same statement as the link (one round
+    trip for a rater opening their own link): the subquery and its parameters. Give what it read to
+    ``ensure_below_limit``."""
+    start, _ = _window(settings, datetime.now(UTC))
+    return TokenFailureRepository.failures_query(client, start)
+
+
+def seconds_left_in_window(settings: Settings) -> float:
+    """How long the current window has to run; its count starts again from nothing after that."""
     now = datetime.now(UTC)
-    start, end = _window(settings, now)
-    if await TokenFailureRepository(session).failures(client, start) >= settings.token_failures_per_window:
-        retry_after = max(1, int((end - now).total_seconds()) + 1)
+    _, end = _window(settings, now)
+    return (end - now).total_seconds()
+
+
+def ensure_below_limit(failures: int | None, settings: Settings) -> None:
+    """429 (with Retry-After) when ``failures`` in the current window reach the limit."""
+    if (failures or 0) >= settings.token_failures_per_window:
+        retry_after = max(1, int(seconds_left_in_window(settings)) + 1)
         raise HTTPException(
             status_code=429,
             detail="too many invalid invitation links from this address; try again later",
@@ -44,12 +66,12 @@ async def ensure_allowed(session: AsyncSession, client: bytes, settings: Setting
         )
 
 
-async def record_failure(sessionmaker: async_sessionmaker[AsyncSession], client: bytes, settings: Settings) -> None:
-    """Count one failed look-up in a transaction of its own: the request that failed answers with an
-    error, and its own transaction is rolled back, but the count must stay or a guesser is never slowed."""
+def record_failure(session: AsyncSession, client: bytes, settings: Settings) -> None:
+    """Count one failed look-up, kept past the request's rollback (``hlm_kit.db.keep``): the request that
+    failed answers with an error and keeps none of its own writes, but the count must stay or a guesser is
+    never slowed."""
     start, _ = _window(settings, datetime.now(UTC))
-    async with sessionmaker() as session, session.begin():
-        await TokenFailureRepository(session).count(client, start)
+    keep(session, lambda own: TokenFailureRepository(own).count(client, start))
 
 
 async def forget_old_windows(session: AsyncSession) -> None:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import DateTime, LargeBinary, ScalarSelect, Select, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from hlm_kit.repository import RepositoryBase
@@ -13,12 +14,13 @@ class TokenFailureRepository(RepositoryBase[TokenFailure]):
     model = TokenFailure
 
     async def failures(self, client: bytes, window_start: datetime) -> int:
-        found = await self.session.scalar(
-            select(TokenFailure.failures).where(
-                TokenFailure.client_hash == client, TokenFailure.window_start == window_start
-            )
-        )
-        return found or 0
+        return await self.session.scalar(_failures(client, window_start)) or 0
+
+    @staticmethod
+    def failures_query(client: bytes, window_start: datetime) -> tuple[ScalarSelect[int], dict[str, Any]]:
+        """``client``'s failures in the window (NULL for none), to read inside another statement: the
+        subquery, always the same object (a statement holding it is built once), and its parameters."""
+        return _FAILURES_IN_WINDOW, {_CLIENT.key: client, _WINDOW_START.key: window_start}
 
     async def count(self, client: bytes, window_start: datetime) -> None:
         """One more failure of ``client`` in the window, counted in one statement (concurrent failures
@@ -34,3 +36,18 @@ class TokenFailureRepository(RepositoryBase[TokenFailure]):
 
     async def forget_older_than(self, age: timedelta) -> None:
         await self.session.execute(delete(TokenFailure).where(TokenFailure.window_start < func.now() - age))
+
+
+_CLIENT = bindparam("failures_client_hash", type_=LargeBinary(32))
+_WINDOW_START = bindparam("failures_window_start", type_=DateTime(timezone=True))
+_FAILURES_IN_WINDOW = (
+    select(TokenFailure.failures)
+    .where(TokenFailure.client_hash == _CLIENT, TokenFailure.window_start == _WINDOW_START)
+    .scalar_subquery()
+)
+
+
+def _failures(client: bytes, window_start: datetime) -> Select[int]:
+    return select(TokenFailure.failures).where(
+        TokenFailure.client_hash == client, TokenFailure.window_start == window_start
+    )

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
 
-from hlm_kit.db import Session, Sessionmaker
+from hlm_kit.db import Session
 from survey_svc.dependencies import SettingsDep
 from survey_svc.invitations import rate_limit
 from survey_svc.invitations import service as invitation_service
 from survey_svc.invitations.exceptions import LINK_NOT_VALID, InvitationNotFound
-from survey_svc.invitations.schemas import InvitationView, RejectIn
+from survey_svc.invitations.schemas import DraftPageSaved, InvitationView, RejectIn
 from survey_svc.invitations.service import Caller
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
 
@@ -28,27 +28,37 @@ async def _caller(
     request: Request,
     # Named ``token``, so hlm_kit's redacted path, used by every log line and error document, hides it.
     token: Annotated[str, Path(description="The token of the rater's link (it is never logged).")],
-    sessionmaker: Sessionmaker,
+    session: Session,
     settings: SettingsDep,
 ) -> AsyncIterator[Caller]:
-    """The caller of a link; a link that opens nothing counts against their address. This dependency
-    ends after the request's session, so the count is written once the request's transaction (which
-    the refusal rolls back) has given its connection back."""
+    """The caller of a link; a link that opens nothing counts against their address, a count the
+    request keeps though the refusal rolls back the rest of its transaction."""
     caller = Caller(token=token, address=request.client.host if request.client else "unknown")
     try:
         yield caller
     except InvitationNotFound:
-        await rate_limit.record_failure(sessionmaker, rate_limit.client_hash(caller.address), settings)
+        rate_limit.record_failure(session, rate_limit.client_hash(caller.address), settings)
         raise
 
 
-InvitationCaller = Annotated[Caller, Depends(_caller)]
+InvitationCaller = Annotated[Caller, Depends(_caller, scope="function")]  # ends before the Session it uses
 
 
 @router.get("/{token}", response_model=InvitationView, responses=NOT_VALID)
-async def get(session: Session, caller: InvitationCaller, settings: SettingsDep) -> InvitationView:
+async def get(
+    session: Session,
+    caller: InvitationCaller,
+    settings: SettingsDep,
+    questionnaire: Annotated[
+        bool,
+        Query(
+            description="false: leave the questionnaire out (null), for a caller that already has it; an "
+            "invitation stays pinned to one published questionnaire, which never changes."
+        ),
+    ] = True,
+) -> InvitationView:
     """The rater's questionnaire with their draft, or the nominations a line manager is asked to approve."""
-    return await invitation_service.view(session, caller, settings)
+    return await invitation_service.view(session, caller, settings, with_questionnaire=questionnaire)
 
 
 @router.put("/{token}/draft", response_model=DraftSaved, responses=NOT_VALID)
@@ -56,10 +66,34 @@ async def save_draft(session: Session, caller: InvitationCaller, body: ResponseI
     return await invitation_service.save_draft(session, caller, body, settings)
 
 
+@router.put("/{token}/draft/{dimension_key}", response_model=DraftPageSaved, responses=NOT_VALID)
+async def save_draft_page(
+    session: Session,
+    caller: InvitationCaller,
+    dimension_key: Annotated[str, Path(max_length=63, description="The dimension whose answers these are.")],
+    body: ResponseIn,
+    settings: SettingsDep,
+) -> DraftPageSaved:
+    """Save one dimension's answers (a page of the questionnaire) in place of what the draft held for that
+    dimension, keeping the rest, and return the whole draft as saved: a page saved and the next one chosen
+    in one request. Anything in the body that is not that dimension's is refused (422)."""
+    return await invitation_service.save_draft_page(session, caller, dimension_key, body, settings)
+
+
 @router.post("/{token}/submit", status_code=status.HTTP_201_CREATED, response_model=Submitted, responses=NOT_VALID)
 async def submit(session: Session, caller: InvitationCaller, body: ResponseIn, settings: SettingsDep) -> Submitted:
     """Submit the whole response, once; the link stops working afterwards."""
     return await invitation_service.submit(session, caller, body, settings)
+
+
+@router.post(
+    "/{token}/draft/submit", status_code=status.HTTP_201_CREATED, response_model=Submitted, responses=NOT_VALID
+)
+async def submit_draft(session: Session, caller: InvitationCaller, settings: SettingsDep) -> Submitted:
+    """Submit the saved draft as it stands, once, with the same checks as ``submit``: a draft that does not
+    answer everything is refused (422, each problem listed) and nothing is stored. The link stops working
+    afterwards."""
+    return await invitation_service.submit_draft(session, caller, settings)
 
 
 @router.post("/{token}/decline", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_VALID)

@@ -30,6 +30,13 @@ class InvitationView(BaseModel):
     nominations: list[NominationView] | None = None
 
 
+class DraftPageSaved(BaseModel):
+    """One page of answers saved into the draft: when, and the whole draft as it now stands."""
+
+    saved_at: datetime
+    draft: ResponseIn
+
+
 class RejectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -3,7 +3,7 @@ decline; and, for a line manager asked to, approve or send back the nominations.
 
 Every link that does not open a questionnaire gets the same 404, whatever the reason (unknown,
 submitted, declined, withdrawn, closed, released), and each such failure counts against the caller's
-address (see ``rate_limit``; the router counts it, once the request's own transaction is rolled back).
+address (see ``rate_limit``; the router counts it, a write kept past the request's rollback).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,13 +20,12 @@ from hlm_contracts import RaterGroup
 from survey_svc.config import Settings
 from survey_svc.cycles import lifecycle
 from survey_svc.cycles.models import Cycle, CycleStatus
-from survey_svc.cycles.repository import CycleRepository
 from survey_svc.invitations import rate_limit, tokens
 from survey_svc.invitations.exceptions import InvitationNotFound, NotAtThisStage
-from survey_svc.invitations.schemas import InvitationView, NominationView, RejectIn
+from survey_svc.invitations.schemas import DraftPageSaved, InvitationView, NominationView, RejectIn
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.raters.models import Invitation, InvitationStatus
-from survey_svc.raters.repository import InvitationRepository
+from survey_svc.raters.repository import InvitationRepository, Link
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses import service as response_service
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
@@ -42,6 +42,12 @@ class Opened:
 
 
 @dataclass(frozen=True)
+class Linked:
+    link: Link
+    stage: Stage
+
+
+@dataclass(frozen=True)
 class Caller:
     """The token a request presents and the address it came from (for the guessing limit)."""
 
@@ -49,30 +55,91 @@ class Caller:
     address: str
 
 
-async def resolve(session: AsyncSession, caller: Caller, settings: Settings) -> Opened:
-    """The invitation and cycle a token opens, or the one 404 for every other case."""
-    await rate_limit.ensure_allowed(session, rate_limit.client_hash(caller.address), settings)
-    token = caller.token
-    if not 20 <= len(token) <= 128 or not set(token) <= _TOKEN_ALPHABET:
+async def resolve(session: AsyncSession, caller: Caller, settings: Settings, *, lock: bool = False) -> Opened:
+    """The invitation and cycle a token opens, or the one 404 for every other case. ``lock`` locks the
+    invitation's row for the rest of the transaction (a write that reads what it replaces)."""
+    client = rate_limit.client_hash(caller.address)
+    presented = await _presented(session, caller.token, client, settings)
+    # The address's failure count is read in the link's own statement: one round trip for a rater's link.
+    found = await InvitationRepository(session).by_token_hash(
+        presented, for_update=lock, with_value=rate_limit.failures_query(client, settings)
+    )
+    if found is None:
+        await rate_limit.ensure_allowed(session, client, settings)  # a refused address stays refused
         raise InvitationNotFound()
-    presented = tokens.token_hash(token)
-    found = await InvitationRepository(session).by_token_hash(presented)
+    invitation, cycle, stored, failures = found
+    stage = _stage(
+        settings,
+        presented,
+        stored,
+        failures,
+        invitation_status=invitation.status,
+        rater_group=invitation.rater_group,
+        cycle_status=cycle.status,
+        report_released_at=cycle.report_released_at,
+    )
+    return Opened(invitation, cycle, stage)
+
+
+async def resolve_link(session: AsyncSession, caller: Caller, settings: Settings) -> Linked:
+    """As ``resolve`` (the same checks, the same 404), the few columns of the invitation and cycle that
+    answering needs rather than the objects: what a rater's submit, whole draft or decline reads."""
+    client = rate_limit.client_hash(caller.address)
+    presented = await _presented(session, caller.token, client, settings)
+    link = await InvitationRepository(session).link_by_token_hash(
+        presented, with_value=rate_limit.failures_query(client, settings)
+    )
+    if link is None:
+        await rate_limit.ensure_allowed(session, client, settings)  # a refused address stays refused
+        raise InvitationNotFound()
+    stage = _stage(
+        settings,
+        presented,
+        link.token_hash,
+        link.value,
+        invitation_status=link.invitation_status,
+        rater_group=link.rater_group,
+        cycle_status=link.cycle_status,
+        report_released_at=link.report_released_at,
+    )
+    return Linked(link, stage)
+
+
+async def _presented(session: AsyncSession, token: str, client: bytes, settings: Settings) -> bytes:
+    """The hash of a token that could be one; any other text answers the one 404 (or 429)."""
+    if not 20 <= len(token) <= 128 or not set(token) <= _TOKEN_ALPHABET:
+        await rate_limit.ensure_allowed(session, client, settings)
+        raise InvitationNotFound()
+    return tokens.token_hash(token)
+
+
+def _stage(
+    settings: Settings,
+    presented: bytes,
+    stored: bytes,
+    failures: int | None,
+    *,
+    invitation_status: str,
+    rater_group: str,
+    cycle_status: str,
+    report_released_at: datetime | None,
+) -> Stage:
+    """What a link found for ``presented`` opens, or the one 404 (429 past the address's limit)."""
+    rate_limit.ensure_below_limit(failures, settings)
     # The look-up is by hash, so its timing says nothing useful about any token; the hashes are still
     # compared in constant time before the link is trusted.
-    if found is None or not tokens.same_hash(found[1], presented):
+    if not tokens.same_hash(stored, presented):
         raise InvitationNotFound()
-    invitation = found[0]
-    cycle = await CycleRepository(session).get_by_id(invitation.cycle_id)
-    if cycle is None or invitation.status != InvitationStatus.INVITED or cycle.report_released_at is not None:
+    if invitation_status != InvitationStatus.INVITED or report_released_at is not None:
         raise InvitationNotFound()
-    if cycle.status == CycleStatus.OPEN:
-        return Opened(invitation, cycle, "feedback")
-    if cycle.status == CycleStatus.AWAITING_APPROVAL and invitation.rater_group == RaterGroup.LINE_MANAGER:
-        return Opened(invitation, cycle, "approval")
+    if cycle_status == CycleStatus.OPEN:
+        return "feedback"
+    if cycle_status == CycleStatus.AWAITING_APPROVAL and rater_group == RaterGroup.LINE_MANAGER:
+        return "approval"
     raise InvitationNotFound()
 
 
-def _require(opened: Opened, stage: Stage) -> None:
+def _require(opened: Opened | Linked, stage: Stage) -> None:
     if opened.stage != stage:
         raise NotAtThisStage(
             "the nominations are waiting for your approval first"
@@ -81,14 +148,16 @@ def _require(opened: Opened, stage: Stage) -> None:
         )
 
 
-async def view(session: AsyncSession, caller: Caller, settings: Settings) -> InvitationView:
+async def view(
+    session: AsyncSession, caller: Caller, settings: Settings, *, with_questionnaire: bool = True
+) -> InvitationView:
     opened = await resolve(session, caller, settings)
     if opened.invitation.first_opened_at is None:
         opened.invitation.first_opened_at = datetime.now(UTC)
-    return await _view(session, opened)
+    return await _view(session, opened, with_questionnaire=with_questionnaire)
 
 
-async def _view(session: AsyncSession, opened: Opened) -> InvitationView:
+async def _view(session: AsyncSession, opened: Opened, *, with_questionnaire: bool = True) -> InvitationView:
     invitation, cycle = opened.invitation, opened.cycle
     if opened.stage == "approval":
         nominations = [
@@ -110,50 +179,92 @@ async def _view(session: AsyncSession, opened: Opened) -> InvitationView:
         participant_name=cycle.participant_name,
         rater_group=invitation.rater_group,
         closes_at=cycle.closes_at,
-        questionnaire=await questionnaire_service.get(session, cycle.questionnaire_id),
+        questionnaire=await questionnaire_service.get(session, cycle.questionnaire_id) if with_questionnaire else None,
         draft=ResponseIn.model_validate(invitation.draft) if invitation.draft is not None else None,
         draft_saved_at=invitation.draft_saved_at,
     )
 
 
 async def save_draft(session: AsyncSession, caller: Caller, body: ResponseIn, settings: Settings) -> DraftSaved:
-    opened = await resolve(session, caller, settings)
-    _require(opened, "feedback")
+    linked = await resolve_link(session, caller, settings)
+    _require(linked, "feedback")
     answer_rules.check(
-        await questionnaire_service.get_document(session, opened.cycle.questionnaire_id), body, complete=False
+        await questionnaire_service.answer_keys(session, linked.link.questionnaire_id), body, complete=False
     )
     now = datetime.now(UTC)
-    if not await InvitationRepository(session).save_draft(opened.invitation.id, body.model_dump(mode="json"), now):
+    if not await InvitationRepository(session).save_draft(linked.link.invitation_id, body.model_dump(mode="json"), now):
         raise InvitationNotFound()
     return DraftSaved(saved_at=now)
+
+
+async def save_draft_page(
+    session: AsyncSession, caller: Caller, dimension_key: str, body: ResponseIn, settings: Settings
+) -> DraftPageSaved:
+    """Save one dimension's answers (its items' levels, its importance, its comment) in place of what the
+    draft held for that dimension, keeping the rest; the whole draft as now saved is returned. The row is
+    locked while the draft is read and replaced, so two pages saved at once (two tabs) both stay."""
+    opened = await resolve(session, caller, settings, lock=True)
+    _require(opened, "feedback")
+    questionnaire = await questionnaire_service.get_document(session, opened.cycle.questionnaire_id)
+    answer_rules.check_page(questionnaire, dimension_key, body)
+    kept = ResponseIn.model_validate(opened.invitation.draft) if opened.invitation.draft is not None else None
+    draft = answer_rules.replace_page(questionnaire, dimension_key, kept, body)
+    answer_rules.check(
+        await questionnaire_service.answer_keys(session, opened.cycle.questionnaire_id), draft, complete=False
+    )
+    now = datetime.now(UTC)
+    if not await InvitationRepository(session).save_draft(opened.invitation.id, draft.model_dump(mode="json"), now):
+        raise InvitationNotFound()
+    return DraftPageSaved(saved_at=now, draft=draft)
 
 
 async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settings: Settings) -> Submitted:
     """Store the response once. Two submissions of one invitation, even at the same instant, store one
     response: the database's unique constraint on the invitation refuses the second."""
-    opened = await resolve(session, caller, settings)
-    _require(opened, "feedback")
-    invitation, cycle = opened.invitation, opened.cycle
+    linked = await resolve_link(session, caller, settings)
+    _require(linked, "feedback")
+    link = linked.link
+    return await _submit(session, link.invitation_id, link.rater_group, link.cycle_id, link.questionnaire_id, body)
+
+
+async def _submit(
+    session: AsyncSession,
+    invitation_id: UUID,
+    rater_group: str,
+    cycle_id: UUID,
+    questionnaire_id: UUID,
+    body: ResponseIn,
+) -> Submitted:
     try:
         response = await response_service.submit(
             session,
-            cycle_id=cycle.id,
-            questionnaire_id=cycle.questionnaire_id,
-            rater_group=invitation.rater_group,
-            invitation_id=invitation.id,
+            cycle_id=cycle_id,
+            questionnaire_id=questionnaire_id,
+            rater_group=rater_group,
+            invitation_id=invitation_id,
             body=body,
             publish=True,
         )
     except response_service.AlreadySubmitted:
         raise InvitationNotFound() from None
-    await InvitationRepository(session).submitted(invitation.id, response.submitted_at)
     return Submitted(submitted_at=response.submitted_at)
 
 
-async def decline(session: AsyncSession, caller: Caller, settings: Settings) -> None:
-    opened = await resolve(session, caller, settings)
+async def submit_draft(session: AsyncSession, caller: Caller, settings: Settings) -> Submitted:
+    """Submit the draft as it is stored, once: the same checks as ``submit`` (a draft missing answers is
+    refused with each problem, nothing stored), without the caller reading the draft and sending it back.
+    The row is locked, so a page saved at the same moment is either in what is submitted or refused."""
+    opened = await resolve(session, caller, settings, lock=True)
     _require(opened, "feedback")
-    if not await InvitationRepository(session).decline(opened.invitation.id, datetime.now(UTC)):
+    invitation, cycle = opened.invitation, opened.cycle
+    body = ResponseIn.model_validate(invitation.draft) if invitation.draft is not None else ResponseIn()
+    return await _submit(session, invitation.id, invitation.rater_group, cycle.id, cycle.questionnaire_id, body)
+
+
+async def decline(session: AsyncSession, caller: Caller, settings: Settings) -> None:
+    linked = await resolve_link(session, caller, settings)
+    _require(linked, "feedback")
+    if not await InvitationRepository(session).decline(linked.link.invitation_id, datetime.now(UTC)):
         raise InvitationNotFound()
 
 

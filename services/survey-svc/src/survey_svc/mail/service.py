@@ -66,7 +66,7 @@ async def deliver_due(sessionmaker: async_sessionmaker[AsyncSession], mailer: Ma
             job = await MailJobRepository(session).claim_next_due()
             if job is None:
                 return handled
-            await _deliver(session, job, mailer, settings)
+            await _deliver(session, sessionmaker, job, mailer, settings)
         handled += 1
     return handled
 
@@ -114,7 +114,13 @@ async def _goal_reminder(session: AsyncSession, job: MailJob, settings: Settings
     return _Outgoing(message)
 
 
-async def _deliver(session: AsyncSession, job: MailJob, mailer: Mailer, settings: Settings) -> None:
+async def _deliver(
+    session: AsyncSession,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    job: MailJob,
+    mailer: Mailer,
+    settings: Settings,
+) -> None:
     now = datetime.now(UTC)
     if job.kind == MailKind.GOAL_REMINDER:
         outgoing = await _goal_reminder(session, job, settings, now)
@@ -123,14 +129,20 @@ async def _deliver(session: AsyncSession, job: MailJob, mailer: Mailer, settings
     if outgoing is None:
         job.sent_at, job.last_error = now, "dropped: no longer wanted"
         return
+    if outgoing.invitation_token is not None:
+        # Committed before the mail goes, in a transaction of its own: the link must open the moment the
+        # mail arrives (a rater, or their mail provider's link scanner, may follow it at once), not only
+        # once this job's transaction commits.
+        invitation_id, token_hash = outgoing.invitation_token
+        async with sessionmaker() as own, own.begin():
+            await InvitationRepository(own).add_token(invitation_id, token_hash, now)
     try:
-        # A rater's token hash is stored only if the mail goes: a savepoint undoes it when sending fails.
-        async with session.begin_nested():
-            if outgoing.invitation_token is not None:
-                invitation_id, token_hash = outgoing.invitation_token
-                await InvitationRepository(session).add_token(invitation_id, token_hash, now)
-            await mailer.send(outgoing.message)
+        await mailer.send(outgoing.message)
     except MailNotSent as exc:
+        if outgoing.invitation_token is not None:
+            # The mail did not go, so nobody holds this token: it is not kept.
+            async with sessionmaker() as own, own.begin():
+                await InvitationRepository(own).remove_token(outgoing.invitation_token[1])
         job.attempts += 1
         job.last_error = str(exc)[:500]
         if job.attempts >= settings.mail_max_attempts:

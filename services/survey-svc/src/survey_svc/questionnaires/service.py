@@ -14,11 +14,14 @@ from survey_svc.questionnaires.exceptions import QuestionnaireNotFound
 from survey_svc.questionnaires.models import Questionnaire
 from survey_svc.questionnaires.repository import QuestionnaireRepository
 from survey_svc.questionnaires.schemas import QuestionnaireList, QuestionnaireOut, QuestionnaireSummary
+from survey_svc.responses.answers import AnswerKeys
 
 log = structlog.get_logger(__name__)
 
-# A published questionnaire never changes, so its parsed form can be kept for the life of the process.
+# A published questionnaire never changes, so its parsed form, and the keys answers are checked against,
+# can be kept for the life of the process.
 _parsed: LRUCache[UUID, QuestionnairePublishedV1] = LRUCache(maxsize=256)
+_answer_keys: LRUCache[UUID, AnswerKeys] = LRUCache(maxsize=256)
 
 
 async def on_published(session: AsyncSession, data: QuestionnairePublishedV1, event: CloudEvent) -> None:
@@ -35,6 +38,15 @@ async def get_document(session: AsyncSession, id: UUID) -> QuestionnairePublishe
     if questionnaire is None:
         raise QuestionnaireNotFound(f"no published questionnaire {id}")
     return parse(questionnaire)
+
+
+async def answer_keys(session: AsyncSession, id: UUID) -> AnswerKeys:
+    """The keys of the published questionnaire ``id`` that answers are checked against; 404 when it was
+    never received."""
+    if (cached := _answer_keys.get(id)) is not None:
+        return cached
+    keys = _answer_keys[id] = AnswerKeys.of(await get_document(session, id))
+    return keys
 
 
 def parse(questionnaire: Questionnaire) -> QuestionnairePublishedV1:

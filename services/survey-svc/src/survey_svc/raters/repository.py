@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple, cast
 from uuid import UUID
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import LargeBinary, ScalarSelect, Select, Table, bindparam, delete, null, select, update
 
 from hlm_kit.repository import RepositoryBase
+from survey_svc.cycles.models import Cycle
 from survey_svc.raters.models import Invitation, InvitationStatus, InvitationToken
 
 
@@ -36,19 +38,33 @@ class InvitationRepository(RepositoryBase[Invitation]):
             statement = statement.with_for_update()
         return await self.get_one_or_none(statement)
 
-    async def by_token_hash(self, token_hash: bytes) -> tuple[Invitation, bytes] | None:
-        """The invitation a token opens, with the stored hash (compared again in constant time)."""
-        statement = (
-            select(Invitation, InvitationToken.token_hash)
-            .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
-            .where(InvitationToken.token_hash == token_hash)
-        )
-        row = (await self.session.execute(statement)).one_or_none()
-        return (row[0], row[1]) if row else None
+    async def by_token_hash(
+        self, token_hash: bytes, *, for_update: bool = False, with_value: ValueQuery | None = None
+    ) -> tuple[Invitation, Cycle, bytes, int | None] | None:
+        """The invitation a token opens and its cycle, in one statement, with the stored hash (compared again
+        in constant time) and, read in the same statement, ``with_value`` (e.g. the caller's failure count:
+        a subquery that is always the same object, and its parameters). ``for_update`` locks the
+        invitation's row, for a write that reads it first."""
+        statement = _by_token_hash(for_update, with_value[0] if with_value else None)
+        parameters = {_TOKEN_HASH.key: token_hash, **(with_value[1] if with_value else {})}
+        row = (await self.session.execute(statement, parameters)).one_or_none()
+        return (row[0], row[1], row[2], row[3]) if row else None
+
+    async def link_by_token_hash(self, token_hash: bytes, *, with_value: ValueQuery | None = None) -> Link | None:
+        """As ``by_token_hash`` (no lock), the few columns a rater's link is checked and answered with
+        rather than the objects: on a rater's submit, loading two whole rows as objects costs more than
+        the rest of the look-up."""
+        statement = _link_by_token_hash(with_value[0] if with_value else None)
+        parameters = {_TOKEN_HASH.key: token_hash, **(with_value[1] if with_value else {})}
+        row = (await self.session.execute(statement, parameters)).one_or_none()
+        return Link._make(row) if row else None
 
     async def add_token(self, invitation_id: UUID, token_hash: bytes, issued_at: datetime) -> None:
         self.session.add(InvitationToken(token_hash=token_hash, invitation_id=invitation_id, issued_at=issued_at))
         await self.session.flush()
+
+    async def remove_token(self, token_hash: bytes) -> None:
+        await self.session.execute(delete(InvitationToken).where(InvitationToken.token_hash == token_hash))
 
     async def revoke_tokens(self, invitation_id: UUID) -> None:
         """Every link of an invitation that has ended stops working for good."""
@@ -79,11 +95,57 @@ class InvitationRepository(RepositoryBase[Invitation]):
         await self.revoke_tokens(id)
         return True
 
-    async def submitted(self, id: UUID, submitted_at: datetime) -> None:
-        """The invitation's response is stored: it ends as submitted, dropping its draft and every link."""
-        await self.session.execute(
-            update(Invitation)
-            .where(Invitation.id == id)
-            .values(status=InvitationStatus.SUBMITTED, ended_at=submitted_at, draft=None, draft_saved_at=None)
+
+ValueQuery = tuple[ScalarSelect[Any], Mapping[str, Any]]
+"""A scalar subquery read in the same statement as a token's link, and its parameters."""
+
+
+class Link(NamedTuple):
+    """The columns of a token's invitation and cycle that a rater's link is checked and answered with."""
+
+    invitation_id: UUID
+    invitation_status: str
+    rater_group: str
+    cycle_id: UUID
+    cycle_status: str
+    report_released_at: datetime | None
+    questionnaire_id: UUID
+    token_hash: bytes
+    value: Any
+
+
+_TOKEN_HASH = bindparam("token_hash", type_=LargeBinary(32))
+
+
+# The statements of a token's look-up are built once each (for each subquery read with them, always the same
+# few objects): on a rater's link, building one costs more than running it.
+@lru_cache(maxsize=16)
+def _by_token_hash(for_update: bool, with_value: ScalarSelect[Any] | None) -> Select[Any]:
+    statement = (
+        select(Invitation, Cycle, InvitationToken.token_hash, with_value if with_value is not None else null())
+        .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+        .join(Cycle, Cycle.id == Invitation.cycle_id)
+        .where(InvitationToken.token_hash == _TOKEN_HASH)
+    )
+    return statement.with_for_update(of=Invitation) if for_update else statement
+
+
+@lru_cache(maxsize=16)
+def _link_by_token_hash(with_value: ScalarSelect[Any] | None) -> Select[Any]:
+    invitation, cycle, token = (cast(Table, model.__table__) for model in (Invitation, Cycle, InvitationToken))
+    return (
+        select(
+            invitation.c.id,
+            invitation.c.status,
+            invitation.c.rater_group,
+            cycle.c.id,
+            cycle.c.status,
+            cycle.c.report_released_at,
+            cycle.c.questionnaire_id,
+            token.c.token_hash,
+            with_value if with_value is not None else null(),
         )
-        await self.revoke_tokens(id)
+        .select_from(token.join(invitation, invitation.c.id == token.c.invitation_id))
+        .join(cycle, cycle.c.id == invitation.c.cycle_id)
+        .where(token.c.token_hash == _TOKEN_HASH)
+    )

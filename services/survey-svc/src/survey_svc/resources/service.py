@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import ResourcesPublishedV1
 from hlm_kit.messaging.envelope import CloudEvent
-from hlm_kit.resource_copy import ResourceCopyRepository
+from hlm_kit.resource_copy import PublishedEntry, ResourceCopyRepository
 from survey_svc.resources.models import tables
 from survey_svc.resources.schemas import LinkedResource
 
@@ -36,3 +36,8 @@ async def of_dimensions(session: AsyncSession, dimension_keys: Iterable[str]) ->
             LinkedResource(key=resource.key, title=resource.title, kind=resource.kind, link=resource.link)
         )
     return found
+
+
+async def published(session: AsyncSession, keys: Iterable[str]) -> dict[str, PublishedEntry]:
+    """The resources among ``keys`` that are published now (in this service's copy), by key."""
+    return await ResourceCopyRepository(session, tables).published(keys)

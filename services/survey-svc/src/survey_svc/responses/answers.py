@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from hlm_contracts import QuestionnairePublishedV1
@@ -10,51 +11,122 @@ from hlm_kit.errors import FieldError, UnprocessableContent
 from survey_svc.responses.schemas import NOT_OBSERVED, ResponseIn
 
 
-def check(questionnaire: QuestionnairePublishedV1, body: ResponseIn, *, complete: bool) -> None:
+@dataclass(frozen=True)
+class AnswerKeys:
+    """What answers are checked against: a published questionnaire's item and dimension keys, in its
+    order and as sets. Made once per questionnaire (``questionnaire_service.answer_keys``): a published
+    one never changes."""
+
+    items: tuple[str, ...]
+    dimensions: tuple[str, ...]
+    item_set: frozenset[str]
+    dimension_set: frozenset[str]
+    not_observed: bool  # whether "not observed" is an answer
+
+    @classmethod
+    def of(cls, questionnaire: QuestionnairePublishedV1) -> AnswerKeys:
+        items = tuple(item.key for item in questionnaire.items)
+        dimensions = tuple(d.key for d in questionnaire.dimensions)
+        not_observed = questionnaire.not_observed_label is not None
+        return cls(items, dimensions, frozenset(items), frozenset(dimensions), not_observed)
+
+
+def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
     """Raise 422 listing every problem: items or dimensions the questionnaire does not have, an item
     or dimension given twice, "not observed" where the questionnaire has no such answer and, when
     ``complete``, every item and importance rating that is missing."""
-    items = {item.key for item in questionnaire.items}
-    dimensions = {d.key for d in questionnaire.dimensions}
+    answered = [a.item_key for a in body.answers]
+    rated = [r.dimension_key for r in body.importance]
+    commented = [c.dimension_key for c in body.comments]
+    # A response as a rater's page sends it is right; tell that in a few set operations, and look for
+    # each problem only when there is one.
+    answered_set, rated_set, commented_set = set(answered), set(rated), set(commented)
+    if (
+        len(answered_set) == len(answered)
+        and len(rated_set) == len(rated)
+        and len(commented_set) == len(commented)
+        and answered_set <= keys.item_set
+        and rated_set <= keys.dimension_set
+        and commented_set <= keys.dimension_set
+        and (keys.not_observed or all(a.level != NOT_OBSERVED for a in body.answers))
+        and (not complete or (len(answered_set) == len(keys.items) and len(rated_set) == len(keys.dimensions)))
+    ):
+        return
     errors: list[FieldError] = []
 
     def error(loc: list[str | int], msg: str, type: str) -> None:
         errors.append(FieldError(loc=["body", *loc], msg=msg, type=type))
 
     for i, answer in enumerate(body.answers):
-        if answer.item_key not in items:
+        if answer.item_key not in keys.item_set:
             error(["answers", i, "item_key"], f"the questionnaire has no item {answer.item_key!r}", "unknown_item")
-        if answer.level == NOT_OBSERVED and questionnaire.not_observed_label is None:
+        if answer.level == NOT_OBSERVED and not keys.not_observed:
             error(["answers", i, "level"], "this questionnaire asks for a level on every item", "not_observed")
-    for field, keys in (
-        ("importance", [r.dimension_key for r in body.importance]),
-        ("comments", [c.dimension_key for c in body.comments]),
-    ):
-        for i, key in enumerate(keys):
-            if key not in dimensions:
+    for field, given in (("importance", rated), ("comments", commented)):
+        for i, key in enumerate(given):
+            if key not in keys.dimension_set:
                 error([field, i, "dimension_key"], f"the questionnaire has no dimension {key!r}", "unknown_dimension")
-    for field, key_name, keys in (
-        ("answers", "item_key", [a.item_key for a in body.answers]),
-        ("importance", "dimension_key", [r.dimension_key for r in body.importance]),
-        ("comments", "dimension_key", [c.dimension_key for c in body.comments]),
+    for field, key_name, given in (
+        ("answers", "item_key", answered),
+        ("importance", "dimension_key", rated),
+        ("comments", "dimension_key", commented),
     ):
-        repeated = {key for key, n in Counter(keys).items() if n > 1}
+        repeated = {key for key, n in Counter(given).items() if n > 1}
         seen: set[str] = set()
-        for i, key in enumerate(keys):
+        for i, key in enumerate(given):
             if key in repeated and key in seen:
                 error([field, i, key_name], f"{key!r} is given more than once", "duplicate")
             seen.add(key)
     if complete:
-        answered = {a.item_key for a in body.answers}
-        for item in questionnaire.items:
-            if item.key not in answered:
-                error(["answers"], f"item {item.key!r} has no answer", "missing_answer")
-        rated = {r.dimension_key for r in body.importance}
-        for dimension in questionnaire.dimensions:
-            if dimension.key not in rated:
-                error(["importance"], f"dimension {dimension.key!r} has no importance rating", "missing_importance")
+        for item in keys.items:
+            if item not in answered_set:
+                error(["answers"], f"item {item!r} has no answer", "missing_answer")
+        for dimension in keys.dimensions:
+            if dimension not in rated_set:
+                error(["importance"], f"dimension {dimension!r} has no importance rating", "missing_importance")
     if errors:
         raise UnprocessableContent(f"{len(errors)} problem(s) with the answers", errors=errors)
+
+
+def check_page(questionnaire: QuestionnairePublishedV1, dimension_key: str, body: ResponseIn) -> None:
+    """Raise 422 listing every part of ``body`` that is not dimension ``dimension_key``'s (an item of
+    another dimension, another dimension's importance or comment), or when the questionnaire has no such
+    dimension."""
+    if dimension_key not in {d.key for d in questionnaire.dimensions}:
+        raise UnprocessableContent(
+            f"the questionnaire has no dimension {dimension_key!r}",
+            errors=[FieldError(loc=["path", "dimension_key"], msg="no such dimension", type="unknown_dimension")],
+        )
+    items = {item.key for item in questionnaire.items if item.dimension_key == dimension_key}
+    errors = [
+        FieldError(loc=["body", "answers", i, "item_key"], msg=f"not an item of {dimension_key!r}", type="other_page")
+        for i, answer in enumerate(body.answers)
+        if answer.item_key not in items
+    ]
+    for field, keys in (
+        ("importance", [r.dimension_key for r in body.importance]),
+        ("comments", [c.dimension_key for c in body.comments]),
+    ):
+        errors += [
+            FieldError(loc=["body", field, i, "dimension_key"], msg=f"not {dimension_key!r}", type="other_page")
+            for i, key in enumerate(keys)
+            if key != dimension_key
+        ]
+    if errors:
+        raise UnprocessableContent(f"{len(errors)} problem(s) with the answers", errors=errors)
+
+
+def replace_page(
+    questionnaire: QuestionnairePublishedV1, dimension_key: str, draft: ResponseIn | None, page: ResponseIn
+) -> ResponseIn:
+    """``draft`` with what it held for dimension ``dimension_key`` replaced by ``page``."""
+    items = {item.key for item in questionnaire.items if item.dimension_key == dimension_key}
+    kept = draft or ResponseIn()
+    return ResponseIn(
+        answers=[a for a in kept.answers if a.item_key not in items] + page.answers,
+        importance=[r for r in kept.importance if r.dimension_key != dimension_key] + page.importance,
+        comments=[c for c in kept.comments if c.dimension_key != dimension_key] + page.comments,
+    )
 
 
 def stored_parts(body: ResponseIn) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:

@@ -24,15 +24,23 @@ class CourseRequestRepository(RepositoryBase[CourseRequest]):
         )
         return await self.get_one_or_none(statement)
 
-    async def page_in_region(
+    async def page(
         self,
-        region: str,
         *,
+        region: str | None = None,
+        organisation: str | None = None,
         status: CourseRequestStatus | None,
         after: tuple[datetime, UUID] | None,
         limit: int,
     ) -> Sequence[CourseRequest]:
-        conditions: list[ColumnElement[bool]] = [CourseRequest.region == region]
+        """Requests to a region, or from an organisation, in the order they came."""
+        conditions: list[ColumnElement[bool]] = []
+        if region is not None:
+            conditions.append(CourseRequest.region == region)
+        if organisation is not None:
+            conditions.append(CourseRequest.organisation == organisation)
+        if not conditions:
+            raise ValueError("a page of course requests is of a region or of an organisation")
         if status is not None:
             conditions.append(CourseRequest.status == status)
         if after is not None:

@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
 from facilitator_svc.clock import Now
 from facilitator_svc.config import AppSettings
 from facilitator_svc.training.course_requests import schemas
 from facilitator_svc.training.course_requests import service as course_request_service
 from facilitator_svc.training.course_requests.models import CourseRequestStatus
-from hlm_kit.auth import Admin, Partner, Principal, Role, require_role
+from hlm_kit.auth import Admin, AdminOrPartner, Partner
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
 from hlm_kit.pagination import Cursor, page_limit
@@ -18,7 +18,6 @@ from hlm_kit.pagination import Cursor, page_limit
 router = APIRouter(prefix="/v1/course-requests", tags=["training"])
 
 # The organisation's lead who asked, or an administrator of the region asked.
-AdminOrPartner = Annotated[Principal, Depends(require_role(Role.ACADEMY_ADMIN, Role.PARTNER))]
 PageLimit = Annotated[int, page_limit(default=50, maximum=500)]
 ANSWERED: dict[int | str, dict[str, Any]] = {409: {"description": "The request was scheduled or declined already"}}
 
@@ -47,10 +46,14 @@ async def create(
     return request
 
 
-@router.get("", response_model=schemas.CourseRequestList, summary="Requests to your region, in the order they came")
+@router.get(
+    "",
+    response_model=schemas.CourseRequestList,
+    summary="Requests to your region (administrators) or from your organisation (partners), in the order they came",
+)
 async def list_requests(
     session: Session,
-    principal: Admin,
+    principal: AdminOrPartner,
     limit: PageLimit,
     status: CourseRequestStatus | None = None,
     cursor: Cursor = None,

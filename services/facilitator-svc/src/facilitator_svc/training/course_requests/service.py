@@ -109,10 +109,16 @@ async def list_region(
     cursor: str | None,
     limit: int,
 ) -> CourseRequestList:
-    region = principal.require_administered_region()
-    rows = await CourseRequestRepository(session).page_in_region(
-        region, status=status, after=REQUEST_CURSOR.decode(cursor), limit=limit + 1
-    )
+    """The requests an administrator's region was asked, or those a partner's organisation made."""
+    after = REQUEST_CURSOR.decode(cursor)
+    repository = CourseRequestRepository(session)
+    if principal.has_role(Role.ACADEMY_ADMIN):
+        region = principal.require_administered_region()
+        rows = await repository.page(region=region, status=status, after=after, limit=limit + 1)
+    elif principal.has_role(Role.PARTNER) and principal.org is not None:
+        rows = await repository.page(organisation=principal.org, status=status, after=after, limit=limit + 1)
+    else:
+        raise Forbidden("a partner's token must carry their organisation")
     page, next_cursor = REQUEST_CURSOR.page(rows, limit, key=lambda r: (r.requested_at, r.id))
     return CourseRequestList(items=[_out(r) for r in page], next_cursor=next_cursor)
 
