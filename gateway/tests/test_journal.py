@@ -5,14 +5,13 @@ what survey-svc refuses comes back as a typed ...Rejected result and nothing is 
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from hlm_kit.testing import today
 from hlm_kit.testing.pytest_plugin import AuthHeaders
-
-TODAY = date.today()
 
 OBSERVATION_FIELDS = "id observedOn context whatHappened dimensionKeys reflection dimensions { key name }"
 RECORD = f"""
@@ -90,7 +89,7 @@ async def graphql(gateway: httpx.AsyncClient, headers: dict[str, str], query: st
 
 def entry(**overrides: Any) -> dict[str, Any]:
     return {
-        "observedOn": TODAY.isoformat(),
+        "observedOn": today().isoformat(),
         "context": "Board round, ward 7",
         "whatHappened": "The registrar asked the student nurse for her view before deciding on discharge.",
         "dimensionKeys": ["engaging_the_team"],
@@ -112,7 +111,7 @@ async def test_an_author_records_pages_through_changes_and_deletes_observations(
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
 ) -> None:
     me = auth("participant", sub=participant_sub)
-    days = [TODAY - timedelta(days=n) for n in (3, 2, 1)]
+    days = [today() - timedelta(days=n) for n in (3, 2, 1)]
 
     async with gateway_with(journey_services) as gateway:
         recorded = [
@@ -194,7 +193,7 @@ async def test_observations_are_filtered_by_dimension_and_dates(
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
 ) -> None:
     me = auth("participant", sub=participant_sub)
-    days = [TODAY - timedelta(days=n) for n in (30, 10, 3, 1)]
+    days = [today() - timedelta(days=n) for n in (30, 10, 3, 1)]
     keys = ["holding_to_account", "engaging_the_team", "holding_to_account", "sharing_the_vision"]
 
     async with gateway_with(journey_services) as gateway:
@@ -214,7 +213,7 @@ async def test_observations_that_survey_svc_refuses_come_back_typed_and_nothing_
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
 ) -> None:
     me = auth("participant", sub=participant_sub)
-    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
 
     async with gateway_with(journey_services) as gateway:
         refused = (
@@ -278,7 +277,7 @@ async def test_an_author_sets_pages_through_changes_and_deletes_goals(
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
 ) -> None:
     me = auth("participant", sub=participant_sub)
-    next_week = (TODAY + timedelta(days=7)).isoformat()
+    next_week = (today() + timedelta(days=7)).isoformat()
     titles = ["Ask quieter colleagues first", "Share the ward's vision monthly", "Hold fair one-to-ones"]
 
     async with gateway_with(journey_services) as gateway:
@@ -357,7 +356,7 @@ async def test_an_author_has_a_goals_reminder_mailed_to_their_verified_address_a
 ) -> None:
     address = f"alex.{uuid.uuid4().hex[:8]}@trust.example.org"
     me = auth("participant", sub=participant_sub, email=address)
-    reminder = {"title": "Ask quieter colleagues first", "remindOn": TODAY.isoformat(), "remindByMail": True}
+    reminder = {"title": "Ask quieter colleagues first", "remindOn": today().isoformat(), "remindByMail": True}
 
     async with gateway_with(journey_services) as gateway:
         set_ = (await graphql(gateway, me, SET_GOAL, input=reminder))["setGoal"]
@@ -371,7 +370,7 @@ async def test_an_author_has_a_goals_reminder_mailed_to_their_verified_address_a
     assert read_back["data"]["goal"] == node_of(set_)
     # The address is the sign-in's: the app never sends it, and is never sent it.
     assert address not in str(read_back)
-    assert (turned_off["remindByMail"], turned_off["remindOn"]) == (False, TODAY.isoformat())
+    assert (turned_off["remindByMail"], turned_off["remindOn"]) == (False, today().isoformat())
     assert in_app_only["remindByMail"] is False
 
 
@@ -382,7 +381,7 @@ async def test_reminders_by_mail_without_a_verified_address_are_refused_and_noth
     no_email = auth("participant", sub=participant_sub)
     # An address the identity provider has not verified could be anyone's: it counts as none.
     unverified = auth("participant", sub=participant_sub, email=address, email_verified=False)
-    reminder = {"title": "Ask quieter colleagues first", "remindOn": TODAY.isoformat(), "remindByMail": True}
+    reminder = {"title": "Ask quieter colleagues first", "remindOn": today().isoformat(), "remindByMail": True}
 
     async with gateway_with(journey_services) as gateway:
         refused = [(await graphql(gateway, me, SET_GOAL, input=reminder))["setGoal"] for me in (no_email, unverified)]
@@ -407,7 +406,7 @@ async def test_goals_that_survey_svc_refuses_come_back_typed_and_nothing_is_stor
     gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders
 ) -> None:
     me = auth("participant", sub=participant_sub)
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
+    yesterday = (today() - timedelta(days=1)).isoformat()
 
     async with gateway_with(journey_services) as gateway:
         refused = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from hlm_contracts import QuestionnairePublishedV1
 from hlm_kit.auth import CurrentPrincipal
 from hlm_kit.db import Session
+from hlm_kit.testing import today
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 from survey_svc.config import Settings
 from survey_svc.goals import service as goal_service
@@ -28,7 +29,6 @@ from survey_svc.main import create_app
 from survey_svc.observations import service as observation_service
 from survey_svc.observations.schemas import ObservationIn
 
-TODAY = date.today()
 COUNT_ROWS = text(
     "SELECT (SELECT count(*) FROM survey.observation WHERE author_id = :author),"
     " (SELECT count(*) FROM survey.goal WHERE author_id = :author)"
@@ -69,7 +69,7 @@ async def journal(
 
 def observation() -> dict[str, Any]:
     return {
-        "observed_on": TODAY.isoformat(),
+        "observed_on": today().isoformat(),
         "context": "Handover, ward 7",
         "what_happened": "The charge nurse asked the newest member of the team to lead the handover.",
         "dimension_keys": ["engaging_the_team"],
@@ -85,7 +85,7 @@ async def test_a_refused_second_step_leaves_nothing_of_the_first(
     journal: httpx.AsyncClient, engine: AsyncEngine, auth: AuthHeaders
 ) -> None:
     author = f"author-{uuid.uuid4().hex[:8]}"
-    goal = {"title": "Let others lead handovers", "remind_on": (TODAY - timedelta(days=1)).isoformat()}
+    goal = {"title": "Let others lead handovers", "remind_on": (today() - timedelta(days=1)).isoformat()}
 
     response = await journal.post(
         "/test/observation-with-goal",

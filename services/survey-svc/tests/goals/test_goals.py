@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import ResourcesPublishedV1
 from hlm_kit.messaging.envelope import CloudEvent
+from hlm_kit.testing import today
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 from survey_svc import consumers
 
 Problem = Any
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -32,8 +32,8 @@ async def test_an_author_sets_a_goal_with_a_reminder_and_marks_it_achieved(
         json={
             "title": "Ask my team for feedback after each project",
             "dimension_keys": ["engaging_the_team"],
-            "target_on": (TODAY + timedelta(days=90)).isoformat(),
-            "remind_on": (TODAY + timedelta(days=30)).isoformat(),
+            "target_on": (today() + timedelta(days=90)).isoformat(),
+            "remind_on": (today() + timedelta(days=30)).isoformat(),
         },
         headers=me,
     )
@@ -49,13 +49,13 @@ async def test_an_author_sets_a_goal_with_a_reminder_and_marks_it_achieved(
 async def test_goals_whose_reminder_date_has_come_are_listed_as_due(
     client: httpx.AsyncClient, me: dict[str, str], session: AsyncSession
 ) -> None:
-    soon = (await client.post("/v1/goals", json={"title": "Soon", "remind_on": TODAY.isoformat()}, headers=me)).json()
+    soon = (await client.post("/v1/goals", json={"title": "Soon", "remind_on": today().isoformat()}, headers=me)).json()
     later = (
         await client.post(
-            "/v1/goals", json={"title": "Later", "remind_on": (TODAY + timedelta(days=9)).isoformat()}, headers=me
+            "/v1/goals", json={"title": "Later", "remind_on": (today() + timedelta(days=9)).isoformat()}, headers=me
         )
     ).json()
-    done = (await client.post("/v1/goals", json={"title": "Done", "remind_on": TODAY.isoformat()}, headers=me)).json()
+    done = (await client.post("/v1/goals", json={"title": "Done", "remind_on": today().isoformat()}, headers=me)).json()
     await client.patch(f"/v1/goals/{done['id']}", json={"status": "dropped"}, headers=me)
     await session.execute(text("UPDATE survey.goal SET remind_on = remind_on - 1 WHERE id = :id"), {"id": soon["id"]})
     await session.commit()
@@ -151,7 +151,7 @@ async def test_a_bad_goal_lists_every_problem_and_stores_nothing(
     body = {
         "title": "Ok",
         "dimension_keys": ["no_such_dimension"],
-        "remind_on": (TODAY - timedelta(days=3)).isoformat(),
+        "remind_on": (today() - timedelta(days=3)).isoformat(),
     }
 
     problem = assert_problem(await client.post("/v1/goals", json=body, headers=me), 422)

@@ -5,7 +5,7 @@ raters' mail; and the mail tells nothing of the journal but the goal's title."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from email.message import Message
 from typing import Any
 
@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from hlm_kit.testing import today
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 from survey_svc import workers
 from survey_svc.config import Settings
@@ -21,7 +22,6 @@ from survey_svc.mail import service as mail_service
 from survey_svc.mail.transport import SmtpMailer
 
 Problem = Any
-TODAY = datetime.now(UTC).date()
 
 
 def an_address() -> str:
@@ -63,7 +63,7 @@ def body_of(message: Message) -> str:
 async def test_a_due_reminder_is_mailed_to_its_author_once(
     client: httpx.AsyncClient, me: dict[str, str], address: str, sessionmaker: Any, settings: Settings, smtp: Any
 ) -> None:
-    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    goal = await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
 
     first = await run_reminders(sessionmaker, settings)
     again = await run_reminders(sessionmaker, settings)
@@ -85,7 +85,7 @@ async def test_a_reminder_whose_date_is_still_to_come_is_not_mailed(
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    goal = await set_goal(client, me, remind_on=(TODAY + timedelta(days=1)).isoformat(), remind_by_mail=True)
+    goal = await set_goal(client, me, remind_on=(today() + timedelta(days=1)).isoformat(), remind_by_mail=True)
 
     assert await run_reminders(sessionmaker, settings) == 0
     assert smtp.to(address) == []
@@ -106,18 +106,18 @@ async def test_a_new_reminder_date_is_mailed_again_when_it_comes(
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    goal = await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
     await run_reminders(sessionmaker, settings)
     # Changes that leave the date as it is do not arm the reminder again.
-    same_date = {"title": "Ask my whole team for feedback", "remind_on": TODAY.isoformat()}
+    same_date = {"title": "Ask my whole team for feedback", "remind_on": today().isoformat()}
     await client.patch(f"/v1/goals/{goal['id']}", json=same_date, headers=me)
     assert await run_reminders(sessionmaker, settings) == 0
 
-    next_week = (TODAY + timedelta(days=7)).isoformat()
+    next_week = (today() + timedelta(days=7)).isoformat()
     moved = await client.patch(f"/v1/goals/{goal['id']}", json={"remind_on": next_week}, headers=me)
     not_yet = await run_reminders(sessionmaker, settings)
     await session.execute(
-        text("UPDATE survey.goal SET remind_on = :today WHERE id = :id"), {"id": goal["id"], "today": TODAY}
+        text("UPDATE survey.goal SET remind_on = :today WHERE id = :id"), {"id": goal["id"], "today": today()}
     )
     await session.commit()
     when_it_comes = await run_reminders(sessionmaker, settings)
@@ -137,13 +137,13 @@ async def test_an_achieved_dropped_or_deleted_goal_is_not_reminded(
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    achieved = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    achieved = await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
     await client.patch(f"/v1/goals/{achieved['id']}", json={"status": "achieved"}, headers=me)
     assert await run_reminders(sessionmaker, settings) == 0
 
     # Queued, but the goal is dropped or deleted before the mail goes: the mail is cancelled.
-    dropped = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
-    deleted = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    dropped = await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
+    deleted = await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
     assert await workers.queue_goal_reminders(sessionmaker, settings) == 2
     await client.patch(f"/v1/goals/{dropped['id']}", json={"status": "dropped"}, headers=me)
     assert (await client.delete(f"/v1/goals/{deleted['id']}", headers=me)).status_code == 204
@@ -161,8 +161,8 @@ async def test_an_achieved_dropped_or_deleted_goal_is_not_reminded(
 async def test_a_goal_without_an_address_is_reminded_in_the_app_only(
     client: httpx.AsyncClient, me: dict[str, str], address: str, sessionmaker: Any, settings: Settings, smtp: Any
 ) -> None:
-    in_app = await set_goal(client, me, remind_on=TODAY.isoformat())
-    cleared = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    in_app = await set_goal(client, me, remind_on=today().isoformat())
+    cleared = await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
     await client.patch(f"/v1/goals/{cleared['id']}", json={"remind_by_mail": False}, headers=me)
 
     assert await run_reminders(sessionmaker, settings) == 0
@@ -178,22 +178,22 @@ async def test_the_reminder_names_the_goal_and_nothing_else_of_the_journal(
     await client.post(
         "/v1/observations",
         json={
-            "observed_on": TODAY.isoformat(),
+            "observed_on": today().isoformat(),
             "context": "Ward round on Tuesday",
             "what_happened": "Sam stayed calm while the registrar was short with a patient.",
             "dimension_keys": ["leading_with_care"],
         },
         headers=me,
     )
-    await set_goal(client, me, title="Another goal of mine", remind_on=TODAY.isoformat())
+    await set_goal(client, me, title="Another goal of mine", remind_on=today().isoformat())
     await set_goal(
         client,
         me,
         title="Ask quieter colleagues for their view first",
         description="After the incident with Sam on ward 7, I want to listen more.",
         dimension_keys=["engaging_the_team"],
-        target_on=(TODAY + timedelta(days=60)).isoformat(),
-        remind_on=TODAY.isoformat(),
+        target_on=(today() + timedelta(days=60)).isoformat(),
+        remind_on=today().isoformat(),
         remind_by_mail=True,
     )
 
@@ -208,7 +208,7 @@ async def test_the_reminder_names_the_goal_and_nothing_else_of_the_journal(
     assert "Ask quieter colleagues for their view first" in body
     for private in ("incident", "Sam", "ward", "Engaging", "engaging", "Another goal", "registrar", "Tuesday"):
         assert private not in body, private
-    assert (TODAY + timedelta(days=60)).isoformat() not in body
+    assert (today() + timedelta(days=60)).isoformat() not in body
     assert "http" not in body  # no link, no token
 
 
@@ -221,7 +221,7 @@ async def test_a_reminder_waits_while_the_mail_server_is_down_and_then_goes_once
     smtp: Any,
     session: AsyncSession,
 ) -> None:
-    await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
     unreachable = settings.model_copy(update={"smtp_port": 1})
 
     await workers.queue_goal_reminders(sessionmaker, settings)
@@ -261,7 +261,7 @@ async def test_reminders_by_mail_need_a_verified_address_and_nothing_is_stored_w
     refused = assert_problem(
         await client.post(
             "/v1/goals",
-            json={"title": "Ok", "remind_on": TODAY.isoformat(), "remind_by_mail": True},
+            json={"title": "Ok", "remind_on": today().isoformat(), "remind_by_mail": True},
             headers=unverified,
         ),
         422,
@@ -271,7 +271,7 @@ async def test_reminders_by_mail_need_a_verified_address_and_nothing_is_stored_w
     assert await stored_state() == before
 
     # Nor can a goal kept in the app be switched to mail; everything else of a change goes through.
-    goal = await set_goal(client, unverified, remind_on=TODAY.isoformat())
+    goal = await set_goal(client, unverified, remind_on=today().isoformat())
     switched = assert_problem(
         await client.patch(
             f"/v1/goals/{goal['id']}", json={"title": "Changed", "remind_by_mail": True}, headers=unverified
@@ -309,7 +309,10 @@ async def test_the_reminder_follows_the_authors_verified_address_on_the_goals_ne
 ) -> None:
     old_address, new_address = address, an_address()
     goal = await set_goal(
-        client, auth("participant", sub="author-1", email=old_address), remind_on=TODAY.isoformat(), remind_by_mail=True
+        client,
+        auth("participant", sub="author-1", email=old_address),
+        remind_on=today().isoformat(),
+        remind_by_mail=True,
     )
     # The author's address changes at the identity provider; their next token carries the new one.
     await client.patch(
@@ -333,7 +336,7 @@ async def test_the_reminder_follows_the_authors_verified_address_on_the_goals_ne
 async def test_a_reminder_is_the_authors_alone(
     client: httpx.AsyncClient, me: dict[str, str], auth: AuthHeaders, assert_problem: Problem
 ) -> None:
-    goal = await set_goal(client, me, remind_on=TODAY.isoformat(), remind_by_mail=True)
+    goal = await set_goal(client, me, remind_on=today().isoformat(), remind_by_mail=True)
     other = auth("participant", sub="author-2", email=an_address())
 
     assert_problem(await client.get(f"/v1/goals/{goal['id']}", headers=other), 404)

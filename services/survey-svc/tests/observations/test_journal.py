@@ -4,22 +4,22 @@ by dimension and date, exported as a PDF summary."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from pypdf import PdfReader
 
+from hlm_kit.testing import today
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 Problem = Any
-TODAY = date.today()
 
 
 def entry(**overrides: Any) -> dict[str, Any]:
     return {
-        "observed_on": TODAY.isoformat(),
+        "observed_on": today().isoformat(),
         "context": "Board round, ward 7",
         "what_happened": "The registrar asked the student nurse for her view before deciding on discharge.",
         "dimension_keys": ["engaging_the_team"],
@@ -68,7 +68,7 @@ async def test_observations_are_seen_by_their_author_alone(
 async def test_observations_are_listed_newest_first_and_filtered_by_dimension_and_date(
     client: httpx.AsyncClient, me: dict[str, str]
 ) -> None:
-    days = [TODAY - timedelta(days=n) for n in (30, 10, 3, 1)]
+    days = [today() - timedelta(days=n) for n in (30, 10, 3, 1)]
     keys = ["holding_to_account", "engaging_the_team", "holding_to_account", "sharing_the_vision"]
     for day, key in zip(days, keys, strict=True):
         await client.post("/v1/observations", json=entry(observed_on=day.isoformat(), dimension_keys=[key]), headers=me)
@@ -90,7 +90,7 @@ async def test_a_bad_observation_lists_every_problem_and_stores_nothing(
 ) -> None:
     before = await stored_state()
     bad = entry(
-        observed_on=(TODAY + timedelta(days=2)).isoformat(),
+        observed_on=(today() + timedelta(days=2)).isoformat(),
         dimension_keys=["engaging_the_team", "not_a_dimension"],
     )
     shapeless = {"observed_on": "yesterday", "context": "  ", "dimension_keys": [], "mood": "good"}
@@ -131,7 +131,7 @@ async def test_the_pdf_summary_holds_the_periods_observations_and_goals(
     await client.post("/v1/observations", json=entry(context="Handover <ward 7> & safety huddle"), headers=me)
     await client.post(
         "/v1/observations",
-        json=entry(observed_on=(TODAY - timedelta(days=400)).isoformat(), context="Long ago"),
+        json=entry(observed_on=(today() - timedelta(days=400)).isoformat(), context="Long ago"),
         headers=me,
     )
     await client.post(
@@ -160,7 +160,7 @@ async def test_the_pdf_summary_holds_the_periods_observations_and_goals(
 
 @pytest.mark.parametrize(
     "query",
-    [f"from={TODAY.isoformat()}&to=2020-01-01", f"from=2020-01-01&to={TODAY.isoformat()}"],
+    [f"from={today().isoformat()}&to=2020-01-01", f"from=2020-01-01&to={today().isoformat()}"],
     ids=["backwards", "longer-than-three-years"],
 )
 async def test_a_summary_period_must_run_forwards_and_span_at_most_three_years(
