@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -146,3 +147,26 @@ def test_the_number_of_workers_is_a_setting_of_at_least_one(monkeypatch):
     monkeypatch.setenv("EXAMPLE_HTTP_WORKERS", "0")
     with pytest.raises(ValidationError):
         ExampleSettings()
+
+
+def test_an_idle_connection_outlives_a_clients_pool_so_the_next_request_on_it_is_answered(served):
+    # httpx keeps an idle connection pooled for 5 s. Were the server to close it at the same moment (uvicorn's
+    # own default), the client's next request on it would race the close and fail with a read error.
+    _, base_url = _start(served, 1)
+    _answer(base_url)
+    connection = http.client.HTTPConnection("127.0.0.1", int(base_url.rsplit(":", 1)[1]), timeout=10)
+    try:
+        connection.request("GET", "/pid")
+        first = connection.getresponse()
+        first.read()
+        used = connection.sock.getsockname()
+        time.sleep(6)  # past httpx's 5 s
+        connection.request("GET", "/pid")  # on the same socket: the server has not closed it
+        second = connection.getresponse()
+        second.read()
+        again = connection.sock.getsockname()
+    finally:
+        connection.close()
+
+    assert (first.status, second.status) == (200, 200)
+    assert again == used

@@ -20,6 +20,10 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], object] = lambda parser: None
 
 
+SERVER_KEEP_ALIVE_S = 65
+"""How long a server keeps an idle keep-alive connection open, in seconds: longer than its clients."""
+
+
 def serve(app: str, settings: ServerSettings, *, host: str, port: int, **options: Any) -> None:
     """Serve the app ``app`` names (``"package.main:create_app"``, a function called without arguments that
     reads its settings from the environment) in ``settings.http_workers`` uvicorn worker processes.
@@ -46,6 +50,10 @@ def serve(app: str, settings: ServerSettings, *, host: str, port: int, **options
         # one, its settings); uvicorn's 5 s is less than that takes on a node whose CPU is taken, and a
         # worker replaced while starting is replaced again, for ever.
         timeout_worker_healthcheck=30,
+        # An idle connection stays open longer than any client keeps one pooled (httpx 5 s, aiohttp 15 s,
+        # a cloud load balancer 60 s). With uvicorn's 5 s, the server closed a connection just as the web
+        # front or the gateway sent the next request on it, and that request failed with a read error.
+        timeout_keep_alive=SERVER_KEEP_ALIVE_S,
         **options,
     )
 
