@@ -27,7 +27,8 @@ What it does, all on 127.0.0.1 and all cleaned up at the end (also on failure or
 4. prints a table with the ratios and writes ``bench/results/gateway-<timestamp>.json``.
 
 srv CPU is the CPU time of every server process the target involves (the gateway and the four
-services for ``gateway``; the four services for ``rest``), so it does not depend on the generator.
+services for ``gateway``; the four services for ``rest``), so it does not depend on the generator; the
+gateway process's own share of it is printed beneath the table.
 """
 
 from __future__ import annotations
@@ -135,9 +136,15 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
         await asyncio.gather(*(worker(clients) for clients in workers))
         return perf_counter() - started
 
-    def cpu_of_servers() -> float | None:
-        values = [shared._process_cpu_s(pid) for pid in spec["server_pids"]]
+    def cpu_of(pids: Sequence[int]) -> float | None:
+        values = [shared._process_cpu_s(pid) for pid in pids]
         return None if any(v is None for v in values) else sum(v for v in values if v is not None)
+
+    def cpu_of_servers() -> float | None:
+        return cpu_of(spec["server_pids"])
+
+    def cpu_of_gateway() -> float | None:
+        return cpu_of(spec["gateway_pids"]) if spec["gateway_pids"] else None
 
     async with contextlib.AsyncExitStack() as stack:
         workers = [
@@ -157,17 +164,22 @@ async def _generate(spec: dict[str, Any]) -> dict[str, Any]:
         warmup = shared._Phase(deadline=time.perf_counter() + spec["warmup_s"], max_requests=None, record=False)
         await run_phase(workers, warmup)
         server_before, machine_before = cpu_of_servers(), shared._machine_cpu_s()
+        gateway_before = cpu_of_gateway()
         own_before = time.process_time()
         measured = shared._Phase(deadline=time.perf_counter() + spec["duration_s"], max_requests=None, record=True)
         wall_s = await run_phase(workers, measured)
         own_cpu_s = time.process_time() - own_before
         server_after, machine_after = cpu_of_servers(), shared._machine_cpu_s()
+        gateway_after = cpu_of_gateway()
 
     return {
         **shared.phase_results(measured, warmup, wall_s),
         "body_bytes": measured.body_bytes,
         "server_cpu_s": server_after - server_before
         if server_before is not None and server_after is not None
+        else None,
+        "gateway_cpu_s": gateway_after - gateway_before
+        if gateway_before is not None and gateway_after is not None
         else None,
         "generator_cpu_s": own_cpu_s,
         "machine_busy_cpu_s": machine_after[0] - machine_before[0] if machine_before and machine_after else None,
@@ -517,8 +529,20 @@ def _measure(platform: Platform, target: Target, args: argparse.Namespace) -> di
         "duration_s": args.duration,
         "timeout_s": 30.0,
         "server_pids": [platform.servers[name].process.pid for name in target.servers],
+        "gateway_pids": [platform.servers["gateway"].process.pid] if "gateway" in target.servers else [],
     }
     return shared.run_generator(__file__, spec, target.name, args.warmup + args.duration + 120)
+
+
+def _summarise(name: str, runs: list[dict[str, Any]], cpus: int) -> dict[str, Any]:
+    """The shared summary, and the gateway process's own share of the server CPU, per request."""
+    summary = shared._summarise(name, runs, cpus)
+    values = [run["gateway_cpu_s"] for run in runs]
+    gateway_cpu_s = None if any(v is None for v in values) else sum(values)
+    summary["gateway_cpu_us_per_request"] = (
+        gateway_cpu_s / summary["requests"] * 1e6 if gateway_cpu_s is not None and summary["requests"] else None
+    )
+    return summary
 
 
 def _ratios(a: dict[str, Any], b: dict[str, Any]) -> dict[str, float | None]:
@@ -563,6 +587,9 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
                 ]
             )
         )
+    for s in summaries:
+        if s["gateway_cpu_us_per_request"] is not None:
+            print(f"{s['target']:<17} of which the gateway process: {s['gateway_cpu_us_per_request']:.0f} us/req")
     print()
     for key, r in ratios.items():
         print(
@@ -578,7 +605,8 @@ def _report(summaries: list[dict[str, Any]], args: argparse.Namespace, cpus: int
         "One gateway request is one home screen; one rest request is the four reads a REST client needs for "
         "the same screen, sent at once and counted when all four have answered.",
         "srv CPU us/req sums every server process the target involves (gateway and services; PostgreSQL's "
-        "CPU is not in it); other CPU % is the rest of the machine meanwhile, mostly PostgreSQL.",
+        "CPU is not in it), the gateway process's own share printed below it; other CPU % is the rest of the "
+        "machine meanwhile, mostly PostgreSQL.",
         "The rest target costs the generator four requests per screen, the gateway target one: where the "
         "generator runs near a full core, compare srv CPU us/req rather than throughput.",
         "Latencies are closed-loop at fixed concurrency, so they are mostly queueing.",
@@ -611,7 +639,7 @@ def run(args: argparse.Namespace) -> int:
                     if server.process.poll() is not None:
                         raise shared.BenchError(f"{server.name} exited during the run:\n{server.log_tail()}")
 
-    summaries = [shared._summarise(name, target_runs, cpus) for name, target_runs in runs.items()]
+    summaries = [_summarise(name, target_runs, cpus) for name, target_runs in runs.items()]
     reading = _report(summaries, args, cpus)
     shared.write_results(
         "gateway",

@@ -17,6 +17,7 @@ from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.schema import schema_sdl
 from hlm_gateway.upstream import Upstream
 from hlm_gateway.upstream.survey import GoalList, GoalOut
+from hlm_kit.http_client import http_client
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 from .conftest import UNREACHABLE, CountingTransport, running_framework, running_gateway
@@ -282,14 +283,14 @@ async def listening() -> AsyncIterator[str]:
     [
         ("/v1/frameworks/" + "x" * 70_000, {}),  # httpx: InvalidURL
         ("/v1/goals", {"Idempotency-Key": "clé"}),  # UnicodeEncodeError
-        ("/v1/goals", {"Idempotency-Key": "a\x00b"}),  # h11: LocalProtocolError
+        ("/v1/goals", {"Idempotency-Key": "a\x00b"}),  # aiohttp: ValueError, raised as LocalProtocolError
     ],
     ids=["url-too-long", "non-ascii-header", "nul-in-header"],
 )
 async def test_a_request_that_cannot_be_written_is_the_callers_fault_not_the_services(
     listening: str, path: str, headers: dict[str, str]
 ) -> None:
-    async with httpx.AsyncClient(base_url=listening, timeout=5) as client:
+    async with http_client(listening, timeout_s=5) as client:
         upstream = Upstream("survey-svc", client, None)
         with pytest.raises(GatewayError) as read:
             await upstream.get(path, GoalList) if not headers else await upstream.send(
@@ -299,7 +300,7 @@ async def test_a_request_that_cannot_be_written_is_the_callers_fault_not_the_ser
 
 
 async def test_a_service_that_is_down_is_still_upstream_unavailable() -> None:
-    async with httpx.AsyncClient(base_url=UNREACHABLE, timeout=5) as client:
+    async with http_client(UNREACHABLE, timeout_s=5) as client:
         with pytest.raises(GatewayError) as read:
             await Upstream("survey-svc", client, None).get("/v1/goals", GoalList)
     assert read.value.code == ErrorCode.UPSTREAM_UNAVAILABLE

@@ -23,6 +23,7 @@ from hlm_gateway.schema import build_schema
 from hlm_kit import health
 from hlm_kit.auth import TokenVerifier
 from hlm_kit.errors import install_problem_handlers
+from hlm_kit.http_client import http_client
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
@@ -39,10 +40,10 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
     configure_tracing("gateway")
 
     def client(service: str, base_url: str) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=base_url,
-            timeout=settings.upstream_timeout_s,
-            limits=httpx.Limits(max_connections=settings.upstream_max_connections),
+        return http_client(
+            base_url,
+            timeout_s=settings.upstream_timeout_s,
+            max_connections=settings.upstream_max_connections,
             transport=transport_for(service) if transport_for else None,
         )
 

@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import structlog
 
+from hlm_kit.http_client import http_client
+
 log = structlog.get_logger(__name__)
 
 
@@ -57,7 +59,7 @@ class GatewayClient:
     """One httpx client for the process: pooled connections to the gateway, with a timeout."""
 
     def __init__(self, base_url: str, *, timeout_s: float, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
+        self._http = http_client(base_url, timeout_s=timeout_s, transport=transport)
 
     async def aclose(self) -> None:
         await self._http.aclose()
