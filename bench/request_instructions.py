@@ -11,10 +11,12 @@ uvicorn: what a server adds is the same on both sides), against a real database:
 1. creates a database ``hlm_bench_<random>`` with ``hlm-bootstrap``, runs ``survey-svc migrate``, keeps the
    shipped HLM 360 questionnaire and seeds invited raters (``bench/survey_submission.py``'s seeding), and
    creates the bare insert's table;
-2. runs this file again, as ``_child``, under ``valgrind --tool=callgrind --dump-before=sched_yield``: for
-   each scenario the child builds and starts its app, sends ``--warmup`` requests, calls
+2. runs this file again, as ``_child``, under ``valgrind --tool=callgrind --dump-before=sched_yield``, once
+   for the bare scenarios and once for the service's (each as its own server would run: what a garbage
+   collection costs grows with all that a process holds): the child imports and builds its apps without
+   instrumentation, then for each scenario starts its app, sends ``--warmup`` requests, calls
    ``os.sched_yield()`` (callgrind writes what it counted so far and starts again from zero), sends
-   ``--requests`` requests, and calls it again: the second of each pair of counts is the scenarios' own,
+   ``--requests`` requests, and calls it again: the second of each pair of counts is the scenario's own,
    garbage collections and background tasks (the outbox notifier) included;
 3. prints instructions per request for each scenario, and the steps between them, and drops the database.
 
@@ -69,6 +71,7 @@ STEPS = (
     ("kit-session", "kit-caller", "the link's caller dependency"),
     ("kit-caller", "submit", "the submit's own work: two statements in a transaction, checks, the event"),
 )
+BARE = ("asgi", "fastapi", "baseline")
 SUBMIT_PATH = "/v1/invitations/{token}/submit"
 EMPTY_PATHS = {
     "kit-empty": "/v1/invitations/{token}/bench-empty",
@@ -147,18 +150,12 @@ def _survey_app() -> Any:
     return create_app()
 
 
-async def _child(spec: dict[str, Any]) -> None:
-    import httpx
-    from asgi_lifespan import LifespanManager
-
+def _apps(spec: dict[str, Any]) -> dict[str, Any]:
+    """The app of each scenario (the service's scenarios share one)."""
     sys.path.insert(0, str(BENCH_DIR))
     import submission_baseline_app
 
-    body = json.dumps(spec["body"]).encode()
-    tokens = iter(spec["tokens"])
-    headers = {"Content-Type": "application/json"}
     survey = None
-    survey_started = False
 
     def app_of(scenario: str) -> Any:
         nonlocal survey
@@ -170,6 +167,18 @@ async def _child(spec: dict[str, Any]) -> None:
             return submission_baseline_app.create_app(spec["baseline_url"], 4)
         survey = survey or _survey_app()
         return survey
+
+    return {scenario: app_of(scenario) for scenario in spec["scenarios"]}
+
+
+async def _child(spec: dict[str, Any], apps: dict[str, Any]) -> None:
+    import httpx
+    from asgi_lifespan import LifespanManager
+
+    body = json.dumps(spec["body"]).encode()
+    tokens = iter(spec["tokens"])
+    headers = {"Content-Type": "application/json"}
+    started: set[int] = set()
 
     async def serve(scenario: str, app: Any) -> None:
         path = SUBMIT_PATH if scenario in ("asgi", "fastapi", "baseline", "submit") else EMPTY_PATHS[scenario]
@@ -190,24 +199,16 @@ async def _child(spec: dict[str, Any]) -> None:
             await send(spec["requests"])
             os.sched_yield()  # callgrind: the requests' count
 
-    apps = {scenario: app_of(scenario) for scenario in spec["scenarios"]}
-    if spec["instrument_after_start"]:
-        # Python's start and the imports ran without instrumentation (ten times faster under valgrind): from
-        # here callgrind counts. It reads the request at its next check, before the first scenario's count.
-        subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
     async with contextlib.AsyncExitStack() as stack:
         for scenario in spec["scenarios"]:
             app = apps[scenario]
-            if scenario in ("asgi",):
+            if scenario == "asgi":
                 await serve(scenario, app)
-            elif app is survey:  # started once, for every scenario of the service
-                if not survey_started:
-                    await stack.enter_async_context(LifespanManager(app, startup_timeout=120, shutdown_timeout=60))
-                    survey_started = True
-                await serve(scenario, app)
-            else:
-                async with LifespanManager(app, startup_timeout=120, shutdown_timeout=60):
-                    await serve(scenario, app)
+                continue
+            if id(app) not in started:  # started once, for every scenario it serves
+                await stack.enter_async_context(LifespanManager(app, startup_timeout=120, shutdown_timeout=60))
+                started.add(id(app))
+            await serve(scenario, app)
             print(f"{scenario}: done", file=sys.stderr, flush=True)
 
 
@@ -229,6 +230,49 @@ def _totals(directory: Path) -> list[int]:
         match = re.search(r"^(?:summary|totals):\s+(\d+)", text, re.MULTILINE)
         counts.append(int(match.group(1)) if match else 0)
     return counts
+
+
+def _run_child(
+    spec: dict[str, Any], directory: Path, args: argparse.Namespace, env: dict[str, str]
+) -> dict[str, float]:
+    """Run ``spec``'s scenarios in one process (under callgrind unless ``--no-callgrind``); their instructions
+    per request."""
+    directory.mkdir()
+    spec_file = directory / "spec.json"
+    spec_file.write_text(json.dumps(spec))
+    out = directory / "callgrind"
+    out.mkdir()
+    command = [sys.executable, str(Path(__file__).resolve()), CHILD_COMMAND, str(spec_file)]
+    if not args.no_callgrind:
+        command = [
+            "valgrind",
+            "--tool=callgrind",
+            "--dump-before=sched_yield",
+            "--instr-atstart=no",
+            "--dump-instr=no",
+            "--compress-strings=no",
+            f"--callgrind-out-file={out}/callgrind.out",
+            *command,
+        ]
+    load_before = os.getloadavg()
+    started = time.perf_counter()
+    print(f"  running {', '.join(spec['scenarios'])}{'' if args.no_callgrind else ' under callgrind'} ...", flush=True)
+    completed = subprocess.run(command, env=env, cwd=shared.REPO_ROOT, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise shared.BenchError(f"the child failed ({completed.returncode}):\n{completed.stderr[-5000:]}")
+    load = ", ".join(f"{v:.1f}" for v in (*load_before, *os.getloadavg()))
+    print(f"  {time.perf_counter() - started:.0f} s (load average before and after: {load})", flush=True)
+    if args.no_callgrind:
+        print(completed.stderr)
+        return {}
+    if args.keep:
+        kept = Path(args.keep) / directory.name
+        kept.mkdir(parents=True, exist_ok=True)
+        for path in out.iterdir():
+            shutil.copy(path, kept / path.name)
+    counts = _totals(out)
+    # Two dumps per scenario (set-up and warm-up, then the requests), then the process's end.
+    return {scenario: counts[2 * n + 1] / spec["requests"] for n, scenario in enumerate(spec["scenarios"])}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -262,56 +306,30 @@ def run(args: argparse.Namespace) -> int:
         shared._bench_database(args.admin_url, env, database),
     ):
         shared._run([shared._tool("survey-svc"), "migrate"], env, "survey-svc migrate")
-        tokens = asyncio.run(survey_submission.seed(survey_url, q, per_scenario * len(args.scenario)))
+        tokens = asyncio.run(survey_submission.seed(survey_url, q, 2 * per_scenario * len(SCENARIOS)))
         admin_db_url = service_url(args.admin_url, database, survey_submission._admin_user(args.admin_url)).replace(
             "postgresql+asyncpg://", "postgresql://"
         )
         import submission_baseline_app
 
         asyncio.run(submission_baseline_app.create_table(admin_db_url))
-        spec = {
-            "scenarios": list(args.scenario),
-            "warmup": args.warmup,
-            "requests": args.requests,
-            "tokens": tokens,
-            "body": body,
-            "baseline_url": admin_db_url,
-            "instrument_after_start": not args.no_callgrind,
-        }
-        spec_file = Path(tmp) / "spec.json"
-        spec_file.write_text(json.dumps(spec))
-        out = Path(tmp) / "callgrind"
-        out.mkdir()
-        command = [sys.executable, str(Path(__file__).resolve()), CHILD_COMMAND, str(spec_file)]
-        if not args.no_callgrind:
-            command = [
-                "valgrind",
-                "--tool=callgrind",
-                "--dump-before=sched_yield",
-                "--instr-atstart=no",
-                "--dump-instr=no",
-                "--compress-strings=no",
-                f"--callgrind-out-file={out}/callgrind.out",
-                *command,
-            ]
-        load_before = os.getloadavg()
-        started = time.perf_counter()
-        print(f"  running {len(args.scenario)} scenario(s){'' if args.no_callgrind else ' under callgrind'} ...")
-        completed = subprocess.run(command, env=env, cwd=shared.REPO_ROOT, capture_output=True, text=True, check=False)
-        if completed.returncode != 0:
-            raise shared.BenchError(f"the child failed ({completed.returncode}):\n{completed.stderr[-5000:]}")
-        print(f"  {time.perf_counter() - started:.0f} s; load average before {load_before}, after {os.getloadavg()}")
+        per_request: dict[str, float] = {}
+        # Bare FastAPI in a process of its own, as its server runs: what a garbage collection costs grows
+        # with everything a process holds, and the service's process holds far more.
+        groups = [[s for s in args.scenario if s in BARE], [s for s in args.scenario if s not in BARE]]
+        for number, group in enumerate(g for g in groups if g):
+            spec = {
+                "scenarios": group,
+                "warmup": args.warmup,
+                "requests": args.requests,
+                "tokens": tokens[number * per_scenario * len(SCENARIOS) :],
+                "body": body,
+                "baseline_url": admin_db_url,
+                "instrument_after_start": not args.no_callgrind,
+            }
+            per_request.update(_run_child(spec, Path(tmp) / f"group-{number}", args, env))
         if args.no_callgrind:
-            print(completed.stderr)
             return 0
-        if args.keep:
-            kept = Path(args.keep)
-            kept.mkdir(parents=True, exist_ok=True)
-            for path in out.iterdir():
-                shutil.copy(path, kept / path.name)
-        counts = _totals(out)
-        # Two dumps per scenario (set-up and warm-up, then the requests), then the process's end.
-        per_request = {scenario: counts[2 * n + 1] / args.requests for n, scenario in enumerate(args.scenario)}
     print()
     print(f"instructions per request ({args.requests} requests after {args.warmup} of warm-up, client included)")
     for scenario, count in per_request.items():
@@ -334,7 +352,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [CHILD_COMMAND]:
         spec = json.loads(Path(argv[1]).read_text())
-        asyncio.run(_child(spec))
+        apps = _apps(spec)
+        if spec["instrument_after_start"]:
+            # Python's start, the imports and the apps ran without instrumentation (ten times faster under
+            # valgrind); from here callgrind counts.
+            subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True)
+        asyncio.run(_child(spec, apps))
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="requests counted per scenario")
