@@ -14,7 +14,8 @@ import httpx
 import pytest
 import pytest_asyncio
 from asgi_lifespan import LifespanManager
-from fastapi import APIRouter, Body, FastAPI
+from fastapi import APIRouter, Body, Depends, FastAPI
+from fastapi.routing import APIRoute
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from pydantic import BaseModel, ValidationError
@@ -78,6 +79,21 @@ def notes_router(schema: str) -> APIRouter:
     @router.get("/links/{token}/taken")
     async def taken(token: str) -> None:
         raise Conflict("that link has been used")
+
+    return router
+
+
+def speaker() -> str:
+    return "the service"
+
+
+def greetings_router() -> APIRouter:
+    router = APIRouter(prefix="/v1/greetings", tags=["greetings"])
+
+    @router.get("/{name}", summary="Greet someone")
+    async def greet(name: str, who: Annotated[str, Depends(speaker)]) -> dict[str, str]:
+        """Say hello."""
+        return {"greeting": f"hello {name} from {who}"}
 
     return router
 
@@ -331,6 +347,60 @@ async def test_each_request_is_one_server_span_in_its_callers_trace_with_the_red
     assert unmatched.attributes["http.response.status_code"] == 404
     for span in (matched, unmatched):
         assert "s3cret" not in repr(span.to_json())
+
+
+async def test_each_log_line_of_a_request_names_the_service_and_the_requests_correlation_id(
+    client: httpx.AsyncClient, capsys: pytest.CaptureFixture[str]
+) -> None:
+    given = await client.get("/links/s3cret-token-value/taken", headers={"X-Correlation-ID": "given-id-2"})
+    made = await client.get("/links/s3cret-token-value/taken")
+
+    lines = log_lines(capsys.readouterr().out)
+    assert [(line["service"], line["correlation_id"]) for line in lines] == [
+        ("edge-test", "given-id-2"),
+        ("edge-test", made.headers["x-correlation-id"]),
+    ]
+    assert given.headers["x-correlation-id"] == "given-id-2"
+
+
+async def test_routes_are_the_apps_own_with_its_dependency_overrides_and_openapi(
+    kit_schema: MessagingSchema, amqp_url: str
+) -> None:
+    settings = ServiceSettings.model_validate(
+        {
+            "database_url": kit_schema.engine.url.render_as_string(hide_password=False),
+            "amqp_url": amqp_url,
+            "jwt_secret": TEST_JWT_SECRET,
+            "jwt_issuer": TEST_JWT_ISSUER,
+            "jwt_audience": TEST_JWT_AUDIENCE,
+            "run_workers": False,
+        }
+    )
+    app = create_service_app(
+        name="routes-test",
+        version="0",
+        settings=settings,
+        routers=[greetings_router()],
+        outbox=kit_schema.outbox,
+        inbox=kit_schema.inbox,
+    )
+    # Each path operation is tried on its own, not through the router it was declared in.
+    assert next(r.path for r in app.router.routes if isinstance(r, APIRoute)) == "/v1/greetings/{name}"
+    app.dependency_overrides[speaker] = lambda: "a test"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
+        greeted = await client.get("/v1/greetings/ada")
+        posted = await client.post("/v1/greetings/ada")
+        live = await client.get("/health/live")
+
+    assert greeted.json() == {"greeting": "hello ada from a test"}
+    assert assert_problem(posted, 405)["status"] == 405
+    assert live.status_code == 200
+    operation = app.openapi()["paths"]["/v1/greetings/{name}"]["get"]
+    assert (operation["tags"], operation["summary"], operation["description"]) == (
+        ["greetings"],
+        "Greet someone",
+        "Say hello.",
+    )
 
 
 async def test_each_request_is_counted_by_route_and_answered_with_its_correlation_id(

@@ -6,11 +6,14 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.routing import BaseRoute, Match, Route
+from starlette.types import Receive, Scope, Send
 
 from hlm_kit import health
 from hlm_kit.auth import TokenVerifier
@@ -170,7 +173,128 @@ def create_service_app(
     app.add_middleware(NulRejection)
     app.add_middleware(RequestContextMiddleware)
     for router in routers:
-        app.include_router(router)
+        add_routes(app, router)
     # Probes and scrapes last: routing tries routes in order, and the service's own requests are the many.
-    app.include_router(health.router)
+    add_routes(app, health.router)
+    app.router.middleware_stack = RouteIndex(app.router)
     return app
+
+
+_PLAIN_ROUTES = (APIRoute, Route)
+
+
+class RouteIndex:
+    """The app's routing, narrowed by the path's first two segments before any route is tried.
+
+    FastAPI tries every route in order until one matches, a regular expression and some bookkeeping each:
+    a request for a service's last routes pays for all the others. This index keeps, for each first and
+    second segment of a path, the routes whose template could match it (in their order: the ones that
+    begin with those literal segments, and those with a parameter there) and tries only those. A route it
+    finds is handled exactly as FastAPI's router handles it; anything else (no route or only another method
+    matches, a trailing slash to redirect, a root path, a route of a kind it does not index) goes to
+    FastAPI's router as it is, which answers as always. It follows routes added to the app later (a test
+    including a router), and indexes the routes up to the first that is not a plain path operation, so
+    that no route it tries could have been preceded by one it skipped.
+    """
+
+    def __init__(self, router: APIRouter) -> None:
+        self._router = router
+        self._routing = router.middleware_stack
+        self._indexed: tuple[int, int] = (-1, -1)
+        self._by_two: dict[tuple[str, str], list[BaseRoute]] = {}
+        self._by_one: dict[str, list[BaseRoute]] = {}
+        self._anywhere: list[BaseRoute] = []
+
+    def _index(self, routes: list[BaseRoute]) -> None:
+        leading: list[BaseRoute] = []
+        for route in routes:
+            if type(route) not in _PLAIN_ROUTES:
+                break
+            leading.append(route)
+        two: dict[tuple[str, str], list[int]] = {}
+        one: dict[str, list[int]] = {}
+        anywhere: list[int] = []
+        for position, route in enumerate(leading):
+            segments = cast(Route, route).path_format.split("/", 3)[1:3]
+            if not segments or "{" in segments[0]:
+                anywhere.append(position)
+            elif len(segments) == 1 or "{" in segments[1]:
+                one.setdefault(segments[0], []).append(position)
+            else:
+                two.setdefault((segments[0], segments[1]), []).append(position)
+
+        def routes_at(*positions: list[int]) -> list[BaseRoute]:
+            return [leading[p] for p in sorted(set().union(*positions))]
+
+        self._anywhere = routes_at(anywhere)
+        self._by_one = {first: routes_at(one.get(first, []), anywhere) for first in {*one, *(f for f, _ in two)}}
+        self._by_two = {key: routes_at(found, one.get(key[0], []), anywhere) for key, found in two.items()}
+        self._indexed = (id(routes), len(routes))
+
+    def _candidates(self, path: str) -> list[BaseRoute]:
+        segments = path.split("/", 3)
+        if len(segments) > 2 and (found := self._by_two.get((segments[1], segments[2]))) is not None:
+            return found
+        return self._by_one.get(segments[1], self._anywhere) if len(segments) > 1 else self._anywhere
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        router = self._router
+        if scope["type"] == "http" and not scope.get("root_path") and not router.form_limits:
+            routes = router.routes
+            if self._indexed != (id(routes), len(routes)):
+                self._index(routes)
+            for route in self._candidates(scope["path"]):
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:
+                    # What FastAPI's router does with the route it matched.
+                    scope.setdefault("router", router)
+                    scope.update(child_scope)
+                    await route.handle(scope, receive, send)
+                    return
+        await self._routing(scope, receive, send)
+
+
+def add_routes(app: FastAPI, router: APIRouter) -> None:
+    """Put the routes of ``router`` on ``app`` itself, as ``@app.post(...)`` would have: the same operations,
+    in the same order, with the same OpenAPI, and ``app.dependency_overrides`` applying to them.
+
+    ``app.include_router`` keeps a router as one entry that is searched on every request, once to find it
+    and again to handle it, with bookkeeping in the request's scope for each of its routes it tries: in a
+    service of a few dozen routes, choosing the route cost more than a bare FastAPI request does in all.
+    Routes on the app are tried one regular expression each. A router this does not copy (anything but
+    path operations, or start-up and shut-down handlers) is included as FastAPI does it."""
+    if router.on_startup or router.on_shutdown or not all(type(r) is APIRoute for r in router.routes):
+        app.include_router(router)
+        return
+    for route in router.routes:
+        assert isinstance(route, APIRoute)
+        app.router.add_api_route(
+            route.path,  # the router's prefix included
+            route.endpoint,
+            response_model=route.response_model,
+            status_code=route.status_code,
+            tags=route.tags,
+            dependencies=route.dependencies,
+            summary=route.summary,
+            description=route.description,
+            response_description=route.response_description,
+            responses=route.responses,
+            deprecated=route.deprecated,
+            methods=route.methods,
+            operation_id=route.operation_id,
+            response_model_include=route.response_model_include,
+            response_model_exclude=route.response_model_exclude,
+            response_model_by_alias=route.response_model_by_alias,
+            response_model_exclude_unset=route.response_model_exclude_unset,
+            response_model_exclude_defaults=route.response_model_exclude_defaults,
+            response_model_exclude_none=route.response_model_exclude_none,
+            include_in_schema=route.include_in_schema,
+            response_class=route.response_class,
+            name=route.name,
+            callbacks=route.callbacks,
+            openapi_extra=route.openapi_extra,
+            generate_unique_id_function=route.generate_unique_id_function,
+            strict_content_type=route.strict_content_type,
+            max_body_size=route.max_body_size,
+            form_limits=route.form_limits or None,
+        )

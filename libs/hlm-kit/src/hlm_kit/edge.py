@@ -22,7 +22,7 @@ import structlog
 from annotated_types import Interval
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
-from starlette.datastructures import Headers, QueryParams
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -102,9 +102,10 @@ def nul_in_json(body: bytes) -> list[FieldError]:
     return _field_errors(_nul_in(document, ["body"]))
 
 
-def _is_json(headers: Headers) -> bool:
+def _is_json(scope: Scope) -> bool:
     # FastAPI reads a body without a content type as JSON, so it is checked like one.
-    content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    raw = next((value for name, value in scope["headers"] if name == b"content-type"), b"")
+    content_type = raw.decode("latin-1").split(";", 1)[0].strip().lower()
     return not content_type or content_type == "application/json" or content_type.endswith("+json")
 
 
@@ -121,7 +122,7 @@ class NulRejection:
             await self.app(scope, receive, send)
             return
         errors = nul_in_path_and_query(scope)
-        if not errors and scope["method"] not in ("GET", "HEAD", "OPTIONS") and _is_json(Headers(scope=scope)):
+        if not errors and scope["method"] not in ("GET", "HEAD", "OPTIONS") and _is_json(scope):
             body, disconnected = await _read_body(receive)
             errors = nul_in_json(body)
             receive = _replay(body, disconnected, receive)

@@ -35,7 +35,26 @@ def current_correlation_id() -> str | None:
 def bind_correlation_id(value: str | None) -> None:
     """Make ``value`` the correlation id of this task: logs and published events carry it."""
     _correlation_id.set(value)
-    structlog.contextvars.bind_contextvars(correlation_id=value)
+
+
+class _ServiceName:
+    """Processor: the service's name on every line, whichever task or context logs it."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+
+    def __call__(self, logger: Any, method_name: str, event_dict: Any) -> Any:
+        event_dict.setdefault("service", self.service)
+        return event_dict
+
+
+def _add_correlation_id(logger: Any, method_name: str, event_dict: Any) -> Any:
+    """Processor: the correlation id of the request or event being handled, on each of its lines. Read from
+    the one context variable every part of the kit reads it from, so a request binds it once, cheaply."""
+    correlation_id = _correlation_id.get()
+    if correlation_id is not None:
+        event_dict.setdefault("correlation_id", correlation_id)
+    return event_dict
 
 
 class _CurrentStdout(io.TextIOBase):
@@ -57,6 +76,8 @@ def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            _ServiceName(service),
+            _add_correlation_id,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
@@ -69,7 +90,6 @@ def configure_logging(service: str, *, level: str = "INFO", json: bool = True) -
         # It costs a few microseconds per line, next to a request's hundreds.
         cache_logger_on_first_use=False,
     )
-    structlog.contextvars.bind_contextvars(service=service)
 
 
 # Metrics live in the process-wide default registry: one process serves one service.
@@ -108,6 +128,24 @@ def _incoming_correlation_id(scope: Scope) -> str | None:
         if name == _CORRELATION_HEADER_KEY:
             return cast(bytes, value).decode("latin-1")
     return None
+
+
+_propagation_fields: tuple[object, frozenset[bytes]] | None = None
+
+
+def _propagation_headers() -> frozenset[bytes]:
+    """The headers the process's propagator reads a caller's trace context from (``traceparent``,
+    ``tracestate``, ``baggage`` unless ``OTEL_PROPAGATORS`` says otherwise), as ASGI names them."""
+    global _propagation_fields
+    propagator = propagate.get_global_textmap()
+    if _propagation_fields is None or _propagation_fields[0] is not propagator:
+        _propagation_fields = (propagator, frozenset(f.lower().encode("latin-1") for f in propagator.fields))
+    return _propagation_fields[1]
+
+
+def _carries_trace_context(scope: Scope) -> bool:
+    fields = _propagation_headers()
+    return any(name in fields for name, _ in scope["headers"])
 
 
 def metrics_response() -> Response:
@@ -183,6 +221,7 @@ class _ScopeHeaders(Getter[Scope]):
 
 
 _SCOPE_HEADERS = _ScopeHeaders()
+_NO_PARENT = otel_context.Context()  # what extracting from no trace context gives: no parent, a new trace
 _http_tracer = trace.get_tracer("hlm_kit.observability")
 _KNOWN_METHODS = frozenset({"CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"})
 
@@ -195,7 +234,8 @@ def _start_server_span(scope: Scope) -> trace.Span:
     """The request's server span, continuing the caller's ``traceparent``. Its attributes (the semantic
     conventions' for an HTTP server) are worked out only when the span records them."""
     method = scope["method"] if scope["method"] in _KNOWN_METHODS else "_OTHER"
-    parent = propagate.extract(scope, getter=_SCOPE_HEADERS)
+    # A request without any header the propagator reads starts a new trace: nothing to extract.
+    parent = propagate.extract(scope, getter=_SCOPE_HEADERS) if _carries_trace_context(scope) else _NO_PARENT
     span = _http_tracer.start_span(_span_method(scope), context=parent, kind=SpanKind.SERVER)
     if span.is_recording():
         attributes: dict[str, Any] = {
@@ -254,7 +294,6 @@ class RequestContextMiddleware:
         correlation_id = incoming if incoming and len(incoming) <= 64 and incoming.isprintable() else None
         correlation_id = correlation_id or str(uuid.uuid4())
         correlation_header = (_CORRELATION_HEADER_KEY, correlation_id.encode())
-        structlog.contextvars.clear_contextvars()
         bind_correlation_id(correlation_id)
         started = time.perf_counter()
         status: int | None = None
