@@ -6,14 +6,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from starlette.routing import BaseRoute, Match, Route
-from starlette.types import Receive, Scope, Send
 
 from hlm_kit import health
 from hlm_kit.auth import TokenVerifier
@@ -176,82 +174,7 @@ def create_service_app(
         add_routes(app, router)
     # Probes and scrapes last: routing tries routes in order, and the service's own requests are the many.
     add_routes(app, health.router)
-    app.router.middleware_stack = RouteIndex(app.router)
     return app
-
-
-_PLAIN_ROUTES = (APIRoute, Route)
-
-
-class RouteIndex:
-    """The app's routing, narrowed by the path's first two segments before any route is tried.
-
-    FastAPI tries every route in order until one matches, a regular expression and some bookkeeping each:
-    a request for a service's last routes pays for all the others. This index keeps, for each first and
-    second segment of a path, the routes whose template could match it (in their order: the ones that
-    begin with those literal segments, and those with a parameter there) and tries only those. A route it
-    finds is handled exactly as FastAPI's router handles it; anything else (no route or only another method
-    matches, a trailing slash to redirect, a root path, a route of a kind it does not index) goes to
-    FastAPI's router as it is, which answers as always. It follows routes added to the app later (a test
-    including a router), and indexes the routes up to the first that is not a plain path operation, so
-    that no route it tries could have been preceded by one it skipped.
-    """
-
-    def __init__(self, router: APIRouter) -> None:
-        self._router = router
-        self._routing = router.middleware_stack
-        self._indexed: tuple[int, int] = (-1, -1)
-        self._by_two: dict[tuple[str, str], list[BaseRoute]] = {}
-        self._by_one: dict[str, list[BaseRoute]] = {}
-        self._anywhere: list[BaseRoute] = []
-
-    def _index(self, routes: list[BaseRoute]) -> None:
-        leading: list[BaseRoute] = []
-        for route in routes:
-            if type(route) not in _PLAIN_ROUTES:
-                break
-            leading.append(route)
-        two: dict[tuple[str, str], list[int]] = {}
-        one: dict[str, list[int]] = {}
-        anywhere: list[int] = []
-        for position, route in enumerate(leading):
-            segments = cast(Route, route).path_format.split("/", 3)[1:3]
-            if not segments or "{" in segments[0]:
-                anywhere.append(position)
-            elif len(segments) == 1 or "{" in segments[1]:
-                one.setdefault(segments[0], []).append(position)
-            else:
-                two.setdefault((segments[0], segments[1]), []).append(position)
-
-        def routes_at(*positions: list[int]) -> list[BaseRoute]:
-            return [leading[p] for p in sorted(set().union(*positions))]
-
-        self._anywhere = routes_at(anywhere)
-        self._by_one = {first: routes_at(one.get(first, []), anywhere) for first in {*one, *(f for f, _ in two)}}
-        self._by_two = {key: routes_at(found, one.get(key[0], []), anywhere) for key, found in two.items()}
-        self._indexed = (id(routes), len(routes))
-
-    def _candidates(self, path: str) -> list[BaseRoute]:
-        segments = path.split("/", 3)
-        if len(segments) > 2 and (found := self._by_two.get((segments[1], segments[2]))) is not None:
-            return found
-        return self._by_one.get(segments[1], self._anywhere) if len(segments) > 1 else self._anywhere
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        router = self._router
-        if scope["type"] == "http" and not scope.get("root_path") and not router.form_limits:
-            routes = router.routes
-            if self._indexed != (id(routes), len(routes)):
-                self._index(routes)
-            for route in self._candidates(scope["path"]):
-                match, child_scope = route.matches(scope)
-                if match is Match.FULL:
-                    # What FastAPI's router does with the route it matched.
-                    scope.setdefault("router", router)
-                    scope.update(child_scope)
-                    await route.handle(scope, receive, send)
-                    return
-        await self._routing(scope, receive, send)
 
 
 def add_routes(app: FastAPI, router: APIRouter) -> None:
