@@ -385,7 +385,7 @@ async def test_routes_are_the_apps_own_with_its_dependency_overrides_and_openapi
         inbox=kit_schema.inbox,
     )
     # Each path operation is tried on its own, not through the router it was declared in.
-    assert [r.path for r in app.router.routes if isinstance(r, APIRoute)][0] == "/v1/greetings/{name}"
+    assert next(r.path for r in app.router.routes if isinstance(r, APIRoute)) == "/v1/greetings/{name}"
     app.dependency_overrides[speaker] = lambda: "a test"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kit") as client:
         greeted = await client.get("/v1/greetings/ada")
