@@ -19,7 +19,7 @@ from hlm_kit.testing.pytest_plugin import wait_for
 UNREACHABLE = "http://127.0.0.1:9"
 
 
-def _app(release: asyncio.Event) -> FastAPI:
+def _app(release: asyncio.Event, holding: asyncio.Event) -> FastAPI:
     app = FastAPI()
 
     @app.post("/echo")
@@ -34,6 +34,7 @@ def _app(release: asyncio.Event) -> FastAPI:
 
     @app.get("/held")
     async def held() -> str:
+        holding.set()
         await release.wait()
         return "released"
 
@@ -56,10 +57,16 @@ async def release() -> AsyncIterator[asyncio.Event]:
 
 
 @pytest.fixture
-async def served(release: asyncio.Event) -> AsyncIterator[str]:
+def holding() -> asyncio.Event:
+    """Set once the server holds a request on ``/held``."""
+    return asyncio.Event()
+
+
+@pytest.fixture
+async def served(release: asyncio.Event, holding: asyncio.Event) -> AsyncIterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(_app(release), log_config=None, lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(_app(release, holding), log_config=None, lifespan="off"))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         await wait_for(lambda: server.started)
@@ -111,11 +118,11 @@ async def test_an_answer_slower_than_the_timeout_is_a_timeout(served: str) -> No
 
 
 async def test_a_request_waits_for_a_free_connection_no_longer_than_the_timeout(
-    served: str, release: asyncio.Event
+    served: str, release: asyncio.Event, holding: asyncio.Event
 ) -> None:
     async with http_client(served, timeout_s=0.5, max_connections=1) as client:
         first = asyncio.create_task(client.get("/held", timeout=30))
-        await asyncio.sleep(0.1)
+        await asyncio.wait_for(holding.wait(), 10)  # the one connection is taken
         with pytest.raises(httpx.TimeoutException):
             await client.post("/echo", json={})
         assert not first.done()
