@@ -9,6 +9,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     Date,
     DateTime,
     Enum,
@@ -82,6 +83,11 @@ class Facilitator(Base):
     capacity_per_month: Mapped[int] = mapped_column(Integer)
     modes: Mapped[list[str]] = mapped_column(ARRAY(Text))
     languages: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # Each language's base ("cy" of "cy-GB"), which matching compares (a regional variant counts alike):
+    # kept by the database, so a match tests membership instead of splitting every code of every row.
+    language_bases: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), Computed("facilitator.language_bases(languages)", persisted=True), deferred=True
+    )
     specialisms: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)

@@ -30,9 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Float, Text, bindparam, case, cast, exists, func, literal, select
+from sqlalchemy import ColumnElement, DateTime, Float, Text, any_, bindparam, case, cast, func, literal
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql.functions import Function
 
 from facilitator_svc.facilitators.models import Facilitator
 from facilitator_svc.matching.rules import (
@@ -116,10 +115,7 @@ def _place_in(mode: Mode, asked: Asked) -> ColumnElement[float]:
 
 def _speaks(i: int) -> ColumnElement[bool]:
     """The facilitator speaks the ``i``-th language asked for, a regional variant counting alike."""
-    spoken: Function[str] = func.unnest(Facilitator.languages)
-    spoken_alias = spoken.table_valued("code").render_derived()
-    wanted = bindparam(f"language_{i}", type_=Text)
-    return exists(select(1).select_from(spoken_alias).where(func.split_part(spoken_alias.c.code, "-", 1) == wanted))
+    return bindparam(f"language_{i}", type_=Text) == any_(Facilitator.language_bases)
 
 
 def _language(asked: Asked) -> ColumnElement[float]:

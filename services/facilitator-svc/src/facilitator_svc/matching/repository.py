@@ -53,7 +53,7 @@ from facilitator_svc.matching import bound
 from facilitator_svc.matching.rules import Candidate, FreeSlot, Participant, Preferences
 from facilitator_svc.participants.models import ParticipantCycle, RaterConflict
 from facilitator_svc.slots.models import Slot
-from facilitator_svc.slots.repository import occupied, slot_is_booked
+from facilitator_svc.slots.repository import occupied, slot_is_free
 from facilitator_svc.vocabulary import FacilitatorStatus, Mode, SessionKind
 
 # How many shapes of statement are kept built: a few per combination of filters, mode, languages and
@@ -368,7 +368,7 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
         Slot.starts_at < bindparam("sessions_before", type_=DateTime(timezone=True)),
         # A feedback slot is never offered for coaching, nor the other way round.
         Slot.kind == bindparam("kind", type_=Text),
-        not_(slot_is_booked(_NOW)),
+        slot_is_free(_NOW),
     ]
     source: Any = Slot
     group: Any = Slot.modes
@@ -474,8 +474,11 @@ def _earliest_free_per_month_and_mode() -> Any:
             Slot.starts_at >= func.greatest(bindparam("sessions_from", type_=DateTime(timezone=True)), month_from),
             Slot.starts_at
             < func.least(bindparam("sessions_before", type_=DateTime(timezone=True)), month_until, expired_from),
+            # Only the kind asked for: a walk stopping at a free session of another kind would bound
+            # the facilitator by a session the participant cannot take.
+            Slot.kind == bindparam("kind", type_=Text),
             modes.c.mode == any_(Slot.modes),
-            not_(slot_is_booked(_NOW)),
+            slot_is_free(_NOW),
         )
         .order_by(Slot.starts_at)
         .limit(1)

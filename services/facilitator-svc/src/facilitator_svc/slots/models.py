@@ -14,6 +14,7 @@ from sqlalchemy import (
     Index,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, INT8RANGE, TSTZRANGE, ExcludeConstraint, Range
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,6 +53,15 @@ class Slot(Base):
     # What the session is: a 360 feedback session, or coaching or mentoring (vocabulary.SessionKind).
     kind: Mapped[str] = mapped_column(Text, server_default="feedback")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Until when an occupying booking holds the slot's time: '-infinity' while nothing does, a hold's
+    # expiry, 'infinity' once confirmed or completed; the slot is free at ``now`` when ``busy_until <=
+    # now``. Written by the database only (migration 0008: triggers on slot and booking, in the booking's
+    # own transaction), so whether a slot is free is read from its row, not from the facilitator's
+    # history of bookings. A hold runs out with the clock and no write, which the comparison with now
+    # takes into account.
+    busy_until: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=text("'-infinity'"), deferred=True
+    )
     facilitator_key: Mapped[Range[int]] = mapped_column(
         INT8RANGE, Computed("int8range(facilitator_number, facilitator_number, '[]')", persisted=True)
     )

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Exists, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
 
 from facilitator_svc.bookings.models import Booking, BookingStatus
 from facilitator_svc.slots.models import Slot
@@ -23,15 +23,10 @@ def occupied(now: datetime | ColumnElement[datetime]) -> list[ColumnElement[bool
     ]
 
 
-def slot_is_booked(now: datetime | ColumnElement[datetime]) -> Exists:
-    """An EXISTS clause: some occupying booking lies on the slot's time."""
-    return exists().where(
-        Booking.facilitator_id == Slot.facilitator_id,
-        # Implied by the overlap, and a bound the index on (facilitator_id, starts_at) can use.
-        Booking.starts_at < Slot.ends_at,
-        Booking.during.op("&&")(Slot.during),
-        *occupied(now),
-    )
+def slot_is_free(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """No occupying booking lies on the slot's time at ``now``: read from the slot's own row
+    (``Slot.busy_until``), however many bookings the facilitator has had."""
+    return Slot.busy_until <= now
 
 
 class SlotRepository(RepositoryBase[Slot]):
@@ -47,7 +42,7 @@ class SlotRepository(RepositoryBase[Slot]):
         kind: SessionKind | None = None,
     ) -> Sequence[tuple[Slot, bool]]:
         statement = (
-            select(Slot, slot_is_booked(now).label("is_booked"))
+            select(Slot, not_(slot_is_free(now)).label("is_booked"))
             .where(Slot.facilitator_id == facilitator_id)
             .order_by(Slot.starts_at)
         )
