@@ -2,7 +2,7 @@
 
     uv run python bench/facilitator_matching.py [--facilitators 250,3000] [--per-region 250] [--slots 20]
                                                 [--duration 10] [--concurrency 8] [--warmup 2] [--booked 0.1]
-                                                [--also-at 1]
+                                                [--also-at 1] [--history 100]
 
 What it does, for each register size in turn, all on 127.0.0.1 and cleaned up at the end (also on
 failure or Ctrl-C):
@@ -16,6 +16,8 @@ failure or Ctrl-C):
    accreditations running out during the window; books a share of the slots, so load and capacity
    weigh in the ranking; and analyses the tables, as autovacuum would have by the time anyone matches
    (the development server runs without it);
+   with ``--history N``, first gives each London facilitator N past sessions, booked and completed,
+   written with SQL as an import would (100: 25,000 in the region), for the cost of what lies behind;
 3. drives two targets with the same closed-loop generator (``--concurrency`` connections, one
    httpx client each): ``specialisms`` (GET /v1/specialisms: the service's floor, token check and a
    small JSON body, no database) and ``matches`` (POST /v1/matches for London participants of random
@@ -90,6 +92,39 @@ async def backend_cpu_s(admin_url: str, database: str) -> dict[int, float]:
         if cpu is not None:
             out[pid] = cpu
     return out
+
+
+async def add_history(admin_url: str, database: str, per_facilitator: int, before: datetime) -> int:
+    """Give each London facilitator ``per_facilitator`` past sessions, one every three days back from
+    ``before``, each booked and completed: a year or so of history, written as an import would write it
+    (two statements), so that a match's cost can be seen not to grow with what is behind it."""
+    import asyncpg
+
+    connection = await asyncpg.connect(admin_url, database=database, timeout=10)
+    try:
+        async with connection.transaction():
+            await connection.execute(
+                "INSERT INTO facilitator.slot (id, facilitator_id, facilitator_number, starts_at, ends_at, modes)"
+                " SELECT gen_random_uuid(), f.id, f.number, s.starts_at, s.starts_at + interval '1 hour', '{video}'"
+                " FROM facilitator.facilitator f,"
+                " LATERAL (SELECT $1::timestamptz - make_interval(days => 3 * k) - interval '3 hours' AS starts_at"
+                "          FROM generate_series(1, $2) k) s"
+                " WHERE f.region = 'london'",
+                before,
+                per_facilitator,
+            )
+            status = await connection.execute(
+                "INSERT INTO facilitator.booking (id, facilitator_id, facilitator_number, slot_id, participant_id,"
+                " participant_organisation, participant_region, mode, starts_at, ends_at, status, booked_by,"
+                " confirmed_at, completed_at)"
+                " SELECT gen_random_uuid(), s.facilitator_id, s.facilitator_number, s.id, 'bench-past-' || s.id,"
+                " 'RA1', 'london', 'video', s.starts_at, s.ends_at, 'completed', 'bench', s.starts_at - interval"
+                " '7 days', s.ends_at FROM facilitator.slot s WHERE s.starts_at < $1",
+                before,
+            )
+    finally:
+        await connection.close()
+    return int(status.split()[-1])
 
 
 async def analyse(admin_url: str, database: str) -> None:
@@ -203,6 +238,9 @@ def measure(args: argparse.Namespace, facilitators: int) -> dict[str, Any]:
     ):
         register = asyncio.run(facilitator_setup.load_register(service, register_specs))
         asyncio.run(book_some(service, register, args.booked, args.seed))
+        if args.history:
+            past = asyncio.run(add_history(args.admin_url, service.database, args.history, start))
+            print(f"  {past} past sessions booked and completed in London", flush=True)
         asyncio.run(analyse(args.admin_url, service.database))
         tokens = [service.token("participant", p.id, org=p.organisation) for p in cohort[:200]]
         window = {"starts_at": start.isoformat(), "ends_at": (start + timedelta(days=42)).isoformat()}
@@ -362,6 +400,12 @@ def main() -> int:
     parser.add_argument("--per-region", type=int, default=250, help="facilitators per region, London first")
     parser.add_argument("--slots", type=int, default=20, help="slots per facilitator")
     parser.add_argument("--booked", type=float, default=0.1, help="share of slots booked before the run")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="past sessions, each booked and completed, per London facilitator (100: 25,000 in the region)",
+    )
     parser.add_argument(
         "--also-at",
         type=lambda v: [int(n) for n in v.split(",") if n],
