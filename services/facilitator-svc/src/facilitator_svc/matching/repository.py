@@ -459,8 +459,8 @@ def _earliest_free_per_month_and_mode() -> Any:
     """Per facilitator (LATERAL), month the window touches and mode that could be asked for: the
     earliest session the participant could take, the one that scores highest of its month and mode
     (see ``free_slots``). Each is one walk of the index on (facilitator_id, starts_at) that stops at the
-    first free session: whether a session is booked is tested on the few walked past, not on every
-    session of the window."""
+    first free session of the kind asked for; whether a session is free is read from its own row
+    (``Slot.busy_until``), never from the facilitator's bookings."""
     months = func.unnest(bindparam("months", type_=ARRAY(DateTime()))).table_valued("month").render_derived()
     modes = func.unnest(bindparam("group_modes", type_=ARRAY(Text))).table_valued("mode").render_derived()
     month_from = func.timezone(_TIMEZONE, months.c.month)
