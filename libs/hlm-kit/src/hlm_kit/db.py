@@ -151,8 +151,9 @@ def keep(session: AsyncSession, write: KeptWrite) -> None:
     wrote goes with it, as it should; a write that must outlive that (a rate limiter counting a failed
     guess, a hold recorded as run out when it is refused) is handed to this instead. It runs once the
     request's transaction has ended, committed or rolled back, in a short transaction of its own on the
-    same session and connection. It is given that session, so it works from ids and values, never from
-    objects loaded in the request's transaction (those are gone with a rollback).
+    same session (a read request's too: it has read without a transaction, and writes this in one). It is
+    given that session, so it works from ids and values, never from objects loaded in the request's
+    transaction (those are gone with a rollback).
 
     Only the request's session keeps writes: a worker or consumer owns its unit of work, and this raises
     there rather than let the write be lost.
