@@ -57,6 +57,10 @@ def entries_router(entries: Table) -> APIRouter:
     async def listed(session: Session) -> list[str]:
         return list(await session.scalars(select(entries.c.label).order_by(entries.c.label)))
 
+    @router.get("/entries/count")
+    async def counted(session: Session) -> int:
+        return int((await session.execute(text(f'SELECT count(*) FROM "{entries.schema}".read_entry'))).scalar_one())
+
     @router.post("/entries/{label}", status_code=201)
     async def add(session: Session, label: str) -> None:
         await write(session, "core", label)
@@ -176,9 +180,11 @@ async def test_a_read_sends_no_begin_and_no_commit(
     transaction_statements.clear()
 
     response = await client.get("/entries")
+    counted = await client.get("/entries/count")  # textual SQL that selects reads too
 
     assert response.status_code == 200, response.text
     assert response.json() == ["a"]
+    assert counted.json() == 1
     assert transaction_statements == []
 
 

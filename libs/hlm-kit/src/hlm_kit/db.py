@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, event, func, select
+from sqlalchemy import MetaData, TextClause, event, func, select
 from sqlalchemy.engine import Connection, ExecutionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -89,6 +89,8 @@ def _refuse_writes(
         what = "a lock, which lasts as long as its transaction"
     elif getattr(clause, "is_select", False) or isinstance(clause, _SAVEPOINTS):
         return
+    elif isinstance(clause, TextClause) and statement.lstrip()[:6].upper() == "SELECT":
+        return  # textual SQL that says it selects (a WITH may hold a write: refused)
     else:
         what = " ".join(statement.split(None, 3)[:3]) or "an empty statement"  # e.g. UPDATE schema.table SET
     raise WriteInRead(
@@ -98,9 +100,10 @@ def _refuse_writes(
 
 
 def refuse_writes_while_reading(target: AsyncEngine | AsyncConnection) -> None:
-    """Have the connections of ``target`` refuse any statement but a ``select()`` while they are marked as
-    reading. An ORM flush, a Core insert, update or delete, DDL and textual SQL are refused alike,
-    whichever way they reach the connection (the session or ``session.connection()``)."""
+    """Have the connections of ``target`` refuse any statement but a ``select()`` (or textual SQL beginning
+    with SELECT) while they are marked as reading. An ORM flush, a Core insert, update or delete, DDL and
+    any other textual SQL are refused alike, whichever way they reach the connection (the session or
+    ``session.connection()``)."""
     sync = target.sync_engine if isinstance(target, AsyncEngine) else target.sync_connection
     if not event.contains(sync, "before_cursor_execute", _refuse_writes):
         event.listen(sync, "before_cursor_execute", _refuse_writes)
