@@ -33,6 +33,10 @@ Scenarios (every one a ``POST`` of the same ~6 KB complete response, a fresh tok
 - ``kit-caller``: and the link's caller dependency, as the submit takes it;
 - ``submit``: the real ``POST /v1/invitations/{token}/submit``.
 
+And one read: ``open``, ``GET /v1/invitations/{token}?questionnaire=false``, a rater's link opened again
+(each page of the questionnaire opens it) with its draft, by one token throughout (its first open, noted
+once, falls in the warm-up).
+
 ``--no-callgrind`` runs the child without valgrind, for a quick check that every scenario answers.
 """
 
@@ -61,7 +65,7 @@ import catalogue as shared  # noqa: E402
 import survey_submission  # noqa: E402
 
 CHILD_COMMAND = "_child"
-SCENARIOS = ("asgi", "fastapi", "baseline", "kit-empty", "kit-body", "kit-session", "kit-caller", "submit")
+SCENARIOS = ("asgi", "fastapi", "baseline", "kit-empty", "kit-body", "kit-session", "kit-caller", "submit", "open")
 STEPS = (
     ("asgi", "fastapi", "FastAPI's routing, request and response"),
     ("fastapi", "baseline", "one asyncpg INSERT (pool checkout included)"),
@@ -73,6 +77,7 @@ STEPS = (
 )
 BARE = ("asgi", "fastapi", "baseline")
 SUBMIT_PATH = "/v1/invitations/{token}/submit"
+OPEN_PATH = "/v1/invitations/{token}?questionnaire=false"
 EMPTY_PATHS = {
     "kit-empty": "/v1/invitations/{token}/bench-empty",
     "kit-body": "/v1/invitations/{token}/bench-body",
@@ -181,12 +186,18 @@ async def _child(spec: dict[str, Any], apps: dict[str, Any]) -> None:
     started: set[int] = set()
 
     async def serve(scenario: str, app: Any) -> None:
-        path = SUBMIT_PATH if scenario in ("asgi", "fastapi", "baseline", "submit") else EMPTY_PATHS[scenario]
+        path = SUBMIT_PATH if scenario in ("asgi", "fastapi", "baseline", "submit", "open") else EMPTY_PATHS[scenario]
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+        opened = next(tokens) if scenario == "open" else None
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
 
             async def send(count: int) -> None:
                 for _ in range(count):
+                    if opened is not None:
+                        response = await client.get(OPEN_PATH.format(token=opened))
+                        if response.status_code != 200:
+                            raise RuntimeError(f"{scenario}: {response.status_code} {response.text[:500]}")
+                        continue
                     response = await client.post(path.format(token=next(tokens)), content=body, headers=headers)
                     if response.status_code != 201:
                         raise RuntimeError(f"{scenario}: {response.status_code} {response.text[:500]}")

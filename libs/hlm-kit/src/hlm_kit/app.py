@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from hlm_kit import health
 from hlm_kit.auth import TokenVerifier
-from hlm_kit.db import create_engine, create_sessionmaker
+from hlm_kit.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from hlm_kit.edge import NulRejection
 from hlm_kit.errors import install_problem_handlers
 from hlm_kit.http_cache import MemoryRead, MemoryReads
@@ -129,6 +129,7 @@ def create_service_app(
         )
         runtime = ServiceRuntime(settings, engine, create_sessionmaker(engine), broker, outbox, inbox)
         app.state.engine, app.state.sessionmaker, app.state.broker = engine, runtime.sessionmaker, broker
+        app.state.read_sessionmaker = create_read_sessionmaker(engine)  # the same pool, without transactions
         app.state.runtime = runtime
         # Ready with the database alone: the outbox keeps writes working while RabbitMQ is away.
         app.state.readiness_checks = {"database": health.database_check(engine)}

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import MetaData, func, select
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy import MetaData, TextClause, event, func, select
+from sqlalchemy.engine import Connection, ExecutionContext, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.sql.expression import ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
 
 # Constraint names are predictable, so migrations can name what they drop and errors can be matched.
 NAMING_CONVENTION = {
@@ -35,7 +42,9 @@ async def hold_lock(session: AsyncSession, name: str, *, shared: bool = False) -
     only through their hashes, so a name says which service and which rule it serves.
     """
     lock = func.pg_advisory_xact_lock_shared if shared else func.pg_advisory_xact_lock
-    await session.execute(select(lock(func.hashtextextended(name, 0))))
+    # Refused in a read request (which has no transaction: the lock would be let go as soon as taken).
+    statement = select(lock(func.hashtextextended(name, 0))).execution_options(**{_HOLDS: True})
+    await session.execute(statement)
 
 
 def create_engine(url: str, *, pool_size: int = 10, pool_timeout_s: float = 10.0) -> AsyncEngine:
@@ -54,6 +63,70 @@ def create_engine(url: str, *, pool_size: int = 10, pool_timeout_s: float = 10.0
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit (responses are built after it)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+# Execution options: of a connection serving a read request (its statements must only read), and of a
+# statement holding a lock until its transaction ends.
+_READING = "hlm_kit_reading"
+_HOLDS = "hlm_kit_holds_lock"
+# A test's requests share one transaction, each request a savepoint of it: these write nothing.
+_SAVEPOINTS = (SavepointClause, ReleaseSavepointClause, RollbackToSavepointClause)
+
+
+class WriteInRead(RuntimeError):
+    """A read request's session was asked to write. It has no transaction (each statement commits on its
+    own), so a write would stand whatever became of the request: refused before it reaches the database."""
+
+
+def _refuse_writes(
+    conn: Connection, cursor: Any, statement: str, parameters: Any, context: ExecutionContext, executemany: bool
+) -> None:
+    options = context.execution_options
+    if not options.get(_READING):
+        return
+    clause = context.compiled.statement if context.compiled is not None else None
+    if options.get(_HOLDS):
+        what = "a lock, which lasts as long as its transaction"
+    elif getattr(clause, "is_select", False) or isinstance(clause, _SAVEPOINTS):
+        return
+    elif isinstance(clause, TextClause) and statement.lstrip()[:6].upper() == "SELECT":
+        return  # textual SQL that says it selects (a WITH may hold a write: refused)
+    else:
+        what = " ".join(statement.split(None, 3)[:3]) or "an empty statement"  # e.g. UPDATE schema.table SET
+    raise WriteInRead(
+        f"a GET or HEAD request reads, without a transaction, and was asked for {what}: take "
+        "hlm_kit.db.WriteSession for a read that writes, or hand a write that must stand to hlm_kit.db.keep"
+    )
+
+
+def refuse_writes_while_reading(target: AsyncEngine | AsyncConnection) -> None:
+    """Have the connections of ``target`` refuse any statement but a ``select()`` (or textual SQL beginning
+    with SELECT) while they are marked as reading. An ORM flush, a Core insert, update or delete, DDL and
+    any other textual SQL are refused alike, whichever way they reach the connection (the session or
+    ``session.connection()``)."""
+    sync = target.sync_engine if isinstance(target, AsyncEngine) else target.sync_connection
+    if not event.contains(sync, "before_cursor_execute", _refuse_writes):
+        event.listen(sync, "before_cursor_execute", _refuse_writes)
+
+
+async def mark_reading(connection: AsyncConnection, reading: bool = True) -> None:
+    """Mark ``connection`` as serving a read request, or no longer, for :func:`refuse_writes_while_reading`:
+    a test's connection, which all its requests share, is marked for each GET."""
+    await connection.execution_options(**{_READING: reading})
+
+
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for GET and HEAD requests, from the same pool as ``engine``'s other sessions: no transaction,
+    so none of the BEGIN and COMMIT round trips a transaction costs (asyncpg sends no BEGIN in autocommit,
+    and the pool puts a connection back to the engine's isolation level without a statement), and no
+    writes (:class:`WriteInRead`).
+
+    Each statement sees the rows committed when it starts, as under READ COMMITTED, PostgreSQL's default,
+    which the requests' transactions use: a read of several statements was never one snapshot, and is not
+    now. What must be read as one snapshot reads it in one statement."""
+    reads = engine.execution_options(isolation_level="AUTOCOMMIT", **{_READING: True})
+    refuse_writes_while_reading(reads)
+    return async_sessionmaker(reads, expire_on_commit=False)
 
 
 def to_async_url(url: str) -> str:
@@ -81,8 +154,9 @@ def keep(session: AsyncSession, write: KeptWrite) -> None:
     wrote goes with it, as it should; a write that must outlive that (a rate limiter counting a failed
     guess, a hold recorded as run out when it is refused) is handed to this instead. It runs once the
     request's transaction has ended, committed or rolled back, in a short transaction of its own on the
-    same session and connection. It is given that session, so it works from ids and values, never from
-    objects loaded in the request's transaction (those are gone with a rollback).
+    same session (a read request's too: it has read without a transaction, and writes this in one). It is
+    given that session, so it works from ids and values, never from objects loaded in the request's
+    transaction (those are gone with a rollback).
 
     Only the request's session keeps writes: a worker or consumer owns its unit of work, and this raises
     there rather than let the write be lost.
@@ -93,11 +167,19 @@ def keep(session: AsyncSession, write: KeptWrite) -> None:
     kept.append(write)
 
 
+Writable = Callable[[AsyncSession], Awaitable[object]]
+"""Makes a read request's session write, for what the request kept (:func:`keep`)."""
+
+
 @asynccontextmanager
-async def request_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+async def request_transaction(
+    session: AsyncSession, *, writable: Writable | None = None
+) -> AsyncIterator[AsyncSession]:
     """The request's unit of work on ``session``: commit when the body returns, roll back when it raises,
-    then write what was kept (:func:`keep`) in a transaction of its own. :func:`get_session` and the
-    test's shared session both run a request through this, so tests see what production does."""
+    then write what was kept (:func:`keep`) in a transaction of its own. A read request's session (one
+    that refuses writes) gives ``writable``, which lets that session write what was kept.
+    :func:`get_session` and the tests' shared session both run a request through this, so tests see what
+    production does."""
     kept: list[KeptWrite] = []
     session.info[_KEPT] = kept
     try:
@@ -106,20 +188,22 @@ async def request_transaction(session: AsyncSession) -> AsyncIterator[AsyncSessi
             await session.commit()
         except Exception:
             await session.rollback()
-            await _write_kept(session, kept)
+            await _write_kept(session, kept, writable)
             raise
         except BaseException:  # cancelled: no more work than the rollback
             await session.rollback()
             raise
-        await _write_kept(session, kept)
+        await _write_kept(session, kept, writable)
     finally:
         session.info.pop(_KEPT, None)
 
 
-async def _write_kept(session: AsyncSession, kept: list[KeptWrite]) -> None:
+async def _write_kept(session: AsyncSession, kept: list[KeptWrite], writable: Writable | None) -> None:
     if not kept:
         return
     try:
+        if writable is not None:
+            await writable(session)
         for write in kept:
             await write(session)
         await session.commit()
@@ -128,22 +212,52 @@ async def _write_kept(session: AsyncSession, kept: list[KeptWrite]) -> None:
         raise
 
 
+async def _write_after_reading(session: AsyncSession) -> None:
+    # The session's next transaction takes its connection as a write request's is: with BEGIN at the
+    # engine's own isolation level, and writes allowed. The pool puts both back when it is returned.
+    isolation = session.get_bind().dialect.default_isolation_level
+    await session.connection(execution_options={"isolation_level": isolation, _READING: False})
+
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+"""The methods whose requests read: their :data:`Session` refuses writes and costs no transaction."""
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: the request's unit of work. Services add and flush; when the endpoint returns,
     this commits, and when it raises (a refusal included), this rolls back, so a request never leaves
     half of a change behind and any number of service calls compose into one transaction. A write that
     must stand even so is handed to :func:`keep`.
 
+    A GET or HEAD request reads without a transaction, on a connection of the same pool
+    (:func:`create_read_sessionmaker`): no BEGIN and no COMMIT, and any write refused (:class:`WriteInRead`),
+    except what it keeps, written once it has read. A read that writes takes :data:`WriteSession`.
+
     Scoped to the endpoint function, not to the response: the commit happens before the response is
     sent, so a commit that fails (a deferred constraint, the database gone) reaches the client as an
     error instead of following a 2xx.
     """
+    if request.method in READ_METHODS:
+        reads: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
+        async with reads() as session, request_transaction(session, writable=_write_after_reading):
+            yield session
+        return
+    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with sessionmaker() as session, request_transaction(session):
+        yield session
+
+
+async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: the request's unit of work in a transaction, whatever its method (see
+    :func:`get_session`). For the few GET requests that write: a document stored the first time it is
+    asked for, a read that must lock what it reads."""
     sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     async with sessionmaker() as session, request_transaction(session):
         yield session
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
+WriteSession = Annotated[AsyncSession, Depends(get_write_session, scope="function")]
 
 
 async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:

@@ -331,6 +331,22 @@ async def test_a_rater_opening_their_link_reads_it_and_the_address_limit_in_one_
     assert "invitation_token" in reads[0]
 
 
+async def test_the_first_open_of_a_link_is_noted_once(survey: Any, client: httpx.AsyncClient, connection: Any) -> None:
+    cycle, raters = await survey.open_360()
+    tokens = await survey.tokens(raters)
+    email = raters[0]["email"]
+    opened_at = text("SELECT first_opened_at FROM survey.invitation WHERE cycle_id = :cycle AND email = :email")
+    rater = {"cycle": uuid.UUID(cycle["id"]), "email": email}
+
+    assert (await client.get(f"/v1/invitations/{tokens[email]}")).status_code == 200
+    first = (await connection.execute(opened_at, rater)).scalar_one()
+    assert (await client.get(f"/v1/invitations/{tokens[email]}")).status_code == 200
+    again = (await connection.execute(opened_at, rater)).scalar_one()
+
+    assert first is not None
+    assert again == first
+
+
 async def _within_one_window(settings: Any, needed_s: float = 30.0) -> None:
     """Failures are counted in fixed windows: a burst that straddled the end of one would be counted half
     in each, and not reach the limit. Waits for the next window when this one is about to end."""

@@ -21,17 +21,26 @@ import aio_pika
 import asyncpg
 import pytest
 import pytest_asyncio
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from hlm_contracts.topology import CONSUMER_QUEUES, ConsumerQueue
 from hlm_kit import migrations
 from hlm_kit.bootstrap import bootstrap, service_url
-from hlm_kit.db import get_session, get_sessionmaker, request_transaction, to_plain_url
+from hlm_kit.db import (
+    READ_METHODS,
+    get_session,
+    get_sessionmaker,
+    get_write_session,
+    mark_reading,
+    refuse_writes_while_reading,
+    request_transaction,
+    to_plain_url,
+)
 from hlm_kit.messaging.topology import Topology
 from hlm_kit.tokens import mint_token
 from hlm_kit.tracing import configure_tracing
@@ -252,10 +261,27 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
     """Make every request of ``app`` use ``session``, as :func:`hlm_kit.db.get_session` does in production:
     a request that returns commits (a savepoint of the test's transaction), one that raises rolls back, so
     a rejected write leaves nothing visible to the test's next request, while a write the request kept
-    (:func:`hlm_kit.db.keep`) stands, as in production. A unit of work an endpoint opens itself
+    (:func:`hlm_kit.db.keep`) stands, as in production. A GET or HEAD request's session refuses writes
+    as production's does (:class:`hlm_kit.db.WriteInRead`), so a read that writes fails its tests unless
+    it takes :data:`hlm_kit.db.WriteSession`. A unit of work an endpoint opens itself
     (:data:`hlm_kit.db.Sessionmaker`) lands in the test's transaction too."""
+    connection = session.bind
+    assert isinstance(connection, AsyncConnection), "a shared session is bound to the test's connection"
+    refuse_writes_while_reading(connection)
 
-    async def shared_session() -> AsyncIterator[AsyncSession]:
+    async def shared_session(request: Request) -> AsyncIterator[AsyncSession]:
+        if request.method not in READ_METHODS:
+            async with request_transaction(session):
+                yield session
+            return
+        await mark_reading(connection)
+        try:
+            async with request_transaction(session, writable=lambda _: mark_reading(connection, False)):
+                yield session
+        finally:
+            await mark_reading(connection, False)
+
+    async def shared_write_session() -> AsyncIterator[AsyncSession]:
         async with request_transaction(session):
             yield session
 
@@ -263,4 +289,5 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
         bind=session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     app.dependency_overrides[get_session] = shared_session
+    app.dependency_overrides[get_write_session] = shared_write_session
     app.dependency_overrides[get_sessionmaker] = lambda: own_transactions

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from hlm_kit.auth import CurrentPrincipal, Principal
-from hlm_kit.db import Session, Sessionmaker
+from hlm_kit.db import Session, Sessionmaker, WriteSession
 from hlm_kit.errors import FieldError, UnprocessableContent, field_errors_from
 from report_svc.group_reports import rendering
 from report_svc.group_reports import service as group_report_service
@@ -33,7 +33,7 @@ GroupReportReader = Annotated[Principal, Depends(_reader)]
 @router.get("", response_model=GroupReportOut)
 async def get_for_scope(
     request: Request,
-    session: Session,
+    session: WriteSession,  # issues the report the first time it is asked for
     principal: GroupReportReader,
     scope: Annotated[Scope, Query()],
     value: Annotated[str, Query(description="team cycle id, organisation code or region")],

@@ -17,6 +17,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import RaterGroup
+from hlm_kit.db import keep
 from survey_svc.config import Settings
 from survey_svc.cycles import lifecycle
 from survey_svc.cycles.models import Cycle, CycleStatus
@@ -153,7 +154,10 @@ async def view(
 ) -> InvitationView:
     opened = await resolve(session, caller, settings)
     if opened.invitation.first_opened_at is None:
-        opened.invitation.first_opened_at = datetime.now(UTC)
+        # Noted after the read, in a transaction of its own: a link opened again (each page of the
+        # questionnaire opens it) is a read alone, which costs no transaction.
+        invitation_id, now = opened.invitation.id, datetime.now(UTC)
+        keep(session, lambda own: InvitationRepository(own).note_first_opened(invitation_id, now))
     return await _view(session, opened, with_questionnaire=with_questionnaire)
 
 

@@ -32,6 +32,15 @@ class InvitationRepository(RepositoryBase[Invitation]):
             .order_by(Invitation.nominated_at, Invitation.id)
         )
 
+    async def note_first_opened(self, id: UUID, at: datetime) -> None:
+        """When the link was first opened; a later or concurrent first open changes nothing."""
+        await self.session.execute(
+            update(Invitation)
+            .where(Invitation.id == id, Invitation.first_opened_at.is_(None))
+            .values(first_opened_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
     async def in_cycle(self, cycle_id: UUID, id: UUID, *, for_update: bool = False) -> Invitation | None:
         statement = self.select().where(Invitation.cycle_id == cycle_id, Invitation.id == id)
         if for_update:
