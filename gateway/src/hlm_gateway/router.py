@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
+import orjson
 from graphql import GraphQLError, GraphQLSyntaxError
 from starlette.requests import HTTPConnection
 from strawberry.exceptions import ConnectionRejectionError
@@ -77,6 +78,11 @@ class GatewayRouter(GraphQLRouter[Context, None]):
             subscription_protocols=subscription_protocols,
         )
         self._identify = identify
+
+    def encode_json(self, data: object) -> bytes:
+        # The same JSON as strawberry's json.dumps, written in a fraction of its time: a rater's page
+        # answers with the whole draft, some 170 fields, on every request.
+        return orjson.dumps(data)
 
     async def on_ws_connect(self, context: Context) -> None:
         try:
