@@ -79,10 +79,14 @@ class GatewayRouter(GraphQLRouter[Context, None]):
         )
         self._identify = identify
 
-    def encode_json(self, data: object) -> bytes:
+    def encode_json(self, data: object) -> str | bytes:
         # The same JSON as strawberry's json.dumps, written in a fraction of its time: a rater's page
         # answers with the whole draft, some 170 fields, on every request.
-        return orjson.dumps(data)
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            # orjson refuses integers beyond 64 bits, which a JSON scalar (a report's content) could hold.
+            return super().encode_json(data)
 
     async def on_ws_connect(self, context: Context) -> None:
         try:
