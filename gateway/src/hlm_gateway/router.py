@@ -6,6 +6,7 @@ operations running."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
@@ -79,14 +80,15 @@ class GatewayRouter(GraphQLRouter[Context, None]):
         )
         self._identify = identify
 
-    def encode_json(self, data: object) -> str | bytes:
+    def encode_json(self, data: object) -> str:
         # The same JSON as strawberry's json.dumps, written in a fraction of its time: a rater's page
-        # answers with the whole draft, some 170 fields, on every request.
+        # answers with the whole draft, some 170 fields, on every request. As text, not bytes: strawberry
+        # sends bytes on a websocket as a binary frame, which graphql-transport-ws clients do not read.
         try:
-            return orjson.dumps(data)
+            return orjson.dumps(data).decode()
         except orjson.JSONEncodeError:
             # orjson refuses integers beyond 64 bits, which a JSON scalar (a report's content) could hold.
-            return super().encode_json(data)
+            return json.dumps(data, separators=(",", ":"))
 
     async def on_ws_connect(self, context: Context) -> None:
         try:
