@@ -87,6 +87,9 @@ class InvitationRepository(RepositoryBase[Invitation]):
             .where(Invitation.id == id, Invitation.status == InvitationStatus.INVITED)
             .values(draft=draft, draft_saved_at=saved_at)
             .returning(Invitation.id)
+            # The row's object, when the session holds it, is not read again in the request: evaluating the
+            # statement's criteria against it in Python on every page saved would be work for nothing.
+            .execution_options(synchronize_session=False)
         )
         return saved.scalar_one_or_none() is not None
 
