@@ -293,21 +293,7 @@ def run(args: argparse.Namespace) -> int:
         raise shared.BenchError("valgrind not found: install it (apt-get install valgrind) or pass --no-callgrind")
     database = f"hlm_bench_{secrets.token_hex(4)}"
     survey_url = service_url(args.admin_url, database, "survey_svc")
-    env = {
-        **os.environ,
-        "SURVEY_DATABASE_URL": survey_url,
-        "SURVEY_AMQP_URL": args.amqp_url,
-        "SURVEY_JWT_SECRET": secrets.token_urlsafe(32),
-        "SURVEY_JWT_ISSUER": "hlm-bench",
-        "SURVEY_JWT_AUDIENCE": "hlm-platform",
-        "SURVEY_EMAIL_HASH_KEY": secrets.token_urlsafe(32),
-        "SURVEY_LOG_LEVEL": "WARNING",
-        "SURVEY_RUN_WORKERS": "false",
-        "SURVEY_ENVIRONMENT": "development",
-        "SURVEY_DB_POOL_SIZE": "4",
-        "SURVEY_TOKEN_FAILURES_PER_WINDOW": "1000000",
-    }
-    env.pop("SURVEY_JWT_JWKS_URL", None)
+    env = survey_submission.service_env(survey_url, args.amqp_url, DB_POOL_SIZE="4")
     q = survey_submission.questionnaire()
     body = survey_submission.complete_response(q)
     per_scenario = args.warmup + args.requests

@@ -408,16 +408,13 @@ def _compare_workers(passes: list[dict[str, Any]]) -> None:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    from hlm_kit.bootstrap import service_url
-
-    cpus = os.cpu_count() or 1
-    database = f"hlm_bench_{secrets.token_hex(4)}"
-    survey_url = service_url(args.admin_url, database, "survey_svc")
+def service_env(survey_url: str, amqp_url: str, **settings: str) -> dict[str, str]:
+    """survey-svc's environment for a benchmark: its own database, fresh secrets, no background workers,
+    quiet logs; ``settings`` adds or overrides ``SURVEY_`` settings (``DB_POOL_SIZE="4"``)."""
     env = {
         **os.environ,
         "SURVEY_DATABASE_URL": survey_url,
-        "SURVEY_AMQP_URL": args.amqp_url,
+        "SURVEY_AMQP_URL": amqp_url,
         "SURVEY_JWT_SECRET": secrets.token_urlsafe(32),
         "SURVEY_JWT_ISSUER": "hlm-bench",
         "SURVEY_JWT_AUDIENCE": "hlm-platform",
@@ -427,8 +424,19 @@ def run(args: argparse.Namespace) -> int:
         "SURVEY_ENVIRONMENT": "development",
         # Every request comes from 127.0.0.1 and none fails; the limit only counts failures anyway.
         "SURVEY_TOKEN_FAILURES_PER_WINDOW": "1000000",
+        **{f"SURVEY_{name}": value for name, value in settings.items()},
     }
     env.pop("SURVEY_JWT_JWKS_URL", None)
+    return env
+
+
+def run(args: argparse.Namespace) -> int:
+    from hlm_kit.bootstrap import service_url
+
+    cpus = os.cpu_count() or 1
+    database = f"hlm_bench_{secrets.token_hex(4)}"
+    survey_url = service_url(args.admin_url, database, "survey_svc")
+    env = service_env(survey_url, args.amqp_url)
     q = questionnaire()
     body = complete_response(q)
     started_at = datetime.now(UTC)
