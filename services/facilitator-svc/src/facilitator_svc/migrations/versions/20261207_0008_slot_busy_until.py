@@ -51,45 +51,36 @@ $$
 # After each statement writing bookings (one booking through the API, thousands through COPY), the
 # slots lying on the time of any booking written, before or after the change, are worked out again,
 # through the slots' own exclusion index. A change that leaves what occupies a time as it was (a
-# rating, a completion, a note) rewrites no slot.
+# rating, a completion, a note) rewrites no slot. Each event sees its own transition tables only, so
+# each branch gathers the times it touched and one statement works the slots out for all three.
 BOOKING_TRIGGER_FUNCTION = """
 CREATE FUNCTION facilitator.booking_mark_slots() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    touched_keys int8range[];
+    touched_during tstzrange[];
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        WITH touched AS (SELECT n.facilitator_key, n.during FROM new_rows n)
-        UPDATE facilitator.slot s SET busy_until = worked_out.busy_until
-        FROM (
-            SELECT DISTINCT s2.id, facilitator.slot_busy_until(s2.facilitator_key, s2.during) AS busy_until
-            FROM facilitator.slot s2
-            JOIN touched t ON s2.facilitator_key && t.facilitator_key AND s2.during && t.during
-        ) worked_out
-        WHERE s.id = worked_out.id AND s.busy_until IS DISTINCT FROM worked_out.busy_until;
+        SELECT array_agg(n.facilitator_key), array_agg(n.during) INTO touched_keys, touched_during
+        FROM new_rows n;
     ELSIF TG_OP = 'DELETE' THEN
-        WITH touched AS (SELECT o.facilitator_key, o.during FROM old_rows o)
-        UPDATE facilitator.slot s SET busy_until = worked_out.busy_until
-        FROM (
-            SELECT DISTINCT s2.id, facilitator.slot_busy_until(s2.facilitator_key, s2.during) AS busy_until
-            FROM facilitator.slot s2
-            JOIN touched t ON s2.facilitator_key && t.facilitator_key AND s2.during && t.during
-        ) worked_out
-        WHERE s.id = worked_out.id AND s.busy_until IS DISTINCT FROM worked_out.busy_until;
+        SELECT array_agg(o.facilitator_key), array_agg(o.during) INTO touched_keys, touched_during
+        FROM old_rows o;
     ELSE
-        WITH touched AS (
-            SELECT t.facilitator_key, t.during
-            FROM old_rows o
-            JOIN new_rows n ON n.id = o.id,
-            LATERAL (VALUES (o.facilitator_key, o.during), (n.facilitator_key, n.during)) t (facilitator_key, during)
-            WHERE (o.status, o.hold_expires_at, o.facilitator_key, o.during)
-                IS DISTINCT FROM (n.status, n.hold_expires_at, n.facilitator_key, n.during)
-        )
-        UPDATE facilitator.slot s SET busy_until = worked_out.busy_until
-        FROM (
-            SELECT DISTINCT s2.id, facilitator.slot_busy_until(s2.facilitator_key, s2.during) AS busy_until
-            FROM facilitator.slot s2
-            JOIN touched t ON s2.facilitator_key && t.facilitator_key AND s2.during && t.during
-        ) worked_out
-        WHERE s.id = worked_out.id AND s.busy_until IS DISTINCT FROM worked_out.busy_until;
+        SELECT array_agg(t.facilitator_key), array_agg(t.during) INTO touched_keys, touched_during
+        FROM old_rows o
+        JOIN new_rows n ON n.id = o.id,
+        LATERAL (VALUES (o.facilitator_key, o.during), (n.facilitator_key, n.during)) t (facilitator_key, during)
+        WHERE (o.status, o.hold_expires_at, o.facilitator_key, o.during)
+            IS DISTINCT FROM (n.status, n.hold_expires_at, n.facilitator_key, n.during);
     END IF;
+    UPDATE facilitator.slot s SET busy_until = worked_out.busy_until
+    FROM (
+        SELECT DISTINCT s2.id, facilitator.slot_busy_until(s2.facilitator_key, s2.during) AS busy_until
+        FROM facilitator.slot s2
+        JOIN unnest(touched_keys, touched_during) t (facilitator_key, during)
+            ON s2.facilitator_key && t.facilitator_key AND s2.during && t.during
+    ) worked_out
+    WHERE s.id = worked_out.id AND s.busy_until IS DISTINCT FROM worked_out.busy_until;
     RETURN NULL;
 END
 $$
