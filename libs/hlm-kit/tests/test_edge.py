@@ -13,7 +13,6 @@ import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
-from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, Body, Depends, FastAPI
 from fastapi.routing import APIRoute
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -26,10 +25,10 @@ from hlm_kit.app import create_service_app
 from hlm_kit.db import Session
 from hlm_kit.edge import Int32, NulFreeStr, PositiveInt32
 from hlm_kit.errors import Conflict, classify_database_failure
-from hlm_kit.settings import ServiceSettings
 from hlm_kit.testing.messaging import MessagingSchema
-from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET
 from hlm_kit.testing.tcp_proxy import TcpProxy
+
+from .conftest import KitSettings, ServeApp
 
 
 class NoteIn(BaseModel):
@@ -117,34 +116,20 @@ async def database_proxy(kit_schema: MessagingSchema) -> AsyncIterator[tuple[Tcp
 
 @pytest_asyncio.fixture
 async def app(
-    kit_schema: MessagingSchema, database_proxy: tuple[TcpProxy, str], amqp_url: str
+    kit_schema: MessagingSchema, database_proxy: tuple[TcpProxy, str], serve_app: ServeApp
 ) -> AsyncIterator[FastAPI]:
     schema = kit_schema.metadata.schema
     assert schema is not None
     async with kit_schema.engine.begin() as connection:
         await connection.execute(text(f'CREATE TABLE "{schema}".note (text text, rank integer)'))
-    settings = ServiceSettings.model_validate(
-        {
-            "database_url": database_proxy[1],
-            "amqp_url": amqp_url,
-            "jwt_secret": TEST_JWT_SECRET,
-            "jwt_issuer": TEST_JWT_ISSUER,
-            "jwt_audience": TEST_JWT_AUDIENCE,
-            "run_workers": False,
-            "log_level": "INFO",
-            "log_json": True,
-            "db_pool_timeout_s": 2.0,
-        }
-    )
-    app = create_service_app(
-        name="edge-test",
-        version="0",
-        settings=settings,
-        routers=[notes_router(schema)],
-        outbox=kit_schema.outbox,
-        inbox=kit_schema.inbox,
-    )
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+    async with serve_app(
+        "edge-test",
+        [notes_router(schema)],
+        database_url=database_proxy[1],
+        log_level="INFO",
+        log_json=True,
+        db_pool_timeout_s=2.0,
+    ) as app:
         yield app
 
 
@@ -364,22 +349,12 @@ async def test_each_log_line_of_a_request_names_the_service_and_the_requests_cor
 
 
 async def test_routes_are_the_apps_own_with_its_dependency_overrides_and_openapi(
-    kit_schema: MessagingSchema, amqp_url: str
+    kit_schema: MessagingSchema, kit_settings: KitSettings
 ) -> None:
-    settings = ServiceSettings.model_validate(
-        {
-            "database_url": kit_schema.engine.url.render_as_string(hide_password=False),
-            "amqp_url": amqp_url,
-            "jwt_secret": TEST_JWT_SECRET,
-            "jwt_issuer": TEST_JWT_ISSUER,
-            "jwt_audience": TEST_JWT_AUDIENCE,
-            "run_workers": False,
-        }
-    )
     app = create_service_app(
         name="routes-test",
         version="0",
-        settings=settings,
+        settings=kit_settings(),
         routers=[greetings_router()],
         outbox=kit_schema.outbox,
         inbox=kit_schema.inbox,

@@ -10,25 +10,18 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Column, MetaData, Table, Text, event, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
-from hlm_kit.app import create_service_app
 from hlm_kit.db import Session, WriteInRead, WriteSession, hold_lock, keep
 from hlm_kit.errors import Conflict
-from hlm_kit.settings import ServiceSettings
 from hlm_kit.testing.messaging import MessagingSchema
-from hlm_kit.testing.pytest_plugin import (
-    TEST_JWT_AUDIENCE,
-    TEST_JWT_ISSUER,
-    TEST_JWT_SECRET,
-    rolled_back_session,
-    share_session,
-)
+from hlm_kit.testing.pytest_plugin import rolled_back_session, share_session
+
+from .conftest import ServeApp
 
 
 def entries_router(entries: Table) -> APIRouter:
@@ -111,36 +104,9 @@ async def entries(kit_schema: MessagingSchema) -> Table:
 
 
 @pytest_asyncio.fixture
-async def app(kit_schema: MessagingSchema, entries: Table, amqp_url: str) -> AsyncIterator[FastAPI]:
-    settings = ServiceSettings.model_validate(
-        {
-            "database_url": kit_schema.engine.url.render_as_string(hide_password=False),
-            "amqp_url": amqp_url,
-            "jwt_secret": TEST_JWT_SECRET,
-            "jwt_issuer": TEST_JWT_ISSUER,
-            "jwt_audience": TEST_JWT_AUDIENCE,
-            "run_workers": False,
-            "log_level": "CRITICAL",
-            "db_pool_size": 2,
-        }
-    )
-    app = create_service_app(
-        name="read-requests-test",
-        version="0",
-        settings=settings,
-        routers=[entries_router(entries)],
-        outbox=kit_schema.outbox,
-        inbox=kit_schema.inbox,
-    )
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+async def app(serve_app: ServeApp, entries: Table) -> AsyncIterator[FastAPI]:
+    async with serve_app("read-requests-test", [entries_router(entries)], db_pool_size=2) as app:
         yield app
-
-
-@pytest_asyncio.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
-        yield client
 
 
 @pytest.fixture
@@ -203,17 +169,6 @@ async def test_a_read_that_writes_is_refused_before_the_database_sees_it(
     assert await stored() == ["before"]
 
 
-async def test_a_write_a_read_lets_through_is_a_server_error_that_leaves_nothing(
-    client: httpx.AsyncClient, stored: Callable[[], Any]
-) -> None:
-    response = await client.get("/entries/m/unguarded")
-
-    assert response.status_code == 500
-    assert await stored() == []
-    assert (await client.post("/entries/n")).status_code == 201  # the pool serves on
-    assert (await client.get("/entries")).json() == ["n"]
-
-
 async def test_a_read_that_says_it_writes_writes_in_a_transaction(
     client: httpx.AsyncClient, stored: Callable[[], Any], transaction_statements: list[str]
 ) -> None:
@@ -224,13 +179,22 @@ async def test_a_read_that_says_it_writes_writes_in_a_transaction(
     assert transaction_statements == ["BEGIN", "COMMIT"]
 
 
-async def test_a_read_that_says_it_writes_leaves_nothing_when_refused(
-    client: httpx.AsyncClient, stored: Callable[[], Any]
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/entries/m/unguarded", 500),  # a write the read lets through is the server's error
+        ("/entries/d/write-session-refused", 409),  # a read that says it writes, then refuses
+    ],
+)
+async def test_a_read_whose_write_fails_leaves_nothing(
+    client: httpx.AsyncClient, stored: Callable[[], Any], path: str, status: int
 ) -> None:
-    response = await client.get("/entries/d/write-session-refused")
+    response = await client.get(path)
 
-    assert response.status_code == 409
+    assert response.status_code == status, response.text
     assert await stored() == []
+    assert (await client.post("/entries/n")).status_code == 201  # the pool serves on
+    assert (await client.get("/entries")).json() == ["n"]
 
 
 async def test_a_write_a_read_keeps_stands_after_the_read(

@@ -11,17 +11,15 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from asgi_lifespan import LifespanManager
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_kit.app import create_service_app
 from hlm_kit.db import Session, keep
 from hlm_kit.errors import Conflict
-from hlm_kit.settings import ServiceSettings
 from hlm_kit.testing.messaging import MessagingSchema
-from hlm_kit.testing.pytest_plugin import TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET
+
+from .conftest import ServeApp
 
 
 class Entries:
@@ -76,41 +74,15 @@ def entries_router(schema: str) -> APIRouter:
 
 
 @pytest_asyncio.fixture
-async def app(kit_schema: MessagingSchema, amqp_url: str) -> AsyncIterator[FastAPI]:
+async def app(kit_schema: MessagingSchema, serve_app: ServeApp) -> AsyncIterator[FastAPI]:
     schema = kit_schema.metadata.schema
     assert schema is not None
     async with kit_schema.engine.begin() as connection:
         await connection.execute(
             text(f'CREATE TABLE "{schema}".entry (label text, UNIQUE (label) DEFERRABLE INITIALLY DEFERRED)')
         )
-    settings = ServiceSettings.model_validate(
-        {
-            "database_url": kit_schema.engine.url.render_as_string(hide_password=False),
-            "amqp_url": amqp_url,
-            "jwt_secret": TEST_JWT_SECRET,
-            "jwt_issuer": TEST_JWT_ISSUER,
-            "jwt_audience": TEST_JWT_AUDIENCE,
-            "run_workers": False,
-            "log_level": "CRITICAL",
-        }
-    )
-    app = create_service_app(
-        name="unit-of-work-test",
-        version="0",
-        settings=settings,
-        routers=[entries_router(schema)],
-        outbox=kit_schema.outbox,
-        inbox=kit_schema.inbox,
-    )
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30):
+    async with serve_app("unit-of-work-test", [entries_router(schema)]) as app:
         yield app
-
-
-@pytest_asyncio.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
-        yield client
 
 
 @pytest.fixture
