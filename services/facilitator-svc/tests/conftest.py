@@ -142,6 +142,53 @@ def participant(auth: AuthHeaders) -> dict[str, str]:
     return auth("participant", sub="participant-1", org="RX1", region=REGION)
 
 
+@pytest.fixture
+def other_participant(auth: AuthHeaders) -> dict[str, str]:
+    """A second participant, who works for RQ3 in London: someone else after the same slot."""
+    return auth("participant", sub="participant-2", org="RQ3", region=REGION)
+
+
+# The slots of a facilitator whose busy_until says otherwise than the occupying bookings lying on them
+# at :now.
+_SLOTS_DISAGREEING_WITH_BOOKINGS = text(
+    """
+    SELECT s.id FROM facilitator.slot s
+    WHERE s.facilitator_id = :facilitator_id
+      AND (s.busy_until > :now) IS DISTINCT FROM EXISTS (
+        SELECT FROM facilitator.booking b
+        WHERE b.facilitator_id = s.facilitator_id AND b.during && s.during
+          AND (b.status IN ('confirmed', 'completed') OR (b.status = 'held' AND b.hold_expires_at > :now))
+      )
+    """
+)
+
+
+@dataclass
+class SlotsView:
+    """A facilitator's slots as the admin's list shows them, and as the database keeps them: a slot's
+    ``busy_until`` must say what the bookings lying on it say, at any moment."""
+
+    client: httpx.AsyncClient
+    admin: dict[str, str]
+    session: AsyncSession
+
+    async def booked(self, facilitator_id: str) -> list[bool]:
+        response = await self.client.get(f"/v1/facilitators/{facilitator_id}/slots", headers=self.admin)
+        assert response.status_code == 200, response.text
+        return [slot["is_booked"] for slot in response.json()["items"]]
+
+    async def assert_agree_with_bookings(self, facilitator_id: str, *moments: datetime) -> None:
+        for now in moments:
+            query = {"facilitator_id": facilitator_id, "now": now}
+            rows = (await self.session.execute(_SLOTS_DISAGREEING_WITH_BOOKINGS, query)).all()
+            assert rows == [], f"slots that disagree with their bookings at {now}: {rows}"
+
+
+@pytest.fixture
+def slots_view(client: httpx.AsyncClient, admin: dict[str, str], session: AsyncSession) -> SlotsView:
+    return SlotsView(client, admin, session)
+
+
 _emails = itertools.count(1)
 
 

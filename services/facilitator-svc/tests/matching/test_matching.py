@@ -170,16 +170,15 @@ async def test_a_full_month_excludes_but_the_next_month_with_room_does_not(
 async def test_a_held_slot_is_not_offered_until_its_hold_runs_out(
     client: httpx.AsyncClient,
     admin: dict[str, str],
-    auth: AuthHeaders,
+    other_participant: dict[str, str],
     add_facilitator: Any,
     at: Any,
     clock: Any,
     settings: Any,
 ) -> None:
     facilitator = await add_facilitator(slots=[at(3)], slot_modes=["video"])
-    other = auth("participant", sub="participant-2", org="RQ3", region="london")
     assert (
-        await client.post("/v1/bookings", json={"slot_id": facilitator["slots"][0]["id"]}, headers=other)
+        await client.post("/v1/bookings", json={"slot_id": facilitator["slots"][0]["id"]}, headers=other_participant)
     ).status_code == 201
 
     held = await admin_match(client, admin)

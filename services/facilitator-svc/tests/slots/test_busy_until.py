@@ -1,10 +1,11 @@
 """Whether a slot is free is read from the slot's own row (``busy_until``), which the database keeps in the
 transaction that writes the booking: every way a booking comes, goes or moves must leave each slot
-saying what its bookings say, at any moment, including the moment a hold runs out with no write."""
+saying what its bookings say, at any moment, including the moment a hold runs out with no write.
+(A hold that ran out giving way to the next participant: tests/bookings/test_lifecycle.py.)"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -12,33 +13,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from facilitator_svc.participants import service as participant_service
-from hlm_kit.testing.pytest_plugin import AuthHeaders
-
-# Whether some occupying booking lies on the slot's time at :now, from the bookings themselves: what a
-# slot's busy_until must agree with.
-_DISAGREEING = text(
-    """
-    SELECT s.id FROM facilitator.slot s
-    WHERE s.facilitator_id = :facilitator_id
-      AND (s.busy_until > :now) IS DISTINCT FROM EXISTS (
-        SELECT FROM facilitator.booking b
-        WHERE b.facilitator_id = s.facilitator_id AND b.during && s.during
-          AND (b.status IN ('confirmed', 'completed') OR (b.status = 'held' AND b.hold_expires_at > :now))
-      )
-    """
-)
-
-
-async def assert_slots_agree_with_bookings(session: AsyncSession, facilitator_id: str, *moments: datetime) -> None:
-    for now in moments:
-        rows = (await session.execute(_DISAGREEING, {"facilitator_id": facilitator_id, "now": now})).all()
-        assert rows == [], f"slots that disagree with their bookings at {now}: {rows}"
-
-
-async def booked_flags(client: httpx.AsyncClient, headers: dict[str, str], facilitator_id: str) -> list[bool]:
-    response = await client.get(f"/v1/facilitators/{facilitator_id}/slots", headers=headers)
-    assert response.status_code == 200, response.text
-    return [slot["is_booked"] for slot in response.json()["items"]]
 
 
 async def book(client: httpx.AsyncClient, headers: dict[str, str], slot_id: str, **body: Any) -> dict[str, Any]:
@@ -60,9 +34,8 @@ async def offered_slots(client: httpx.AsyncClient, headers: dict[str, str], faci
 
 async def test_a_hold_keeps_the_slot_until_it_runs_out_and_then_frees_it_without_a_write(
     client: httpx.AsyncClient,
-    session: AsyncSession,
-    admin: dict[str, str],
     participant: dict[str, str],
+    slots_view: Any,
     add_facilitator: Any,
     at: Any,
     clock: Any,
@@ -70,27 +43,27 @@ async def test_a_hold_keeps_the_slot_until_it_runs_out_and_then_frees_it_without
 ) -> None:
     facilitator = await add_facilitator(slots=[at(3), at(4)])
     held, other = facilitator["slots"]
-    assert await booked_flags(client, admin, facilitator["id"]) == [False, False]
+    assert await slots_view.booked(facilitator["id"]) == [False, False]
 
     await book(client, participant, held["id"])
 
-    assert await booked_flags(client, admin, facilitator["id"]) == [True, False]
+    assert await slots_view.booked(facilitator["id"]) == [True, False]
     assert await offered_slots(client, participant, facilitator["id"]) == [other["id"]]
     expiry = clock.now + timedelta(seconds=settings.hold_ttl_s)
-    await assert_slots_agree_with_bookings(
-        session, facilitator["id"], clock.now, expiry - timedelta(microseconds=1), expiry, at(5)
+    await slots_view.assert_agree_with_bookings(
+        facilitator["id"], clock.now, expiry - timedelta(microseconds=1), expiry, at(5)
     )
 
     clock.now = expiry
-    assert await booked_flags(client, admin, facilitator["id"]) == [False, False]
+    assert await slots_view.booked(facilitator["id"]) == [False, False]
     assert sorted(await offered_slots(client, participant, facilitator["id"])) == sorted([held["id"], other["id"]])
 
 
 async def test_confirming_cancelling_and_completing_keep_the_slot_as_its_booking_says(
     client: httpx.AsyncClient,
-    session: AsyncSession,
     admin: dict[str, str],
     participant: dict[str, str],
+    slots_view: Any,
     add_facilitator: Any,
     at: Any,
     clock: Any,
@@ -105,56 +78,28 @@ async def test_confirming_cancelling_and_completing_keep_the_slot_as_its_booking
     assert confirmed.status_code == 200, confirmed.text
     # Confirmed, the slot stays taken long after the hold would have run out.
     late = clock.now + timedelta(seconds=settings.hold_ttl_s * 10)
-    assert await booked_flags(client, admin, facilitator["id"]) == [True, True]
-    await assert_slots_agree_with_bookings(session, facilitator["id"], clock.now, late)
+    assert await slots_view.booked(facilitator["id"]) == [True, True]
+    await slots_view.assert_agree_with_bookings(facilitator["id"], clock.now, late)
 
     cancelled = await client.post(f"/v1/bookings/{hold['id']}/cancel", headers=participant)
     assert cancelled.status_code == 200, cancelled.text
-    assert await booked_flags(client, admin, facilitator["id"]) == [False, True]
+    assert await slots_view.booked(facilitator["id"]) == [False, True]
     assert await offered_slots(client, participant, facilitator["id"]) == [first["id"]]
-    await assert_slots_agree_with_bookings(session, facilitator["id"], clock.now, late)
+    await slots_view.assert_agree_with_bookings(facilitator["id"], clock.now, late)
 
     # Rebooked by someone else after the cancellation, the slot is taken again.
     await book(client, participant, first["id"], confirm=True)
-    assert await booked_flags(client, admin, facilitator["id"]) == [True, True]
+    assert await slots_view.booked(facilitator["id"]) == [True, True]
 
     clock.now = at(4, 11)
     completed = await client.post(f"/v1/bookings/{kept['id']}/complete", headers=admin)
     assert completed.status_code == 200, completed.text
-    await assert_slots_agree_with_bookings(session, facilitator["id"], clock.now, at(30))
-    assert await booked_flags(client, admin, facilitator["id"]) == [True, True]
-
-
-async def test_a_hold_that_ran_out_gives_way_to_the_next_participant(
-    client: httpx.AsyncClient,
-    session: AsyncSession,
-    admin: dict[str, str],
-    participant: dict[str, str],
-    auth: AuthHeaders,
-    add_facilitator: Any,
-    at: Any,
-    clock: Any,
-    settings: Any,
-) -> None:
-    facilitator = await add_facilitator(slots=[at(3)])
-    slot_id = facilitator["slots"][0]["id"]
-    await book(client, participant, slot_id)
-    clock.advance(timedelta(seconds=settings.hold_ttl_s + 1))
-
-    await book(client, auth("participant", sub="participant-2", org="RQ3", region="london"), slot_id, confirm=True)
-
-    assert await booked_flags(client, admin, facilitator["id"]) == [True]
-    await assert_slots_agree_with_bookings(session, facilitator["id"], clock.now, at(30))
+    await slots_view.assert_agree_with_bookings(facilitator["id"], clock.now, at(30))
+    assert await slots_view.booked(facilitator["id"]) == [True, True]
 
 
 async def test_rescheduling_frees_the_old_slot_and_takes_the_new_one(
-    client: httpx.AsyncClient,
-    session: AsyncSession,
-    admin: dict[str, str],
-    participant: dict[str, str],
-    add_facilitator: Any,
-    at: Any,
-    clock: Any,
+    client: httpx.AsyncClient, participant: dict[str, str], slots_view: Any, add_facilitator: Any, at: Any, clock: Any
 ) -> None:
     first = await add_facilitator(slots=[at(3), at(4)])
     second = await add_facilitator(slots=[at(5)])
@@ -164,23 +109,23 @@ async def test_rescheduling_frees_the_old_slot_and_takes_the_new_one(
         f"/v1/bookings/{booking['id']}/reschedule", json={"slot_id": first["slots"][1]["id"]}, headers=participant
     )
     assert within.status_code == 200, within.text
-    assert await booked_flags(client, admin, first["id"]) == [False, True]
+    assert await slots_view.booked(first["id"]) == [False, True]
 
     across = await client.post(
         f"/v1/bookings/{booking['id']}/reschedule", json={"slot_id": second["slots"][0]["id"]}, headers=participant
     )
     assert across.status_code == 200, across.text
-    assert await booked_flags(client, admin, first["id"]) == [False, False]
-    assert await booked_flags(client, admin, second["id"]) == [True]
+    assert await slots_view.booked(first["id"]) == [False, False]
+    assert await slots_view.booked(second["id"]) == [True]
     for facilitator in (first, second):
-        await assert_slots_agree_with_bookings(session, facilitator["id"], clock.now, at(30))
+        await slots_view.assert_agree_with_bookings(facilitator["id"], clock.now, at(30))
 
 
 async def test_erasing_a_participant_frees_the_slots_of_their_sessions_to_come(
     client: httpx.AsyncClient,
     session: AsyncSession,
-    admin: dict[str, str],
     participant: dict[str, str],
+    slots_view: Any,
     add_facilitator: Any,
     at: Any,
     clock: Any,
@@ -191,14 +136,15 @@ async def test_erasing_a_participant_frees_the_slots_of_their_sessions_to_come(
 
     await participant_service.erase(session, "participant-1", clock.now)
 
-    assert await booked_flags(client, admin, facilitator["id"]) == [False, False]
-    await assert_slots_agree_with_bookings(session, facilitator["id"], clock.now, at(30))
+    assert await slots_view.booked(facilitator["id"]) == [False, False]
+    await slots_view.assert_agree_with_bookings(facilitator["id"], clock.now, at(30))
 
 
 async def test_bookings_written_together_and_a_slot_offered_over_a_booking_are_kept_too(
     client: httpx.AsyncClient,
     session: AsyncSession,
     admin: dict[str, str],
+    slots_view: Any,
     add_facilitator: Any,
     at: Any,
     clock: Any,
@@ -219,7 +165,7 @@ async def test_bookings_written_together_and_a_slot_offered_over_a_booking_are_k
         ),
         {"ids": [first["id"], second["id"]]},
     )
-    assert await booked_flags(client, admin, facilitator["id"]) == [True, True, False]
+    assert await slots_view.booked(facilitator["id"]) == [True, True, False]
 
     await session.execute(text("DELETE FROM facilitator.slot WHERE id = :id"), {"id": first["id"]})
     offered = await client.post(
@@ -229,7 +175,7 @@ async def test_bookings_written_together_and_a_slot_offered_over_a_booking_are_k
     )
     assert offered.status_code == 201, offered.text
 
-    assert await booked_flags(client, admin, facilitator["id"]) == [True, True, False]
+    assert await slots_view.booked(facilitator["id"]) == [True, True, False]
     await session.execute(text("DELETE FROM facilitator.booking WHERE participant_id = 'imported'"))
-    assert await booked_flags(client, admin, facilitator["id"]) == [False, False, False]
-    await assert_slots_agree_with_bookings(session, facilitator["id"], clock.now, at(30))
+    assert await slots_view.booked(facilitator["id"]) == [False, False, False]
+    await slots_view.assert_agree_with_bookings(facilitator["id"], clock.now, at(30))
