@@ -345,6 +345,73 @@ async def test_a_rater_saves_one_page_at_a_time_and_gets_the_whole_draft_back(
     }
 
 
+ONE_PAGE = """
+query ($token: String!, $itemKeys: [String!], $dimensionKeys: [String!]) {
+  invitation(token: $token) {
+    draft {
+      answers(itemKeys: $itemKeys) { itemKey level notObserved }
+      importance(dimensionKeys: $dimensionKeys) { dimensionKey rating }
+      comments(dimensionKeys: $dimensionKeys) { dimensionKey text }
+    }
+  }
+}
+"""
+SAVE_PAGE_PROGRESS = """
+mutation ($token: String!, $dimensionKey: String!, $response: ResponseInput!) {
+  saveInvitationPage(token: $token, dimensionKey: $dimensionKey, response: $response) {
+    ... on InvitationPageSaved { draft { answeredItemKeys importance { dimensionKey } } }
+  }
+}
+"""
+
+
+async def test_a_page_asks_for_its_own_answers_and_a_saved_page_for_what_chooses_the_next(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    """A dimension's page reads that dimension's answers, importance and comment alone, and a page saved
+    answers with which statements are answered and which dimensions rated; left out, the filters give all."""
+    participant = auth("participant", sub=participant_sub)
+    async with gateway_with(journey_services) as gateway:
+        _, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 1"]]
+        questionnaire = (await graphql(gateway, QUESTIONNAIRE, token=token))["invitation"]["questionnaire"]
+        first, second = (d["key"] for d in questionnaire["dimensions"][:2])
+        items_of = {
+            key: [i["key"] for i in questionnaire["items"] if i["dimensionKey"] == key] for key in (first, second)
+        }
+
+        def page(key: str) -> dict[str, Any]:
+            return {
+                "answers": [{"itemKey": items_of[key][0], "notObserved": True}]
+                + [{"itemKey": item, "level": 3} for item in items_of[key][1:]],
+                "importance": [{"dimensionKey": key, "rating": 2}],
+                "comments": [{"dimensionKey": key, "text": f"About {key}."}],
+            }
+
+        await graphql(gateway, SAVE_PAGE, token=token, dimensionKey=first, response=page(first))
+        saved = (await graphql(gateway, SAVE_PAGE_PROGRESS, token=token, dimensionKey=second, response=page(second)))[
+            "saveInvitationPage"
+        ]
+        one = await graphql(gateway, ONE_PAGE, token=token, itemKeys=items_of[second], dimensionKeys=[second])
+        whole = await graphql(gateway, ONE_PAGE, token=token)
+        unknown = await graphql(gateway, ONE_PAGE, token=token, itemKeys=["no_such_item"], dimensionKeys=[])
+
+    draft = whole["invitation"]["draft"]
+    assert saved["draft"] == {
+        "answeredItemKeys": [a["itemKey"] for a in draft["answers"]],
+        "importance": [{"dimensionKey": r["dimensionKey"]} for r in draft["importance"]],
+    }
+    assert sorted(saved["draft"]["answeredItemKeys"]) == sorted(items_of[first] + items_of[second])
+    assert one["invitation"]["draft"] == {
+        "answers": [a for a in draft["answers"] if a["itemKey"] in items_of[second]],
+        "importance": [{"dimensionKey": second, "rating": 2}],
+        "comments": [{"dimensionKey": second, "text": f"About {second}."}],
+    }
+    assert {"itemKey": items_of[second][0], "level": None, "notObserved": True} in one["invitation"]["draft"]["answers"]
+    assert {c["dimensionKey"] for c in draft["comments"]} == {first, second}
+    assert unknown["invitation"]["draft"] == {"answers": [], "importance": [], "comments": []}
+
+
 LIGHT_INVITATION = """
 query ($token: String!, $withQuestionnaire: Boolean!) {
   invitation(token: $token) {

@@ -62,11 +62,52 @@ class DimensionComment:
     text: str
 
 
-@strawberry.type(description="Answers as they were saved (a draft) or submitted.")
+@strawberry.type(
+    description="Answers as they were saved (a draft) or submitted. Each list takes an optional filter, so a "
+    "client showing one page of the questionnaire asks for that page's answers only (the items and the "
+    "dimension it shows, from the questionnaire it holds), and one choosing the next page for which items are "
+    "answered (answeredItemKeys) rather than every answer whole. A filter left out, or null, means everything."
+)
 class Response:
-    answers: list[Answer]
-    importance: list[ImportanceRating]
-    comments: list[DimensionComment]
+    all_answers: strawberry.Private[list[Answer]]
+    all_importance: strawberry.Private[list[ImportanceRating]]
+    all_comments: strawberry.Private[list[DimensionComment]]
+
+    # The filters run here, on the answers as survey-svc sent them, so what is left out is never completed
+    # field by field: the cost of a GraphQL answer grows with each object and field in it.
+
+    @strawberry.field(
+        description="The answers, in the order they were saved; with itemKeys, only the answers to those items "
+        "(an item not answered, or not in the questionnaire, is simply absent)."
+    )
+    def answers(self, item_keys: list[str] | None = None) -> list[Answer]:
+        if item_keys is None:
+            return self.all_answers
+        keys = set(item_keys)
+        return [a for a in self.all_answers if a.item_key in keys]
+
+    @strawberry.field(
+        description="How important each dimension was rated; with dimensionKeys, only those dimensions' ratings."
+    )
+    def importance(self, dimension_keys: list[str] | None = None) -> list[ImportanceRating]:
+        if dimension_keys is None:
+            return self.all_importance
+        keys = set(dimension_keys)
+        return [r for r in self.all_importance if r.dimension_key in keys]
+
+    @strawberry.field(description="The comment on each dimension; with dimensionKeys, only those dimensions' comments.")
+    def comments(self, dimension_keys: list[str] | None = None) -> list[DimensionComment]:
+        if dimension_keys is None:
+            return self.all_comments
+        keys = set(dimension_keys)
+        return [c for c in self.all_comments if c.dimension_key in keys]
+
+    @strawberry.field(
+        description="The keys of the items answered (a level or notObserved), in the order they were saved: with "
+        "importance's dimensionKeys, enough to tell which dimensions are complete, without every answer's level."
+    )
+    def answered_item_keys(self) -> list[str]:
+        return [a.item_key for a in self.all_answers]
 
 
 @strawberry.type
@@ -147,7 +188,7 @@ def response_body(response: ResponseInput) -> ResponseBody | ResponseRejected:
 
 def response_from(data: ResponseIn) -> Response:
     return Response(
-        answers=[
+        all_answers=[
             Answer(
                 item_key=a.item_key,
                 level=None if isinstance(a.level, str) else a.level.root,
@@ -157,8 +198,10 @@ def response_from(data: ResponseIn) -> Response:
             )
             for a in data.answers or []
         ],
-        importance=[ImportanceRating(dimension_key=r.dimension_key, rating=r.rating) for r in data.importance or []],
-        comments=[DimensionComment(dimension_key=c.dimension_key, text=c.text) for c in data.comments or []],
+        all_importance=[
+            ImportanceRating(dimension_key=r.dimension_key, rating=r.rating) for r in data.importance or []
+        ],
+        all_comments=[DimensionComment(dimension_key=c.dimension_key, text=c.text) for c in data.comments or []],
     )
 
 

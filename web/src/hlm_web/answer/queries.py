@@ -3,10 +3,16 @@
 The invitation's questionnaire is asked for only when this process does not know it yet for the link
 (``withQuestionnaire``): a published questionnaire never changes and an invitation stays pinned to one,
 so the pages keep it (hlm_web.answer.questionnaire.KnownQuestionnaires) and the gateway does not send its
-statements again with every page."""
+statements again with every page.
+
+A dimension's page asks for that dimension's answers only (``itemKeys``, ``dimensionKeys``: its statements
+and itself, from the questionnaire it holds); the other pages leave them null, for the whole draft. Either way
+the gateway leaves out the rest before it builds its answer, whose cost grows with every answer in it."""
 
 INVITATION = """
-query RaterInvitation($token: String!, $withQuestionnaire: Boolean! = true) {
+query RaterInvitation(
+  $token: String!, $withQuestionnaire: Boolean! = true, $itemKeys: [String!] = null, $dimensionKeys: [String!] = null
+) {
   invitation(token: $token) {
     stage participantName raterGroup closesAt draftSavedAt
     questionnaire @include(if: $withQuestionnaire) {
@@ -18,26 +24,23 @@ query RaterInvitation($token: String!, $withQuestionnaire: Boolean! = true) {
       importanceQuestions { dimensionKey text }
     }
     draft {
-      answers { itemKey level notObserved }
-      importance { dimensionKey rating }
-      comments { dimensionKey text }
+      answers(itemKeys: $itemKeys) { itemKey level notObserved }
+      importance(dimensionKeys: $dimensionKeys) { dimensionKey rating }
+      comments(dimensionKeys: $dimensionKeys) { dimensionKey text }
     }
   }
 }
 """
 
-# One page sent: survey-svc puts it in place of that dimension's part of the draft and the whole draft comes
-# back, from which the next page is chosen (no read of the invitation first).
+# One page sent: survey-svc puts it in place of that dimension's part of the draft, and what chooses the next
+# page comes back (no read of the invitation first): which statements are answered and which dimensions'
+# importance is rated, not each answer.
 SAVE_PAGE = """
 mutation RaterSavePage($token: String!, $dimensionKey: String!, $response: ResponseInput!) {
   saveInvitationPage(token: $token, dimensionKey: $dimensionKey, response: $response) {
     __typename
     ... on InvitationPageSaved {
-      draft {
-        answers { itemKey level notObserved }
-        importance { dimensionKey rating }
-        comments { dimensionKey text }
-      }
+      draft { answeredItemKeys importance { dimensionKey } }
     }
     ... on ResponseRejected { message problems { location message } }
   }

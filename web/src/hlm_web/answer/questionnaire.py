@@ -162,9 +162,7 @@ class Answers:
 
     def next_unfinished(self, questionnaire: Questionnaire, *, after: Dimension) -> Dimension | None:
         """The next dimension not yet complete after ``after``, going round to the first ones."""
-        index = questionnaire.dimensions.index(after)
-        ordered = questionnaire.dimensions[index + 1 :] + questionnaire.dimensions[: index + 1]
-        return next((d for d in ordered if self.status(d) is not Status.COMPLETED), None)
+        return next((d for d in _round_after(questionnaire, after) if self.status(d) is not Status.COMPLETED), None)
 
     def replace_page(self, dimension: Dimension, page: PageAnswers) -> None:
         """Put one page's answers in place of what the draft held for that dimension."""
@@ -177,6 +175,32 @@ class Answers:
         self.comments.pop(dimension.key, None)
         if page.comment:
             self.comments[dimension.key] = page.comment
+
+
+def _round_after(questionnaire: Questionnaire, after: Dimension) -> tuple[Dimension, ...]:
+    index = questionnaire.dimensions.index(after)
+    return questionnaire.dimensions[index + 1 :] + questionnaire.dimensions[: index + 1]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Which statements are answered and which dimensions' importance is rated: what tells a dimension
+    complete (as ``Answers.status`` does), all a saved page needs to choose the next one, read from the
+    draft's ``answeredItemKeys`` and ``importance { dimensionKey }`` rather than every answer whole."""
+
+    answered: frozenset[str]
+    rated: frozenset[str]
+
+    @classmethod
+    def from_graphql(cls, draft: Mapping[str, Any]) -> Progress:
+        return cls(frozenset(draft["answeredItemKeys"]), frozenset(i["dimensionKey"] for i in draft["importance"]))
+
+    def is_complete(self, dimension: Dimension) -> bool:
+        return dimension.key in self.rated and all(item.key in self.answered for item in dimension.items)
+
+    def next_unfinished(self, questionnaire: Questionnaire, *, after: Dimension) -> Dimension | None:
+        """The next dimension not yet complete after ``after``, going round to the first ones."""
+        return next((d for d in _round_after(questionnaire, after) if not self.is_complete(d)), None)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from hlm_web.answer.questionnaire import (
     Dimension,
     KnownQuestionnaires,
     PageAnswers,
+    Progress,
     Questionnaire,
     Status,
     closing_date,
@@ -56,7 +57,7 @@ class Invitation:
     rater_group: str
     closes_on: str | None
     questionnaire: Questionnaire
-    answers: Answers
+    answers: Answers  # on a dimension's page, that dimension's alone
     has_draft: bool
 
 
@@ -78,9 +79,15 @@ def _known(request: Request) -> KnownQuestionnaires:
     return known
 
 
-async def _invitation(request: Request, token: str) -> Invitation:
+async def _invitation(request: Request, token: str, slug: str | None = None) -> Invitation:
+    """The invitation and its draft; with ``slug``, a dimension's page, the draft holds that dimension's
+    answers alone once the questionnaire is known for the link (otherwise the whole draft, as for any page)."""
     questionnaire = _known(request).for_link(token)
-    data = (await _call(request, queries.INVITATION, token=token, withQuestionnaire=questionnaire is None))[
+    page = questionnaire.dimension(slug) if questionnaire is not None and slug is not None else None
+    only: dict[str, Any] = (
+        {"itemKeys": [item.key for item in page.items], "dimensionKeys": [page.key]} if page is not None else {}
+    )
+    data = (await _call(request, queries.INVITATION, token=token, withQuestionnaire=questionnaire is None, **only))[
         "invitation"
     ]
     if data is None or data["stage"] != "FEEDBACK":
@@ -101,8 +108,8 @@ async def _invitation(request: Request, token: str) -> Invitation:
     )
 
 
-async def _save(request: Request, token: str, dimension: Dimension, page: PageAnswers) -> Answers:
-    """Save one page into the draft; the whole draft as saved."""
+async def _save(request: Request, token: str, dimension: Dimension, page: PageAnswers) -> Progress:
+    """Save one page into the draft; which dimensions the draft as saved completes."""
     saved = (
         await _call(
             request, queries.SAVE_PAGE, token=token, dimensionKey=dimension.key, response=page.as_input(dimension)
@@ -115,7 +122,7 @@ async def _save(request: Request, token: str, dimension: Dimension, page: PageAn
             raise LinkNotValid  # no longer accepted: submitted, withdrawn or closed meanwhile
         log.error("a page the pages built was refused", problems=len(saved["problems"]))
         raise GatewayRefused("BAD_USER_INPUT")
-    return Answers.from_graphql(saved["draft"])
+    return Progress.from_graphql(saved["draft"])
 
 
 def _voice(invitation: Invitation) -> pages.Voice:
@@ -353,20 +360,20 @@ async def _save_page(request: Request, token: str, slug: str, action: str, *, ch
     form = await request.form()
     page = PageAnswers.read(questionnaire, dimension, form)
     if action != "later" and page.errors:
-        invitation = invitation or await _invitation(request, token)
+        invitation = invitation or await _invitation(request, token, slug)
         return _render_dimension(request, token, invitation, dimension, change=change, page=page)
-    answers = await _save(request, token, dimension, page)
+    progress = await _save(request, token, dimension, page)
     if action == "later":
         return _see_other(_url(token, "questions") + "?saved=true")
     if change:
         return _see_other(_url(token, "check"))
-    unfinished = answers.next_unfinished(questionnaire, after=dimension)
+    unfinished = progress.next_unfinished(questionnaire, after=dimension)
     return _see_other(_page_url(token, unfinished) if unfinished else _url(token, "check"))
 
 
 @router.get("/{dimension}", response_class=HTMLResponse)
 async def dimension_page(request: Request, token: str, dimension: str) -> Response:
-    invitation = await _invitation(request, token)
+    invitation = await _invitation(request, token, dimension)
     return _render_dimension(
         request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=False
     )
@@ -381,7 +388,7 @@ async def save_dimension(
 
 @router.get("/{dimension}/change", response_class=HTMLResponse)
 async def change_dimension_page(request: Request, token: str, dimension: str) -> Response:
-    invitation = await _invitation(request, token)
+    invitation = await _invitation(request, token, dimension)
     return _render_dimension(
         request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=True
     )
