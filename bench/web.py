@@ -16,11 +16,11 @@ What it does, all on 127.0.0.1 and all cleaned up at the end (also on failure or
 3. drives each target from a separate load-generator process (httpx, one keep-alive connection and one
    rater per worker, a warm-up, then a fixed duration), at 1 and at 16 connections:
    ``web GET``: a dimension page, ``GET /answer/{token}/{dimension}``, which makes one gateway call
-   (the invitation and its draft; the questionnaire, which the web front keeps once it has read it for a
-   link, is not asked for again); ``gateway GET``: that same GraphQL request sent to the gateway
-   directly; ``web POST``: the same page's form sent back (``POST``, answered with a redirect that is not
+   (the invitation and that dimension's part of its draft; the questionnaire, which the web front keeps
+   once it has read it for a link, is not asked for again); ``gateway GET``: that same GraphQL request sent
+   to the gateway directly; ``web POST``: the same page's form sent back (``POST``, answered with a redirect that is not
    followed), which makes one gateway call (``saveInvitationPage`` with that page's answers, answered
-   with the whole draft); ``gateway POST``: that same request sent directly;
+   with which statements and dimensions the draft answers); ``gateway POST``: that same request sent directly;
 4. times whole rater journeys at 1 connection, as a browser goes through them (redirects followed):
    the start page, Start now, the nine dimension pages each shown and sent, check your answers, Send
    feedback, the confirmation;
@@ -361,6 +361,12 @@ def _page_input(rater: Rater, index: int) -> dict[str, Any]:
     return page
 
 
+def _page_only(rater: Rater, index: int) -> dict[str, Any]:
+    """The variables with which the web front asks for one dimension's page alone."""
+    dimension = rater.questionnaire.dimensions[index]
+    return {"itemKeys": [item.key for item in dimension.items], "dimensionKeys": [dimension.key]}
+
+
 # ----------------------------------------------------------------------------------------------------
 # The targets and the journey
 # ----------------------------------------------------------------------------------------------------
@@ -382,7 +388,12 @@ def _specs(live: Platform, raters: Sequence[Rater]) -> dict[str, dict[str, Any]]
             "kind": "gateway-get",
             "base_url": gateway,
             "workers": [
-                {"bodies": [_graphql(queries.INVITATION, token=r.token, withQuestionnaire=False)]} for r in raters
+                {
+                    "bodies": [
+                        _graphql(queries.INVITATION, token=r.token, withQuestionnaire=False, **_page_only(r, PAGE))
+                    ]
+                }
+                for r in raters
             ],
         },
         "web POST": {
