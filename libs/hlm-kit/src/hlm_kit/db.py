@@ -71,6 +71,8 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 # statement holding a lock until its transaction ends.
 _READING = "hlm_kit_reading"
 _HOLDS = "hlm_kit_holds_lock"
+# The connection a read session last guarded (:class:`ReadSession`), in its ``info``.
+_GUARDED = "hlm_kit.guarded_connection"
 # A test's requests share one transaction, each request a savepoint of it: these write nothing.
 _SAVEPOINTS = (SavepointClause, ReleaseSavepointClause, RollbackToSavepointClause)
 
@@ -168,8 +170,11 @@ class ReadSession(AsyncSession):
         **kw: Any,
     ) -> AsyncConnection:
         connection = await super().connection(bind_arguments=bind_arguments, execution_options=execution_options, **kw)
-        if self.info.get(_READING):
-            refuse_writes_while_reading(connection)
+        sync = connection.sync_connection
+        # The connection is the session's until its transaction ends: guarded once, the first time asked for.
+        if self.info.get(_READING) and self.info.get(_GUARDED) is not sync:
+            event.listen(sync, "before_cursor_execute", _refuse_writes)
+            self.info[_GUARDED] = sync
         return connection
 
 
