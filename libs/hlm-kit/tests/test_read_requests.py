@@ -45,6 +45,9 @@ def entries_router(entries: Table) -> APIRouter:
             await session.execute(text(f'INSERT INTO "{entries.schema}".read_entry VALUES (:label)'), {"label": label})
         elif how == "lock":
             await hold_lock(session, f"read-requests {label}")
+        elif how == "after-commit":  # a read that ends its transaction early reads on, guarded
+            await session.commit()
+            await write(session, "core", label)
 
     @router.get("/entries")
     async def listed(session: Session) -> list[str]:
@@ -53,6 +56,11 @@ def entries_router(entries: Table) -> APIRouter:
     @router.get("/entries/count")
     async def counted(session: Session) -> int:
         return int((await session.execute(text(f'SELECT count(*) FROM "{entries.schema}".read_entry'))).scalar_one())
+
+    @router.get("/entries/via-connection")
+    async def listed_on_the_connection(session: Session) -> list[str]:
+        connection = await session.connection()  # Core without the ORM's handling of results
+        return list(await connection.scalars(select(entries.c.label).order_by(entries.c.label)))
 
     @router.post("/entries/{label}", status_code=201)
     async def add(session: Session, label: str) -> None:
@@ -147,14 +155,16 @@ async def test_a_read_sends_no_begin_and_no_commit(
 
     response = await client.get("/entries")
     counted = await client.get("/entries/count")  # textual SQL that selects reads too
+    on_the_connection = await client.get("/entries/via-connection")
 
     assert response.status_code == 200, response.text
     assert response.json() == ["a"]
     assert counted.json() == 1
+    assert on_the_connection.json() == ["a"]
     assert transaction_statements == []
 
 
-@pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "lock"])
+@pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "lock", "after-commit"])
 async def test_a_read_that_writes_is_refused_before_the_database_sees_it(
     client: httpx.AsyncClient, stored: Callable[[], Any], how: str
 ) -> None:

@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.expression import ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
 
 # Constraint names are predictable, so migrations can name what they drop and errors can be matched.
@@ -69,6 +71,8 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 # statement holding a lock until its transaction ends.
 _READING = "hlm_kit_reading"
 _HOLDS = "hlm_kit_holds_lock"
+# The connection a read session last guarded (:class:`ReadSession`), in its ``info``.
+_GUARDED = "hlm_kit.guarded_connection"
 # A test's requests share one transaction, each request a savepoint of it: these write nothing.
 _SAVEPOINTS = (SavepointClause, ReleaseSavepointClause, RollbackToSavepointClause)
 
@@ -78,33 +82,45 @@ class WriteInRead(RuntimeError):
     own), so a write would stand whatever became of the request: refused before it reaches the database."""
 
 
+def _refusal(clause: object, sql: str, options: Any) -> WriteInRead | None:
+    """What refuses ``clause`` (its SQL ``sql``) in a read, or None for a statement that only reads."""
+    if options.get(_HOLDS):
+        what = "a lock, which lasts as long as its transaction"
+    elif getattr(clause, "is_select", False) or isinstance(clause, _SAVEPOINTS):
+        return None
+    elif isinstance(clause, TextClause) and sql.lstrip()[:6].upper() == "SELECT":
+        return None  # textual SQL that says it selects (a WITH may hold a write: refused)
+    else:
+        what = " ".join(sql.split(None, 3)[:3]) or "an empty statement"  # e.g. UPDATE schema.table SET
+    return _write_in_read(what)
+
+
+def _write_in_read(what: str) -> WriteInRead:
+    return WriteInRead(
+        f"a GET or HEAD request reads, without a transaction, and was asked for {what}: take "
+        "hlm_kit.db.WriteSession for a read that writes, or hand a write that must stand to hlm_kit.db.keep"
+    )
+
+
 def _refuse_writes(
     conn: Connection, cursor: Any, statement: str, parameters: Any, context: ExecutionContext, executemany: bool
 ) -> None:
     options = context.execution_options
     if not options.get(_READING):
         return
-    clause = context.compiled.statement if context.compiled is not None else None
-    if options.get(_HOLDS):
-        what = "a lock, which lasts as long as its transaction"
-    elif getattr(clause, "is_select", False) or isinstance(clause, _SAVEPOINTS):
-        return
-    elif isinstance(clause, TextClause) and statement.lstrip()[:6].upper() == "SELECT":
-        return  # textual SQL that says it selects (a WITH may hold a write: refused)
-    else:
-        what = " ".join(statement.split(None, 3)[:3]) or "an empty statement"  # e.g. UPDATE schema.table SET
-    raise WriteInRead(
-        f"a GET or HEAD request reads, without a transaction, and was asked for {what}: take "
-        "hlm_kit.db.WriteSession for a read that writes, or hand a write that must stand to hlm_kit.db.keep"
-    )
+    refused = _refusal(context.compiled.statement if context.compiled is not None else None, statement, options)
+    if refused is not None:
+        raise refused
 
 
-def refuse_writes_while_reading(target: AsyncEngine | AsyncConnection) -> None:
-    """Have the connections of ``target`` refuse any statement but a ``select()`` (or textual SQL beginning
-    with SELECT) while they are marked as reading. An ORM flush, a Core insert, update or delete, DDL and
-    any other textual SQL are refused alike, whichever way they reach the connection (the session or
-    ``session.connection()``)."""
-    sync = target.sync_engine if isinstance(target, AsyncEngine) else target.sync_connection
+def refuse_writes_while_reading(connection: AsyncConnection) -> None:
+    """Have ``connection`` refuse any statement but a ``select()`` (or textual SQL beginning with SELECT)
+    while it is marked as reading. An ORM flush, a Core insert, update or delete, DDL and any other textual
+    SQL are refused alike, whichever way they reach the connection (the session or
+    ``session.connection()``). The listener is the connection's own (SQLAlchemy's events on one
+    ``Connection``): the engine has none, so no other connection of the pool pays for it, and it goes with
+    the connection when it is closed, not with the pooled connection beneath it."""
+    sync = connection.sync_connection
     if not event.contains(sync, "before_cursor_execute", _refuse_writes):
         event.listen(sync, "before_cursor_execute", _refuse_writes)
 
@@ -115,18 +131,74 @@ async def mark_reading(connection: AsyncConnection, reading: bool = True) -> Non
     await connection.execution_options(**{_READING: reading})
 
 
+class _ReadingSession(OrmSession):
+    """The ORM session beneath a read request's :class:`ReadSession`: its statements are checked as they
+    are asked for (``do_orm_execute``, ``before_flush``), before any connection sees them."""
+
+
+@event.listens_for(_ReadingSession, "do_orm_execute")
+def _refuse_executed_writes(state: ORMExecuteState) -> None:
+    if not state.session.info.get(_READING):
+        return
+    clause = state.statement
+    sql = clause.text if isinstance(clause, TextClause) else ""
+    if not getattr(clause, "is_select", False) and not sql:
+        sql = str(clause)  # only for the message of a refusal
+    refused = _refusal(clause, sql, state.execution_options)
+    if refused is not None:
+        raise refused
+
+
+@event.listens_for(_ReadingSession, "before_flush")
+def _refuse_flushes(session: OrmSession, flush_context: object, instances: object) -> None:
+    if session.info.get(_READING):
+        raise _write_in_read("a flush of ORM changes")
+
+
+class ReadSession(AsyncSession):
+    """A GET or HEAD request's session (:func:`create_read_sessionmaker`). What it asks of the ORM is
+    checked by its session's events; a connection taken from it (``session.connection()``, for Core
+    statements without the ORM's handling of results) gets the guard as its own listener, so only the reads
+    that take one pay for SQLAlchemy's event dispatch on their statements."""
+
+    sync_session_class = _ReadingSession
+
+    async def connection(
+        self,
+        bind_arguments: Any = None,
+        execution_options: Any = None,
+        **kw: Any,
+    ) -> AsyncConnection:
+        connection = await super().connection(bind_arguments=bind_arguments, execution_options=execution_options, **kw)
+        sync = connection.sync_connection
+        # The connection is the session's until its transaction ends: guarded once, the first time asked for.
+        if self.info.get(_READING) and self.info.get(_GUARDED) is not sync:
+            event.listen(sync, "before_cursor_execute", _refuse_writes)
+            self.info[_GUARDED] = sync
+        return connection
+
+
 def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for GET and HEAD requests, from the same pool as ``engine``'s other sessions: no transaction,
-    so none of the BEGIN and COMMIT round trips a transaction costs (asyncpg sends no BEGIN in autocommit,
-    and the pool puts a connection back to the engine's isolation level without a statement), and no
-    writes (:class:`WriteInRead`).
+    so none of the BEGIN and COMMIT round trips a transaction costs, and no writes (:class:`WriteInRead`).
+
+    Autocommit is the session's execution option, which SQLAlchemy sets on each connection as the session
+    takes it (asyncpg sends no BEGIN in autocommit, a flag of the client: no statement either), and the
+    pool puts the connection back to the engine's isolation level as it returns, without a statement.
+    Neither that option nor the write guard is the engine's: an engine with an isolation level option, or
+    any listener, sends every statement of every connection through SQLAlchemy's event dispatch, write
+    requests' too.
 
     Each statement sees the rows committed when it starts, as under READ COMMITTED, PostgreSQL's default,
     which the requests' transactions use: a read of several statements was never one snapshot, and is not
     now. What must be read as one snapshot reads it in one statement."""
-    reads = engine.execution_options(isolation_level="AUTOCOMMIT", **{_READING: True})
-    refuse_writes_while_reading(reads)
-    return async_sessionmaker(reads, expire_on_commit=False)
+    return async_sessionmaker(
+        engine,
+        class_=ReadSession,
+        expire_on_commit=False,
+        execution_options={"isolation_level": "AUTOCOMMIT", _READING: True},
+        info={_READING: True},
+    )
 
 
 def to_async_url(url: str) -> str:
@@ -215,6 +287,7 @@ async def _write_kept(session: AsyncSession, kept: list[KeptWrite], writable: Wr
 async def _write_after_reading(session: AsyncSession) -> None:
     # The session's next transaction takes its connection as a write request's is: with BEGIN at the
     # engine's own isolation level, and writes allowed. The pool puts both back when it is returned.
+    session.info[_READING] = False
     isolation = session.get_bind().dialect.default_isolation_level
     await session.connection(execution_options={"isolation_level": isolation, _READING: False})
 
