@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Final, Literal, TypedDict
+from typing import Annotated, Final, Literal, TypedDict, TypeVar
 
 import strawberry
 
@@ -62,6 +63,17 @@ class DimensionComment:
     text: str
 
 
+_Keyed = TypeVar("_Keyed")
+
+
+def _only(items: list[_Keyed], keys: list[str] | None, key_of: Callable[[_Keyed], str]) -> list[_Keyed]:
+    """``items`` whose key is one of ``keys``, in their order; all of them when no keys are given."""
+    if keys is None:
+        return items
+    wanted = set(keys)
+    return [item for item in items if key_of(item) in wanted]
+
+
 @strawberry.type(
     description="Answers as they were saved (a draft) or submitted. Each list takes an optional filter, so a "
     "client showing one page of the questionnaire asks for that page's answers only (the items and the "
@@ -81,26 +93,17 @@ class Response:
         "(an item not answered, or not in the questionnaire, is simply absent)."
     )
     def answers(self, item_keys: list[str] | None = None) -> list[Answer]:
-        if item_keys is None:
-            return self.all_answers
-        keys = set(item_keys)
-        return [a for a in self.all_answers if a.item_key in keys]
+        return _only(self.all_answers, item_keys, lambda a: a.item_key)
 
     @strawberry.field(
         description="How important each dimension was rated; with dimensionKeys, only those dimensions' ratings."
     )
     def importance(self, dimension_keys: list[str] | None = None) -> list[ImportanceRating]:
-        if dimension_keys is None:
-            return self.all_importance
-        keys = set(dimension_keys)
-        return [r for r in self.all_importance if r.dimension_key in keys]
+        return _only(self.all_importance, dimension_keys, lambda r: r.dimension_key)
 
     @strawberry.field(description="The comment on each dimension; with dimensionKeys, only those dimensions' comments.")
     def comments(self, dimension_keys: list[str] | None = None) -> list[DimensionComment]:
-        if dimension_keys is None:
-            return self.all_comments
-        keys = set(dimension_keys)
-        return [c for c in self.all_comments if c.dimension_key in keys]
+        return _only(self.all_comments, dimension_keys, lambda c: c.dimension_key)
 
     @strawberry.field(
         description="The keys of the items answered (a level or notObserved), in the order they were saved: with "
