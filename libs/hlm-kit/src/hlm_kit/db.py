@@ -170,11 +170,10 @@ class ReadSession(AsyncSession):
         **kw: Any,
     ) -> AsyncConnection:
         connection = await super().connection(bind_arguments=bind_arguments, execution_options=execution_options, **kw)
-        sync = connection.sync_connection
         # The connection is the session's until its transaction ends: guarded once, the first time asked for.
-        if self.info.get(_READING) and self.info.get(_GUARDED) is not sync:
-            event.listen(sync, "before_cursor_execute", _refuse_writes)
-            self.info[_GUARDED] = sync
+        if self.info.get(_READING) and self.info.get(_GUARDED) is not connection.sync_connection:
+            refuse_writes_while_reading(connection)
+            self.info[_GUARDED] = connection.sync_connection
         return connection
 
 
