@@ -78,13 +78,17 @@ query Home {
   }
 }
 """
-# What a client of the REST APIs reads for the same screen: exactly the gateway's upstream reads.
-REST_PATHS = {
-    "framework": "/v1/frameworks/hlm",
-    "survey": "/v1/cycles?limit=10",
-    "report": "/v1/reports?view=summary",
-    "facilitator": "/v1/bookings?limit=100",
-}
+
+
+def rest_paths(cycle_ids: Sequence[str]) -> dict[str, str]:
+    """What a client of the REST APIs reads for the same screen: exactly the gateway's upstream reads,
+    the feedback sessions asked for by the listed cycles, as the gateway's loader asks for them."""
+    return {
+        "framework": "/v1/frameworks/hlm",
+        "survey": "/v1/cycles?limit=10",
+        "report": "/v1/reports?view=summary",
+        "facilitator": f"/v1/bookings?cycle_ids={','.join(cycle_ids)}&limit=500",
+    }
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -461,8 +465,9 @@ async def seed(platform: Platform, args: argparse.Namespace) -> dict[str, Any]:
     return {"cycles": cycles, "reports": [r["id"] for r in built]}
 
 
-def _check_home(platform: Platform, seeded: dict[str, Any]) -> int:
-    """The home query answers whole, with what was seeded; returns its size in bytes."""
+def _check_home(platform: Platform, seeded: dict[str, Any]) -> tuple[int, list[str]]:
+    """The home query answers whole, with what was seeded; returns its size in bytes and the cycles it
+    lists, in its order."""
     import httpx
 
     response = httpx.post(
@@ -482,7 +487,7 @@ def _check_home(platform: Platform, seeded: dict[str, Any]) -> int:
         raise shared.BenchError(f"the home query does not show what was seeded: {json.dumps(body)[:1000]}")
     if len(sessions) != 2:
         raise shared.BenchError(f"expected two feedback sessions, found {len(sessions)}")
-    return len(response.content)
+    return len(response.content), [n["id"] for n in nodes]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -497,7 +502,7 @@ class Target:
     servers: list[str]  # whose CPU the target's requests spend
 
 
-def _targets(platform: Platform) -> list[Target]:
+def _targets(platform: Platform, paths: dict[str, str]) -> list[Target]:
     participant = platform.headers("participant", PARTICIPANT)
     graphql_headers = {**participant, "Content-Type": "application/json"}
 
@@ -511,7 +516,7 @@ def _targets(platform: Platform) -> list[Target]:
 
     rest = [
         {"method": "GET", "url": platform.url(service) + path, "headers": participant}
-        for service, path in REST_PATHS.items()
+        for service, path in paths.items()
     ]
     return [
         Target("hello", [graphql("hello", "{ hello }", graphql_headers)], ["hello"]),
@@ -627,9 +632,10 @@ def run(args: argparse.Namespace) -> int:
     started_at = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="hlm-bench-") as tmp, running_platform(args, Path(tmp)) as live:
         seeded = asyncio.run(seed(live, args))
-        home_bytes = _check_home(live, seeded)
+        home_bytes, listed = _check_home(live, seeded)
         print(f"  the home query answers {home_bytes} bytes", flush=True)
-        targets = _targets(live)
+        paths = rest_paths(listed)
+        targets = _targets(live, paths)
         runs: dict[str, list[dict[str, Any]]] = {t.name: [] for t in targets}
         for round_number in range(1, args.rounds + 1):
             for target in targets:
@@ -647,7 +653,7 @@ def run(args: argparse.Namespace) -> int:
         {
             "config": {
                 "query": HOME,
-                "rest_paths": REST_PATHS,
+                "rest_paths": paths,
                 "concurrency": args.concurrency,
                 "warmup_s": args.warmup,
                 "duration_s": args.duration,
