@@ -84,7 +84,8 @@ class JsonBody(Generic[ModelT]):
 
 
 def _is_plain_json(request: Request) -> bool:
-    for name, value in request.scope["headers"]:
+    headers: list[tuple[bytes, bytes]] = request.scope["headers"]
+    for name, value in headers:
         if name == b"content-type":
             return value.split(b";", 1)[0].strip().lower() == b"application/json"
     return False
