@@ -76,6 +76,8 @@ class JsonBody(Generic[ModelT]):
                         "ctx": {"error": exc.msg},
                     }
                     raise RequestValidationError([error], body=exc.doc) from exc
+                except Exception as exc:  # not UTF-8, say: FastAPI answers as for a body it cannot read
+                    raise HTTPException(status_code=400, detail="There was an error parsing the body") from exc
         try:
             return self._adapter.validate_python(value, from_attributes=True)
         except ValidationError as exc:
