@@ -256,17 +256,44 @@ async def request_transaction(
     try:
         try:
             yield session
-            await session.commit()
+            if _holds_work(session):
+                await session.commit()
         except Exception:
-            await session.rollback()
+            await _roll_back(session)
             await _write_kept(session, kept, writable)
             raise
         except BaseException:  # cancelled: no more work than the rollback
-            await session.rollback()
+            await _roll_back(session)
             raise
         await _write_kept(session, kept, writable)
     finally:
         session.info.pop(_KEPT, None)
+
+
+def _holds_work(session: AsyncSession) -> bool:
+    """Whether committing ``session`` would do anything: a transaction begun (a statement sent, a
+    connection held) or ORM changes not yet flushed. SQLAlchemy begins a transaction at the first
+    statement, and its commit of one never begun begins one and commits it, events included, through a
+    greenlet: a request that sent nothing has nothing to commit."""
+    return session.in_transaction() or bool(session.new or session.deleted or session.dirty)
+
+
+async def _roll_back(session: AsyncSession) -> None:
+    # Without a transaction SQLAlchemy's rollback does nothing (pending objects stay until close).
+    if session.in_transaction():
+        await session.rollback()
+
+
+async def _close(session: AsyncSession) -> None:
+    """Close ``session`` as ``async with`` would, without a task and a greenlet when it holds no
+    connection (its transaction committed or rolled back, or never begun): closing it then only lets go of
+    its objects, which involves no database. One that still holds a connection (a request cancelled
+    mid-commit) is closed in a task of its own, which a cancellation cannot cut short."""
+    if session.in_transaction():
+        async with session:  # SQLAlchemy's own close on exit, run to completion in a task
+            pass
+    else:
+        session.sync_session.close()
 
 
 async def _write_kept(session: AsyncSession, kept: list[KeptWrite], writable: Writable | None) -> None:
@@ -309,23 +336,30 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     sent, so a commit that fails (a deferred constraint, the database gone) reaches the client as an
     error instead of following a 2xx.
     """
+    state = request.app.state
     if request.method in READ_METHODS:
-        reads: async_sessionmaker[AsyncSession] = request.app.state.read_sessionmaker
-        async with reads() as session, request_transaction(session, writable=_write_after_reading):
+        session: AsyncSession = state.read_sessionmaker()
+        writable: Writable | None = _write_after_reading
+    else:
+        session = state.sessionmaker()
+        writable = None
+    try:
+        async with request_transaction(session, writable=writable):
             yield session
-        return
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session, request_transaction(session):
-        yield session
+    finally:
+        await _close(session)
 
 
 async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: the request's unit of work in a transaction, whatever its method (see
     :func:`get_session`). For the few GET requests that write: a document stored the first time it is
     asked for, a read that must lock what it reads."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session, request_transaction(session):
-        yield session
+    session: AsyncSession = request.app.state.sessionmaker()
+    try:
+        async with request_transaction(session):
+            yield session
+    finally:
+        await _close(session)
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]

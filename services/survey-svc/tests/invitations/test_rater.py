@@ -167,6 +167,42 @@ async def test_a_level_outside_1_to_4_or_not_observed_is_refused_and_nothing_sto
     assert await stored_state() == before
 
 
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"", "application/json"),
+        (b"{", "application/json"),
+        (b'{"answers": [1, ', "application/json; charset=utf-8"),
+        (b"NaN", "application/json"),
+        (b"[]", "application/json"),
+        (b'{"answers": [{"item_key": "x", "level": 2.0}], "extra": 1}', "application/json"),
+        (b'{"answers": [{"item_key": "x", "level": "2"}]}', "application/json"),
+        (b'{"comments": [{"dimension_key": "x", "text": " "}]}', "application/vnd.hlm+json"),
+        (b'{"answers": []}', "text/plain"),
+        (b'{"answers": []}', ""),
+        (b"\xe8\xc0\xa3i", "application/json"),
+    ],
+)
+async def test_the_submit_refuses_a_body_exactly_as_the_draft_does(
+    survey: Any, client: httpx.AsyncClient, assert_problem: Problem, content: bytes, content_type: str
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+    headers = {"Content-Type": content_type} if content_type else {}
+
+    draft = await client.put(f"/v1/invitations/{token}/draft", content=content, headers=headers)
+    submit = await client.post(f"/v1/invitations/{token}/submit", content=content, headers=headers)
+
+    assert draft.status_code == submit.status_code, (draft.text, submit.text)
+    if draft.status_code in (400, 422):
+        drafted, submitted = assert_problem(draft, draft.status_code), assert_problem(submit, submit.status_code)
+        assert {**submitted, "instance": None} == {
+            **drafted,
+            "instance": None,
+            "correlation_id": submitted.get("correlation_id"),
+        }
+
+
 async def test_importance_outside_1_to_4_is_refused(
     survey: Any, client: httpx.AsyncClient, assert_problem: Problem
 ) -> None:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, LargeBinary, ScalarSelect, Select, bindparam, delete, func, select
+from sqlalchemy import DateTime, LargeBinary, ScalarSelect, Select, Table, bindparam, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from hlm_kit.repository import RepositoryBase
@@ -40,9 +40,13 @@ class TokenFailureRepository(RepositoryBase[TokenFailure]):
 
 _CLIENT = bindparam("failures_client_hash", type_=LargeBinary(32))
 _WINDOW_START = bindparam("failures_window_start", type_=DateTime(timezone=True))
+# Of the table, not the mapped class: a statement naming a mapped attribute is run through the ORM's
+# loading of results, and the link look-up that holds this subquery on every rater's request reads plain
+# columns.
+_TOKEN_FAILURE = cast(Table, TokenFailure.__table__)
 _FAILURES_IN_WINDOW = (
-    select(TokenFailure.failures)
-    .where(TokenFailure.client_hash == _CLIENT, TokenFailure.window_start == _WINDOW_START)
+    select(_TOKEN_FAILURE.c.failures)
+    .where(_TOKEN_FAILURE.c.client_hash == _CLIENT, _TOKEN_FAILURE.c.window_start == _WINDOW_START)
     .scalar_subquery()
 )
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from hlm_kit.db import Session
+from hlm_kit.json_body import JsonBody
 from survey_svc.dependencies import SettingsDep
 from survey_svc.invitations import rate_limit
 from survey_svc.invitations import service as invitation_service
@@ -80,8 +81,20 @@ async def save_draft_page(
     return await invitation_service.save_draft_page(session, caller, dimension_key, body, settings)
 
 
-@router.post("/{token}/submit", status_code=status.HTTP_201_CREATED, response_model=Submitted, responses=NOT_VALID)
-async def submit(session: Session, caller: InvitationCaller, body: ResponseIn, settings: SettingsDep) -> Submitted:
+# A rater's whole response, validated from the request's bytes (hlm_kit.json_body): the same checks, 422s and
+# documented body as ``body: ResponseIn``, without decoding the JSON into Python objects first.
+_WHOLE_RESPONSE = JsonBody(ResponseIn)
+WholeResponse = Annotated[ResponseIn, Depends(_WHOLE_RESPONSE)]
+
+
+@router.post(
+    "/{token}/submit",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Submitted,
+    responses=NOT_VALID,
+    openapi_extra=_WHOLE_RESPONSE.openapi,
+)
+async def submit(session: Session, caller: InvitationCaller, body: WholeResponse, settings: SettingsDep) -> Submitted:
     """Submit the whole response, once; the link stops working afterwards."""
     return await invitation_service.submit(session, caller, body, settings)
 
