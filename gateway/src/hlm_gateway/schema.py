@@ -158,21 +158,21 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     # at module level in strawberry, so they are still shared across requests. The depth and alias
     # limiters make a new validation rule class per instance, and the validation cache is keyed by the
     # rules: their rules are made once here, or every request would miss the cache and be validated anew.
-    depth_rules: list[type[ASTValidationRule]] = [
-        depth_limit_rule(settings.max_query_depth, settings.max_introspection_depth)
+    # They are added by one extension: each one is made, and asked for its hooks, on every request.
+    rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(settings.max_query_depth, settings.max_introspection_depth),
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
-    alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension]] = [
         _OperationContext,
         lambda: _ParserCache(maxsize=settings.parser_cache_size),
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: AddValidationRules(depth_rules),
-        lambda: AddValidationRules(alias_rules),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=settings.validation_cache_size),
         lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
     ]
-    if not settings.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 
