@@ -173,7 +173,7 @@ class _QueryText:
 
 
 @functools.cache
-def validation_cache(maxsize: int) -> Callable[..., list[GraphQLError]]:
+def validation_cache(maxsize: int) -> functools._lru_cache_wrapper[list[GraphQLError]]:
     """The validation errors of a query's text, under a set of rules: shared by every request (and every
     schema built with the same size, as strawberry's ValidationCache is)."""
 
