@@ -2,11 +2,10 @@
 
 CPython's cycle collector runs its youngest generation every 700 allocations (net of frees) and now and
 then walks every object the process holds: the imported modules, the app, its schema and models, some
-hundreds of thousands of objects that live as long as the process. One request allocates tens of
-thousands of short-lived objects (the gateway's home screen, about four services' reads, more still), so
-it paid for dozens of young collections and, every few hundred requests, a full one of tens of
-milliseconds, which a request waiting behind it felt as latency. ``bench/gateway.py`` measured the
-collector at about a sixth of the gateway's CPU under the home screen's load.
+hundreds of thousands of objects that live as long as the process. Under ``bench/gateway.py``'s load the
+collector took 15% of the gateway's CPU, start-up included: young collections walking what every request
+in flight held, and full ones of about 90 ms each, which every request waiting behind one felt as
+latency (gateway/README.md, "What the home screen costs the gateway").
 """
 
 from __future__ import annotations
