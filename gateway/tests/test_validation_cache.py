@@ -4,15 +4,15 @@ not on every request, however the limits are configured."""
 from __future__ import annotations
 
 import httpx
-from strawberry.extensions.validation_cache import _get_validate_cache
 
 from hlm_gateway.config import Settings
+from hlm_gateway.schema import validation_cache
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 
 async def test_a_query_asked_again_is_not_validated_again(gateway: httpx.AsyncClient, auth: AuthHeaders) -> None:
-    # The cache strawberry shares between requests (module level, keyed by its size).
-    cache = _get_validate_cache(Settings.model_construct().validation_cache_size)
+    # The cache requests share (module level, keyed by its size).
+    cache = validation_cache(Settings.model_construct().validation_cache_size)
     query = {"query": '{ framework(key: "hlm") { name dimensions { key name } } }'}
 
     first = await gateway.post("/graphql", json=query, headers=auth("participant"))

@@ -48,6 +48,8 @@ class Context(BaseContext):
     loaders: Loaders = field(init=False)
     # The verified caller, once an operation has asked for it (see ``caller``).
     _principal: Principal | None = field(default=None, init=False, repr=False)
+    # What the operation asks for below a field, by the field's place in the query (hlm_gateway.selections).
+    selections: dict[tuple[object, ...], bool] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -62,6 +64,7 @@ class Context(BaseContext):
         self.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
         self.loaders = self._new_loaders()
         self._principal = None
+        self.selections = {}
 
     async def caller(self) -> Principal:
         """Who is asking, from their verified bearer token, for a field that acts on the caller itself;
@@ -89,4 +92,5 @@ class Context(BaseContext):
         operation = copy.copy(self)
         operation.loaders = self._new_loaders()
         operation._principal = None
+        operation.selections = {}
         return operation

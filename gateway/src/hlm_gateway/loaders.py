@@ -3,7 +3,7 @@ query share, batched and deduplicated, typed by its key and by the service's mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
@@ -23,34 +23,58 @@ from hlm_gateway.upstream.report import ReportOut, ReportSummaryOut
 from hlm_gateway.upstream.survey import CycleOut, RaterOut
 
 
-@dataclass(frozen=True)
 class Loaders:
-    # framework-svc
-    framework: DataLoader[FrameworkKey, FrameworkTree]
-    questionnaire: DataLoader[str, QuestionnaireOut]
-    questionnaires_by_framework: DataLoader[str, list[QuestionnaireOut]]
-    # survey-svc
-    cycle: DataLoader[str, CycleOut]
-    raters_by_cycle: DataLoader[str, list[RaterOut]]
-    # report-svc: whole reports for a query that reads their content, summaries otherwise
-    report_by_cycle: DataLoader[str, ReportOut | None]
-    report_summary_by_cycle: DataLoader[str, ReportSummaryOut | None]
-    # facilitator-svc
-    session_by_cycle: DataLoader[str, BookingOut | None]
-    facilitator: DataLoader[str, FacilitatorOut | None]
+    """Each loader is made when a field of the request first asks for it: a query reads one or two kinds
+    of data, and making all nine for every request cost more than the home screen's own two."""
+
+    def __init__(self, *, framework: Upstream, survey: Upstream, report: Upstream, facilitator: Upstream) -> None:
+        self._framework = framework
+        self._survey = survey
+        self._report = report
+        self._facilitator = facilitator
 
     @classmethod
     def over(cls, *, framework: Upstream, survey: Upstream, report: Upstream, facilitator: Upstream) -> Loaders:
         """Fresh loaders over the services as one caller sees them (a DataLoader caches for its lifetime:
         never share one between callers or operations)."""
-        return cls(
-            framework=framework_loader(framework),
-            questionnaire=questionnaire_loader(framework),
-            questionnaires_by_framework=questionnaires_by_framework_loader(framework),
-            cycle=cycle_loader(survey),
-            raters_by_cycle=raters_by_cycle_loader(survey),
-            report_by_cycle=report_by_cycle_loader(report),
-            report_summary_by_cycle=report_summary_by_cycle_loader(report),
-            session_by_cycle=session_by_cycle_loader(facilitator),
-            facilitator=facilitator_loader(facilitator),
-        )
+        return cls(framework=framework, survey=survey, report=report, facilitator=facilitator)
+
+    # framework-svc
+    @cached_property
+    def framework(self) -> DataLoader[FrameworkKey, FrameworkTree]:
+        return framework_loader(self._framework)
+
+    @cached_property
+    def questionnaire(self) -> DataLoader[str, QuestionnaireOut]:
+        return questionnaire_loader(self._framework)
+
+    @cached_property
+    def questionnaires_by_framework(self) -> DataLoader[str, list[QuestionnaireOut]]:
+        return questionnaires_by_framework_loader(self._framework)
+
+    # survey-svc
+    @cached_property
+    def cycle(self) -> DataLoader[str, CycleOut]:
+        return cycle_loader(self._survey)
+
+    @cached_property
+    def raters_by_cycle(self) -> DataLoader[str, list[RaterOut]]:
+        return raters_by_cycle_loader(self._survey)
+
+    # report-svc: whole reports for a query that reads their content, summaries otherwise
+    @cached_property
+    def report_by_cycle(self) -> DataLoader[str, ReportOut | None]:
+        return report_by_cycle_loader(self._report)
+
+    @cached_property
+    def report_summary_by_cycle(self) -> DataLoader[str, ReportSummaryOut | None]:
+        return report_summary_by_cycle_loader(self._report)
+
+    # facilitator-svc
+    @cached_property
+    def session_by_cycle(self) -> DataLoader[str, BookingOut | None]:
+        return session_by_cycle_loader(self._facilitator)
+
+    @cached_property
+    def facilitator(self) -> DataLoader[str, FacilitatorOut | None]:
+        return facilitator_loader(self._facilitator)

@@ -20,7 +20,7 @@ from hlm_gateway.live.hub import EventHub
 from hlm_gateway.live.subscriptions import LIVE_EVENTS
 from hlm_gateway.router import GatewayRouter
 from hlm_gateway.schema import build_schema
-from hlm_kit import health
+from hlm_kit import health, heap
 from hlm_kit.auth import TokenVerifier
 from hlm_kit.errors import install_problem_handlers
 from hlm_kit.http_client import http_client
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
             facilitator=client("facilitator", settings.facilitator_url),
         )
         app.state.clients = clients
+        heap.settle()
         try:
             yield
         finally:

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 
 import strawberry
 import structlog
 from fastapi import WebSocket
-from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    SchemaExtension,
-    ValidationCache,
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
 )
+from graphql import (
+    validate as validate_document,
+)
+from strawberry.extensions import MaskErrors, MaxAliasesLimiter, ParserCache, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from hlm_gateway.allocations.mutations import AllocationMutation
@@ -130,14 +132,75 @@ class GatewaySchema(strawberry.Schema):
             )
 
 
-class _OperationContext(SchemaExtension):
-    """Each operation on a websocket runs with a context of its own (fresh DataLoaders), as each HTTP
-    request does; strawberry gives every operation of a socket the one context made at connection."""
+class _Operation(SchemaExtension):
+    """What every operation goes through before it is parsed, in one extension: strawberry makes each
+    extension, and wraps each of its hooks, anew for every request, and the home screen paid for four.
+
+    - Each operation on a websocket runs with a context of its own (fresh DataLoaders), as each HTTP request
+      does; strawberry gives every operation of a socket the one context made at connection.
+    - The document may hold at most ``max_tokens`` tokens (as strawberry's MaxTokensLimiter).
+    - ``rules`` are validated besides GraphQL's own (as strawberry's AddValidationRules)."""
+
+    def __init__(self, *, rules: tuple[type[ASTValidationRule], ...], max_tokens: int) -> None:
+        self.rules = rules
+        self.max_tokens = max_tokens
 
     def on_operation(self) -> Iterator[None]:
-        context = self.execution_context.context
+        execution = self.execution_context
+        context = execution.context
         if isinstance(context, Context) and isinstance(context.request, WebSocket):
-            self.execution_context.context = context.for_operation()
+            execution.context = context.for_operation()
+        execution.parse_options["max_tokens"] = self.max_tokens
+        execution.validation_rules = execution.validation_rules + self.rules
+        yield
+
+
+class _QueryText:
+    """A parsed document as a cache key: equal and hashed by the text it was parsed from. A document's own
+    hash walks its whole syntax tree, on every request; a str computes its hash once."""
+
+    __slots__ = ("document", "text")
+
+    def __init__(self, text: str, document: DocumentNode) -> None:
+        self.text = text
+        self.document = document
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _QueryText) and other.text == self.text
+
+
+@functools.cache
+def validation_cache(maxsize: int) -> functools._lru_cache_wrapper[list[GraphQLError]]:
+    """The validation errors of a query's text, under a set of rules: shared by every request (and every
+    schema built with the same size, as strawberry's ValidationCache is)."""
+
+    def validate(
+        schema: GraphQLSchema, query: _QueryText, rules: tuple[type[ASTValidationRule], ...]
+    ) -> list[GraphQLError]:
+        return validate_document(schema, query.document, rules)
+
+    return functools.lru_cache(maxsize=maxsize)(validate)
+
+
+class _ValidationCache(SchemaExtension):
+    """strawberry's ValidationCache, keyed by the query's text rather than by the parsed document (the parser
+    cache maps one text to one document): hashing the document cost more than running the home screen's
+    two top-level resolvers."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.validate = validation_cache(maxsize)
+
+    def on_validate(self) -> Iterator[None]:
+        execution = self.execution_context
+        document, text = execution.graphql_document, execution.query
+        if document is not None and text is not None:
+            schema = execution.schema._schema
+            execution.pre_execution_errors = self.validate(
+                schema, _QueryText(text, document), execution.validation_rules
+            )
         yield
 
 
@@ -154,25 +217,24 @@ class _ParserCache(ParserCache):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    # Factories: each request gets fresh extension instances; the parser and validation caches live
-    # at module level in strawberry, so they are still shared across requests. The depth and alias
-    # limiters make a new validation rule class per instance, and the validation cache is keyed by the
-    # rules: their rules are made once here, or every request would miss the cache and be validated anew.
-    depth_rules: list[type[ASTValidationRule]] = [
-        depth_limit_rule(settings.max_query_depth, settings.max_introspection_depth)
-    ]
-    alias_rules = MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
-    extensions: list[Callable[[], SchemaExtension]] = [
-        _OperationContext,
-        lambda: _ParserCache(maxsize=settings.parser_cache_size),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: AddValidationRules(depth_rules),
-        lambda: AddValidationRules(alias_rules),
-        lambda: ValidationCache(maxsize=settings.validation_cache_size),
-        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
+    # Factories: each request gets fresh extension instances; the parser and validation caches live at
+    # module level (strawberry's, and validation_cache here), so they are still shared across requests.
+    # The depth and alias limiters make a new validation rule class per instance, and the validation cache
+    # is keyed by the rules: their rules are made once here, or every request would miss the cache and be
+    # validated anew.
+    rules: list[type[ASTValidationRule]] = [
+        depth_limit_rule(settings.max_query_depth, settings.max_introspection_depth),
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
     ]
     if not settings.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        rules.append(NoSchemaIntrospectionCustomRule)
+    operation_rules = tuple(rules)
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: _Operation(rules=operation_rules, max_tokens=settings.max_query_tokens),
+        lambda: _ParserCache(maxsize=settings.parser_cache_size),
+        lambda: _ValidationCache(maxsize=settings.validation_cache_size),
+        lambda: MaskErrors(should_mask_error=_is_unexpected, error_message="Unexpected error."),
+    ]
     return GatewaySchema(query=Query, mutation=Mutation, subscription=Subscription, extensions=extensions)
 
 

@@ -17,7 +17,22 @@ def selects(info: Info[Context, None], *path: str) -> bool:
     through fragments). ``selects(info, "edges", "node", "content")`` on a connection.
 
     A field (or fragment) left out by ``@skip``/``@include`` is not asked for, so a client that already
-    holds some data (a questionnaire it has read before) saves the service the read as well."""
+    holds some data (a questionnaire it has read before) saves the service the read as well.
+
+    Answered once per operation for each place in the query: a list's items (each cycle of a page asking
+    whether its report's content is read) share the answer, since strawberry builds ``selected_fields``,
+    the whole selection below the field, anew on every call."""
+    known: dict[tuple[object, ...], bool] | None = getattr(info.context, "selections", None)
+    if known is None:  # a schema of another context than the gateway's
+        return _asks(info, path)
+    place = (*map(id, info._raw_info.field_nodes), *path)
+    answer = known.get(place)
+    if answer is None:
+        answer = known[place] = _asks(info, path)
+    return answer
+
+
+def _asks(info: Info[Context, None], path: tuple[str, ...]) -> bool:
     return any(_selects(field.selections, path) for field in info.selected_fields)
 
 

@@ -22,7 +22,8 @@ def framework_loader(framework: Upstream) -> DataLoader[FrameworkKey, FrameworkT
         for key, version in keys:
             try:
                 params = {"version": str(version)} if version is not None else None
-                results.append(await framework.get(f"/v1/frameworks/{key}", FrameworkTree, params))
+                # A published version never changes, and every caller reads the same latest one.
+                results.append(await framework.get(f"/v1/frameworks/{key}", FrameworkTree, params, shared=True))
             except GatewayError as error:
                 results.append(error)
         return results

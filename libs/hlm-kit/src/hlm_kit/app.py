@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from hlm_kit import health
+from hlm_kit import health, heap
 from hlm_kit.auth import TokenVerifier
 from hlm_kit.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from hlm_kit.edge import NulRejection
@@ -156,6 +156,7 @@ def create_service_app(
             # No relay here: tell the relays of the worker processes when events are committed.
             notifier = OutboxNotifier(engine, outbox, retry_interval_s=settings.relay_poll_interval_s)
             _start(runtime, notifier.run(), "outbox-notify")
+        heap.settle()
         try:
             yield
         finally:
