@@ -415,7 +415,7 @@ async def test_a_page_asks_for_its_own_answers_and_a_saved_page_for_what_chooses
 TWO_PAGES = """
 query ($token: String!, $first: [String!], $second: [String!], $dimension: [String!]) {
   invitation(token: $token) {
-    status
+    status questionnaireId
     draft {
       one: answers(itemKeys: $first) { itemKey level }
       ... on Response { two: answers(itemKeys: $second) { itemKey level } }
@@ -450,9 +450,14 @@ async def test_one_query_asking_for_two_parts_of_the_draft_gets_both(
         both = await graphql(
             gateway, TWO_PAGES, token=token, first=items_of[first], second=items_of[second], dimension=[second]
         )
+        pinned = await graphql(
+            gateway, "query ($token: String!) { invitation(token: $token) { questionnaire { id } } }", token=token
+        )
 
     assert both["invitation"] == {
         "status": "draft",
+        # The questionnaire's id, read without the questionnaire.
+        "questionnaireId": pinned["invitation"]["questionnaire"]["id"],
         "draft": {
             "one": [{"itemKey": k, "level": 3} for k in items_of[first]],
             "two": [{"itemKey": k, "level": 3} for k in items_of[second]],

@@ -209,6 +209,7 @@ async def view(
         rater_group=page.rater_group,
         closes_at=page.closes_at,
         questionnaire=await questionnaire_service.get(session, link.questionnaire_id) if with_questionnaire else None,
+        questionnaire_id=link.questionnaire_id,
         draft=None if link.draft is None else ResponseIn.model_validate(_only(link.draft, item_keys, dimension_keys)),
         draft_saved_at=link.draft_saved_at,
     )
@@ -272,6 +273,7 @@ async def _view(session: AsyncSession, opened: Opened) -> InvitationView:
         rater_group=invitation.rater_group,
         closes_at=cycle.closes_at,
         questionnaire=await questionnaire_service.get(session, cycle.questionnaire_id),
+        questionnaire_id=cycle.questionnaire_id,
         draft=ResponseIn.model_validate(invitation.draft) if invitation.draft is not None else None,
         draft_saved_at=invitation.draft_saved_at,
     )
