@@ -34,12 +34,7 @@ class InvitationRepository(RepositoryBase[Invitation]):
 
     async def note_first_opened(self, id: UUID, at: datetime) -> None:
         """When the link was first opened; a later or concurrent first open changes nothing."""
-        await self.session.execute(
-            update(Invitation)
-            .where(Invitation.id == id, Invitation.first_opened_at.is_(None))
-            .values(first_opened_at=at)
-            .execution_options(synchronize_session=False)
-        )
+        await self.session.execute(_NOTE_FIRST_OPENED, {_INVITATION_ID.key: id, _FIRST_OPENED_AT.key: at})
 
     async def in_cycle(self, cycle_id: UUID, id: UUID, *, for_update: bool = False) -> Invitation | None:
         statement = self.select().where(Invitation.cycle_id == cycle_id, Invitation.id == id)
@@ -203,6 +198,13 @@ _SAVE_DRAFT = (
     .where(_TABLES[0].c.id == _INVITATION_ID, _TABLES[0].c.status == InvitationStatus.INVITED)
     .values({_TABLES[0].c.draft: _DRAFT, _TABLES[0].c.draft_saved_at: _SAVED_AT})
     .returning(_TABLES[0].c.id)
+)
+_FIRST_OPENED_AT = bindparam("opened_at", type_=_TABLES[0].c.first_opened_at.type)
+# Noted on every rater's first page, built once as the draft's update is.
+_NOTE_FIRST_OPENED = (
+    update(_TABLES[0])
+    .where(_TABLES[0].c.id == _INVITATION_ID, _TABLES[0].c.first_opened_at.is_(None))
+    .values({_TABLES[0].c.first_opened_at: _FIRST_OPENED_AT})
 )
 
 
