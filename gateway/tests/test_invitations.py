@@ -412,6 +412,60 @@ async def test_a_page_asks_for_its_own_answers_and_a_saved_page_for_what_chooses
     assert unknown["invitation"]["draft"] == {"answers": [], "importance": [], "comments": []}
 
 
+TWO_PAGES = """
+query ($token: String!, $first: [String!], $second: [String!], $dimension: [String!]) {
+  invitation(token: $token) {
+    status questionnaireId
+    draft {
+      one: answers(itemKeys: $first) { itemKey level }
+      ... on Response { two: answers(itemKeys: $second) { itemKey level } }
+      importance(dimensionKeys: $dimension) { dimensionKey }
+    }
+  }
+}
+"""
+
+
+async def test_one_query_asking_for_two_parts_of_the_draft_gets_both(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    """survey-svc is asked for the part of the draft a query reads: with two selections filtered apart (aliases,
+    a fragment), each still gets all of its own answers."""
+    participant = auth("participant", sub=participant_sub)
+    async with gateway_with(journey_services) as gateway:
+        _, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 2"]]
+        questionnaire = (await graphql(gateway, QUESTIONNAIRE, token=token))["invitation"]["questionnaire"]
+        first, second = (d["key"] for d in questionnaire["dimensions"][:2])
+        items_of = {
+            key: [i["key"] for i in questionnaire["items"] if i["dimensionKey"] == key] for key in (first, second)
+        }
+        for key in (first, second):
+            response = {
+                "answers": [{"itemKey": k, "level": 3} for k in items_of[key]],
+                "importance": [{"dimensionKey": key, "rating": 2}],
+                "comments": [],
+            }
+            await graphql(gateway, SAVE_PAGE, token=token, dimensionKey=key, response=response)
+        both = await graphql(
+            gateway, TWO_PAGES, token=token, first=items_of[first], second=items_of[second], dimension=[second]
+        )
+        pinned = await graphql(
+            gateway, "query ($token: String!) { invitation(token: $token) { questionnaire { id } } }", token=token
+        )
+
+    assert both["invitation"] == {
+        "status": "draft",
+        # The questionnaire's id, read without the questionnaire.
+        "questionnaireId": pinned["invitation"]["questionnaire"]["id"],
+        "draft": {
+            "one": [{"itemKey": k, "level": 3} for k in items_of[first]],
+            "two": [{"itemKey": k, "level": 3} for k in items_of[second]],
+            "importance": [{"dimensionKey": second}],
+        },
+    }
+
+
 LIGHT_INVITATION = """
 query ($token: String!, $withQuestionnaire: Boolean!) {
   invitation(token: $token) {

@@ -51,3 +51,29 @@ def test_a_saved_page_chooses_the_same_next_page_as_the_whole_draft_would() -> N
             )
     assert Progress.from_graphql(cases[2]).next_unfinished(QUESTIONNAIRE, after=C) is B
     assert Progress.from_graphql(cases[4]).next_unfinished(QUESTIONNAIRE, after=A) is None
+
+
+def test_a_link_opened_first_on_a_questionnaire_already_read_for_another_link_is_answered_on_it() -> None:
+    """A link seen for the first time needs its questionnaire read only when no link before it was on the same one."""
+    from hlm_web.answer.questionnaire import KnownQuestionnaires
+
+    data = {
+        "id": "q-1",
+        "instructions": "",
+        "notObservedLabel": None,
+        "dimensions": [{"key": "a", "name": "A", "position": 0}],
+        "items": [{"key": "a1", "dimensionKey": "a", "text": "a 1", "position": 0}],
+        "performanceScale": [{"value": 1, "label": "1"}],
+        "importanceScale": [{"value": 1, "label": "1"}],
+        "importanceQuestions": [],
+    }
+    known = KnownQuestionnaires()
+
+    assert known.remember_known("token-one", "q-1") is None  # nothing read yet: the questionnaire is asked for
+    first = known.remember("token-one", data)
+    assert known.for_link("token-two") is None
+    assert known.remember_known("token-two", "q-1") is first
+    assert known.for_link("token-two") is first
+    assert known.remember_known("token-three", "q-2") is None
+    assert known.remember_known("token-four", None) is None
+    assert known.for_link("token-three") is None

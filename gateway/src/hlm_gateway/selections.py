@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from strawberry.types import Info
@@ -34,6 +34,19 @@ def selects(info: Info[Context, None], *path: str) -> bool:
 
 def _asks(info: Info[Context, None], path: tuple[str, ...]) -> bool:
     return any(_selects(field.selections, path) for field in info.selected_fields)
+
+
+def selected(selections: Iterable[Selection], name: str) -> Iterator[SelectedField]:
+    """Each field ``name`` among ``selections`` (through fragments; left out by ``@skip``/``@include``, not
+    there): every one a query asks for, aliases and arguments of its own included."""
+    for selection in selections:
+        if not _included(selection):
+            continue
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                yield selection
+        else:  # a fragment spread or an inline fragment
+            yield from selected(selection.selections, name)
 
 
 def _selects(selections: Iterable[Selection], path: tuple[str, ...]) -> bool:

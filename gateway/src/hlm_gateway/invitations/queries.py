@@ -5,7 +5,7 @@ from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.invitations.types import Invitation, invitation_from
-from hlm_gateway.invitations.upstream import as_rater, invitation_path
+from hlm_gateway.invitations.upstream import as_rater, draft_filters, invitation_path
 from hlm_gateway.selections import selects
 from hlm_gateway.upstream.survey import InvitationView
 
@@ -19,6 +19,9 @@ class InvitationQuery:
     async def invitation(self, info: Info[Context, None], token: str) -> Invitation | None:
         survey = as_rater(info)
         # A client that already holds the questionnaire (it never changes for a link) leaves it out of its
-        # query, and survey-svc then leaves it out too.
-        params = None if selects(info, "questionnaire") else {"questionnaire": "false"}
-        return invitation_from(await survey.get(invitation_path(survey, token), InvitationView, params))
+        # query, and survey-svc then leaves it out too; a page showing part of the draft has survey-svc send
+        # that part alone.
+        params = draft_filters(info)
+        if not selects(info, "questionnaire"):
+            params["questionnaire"] = "false"
+        return invitation_from(await survey.get(invitation_path(survey, token), InvitationView, params or None))

@@ -38,6 +38,11 @@ class Invitation:
     rater_group: str
     closes_at: datetime | None
     questionnaire: Questionnaire | None
+    questionnaire_id: strawberry.ID | None = strawberry.field(
+        description="The questionnaire's id (questionnaire.id), read without the questionnaire itself: a client "
+        "that holds that questionnaire already (a published one never changes) leaves questionnaire out of its "
+        "query. Null at the APPROVAL stage."
+    )
     draft: Response | None
     draft_saved_at: datetime | None
     nominations: list[NominationToApprove] | None = strawberry.field(
@@ -96,6 +101,7 @@ def invitation_from(data: InvitationView) -> Invitation:
         rater_group=data.rater_group.value,
         closes_at=data.closes_at,
         questionnaire=answered_questionnaire_from(data.questionnaire) if data.questionnaire else None,
+        questionnaire_id=None if data.questionnaire_id is None else strawberry.ID(str(data.questionnaire_id)),
         draft=response_from(data.draft) if data.draft else None,
         draft_saved_at=data.draft_saved_at,
         nominations=None

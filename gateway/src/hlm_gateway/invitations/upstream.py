@@ -8,6 +8,7 @@ from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
+from hlm_gateway.selections import selected
 from hlm_gateway.upstream import Upstream
 
 # survey-svc's tokens are URL-safe base64. Anything else cannot be one, and must not become part of the
@@ -29,3 +30,39 @@ def invitation_path(upstream: Upstream, token: str, action: str = "") -> str:
     if not _TOKEN.fullmatch(token):
         raise GatewayError(LINK_NOT_VALID, ErrorCode.NOT_FOUND, service=upstream.name)
     return f"/v1/invitations/{token}{action}"
+
+
+def draft_filters(info: Info[Context, None]) -> dict[str, str]:
+    """survey-svc's filters of an invitation's draft for what the query asks of it: its answers' ``itemKeys``
+    and its importance's and comments' ``dimensionKeys``, each the union of every selection's, and no filter
+    where any selection asks for the whole list (``answeredItemKeys`` reads every answer). A page showing one
+    dimension then has survey-svc send, and this gateway read, that dimension's part of the draft alone
+    (it filters again, per selection, as it always did)."""
+    drafts = [draft for field in info.selected_fields for draft in selected(field.selections, "draft")]
+    items = _union(
+        [answers.arguments.get("itemKeys") for draft in drafts for answers in selected(draft.selections, "answers")]
+        + [None for draft in drafts for _ in selected(draft.selections, "answeredItemKeys")]
+    )
+    dimensions = _union(
+        [
+            part.arguments.get("dimensionKeys")
+            for draft in drafts
+            for name in ("importance", "comments")
+            for part in selected(draft.selections, name)
+        ]
+    )
+    filters = {}
+    if items is not None:
+        filters["item_keys"] = ",".join(items)
+    if dimensions is not None:
+        filters["dimension_keys"] = ",".join(dimensions)
+    return filters
+
+
+def _union(filters: list[list[str] | None]) -> list[str] | None:
+    """Every key of ``filters`` in their order, once; None (everything) when any of them is None. A key
+    holding a comma cannot be survey-svc's, and is no filter at all."""
+    if any(keys is None for keys in filters):
+        return None
+    keys = list(dict.fromkeys(key for listed in filters for key in listed or ()))
+    return None if any("," in key for key in keys) else keys

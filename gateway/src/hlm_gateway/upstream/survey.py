@@ -814,5 +814,12 @@ class InvitationView(BaseModel):
     nominations: Annotated[list[NominationView] | None, Field(title="Nominations")] = None
     participant_name: Annotated[str, Field(title="Participant Name")]
     questionnaire: QuestionnaireOut | None
+    questionnaire_id: Annotated[
+        UUID | None,
+        Field(
+            description="The published questionnaire the link is answered on (it never changes for an invitation), also when the questionnaire itself is left out; null at the approval stage.",
+            title="Questionnaire Id",
+        ),
+    ] = None
     rater_group: Annotated[RaterGroup, Field(title="Rater Group")]
     stage: Annotated[Stage, Field(title="Stage")]

@@ -51,6 +51,40 @@ async def test_a_page_replaces_its_own_dimension_and_keeps_the_rest_of_the_draft
     assert draft["comments"] == []
 
 
+async def test_a_page_opened_reads_its_own_part_of_the_draft_alone(
+    survey: Any, client: httpx.AsyncClient, hlm_360: QuestionnairePublishedV1
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+    first, second = hlm_360.dimensions[0].key, hlm_360.dimensions[1].key
+    await client.put(f"/v1/invitations/{token}/draft/{first}", json=page_of(hlm_360, 0, 2, "Calm."))
+    await client.put(f"/v1/invitations/{token}/draft/{second}", json=page_of(hlm_360, 1, 4, "Kind."))
+    second_items = [i.key for i in hlm_360.items if i.dimension_key == second]
+
+    whole = (await client.get(f"/v1/invitations/{token}")).json()
+    page = await client.get(
+        f"/v1/invitations/{token}",
+        params={"questionnaire": "false", "item_keys": ",".join(second_items), "dimension_keys": second},
+    )
+    none = (await client.get(f"/v1/invitations/{token}", params={"item_keys": "", "dimension_keys": ""})).json()
+
+    assert page.status_code == 200, page.text
+    view = page.json()
+    assert view["questionnaire"] is None
+    assert view["draft"] == {
+        "answers": [a for a in whole["draft"]["answers"] if a["item_key"] in second_items],
+        "importance": [r for r in whole["draft"]["importance"] if r["dimension_key"] == second],
+        "comments": [{"dimension_key": second, "text": "Kind."}],
+    }
+    assert len(view["draft"]["answers"]) == len(second_items)
+    assert {k: view[k] for k in view if k != "draft" and k != "questionnaire"} == {
+        k: whole[k] for k in whole if k != "draft" and k != "questionnaire"
+    }
+    # Asking for none of it still says a draft is saved.
+    assert none["draft"] == {"answers": [], "importance": [], "comments": []}
+    assert none["draft_saved_at"] == whole["draft_saved_at"]
+
+
 async def test_anything_of_another_dimension_is_refused_and_nothing_stored(
     survey: Any, client: httpx.AsyncClient, hlm_360: QuestionnairePublishedV1, assert_problem: Problem
 ) -> None:

@@ -1,9 +1,10 @@
 """The gateway's rater operations, as the pages use them.
 
-The invitation's questionnaire is asked for only when this process does not know it yet for the link
+The invitation's questionnaire is asked for only when this process does not know it yet
 (``withQuestionnaire``): a published questionnaire never changes and an invitation stays pinned to one,
 so the pages keep it (hlm_web.answer.questionnaire.KnownQuestionnaires) and the gateway does not send its
-statements again with every page.
+statements again with every page. A link opened here for the first time is asked for its
+``questionnaireId`` alone, and its questionnaire only when no link opened before was on it.
 
 A dimension's page asks for that dimension's answers only (``itemKeys``, ``dimensionKeys``: its statements
 and itself, from the questionnaire it holds); the other pages leave them null, for the whole draft. Either way
@@ -14,7 +15,7 @@ query RaterInvitation(
   $token: String!, $withQuestionnaire: Boolean! = true, $itemKeys: [String!] = null, $dimensionKeys: [String!] = null
 ) {
   invitation(token: $token) {
-    stage participantName raterGroup closesAt draftSavedAt
+    stage participantName raterGroup closesAt draftSavedAt questionnaireId
     questionnaire @include(if: $withQuestionnaire) {
       id instructions notObservedLabel
       dimensions { key name position }

@@ -275,6 +275,15 @@ class KnownQuestionnaires:
             self._links.move_to_end(key)
         return questionnaire
 
+    def remember_known(self, token: str, questionnaire_id: str | None) -> Questionnaire | None:
+        """The questionnaire ``questionnaire_id`` when it is parsed already (another link opened on it), now
+        kept for ``token``'s link too; None when it is not."""
+        if questionnaire_id is None or (questionnaire := self._parsed.get(questionnaire_id)) is None:
+            return None
+        self._parsed.move_to_end(questionnaire_id)
+        self._keep(token, questionnaire)
+        return questionnaire
+
     def remember(self, token: str, data: Mapping[str, Any]) -> Questionnaire:
         """The questionnaire the gateway sent for ``token``'s link, parsed (once per questionnaire id)."""
         questionnaire = self._parsed.get(data["id"])
@@ -283,10 +292,13 @@ class KnownQuestionnaires:
             self._parsed[data["id"]] = questionnaire
             if len(self._parsed) > self._max_questionnaires:
                 self._parsed.popitem(last=False)
+        self._keep(token, questionnaire)
+        return questionnaire
+
+    def _keep(self, token: str, questionnaire: Questionnaire) -> None:
         self._links[self._digest(token)] = questionnaire
         if len(self._links) > self._max_links:
             self._links.popitem(last=False)
-        return questionnaire
 
 
 def closing_date(closes_at: str | None) -> str | None:

@@ -81,23 +81,25 @@ def _known(request: Request) -> KnownQuestionnaires:
 
 async def _invitation(request: Request, token: str, slug: str | None = None) -> Invitation:
     """The invitation and its draft; with ``slug``, a dimension's page, the draft holds that dimension's
-    answers alone once the questionnaire is known for the link (otherwise the whole draft, as for any page)."""
-    questionnaire = _known(request).for_link(token)
+    answers alone once the questionnaire is known for the link (otherwise the whole draft, as for any page).
+
+    A link opened for the first time here is asked for its questionnaire's id first: the questionnaire itself
+    is read only when no link opened before was on it (every rater of a cycle answers the same one)."""
+    known = _known(request)
+    questionnaire = known.for_link(token)
     page = questionnaire.dimension(slug) if questionnaire is not None and slug is not None else None
     only: dict[str, Any] = (
         {"itemKeys": [item.key for item in page.items], "dimensionKeys": [page.key]} if page is not None else {}
     )
-    data = (await _call(request, queries.INVITATION, token=token, withQuestionnaire=questionnaire is None, **only))[
-        "invitation"
-    ]
-    if data is None or data["stage"] != "FEEDBACK":
-        # A link still waiting for the line manager's approval of the nominations has no questionnaire
-        # to answer here; it is the same plain page as any link that opens nothing.
-        raise LinkNotValid
+    opened = await _call(request, queries.INVITATION, token=token, withQuestionnaire=False, **only)
+    data = _opened(opened["invitation"])
     if questionnaire is None:
+        questionnaire = known.remember_known(token, data.get("questionnaireId"))
+    if questionnaire is None:
+        data = _opened((await _call(request, queries.INVITATION, token=token, withQuestionnaire=True))["invitation"])
         if data.get("questionnaire") is None:
             raise LinkNotValid
-        questionnaire = _known(request).remember(token, data["questionnaire"])
+        questionnaire = known.remember(token, data["questionnaire"])
     return Invitation(
         participant_name=data["participantName"],
         rater_group=data["raterGroup"],
@@ -106,6 +108,14 @@ async def _invitation(request: Request, token: str, slug: str | None = None) -> 
         answers=Answers.from_graphql(data["draft"]),
         has_draft=data["draft"] is not None,
     )
+
+
+def _opened(data: dict[str, Any] | None) -> dict[str, Any]:
+    if data is None or data["stage"] != "FEEDBACK":
+        # A link still waiting for the line manager's approval of the nominations has no questionnaire
+        # to answer here; it is the same plain page as any link that opens nothing.
+        raise LinkNotValid
+    return data
 
 
 async def _save(request: Request, token: str, dimension: Dimension, page: PageAnswers) -> Progress:

@@ -24,6 +24,13 @@ NOT_VALID: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many invalid links from this address; see Retry-After."},
 }
 
+# A questionnaire's keys (at most 63 characters each), a few hundred of them at most.
+_KEYS_MAX_LENGTH = 32_000
+
+
+def _keys(listed: str | None) -> list[str] | None:
+    return None if listed is None else [key for key in listed.split(",") if key]
+
 
 async def _caller(
     request: Request,
@@ -57,9 +64,32 @@ async def get(
             "invitation stays pinned to one published questionnaire, which never changes."
         ),
     ] = True,
+    item_keys: Annotated[
+        str | None,
+        Query(
+            max_length=_KEYS_MAX_LENGTH,
+            description="Comma-separated item keys: the draft's answers to these items only, for a caller showing "
+            "one page of the questionnaire (left out: every answer).",
+        ),
+    ] = None,
+    dimension_keys: Annotated[
+        str | None,
+        Query(
+            max_length=_KEYS_MAX_LENGTH,
+            description="Comma-separated dimension keys: the draft's importance ratings and comments of these "
+            "dimensions only (left out: all of them).",
+        ),
+    ] = None,
 ) -> InvitationView:
     """The rater's questionnaire with their draft, or the nominations a line manager is asked to approve."""
-    return await invitation_service.view(session, caller, settings, with_questionnaire=questionnaire)
+    return await invitation_service.view(
+        session,
+        caller,
+        settings,
+        with_questionnaire=questionnaire,
+        item_keys=_keys(item_keys),
+        dimension_keys=_keys(dimension_keys),
+    )
 
 
 @router.put("/{token}/draft", response_model=DraftSaved, responses=NOT_VALID)

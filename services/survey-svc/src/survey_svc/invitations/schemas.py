@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -25,6 +26,11 @@ class InvitationView(BaseModel):
     rater_group: NominatedRaterGroup
     closes_at: datetime | None
     questionnaire: QuestionnaireOut | None
+    questionnaire_id: UUID | None = Field(
+        default=None,
+        description="The published questionnaire the link is answered on (it never changes for an invitation), "
+        "also when the questionnaire itself is left out; null at the approval stage.",
+    )
     draft: ResponseIn | None
     draft_saved_at: datetime | None
     nominations: list[NominationView] | None = None

@@ -9,9 +9,10 @@ address (see ``rate_limit``; the router counts it, a write kept past the request
 from __future__ import annotations
 
 import string
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +27,7 @@ from survey_svc.invitations.exceptions import InvitationNotFound, NotAtThisStage
 from survey_svc.invitations.schemas import DraftPageSaved, InvitationView, NominationView, RejectIn
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.raters.models import Invitation, InvitationStatus
-from survey_svc.raters.repository import InvitationRepository, Link
+from survey_svc.raters.repository import InvitationRepository, Link, OpenLink
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses import service as response_service
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
@@ -106,6 +107,37 @@ async def resolve_link(session: AsyncSession, caller: Caller, settings: Settings
     return Linked(link, stage)
 
 
+@dataclass(frozen=True)
+class OpenedLink:
+    link: OpenLink
+    stage: Stage
+
+
+async def resolve_open(session: AsyncSession, caller: Caller, settings: Settings, *, lock: bool = False) -> OpenedLink:
+    """As ``resolve`` (the same checks, the same 404), the columns a rater's page shows or writes rather than
+    the invitation and cycle as objects: what opening a page, saving one and sending the draft read. ``lock``
+    locks the invitation's row for the rest of the transaction."""
+    client = rate_limit.client_hash(caller.address)
+    presented = await _presented(session, caller.token, client, settings)
+    link = await InvitationRepository(session).open_link_by_token_hash(
+        presented, for_update=lock, with_value=rate_limit.failures_query(client, settings)
+    )
+    if link is None:
+        await rate_limit.ensure_allowed(session, client, settings)  # a refused address stays refused
+        raise InvitationNotFound()
+    stage = _stage(
+        settings,
+        presented,
+        link.token_hash,
+        link.value,
+        invitation_status=link.invitation_status,
+        rater_group=link.rater_group,
+        cycle_status=link.cycle_status,
+        report_released_at=link.report_released_at,
+    )
+    return OpenedLink(link, stage)
+
+
 async def _presented(session: AsyncSession, token: str, client: bytes, settings: Settings) -> bytes:
     """The hash of a token that could be one; any other text answers the one 404 (or 429)."""
     if not 20 <= len(token) <= 128 or not set(token) <= _TOKEN_ALPHABET:
@@ -140,7 +172,7 @@ def _stage(
     raise InvitationNotFound()
 
 
-def _require(opened: Opened | Linked, stage: Stage) -> None:
+def _require(opened: Opened | Linked | OpenedLink, stage: Stage) -> None:
     if opened.stage != stage:
         raise NotAtThisStage(
             "the nominations are waiting for your approval first"
@@ -150,40 +182,98 @@ def _require(opened: Opened | Linked, stage: Stage) -> None:
 
 
 async def view(
-    session: AsyncSession, caller: Caller, settings: Settings, *, with_questionnaire: bool = True
+    session: AsyncSession,
+    caller: Caller,
+    settings: Settings,
+    *,
+    with_questionnaire: bool = True,
+    item_keys: Collection[str] | None = None,
+    dimension_keys: Collection[str] | None = None,
 ) -> InvitationView:
-    opened = await resolve(session, caller, settings)
-    if opened.invitation.first_opened_at is None:
+    """What the link opens. ``item_keys`` and ``dimension_keys`` leave out of the draft every answer to
+    another item and every importance rating and comment of another dimension (None: all of them), for a
+    caller showing one page of the questionnaire."""
+    opened = await resolve_open(session, caller, settings)
+    link = opened.link
+    if link.first_opened_at is None:
         # Noted after the read, in a transaction of its own: a link opened again (each page of the
         # questionnaire opens it) is a read alone, which costs no transaction.
-        invitation_id, now = opened.invitation.id, datetime.now(UTC)
+        invitation_id, now = link.invitation_id, datetime.now(UTC)
         keep(session, lambda own: InvitationRepository(own).note_first_opened(invitation_id, now))
-    return await _view(session, opened, with_questionnaire=with_questionnaire)
-
-
-async def _view(session: AsyncSession, opened: Opened, *, with_questionnaire: bool = True) -> InvitationView:
-    invitation, cycle = opened.invitation, opened.cycle
+    page = _Page(opened.stage, link.cycle_id, link.participant_name, link.rater_group, link.closes_at)
     if opened.stage == "approval":
-        nominations = [
-            NominationView(name=i.name, email=i.email, rater_group=i.rater_group)
-            for i in await InvitationRepository(session).live(cycle.id)
-        ]
-        return InvitationView(
-            stage="approval",
-            participant_name=cycle.participant_name,
-            rater_group=invitation.rater_group,
-            closes_at=cycle.closes_at,
-            questionnaire=None,
-            draft=None,
-            draft_saved_at=None,
-            nominations=nominations,
-        )
+        return await _approval_view(session, page)
+    return InvitationView(
+        stage="feedback",
+        participant_name=page.participant_name,
+        rater_group=page.rater_group,
+        closes_at=page.closes_at,
+        questionnaire=await questionnaire_service.get(session, link.questionnaire_id) if with_questionnaire else None,
+        questionnaire_id=link.questionnaire_id,
+        draft=None if link.draft is None else ResponseIn.model_validate(_only(link.draft, item_keys, dimension_keys)),
+        draft_saved_at=link.draft_saved_at,
+    )
+
+
+def _only(
+    draft: dict[str, Any], item_keys: Collection[str] | None, dimension_keys: Collection[str] | None
+) -> dict[str, Any]:
+    """The stored ``draft`` with only the answers to ``item_keys`` and the importance and comments of
+    ``dimension_keys`` (None: all), in their order; left out before validation, so what is left out costs
+    nothing."""
+    if item_keys is None and dimension_keys is None:
+        return draft
+    kept = dict(draft)
+    if item_keys is not None:
+        items = set(item_keys)
+        kept["answers"] = [a for a in draft.get("answers", ()) if a["item_key"] in items]
+    if dimension_keys is not None:
+        dimensions = set(dimension_keys)
+        for part in ("importance", "comments"):
+            kept[part] = [r for r in draft.get(part, ()) if r["dimension_key"] in dimensions]
+    return kept
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What an invitation's view says of the cycle and the rater."""
+
+    stage: Stage
+    cycle_id: UUID
+    participant_name: str
+    rater_group: str
+    closes_at: datetime | None
+
+
+async def _approval_view(session: AsyncSession, page: _Page) -> InvitationView:
+    nominations = [
+        NominationView(name=i.name, email=i.email, rater_group=i.rater_group)
+        for i in await InvitationRepository(session).live(page.cycle_id)
+    ]
+    return InvitationView(
+        stage="approval",
+        participant_name=page.participant_name,
+        rater_group=page.rater_group,
+        closes_at=page.closes_at,
+        questionnaire=None,
+        draft=None,
+        draft_saved_at=None,
+        nominations=nominations,
+    )
+
+
+async def _view(session: AsyncSession, opened: Opened) -> InvitationView:
+    invitation, cycle = opened.invitation, opened.cycle
+    page = _Page(opened.stage, cycle.id, cycle.participant_name, invitation.rater_group, cycle.closes_at)
+    if opened.stage == "approval":
+        return await _approval_view(session, page)
     return InvitationView(
         stage="feedback",
         participant_name=cycle.participant_name,
         rater_group=invitation.rater_group,
         closes_at=cycle.closes_at,
-        questionnaire=await questionnaire_service.get(session, cycle.questionnaire_id) if with_questionnaire else None,
+        questionnaire=await questionnaire_service.get(session, cycle.questionnaire_id),
+        questionnaire_id=cycle.questionnaire_id,
         draft=ResponseIn.model_validate(invitation.draft) if invitation.draft is not None else None,
         draft_saved_at=invitation.draft_saved_at,
     )
@@ -207,17 +297,16 @@ async def save_draft_page(
     """Save one dimension's answers (its items' levels, its importance, its comment) in place of what the
     draft held for that dimension, keeping the rest; the whole draft as now saved is returned. The row is
     locked while the draft is read and replaced, so two pages saved at once (two tabs) both stay."""
-    opened = await resolve(session, caller, settings, lock=True)
+    opened = await resolve_open(session, caller, settings, lock=True)
     _require(opened, "feedback")
-    questionnaire = await questionnaire_service.get_document(session, opened.cycle.questionnaire_id)
+    link = opened.link
+    questionnaire = await questionnaire_service.get_document(session, link.questionnaire_id)
     answer_rules.check_page(questionnaire, dimension_key, body)
-    kept = ResponseIn.model_validate(opened.invitation.draft) if opened.invitation.draft is not None else None
+    kept = ResponseIn.model_validate(link.draft) if link.draft is not None else None
     draft = answer_rules.replace_page(questionnaire, dimension_key, kept, body)
-    answer_rules.check(
-        await questionnaire_service.answer_keys(session, opened.cycle.questionnaire_id), draft, complete=False
-    )
+    answer_rules.check(await questionnaire_service.answer_keys(session, link.questionnaire_id), draft, complete=False)
     now = datetime.now(UTC)
-    if not await InvitationRepository(session).save_draft(opened.invitation.id, draft.model_dump(mode="json"), now):
+    if not await InvitationRepository(session).save_draft(link.invitation_id, draft.model_dump(mode="json"), now):
         raise InvitationNotFound()
     return DraftPageSaved(saved_at=now, draft=draft)
 
@@ -258,11 +347,11 @@ async def submit_draft(session: AsyncSession, caller: Caller, settings: Settings
     """Submit the draft as it is stored, once: the same checks as ``submit`` (a draft missing answers is
     refused with each problem, nothing stored), without the caller reading the draft and sending it back.
     The row is locked, so a page saved at the same moment is either in what is submitted or refused."""
-    opened = await resolve(session, caller, settings, lock=True)
+    opened = await resolve_open(session, caller, settings, lock=True)
     _require(opened, "feedback")
-    invitation, cycle = opened.invitation, opened.cycle
-    body = ResponseIn.model_validate(invitation.draft) if invitation.draft is not None else ResponseIn()
-    return await _submit(session, invitation.id, invitation.rater_group, cycle.id, cycle.questionnaire_id, body)
+    link = opened.link
+    body = ResponseIn.model_validate(link.draft) if link.draft is not None else ResponseIn()
+    return await _submit(session, link.invitation_id, link.rater_group, link.cycle_id, link.questionnaire_id, body)
 
 
 async def decline(session: AsyncSession, caller: Caller, settings: Settings) -> None:

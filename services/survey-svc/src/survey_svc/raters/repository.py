@@ -34,12 +34,7 @@ class InvitationRepository(RepositoryBase[Invitation]):
 
     async def note_first_opened(self, id: UUID, at: datetime) -> None:
         """When the link was first opened; a later or concurrent first open changes nothing."""
-        await self.session.execute(
-            update(Invitation)
-            .where(Invitation.id == id, Invitation.first_opened_at.is_(None))
-            .values(first_opened_at=at)
-            .execution_options(synchronize_session=False)
-        )
+        await self.session.execute(_NOTE_FIRST_OPENED, {_INVITATION_ID.key: id, _FIRST_OPENED_AT.key: at})
 
     async def in_cycle(self, cycle_id: UUID, id: UUID, *, for_update: bool = False) -> Invitation | None:
         statement = self.select().where(Invitation.cycle_id == cycle_id, Invitation.id == id)
@@ -68,6 +63,18 @@ class InvitationRepository(RepositoryBase[Invitation]):
         row = (await self.session.execute(statement, parameters)).one_or_none()
         return Link._make(row) if row else None
 
+    async def open_link_by_token_hash(
+        self, token_hash: bytes, *, for_update: bool = False, with_value: ValueQuery | None = None
+    ) -> OpenLink | None:
+        """As ``link_by_token_hash``, with what a rater's page shows or writes (the cycle's participant and
+        closing date, the draft): a page opened, a page saved or the draft sent reads these columns, not the two
+        rows as objects, which cost more to load than the rest of the request's look-up. ``for_update``
+        locks the invitation's row, for a write that reads it first."""
+        statement = _open_link_by_token_hash(for_update, with_value[0] if with_value else None)
+        parameters = {_TOKEN_HASH.key: token_hash, **(with_value[1] if with_value else {})}
+        row = (await self.session.execute(statement, parameters)).one_or_none()
+        return OpenLink._make(row) if row else None
+
     async def add_token(self, invitation_id: UUID, token_hash: bytes, issued_at: datetime) -> None:
         self.session.add(InvitationToken(token_hash=token_hash, invitation_id=invitation_id, issued_at=issued_at))
         await self.session.flush()
@@ -83,13 +90,7 @@ class InvitationRepository(RepositoryBase[Invitation]):
         """Keep the rater's draft while the invitation is still open; False when it has ended. Conditional
         in the statement, so a draft saved as the rater submits elsewhere cannot land after the submission."""
         saved = await self.session.execute(
-            update(Invitation)
-            .where(Invitation.id == id, Invitation.status == InvitationStatus.INVITED)
-            .values(draft=draft, draft_saved_at=saved_at)
-            .returning(Invitation.id)
-            # The row's object, when the session holds it, is not read again in the request: evaluating the
-            # statement's criteria against it in Python on every page saved would be work for nothing.
-            .execution_options(synchronize_session=False)
+            _SAVE_DRAFT, {_INVITATION_ID.key: id, _DRAFT.key: draft, _SAVED_AT.key: saved_at}
         )
         return saved.scalar_one_or_none() is not None
 
@@ -126,6 +127,26 @@ class Link(NamedTuple):
     value: Any
 
 
+class OpenLink(NamedTuple):
+    """A ``Link`` with what a rater's page shows or writes: the cycle's participant and closing date, the
+    draft and when it was saved, and when the link was first opened."""
+
+    invitation_id: UUID
+    invitation_status: str
+    rater_group: str
+    cycle_id: UUID
+    cycle_status: str
+    report_released_at: datetime | None
+    questionnaire_id: UUID
+    token_hash: bytes
+    value: Any
+    participant_name: str
+    closes_at: datetime | None
+    draft: dict[str, Any] | None
+    draft_saved_at: datetime | None
+    first_opened_at: datetime | None
+
+
 _TOKEN_HASH = bindparam("token_hash", type_=LargeBinary(32))
 
 
@@ -143,8 +164,9 @@ def _by_token_hash(for_update: bool, with_value: ScalarSelect[Any] | None) -> Se
 
 
 @lru_cache(maxsize=16)
-def _link_by_token_hash(with_value: ScalarSelect[Any] | None) -> Select[Any]:
-    invitation, cycle, token = (cast(Table, model.__table__) for model in (Invitation, Cycle, InvitationToken))
+def _link_by_token_hash(with_value: ScalarSelect[Any] | None, *opened: Any) -> Select[Any]:
+    """A token's ``Link`` columns, then any ``opened`` columns of the invitation or cycle."""
+    invitation, cycle, token = _TABLES
     return (
         select(
             invitation.c.id,
@@ -156,8 +178,45 @@ def _link_by_token_hash(with_value: ScalarSelect[Any] | None) -> Select[Any]:
             cycle.c.questionnaire_id,
             token.c.token_hash,
             with_value if with_value is not None else null(),
+            *opened,
         )
         .select_from(token.join(invitation, invitation.c.id == token.c.invitation_id))
         .join(cycle, cycle.c.id == invitation.c.cycle_id)
         .where(token.c.token_hash == _TOKEN_HASH)
     )
+
+
+_TABLES = tuple(cast(Table, model.__table__) for model in (Invitation, Cycle, InvitationToken))
+
+_INVITATION_ID = bindparam("invitation_id", type_=_TABLES[0].c.id.type)
+_DRAFT = bindparam("new_draft", type_=_TABLES[0].c.draft.type)
+_SAVED_AT = bindparam("new_draft_saved_at", type_=_TABLES[0].c.draft_saved_at.type)
+# Saving a draft is the statement of every page a rater sends: built once, on the table rather than through
+# the ORM (nothing in the request reads the row as an object), as building it cost more than running it.
+_SAVE_DRAFT = (
+    update(_TABLES[0])
+    .where(_TABLES[0].c.id == _INVITATION_ID, _TABLES[0].c.status == InvitationStatus.INVITED)
+    .values({_TABLES[0].c.draft: _DRAFT, _TABLES[0].c.draft_saved_at: _SAVED_AT})
+    .returning(_TABLES[0].c.id)
+)
+_FIRST_OPENED_AT = bindparam("opened_at", type_=_TABLES[0].c.first_opened_at.type)
+# Noted on every rater's first page, built once as the draft's update is.
+_NOTE_FIRST_OPENED = (
+    update(_TABLES[0])
+    .where(_TABLES[0].c.id == _INVITATION_ID, _TABLES[0].c.first_opened_at.is_(None))
+    .values({_TABLES[0].c.first_opened_at: _FIRST_OPENED_AT})
+)
+
+
+@lru_cache(maxsize=16)
+def _open_link_by_token_hash(for_update: bool, with_value: ScalarSelect[Any] | None) -> Select[Any]:
+    invitation, cycle, _ = _TABLES
+    statement = _link_by_token_hash(
+        with_value,
+        cycle.c.participant_name,
+        cycle.c.closes_at,
+        invitation.c.draft,
+        invitation.c.draft_saved_at,
+        invitation.c.first_opened_at,
+    )
+    return statement.with_for_update(of=invitation) if for_update else statement
