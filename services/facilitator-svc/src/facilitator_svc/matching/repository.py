@@ -30,7 +30,6 @@ from sqlalchemy import (
     Select,
     Text,
     Uuid,
-    all_,
     and_,
     any_,
     bindparam,
@@ -119,7 +118,6 @@ class CandidateFilter:
             earliest_date=self.prefilter and self.earliest_date is not None,
             mode=self.mode if self.prefilter or self.bookable_only else None,
             participant=self.prefilter and p is not None,
-            raters=self.prefilter and p is not None and bool(p.rater_hashes),
             beat=bound.Asked.of(p, beat.preferences) if self.prefilter and p is not None and beat else None,
             bookable=self.bookable_only,
             within_km=self.prefilter and self.within_km_of is not None,
@@ -142,7 +140,7 @@ class CandidateFilter:
                 "organisation": p.organisation,
                 "organisations": [p.organisation],
                 "participants": [p.id],
-                "rater_hashes": sorted(p.rater_hashes),
+                "participant_id": p.id,
             }
             if beat is not None:
                 values |= bound.parameters(p, beat.preferences, beat.reference_km) | {
@@ -164,7 +162,6 @@ class _Shape:
     earliest_date: bool
     mode: Mode | None
     participant: bool
-    raters: bool
     beat: bound.Asked | None
     bookable: bool
     within_km: bool
@@ -193,8 +190,13 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
             not_(f.conflict_organisations.contains(bindparam("organisations", type_=ARRAY(Text)))),
             not_(f.conflict_participants.contains(bindparam("participants", type_=ARRAY(Text)))),
         ]
-        if shape.raters:
-            conditions.append(f.email_hash != all_(bindparam("rater_hashes", type_=ARRAY(Text))))
+        # The participant's raters, read by the same statement rather than fetched first: one round trip
+        # fewer per match. (``Participant.rater_hashes`` is for the rules, which judge only whom this leaves.)
+        rates_them = select(RaterConflict.email_hash).where(
+            RaterConflict.participant_id == bindparam("participant_id", type_=Text),
+            RaterConflict.email_hash == f.email_hash,
+        )
+        conditions.append(not_(rates_them.exists()))
         if shape.beat is not None:
             conditions.append(bound.best_possible_score(shape.beat) >= bindparam("row_floor", type_=Float))
     if shape.within_km:
