@@ -318,32 +318,30 @@ async def load_candidates(
     facilitators = (await _execute(session, statement, values)).all()
     if which.bookable_only:
         facilitators = [row for row in facilitators if row.slots]
-    return [_candidate(row) for row in facilitators]
-
-
-def _candidate(row: Any) -> Candidate:
-    """A row of ``_candidates_statement`` as the rules see it."""
-    return Candidate(
-        id=row.id,
-        name=row.name,
-        organisation=row.organisation,
-        region=row.region,
-        status=FacilitatorStatus(row.status),
-        accreditation_level=row.accreditation_level,
-        accreditation_expires_on=row.accreditation_expires_on,
-        capacity_per_month=row.capacity_per_month,
-        modes=tuple(row.modes),
-        languages=tuple(row.languages),
-        specialisms=tuple(row.specialisms),
-        email_hash=row.email_hash,
-        latitude=row.latitude,
-        longitude=row.longitude,
-        conflict_organisations=tuple(row.conflict_organisations),
-        conflict_participants=tuple(row.conflict_participants),
-        slots=_slots(row.slots),
-        load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
-        session_kinds=tuple(row.session_kinds),
-    )
+    return [
+        Candidate(
+            id=row.id,
+            name=row.name,
+            organisation=row.organisation,
+            region=row.region,
+            status=FacilitatorStatus(row.status),
+            accreditation_level=row.accreditation_level,
+            accreditation_expires_on=row.accreditation_expires_on,
+            capacity_per_month=row.capacity_per_month,
+            modes=tuple(row.modes),
+            languages=tuple(row.languages),
+            specialisms=tuple(row.specialisms),
+            email_hash=row.email_hash,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            conflict_organisations=tuple(row.conflict_organisations),
+            conflict_participants=tuple(row.conflict_participants),
+            slots=_slots(row.slots),
+            load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
+            session_kinds=tuple(row.session_kinds),
+        )
+        for row in facilitators
+    ]
 
 
 def _slots(rows: Sequence[Any] | None) -> tuple[FreeSlot, ...]:
@@ -499,23 +497,6 @@ def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) ->
     return statement
 
 
-def _best_scores_values(
-    which: CandidateFilter, preferences: Preferences, reference_km: float, now: datetime, timezone: str
-) -> dict[str, Any]:
-    participant = which.participant
-    if participant is None or not which.bookable_only:
-        raise ValueError("best_scores needs the participant, and bookable sessions only")
-    return (
-        which.values()
-        | _window_values(preferences.window_starts_at, preferences.window_ends_at, now, timezone)
-        | bound.parameters(participant, preferences, reference_km)
-        | {
-            "months": _local_months(preferences.window_starts_at, preferences.window_ends_at, ZoneInfo(timezone)),
-            "group_modes": [m.value for m in ((which.mode,) if which.mode is not None else tuple(Mode))],
-        }
-    )
-
-
 async def best_scores(
     session: AsyncSession,
     which: CandidateFilter,
@@ -530,71 +511,21 @@ async def best_scores(
     could take, each with a score none of their sessions can beat (``bound.best_session_score``), best
     first; with ``at_least``, only those whose bound reaches it. One row per facilitator: their
     sessions stay in the database."""
-    values = _best_scores_values(which, preferences, reference_km, now, timezone) | {"at_least": at_least}
-    asked = bound.Asked.of(_participant_of(which), preferences)
-    statement = _best_scores_statement(which.shape(), asked, at_least is not None)
+    participant = which.participant
+    if participant is None or not which.bookable_only:
+        raise ValueError("best_scores needs the participant, and bookable sessions only")
+    statement = _best_scores_statement(which.shape(), bound.Asked.of(participant, preferences), at_least is not None)
+    values = (
+        which.values()
+        | _window_values(preferences.window_starts_at, preferences.window_ends_at, now, timezone)
+        | bound.parameters(participant, preferences, reference_km)
+        | {
+            "at_least": at_least,
+            "months": _local_months(preferences.window_starts_at, preferences.window_ends_at, ZoneInfo(timezone)),
+            "group_modes": [m.value for m in ((which.mode,) if which.mode is not None else tuple(Mode))],
+        }
+    )
     return [(float(b), id) for b, id in await _execute(session, statement, values)]
-
-
-def _participant_of(which: CandidateFilter) -> Participant:
-    if which.participant is None:
-        raise ValueError("best_scores needs the participant")
-    return which.participant
-
-
-@dataclass(frozen=True)
-class BestFirst:
-    """Facilitators in the order of their bound (``best_scores``), the first few of them loaded."""
-
-    bounds: list[tuple[float, UUID]]
-    # The first ``first`` of ``bounds``, loaded with the same statement...
-    loaded: frozenset[UUID]
-    # ...those of them with a session the participant could take, as ``load_candidates`` gives them.
-    candidates: list[Candidate]
-
-
-@functools.lru_cache(maxsize=_SHAPES)
-def _best_first_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[Any]:
-    bounds = _best_scores_statement(shape, asked, at_least).cte("bounds")
-    first = select(bounds.c.id).order_by(bounds.c.bound.desc(), bounds.c.id).limit(bindparam("first", type_=Integer))
-    # Materialised, so that the sessions of the first few are read once, for them alone (inlined in the outer
-    # join, PostgreSQL reads them for every facilitator of the register it scans).
-    shown = _candidates_statement(shape, True).where(Facilitator.id.in_(first)).cte("shown").prefix_with("MATERIALIZED")
-    return (
-        select(bounds.c.bound, bounds.c.id.label("facilitator_id"), *shown.c)
-        .select_from(bounds.outerjoin(shown, shown.c.id == bounds.c.id))
-        .order_by(bounds.c.bound.desc(), bounds.c.id)
-    )
-
-
-async def best_first(
-    session: AsyncSession,
-    which: CandidateFilter,
-    preferences: Preferences,
-    *,
-    reference_km: float,
-    now: datetime,
-    timezone: str,
-    first: int,
-    earliest_per_group: int,
-    at_least: float | None = None,
-) -> BestFirst:
-    """``best_scores``, and in the same statement the first ``first`` of them loaded as ``load_candidates``
-    loads them (``earliest_per_group``): the bounds and the facilitators most likely to be shown, in one
-    round trip."""
-    values = _best_scores_values(which, preferences, reference_km, now, timezone) | {
-        "at_least": at_least,
-        "first": first,
-        "per_group": earliest_per_group,
-    }
-    asked = bound.Asked.of(_participant_of(which), preferences)
-    statement = _best_first_statement(which.shape(), asked, at_least is not None)
-    rows = (await _execute(session, statement, values)).all()
-    return BestFirst(
-        bounds=[(float(row.bound), row.facilitator_id) for row in rows],
-        loaded=frozenset(row.facilitator_id for row in rows[:first]),
-        candidates=[_candidate(row) for row in rows[:first] if row.id is not None and row.slots],
-    )
 
 
 @functools.lru_cache(maxsize=_SHAPES)

@@ -19,10 +19,9 @@ from facilitator_svc.config import Settings
 from facilitator_svc.matching import rules
 from facilitator_svc.matching.bound import MARGIN, best_possible_score_elsewhere
 from facilitator_svc.matching.repository import (
-    BestFirst,
     CandidateFilter,
     ScoreToBeat,
-    best_first,
+    best_scores,
     known_participant,
     load_candidates,
     most_promising,
@@ -158,18 +157,14 @@ async def match(
             earliest_per_group=earliest_per_group,
         )
 
-    async def bounds(which: CandidateFilter, at_least: float | None = None) -> BestFirst:
-        # With the first batch ``judge_best_first`` will judge, loaded by the same statement.
-        score = to_beat()
-        return await best_first(
+    async def bounds(which: CandidateFilter, at_least: float | None = None) -> list[tuple[float, UUID]]:
+        return await best_scores(
             session,
             which,
             preferences,
             reference_km=reference_km,
             now=now,
             timezone=settings.timezone,
-            first=body.limit - len(rules.rank(verdicts)) if score is None else body.limit,
-            earliest_per_group=keep,
             at_least=at_least,
         )
 
@@ -198,10 +193,9 @@ async def match(
         eligible = rules.rank(verdicts)
         return eligible[body.limit - 1].best.score if len(eligible) >= body.limit else None
 
-    async def judge_best_first(ordered: BestFirst) -> None:
+    async def judge_best_first(ordered: list[tuple[float, UUID]]) -> None:
         """Judge facilitators in the order of their bound (bound.py) until nobody left could be shown."""
-        pending = [(bound, id) for bound, id in ordered.bounds if id not in judged]
-        loaded: BestFirst | None = ordered
+        pending = [(bound, id) for bound, id in ordered if id not in judged]
         while pending:
             score = to_beat()
             if score is None:
@@ -214,13 +208,8 @@ async def match(
                     return
             batch, pending = pending[:n], pending[n:]
             judged.update(id for _, id in batch)
-            # With their best few sessions, to show: the first batch is usually what ``bounds`` loaded.
-            ids = [id for _, id in batch]
-            if loaded is not None and loaded.loaded == frozenset(ids):
-                candidates = loaded.candidates
-            else:
-                candidates = await load(dataclasses.replace(bookable, ids=ids), keep)
-            loaded = None
+            # With their best few sessions, to show.
+            candidates = await load(dataclasses.replace(bookable, ids=[id for _, id in batch]), keep)
             verdicts.extend(
                 rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=keep)
                 for c in candidates
