@@ -1,10 +1,11 @@
 """What matching reads, and no more. ``best_scores`` asks the database for the facilitators who could
 take the participant's session, one row each with a score none of their sessions can beat
 (``bound.py``), so that only the few who could be shown are loaded; ``load_candidates`` loads those, in
-two queries whatever the size of the register: the register rows with the sessions each already has per
-month, and their free slots. Facilitators are chosen in SQL, by the same conditions in every query (no
-list of ids travels back and forth); sessions are read per facilitator through the index on
-(facilitator_id, starts_at); columns come as plain rows, not ORM objects.
+one query whatever the size of the register: the register rows, each with the sessions it already has
+per month and its free slots as an array of rows. Facilitators are chosen in SQL, by the same conditions
+in every query, the participant's raters left out by the query itself (no list of ids or hashes travels
+back and forth); sessions are read per facilitator through the index on (facilitator_id, starts_at);
+columns come as plain rows, not ORM objects.
 
 Building a statement and working out its cache key costs SQLAlchemy more than the database takes to run
 it, so each statement is built once per shape of request (which filters, which mode, how many languages
