@@ -1,10 +1,11 @@
 """What matching reads, and no more. ``best_scores`` asks the database for the facilitators who could
 take the participant's session, one row each with a score none of their sessions can beat
 (``bound.py``), so that only the few who could be shown are loaded; ``load_candidates`` loads those, in
-two queries whatever the size of the register: the register rows with the sessions each already has per
-month, and their free slots. Facilitators are chosen in SQL, by the same conditions in every query (no
-list of ids travels back and forth); sessions are read per facilitator through the index on
-(facilitator_id, starts_at); columns come as plain rows, not ORM objects.
+one query whatever the size of the register: the register rows, each with the sessions it already has
+per month and its free slots as an array of rows. Facilitators are chosen in SQL, by the same conditions
+in every query, the participant's raters left out by the query itself (no list of ids or hashes travels
+back and forth); sessions are read per facilitator through the index on (facilitator_id, starts_at);
+columns come as plain rows, not ORM objects.
 
 Building a statement and working out its cache key costs SQLAlchemy more than the database takes to run
 it, so each statement is built once per shape of request (which filters, which mode, how many languages
@@ -30,7 +31,6 @@ from sqlalchemy import (
     Select,
     Text,
     Uuid,
-    all_,
     and_,
     any_,
     bindparam,
@@ -39,10 +39,11 @@ from sqlalchemy import (
     not_,
     select,
     true,
+    tuple_,
     type_coerce,
 )
 from sqlalchemy import join as sa_join
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlalchemy.types import NullType
@@ -118,7 +119,6 @@ class CandidateFilter:
             earliest_date=self.prefilter and self.earliest_date is not None,
             mode=self.mode if self.prefilter or self.bookable_only else None,
             participant=self.prefilter and p is not None,
-            raters=self.prefilter and p is not None and bool(p.rater_hashes),
             beat=bound.Asked.of(p, beat.preferences) if self.prefilter and p is not None and beat else None,
             bookable=self.bookable_only,
             within_km=self.prefilter and self.within_km_of is not None,
@@ -141,7 +141,7 @@ class CandidateFilter:
                 "organisation": p.organisation,
                 "organisations": [p.organisation],
                 "participants": [p.id],
-                "rater_hashes": sorted(p.rater_hashes),
+                "participant_id": p.id,
             }
             if beat is not None:
                 values |= bound.parameters(p, beat.preferences, beat.reference_km) | {
@@ -163,7 +163,6 @@ class _Shape:
     earliest_date: bool
     mode: Mode | None
     participant: bool
-    raters: bool
     beat: bound.Asked | None
     bookable: bool
     within_km: bool
@@ -192,8 +191,13 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
             not_(f.conflict_organisations.contains(bindparam("organisations", type_=ARRAY(Text)))),
             not_(f.conflict_participants.contains(bindparam("participants", type_=ARRAY(Text)))),
         ]
-        if shape.raters:
-            conditions.append(f.email_hash != all_(bindparam("rater_hashes", type_=ARRAY(Text))))
+        # The participant's raters, read by the same statement rather than fetched first: one round trip
+        # fewer per match. (``Participant.rater_hashes`` is for the rules, which judge only whom this leaves.)
+        # NOT IN: the raters are read once per statement (a hashed subplan), not probed per facilitator.
+        raters = select(RaterConflict.email_hash).where(
+            RaterConflict.participant_id == bindparam("participant_id", type_=Text)
+        )
+        conditions.append(f.email_hash.not_in(raters))
         if shape.beat is not None:
             conditions.append(bound.best_possible_score(shape.beat) >= bindparam("row_floor", type_=Float))
     if shape.within_km:
@@ -261,7 +265,9 @@ def _bookings_by_month() -> Any:
 
 
 @functools.lru_cache(maxsize=_SHAPES)
-def _facilitators_statement(shape: _Shape) -> Select[Any]:
+def _candidates_statement(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
+    """The register rows ``shape`` chooses, each with its sessions booked per month and its free slots
+    in the window (``_free_slots_of``): one statement and one round trip for everyone loaded."""
     f = Facilitator
     per_month = _bookings_by_month().correlate(Facilitator).subquery("per_month")
     # The sessions booked per month, as one JSON object of the facilitator's row ({"2031-03-01": 2}).
@@ -285,6 +291,7 @@ def _facilitators_statement(shape: _Shape) -> Select[Any]:
         _raw(f.conflict_participants, "conflict_participants"),
         _raw(f.session_kinds, "session_kinds"),
         load.scalar_subquery().label("load"),
+        _raw(_free_slots_of(shape, earliest_per_group).scalar_subquery(), "slots"),
     ).where(and_(true(), *_conditions(shape)))
 
 
@@ -298,22 +305,20 @@ async def load_candidates(
     timezone: str,
     earliest_per_group: int | None = None,
 ) -> list[Candidate]:
+    """The facilitators ``which`` chooses, each with the slots that start in the window, after now, with no
+    occupying booking on their time (and, for a filter with ``bookable_only``, only those the participant
+    could take, and only the facilitators with one).
+
+    ``earliest_per_group`` keeps only the earliest few of each facilitator, month and set of modes (or
+    mode). A facilitator's sessions of one month and mode score alike but for the date, and earlier
+    scores higher, so a match that shows a facilitator's best few sessions never needs the later ones.
+    """
+    statement = _candidates_statement(which.shape(), earliest_per_group is not None)
     values = which.values() | _window_values(window_starts_at, window_ends_at, now, timezone)
-    facilitators = (await _execute(session, _facilitators_statement(which.shape()), values)).all()
-    if not facilitators:
-        return []
-    # The slots of the same facilitators, chosen again by the database rather than sent back.
-    slots = await free_slots(
-        session,
-        which,
-        window_starts_at,
-        window_ends_at,
-        now,
-        timezone=timezone,
-        earliest_per_group=earliest_per_group,
-    )
+    values["per_group"] = earliest_per_group
+    facilitators = (await _execute(session, statement, values)).all()
     if which.bookable_only:
-        facilitators = [row for row in facilitators if row.id in slots]
+        facilitators = [row for row in facilitators if row.slots]
     return [
         Candidate(
             id=row.id,
@@ -332,12 +337,25 @@ async def load_candidates(
             longitude=row.longitude,
             conflict_organisations=tuple(row.conflict_organisations),
             conflict_participants=tuple(row.conflict_participants),
-            slots=tuple(slots.get(row.id, ())),
+            slots=_slots(row.slots),
             load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
             session_kinds=tuple(row.session_kinds),
         )
         for row in facilitators
     ]
+
+
+def _slots(rows: Sequence[Any] | None) -> tuple[FreeSlot, ...]:
+    """A facilitator's free slots from their row's array of them (``_free_slots_of``)."""
+    if not rows:
+        return ()
+    out: list[FreeSlot] = []
+    seen: set[UUID] = set()
+    for id, starts_at, ends_at, modes, venue, month_start, kind in rows:
+        if id not in seen:  # a session among the earliest in both its modes comes twice
+            seen.add(id)
+            out.append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month_start.date(), kind))
+    return tuple(out)
 
 
 def _booked_in_month(free: Any) -> Any:
@@ -397,23 +415,19 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
         )
         .select_from(source)
         .where(*conditions)
+        .correlate(Facilitator)
         .lateral("free")
     )
 
 
-@functools.lru_cache(maxsize=_SHAPES)
-def _free_slots_statement(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
+def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
+    """Per facilitator (``Facilitator`` in the enclosing query), their free slots in the window as one
+    array of rows (id, starts_at, ends_at, modes, venue, month, kind), earliest first, NULL for none
+    (see ``load_candidates``)."""
     free = _free_sessions(shape.bookable, shape.mode)
-    statement = (
-        select(
-            *(
-                free.c[name]
-                for name in ("id", "facilitator_id", "starts_at", "ends_at", "modes", "venue", "month", "kind")
-            )
-        )
-        .join_from(Facilitator, free, true())
-        .where(*_conditions(shape))
-        .order_by(free.c.starts_at)
+    columns = tuple(free.c[name] for name in ("id", "starts_at", "ends_at", "modes", "venue", "month", "kind"))
+    statement = select(func.array_agg(aggregate_order_by(tuple_(*columns), free.c.starts_at, free.c.id))).select_from(
+        free
     )
     if earliest_per_group:
         statement = statement.where(free.c.rank <= bindparam("per_group", type_=Integer))
@@ -421,44 +435,13 @@ def _free_slots_statement(shape: _Shape, earliest_per_group: bool) -> Select[Any
         # A month is full or not for all its sessions alike, so the test can wait for the few kept.
         month_load = _booked_in_month(free)
         statement = statement.join(month_load, true()).where(month_load.c.booked < Facilitator.capacity_per_month)
-    return statement
-
-
-async def free_slots(
-    session: AsyncSession,
-    chosen: Sequence[UUID] | CandidateFilter,
-    starts_from: datetime,
-    starts_before: datetime,
-    now: datetime,
-    *,
-    timezone: str,
-    earliest_per_group: int | None = None,
-) -> dict[UUID, list[FreeSlot]]:
-    """Slots that start in the window, after now, with no occupying booking on their time (and, for a
-    filter with ``bookable_only``, only those the participant could take).
-
-    ``earliest_per_group`` keeps only the earliest few of each facilitator, month and set of modes (or
-    mode). A facilitator's sessions of one month and mode score alike but for the date, and earlier
-    scores higher, so a match that shows a facilitator's best few sessions never needs the later ones.
-    """
-    which = chosen if isinstance(chosen, CandidateFilter) else CandidateFilter(ids=chosen, prefilter=False)
-    statement = _free_slots_statement(which.shape(), earliest_per_group is not None)
-    values = which.values() | _window_values(starts_from, starts_before, now, timezone)
-    values["per_group"] = earliest_per_group
-    out: dict[UUID, list[FreeSlot]] = defaultdict(list)
-    seen: set[UUID] = set()
-    rows = await _execute(session, statement, values)
-    for id, facilitator_id, starts_at, ends_at, modes, venue, month_start, kind in rows:
-        if id not in seen:  # a session among the earliest in both its modes comes twice
-            seen.add(id)
-            out[facilitator_id].append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month_start.date(), kind))
-    return out
+    return statement.correlate(Facilitator)
 
 
 def _earliest_free_per_month_and_mode() -> Any:
     """Per facilitator (LATERAL), month the window touches and mode that could be asked for: the
     earliest session the participant could take, the one that scores highest of its month and mode
-    (see ``free_slots``). Each is one walk of the index on (facilitator_id, starts_at) that stops at the
+    (see ``load_candidates``). Each is one walk of the index on (facilitator_id, starts_at) that stops at the
     first free session of the kind asked for; whether a session is free is read from its own row
     (``Slot.busy_until``), never from the facilitator's bookings."""
     months = func.unnest(bindparam("months", type_=ARRAY(DateTime()))).table_valued("month").render_derived()

@@ -38,9 +38,16 @@ from hlm_kit.errors import FieldError, Forbidden, UnprocessableContent
 
 
 async def resolve_participant(
-    session: AsyncSession, principal: Principal, ref: ParticipantRef | None, cycle_id: UUID | None
+    session: AsyncSession,
+    principal: Principal,
+    ref: ParticipantRef | None,
+    cycle_id: UUID | None,
+    *,
+    with_raters: bool = True,
 ) -> rules.Participant:
     """The participant the request is about: the caller, or (for an administrator) the one named.
+    ``with_raters=False`` leaves their raters' hashes out, for a caller whose statements read them
+    (``CandidateFilter`` with the participant does).
 
     Organisation and region come from the token or the request, else from the participant's
     assessment cycle as survey-svc announced it; without an organisation the same-organisation rule
@@ -81,7 +88,8 @@ async def resolve_participant(
                 )
             ],
         )
-    return rules.Participant(participant_id, organisation, region, await rater_hashes(session, participant_id))
+    raters = await rater_hashes(session, participant_id) if with_raters else frozenset[str]()
+    return rules.Participant(participant_id, organisation, region, raters)
 
 
 def refuse_cycle_unless_feedback(kind: SessionKind, cycle_id: UUID | None) -> None:
@@ -129,7 +137,9 @@ async def match(
     if body.include_ineligible and not is_admin(principal):
         raise Forbidden("only an academy administrator may see who is excluded and why")
     refuse_cycle_unless_feedback(body.kind, body.cycle_id)
-    participant = await resolve_participant(session, principal, body.participant, body.cycle_id)
+    # Every facilitator judged is read through ``bookable``, whose statement leaves out the participant's
+    # raters itself: the rules need not know them, and the match saves a round trip.
+    participant = await resolve_participant(session, principal, body.participant, body.cycle_id, with_raters=False)
     preferences = preferences_of(body, settings, now)
     tz = ZoneInfo(settings.timezone)
     reference_km = settings.match_reference_distance_km
@@ -259,8 +269,10 @@ async def match(
         # why: the region is read whole, unfiltered, and judged.
         # Whether a session is usable, and why not, shows on the earliest of each month and set of modes.
         everyone = await load(CandidateFilter(region=home, prefilter=False, kind=body.kind), 1)
+        # Read unfiltered, so the rules tell the raters apart (as a conflict of interest, like any other).
+        known = dataclasses.replace(participant, rater_hashes=await rater_hashes(session, participant.id))
         region_verdicts = [
-            rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=1) for c in everyone
+            rules.judge(known, preferences, c, tz=tz, reference_km=reference_km, keep=1) for c in everyone
         ]
         result["ineligible"] = [
             {
