@@ -94,15 +94,21 @@ async def test_a_body_is_streamed_as_it_comes(served: str) -> None:
     assert read == b"".join(b"%04d" % n * 1000 for n in range(50))
 
 
-async def test_cookies_are_kept_only_where_httpx_keeps_them(served: str) -> None:
-    # The platform's clients serve every caller through one client: the pool must not add a cookie store
-    # of its own behind httpx's (which a caller can clear or read).
-    # By name: a cookie jar keeps nothing from a bare IP address.
+async def test_a_cookie_one_answer_sets_is_never_sent_with_a_later_request(served: str) -> None:
+    # One client carries every caller's requests: what a service set for one caller must not reach it again
+    # with the next caller's. By name, since a cookie jar would keep nothing from a bare IP address.
     async with http_client(served.replace("127.0.0.1", "localhost"), timeout_s=5) as client:
-        await client.get("/cookie")
-        client.cookies.clear()
+        first = await client.get("/cookie")
         second = await client.get("/cookie")
+    assert "first-caller" in first.headers["set-cookie"]
     assert second.text == ""
+    assert not client.cookies
+
+
+async def test_a_caller_cannot_give_the_client_cookies_to_send(served: str) -> None:
+    async with http_client(served, timeout_s=5) as client:
+        with pytest.raises(TypeError):
+            client.cookies = {"session": "someone"}
 
 
 async def test_a_part_that_is_down_is_a_transport_error() -> None:

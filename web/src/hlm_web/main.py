@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from hlm_kit import health
+from hlm_kit import health, heap
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
 from hlm_web import assets, csrf
 from hlm_web.answer import router as answer_router
@@ -66,6 +66,7 @@ def create_app(
         # Ready needs nothing beyond the process: with the gateway down, a rater should get this web
         # front's "try again later" page (which keeps their answers), not an error from the ingress.
         app.state.readiness_checks = {}
+        heap.settle()
         try:
             yield
         finally:
