@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from hlm_gateway.invitations.upstream import DRAFT_FILTER_MAX_LENGTH
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
@@ -543,3 +544,28 @@ async def test_a_rater_sends_their_saved_draft_in_one_call_and_a_missing_answer_
     assert accepted["__typename"] == "ResponseSubmitted"
     assert [(r.method, r.url.path) for r in sent] == [("POST", f"/v1/invitations/{token}/draft/submit")]
     assert progress_of(after, "peer")["submitted"] == 1
+
+
+async def test_a_filter_longer_than_survey_svc_takes_still_gets_its_answers(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    """A filter too long to pass on is left out upstream: survey-svc sends the whole draft, and the gateway still
+    answers with what the filter names."""
+    participant = auth("participant", sub=participant_sub)
+    async with gateway_with(journey_services) as gateway:
+        _, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 2"]]
+        questionnaire = (await graphql(gateway, QUESTIONNAIRE, token=token))["invitation"]["questionnaire"]
+        first = questionnaire["dimensions"][0]["key"]
+        items = [i["key"] for i in questionnaire["items"] if i["dimensionKey"] == first]
+        response = {"answers": [{"itemKey": k, "level": 4} for k in items], "importance": [], "comments": []}
+        await graphql(gateway, SAVE_PAGE, token=token, dimensionKey=first, response=response)
+        many = items + [f"no-such-statement-{n:05d}" for n in range(150)]
+        assert len(",".join(many)) > DRAFT_FILTER_MAX_LENGTH
+        both = await graphql(gateway, TWO_PAGES, token=token, first=many, second=items[:1], dimension=[first])
+
+    assert both["invitation"]["draft"] == {
+        "one": [{"itemKey": k, "level": 4} for k in items],
+        "two": [{"itemKey": items[0], "level": 4}],
+        "importance": [],
+    }

@@ -15,6 +15,8 @@ from hlm_gateway.upstream import Upstream
 # path (a "/" would reach another route), so it gets survey-svc's own answer for a link that opens nothing.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,200}")
 LINK_NOT_VALID = "This invitation link is not valid. It may have been used, withdrawn or closed."
+# survey-svc's longest ``item_keys`` and ``dimension_keys`` (its invitation read's maxLength).
+DRAFT_FILTER_MAX_LENGTH = 2_000
 
 
 def as_rater(info: Info[Context, None]) -> Upstream:
@@ -52,10 +54,11 @@ def draft_filters(info: Info[Context, None]) -> dict[str, str]:
         ]
     )
     filters = {}
-    if items is not None:
-        filters["item_keys"] = ",".join(items)
-    if dimensions is not None:
-        filters["dimension_keys"] = ",".join(dimensions)
+    for name, keys in (("item_keys", items), ("dimension_keys", dimensions)):
+        joined = None if keys is None else ",".join(keys)
+        # Longer than survey-svc takes: no filter, so the whole draft, which each selection filters here.
+        if joined is not None and len(joined) <= DRAFT_FILTER_MAX_LENGTH:
+            filters[name] = joined
     return filters
 
 

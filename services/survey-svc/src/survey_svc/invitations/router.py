@@ -24,8 +24,10 @@ NOT_VALID: dict[int | str, dict[str, Any]] = {
     429: {"description": "Too many invalid links from this address; see Retry-After."},
 }
 
-# A questionnaire's keys (at most 63 characters each), a few hundred of them at most.
-_KEYS_MAX_LENGTH = 32_000
+# A page's keys, or a few dozen: a filter is an optimisation for a caller that shows part of the draft (one
+# dimension's page), and a caller wanting more leaves it out. Bounded so that a query string stays well under
+# what proxies and HTTP clients accept (8-64 kB), percent-encoded.
+_KEYS_MAX_LENGTH = 2_000
 
 
 def _keys(listed: str | None) -> list[str] | None:
