@@ -9,10 +9,10 @@ address (see ``rate_limit``; the router counts it, a write kept past the request
 from __future__ import annotations
 
 import string
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,7 +27,7 @@ from survey_svc.invitations.exceptions import InvitationNotFound, NotAtThisStage
 from survey_svc.invitations.schemas import DraftPageSaved, InvitationView, NominationView, RejectIn
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.raters.models import Invitation, InvitationStatus
-from survey_svc.raters.repository import InvitationRepository, Link, OpenLink
+from survey_svc.raters.repository import InvitationRepository, Link, OpenLink, ValueQuery
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses import service as response_service
 from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
@@ -86,25 +86,12 @@ async def resolve(session: AsyncSession, caller: Caller, settings: Settings, *, 
 async def resolve_link(session: AsyncSession, caller: Caller, settings: Settings) -> Linked:
     """As ``resolve`` (the same checks, the same 404), the few columns of the invitation and cycle that
     answering needs rather than the objects: what a rater's submit, whole draft or decline reads."""
-    client = rate_limit.client_hash(caller.address)
-    presented = await _presented(session, caller.token, client, settings)
-    link = await InvitationRepository(session).link_by_token_hash(
-        presented, with_value=rate_limit.failures_query(client, settings)
-    )
-    if link is None:
-        await rate_limit.ensure_allowed(session, client, settings)  # a refused address stays refused
-        raise InvitationNotFound()
-    stage = _stage(
-        settings,
-        presented,
-        link.token_hash,
-        link.value,
-        invitation_status=link.invitation_status,
-        rater_group=link.rater_group,
-        cycle_status=link.cycle_status,
-        report_released_at=link.report_released_at,
-    )
-    return Linked(link, stage)
+    repository = InvitationRepository(session)
+
+    async def find(presented: bytes, value: ValueQuery) -> Link | None:
+        return await repository.link_by_token_hash(presented, with_value=value)
+
+    return Linked(*await _checked(session, caller, settings, find))
 
 
 @dataclass(frozen=True)
@@ -117,11 +104,28 @@ async def resolve_open(session: AsyncSession, caller: Caller, settings: Settings
     """As ``resolve`` (the same checks, the same 404), the columns a rater's page shows or writes rather than
     the invitation and cycle as objects: what opening a page, saving one and sending the draft read. ``lock``
     locks the invitation's row for the rest of the transaction."""
+    repository = InvitationRepository(session)
+
+    async def find(presented: bytes, value: ValueQuery) -> OpenLink | None:
+        return await repository.open_link_by_token_hash(presented, for_update=lock, with_value=value)
+
+    return OpenedLink(*await _checked(session, caller, settings, find))
+
+
+_AnyLink = TypeVar("_AnyLink", Link, OpenLink)
+
+
+async def _checked(
+    session: AsyncSession,
+    caller: Caller,
+    settings: Settings,
+    find: Callable[[bytes, ValueQuery], Awaitable[_AnyLink | None]],
+) -> tuple[_AnyLink, Stage]:
+    """The link ``find`` reads by the presented token's hash (with the caller's failure count in the same
+    statement), and its stage; the one 404 (or 429) for any token that opens nothing."""
     client = rate_limit.client_hash(caller.address)
     presented = await _presented(session, caller.token, client, settings)
-    link = await InvitationRepository(session).open_link_by_token_hash(
-        presented, for_update=lock, with_value=rate_limit.failures_query(client, settings)
-    )
+    link = await find(presented, rate_limit.failures_query(client, settings))
     if link is None:
         await rate_limit.ensure_allowed(session, client, settings)  # a refused address stays refused
         raise InvitationNotFound()
@@ -135,7 +139,7 @@ async def resolve_open(session: AsyncSession, caller: Caller, settings: Settings
         cycle_status=link.cycle_status,
         report_released_at=link.report_released_at,
     )
-    return OpenedLink(link, stage)
+    return link, stage
 
 
 async def _presented(session: AsyncSession, token: str, client: bytes, settings: Settings) -> bytes:
