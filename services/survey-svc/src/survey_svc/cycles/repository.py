@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.sql import ColumnElement, Select
+from sqlalchemy.sql.elements import FunctionFilter
 
+from hlm_contracts import RaterGroup
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle, CycleStatus, FeedbackSession
 from survey_svc.raters.models import Invitation, InvitationStatus
@@ -15,6 +20,73 @@ from survey_svc.responses.models import Response
 
 # Per cycle and rater group: (invited, submitted, declined).
 Counts = dict[str, tuple[int, int, int]]
+# The groups a rater is invited in (the invitation table's check constraint): ``self`` answers without one.
+INVITED_GROUPS = tuple(g.value for g in RaterGroup if g is not RaterGroup.SELF)
+
+
+@dataclass(frozen=True, slots=True)
+class CycleSummary:
+    """What a cycle's card shows beside its own columns: the raters per group, whether the participant's
+    own answers are in, and the latest feedback session booked."""
+
+    counts: Counts
+    self_submitted: bool
+    session_starts_at: datetime | None
+    session_ends_at: datetime | None
+
+
+def _counted(group: str, *conditions: ColumnElement[bool]) -> FunctionFilter[int]:
+    return func.count().filter(Invitation.rater_group == group, *conditions)
+
+
+def _summary_statement() -> Select[Any]:
+    """One statement for a page of cycles' summaries (one round trip, built once): per cycle, a row of the
+    four counts of each invited group (the rows in it, so that a group of withdrawn raters still shows),
+    the participant's own response, and the session with the latest start."""
+    counted = (
+        select(
+            *(
+                column
+                for group in INVITED_GROUPS
+                for column in (
+                    _counted(group).label(f"{group}_rows"),
+                    _counted(
+                        group, or_(Invitation.status != InvitationStatus.WITHDRAWN, Response.id.is_not(None))
+                    ).label(f"{group}_invited"),
+                    func.count(Response.id).filter(Invitation.rater_group == group).label(f"{group}_submitted"),
+                    _counted(group, Invitation.status == InvitationStatus.DECLINED).label(f"{group}_declined"),
+                )
+            )
+        )
+        .select_from(Invitation)
+        .outerjoin(Response, Response.invitation_id == Invitation.id)
+        .where(Invitation.cycle_id == Cycle.id)
+        .lateral("counted")
+    )
+    latest_session = (
+        select(FeedbackSession.starts_at, FeedbackSession.ends_at)
+        .where(FeedbackSession.cycle_id == Cycle.id)
+        .order_by(FeedbackSession.starts_at.desc())
+        .limit(1)
+        .lateral("latest_session")
+    )
+    self_submitted = exists().where(Response.cycle_id == Cycle.id, Response.rater_group == RaterGroup.SELF.value)
+    return (
+        select(
+            Cycle.id,
+            self_submitted.label("self_submitted"),
+            latest_session.c.starts_at,
+            latest_session.c.ends_at,
+            *counted.c,
+        )
+        .select_from(Cycle)
+        .join(counted, true())
+        .outerjoin(latest_session, true())
+        .where(Cycle.id.in_(bindparam("cycle_ids", expanding=True)))
+    )
+
+
+SUMMARY_STATEMENT = _summary_statement()
 
 
 class CycleRepository(RepositoryBase[Cycle]):
@@ -87,19 +159,21 @@ class CycleRepository(RepositoryBase[Cycle]):
             counts[cycle_id][group] = (invited, submitted, declined)
         return counts
 
-    async def self_submitted(self, cycle_ids: Sequence[UUID]) -> set[UUID]:
-        statement = select(Response.cycle_id).where(Response.cycle_id.in_(cycle_ids), Response.rater_group == "self")
-        return set((await self.session.scalars(statement)).all())
+    async def summaries(self, cycle_ids: Sequence[UUID]) -> dict[UUID, CycleSummary]:
+        """Each cycle's :class:`CycleSummary`, in one statement."""
+        summaries = {}
+        for row in (await self.session.execute(SUMMARY_STATEMENT, {"cycle_ids": list(cycle_ids)})).mappings():
+            counts = {
+                group: (row[f"{group}_invited"], row[f"{group}_submitted"], row[f"{group}_declined"])
+                for group in INVITED_GROUPS
+                if row[f"{group}_rows"]
+            }
+            summaries[row["id"]] = CycleSummary(counts, row["self_submitted"], row["starts_at"], row["ends_at"])
+        return summaries
 
     async def self_response(self, cycle_id: UUID) -> Response | None:
         statement = select(Response).where(Response.cycle_id == cycle_id, Response.rater_group == "self")
         return (await self.session.scalars(statement)).one_or_none()
-
-    async def feedback_sessions(self, cycle_ids: Sequence[UUID]) -> dict[UUID, FeedbackSession]:
-        statement = (
-            select(FeedbackSession).where(FeedbackSession.cycle_id.in_(cycle_ids)).order_by(FeedbackSession.starts_at)
-        )
-        return {s.cycle_id: s for s in (await self.session.scalars(statement)).all()}
 
     async def converted_from(self, cycle_id: UUID) -> Cycle | None:
         return await self.get_one_or_none(self.select().where(Cycle.converted_from_cycle_id == cycle_id))

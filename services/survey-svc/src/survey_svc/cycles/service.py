@@ -88,20 +88,16 @@ async def to_out(session: AsyncSession, cycles: Sequence[Cycle]) -> list[CycleOu
     """What a participant (or admin) sees of cycles: state and counts per group, never who answered."""
     if not cycles:
         return []
-    repository = CycleRepository(session)
-    ids = [c.id for c in cycles]
-    counts = await repository.counts(ids)
-    self_done = await repository.self_submitted(ids)
-    sessions = await repository.feedback_sessions(ids)
+    summaries = await CycleRepository(session).summaries([c.id for c in cycles])
     out = []
     for cycle in cycles:
-        per_group = counts.get(cycle.id, {})
+        summary = summaries[cycle.id]
+        per_group = summary.counts
         progress = [
             GroupProgress(rater_group=group, invited=n[0], submitted=n[1], declined=n[2])
             for group in NOMINATED_GROUPS
             if (n := per_group.get(group.value))
         ]
-        booked = sessions.get(cycle.id)
         out.append(
             CycleOut(
                 id=cycle.id,
@@ -125,7 +121,7 @@ async def to_out(session: AsyncSession, cycles: Sequence[Cycle]) -> list[CycleOu
                 if cycle.requires_approval
                 else None,
                 self_status="submitted"
-                if cycle.id in self_done
+                if summary.self_submitted
                 else ("draft" if cycle.self_draft is not None else "not_started"),
                 progress=progress,
                 minimums_met=sum(p.submitted for p in progress) >= cycle.min_others_total,
@@ -135,8 +131,10 @@ async def to_out(session: AsyncSession, cycles: Sequence[Cycle]) -> list[CycleOu
                 close_reason=cycle.close_reason,
                 report_released_at=cycle.report_released_at,
                 converted_from_cycle_id=cycle.converted_from_cycle_id,
-                feedback_session=FeedbackSessionOut(starts_at=booked.starts_at, ends_at=booked.ends_at)
-                if booked
+                feedback_session=FeedbackSessionOut(
+                    starts_at=summary.session_starts_at, ends_at=summary.session_ends_at
+                )
+                if summary.session_starts_at is not None and summary.session_ends_at is not None
                 else None,
                 created_at=cycle.created_at,
             )
