@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, select, tuple_, update
+from sqlalchemy import ColumnElement, select, true, tuple_, update
 
 from facilitator_svc.bookings.models import OPEN, Booking, BookingStatus
 from facilitator_svc.facilitators.models import Facilitator
@@ -82,17 +82,27 @@ class BookingRepository(RepositoryBase[Booking]):
         *,
         after: tuple[datetime, UUID] | None,
         limit: int,
-    ) -> Sequence[tuple[Booking, Facilitator]]:
+    ) -> Sequence[tuple[Booking, Facilitator, UUID | None]]:
+        """A page of bookings with their facilitator and the latest ready report of each one's cycle (as
+        :meth:`reports_for` finds it), in one round trip."""
+        latest_report = (
+            select(ParticipantReport.report_id)
+            .where(ParticipantReport.cycle_id == Booking.cycle_id)
+            .order_by(ParticipantReport.ready_at.desc())
+            .limit(1)
+            .lateral("latest_report")
+        )
         statement = (
-            select(Booking, Facilitator)
+            select(Booking, Facilitator, latest_report.c.report_id)
             .join(Facilitator, Facilitator.id == Booking.facilitator_id)
+            .outerjoin(latest_report, true())
             .where(*conditions)
             .order_by(Booking.starts_at, Booking.id)
             .limit(limit)
         )
         if after is not None:
             statement = statement.where(tuple_(Booking.starts_at, Booking.id) > after)
-        return [(row[0], row[1]) for row in (await self.session.execute(statement)).all()]
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(statement)).all()]
 
     async def reports_for(self, cycle_ids: Sequence[UUID]) -> dict[UUID, UUID]:
         """The latest ready report of each cycle."""

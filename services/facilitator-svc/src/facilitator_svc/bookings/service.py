@@ -341,8 +341,7 @@ async def list_bookings(
         conditions.append(Booking.starts_at < starts_before)
     rows = await BookingRepository(session).page(conditions, after=BOOKING_CURSOR.decode(cursor), limit=limit + 1)
     page, next_cursor = BOOKING_CURSOR.page(rows, limit, key=lambda row: (row[0].starts_at, row[0].id))
-    reports = await BookingRepository(session).reports_for([b.cycle_id for b, _ in page if b.cycle_id])
-    items = [_out(b, f, reports.get(b.cycle_id) if b.cycle_id else None) for b, f in page]
+    items = [_out(booking, facilitator, report_id) for booking, facilitator, report_id in page]
     return BookingList(items=items, next_cursor=next_cursor)
 
 
