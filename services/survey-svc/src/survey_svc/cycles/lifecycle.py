@@ -169,7 +169,7 @@ async def close(session: AsyncSession, principal: Principal, id: UUID) -> CycleO
     cycle_service.ensure_accepting(cycle)
     if cycle.status != CycleStatus.OPEN:
         raise CycleStateConflict(f"the cycle is {cycle.status}, not open")
-    counts = (await CycleRepository(session).counts([cycle.id])).get(cycle.id, {})
+    counts = (await CycleRepository(session).summaries([cycle.id]))[cycle.id].counts
     submitted = sum(n[1] for n in counts.values())
     if submitted < cycle.min_others_total:
         raise MinimumsNotMet(
@@ -191,11 +191,10 @@ async def close_due(session: AsyncSession, *, limit: int) -> int:
 
 async def close_cycle(session: AsyncSession, cycle: Cycle, reason: CloseReason, *, now: datetime) -> None:
     cycle.status, cycle.closed_at, cycle.close_reason = CycleStatus.CLOSED, now, reason.value
-    counts = (await CycleRepository(session).counts([cycle.id])).get(cycle.id, {})
-    has_self = await CycleRepository(session).self_response(cycle.id) is not None
+    summary = (await CycleRepository(session).summaries([cycle.id]))[cycle.id]
     invited: dict[RaterGroup, int] = {RaterGroup.SELF: 1}
-    submitted: dict[RaterGroup, int] = {RaterGroup.SELF: int(has_self)}
-    for group, (n_invited, n_submitted, _declined) in counts.items():
+    submitted: dict[RaterGroup, int] = {RaterGroup.SELF: int(summary.self_submitted)}
+    for group, (n_invited, n_submitted, _declined) in summary.counts.items():
         invited[RaterGroup(group)], submitted[RaterGroup(group)] = n_invited, n_submitted
     await outbox.add(
         session,

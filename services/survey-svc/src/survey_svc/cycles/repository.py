@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -137,27 +136,6 @@ class CycleRepository(RepositoryBase[Cycle]):
     async def has_cycle_in_region(self, participant_id: str, region: str) -> bool:
         statement = select(exists().where(Cycle.participant_id == participant_id, Cycle.region == region))
         return bool(await self.session.scalar(statement))
-
-    async def counts(self, cycle_ids: Sequence[UUID]) -> dict[UUID, Counts]:
-        """Invited, submitted and declined raters per group. A rater withdrawn after answering still
-        counts as invited, since their answers count."""
-        statement = (
-            select(
-                Invitation.cycle_id,
-                Invitation.rater_group,
-                func.count().filter(or_(Invitation.status != InvitationStatus.WITHDRAWN, Response.id.is_not(None))),
-                func.count(Response.id),
-                func.count().filter(Invitation.status == InvitationStatus.DECLINED),
-            )
-            .select_from(Invitation)
-            .outerjoin(Response, Response.invitation_id == Invitation.id)
-            .where(Invitation.cycle_id.in_(cycle_ids))
-            .group_by(Invitation.cycle_id, Invitation.rater_group)
-        )
-        counts: dict[UUID, Counts] = defaultdict(dict)
-        for cycle_id, group, invited, submitted, declined in await self.session.execute(statement):
-            counts[cycle_id][group] = (invited, submitted, declined)
-        return counts
 
     async def summaries(self, cycle_ids: Sequence[UUID]) -> dict[UUID, CycleSummary]:
         """Each cycle's :class:`CycleSummary`, in one statement."""

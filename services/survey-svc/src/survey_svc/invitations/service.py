@@ -207,15 +207,9 @@ async def view(
     page = _Page(opened.stage, link.cycle_id, link.participant_name, link.rater_group, link.closes_at)
     if opened.stage == "approval":
         return await _approval_view(session, page)
-    return InvitationView(
-        stage="feedback",
-        participant_name=page.participant_name,
-        rater_group=page.rater_group,
-        closes_at=page.closes_at,
-        questionnaire=await questionnaire_service.get(session, link.questionnaire_id) if with_questionnaire else None,
-        questionnaire_id=link.questionnaire_id,
-        draft=None if link.draft is None else ResponseIn.model_validate(_only(link.draft, item_keys, dimension_keys)),
-        draft_saved_at=link.draft_saved_at,
+    draft = None if link.draft is None else _only(link.draft, item_keys, dimension_keys)
+    return await _feedback_view(
+        session, page, link.questionnaire_id, draft, link.draft_saved_at, with_questionnaire=with_questionnaire
     )
 
 
@@ -271,15 +265,28 @@ async def _view(session: AsyncSession, opened: Opened) -> InvitationView:
     page = _Page(opened.stage, cycle.id, cycle.participant_name, invitation.rater_group, cycle.closes_at)
     if opened.stage == "approval":
         return await _approval_view(session, page)
+    return await _feedback_view(session, page, cycle.questionnaire_id, invitation.draft, invitation.draft_saved_at)
+
+
+async def _feedback_view(
+    session: AsyncSession,
+    page: _Page,
+    questionnaire_id: UUID,
+    draft: dict[str, Any] | None,
+    draft_saved_at: datetime | None,
+    *,
+    with_questionnaire: bool = True,
+) -> InvitationView:
+    """The rater's questionnaire (unless the caller has it) and their draft as stored."""
     return InvitationView(
         stage="feedback",
-        participant_name=cycle.participant_name,
-        rater_group=invitation.rater_group,
-        closes_at=cycle.closes_at,
-        questionnaire=await questionnaire_service.get(session, cycle.questionnaire_id),
-        questionnaire_id=cycle.questionnaire_id,
-        draft=ResponseIn.model_validate(invitation.draft) if invitation.draft is not None else None,
-        draft_saved_at=invitation.draft_saved_at,
+        participant_name=page.participant_name,
+        rater_group=page.rater_group,
+        closes_at=page.closes_at,
+        questionnaire=await questionnaire_service.get(session, questionnaire_id) if with_questionnaire else None,
+        questionnaire_id=questionnaire_id,
+        draft=None if draft is None else ResponseIn.model_validate(draft),
+        draft_saved_at=draft_saved_at,
     )
 
 
