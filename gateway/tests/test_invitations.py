@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from hlm_gateway.invitations.upstream import DRAFT_FILTER_MAX_LENGTH
+from hlm_gateway.upstream import _url
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
@@ -485,6 +486,26 @@ mutation ($token: String!) {
   }
 }
 """
+
+
+async def test_a_raters_token_is_not_kept_in_the_gateways_cache_of_urls(
+    gateway_with: Any, journey_services: dict[str, Any], participant_sub: str, auth: AuthHeaders, rater_tokens: Any
+) -> None:
+    """The gateway keeps the URLs it reads often parsed; a rater's carries their token, and is not kept."""
+    participant = auth("participant", sub=participant_sub)
+    async with gateway_with(journey_services) as gateway:
+        cycle_id, emails = await open_360(gateway, participant)
+        token = (await rater_tokens())[emails["Peer 3"]]
+        _url.cache_clear()
+        opened = (await graphql(gateway, INVITATION, token=token))["invitation"]
+        after_rater = _url.cache_info().currsize
+        await graphql(gateway, PROGRESS, participant, id=cycle_id)
+        after_participant = _url.cache_info().currsize
+
+    assert opened["stage"] == "FEEDBACK"
+    assert after_rater == 0
+    # The cache still serves everyone else's reads.
+    assert after_participant > 0
 
 
 async def test_a_client_holding_the_questionnaire_reads_the_invitation_without_it(

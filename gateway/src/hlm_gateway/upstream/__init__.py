@@ -58,6 +58,9 @@ class Upstream:
         self._headers = {"Authorization": authorization} if authorization else {}
         # Made within the caller's request: the services continue its trace (W3C traceparent).
         propagate.inject(self._headers)
+        # Whether this caller's paths carry their credential (a rater's invitation token): such a URL is
+        # built for its request and let go with it, never kept in the cache of parsed URLs.
+        self._paths_hold_credential = False
 
     def without_identity(self, *, forwarded_for: str | None) -> Upstream:
         """The same service called with no Authorization at all: for a rater, whose only credential is the
@@ -65,6 +68,7 @@ class Upstream:
         ``forwarded_for`` passes the caller's address on as ``X-Forwarded-For``, so the service counts
         guessed tokens per caller rather than treating every caller of the gateway as one."""
         anonymous = Upstream(self.name, self._client, None)
+        anonymous._paths_hold_credential = True
         if forwarded_for:
             anonymous._headers["X-Forwarded-For"] = forwarded_for
         return anonymous
@@ -77,7 +81,12 @@ class Upstream:
         from the model of the same bytes read before rather than validated anew; never change it."""
         for attempt in (1, 2):
             try:
-                url = _url(self._client, path, tuple(params.items()) if params else ())
+                query = tuple(params.items()) if params else ()
+                url = (
+                    _url.__wrapped__(self._client, path, query)
+                    if self._paths_hold_credential
+                    else _url(self._client, path, query)
+                )
                 response = await self._client.get(url, headers=self._headers)
             except _UNSENDABLE as exc:
                 raise self._unsendable() from exc
@@ -239,7 +248,9 @@ class Upstream:
 def _url(client: httpx.AsyncClient, path: str, params: tuple[tuple[str, str], ...]) -> httpx.URL:
     """The URL of ``path`` with ``params`` on ``client``'s service. httpx parses and joins a path and its
     parameters, in Python, on every request: a fifth of the gateway's cost of calling a service. Most reads
-    repeat (the home screen's are the same for every caller but one), so each is parsed once."""
+    repeat (the home screen's are the same for every caller but one), so each is parsed once. A rater's
+    reads are not cached here (``Upstream.without_identity``): their path holds the invitation's token, which
+    must not outlive the request in the gateway's memory."""
     return client.build_request("GET", path, params=params or None).url
 
 
