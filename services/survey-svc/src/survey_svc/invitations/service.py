@@ -165,7 +165,9 @@ def _stage(
     cycle_status: str,
     report_released_at: datetime | None,
 ) -> Stage:
-    """What a link found for ``presented`` opens, or the one 404 (429 past the address's limit)."""
+    """What a link found for ``presented`` opens, or the one 404 (429 past the address's limit). A rater's
+    submit asks its "feedback" case of the database itself (``ResponseRepository.insert_by_link``): a
+    change here is a change there."""
     rate_limit.ensure_below_limit(failures, settings)
     # The look-up is by hash, so its timing says nothing useful about any token; the hashes are still
     # compared in constant time before the link is trusted.
