@@ -73,7 +73,7 @@ STEPS = (
     ("kit-empty", "kit-body", "validating the body as ResponseIn"),
     ("kit-body", "kit-session", "the request's Session (no statement)"),
     ("kit-session", "kit-caller", "the link's caller dependency"),
-    ("kit-caller", "submit", "the submit's own work: two statements in a transaction, checks, the event"),
+    ("kit-caller", "submit", "the submit's own work: one statement in a transaction, checks, the event"),
 )
 BARE = ("asgi", "fastapi", "baseline")
 SUBMIT_PATH = "/v1/invitations/{token}/submit"

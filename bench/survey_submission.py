@@ -21,14 +21,13 @@ What it does, all on 127.0.0.1 and all cleaned up at the end (also on failure or
    last table puts the service/baseline ratios of each count side by side, with how evenly the workers
    shared the work and the load average.
 
-What the service does per response that the baseline does not: look the token up by its SHA-256 (with
-the client's failed-look-up count and the few columns of the invitation and cycle it needs, in one
-statement) and compare in constant time, check every answer against the keys of the pinned
-questionnaire (computed once per process), then, in one more statement, insert the response under its
-unique constraint, end the invitation, revoke its tokens and write the response.submitted event to the
-outbox, in one transaction (four round trips with BEGIN and COMMIT); plus the kit's correlation,
-metrics and tracing middleware (and, with workers off, one NOTIFY per burst of commits, outside them,
-for the relays of other processes).
+What the service does per response that the baseline does not: hash the token and, in one statement,
+look its link up (with the client's failed-look-up count) and, when it opens the rater's questionnaire,
+insert the response under its unique constraint, end the invitation, revoke its tokens and write the
+response.submitted event to the outbox; then compare the hashes in constant time and check every answer
+against the keys of the pinned questionnaire (computed once per process), all in one transaction (three
+round trips with BEGIN and COMMIT); plus the kit's correlation, metrics and tracing middleware (and, with
+workers off, one NOTIFY per burst of commits, outside them, for the relays of other processes).
 """
 
 from __future__ import annotations

@@ -367,6 +367,28 @@ async def test_a_rater_opening_their_link_reads_it_and_the_address_limit_in_one_
     assert "invitation_token" in reads[0]
 
 
+async def test_a_rater_submitting_looks_up_their_link_and_stores_the_response_in_one_statement(
+    survey: Any, client: httpx.AsyncClient, connection: Any, full_answers: Any
+) -> None:
+    _, raters = await survey.open_360()
+    token = (await survey.tokens(raters))[raters[1]["email"]]
+    statements: list[str] = []
+
+    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(connection.sync_connection, "before_cursor_execute", seen)
+    try:
+        submitted = await client.post(f"/v1/invitations/{token}/submit", json=full_answers(survey.hlm_360))
+    finally:
+        event.remove(connection.sync_connection, "before_cursor_execute", seen)
+
+    assert submitted.status_code == 201, submitted.text
+    links = [s for s in statements if "invitation_token" in s]
+    assert len(links) == 1, links
+    assert all(table in links[0] for table in ("token_failure", "INSERT INTO survey.response", "outbox_message"))
+
+
 async def test_the_first_open_of_a_link_is_noted_once(survey: Any, client: httpx.AsyncClient, connection: Any) -> None:
     cycle, raters = await survey.open_360()
     tokens = await survey.tokens(raters)

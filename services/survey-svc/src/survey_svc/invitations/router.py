@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from hlm_kit.db import Session
 from hlm_kit.json_body import JsonBody
@@ -126,9 +126,12 @@ WholeResponse = Annotated[ResponseIn, Depends(_WHOLE_RESPONSE)]
     responses=NOT_VALID,
     openapi_extra=_WHOLE_RESPONSE.openapi,
 )
-async def submit(session: Session, caller: InvitationCaller, body: WholeResponse, settings: SettingsDep) -> Submitted:
+async def submit(session: Session, caller: InvitationCaller, body: WholeResponse, settings: SettingsDep) -> Response:
     """Submit the whole response, once; the link stops working afterwards."""
-    return await invitation_service.submit(session, caller, body, settings)
+    submitted = await invitation_service.submit(session, caller, body, settings)
+    # Encoded here rather than validated again against ``response_model`` (which documents it): the same
+    # bytes, for less than FastAPI's validation and encoding of a returned model cost.
+    return Response(submitted.model_dump_json(), status_code=status.HTTP_201_CREATED, media_type="application/json")
 
 
 @router.post(

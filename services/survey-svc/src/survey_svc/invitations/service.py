@@ -144,10 +144,14 @@ async def _checked(
 
 async def _presented(session: AsyncSession, token: str, client: bytes, settings: Settings) -> bytes:
     """The hash of a token that could be one; any other text answers the one 404 (or 429)."""
-    if not 20 <= len(token) <= 128 or not set(token) <= _TOKEN_ALPHABET:
+    if not _is_token(token):
         await rate_limit.ensure_allowed(session, client, settings)
         raise InvitationNotFound()
     return tokens.token_hash(token)
+
+
+def _is_token(text: str) -> bool:
+    return 20 <= len(text) <= 128 and set(text) <= _TOKEN_ALPHABET
 
 
 def _stage(
@@ -161,7 +165,9 @@ def _stage(
     cycle_status: str,
     report_released_at: datetime | None,
 ) -> Stage:
-    """What a link found for ``presented`` opens, or the one 404 (429 past the address's limit)."""
+    """What a link found for ``presented`` opens, or the one 404 (429 past the address's limit). A rater's
+    submit asks its "feedback" case of the database itself (``ResponseRepository.insert_by_link``): a
+    change here is a change there."""
     rate_limit.ensure_below_limit(failures, settings)
     # The look-up is by hash, so its timing says nothing useful about any token; the hashes are still
     # compared in constant time before the link is trusted.
@@ -324,7 +330,26 @@ async def save_draft_page(
 
 async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settings: Settings) -> Submitted:
     """Store the response once. Two submissions of one invitation, even at the same instant, store one
-    response: the database's unique constraint on the invitation refuses the second."""
+    response: the database's unique constraint on the invitation refuses the second.
+
+    A link that opens the rater's questionnaire (``_stage``'s "feedback") stores the response in the
+    statement that looks it up (``response_service.submit_by_link``): one round trip. Any other answer
+    (404, 429, 409, a response already stored) is the look-up's of every other request, which runs only
+    when that statement stored nothing."""
+    if _is_token(caller.token):
+        presented = tokens.token_hash(caller.token)
+        found = await response_service.submit_by_link(
+            session,
+            presented,
+            body,
+            failures=rate_limit.failures_query(rate_limit.client_hash(caller.address), settings),
+            failure_limit=settings.token_failures_per_window,
+        )
+        if found is not None:
+            stored, submitted_at = found
+            if not tokens.same_hash(stored.token_hash, presented):  # as ``_stage`` compares them
+                raise InvitationNotFound()
+            return Submitted(submitted_at=submitted_at)
     linked = await resolve_link(session, caller, settings)
     _require(linked, "feedback")
     link = linked.link

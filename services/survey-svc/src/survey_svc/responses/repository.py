@@ -5,10 +5,27 @@ from functools import cache
 from typing import Any, NamedTuple, cast
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, literal_column, null, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    LargeBinary,
+    ScalarSelect,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    delete,
+    func,
+    literal_column,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.sql.selectable import CTE
 
 from hlm_kit.repository import RepositoryBase
+from survey_svc.cycles.models import Cycle, CycleStatus
 from survey_svc.database import outbox
 from survey_svc.raters.models import Invitation, InvitationStatus, InvitationToken
 from survey_svc.responses.models import Response
@@ -17,6 +34,7 @@ from survey_svc.responses.models import Response
 _RESPONSE = cast(Table, Response.__table__)
 _INVITATION = cast(Table, Invitation.__table__)
 _TOKEN = cast(Table, InvitationToken.__table__)
+_CYCLE = cast(Table, Cycle.__table__)
 _EVENT_COLUMNS = ("event_id", "type", "subject", "envelope")
 
 
@@ -36,6 +54,26 @@ class ResponseRow(NamedTuple):
 
 
 _COLUMNS = ResponseRow._fields
+# What a rater's link gives the response it stores (``insert_by_link``): the statement reads them.
+_FROM_LINK = ("cycle_id", "invitation_id", "rater_group")
+
+
+class LinkedResponse(NamedTuple):
+    """A response stored through a rater's link: the parts the request gives, the link the rest."""
+
+    id: UUID
+    answers: list[dict[str, Any]]
+    importance: list[dict[str, Any]]
+    comments: list[dict[str, Any]]
+    submitted_at: datetime
+
+
+class Stored(NamedTuple):
+    """What ``insert_by_link`` found: the questionnaire the link's cycle is pinned to, which the answers are
+    checked against, and the hash of the link, compared again in constant time."""
+
+    questionnaire_id: UUID
+    token_hash: bytes
 
 
 class ResponseRepository(RepositoryBase[Response]):
@@ -56,23 +94,85 @@ class ResponseRepository(RepositoryBase[Response]):
         values = {f"response_{name}": value for name, value in zip(_COLUMNS, response, strict=True)}
         if event is not None:
             values.update({f"outbox_{name}": value for name, value in event.items()})
-        statement = _storing(ends_invitation=response.invitation_id is not None, publishes=event is not None)
+        statement = _storing(
+            ends_invitation=response.invitation_id is not None, publishes=event is not None, linked=None
+        )
         stored = await self.session.execute(statement, values)
         return stored.scalar_one_or_none() is not None
 
+    async def insert_by_link(
+        self,
+        token_hash: bytes,
+        response: LinkedResponse,
+        *,
+        failures: tuple[ScalarSelect[Any], dict[str, Any]],
+        failure_limit: int,
+        event: dict[str, Any],
+    ) -> Stored | None:
+        """As ``insert_once`` for a rater's response, in the same statement as the look-up of the link
+        ``token_hash``: stored only when the link opens an invitation still waiting for its answers, in an
+        open cycle whose report is not released, and the caller's ``failures`` (a subquery of their
+        address's failed look-ups, and its parameters) are below ``failure_limit``; the response takes its
+        cycle, invitation and group from the link, and so does ``event``'s data (its cycle and group, beside
+        the parts ``insert_once`` fills) and subject. One round trip for the link and the writes.
+
+        None when nothing was stored, whatever the reason (no such link, another stage, the address over
+        its limit, a response already stored): nothing was written, and the caller finds out why with the
+        link's own look-up."""
+        values = {f"response_{name}": value for name, value in zip(LinkedResponse._fields, response, strict=True)}
+        values.update({f"outbox_{name}": value for name, value in event.items()})
+        values.update({_TOKEN_HASH.key: token_hash, _FAILURE_LIMIT.key: failure_limit, **failures[1]})
+        statement = _storing(ends_invitation=True, publishes=True, linked=failures[0])
+        row = (await self.session.execute(statement, values)).one_or_none()
+        return None if row is None else Stored(row[1], row[2])
+
+
+_TOKEN_HASH = bindparam("link_token_hash", type_=LargeBinary(32))
+_FAILURE_LIMIT = bindparam("link_failure_limit", type_=Integer)
+
+
+def _link(failures: ScalarSelect[Any]) -> CTE:
+    """The invitation a token's hash opens for feedback, as ``invitations.service`` tells it (the
+    invitation waiting for answers, its cycle open and its report not released), while the address's
+    ``failures`` are below the limit: a rater's link that their submit may store a response through."""
+    invitation, cycle, token = _INVITATION, _CYCLE, _TOKEN
+    return (
+        select(
+            invitation.c.id.label("invitation_id"),
+            invitation.c.rater_group,
+            cycle.c.id.label("cycle_id"),
+            cycle.c.questionnaire_id,
+            token.c.token_hash,
+        )
+        .select_from(token.join(invitation, invitation.c.id == token.c.invitation_id))
+        .join(cycle, cycle.c.id == invitation.c.cycle_id)
+        .where(
+            token.c.token_hash == _TOKEN_HASH,
+            invitation.c.status == InvitationStatus.INVITED.value,
+            cycle.c.status == CycleStatus.OPEN.value,
+            cycle.c.report_released_at.is_(None),
+            func.coalesce(failures, 0) < _FAILURE_LIMIT,
+        )
+        .cte("link")
+    )
+
 
 @cache
-def _storing(*, ends_invitation: bool, publishes: bool) -> Select[tuple[UUID]]:
-    """The statement of ``insert_once``, built once per shape: building and caching a statement of this
-    size costs more than running it. Its parameters are named apart from every column: a parameter named
-    as a column of a table a statement updates would be taken as a value to set."""
-    stored = (
-        insert(_RESPONSE)
-        .values({name: bindparam(f"response_{name}") for name in _COLUMNS})
-        .on_conflict_do_nothing()
-        .returning(*(_RESPONSE.c[name] for name in _COLUMNS))
-        .cte("stored")
-    )
+def _storing(*, ends_invitation: bool, publishes: bool, linked: ScalarSelect[Any] | None) -> Select[Any]:
+    """The statement of ``insert_once`` or, ``linked`` (the subquery of an address's failures),
+    ``insert_by_link``, built once per shape: building and caching a statement of this size costs more than
+    running it. Its parameters are named apart from every column: a parameter named as a column of a table
+    a statement updates would be taken as a value to set."""
+    link = None if linked is None else _link(linked)
+    if link is None:
+        stored_values = insert(_RESPONSE).values({name: bindparam(f"response_{name}") for name in _COLUMNS})
+    else:
+        given = [
+            link.c[name] if name in _FROM_LINK else bindparam(f"response_{name}", type_=_RESPONSE.c[name].type)
+            for name in _COLUMNS
+        ]
+        stored_values = insert(_RESPONSE).from_select(list(_COLUMNS), select(*given))
+    stored = stored_values.on_conflict_do_nothing().returning(*(_RESPONSE.c[name] for name in _COLUMNS)).cte("stored")
     writes = []
     if ends_invitation:
         writes.append(
@@ -85,13 +185,33 @@ def _storing(*, ends_invitation: bool, publishes: bool) -> Select[tuple[UUID]]:
         writes.append(delete(_TOKEN).where(_TOKEN.c.invitation_id == stored.c.invitation_id).cte("revoked"))
     if publishes:
         # The event's data carries the response's parts as the row stores them, copied here in the
-        # database rather than encoded a second time by the service.
+        # database rather than encoded a second time by the service; through a link, its cycle and group
+        # too, which only the statement knows, and the cycle as the event's subject.
         envelope: ColumnElement[Any] = bindparam("outbox_envelope", type_=JSONB)
         for part in ("answers", "importance", "comments"):
-            envelope = func.jsonb_set(envelope, literal_column(f"'{{data,{part}}}'"), stored.c[part], type_=JSONB)
+            envelope = _set(envelope, f"data,{part}", stored.c[part])
+        subject: ColumnElement[Any] = bindparam("outbox_subject", type_=outbox.table.c.subject.type)
+        if link is not None:
+            subject = stored.c.cycle_id.cast(Text)
+            envelope = _set(envelope, "data,cycle_id", func.to_jsonb(subject))
+            envelope = _set(envelope, "data,rater_group", func.to_jsonb(stored.c.rater_group))
+            envelope = _set(envelope, "subject", func.to_jsonb(subject))
         row = select(
-            *(bindparam(f"outbox_{name}", type_=outbox.table.c[name].type) for name in _EVENT_COLUMNS[:-1]),
+            bindparam("outbox_event_id", type_=outbox.table.c.event_id.type),
+            bindparam("outbox_type", type_=outbox.table.c.type.type),
+            subject,
             envelope,
         )
         writes.append(insert(outbox.table).from_select(list(_EVENT_COLUMNS), row.select_from(stored)).cte("published"))
-    return select(stored.c.id).add_cte(*writes)
+    if link is None:
+        return select(stored.c.id).add_cte(*writes)
+    return (
+        select(stored.c.id, link.c.questionnaire_id, link.c.token_hash)
+        .select_from(stored.join(link, link.c.invitation_id == stored.c.invitation_id))
+        .add_cte(*writes)
+    )
+
+
+def _set(document: ColumnElement[Any], path: str, value: ColumnElement[Any]) -> ColumnElement[Any]:
+    """``document`` (JSONB) with ``value`` at ``path`` (keys separated by commas), added if missing."""
+    return func.jsonb_set(document, literal_column(f"'{{{path}}}'"), value, type_=JSONB)

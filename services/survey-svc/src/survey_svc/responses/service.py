@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
+from sqlalchemy import ScalarSelect
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_contracts import ResponseSubmittedV1
+from hlm_contracts import RaterGroup, ResponseSubmittedV1
 from survey_svc.database import outbox
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
-from survey_svc.responses.repository import ResponseRepository, ResponseRow
+from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, Stored
 from survey_svc.responses.schemas import ResponseIn
 
 
@@ -67,6 +69,51 @@ async def submit(
     if not await ResponseRepository(session).insert_once(response, event=event):
         raise AlreadySubmitted()
     return response
+
+
+async def submit_by_link(
+    session: AsyncSession,
+    token_hash: bytes,
+    body: ResponseIn,
+    *,
+    failures: tuple[ScalarSelect[Any], dict[str, Any]],
+    failure_limit: int,
+) -> tuple[Stored, datetime] | None:
+    """As ``submit`` for a rater's response, in one statement with the look-up of their link
+    (``ResponseRepository.insert_by_link``): stored, with its response.submitted, only when the link
+    ``token_hash`` opens an invitation waiting for its answers in an open cycle and the address's
+    ``failures`` are below ``failure_limit``. None when nothing was written, for whatever reason: the
+    caller's look-up of the link tells which.
+
+    The answers are checked after the statement, against the questionnaire of the cycle it found: a body
+    that does not answer it raises 422 (each problem listed), and the request's transaction, with what
+    the statement wrote, is rolled back."""
+    answers, importance, comments = answer_rules.stored_parts(body)
+    response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
+    # The statement writes the event's cycle, group and parts from the row it stores; the contract's
+    # model is validated here with stand-ins for the first two (a test reads each from the outbox).
+    data = ResponseSubmittedV1.model_validate(
+        {
+            "cycle_id": _STAND_IN_CYCLE,
+            "response_id": response.id,
+            "rater_group": RaterGroup.OTHER,
+            "answers": [],
+            "importance": [],
+            "comments": [],
+            "submitted_at": response.submitted_at,
+        }
+    )
+    event = outbox.row(session, data)
+    stored = await ResponseRepository(session).insert_by_link(
+        token_hash, response, failures=failures, failure_limit=failure_limit, event=event
+    )
+    if stored is None:
+        return None
+    answer_rules.check(await questionnaire_service.answer_keys(session, stored.questionnaire_id), body, complete=True)
+    return stored, response.submitted_at
+
+
+_STAND_IN_CYCLE = UUID(int=0)
 
 
 def submitted_event(response: Response | ResponseRow, *, parts: bool = True) -> ResponseSubmittedV1:
