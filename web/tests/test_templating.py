@@ -7,6 +7,7 @@ import re
 import pytest
 from markupsafe import Markup
 
+from hlm_web.answer.questionnaire import NOT_OBSERVED, Questionnaire
 from hlm_web.templating import create_templates
 
 ENVIRONMENT = create_templates().env
@@ -69,3 +70,51 @@ def test_text_marked_safe_is_never_taken_for_the_same_text_escaped() -> None:
 
     assert "&lt;b&gt;Released" in str(escaped)
     assert "<b>Released</b>" in str(safe)
+
+
+QUESTIONNAIRE = Questionnaire.from_graphql(
+    {
+        "instructions": "",
+        "notObservedLabel": None,
+        "dimensions": [{"key": "a", "name": "Leading with care", "position": 0}],
+        "items": [{"key": f"a{n}", "dimensionKey": "a", "text": f"Listens {n}", "position": n} for n in (1, 2)],
+        "performanceScale": [{"value": v, "label": f"Level {v}"} for v in (1, 2, 3, 4)],
+        "importanceScale": [{"value": v, "label": f"Importance {v}"} for v in (1, 2, 3, 4)],
+        "importanceQuestions": [],
+    }
+)
+
+
+def _questions(*args: object) -> str:
+    macro = ENVIRONMENT.get_template("answer/_dimension_fields.jinja").module.dimensionFields  # type: ignore[attr-defined]
+    return str(macro(*args))
+
+
+def test_a_kept_fragment_is_the_macros_markup_and_follows_each_answer_and_message() -> None:
+    kept = ENVIRONMENT.globals["fragment"]
+    template, macro = "answer/_dimension_fields.jinja", "dimensionFields"
+    strong = (QUESTIONNAIRE, "a", (("a1", "3"),), "2", "", (), "Shown word for word.", NOT_OBSERVED)
+    not_observed = (QUESTIONNAIRE, "a", (("a1", NOT_OBSERVED),), "2", "", (), "Shown word for word.", NOT_OBSERVED)
+    missing = (QUESTIONNAIRE, "a", (), None, "", (("item-a1", "Select an answer"),), "Shown.", NOT_OBSERVED)
+
+    first, again = kept(template, macro, *strong), kept(template, macro, *strong)  # type: ignore[operator]
+    assert str(first) == str(again) == _questions(*strong)
+    assert 'value="3" checked' in str(first)
+    assert str(kept(template, macro, *not_observed)) == _questions(*not_observed) != str(first)  # type: ignore[operator]
+    assert "Select an answer" in str(kept(template, macro, *missing))  # type: ignore[operator]
+
+
+def test_a_fragment_given_anything_that_can_change_is_rendered_afresh() -> None:
+    kept = ENVIRONMENT.globals["fragment"]
+    answers = [("a1", "3")]  # a list may change after the call: never a key
+    before = kept(
+        "answer/_dimension_fields.jinja", "dimensionFields", QUESTIONNAIRE, "a", answers, None, "", (), "", NOT_OBSERVED
+    )  # type: ignore[operator]
+    answers[0] = ("a1", "1")
+    after = kept(
+        "answer/_dimension_fields.jinja", "dimensionFields", QUESTIONNAIRE, "a", answers, None, "", (), "", NOT_OBSERVED
+    )  # type: ignore[operator]
+
+    assert 'value="3" checked' in str(before)
+    assert 'value="1" checked' in str(after)
+    assert 'value="3" checked' not in str(after)
