@@ -1,13 +1,15 @@
 """The web front's own work per rater page, alone: CPU time or callgrind instructions per page shown and sent.
 
-    uv run --no-sync python bench/web_page_cpu.py [--pages 2000] [--connections 1] [--callgrind]
+    uv run --no-sync python bench/web_page_cpu.py [--pages 2000] [--connections 1] [--callgrind] [--varied]
 
 ``bench/web.py`` measures a page with the whole platform behind it; this measures only the web front's
 process, which is what a page adds to its gateway call. Three processes on 127.0.0.1:
 
 1. a canned gateway (a bare ASGI app under uvicorn) answering the two GraphQL calls a rater's dimension page
    makes, as the gateway would for the HLM 360 (read from framework-svc's catalogue files): the invitation
-   with that dimension's part of a whole draft, and ``saveInvitationPage``;
+   with that dimension's part of a whole draft (every statement Strong, as ``bench/web.py``'s raters answer;
+   with ``--varied``, each page read with answers of its own, as raters answer apart, so that no rendered
+   page is seen twice), and ``saveInvitationPage``;
 2. the web front as ``hlm-web serve`` runs it (``hlm_kit.cli.serve``, one uvicorn worker), under callgrind
    with ``--callgrind`` (``--instr-atstart=no``: its start is not counted);
 3. this script, sending the fifth dimension's page (``GET``) and then its form (``POST``, every statement
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import re
@@ -67,8 +70,9 @@ def questionnaire() -> dict[str, Any]:
     }
 
 
-def canned_gateway() -> Any:
+def canned_gateway(*, varied: bool) -> Any:
     known = questionnaire()
+    shown = itertools.count()
     items, dimensions = known["items"], [d["key"] for d in known["dimensions"]]
     saved = json.dumps(
         {
@@ -87,6 +91,9 @@ def canned_gateway() -> Any:
     def invitation(variables: dict[str, Any]) -> bytes:
         item_keys, dimension_keys = variables.get("itemKeys"), variables.get("dimensionKeys")
         chosen = [d for d in dimensions if dimension_keys is None or d in dimension_keys]
+        # Varied: each page read with answers of its own (four levels, four statements at least, and the
+        # importance: 1,024 sets), as raters answer apart; otherwise every page with the same answers.
+        n = next(shown) if varied else 0
         opened: dict[str, Any] = {
             "stage": "FEEDBACK",
             "participantName": "Alex Morgan",
@@ -96,11 +103,10 @@ def canned_gateway() -> Any:
             "questionnaireId": known["id"],
             "draft": {
                 "answers": [
-                    {"itemKey": i["key"], "level": 3, "notObserved": False}
-                    for i in items
-                    if item_keys is None or i["key"] in item_keys
+                    {"itemKey": i["key"], "level": (n >> (2 * k)) % 4 + 1 if varied else 3, "notObserved": False}
+                    for k, i in enumerate(i for i in items if item_keys is None or i["key"] in item_keys)
                 ],
-                "importance": [{"dimensionKey": d, "rating": 3} for d in chosen],
+                "importance": [{"dimensionKey": d, "rating": (n >> 8) % 4 + 1 if varied else 3} for d in chosen],
                 "comments": [{"dimensionKey": d, "text": ""} for d in chosen],
             },
         }
@@ -155,7 +161,7 @@ def _process(command: Sequence[str], port: int, env: dict[str, str]) -> Iterator
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
                 break
             if process.poll() is not None:
-                raise SystemExit(f"{command[-3]} exited ({process.returncode})")
+                raise SystemExit(f"{' '.join(command)} exited ({process.returncode})")
             time.sleep(0.5)
         yield process
     finally:
@@ -225,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
         "WEB_LOG_LEVEL": "WARNING",
     }
     web = [sys.executable, __file__, "_web", str(web_port)]
+    gateway = [sys.executable, __file__, "_gateway", str(gateway_port), "varied" if args.varied else "same"]
     with tempfile.TemporaryDirectory() as out:
         callgrind = Path(out) if args.callgrind else None
         if callgrind is not None:
@@ -236,7 +243,7 @@ def run(args: argparse.Namespace) -> int:
                 *web,
             ]
         with (
-            _process([sys.executable, __file__, "_gateway", str(gateway_port)], gateway_port, env),
+            _process(gateway, gateway_port, env),
             _process(web, web_port, env) as server,
         ):
             if callgrind is not None:
@@ -244,7 +251,8 @@ def run(args: argparse.Namespace) -> int:
             per_page = asyncio.run(_drive(web_port, server.pid, args.pages, args.connections, callgrind))
     unit = "M instructions" if args.callgrind else "ms of CPU"
     scale = 1e-6 if args.callgrind else 1e3
-    print(f"the web front alone, {args.connections} connection(s), {args.pages} pages each way:")
+    answers = "each page shown with answers of its own" if args.varied else "every page shown with the same answers"
+    print(f"the web front alone, {args.connections} connection(s), {args.pages} pages each way, {answers}:")
     for method, value in per_page.items():
         page = "shown (GET)" if method == "GET" else "sent (POST)"
         print(f"  dimension page {page:12} {value * scale:7.3f} {unit} per page")
@@ -256,7 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["_gateway"]:
         import uvicorn
 
-        uvicorn.run(canned_gateway(), host="127.0.0.1", port=int(argv[1]), log_config=None, access_log=False)
+        app = canned_gateway(varied=argv[2:3] == ["varied"])
+        uvicorn.run(app, host="127.0.0.1", port=int(argv[1]), log_config=None, access_log=False)
         return 0
     if argv[:1] == ["_web"]:
         from hlm_web.cli import main as web
@@ -267,6 +276,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2000, help="pages measured each way (GET, then POST)")
     parser.add_argument("--connections", type=int, default=1)
     parser.add_argument("--callgrind", action="store_true", help="count instructions instead of CPU time")
+    parser.add_argument(
+        "--varied", action="store_true", help="each page shown with answers of its own, as raters answer apart"
+    )
     return run(parser.parse_args(argv))
 
 

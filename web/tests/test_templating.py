@@ -8,7 +8,7 @@ import pytest
 from markupsafe import Markup
 
 from hlm_web.answer.questionnaire import NOT_OBSERVED, Questionnaire
-from hlm_web.templating import create_templates
+from hlm_web.templating import _immutable, create_templates
 
 ENVIRONMENT = create_templates().env
 
@@ -85,36 +85,38 @@ QUESTIONNAIRE = Questionnaire.from_graphql(
 )
 
 
-def _questions(*args: object) -> str:
-    macro = ENVIRONMENT.get_template("answer/_dimension_fields.jinja").module.dimensionFields  # type: ignore[attr-defined]
+def _statement(*args: object) -> str:
+    macro = ENVIRONMENT.get_template("answer/_dimension_fields.jinja").module.statement  # type: ignore[attr-defined]
     return str(macro(*args))
 
 
-def test_a_kept_fragment_is_the_macros_markup_and_follows_each_answer_and_message() -> None:
+def test_a_kept_statement_is_the_macros_markup_and_follows_its_answer_and_message() -> None:
     kept = ENVIRONMENT.globals["fragment"]
-    template, macro = "answer/_dimension_fields.jinja", "dimensionFields"
-    strong = (QUESTIONNAIRE, "a", (("a1", "3"),), "2", "", (), "Shown word for word.", NOT_OBSERVED)
-    not_observed = (QUESTIONNAIRE, "a", (("a1", NOT_OBSERVED),), "2", "", (), "Shown word for word.", NOT_OBSERVED)
-    missing = (QUESTIONNAIRE, "a", (), None, "", (("item-a1", "Select an answer"),), "Shown.", NOT_OBSERVED)
+    fields = "answer/_dimension_fields.jinja"
+    strong = (QUESTIONNAIRE, "a", 1, "3", None, NOT_OBSERVED)
+    not_observed = (QUESTIONNAIRE, "a", 1, NOT_OBSERVED, None, NOT_OBSERVED)
+    missing = (QUESTIONNAIRE, "a", 2, None, "Select an answer to statement 2", NOT_OBSERVED)
 
-    first, again = kept(template, macro, *strong), kept(template, macro, *strong)  # type: ignore[operator]
-    assert str(first) == str(again) == _questions(*strong)
+    first, again = kept(fields, "statement", *strong), kept(fields, "statement", *strong)  # type: ignore[operator]
+    assert str(first) == str(again) == _statement(*strong)
     assert 'value="3" checked' in str(first)
-    assert str(kept(template, macro, *not_observed)) == _questions(*not_observed) != str(first)  # type: ignore[operator]
-    assert "Select an answer" in str(kept(template, macro, *missing))  # type: ignore[operator]
+    assert "1. Listens 1" in str(first)
+    assert str(kept(fields, "statement", *not_observed)) == _statement(*not_observed) != str(first)  # type: ignore[operator]
+    kept_missing = str(kept(fields, "statement", *missing))  # type: ignore[operator]
+    assert "2. Listens 2" in kept_missing
+    assert "Select an answer to statement 2" in kept_missing
 
 
 def test_a_fragment_given_anything_that_can_change_is_rendered_afresh() -> None:
     kept = ENVIRONMENT.globals["fragment"]
-    answers = [("a1", "3")]  # a list may change after the call: never a key
-    before = kept(
-        "answer/_dimension_fields.jinja", "dimensionFields", QUESTIONNAIRE, "a", answers, None, "", (), "", NOT_OBSERVED
-    )  # type: ignore[operator]
-    answers[0] = ("a1", "1")
-    after = kept(
-        "answer/_dimension_fields.jinja", "dimensionFields", QUESTIONNAIRE, "a", answers, None, "", (), "", NOT_OBSERVED
-    )  # type: ignore[operator]
+    questionnaire = {"a questionnaire": "as a dict"}  # a dict may change after the call: never a key
 
-    assert 'value="3" checked' in str(before)
-    assert 'value="1" checked' in str(after)
-    assert 'value="3" checked' not in str(after)
+    class Scale:
+        label = "Level 3"
+
+    assert not any(
+        _immutable(value) for value in (questionnaire, ["3"], Scale(), True, 1.0, Markup("<b>3</b>"), ("3", ["3"]))
+    )
+    assert all(_immutable(value) for value in (QUESTIONNAIRE, "3", 3, None, ("a", (1, None))))
+    first = kept("answer/_dimension_fields.jinja", "statement", QUESTIONNAIRE, "a", 1, ["3"][0], None, NOT_OBSERVED)  # type: ignore[operator]
+    assert 'value="3" checked' in str(first)

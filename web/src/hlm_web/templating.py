@@ -83,20 +83,24 @@ class ComponentCache:
 
 
 class FragmentCache:
-    """``fragment("answer/_dimension_fields.jinja", "dimensionFields", *args)`` in a template: a macro of
-    the web front's own templates, its output kept per arguments.
+    """``fragment("answer/_dimension_fields.jinja", "statement", *args)`` in a template: a macro of the web
+    front's own templates, its output kept per arguments.
 
-    A page built of many components still costs a call, a set of parameters and a cache key per component
-    on every render: a dimension's page, seven of them, two fifths of its render. Its questions are the
-    same HTML for every rater who gave the same answers, so the macro that lays them out is rendered once
-    per arguments and kept, and a page pays one lookup for them. The macro must depend on its arguments
-    alone (imported without the page's context, it sees nothing else but the environment's globals).
+    ``component()`` keeps a component's HTML too, but must build its parameters and a key of them, nested
+    dicts and lists, on every call: for a statement's radios, more than rendering the rest of its page. A
+    statement is the same HTML for every rater who gives it the same answer, and is named by a few plain
+    values (its questionnaire, dimension and number, the answer, the message), so the macro that lays it out
+    is called through this instead, keyed by those values: one cheap lookup per statement, for any rater.
+    The macro must depend on its arguments alone (imported without the page's context, it sees nothing else
+    but the environment's globals).
 
     Only values that cannot change once made are a key: strings, whole numbers, None, tuples of them and
-    frozen dataclasses (a questionnaire). Anything else (a dict, a list, an object compared by identity,
-    whose id a later object may reuse with other answers) is rendered afresh each time, as a plain macro
-    call would be. Truth values and floats are rendered afresh too: True and 1 are equal as keys."""
+    frozen dataclasses (a questionnaire, whose hash is worked out once). Anything else (a dict, a list, an
+    object compared by identity, whose id a later object may reuse) is rendered afresh each time, as a plain
+    macro call would be. Truth values and floats are rendered afresh too: True and 1 are equal as keys."""
 
+    # A questionnaire's statements times their answers and messages: some 600 for the HLM 360, with room
+    # for several questionnaires; each a statement's radios, about 1.5 KB.
     MAX_ENTRIES = 4096
 
     def __init__(self, environment: jinja2.Environment) -> None:
