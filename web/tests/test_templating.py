@@ -7,7 +7,8 @@ import re
 import pytest
 from markupsafe import Markup
 
-from hlm_web.templating import create_templates
+from hlm_web.answer.questionnaire import NOT_OBSERVED, Questionnaire
+from hlm_web.templating import _immutable, create_templates
 
 ENVIRONMENT = create_templates().env
 
@@ -69,3 +70,53 @@ def test_text_marked_safe_is_never_taken_for_the_same_text_escaped() -> None:
 
     assert "&lt;b&gt;Released" in str(escaped)
     assert "<b>Released</b>" in str(safe)
+
+
+QUESTIONNAIRE = Questionnaire.from_graphql(
+    {
+        "instructions": "",
+        "notObservedLabel": None,
+        "dimensions": [{"key": "a", "name": "Leading with care", "position": 0}],
+        "items": [{"key": f"a{n}", "dimensionKey": "a", "text": f"Listens {n}", "position": n} for n in (1, 2)],
+        "performanceScale": [{"value": v, "label": f"Level {v}"} for v in (1, 2, 3, 4)],
+        "importanceScale": [{"value": v, "label": f"Importance {v}"} for v in (1, 2, 3, 4)],
+        "importanceQuestions": [],
+    }
+)
+
+
+def _statement(*args: object) -> str:
+    macro = ENVIRONMENT.get_template("answer/_dimension_fields.jinja").module.statement  # type: ignore[attr-defined]
+    return str(macro(*args))
+
+
+def test_a_kept_statement_is_the_macros_markup_and_follows_its_answer_and_message() -> None:
+    kept = ENVIRONMENT.globals["fragment"]
+    fields = "answer/_dimension_fields.jinja"
+    strong = (QUESTIONNAIRE, "a", 1, "3", None, NOT_OBSERVED)
+    not_observed = (QUESTIONNAIRE, "a", 1, NOT_OBSERVED, None, NOT_OBSERVED)
+    missing = (QUESTIONNAIRE, "a", 2, None, "Select an answer to statement 2", NOT_OBSERVED)
+
+    first, again = kept(fields, "statement", *strong), kept(fields, "statement", *strong)  # type: ignore[operator]
+    assert str(first) == str(again) == _statement(*strong)
+    assert 'value="3" checked' in str(first)
+    assert "1. Listens 1" in str(first)
+    assert str(kept(fields, "statement", *not_observed)) == _statement(*not_observed) != str(first)  # type: ignore[operator]
+    kept_missing = str(kept(fields, "statement", *missing))  # type: ignore[operator]
+    assert "2. Listens 2" in kept_missing
+    assert "Select an answer to statement 2" in kept_missing
+
+
+def test_a_fragment_given_anything_that_can_change_is_rendered_afresh() -> None:
+    kept = ENVIRONMENT.globals["fragment"]
+    questionnaire = {"a questionnaire": "as a dict"}  # a dict may change after the call: never a key
+
+    class Scale:
+        label = "Level 3"
+
+    assert not any(
+        _immutable(value) for value in (questionnaire, ["3"], Scale(), True, 1.0, Markup("<b>3</b>"), ("3", ["3"]))
+    )
+    assert all(_immutable(value) for value in (QUESTIONNAIRE, "3", 3, None, ("a", (1, None))))
+    first = kept("answer/_dimension_fields.jinja", "statement", QUESTIONNAIRE, "a", 1, ["3"][0], None, NOT_OBSERVED)  # type: ignore[operator]
+    assert 'value="3" checked' in str(first)

@@ -4,6 +4,7 @@ sees when the other part answers, is down, is slow, or the request cannot be wri
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 
@@ -32,7 +33,7 @@ def _app(release: asyncio.Event, holding: asyncio.Event) -> FastAPI:
         response.set_cookie("session", "first-caller")
         return response
 
-    @app.get("/held")
+    @app.api_route("/held", methods=["GET", "POST"])
     async def held() -> str:
         holding.set()
         await release.wait()
@@ -144,3 +145,39 @@ async def test_a_header_that_cannot_be_written_is_a_local_protocol_error(served:
         with pytest.raises(httpx.LocalProtocolError):
             await client.post("/echo", json={}, headers={"Idempotency-Key": value})
         assert (await client.post("/echo", json={})).status_code == 200
+
+
+async def test_a_whole_post_goes_with_the_headers_given_and_comes_back_whole(served: str) -> None:
+    async with http_client(served, timeout_s=5) as client:
+        status, body = await client.post_whole(
+            client.base_url.join("/echo"),
+            b'{"answers": [1, 2, 3]}',
+            {"Content-Type": "application/json", "X-Forwarded-For": "10.0.0.7"},
+        )
+    assert status == 200
+    assert json.loads(body)["body"] == {"answers": [1, 2, 3]}
+    assert json.loads(body)["headers"]["x-forwarded-for"] == "10.0.0.7"
+
+
+async def test_a_whole_post_fails_as_the_clients_other_calls_fail(served: str) -> None:
+    async with http_client(UNREACHABLE, timeout_s=5) as client:
+        with pytest.raises(httpx.TransportError):
+            await client.post_whole(client.base_url.join("/echo"), b"{}", {})
+    async with http_client(served, timeout_s=0.2) as client:
+        with pytest.raises(httpx.TimeoutException):
+            await client.post_whole(client.base_url.join("/held"), b"{}", {})
+    async with http_client(served, timeout_s=5) as client:
+        with pytest.raises(httpx.LocalProtocolError):
+            await client.post_whole(client.base_url.join("/echo"), b"{}", {"Idempotency-Key": "a\nb"})
+
+
+async def test_a_whole_post_through_another_transport_goes_through_httpx(
+    release: asyncio.Event, holding: asyncio.Event
+) -> None:
+    transport = httpx.ASGITransport(app=_app(release, holding))
+    async with http_client("http://in-process", timeout_s=5, transport=transport) as client:
+        status, body = await client.post_whole(
+            client.base_url.join("/echo"), b'{"a": 1}', {"Content-Type": "application/json"}
+        )
+    assert status == 200
+    assert json.loads(body)["body"] == {"a": 1}

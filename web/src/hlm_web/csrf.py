@@ -24,6 +24,18 @@ class CsrfRefused(Exception):
     """A form came without a token, or with one that does not match its cookie."""
 
 
+# What reads this process's cookies back, made once per secret: itsdangerous's serializer and its signer are
+# built afresh for each call otherwise, on every page shown.
+_serializers: dict[str, URLSafeTimedSerializer] = {}
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    serializer = _serializers.get(secret_key)
+    if serializer is None:
+        serializer = _serializers[secret_key] = URLSafeTimedSerializer(secret_key, salt=_SALT)
+    return serializer
+
+
 def configure(settings: Settings) -> None:
     """fastapi-csrf-protect keeps one configuration per process: the token comes in the form body."""
 
@@ -46,7 +58,7 @@ def tokens_for(request: Request) -> tuple[str, str | None]:
     settings: Settings = request.app.state.settings
     signed = request.cookies.get(COOKIE)
     if signed:
-        serializer = URLSafeTimedSerializer(settings.secret_key.get_secret_value(), salt=_SALT)
+        serializer = _serializer(settings.secret_key.get_secret_value())
         try:
             # Renewed well before it runs out, so a page left open for a while can still be sent.
             token: str = serializer.loads(signed, max_age=settings.csrf_max_age_s // 2)

@@ -115,21 +115,21 @@ class GatewayClient:
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
         try:
-            response = await self._http.post(
-                self._graphql_url, content=orjson.dumps({"query": document, "variables": variables}), headers=headers
+            status, content = await self._http.post_whole(
+                self._graphql_url, orjson.dumps({"query": document, "variables": variables}), headers
             )
         except httpx.HTTPError as exc:
             log.warning("gateway unreachable", error=type(exc).__name__)
             raise GatewayUnavailable from exc
-        if response.status_code >= 500:
-            log.warning("gateway failed", status=response.status_code)
+        if status >= 500:
+            log.warning("gateway failed", status=status)
             raise GatewayUnavailable
-        if response.status_code == 413:
+        if status == 413:
             raise RequestTooLarge
         try:
-            body: dict[str, Any] = orjson.loads(response.content)
+            body: dict[str, Any] = orjson.loads(content)
         except orjson.JSONDecodeError as exc:
-            log.warning("gateway answered something other than JSON", status=response.status_code)
+            log.warning("gateway answered something other than JSON", status=status)
             raise GatewayUnavailable from exc
         for error in body.get("errors") or []:
             _raise_for(error.get("extensions") or {}, error.get("message"))

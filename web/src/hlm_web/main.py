@@ -83,10 +83,12 @@ def create_app(
     app.state.templates = create_templates()
     app.state.questionnaires = KnownQuestionnaires()
     app.state.oauth = signin_router.create_oauth(settings)
-    app.include_router(health.router)
-    # A rater's pages first: they are most of the requests, and a request walks the routes in order until
-    # one matches (the answer routes all sit under /answer/{token}, which no other router uses).
+    # A rater's pages first, before even the probes: they are most of the requests, and a request walks the
+    # routes in order until one matches, twice (FastAPI asks each included router whether it matches, then
+    # finds the route again to handle it). The answer routes all sit under /answer/{token}, which no other
+    # router uses.
     app.include_router(answer_router.router)
+    app.include_router(health.router)
     app.include_router(signin_router.router)
     # The 360's fixed paths (/assessments/360/new) before the participant's /assessments/{cycle}/... ones.
     app.include_router(feedback360.router)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, MutableMapping
 from typing import Any
 
 import jinja2
@@ -15,8 +15,22 @@ from starlette.responses import HTMLResponse
 from hlm_web import csrf
 
 
+class _Environment(jinja2.Environment):
+    """Jinja's environment, each template's globals a plain dict made as it is loaded rather than a ChainMap
+    over the environment's.
+
+    Every ``{% from ... import %}`` a page runs (the NHS.UK page template imports four macro files, on every
+    render) asks which of the page's globals the imported template lacks; over ChainMaps that question is
+    answered in Python, key by key, a tenth of a plain page's render. The environment's globals are all set
+    before any template is loaded (create_templates, Jinja2Templates), as Jinja asks, so a copy made at
+    loading misses nothing."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
+
+
 def create_templates() -> Jinja2Templates:
-    environment = jinja2.Environment(
+    environment = _Environment(
         loader=jinja2.ChoiceLoader(
             [jinja2.PackageLoader("hlm_web", "templates"), jinja2.PackageLoader("nhsuk_frontend_jinja", "templates")]
         ),
@@ -30,6 +44,7 @@ def create_templates() -> Jinja2Templates:
         auto_reload=False,
     )
     environment.globals["component"] = ComponentCache(environment)
+    environment.globals["fragment"] = FragmentCache(environment)
     return Jinja2Templates(env=environment)
 
 
@@ -65,6 +80,54 @@ class ComponentCache:
             if len(self._rendered) > self.MAX_ENTRIES:
                 self._rendered.popitem(last=False)
         return rendered
+
+
+class FragmentCache:
+    """``fragment("answer/_dimension_fields.jinja", "statement", *args)`` in a template: a macro of the web
+    front's own templates, its output kept per arguments.
+
+    ``component()`` keeps a component's HTML too, but must build its parameters and a key of them, nested
+    dicts and lists, on every call: for a statement's radios, more than rendering the rest of its page. A
+    statement is the same HTML for every rater who gives it the same answer, and is named by a few plain
+    values (its questionnaire, dimension and number, the answer, the message), so the macro that lays it out
+    is called through this instead, keyed by those values: one cheap lookup per statement, for any rater.
+    The macro must depend on its arguments alone (imported without the page's context, it sees nothing else
+    but the environment's globals).
+
+    Only values that cannot change once made are a key: strings, whole numbers, None, tuples of them and
+    frozen dataclasses (a questionnaire, whose hash is worked out once). Anything else (a dict, a list, an
+    object compared by identity, whose id a later object may reuse) is rendered afresh each time, as a plain
+    macro call would be. Truth values and floats are rendered afresh too: True and 1 are equal as keys."""
+
+    # A questionnaire's statements times their answers and messages: some 600 for the HLM 360, with room
+    # for several questionnaires; each a statement's radios, about 1.5 KB.
+    MAX_ENTRIES = 4096
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self._environment = environment
+        self._rendered: OrderedDict[Hashable, Markup] = OrderedDict()
+
+    def __call__(self, template: str, macro: str, *args: Any) -> Markup:
+        key = (template, macro, args) if all(_immutable(arg) for arg in args) else None
+        if key is not None and (kept := self._rendered.get(key)) is not None:
+            self._rendered.move_to_end(key)
+            return kept
+        rendered: Markup = getattr(self._environment.get_template(template).module, macro)(*args)
+        if key is not None:
+            self._rendered[key] = rendered
+            if len(self._rendered) > self.MAX_ENTRIES:
+                self._rendered.popitem(last=False)
+        return rendered
+
+
+def _immutable(value: Any) -> bool:
+    kind = type(value)
+    if kind is str or kind is int or value is None:
+        return True
+    if kind is tuple:
+        return all(_immutable(v) for v in value)
+    params = getattr(kind, "__dataclass_params__", None)
+    return params is not None and bool(params.frozen)
 
 
 # Numbers and truth values are kept with their type: True, 1 and 1.0 are equal as keys, but render apart.

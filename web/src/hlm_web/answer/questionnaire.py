@@ -5,6 +5,7 @@ whole (saving a draft replaces the previous one)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections import OrderedDict
@@ -59,6 +60,17 @@ class Questionnaire:
     performance_scale: tuple[ScalePoint, ...]
     importance_scale: tuple[ScalePoint, ...]
     not_observed_label: str
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash(
+            (self.instructions, self.dimensions, self.performance_scale, self.importance_scale, self.not_observed_label)
+        )
+
+    def __hash__(self) -> int:
+        # Worked out once: a page's fragments are kept by their questionnaire (templating.FragmentCache), and
+        # hashing its statements afresh on every page would cost more than the lookup saves.
+        return self._hash
 
     @classmethod
     def from_graphql(cls, data: Mapping[str, Any]) -> Questionnaire:
@@ -301,8 +313,10 @@ class KnownQuestionnaires:
             self._links.popitem(last=False)
 
 
+@functools.lru_cache(maxsize=1024)
 def closing_date(closes_at: str | None) -> str | None:
-    """The closing date as a person reads it: 18 December 2026."""
+    """The closing date as a person reads it: 18 December 2026. Kept per value: every page of a rater's
+    link shows it, and a cycle's raters share one."""
     if not closes_at:
         return None
     moment = datetime.fromisoformat(closes_at).astimezone(UK)

@@ -15,13 +15,15 @@ line, and no page sends a Referer (the response headers say so), so it never lea
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import structlog
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
 
 from hlm_web import csrf
@@ -43,6 +45,24 @@ from hlm_web.templating import render
 log = structlog.get_logger(__name__)
 
 router = APIRouter(prefix="/answer/{token}")
+
+# The pages under a link with a name of their own, besides the start page; no dimension's page can be one.
+FIXED_PAGES = ("questions", "decline", "declined", "check", "done")
+
+
+class DimensionSlug(StringConvertor):
+    """A dimension's part of its page's URL: one path segment, but not the name of a fixed page.
+
+    A dimension's pages are most of a rater's requests, so their routes come first; a request walks the
+    routes in order until one matches, and FastAPI walks them twice (whether the router matches, then which
+    route handles it), which cost a dimension's page some twenty route tests after the fixed pages'. Routed
+    first, ``/{dimension}`` must not take those pages: they are left out here, as their routes, first until
+    now, kept any dimension of the same name from being reached."""
+
+    regex = rf"(?!(?:{'|'.join(FIXED_PAGES)})$)[^/]+"
+
+
+register_url_convertor("dimension_slug", DimensionSlug())
 
 # Remembers, in the rater's browser, which link it has sent feedback through: a second press of "Send"
 # (or a send after going back) then shows the confirmation again rather than "this link cannot be used".
@@ -149,6 +169,102 @@ def _page_url(token: str, dimension: Dimension, *, change: bool = False) -> str:
 
 def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
+
+
+# ----------------------------------------------------------------------------------------------------
+# One page per dimension
+# ----------------------------------------------------------------------------------------------------
+
+
+def _action(form: Mapping[str, Any]) -> str:
+    """Which button sent the page: "later" (Save and come back later), otherwise "continue". Read from the
+    form the CSRF check parsed rather than declared as a form parameter, which had FastAPI read and validate
+    the body a second time on every page sent."""
+    action = form.get("action")
+    return action if isinstance(action, str) else "continue"
+
+
+def _dimension_of(questionnaire: Questionnaire, slug: str) -> Dimension:
+    dimension = questionnaire.dimension(slug)
+    if dimension is None:
+        raise HTTPException(status_code=404)
+    return dimension
+
+
+def _render_dimension(
+    request: Request,
+    token: str,
+    invitation: Invitation,
+    dimension: Dimension,
+    *,
+    change: bool,
+    page: PageAnswers | None = None,
+) -> Response:
+    context = pages.dimension_context(
+        _url(token),
+        invitation.questionnaire,
+        invitation.answers,
+        dimension,
+        change=change,
+        page=page,
+        first_back_url=_url(token),
+    )
+    return render(
+        request,
+        "answer/dimension.html",
+        {"token": token, "invitation": invitation, "voice": _voice(invitation), **context},
+        status_code=400 if context["errors"] else 200,
+    )
+
+
+async def _save_page(request: Request, token: str, slug: str, *, change: bool) -> Response:
+    # The page's form is read against the questionnaire already known for this link; the invitation is
+    # read first only when it is not (or when the page goes back to the rater with its errors).
+    invitation = None
+    questionnaire = _known(request).for_link(token)
+    if questionnaire is None:
+        invitation = await _invitation(request, token)
+        questionnaire = invitation.questionnaire
+    dimension = _dimension_of(questionnaire, slug)
+    form = await request.form()  # parsed once already, by the CSRF check
+    page = PageAnswers.read(questionnaire, dimension, form)
+    action = _action(form)
+    if action != "later" and page.errors:
+        invitation = invitation or await _invitation(request, token, slug)
+        return _render_dimension(request, token, invitation, dimension, change=change, page=page)
+    progress = await _save(request, token, dimension, page)
+    if action == "later":
+        return _see_other(_url(token, "questions") + "?saved=true")
+    if change:
+        return _see_other(_url(token, "check"))
+    unfinished = progress.next_unfinished(questionnaire, after=dimension)
+    return _see_other(_page_url(token, unfinished) if unfinished else _url(token, "check"))
+
+
+@router.get("/{dimension:dimension_slug}", response_class=HTMLResponse)
+async def dimension_page(request: Request, token: str, dimension: str) -> Response:
+    invitation = await _invitation(request, token, dimension)
+    return _render_dimension(
+        request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=False
+    )
+
+
+@router.post("/{dimension:dimension_slug}", dependencies=[Depends(csrf.protect)])
+async def save_dimension(request: Request, token: str, dimension: str) -> Response:
+    return await _save_page(request, token, dimension, change=False)
+
+
+@router.get("/{dimension}/change", response_class=HTMLResponse)
+async def change_dimension_page(request: Request, token: str, dimension: str) -> Response:
+    invitation = await _invitation(request, token, dimension)
+    return _render_dimension(
+        request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=True
+    )
+
+
+@router.post("/{dimension}/change", dependencies=[Depends(csrf.protect)])
+async def change_dimension(request: Request, token: str, dimension: str) -> Response:
+    return await _save_page(request, token, dimension, change=True)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -318,94 +434,3 @@ async def done(request: Request, token: str) -> Response:
     # The link stops working once the answers are sent, so this page asks the gateway nothing and
     # says nothing about the invitation.
     return render(request, "answer/done.html")
-
-
-# ----------------------------------------------------------------------------------------------------
-# One page per dimension
-# ----------------------------------------------------------------------------------------------------
-
-
-def _dimension_of(questionnaire: Questionnaire, slug: str) -> Dimension:
-    dimension = questionnaire.dimension(slug)
-    if dimension is None:
-        raise HTTPException(status_code=404)
-    return dimension
-
-
-def _render_dimension(
-    request: Request,
-    token: str,
-    invitation: Invitation,
-    dimension: Dimension,
-    *,
-    change: bool,
-    page: PageAnswers | None = None,
-) -> Response:
-    context = pages.dimension_context(
-        _url(token),
-        invitation.questionnaire,
-        invitation.answers,
-        dimension,
-        change=change,
-        page=page,
-        first_back_url=_url(token),
-    )
-    return render(
-        request,
-        "answer/dimension.html",
-        {"token": token, "invitation": invitation, "voice": _voice(invitation), **context},
-        status_code=400 if context["errors"] else 200,
-    )
-
-
-async def _save_page(request: Request, token: str, slug: str, action: str, *, change: bool) -> Response:
-    # The page's form is read against the questionnaire already known for this link; the invitation is
-    # read first only when it is not (or when the page goes back to the rater with its errors).
-    invitation = None
-    questionnaire = _known(request).for_link(token)
-    if questionnaire is None:
-        invitation = await _invitation(request, token)
-        questionnaire = invitation.questionnaire
-    dimension = _dimension_of(questionnaire, slug)
-    form = await request.form()
-    page = PageAnswers.read(questionnaire, dimension, form)
-    if action != "later" and page.errors:
-        invitation = invitation or await _invitation(request, token, slug)
-        return _render_dimension(request, token, invitation, dimension, change=change, page=page)
-    progress = await _save(request, token, dimension, page)
-    if action == "later":
-        return _see_other(_url(token, "questions") + "?saved=true")
-    if change:
-        return _see_other(_url(token, "check"))
-    unfinished = progress.next_unfinished(questionnaire, after=dimension)
-    return _see_other(_page_url(token, unfinished) if unfinished else _url(token, "check"))
-
-
-@router.get("/{dimension}", response_class=HTMLResponse)
-async def dimension_page(request: Request, token: str, dimension: str) -> Response:
-    invitation = await _invitation(request, token, dimension)
-    return _render_dimension(
-        request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=False
-    )
-
-
-@router.post("/{dimension}", dependencies=[Depends(csrf.protect)])
-async def save_dimension(
-    request: Request, token: str, dimension: str, action: Annotated[str, Form()] = "continue"
-) -> Response:
-    return await _save_page(request, token, dimension, action, change=False)
-
-
-@router.get("/{dimension}/change", response_class=HTMLResponse)
-async def change_dimension_page(request: Request, token: str, dimension: str) -> Response:
-    invitation = await _invitation(request, token, dimension)
-    return _render_dimension(
-        request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=True
-    )
-
-
-@router.post("/{dimension}/change", dependencies=[Depends(csrf.protect)])
-async def change_dimension(
-    request: Request, token: str, dimension: str, action: Annotated[str, Form()] = "continue"
-) -> Response:
-    return await _save_page(request, token, dimension, action, change=True)
