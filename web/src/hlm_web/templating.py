@@ -64,21 +64,18 @@ class ComponentCache:
 
     def __init__(self, environment: jinja2.Environment) -> None:
         self._environment = environment
-        self._rendered: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._rendered = _Rendered(self.MAX_ENTRIES)
 
     def __call__(self, name: str, params: dict[str, Any]) -> Markup:
         key = _frozen((name, params))
         if key is not None and (kept := self._rendered.get(key)) is not None:
-            self._rendered.move_to_end(key)
             return kept
         macro_name = "".join(part.capitalize() if i else part for i, part in enumerate(name.split("-")))
         module = self._environment.get_template(f"nhsuk/components/{name}/macro.jinja").module
         # A macro of an autoescaping environment returns Markup: HTML it has escaped itself.
         rendered: Markup = getattr(module, macro_name)(params)
         if key is not None:
-            self._rendered[key] = rendered
-            if len(self._rendered) > self.MAX_ENTRIES:
-                self._rendered.popitem(last=False)
+            self._rendered.keep(key, rendered)
         return rendered
 
 
@@ -105,19 +102,37 @@ class FragmentCache:
 
     def __init__(self, environment: jinja2.Environment) -> None:
         self._environment = environment
-        self._rendered: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._rendered = _Rendered(self.MAX_ENTRIES)
 
     def __call__(self, template: str, macro: str, *args: Any) -> Markup:
         key = (template, macro, args) if all(_immutable(arg) for arg in args) else None
         if key is not None and (kept := self._rendered.get(key)) is not None:
-            self._rendered.move_to_end(key)
             return kept
         rendered: Markup = getattr(self._environment.get_template(template).module, macro)(*args)
         if key is not None:
-            self._rendered[key] = rendered
-            if len(self._rendered) > self.MAX_ENTRIES:
-                self._rendered.popitem(last=False)
+            self._rendered.keep(key, rendered)
         return rendered
+
+
+class _Rendered:
+    """HTML kept by its key, the least recently used let go beyond ``max_entries``: the store of both
+    caches above. An ``OrderedDict`` rather than a general cache library: it is looked up for every
+    statement of every page, and its lookups run in C."""
+
+    def __init__(self, max_entries: int) -> None:
+        self._max_entries = max_entries
+        self._entries: OrderedDict[Hashable, Markup] = OrderedDict()
+
+    def get(self, key: Hashable) -> Markup | None:
+        kept = self._entries.get(key)
+        if kept is not None:
+            self._entries.move_to_end(key)
+        return kept
+
+    def keep(self, key: Hashable, rendered: Markup) -> None:
+        self._entries[key] = rendered
+        if len(self._entries) > self._max_entries:
+            self._entries.popitem(last=False)
 
 
 def _immutable(value: Any) -> bool:
