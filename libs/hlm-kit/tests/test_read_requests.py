@@ -1,6 +1,7 @@
 """A GET or HEAD request reads without a transaction: its session sends no BEGIN and no COMMIT, takes its
 connection from the service's one pool, and refuses to write, since nothing would roll a write back. A read
-that writes says so (``WriteSession``) and keeps its transaction; a write a read keeps (``keep``) stands."""
+that writes says so (``WriteSession``) and keeps its transaction; a write a read keeps (``keep``) stands. A
+request of another method that only reads says so too (``ReadOnlySession``) and is served as a GET is."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
-from hlm_kit.db import Session, WriteInRead, WriteSession, hold_lock, keep
+from hlm_kit.db import ReadOnlySession, Session, WriteInRead, WriteSession, hold_lock, keep
 from hlm_kit.errors import Conflict
 from hlm_kit.testing.messaging import MessagingSchema
 from hlm_kit.testing.pytest_plugin import rolled_back_session, share_session
@@ -62,6 +63,25 @@ def entries_router(entries: Table) -> APIRouter:
     async def listed_on_the_connection(session: Session) -> list[str]:
         connection = await session.connection()  # Core without the ORM's handling of results
         return list(await connection.scalars(select(entries.c.label).order_by(entries.c.label)))
+
+    @router.post("/entries-search")
+    async def searched(session: ReadOnlySession) -> list[str]:
+        return list(await session.scalars(select(entries.c.label).order_by(entries.c.label)))
+
+    @router.post("/entries-search/{label}/written/{how}")
+    async def written_in_a_search(session: ReadOnlySession, label: str, how: str) -> dict[str, str]:
+        try:
+            await write(session, how, label)
+        except WriteInRead as refused:
+            await session.rollback()
+            return {"refused": str(refused)}
+        return {"refused": ""}
+
+    @router.post("/entries-search/{label}/kept-then-refused")
+    async def search_kept_then_refused(session: ReadOnlySession, label: str) -> None:
+        await session.scalars(select(entries.c.label))
+        keep(session, lambda own: own.execute(insert(entries).values(label=f"{label}-kept")))
+        raise Conflict("refused, and what was kept still stands")
 
     @router.post("/entries/{label}", status_code=201)
     async def add(session: Session, label: str) -> None:
@@ -172,6 +192,48 @@ async def test_a_read_sends_no_begin_and_no_commit(
     assert transaction_statements == []
 
 
+async def test_a_post_that_only_reads_sends_no_begin_and_no_commit(
+    client: httpx.AsyncClient, transaction_statements: list[str]
+) -> None:
+    assert (await client.post("/entries/a")).status_code == 201
+    await _logged()
+    transaction_statements.clear()
+
+    response = await client.post("/entries-search")
+
+    assert response.status_code == 200, response.text
+    assert response.json() == ["a"]
+    await _logged()
+    assert transaction_statements == []
+
+
+@pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "lock", "after-commit"])
+async def test_a_post_that_only_reads_is_refused_a_write_as_a_get_is(
+    client: httpx.AsyncClient, stored: Callable[[], Any], how: str
+) -> None:
+    assert (await client.post("/entries/before")).status_code == 201
+
+    response = await client.post(f"/entries-search/b/written/{how}")
+
+    assert response.status_code == 200, response.text
+    refusal = response.json()["refused"]
+    assert "hlm_kit.db.ReadOnlySession" in refusal
+    assert "hlm_kit.db.WriteSession" in refusal
+    assert await stored() == ["before"]
+
+
+async def test_a_write_a_post_that_only_reads_keeps_outlives_its_refusal(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries-search/f/kept-then-refused")
+
+    assert response.status_code == 409
+    assert await stored() == ["f-kept"]
+    refused = await client.post("/entries-search/g/written/core")
+    assert refused.json()["refused"]
+    assert await stored() == ["f-kept"]
+
+
 @pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "lock", "after-commit"])
 async def test_a_read_that_writes_is_refused_before_the_database_sees_it(
     client: httpx.AsyncClient, stored: Callable[[], Any], how: str
@@ -273,6 +335,8 @@ async def test_the_tests_shared_session_refuses_a_reads_write_as_production_does
                 assert (await client.post("/entries/i")).status_code == 201
                 refused = await client.get("/entries/j/written/orm")
                 assert refused.json()["refused"]
+                assert (await client.post("/entries-search/j/written/core")).json()["refused"]
+                assert (await client.post("/entries-search")).json() == ["i"]
                 assert (await client.get("/entries/k/kept-then-refused")).status_code == 409
                 assert (await client.get("/entries/l/write-session")).status_code == 201
                 assert (await client.get("/entries")).json() == ["i", "k-kept", "l"]

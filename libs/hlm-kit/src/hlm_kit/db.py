@@ -111,8 +111,9 @@ def _refusal(clause: object, sql: str, options: Any) -> WriteInRead | None:
 
 def _write_in_read(what: str) -> WriteInRead:
     return WriteInRead(
-        f"a GET or HEAD request reads, without a transaction, and was asked for {what}: take "
-        "hlm_kit.db.WriteSession for a read that writes, or hand a write that must stand to hlm_kit.db.keep"
+        "a GET or HEAD request reads (as does one taking hlm_kit.db.ReadOnlySession), without a transaction, "
+        f"and was asked for {what}: take hlm_kit.db.WriteSession for a read that writes, or hand a write that "
+        "must stand to hlm_kit.db.keep"
     )
 
 
@@ -344,7 +345,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
     A GET or HEAD request reads without a transaction, on a connection of the same pool
     (:func:`create_read_sessionmaker`): no BEGIN and no COMMIT, and any write refused (:class:`WriteInRead`),
-    except what it keeps, written once it has read. A read that writes takes :data:`WriteSession`.
+    except what it keeps, written once it has read. A read that writes takes :data:`WriteSession`; a request
+    of another method that only reads takes :data:`ReadOnlySession`.
 
     Scoped to the endpoint function, not to the response: the commit happens before the response is
     sent, so a commit that fails (a deferred constraint, the database gone) reaches the client as an
@@ -364,6 +366,19 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         await _close(session)
 
 
+async def get_read_only_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: the session of a request that only reads, whatever its method, as a GET's is
+    (see :func:`get_session`): no transaction, so no BEGIN and no COMMIT, and any write refused, except what
+    it keeps. For a POST that asks a question whose body is too rich for a query string (a match), and
+    writes nothing."""
+    session: AsyncSession = request.app.state.read_sessionmaker()
+    try:
+        async with request_transaction(session, writable=_write_after_reading):
+            yield session
+    finally:
+        await _close(session)
+
+
 async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: the request's unit of work in a transaction, whatever its method (see
     :func:`get_session`). For the few GET requests that write: a document stored the first time it is
@@ -377,6 +392,7 @@ async def get_write_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 Session = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadOnlySession = Annotated[AsyncSession, Depends(get_read_only_session, scope="function")]
 WriteSession = Annotated[AsyncSession, Depends(get_write_session, scope="function")]
 
 

@@ -33,6 +33,7 @@ from hlm_kit import migrations
 from hlm_kit.bootstrap import bootstrap, service_url
 from hlm_kit.db import (
     READ_METHODS,
+    get_read_only_session,
     get_session,
     get_sessionmaker,
     get_write_session,
@@ -263,7 +264,8 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
     a rejected write leaves nothing visible to the test's next request, while a write the request kept
     (:func:`hlm_kit.db.keep`) stands, as in production. A GET or HEAD request's session refuses writes
     as production's does (:class:`hlm_kit.db.WriteInRead`), so a read that writes fails its tests unless
-    it takes :data:`hlm_kit.db.WriteSession`. A unit of work an endpoint opens itself
+    it takes :data:`hlm_kit.db.WriteSession`; so does the session of any request taking
+    :data:`hlm_kit.db.ReadOnlySession`. A unit of work an endpoint opens itself
     (:data:`hlm_kit.db.Sessionmaker`) lands in the test's transaction too."""
     connection = session.bind
     assert isinstance(connection, AsyncConnection), "a shared session is bound to the test's connection"
@@ -274,6 +276,15 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
             async with request_transaction(session):
                 yield session
             return
+        async with reading() as read:
+            yield read
+
+    async def shared_read_only_session() -> AsyncIterator[AsyncSession]:
+        async with reading() as read:
+            yield read
+
+    @contextlib.asynccontextmanager
+    async def reading() -> AsyncIterator[AsyncSession]:
         await mark_reading(connection)
         try:
             async with request_transaction(session, writable=lambda _: mark_reading(connection, False)):
@@ -289,5 +300,6 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
         bind=session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     app.dependency_overrides[get_session] = shared_session
+    app.dependency_overrides[get_read_only_session] = shared_read_only_session
     app.dependency_overrides[get_write_session] = shared_write_session
     app.dependency_overrides[get_sessionmaker] = lambda: own_transactions

@@ -7,7 +7,7 @@ from facilitator_svc.config import AppSettings
 from facilitator_svc.matching import service as matching_service
 from facilitator_svc.matching.schemas import MatchRequest, MatchResult
 from hlm_kit.auth import AdminOrParticipant
-from hlm_kit.db import Session
+from hlm_kit.db import ReadOnlySession
 
 router = APIRouter(tags=["matching"])
 
@@ -18,7 +18,12 @@ router = APIRouter(tags=["matching"])
     summary="Eligible facilitators for a participant, ranked, each with the reasons for its score",
 )
 async def create(
-    session: Session, principal: AdminOrParticipant, body: MatchRequest, settings: AppSettings, now: Now
+    # A match only reads: no transaction, and so no BEGIN and COMMIT, as a GET's; a write is refused.
+    session: ReadOnlySession,
+    principal: AdminOrParticipant,
+    body: MatchRequest,
+    settings: AppSettings,
+    now: Now,
 ) -> Response:
     result = await matching_service.match(session, principal, body, settings, now)
     # The documented model is the answer's shape; the values are encoded as matching built them.

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, not_, or_, select
 
 from facilitator_svc.bookings.models import Booking, BookingStatus
 from facilitator_svc.slots.models import Slot
@@ -15,10 +15,14 @@ from hlm_kit.repository import RepositoryBase
 def occupied(now: datetime | ColumnElement[datetime]) -> list[ColumnElement[bool]]:
     """Conditions under which a booking occupies its facilitator's time at ``now`` (a time, or a bound
     parameter for statements built once and run many times)."""
+    # The statuses as SQL literals, not bound values: a list of bound values is expanded into the SQL
+    # again on every execution, and matching runs these conditions in every statement.
     return [
         or_(
-            Booking.status.in_([BookingStatus.CONFIRMED, BookingStatus.COMPLETED]),
-            and_(Booking.status == BookingStatus.HELD, Booking.hold_expires_at > now),
+            Booking.status.in_(
+                [literal_column(f"'{s.value}'") for s in (BookingStatus.CONFIRMED, BookingStatus.COMPLETED)]
+            ),
+            and_(Booking.status == literal_column(f"'{BookingStatus.HELD.value}'"), Booking.hold_expires_at > now),
         )
     ]
 
