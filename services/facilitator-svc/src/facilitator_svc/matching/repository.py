@@ -36,7 +36,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    literal_column,
     not_,
     select,
     true,
@@ -66,10 +65,6 @@ _TIMEZONE = bindparam("timezone", type_=Text)
 # Lists travel as one array parameter, not one parameter each: the SQL of a statement stays the same
 # whatever the number of facilitators, so PostgreSQL and the driver prepare and plan it once.
 _IDS = bindparam("ids", type_=ARRAY(Uuid))
-# The calendar months a window of a year (the longest a request may ask for) can touch: the bound's
-# statement counts out this many from the window's first and keeps those the window reaches, so its SQL is
-# one for every window of up to a year (a longer default window, by the settings, counts out its own).
-_MONTHS_AT_MOST = 14
 
 
 async def _execute(session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None) -> Any:
@@ -229,6 +224,16 @@ def _months_touched(starts_from: datetime, starts_before: datetime, tz: ZoneInfo
     last = starts_before.astimezone(tz)
     after_last = datetime(last.year + last.month // 12, last.month % 12 + 1, 1, tzinfo=tz)
     return first, after_last
+
+
+def _local_months(starts_from: datetime, starts_before: datetime, tz: ZoneInfo) -> list[datetime]:
+    """The first instant, as a local time, of each calendar month the window touches."""
+    first, after_last = _months_touched(starts_from, starts_before, tz)
+    out, month = [], first.replace(tzinfo=None)
+    while month < after_last.replace(tzinfo=None):
+        out.append(month)
+        month = month.replace(year=month.year + month.month // 12, month=month.month % 12 + 1)
+    return out
 
 
 def _window_values(starts_from: datetime, starts_before: datetime, now: datetime, timezone: str) -> dict[str, Any]:
@@ -433,35 +438,14 @@ def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
     return statement.correlate(Facilitator)
 
 
-def _earliest_free_per_month_and_mode(modes_asked: tuple[Mode, ...], months_at_most: int) -> Any:
+def _earliest_free_per_month_and_mode() -> Any:
     """Per facilitator (LATERAL), month the window touches and mode that could be asked for: the
     earliest session the participant could take, the one that scores highest of its month and mode
     (see ``load_candidates``). Each is one walk of the index on (facilitator_id, starts_at) that stops at the
     first free session of the kind asked for; whether a session is free is read from its own row
-    (``Slot.busy_until``), never from the facilitator's bookings.
-
-    The modes are written into the statement and the months counted out in it (the first
-    ``months_at_most`` from the window's, up to the window's last), not passed as arrays: PostgreSQL
-    takes an array parameter for ten elements, so a plan kept for every request (a generic plan) looked
-    many times dearer than one planned for the request's own values, and the statement was planned
-    afresh on every request, its planning costing more than running it."""
-    counted = (
-        func.generate_series(literal_column("0"), literal_column(str(months_at_most - 1)))
-        .table_valued("n")
-        .render_derived()
-    )
-    # Local times: the first instant of the window's first month, and of the month after its last.
-    month = (bindparam("first_month", type_=DateTime()) + func.make_interval(0, counted.c.n)).label("month")
-    months = (
-        select(month)
-        .select_from(counted)
-        .where(month < bindparam("after_last_month", type_=DateTime()))
-        .subquery("months")
-    )
-    # Written as SQL text, not a VALUES construct of literal values: SQLAlchemy cannot cache a statement
-    # holding one, and would compile it again on every request.
-    offered = ", ".join(f"'{m.value}'" for m in modes_asked)
-    modes = func.unnest(literal_column(f"ARRAY[{offered}]::text[]")).table_valued("mode").render_derived()
+    (``Slot.busy_until``), never from the facilitator's bookings."""
+    months = func.unnest(bindparam("months", type_=ARRAY(DateTime()))).table_valued("month").render_derived()
+    modes = func.unnest(bindparam("group_modes", type_=ARRAY(Text))).table_valued("mode").render_derived()
     month_from = func.timezone(_TIMEZONE, months.c.month)
     month_until = func.timezone(_TIMEZONE, months.c.month + func.make_interval(0, 1))
     # Sessions from the day after the accreditation expires, local time, are past it (as rules.judge).
@@ -495,10 +479,8 @@ def _earliest_free_per_month_and_mode(modes_asked: tuple[Mode, ...], months_at_m
 
 
 @functools.lru_cache(maxsize=_SHAPES)
-def _best_scores_statement(
-    shape: _Shape, asked: bound.Asked, at_least: bool, months_at_most: int
-) -> Select[float, UUID]:
-    free = _earliest_free_per_month_and_mode(asked.modes, months_at_most)
+def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[float, UUID]:
+    free = _earliest_free_per_month_and_mode()
     month_load = _booked_in_month(free)
     best = bound.best_session_score(
         asked, mode=free.c.mode, starts_at=free.c.starts_at, booked=month_load.c.booked
@@ -533,19 +515,15 @@ async def best_scores(
     participant = which.participant
     if participant is None or not which.bookable_only:
         raise ValueError("best_scores needs the participant, and bookable sessions only")
-    first, after_last = _months_touched(preferences.window_starts_at, preferences.window_ends_at, ZoneInfo(timezone))
-    months = 12 * (after_last.year - first.year) + after_last.month - first.month
-    statement = _best_scores_statement(
-        which.shape(), bound.Asked.of(participant, preferences), at_least is not None, max(_MONTHS_AT_MOST, months)
-    )
+    statement = _best_scores_statement(which.shape(), bound.Asked.of(participant, preferences), at_least is not None)
     values = (
         which.values()
         | _window_values(preferences.window_starts_at, preferences.window_ends_at, now, timezone)
         | bound.parameters(participant, preferences, reference_km)
         | {
             "at_least": at_least,
-            "first_month": first.replace(tzinfo=None),
-            "after_last_month": after_last.replace(tzinfo=None),
+            "months": _local_months(preferences.window_starts_at, preferences.window_ends_at, ZoneInfo(timezone)),
+            "group_modes": [m.value for m in ((which.mode,) if which.mode is not None else tuple(Mode))],
         }
     )
     return [(float(b), id) for b, id in await _execute(session, statement, values)]
