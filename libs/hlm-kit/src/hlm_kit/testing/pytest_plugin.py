@@ -21,6 +21,7 @@ import aio_pika
 import asyncpg
 import pytest
 import pytest_asyncio
+import structlog
 from fastapi import FastAPI, Request
 from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
@@ -184,6 +185,17 @@ async def wait_for(condition, *, timeout_s: float = 15.0, interval_s: float = 0.
             if value:
                 return value
             await asyncio.sleep(interval_s)
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_found() -> Iterator[None]:
+    """Logging is configured for the whole process (``hlm_kit.observability.configure_logging``), and every
+    app a test starts configures it again, at its own level: a test that starts an app logging only what
+    is critical would otherwise leave the next test's ``structlog.testing.capture_logs`` seeing nothing.
+    Each test leaves it as the test found it."""
+    found = structlog.get_config()
+    yield
+    structlog.configure(**found)
 
 
 @pytest.fixture
