@@ -34,7 +34,9 @@ class RaterStartPage(RaterPage):
         return QuestionsPage(self.page)
 
     async def decline(self) -> DeclinePage:
-        await self.page.get_by_role("link", name="I do not want to give feedback").click()
+        # The next page is checked as soon as this returns: wait until the browser has it, not only the click.
+        async with self.page.expect_navigation():
+            await self.page.get_by_role("link", name="I do not want to give feedback").click()
         return DeclinePage(self.page)
 
 
@@ -92,7 +94,8 @@ class TaskListPage(RaterPage):
         return found
 
     async def open_section(self, name: str) -> QuestionsPage:
-        await self.page.get_by_role("link", name=name).click()
+        async with self.page.expect_navigation():
+            await self.page.get_by_role("link", name=name).click()
         return QuestionsPage(self.page)
 
 
@@ -102,7 +105,8 @@ class CheckAnswersPage(RaterPage):
         return (await row.locator(".nhsuk-summary-list__value").inner_text()).strip()
 
     async def change(self, section: str, statement_number: int) -> QuestionsPage:
-        await self.page.get_by_role("link", name=f"Change {section}, statement {statement_number}").click()
+        async with self.page.expect_navigation():
+            await self.page.get_by_role("link", name=f"Change {section}, statement {statement_number}").click()
         return QuestionsPage(self.page)
 
     async def confirm_and_send(self) -> DonePage:
@@ -118,7 +122,8 @@ class DonePage(RaterPage):
 
 class DeclinePage(RaterPage):
     async def confirm(self) -> RaterPage:
-        await self.page.get_by_role("button", name="Yes, decline").click()
+        async with self.page.expect_navigation():
+            await self.page.get_by_role("button", name="Yes, decline").click()
         return RaterPage(self.page)
 
 
