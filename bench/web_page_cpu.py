@@ -25,19 +25,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import itertools
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import catalogue as shared
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOGUE = REPO / "services/framework-svc/src/framework_svc/catalogue/data"
@@ -117,6 +117,10 @@ def canned_gateway(*, varied: bool) -> Any:
     async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
+        if scope["method"] == "GET":  # the benchmark's readiness probe
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
         body = b""
         while True:
             message = await receive()
@@ -131,12 +135,6 @@ def canned_gateway(*, varied: bool) -> Any:
     return app
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _callgrind(pid: int, *command: str, out: Path | None = None) -> float:
     """Run ``callgrind_control`` on ``pid``; with ``out``, the instructions of the dump it has just written."""
     subprocess.run(["callgrind_control", *command, str(pid)], check=True, capture_output=True)
@@ -145,28 +143,6 @@ def _callgrind(pid: int, *command: str, out: Path | None = None) -> float:
     dumps = sorted(out.glob("callgrind.*.*"), key=lambda p: int(p.name.rsplit(".", 1)[1]))
     summary = re.search(r"^summary: (\d+)", dumps[-1].read_text(), re.MULTILINE)
     return float(summary.group(1)) if summary else float("nan")
-
-
-def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@contextlib.contextmanager
-def _process(command: Sequence[str], port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            if process.poll() is not None:
-                raise SystemExit(f"{' '.join(command)} exited ({process.returncode})")
-            time.sleep(0.5)
-        yield process
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 async def _drive(port: int, pid: int, pages: int, connections: int, callgrind: Path | None) -> dict[str, float]:
@@ -208,9 +184,9 @@ async def _drive(port: int, pid: int, pages: int, connections: int, callgrind: P
         await asyncio.gather(*(send(c, t, f, method, WARMUP_PAGES) for c, t, f in raters))
         if callgrind is not None:
             await asyncio.to_thread(_callgrind, pid, "-z")
-        before = _cpu_s(pid)
+        before = shared._process_cpu_s(pid) or 0.0
         await asyncio.gather(*(send(c, t, f, method, per_connection) for c, t, f in raters))
-        spent, sent = _cpu_s(pid) - before, per_connection * connections
+        spent, sent = (shared._process_cpu_s(pid) or 0.0) - before, per_connection * connections
         if callgrind is not None:
             results[method] = await asyncio.to_thread(_callgrind, pid, "-d", method, out=callgrind) / sent
         else:
@@ -221,7 +197,7 @@ async def _drive(port: int, pid: int, pages: int, connections: int, callgrind: P
 
 
 def run(args: argparse.Namespace) -> int:
-    gateway_port, web_port = _free_port(), _free_port()
+    gateway_port, web_port = shared._free_port(), shared._free_port()
     env = {
         **os.environ,
         "WEB_SECRET_KEY": "bench-" + "x" * 40,
@@ -243,12 +219,14 @@ def run(args: argparse.Namespace) -> int:
                 *web,
             ]
         with (
-            _process(gateway, gateway_port, env),
-            _process(web, web_port, env) as server,
+            shared._server("gateway", gateway, env, gateway_port, Path(out)) as canned,
+            shared._server("web", web, env, web_port, Path(out)) as server,
         ):
+            shared._wait_until(canned, "/", timeout_s=300)
+            shared._wait_until(server, "/health/live", timeout_s=300)
             if callgrind is not None:
-                _callgrind(server.pid, "-i", "on")
-            per_page = asyncio.run(_drive(web_port, server.pid, args.pages, args.connections, callgrind))
+                _callgrind(server.process.pid, "-i", "on")
+            per_page = asyncio.run(_drive(web_port, server.process.pid, args.pages, args.connections, callgrind))
     unit = "M instructions" if args.callgrind else "ms of CPU"
     scale = 1e-6 if args.callgrind else 1e3
     answers = "each page shown with answers of its own" if args.varied else "every page shown with the same answers"

@@ -81,9 +81,7 @@ class Context(BaseContext):
         return self._principal
 
     def _new_loaders(self) -> Loaders:
-        return Loaders.over(
-            framework=self.framework, survey=self.survey, report=self.report, facilitator=self.facilitator
-        )
+        return Loaders(framework=self.framework, survey=self.survey, report=self.report, facilitator=self.facilitator)
 
     def for_operation(self) -> Context:
         """This context for one more operation, with DataLoaders of its own. A websocket's context lives as

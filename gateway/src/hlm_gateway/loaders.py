@@ -24,20 +24,16 @@ from hlm_gateway.upstream.survey import CycleOut, RaterOut
 
 
 class Loaders:
-    """Each loader is made when a field of the request first asks for it: a query reads one or two kinds
-    of data, and making all nine for every request cost more than the home screen's own two."""
+    """Fresh loaders over the services as one caller sees them (a DataLoader caches for its lifetime: never
+    share one between callers or operations). Each loader is made when a field of the request first asks
+    for it: a query reads one or two kinds of data, and making all nine for every request cost more than
+    the home screen's own two."""
 
     def __init__(self, *, framework: Upstream, survey: Upstream, report: Upstream, facilitator: Upstream) -> None:
         self._framework = framework
         self._survey = survey
         self._report = report
         self._facilitator = facilitator
-
-    @classmethod
-    def over(cls, *, framework: Upstream, survey: Upstream, report: Upstream, facilitator: Upstream) -> Loaders:
-        """Fresh loaders over the services as one caller sees them (a DataLoader caches for its lifetime:
-        never share one between callers or operations)."""
-        return cls(framework=framework, survey=survey, report=report, facilitator=facilitator)
 
     # framework-svc
     @cached_property

@@ -92,18 +92,10 @@ async def submit_by_link(
     response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
     # The statement writes the event's cycle, group and parts from the row it stores; the contract's
     # model is validated here with stand-ins for the first two (a test reads each from the outbox).
-    data = ResponseSubmittedV1.model_validate(
-        {
-            "cycle_id": _STAND_IN_CYCLE,
-            "response_id": response.id,
-            "rater_group": RaterGroup.OTHER,
-            "answers": [],
-            "importance": [],
-            "comments": [],
-            "submitted_at": response.submitted_at,
-        }
+    stand_in = ResponseRow(
+        response.id, _STAND_IN_CYCLE, None, RaterGroup.OTHER.value, [], [], [], response.submitted_at
     )
-    event = outbox.row(session, data)
+    event = outbox.row(session, submitted_event(stand_in, parts=False))
     stored = await ResponseRepository(session).insert_by_link(
         token_hash, response, failures=failures, failure_limit=failure_limit, event=event
     )
