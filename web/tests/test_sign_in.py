@@ -195,3 +195,13 @@ async def test_signing_in_never_sends_the_person_to_another_host(platform: Platf
         )
     assert signed_in.status_code == 303
     assert signed_in.headers["location"] == "/assessments"
+
+
+async def test_the_address_a_person_is_given_leads_to_sign_in_and_then_their_assessments(platform: Platform) -> None:
+    transport = httpx.ASGITransport(app=platform.web_app)
+    async with httpx.AsyncClient(transport=transport, base_url=platform.web_url) as browser:
+        home = await browser.get("/")
+        assessments = await browser.get(home.headers["location"])
+    assert (home.status_code, home.headers["location"]) == (303, "/assessments")
+    assert assessments.status_code == 303
+    assert assessments.headers["location"] == "/sign-in?next=%2Fassessments"

@@ -79,6 +79,13 @@ def _settings(request: Request) -> Settings:
 # ----------------------------------------------------------------------------------------------------
 
 
+@router.get("/", include_in_schema=False)
+async def home() -> RedirectResponse:
+    """The address ``make run`` prints and a person types: their assessments, which send whoever is not
+    signed in to sign in first and back."""
+    return _see_other("/assessments")
+
+
 @router.get("/assessments", response_class=HTMLResponse)
 async def assessments(request: Request, person: SignedIn) -> Response:
     return await _assessments_page(request, person)
