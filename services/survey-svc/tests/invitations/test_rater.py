@@ -405,6 +405,34 @@ async def test_the_first_open_of_a_link_is_noted_once(survey: Any, client: httpx
     assert again == first
 
 
+async def test_guesses_through_the_submit_are_counted_too(
+    survey: Any, settings: Any, session: AsyncSession, full_answers: Any, assert_problem: Problem
+) -> None:
+    """The submit takes its caller apart from the other routes of a link: a guess sent as a whole
+    response counts against the address as one sent as a read does, and the address is then refused."""
+    _, raters = await survey.open_360()
+    valid = (await survey.tokens(raters))[raters[0]["email"]]
+    body = full_answers(survey.hlm_360)
+    await _within_one_window(settings)
+    guesser = await _client_from(settings, session, "203.0.113.9")
+    try:
+        async with guesser as g:
+            for _ in range(settings.token_failures_per_window):
+                guess = f"/v1/invitations/{uuid.uuid4().hex}{uuid.uuid4().hex}/submit"
+                assert_problem(await g.post(guess, json=body), 404)
+
+            blocked = await g.post(f"/v1/invitations/{valid}/submit", json=body)
+            read = await g.get(f"/v1/invitations/{valid}")
+
+            assert_problem(blocked, 429)
+            assert int(blocked.headers["retry-after"]) >= 1
+            assert_problem(read, 429)
+    finally:
+        await guesser.aclose()
+    stored = await session.scalar(text("SELECT count(*) FROM survey.response"))
+    assert stored == 0
+
+
 async def _within_one_window(settings: Any, needed_s: float = 30.0) -> None:
     """Failures are counted in fixed windows: a burst that straddled the end of one would be counted half
     in each, and not reach the limit. Waits for the next window when this one is about to end."""
