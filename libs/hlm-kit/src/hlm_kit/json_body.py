@@ -31,7 +31,11 @@ class JsonBody(Generic[ModelT]):
 
     For a model whose JSON and Python validation accept the same documents (no strict-mode fields that
     JSON mode would read from strings, such as dates or UUIDs), and documented as a request body by
-    another route of the app too, so that its schema is in the components the document refers to."""
+    another route of the app too, so that its schema is in the components the document refers to.
+
+    A hot path may instead await it with the request (``body = await json_body(request)``, the route taking
+    ``request: Request``): the same body and refusals, without FastAPI solving one more dependency on each
+    request (about 70,000 instructions, as much as validating a small body)."""
 
     def __init__(self, model: type[ModelT]) -> None:
         self.model = model

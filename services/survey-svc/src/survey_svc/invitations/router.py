@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
@@ -37,21 +36,23 @@ def _keys(listed: str | None) -> list[str] | None:
     return None if listed is None else [key for key in listed.split(",") if key]
 
 
-async def _caller(
-    request: Request,
-    # Named ``token``, so hlm_kit's redacted path, used by every log line and error document, hides it.
-    token: Annotated[str, Path(description="The token of the rater's link (it is never logged).")],
-    session: Session,
-    settings: SettingsDep,
-) -> AsyncIterator[Caller]:
+# Named ``token``, so hlm_kit's redacted path, used by every log line and error document, hides it.
+LinkToken = Annotated[str, Path(description="The token of the rater's link (it is never logged).")]
+
+
+async def _caller(request: Request, token: LinkToken, session: Session, settings: SettingsDep) -> AsyncIterator[Caller]:
     """The caller of a link; a link that opens nothing counts against their address, a count the
     request keeps though the refusal rolls back the rest of its transaction."""
-    caller = Caller(token=token, address=request.client.host if request.client else "unknown")
+    caller = _caller_of(request, token)
     try:
         yield caller
     except InvitationNotFound:
         _count_failure(session, caller, settings)
         raise
+
+
+def _caller_of(request: Request, token: str) -> Caller:
+    return Caller(token=token, address=request.client.host if request.client else "unknown")
 
 
 def _count_failure(session: AsyncSession, caller: Caller, settings: Settings) -> None:
@@ -125,34 +126,6 @@ async def save_draft_page(
 _WHOLE_RESPONSE = JsonBody(ResponseIn)
 
 
-@dataclass(frozen=True, slots=True)
-class Submission:
-    """What a rater's submit works with: the request's session, the link's caller, the whole response and
-    the settings."""
-
-    session: AsyncSession
-    caller: Caller
-    body: ResponseIn
-    settings: Settings
-
-
-async def _submission(
-    request: Request,
-    token: Annotated[str, Path(description="The token of the rater's link (it is never logged).")],
-    session: Session,
-) -> Submission:
-    """A submit's dependencies in one. The submit is the hot path of a deadline evening, and FastAPI solves
-    each dependency a route names on every request, one already solved too, with a few dozen Python calls
-    each (a generator's more): taken as ``Session``, ``InvitationCaller``, the body and ``SettingsDep``, the
-    submit solved seven, two of them generators. The route counts a link that opens nothing itself."""
-    body = await _WHOLE_RESPONSE(request)
-    caller = Caller(token=token, address=request.client.host if request.client else "unknown")
-    return Submission(session, caller, body, request.app.state.settings)
-
-
-RaterSubmission = Annotated[Submission, Depends(_submission)]
-
-
 @router.post(
     "/{token}/submit",
     status_code=status.HTTP_201_CREATED,
@@ -160,11 +133,16 @@ RaterSubmission = Annotated[Submission, Depends(_submission)]
     responses=NOT_VALID,
     openapi_extra=_WHOLE_RESPONSE.openapi,
 )
-async def submit(submission: RaterSubmission) -> Response:
+async def submit(request: Request, token: LinkToken, session: Session) -> Response:
     """Submit the whole response, once; the link stops working afterwards."""
-    session, caller, settings = submission.session, submission.caller, submission.settings
+    # The hot path of a deadline evening takes the request's session alone and reads the rest from the
+    # request: FastAPI solves each dependency a route names on every request, one already solved too, with a
+    # few dozen Python calls each (a generator's more), and as Session, InvitationCaller, the body and
+    # SettingsDep the submit's were seven solves, two of them generators.
+    body = await _WHOLE_RESPONSE(request)
+    caller, settings = _caller_of(request, token), request.app.state.settings
     try:
-        submitted = await invitation_service.submit(session, caller, submission.body, settings)
+        submitted = await invitation_service.submit(session, caller, body, settings)
     except InvitationNotFound:  # counted as ``InvitationCaller`` counts it
         _count_failure(session, caller, settings)
         raise
