@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from asgi_lifespan import LifespanManager
+from fastapi import APIRouter
+from httpx import ASGITransport, AsyncClient
 
 from hlm_kit.app import ServiceRuntime, create_service_app
 from hlm_kit.db import make_metadata
@@ -117,3 +119,58 @@ async def test_a_closing_step_that_ignores_cancellation_is_named_and_left_behind
         if broker is not None:
             del broker.close  # the instance's own close again
             await broker.close()
+
+
+async def test_routers_tried_first_serve_first_and_the_document_keeps_the_order_they_are_listed_in(
+    test_database: TestDatabase, amqp_url: str, topology: Topology
+) -> None:
+    def service(*, links_first: bool) -> Any:
+        things, links = APIRouter(prefix="/v1/things"), APIRouter(prefix="/v1/links")
+
+        @things.get("")
+        async def list_things() -> list[str]:
+            return []
+
+        @things.post("/{id}/close")
+        async def close_thing(id: str) -> str:
+            return id
+
+        @links.get("/{token}")
+        async def open_link(token: str) -> str:
+            return "opened"
+
+        @links.post("/{token}/submit", status_code=201)
+        async def submit(token: str) -> str:
+            return "submitted"
+
+        metadata = make_metadata("kit_app")
+        return create_service_app(
+            name="kit-app",
+            version="0",
+            settings=_settings(test_database, amqp_url, topology),
+            routers=[things, links],
+            tried_first=[links] if links_first else [],
+            outbox=Outbox(metadata),
+            inbox=Inbox(metadata),
+        )
+
+    listed, hot = service(links_first=False), service(links_first=True)
+    paths = [getattr(route, "path", None) for route in hot.routes]
+
+    assert paths.index("/v1/links/{token}/submit") < paths.index("/v1/things")
+    assert json.dumps(hot.openapi()) == json.dumps(listed.openapi())
+    assert list(hot.openapi()["paths"])[:4] == [
+        "/v1/things",
+        "/v1/things/{id}/close",
+        "/v1/links/{token}",
+        "/v1/links/{token}/submit",
+    ]
+    async with AsyncClient(transport=ASGITransport(app=hot), base_url="http://kit") as client:
+        served = [
+            (await client.get("/v1/things")).json(),
+            (await client.post("/v1/things/t1/close")).json(),
+            (await client.get("/v1/links/l1")).json(),
+            (await client.post("/v1/links/l1/submit")).json(),
+        ]
+        assert (await client.get("/openapi.json")).json() == listed.openapi()
+    assert served == [[], "t1", "opened", "submitted"]

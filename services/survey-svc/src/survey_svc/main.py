@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             goals_router,
             participants_router,
         ],
+        # A rater's link and submit, thousands at once on a deadline evening, before the cycles' sixteen routes.
+        tried_first=[invitations_router],
         outbox=outbox,
         inbox=inbox,
         consumers=consumers,
