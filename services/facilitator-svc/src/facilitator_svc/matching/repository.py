@@ -359,20 +359,6 @@ def _slots(rows: Sequence[Any] | None) -> tuple[FreeSlot, ...]:
     return tuple(out)
 
 
-def _booked_in_month(free: Any) -> Any:
-    """Per session (LATERAL): the occupying bookings of its facilitator in its local calendar month."""
-    return (
-        select(func.count().label("booked"))
-        .where(
-            Booking.facilitator_id == free.c.facilitator_id,
-            Booking.starts_at >= func.timezone(_TIMEZONE, free.c.month),
-            Booking.starts_at < func.timezone(_TIMEZONE, free.c.month + func.make_interval(0, 1)),
-            *occupied(_NOW),
-        )
-        .lateral("month_load")
-    )
-
-
 def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
     """Per facilitator (LATERAL, so through the index on (facilitator_id, starts_at) whatever the planner
     makes of the size of the register): the slots that start in the window, after now, with no occupying
@@ -438,14 +424,14 @@ def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
     return statement.correlate(Facilitator)
 
 
-def _earliest_free_per_month_and_mode() -> Any:
-    """Per facilitator (LATERAL), month the window touches and mode that could be asked for: the
-    earliest session the participant could take, the one that scores highest of its month and mode
-    (see ``load_candidates``). Each is one walk of the index on (facilitator_id, starts_at) that stops at the
-    first free session of the kind asked for; whether a session is free is read from its own row
-    (``Slot.busy_until``), never from the facilitator's bookings."""
+def _earliest_free_per_month() -> Any:
+    """Per facilitator (LATERAL) and month the window touches with room left in it: the month's occupying
+    bookings, and the earliest session the participant could take in any of the modes asked for, the one
+    that scores highest of its month but for the place (see ``bound.best_session_score``). Each is one
+    walk of the index on (facilitator_id, starts_at) that stops at the first free session of the kind
+    asked for; whether a session is free is read from its own row (``Slot.busy_until``), never from the
+    facilitator's bookings."""
     months = func.unnest(bindparam("months", type_=ARRAY(DateTime()))).table_valued("month").render_derived()
-    modes = func.unnest(bindparam("group_modes", type_=ARRAY(Text))).table_valued("mode").render_derived()
     month_from = func.timezone(_TIMEZONE, months.c.month)
     month_until = func.timezone(_TIMEZONE, months.c.month + func.make_interval(0, 1))
     # Sessions from the day after the accreditation expires, local time, are past it (as rules.judge).
@@ -460,7 +446,9 @@ def _earliest_free_per_month_and_mode() -> Any:
             # Only the kind asked for: a walk stopping at a free session of another kind would bound
             # the facilitator by a session the participant cannot take.
             Slot.kind == bindparam("kind", type_=Text),
-            modes.c.mode == any_(Slot.modes),
+            # In any of the modes asked for: one walk whatever their number (the bound takes the best
+            # place of those modes, see bound.best_session_score).
+            Slot.modes.overlap(bindparam("group_modes", type_=ARRAY(Text))),
             slot_is_free(_NOW),
         )
         .order_by(Slot.starts_at)
@@ -468,11 +456,25 @@ def _earliest_free_per_month_and_mode() -> Any:
         .correlate_except(Slot)
         .lateral("earliest")
     )
+    # The month's occupying bookings, counted once per month whatever the modes asked for, and before any
+    # walk: a month with no room is not walked at all.
+    month_load = (
+        select(func.count().label("booked"))
+        .where(
+            Booking.facilitator_id == Facilitator.id,
+            Booking.starts_at >= month_from,
+            Booking.starts_at < month_until,
+            *occupied(_NOW),
+        )
+        .correlate_except(Booking)
+        .lateral("month_load")
+    )
     return (
-        select(earliest.c.facilitator_id, earliest.c.starts_at, modes.c.mode, months.c.month)
+        select(earliest.c.starts_at, months.c.month, month_load.c.booked)
         .select_from(months)
-        .join(modes, true())
+        .join(month_load, true())
         .join(earliest, true())
+        .where(month_load.c.booked < Facilitator.capacity_per_month)
         .correlate(Facilitator)
         .lateral("free")
     )
@@ -480,16 +482,12 @@ def _earliest_free_per_month_and_mode() -> Any:
 
 @functools.lru_cache(maxsize=_SHAPES)
 def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[Any]:
-    free = _earliest_free_per_month_and_mode()
-    month_load = _booked_in_month(free)
-    best = bound.best_session_score(
-        asked, mode=free.c.mode, starts_at=free.c.starts_at, booked=month_load.c.booked
-    ).label("bound")
+    free = _earliest_free_per_month()
+    best = bound.best_session_score(asked, starts_at=free.c.starts_at, booked=free.c.booked).label("bound")
     per_facilitator = (
         select(best, Facilitator.id)
         .join_from(Facilitator, free, true())
-        .join(month_load, true())
-        .where(*_conditions(shape), month_load.c.booked < Facilitator.capacity_per_month)
+        .where(*_conditions(shape))
         .group_by(Facilitator.id)
     )
     if at_least:
