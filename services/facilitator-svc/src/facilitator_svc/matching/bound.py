@@ -16,7 +16,8 @@ Two bounds:
   compete (place counts for 0.30, and a facilitator elsewhere gets at most 0.8 of it by video, 0 in
   person unless near the participant's own location);
 - ``best_session_score``, over a facilitator's usable sessions: the same sum as ``rules.judge``,
-  soonest and load included, in floating point as the database does it.
+  soonest and load included, in floating point as the database does it; with both modes asked for, the
+  place is the better of the two, so the earliest session of each month is enough.
 
 Both must never be below a score ``rules.judge`` gives (scores are rounded to four places and the two
 floating points need not agree to the last bit, hence ``MARGIN``): tests hold them side by side.
@@ -152,16 +153,15 @@ def best_possible_score(asked: Asked) -> ColumnElement[float]:
     return w["place"] * place + w["soonest"] + w["load"] + _of_the_facilitator(asked)
 
 
-def best_session_score(asked: Asked, *, mode: Any, starts_at: Any, booked: Any) -> ColumnElement[float]:
-    """In SQL, an aggregate per facilitator (``Facilitator`` grouped by its key) over their usable
-    sessions, each in ``mode`` with ``booked`` sessions occupying its month: the best score
-    ``rules.judge`` gives any of them."""
+def best_session_score(asked: Asked, *, starts_at: Any, booked: Any) -> ColumnElement[float]:
+    """In SQL, an aggregate per facilitator (``Facilitator`` grouped by its key) over sessions in any
+    of the modes asked for, each with ``booked`` sessions occupying its month: no session of theirs scores
+    more (``rules.judge``). With both modes asked for, the place is the better of the two whatever the
+    session's own modes, so that one walk per month finds the earliest session of either."""
     w = WEIGHTS
     f = Facilitator
-    if asked.mode is not None:
-        place = _place_in(asked.mode, asked)
-    else:
-        place = case((mode == Mode.VIDEO.value, _place_in(Mode.VIDEO, asked)), else_=_place_in(Mode.IN_PERSON, asked))
+    places = [_place_in(m, asked) for m in asked.modes]
+    place = places[0] if len(places) == 1 else func.greatest(*places)
     # rules.load_fraction_free
     share_booked = cast(booked, Float) / f.capacity_per_month
     free = case((f.capacity_per_month > 0, func.greatest(0.0, 1.0 - share_booked)), else_=0.0)

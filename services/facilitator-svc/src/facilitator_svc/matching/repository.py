@@ -100,7 +100,7 @@ class CandidateFilter:
     ids: Sequence[UUID] | None = None
     prefilter: bool = True
     # Only facilitators with a session the participant could take (in the mode asked for, before their
-    # accreditation runs out, in a month they have room in), and only those sessions.
+    # accreditation runs out; the bound also in a month they have room in), and only those sessions.
     bookable_only: bool = False
     score_to_beat: ScoreToBeat | None = None
     # In person only, with a limit on the distance: leave out those with coordinates further away (the
@@ -307,7 +307,8 @@ async def load_candidates(
 ) -> list[Candidate]:
     """The facilitators ``which`` chooses, each with the slots that start in the window, after now, with no
     occupying booking on their time (and, for a filter with ``bookable_only``, only those the participant
-    could take, and only the facilitators with one).
+    could take but for the month's room, which the rules judge from ``Candidate.load``, and only the
+    facilitators with one).
 
     ``earliest_per_group`` keeps only the earliest few of each facilitator, month and set of modes (or
     mode). A facilitator's sessions of one month and mode score alike but for the date, and earlier
@@ -356,20 +357,6 @@ def _slots(rows: Sequence[Any] | None) -> tuple[FreeSlot, ...]:
             seen.add(id)
             out.append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month_start.date(), kind))
     return tuple(out)
-
-
-def _booked_in_month(free: Any) -> Any:
-    """Per session (LATERAL): the occupying bookings of its facilitator in its local calendar month."""
-    return (
-        select(func.count().label("booked"))
-        .where(
-            Booking.facilitator_id == free.c.facilitator_id,
-            Booking.starts_at >= func.timezone(_TIMEZONE, free.c.month),
-            Booking.starts_at < func.timezone(_TIMEZONE, free.c.month + func.make_interval(0, 1)),
-            *occupied(_NOW),
-        )
-        .lateral("month_load")
-    )
 
 
 def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
@@ -431,21 +418,20 @@ def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
     )
     if earliest_per_group:
         statement = statement.where(free.c.rank <= bindparam("per_group", type_=Integer))
-    if shape.bookable:
-        # A month is full or not for all its sessions alike, so the test can wait for the few kept.
-        month_load = _booked_in_month(free)
-        statement = statement.join(month_load, true()).where(month_load.c.booked < Facilitator.capacity_per_month)
+    # Sessions in a month the facilitator has no room in are left to the rules, which read the month's load
+    # from the same row (``load``): counting the month's bookings again for each session kept was most of
+    # the statement's work.
     return statement.correlate(Facilitator)
 
 
-def _earliest_free_per_month_and_mode() -> Any:
-    """Per facilitator (LATERAL), month the window touches and mode that could be asked for: the
-    earliest session the participant could take, the one that scores highest of its month and mode
-    (see ``load_candidates``). Each is one walk of the index on (facilitator_id, starts_at) that stops at the
-    first free session of the kind asked for; whether a session is free is read from its own row
-    (``Slot.busy_until``), never from the facilitator's bookings."""
+def _earliest_free_per_month() -> Any:
+    """Per facilitator (LATERAL) and month the window touches with room left in it: the month's occupying
+    bookings, and the earliest session the participant could take in any of the modes asked for, the one
+    that scores highest of its month but for the place (see ``bound.best_session_score``). Each is one
+    walk of the index on (facilitator_id, starts_at) that stops at the first free session of the kind
+    asked for; whether a session is free is read from its own row (``Slot.busy_until``), never from the
+    facilitator's bookings."""
     months = func.unnest(bindparam("months", type_=ARRAY(DateTime()))).table_valued("month").render_derived()
-    modes = func.unnest(bindparam("group_modes", type_=ARRAY(Text))).table_valued("mode").render_derived()
     month_from = func.timezone(_TIMEZONE, months.c.month)
     month_until = func.timezone(_TIMEZONE, months.c.month + func.make_interval(0, 1))
     # Sessions from the day after the accreditation expires, local time, are past it (as rules.judge).
@@ -460,7 +446,9 @@ def _earliest_free_per_month_and_mode() -> Any:
             # Only the kind asked for: a walk stopping at a free session of another kind would bound
             # the facilitator by a session the participant cannot take.
             Slot.kind == bindparam("kind", type_=Text),
-            modes.c.mode == any_(Slot.modes),
+            # In any of the modes asked for: one walk whatever their number (the bound takes the best
+            # place of those modes, see bound.best_session_score).
+            Slot.modes.overlap(bindparam("group_modes", type_=ARRAY(Text))),
             slot_is_free(_NOW),
         )
         .order_by(Slot.starts_at)
@@ -468,34 +456,50 @@ def _earliest_free_per_month_and_mode() -> Any:
         .correlate_except(Slot)
         .lateral("earliest")
     )
+    # The month's occupying bookings, counted once per month whatever the modes asked for, and before any
+    # walk: a month with no room is not walked at all.
+    month_load = (
+        select(func.count().label("booked"))
+        .where(
+            Booking.facilitator_id == Facilitator.id,
+            Booking.starts_at >= month_from,
+            Booking.starts_at < month_until,
+            *occupied(_NOW),
+        )
+        .correlate_except(Booking)
+        .lateral("month_load")
+    )
     return (
-        select(earliest.c.facilitator_id, earliest.c.starts_at, modes.c.mode, months.c.month)
+        select(earliest.c.starts_at, months.c.month, month_load.c.booked)
         .select_from(months)
-        .join(modes, true())
+        .join(month_load, true())
         .join(earliest, true())
+        .where(month_load.c.booked < Facilitator.capacity_per_month)
         .correlate(Facilitator)
         .lateral("free")
     )
 
 
 @functools.lru_cache(maxsize=_SHAPES)
-def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[float, UUID]:
-    free = _earliest_free_per_month_and_mode()
-    month_load = _booked_in_month(free)
-    best = bound.best_session_score(
-        asked, mode=free.c.mode, starts_at=free.c.starts_at, booked=month_load.c.booked
-    ).label("bound")
-    statement = (
+def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[Any]:
+    free = _earliest_free_per_month()
+    best = bound.best_session_score(asked, starts_at=free.c.starts_at, booked=free.c.booked).label("bound")
+    per_facilitator = (
         select(best, Facilitator.id)
         .join_from(Facilitator, free, true())
-        .join(month_load, true())
-        .where(*_conditions(shape), month_load.c.booked < Facilitator.capacity_per_month)
+        .where(*_conditions(shape))
         .group_by(Facilitator.id)
-        .order_by(best.desc(), Facilitator.id)
     )
     if at_least:
-        statement = statement.having(best >= bindparam("at_least", type_=Float))
-    return statement
+        per_facilitator = per_facilitator.having(best >= bindparam("at_least", type_=Float))
+    # One row of two arrays, best first, rather than a row per facilitator: the driver decodes an array in
+    # one go, where each of some two hundred rows went through SQLAlchemy's handling of a result.
+    bounds = per_facilitator.subquery("bounds")
+    order = (bounds.c.bound.desc(), bounds.c.id)
+    return select(
+        _raw(func.array_agg(aggregate_order_by(bounds.c.bound, *order)), "bounds"),
+        _raw(func.array_agg(aggregate_order_by(bounds.c.id, *order)), "ids"),
+    )
 
 
 async def best_scores(
@@ -510,8 +514,7 @@ async def best_scores(
 ) -> list[tuple[float, UUID]]:
     """The facilitators ``which`` chooses (with ``bookable_only``) who have a session the participant
     could take, each with a score none of their sessions can beat (``bound.best_session_score``), best
-    first; with ``at_least``, only those whose bound reaches it. One row per facilitator: their
-    sessions stay in the database."""
+    first; with ``at_least``, only those whose bound reaches it. Their sessions stay in the database."""
     participant = which.participant
     if participant is None or not which.bookable_only:
         raise ValueError("best_scores needs the participant, and bookable sessions only")
@@ -526,7 +529,8 @@ async def best_scores(
             "group_modes": [m.value for m in ((which.mode,) if which.mode is not None else tuple(Mode))],
         }
     )
-    return [(float(b), id) for b, id in await _execute(session, statement, values)]
+    bounds, ids = (await _execute(session, statement, values)).one()
+    return list(zip(bounds, ids, strict=True)) if ids else []
 
 
 @functools.lru_cache(maxsize=_SHAPES)

@@ -60,6 +60,7 @@ WEIGHTS: Mapping[str, float] = {
     "specialism": 0.15,
 }
 _MODES = {m.value: m for m in Mode}
+_IN_PERSON = Mode.IN_PERSON  # read once: a member read from its enumeration goes through a descriptor
 # An in-person facilitator outside the participant's region, where neither has coordinates.
 OTHER_REGION_PLACE = 0.0
 # A video session with a facilitator of another region: distance is no obstacle, but academies prefer
@@ -278,10 +279,12 @@ def judge(
     tz: ZoneInfo,
     reference_km: float,
     keep: int | None = None,
+    worded: int | None = None,
 ) -> Verdict:
     """Every rule applied to one facilitator; their usable sessions scored, best first. ``keep`` limits
-    how many of the best sessions are spelt out with their reasons (all by default): scoring a session
-    is arithmetic, wording its reasons is what costs."""
+    how many of the best sessions are kept (all by default), ``worded`` how many of those are spelt out
+    with their reasons (all kept by default; the others have none): scoring a session is arithmetic,
+    wording its reasons is what costs, and a match shows the reasons of each facilitator's best only."""
     exclusions = relationship_exclusions(participant, candidate)
     if preferences.mode is not None and preferences.mode.value not in candidate.modes:
         mode_words = preferences.mode.value.replace("_", " ")
@@ -310,53 +313,65 @@ def judge(
     # Sessions starting from the day after expiry, local time, are past the accreditation.
     expired_from = datetime.combine(candidate.accreditation_expires_on + timedelta(days=1), time(0), tzinfo=tz)
     capacity = candidate.capacity_per_month
+    max_km = preferences.max_distance_km
+    # The terms of every score that are the facilitator's whatever the session (added in the same order).
+    language_term, specialism_term = w_language * language, w_specialism * specialism
+    # Per month: its load factor (None for a month with no room) and the sessions booked in it.
+    load_of: dict[date, tuple[float | None, int]] = {}
+    # Per mode offered: its place factor (place_value), and whether the distance rules it out.
+    place_of: dict[str, tuple[Mode, float, bool]] = {}
     scored: list[tuple[float, datetime, UUID, FreeSlot, Mode, float, date, int]] = []
     in_window = in_mode = accredited = too_far = 0
     # One pass over the sessions, cheapest tests first: a match scores thousands of them.
     for slot in candidate.slots:
-        if slot.kind != kind or not window_start <= slot.starts_at < window_end:
+        starts_at = slot.starts_at
+        if slot.kind != kind or not window_start <= starts_at < window_end:
             continue
         in_window += 1
         if wanted is not None and wanted not in slot.modes:
             continue
         in_mode += 1
-        if slot.starts_at >= expired_from:
+        if starts_at >= expired_from:
             continue
         accredited += 1
-        month = slot.month or month_of(slot.starts_at, tz)
-        booked = candidate.load.get(month, 0)
-        if booked >= capacity:
+        month = slot.month or month_of(starts_at, tz)
+        if month in load_of:
+            load, booked = load_of[month]
+        else:
+            booked = candidate.load.get(month, 0)
+            load = load_fraction_free(capacity, booked) if booked < capacity else None
+            load_of[month] = load, booked
+        if load is None:
             continue
-        load = load_fraction_free(capacity, booked)
-        soon = min(1.0, max(0.0, 1.0 - (slot.starts_at - window_start).total_seconds() / span)) if span > 0 else 1.0
-        best: tuple[float, Mode] | None = None
+        soon = min(1.0, max(0.0, 1.0 - (starts_at - window_start).total_seconds() / span)) if span > 0 else 1.0
+        best_score = -1.0
+        best_mode: Mode | None = None
         for mode_name in slot.modes if wanted is None else (wanted,):
-            mode = _MODES[mode_name]
-            if mode not in place_cache:
+            if mode_name not in place_of:
+                mode = _MODES[mode_name]
                 place_cache[mode] = place_value(participant, preferences, candidate, mode, reference_km)
-            place, _, km = place_cache[mode]
-            if (
-                mode == Mode.IN_PERSON
-                and preferences.max_distance_km is not None
-                and km is not None
-                and km > preferences.max_distance_km
-            ):
+                km = place_cache[mode][2]
+                ruled_out = mode is _IN_PERSON and max_km is not None and km is not None and km > max_km
+                place_of[mode_name] = (mode, place_cache[mode][0], ruled_out)
+            mode, place, ruled_out = place_of[mode_name]
+            if ruled_out:
                 too_far += 1
                 continue
             # The same sum, in the same order, as the factors' contributions below.
-            score = round(
-                w_place * place + w_soon * soon + w_load * load + w_language * language + w_specialism * specialism, 4
-            )
-            if best is None or score > best[0]:
-                best = (score, mode)
-        if best is not None:
+            score = round(w_place * place + w_soon * soon + w_load * load + language_term + specialism_term, 4)
+            if best_mode is None or score > best_score:
+                best_score, best_mode = score, mode
+        if best_mode is not None:
             # Ties go to the id: UUIDs order as their text does (same length, same layout), without making it.
-            scored.append((best[0], slot.starts_at, slot.id, slot, best[1], soon, month, booked))
+            scored.append((best_score, starts_at, slot.id, slot, best_mode, soon, month, booked))
     if not scored:
         return Verdict(candidate, tuple(_why_no_session(preferences, in_window, in_mode, accredited, too_far)), ())
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     options = []
-    for score, _, _, slot, mode, soon, month, booked in scored[:keep] if keep is not None else scored:
+    for i, (score, _, _, slot, mode, soon, month, booked) in enumerate(scored[:keep] if keep is not None else scored):
+        if worded is not None and i >= worded:
+            options.append(SlotOption(slot, mode, score, ()))
+            continue
         place, place_detail, _ = place_cache[mode]
         factors = (
             Factor("place", w_place, place, place_detail),

@@ -208,10 +208,10 @@ async def match(
                     return
             batch, pending = pending[:n], pending[n:]
             judged.update(id for _, id in batch)
-            # With their best few sessions, to show.
+            # With their best few sessions, to show, and the reasons of the best (the only ones shown).
             candidates = await load(dataclasses.replace(bookable, ids=[id for _, id in batch]), keep)
             verdicts.extend(
-                rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=keep)
+                rules.judge(participant, preferences, c, tz=tz, reference_km=reference_km, keep=keep, worded=1)
                 for c in candidates
             )
 
