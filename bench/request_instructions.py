@@ -35,7 +35,9 @@ Scenarios (every one a ``POST`` of the same ~6 KB complete response, a fresh tok
 
 And one read: ``open``, ``GET /v1/invitations/{token}?questionnaire=false``, a rater's link opened again
 (each page of the questionnaire opens it) with its draft, by one token throughout (its first open, noted
-once, falls in the warm-up).
+once, falls in the warm-up); and one page sent: ``page``, ``PUT /v1/invitations/{token}/draft/{dimension_key}``
+with the first dimension's answers, importance and comment (~1 KB), the same page saved again each time by one
+token throughout.
 
 ``--no-callgrind`` runs the child without valgrind, for a quick check that every scenario answers.
 """
@@ -65,7 +67,18 @@ import catalogue as shared  # noqa: E402
 import survey_submission  # noqa: E402
 
 CHILD_COMMAND = "_child"
-SCENARIOS = ("asgi", "fastapi", "baseline", "kit-empty", "kit-body", "kit-session", "kit-caller", "submit", "open")
+SCENARIOS = (
+    "asgi",
+    "fastapi",
+    "baseline",
+    "kit-empty",
+    "kit-body",
+    "kit-session",
+    "kit-caller",
+    "submit",
+    "open",
+    "page",
+)
 STEPS = (
     ("asgi", "fastapi", "FastAPI's routing, request and response"),
     ("fastapi", "baseline", "one asyncpg INSERT (pool checkout included)"),
@@ -78,6 +91,7 @@ STEPS = (
 BARE = ("asgi", "fastapi", "baseline")
 SUBMIT_PATH = "/v1/invitations/{token}/submit"
 OPEN_PATH = "/v1/invitations/{token}?questionnaire=false"
+PAGE_PATH = "/v1/invitations/{token}/draft/{dimension_key}"
 EMPTY_PATHS = {
     "kit-empty": "/v1/invitations/{token}/bench-empty",
     "kit-body": "/v1/invitations/{token}/bench-body",
@@ -186,13 +200,20 @@ async def _child(spec: dict[str, Any], apps: dict[str, Any]) -> None:
     started: set[int] = set()
 
     async def serve(scenario: str, app: Any) -> None:
-        path = SUBMIT_PATH if scenario in ("asgi", "fastapi", "baseline", "submit", "open") else EMPTY_PATHS[scenario]
+        path = EMPTY_PATHS.get(scenario, SUBMIT_PATH)
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
-        opened = next(tokens) if scenario == "open" else None
+        opened = next(tokens) if scenario in ("open", "page") else None
+        page = json.dumps(spec["page"]["body"]).encode()
+        page_path = PAGE_PATH.format(token=opened, dimension_key=spec["page"]["dimension_key"])
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
 
             async def send(count: int) -> None:
                 for _ in range(count):
+                    if scenario == "page":
+                        response = await client.put(page_path, content=page, headers=headers)
+                        if response.status_code != 200:
+                            raise RuntimeError(f"{scenario}: {response.status_code} {response.text[:500]}")
+                        continue
                     if opened is not None:
                         response = await client.get(OPEN_PATH.format(token=opened))
                         if response.status_code != 200:
@@ -296,6 +317,16 @@ def run(args: argparse.Namespace) -> int:
     env = survey_submission.service_env(survey_url, args.amqp_url, DB_POOL_SIZE="4")
     q = survey_submission.questionnaire()
     body = survey_submission.complete_response(q)
+    dimension_key = q.dimensions[0].key
+    items = {item.key for item in q.items if item.dimension_key == dimension_key}
+    page = {
+        "dimension_key": dimension_key,
+        "body": {
+            "answers": [answer for answer in body["answers"] if answer["item_key"] in items],
+            "importance": [rating for rating in body["importance"] if rating["dimension_key"] == dimension_key],
+            "comments": [comment for comment in body["comments"] if comment["dimension_key"] == dimension_key],
+        },
+    }
     per_scenario = args.warmup + args.requests
     print(f"setting up database {database}", flush=True)
     with (
@@ -321,6 +352,7 @@ def run(args: argparse.Namespace) -> int:
                 "requests": args.requests,
                 "tokens": tokens[number * per_scenario * len(SCENARIOS) :],
                 "body": body,
+                "page": page,
                 "baseline_url": admin_db_url,
                 "instrument_after_start": not args.no_callgrind,
             }

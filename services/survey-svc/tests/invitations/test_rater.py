@@ -405,23 +405,34 @@ async def test_the_first_open_of_a_link_is_noted_once(survey: Any, client: httpx
     assert again == first
 
 
-async def test_guesses_through_the_submit_are_counted_too(
-    survey: Any, settings: Any, session: AsyncSession, full_answers: Any, assert_problem: Problem
+@pytest.mark.parametrize(("method", "suffix"), [("POST", "/submit"), ("PUT", "/draft/{dimension}")])
+async def test_guesses_through_the_submit_and_a_page_sent_are_counted_too(
+    survey: Any,
+    settings: Any,
+    session: AsyncSession,
+    full_answers: Any,
+    assert_problem: Problem,
+    method: str,
+    suffix: str,
 ) -> None:
-    """The submit takes its caller apart from the other routes of a link: a guess sent as a whole
-    response counts against the address as one sent as a read does, and the address is then refused."""
+    """The submit and a page sent take their caller apart from the other routes of a link: a guess sent
+    as a whole response or as one page counts against the address as one sent as a read does, and the
+    address is then refused."""
     _, raters = await survey.open_360()
     valid = (await survey.tokens(raters))[raters[0]["email"]]
-    body = full_answers(survey.hlm_360)
+    whole = full_answers(survey.hlm_360)
+    dimension = whole["importance"][0]["dimension_key"]
+    body = whole if method == "POST" else {"importance": whole["importance"][:1]}
+    route = suffix.format(dimension=dimension)
     await _within_one_window(settings)
     guesser = await _client_from(settings, session, "203.0.113.9")
     try:
         async with guesser as g:
             for _ in range(settings.token_failures_per_window):
-                guess = f"/v1/invitations/{uuid.uuid4().hex}{uuid.uuid4().hex}/submit"
-                assert_problem(await g.post(guess, json=body), 404)
+                guess = f"/v1/invitations/{uuid.uuid4().hex}{uuid.uuid4().hex}{route}"
+                assert_problem(await g.request(method, guess, json=body), 404)
 
-            blocked = await g.post(f"/v1/invitations/{valid}/submit", json=body)
+            blocked = await g.request(method, f"/v1/invitations/{valid}{route}", json=body)
             read = await g.get(f"/v1/invitations/{valid}")
 
             assert_problem(blocked, 429)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.db import Session
@@ -40,33 +41,53 @@ def _keys(listed: str | None) -> list[str] | None:
 LinkToken = Annotated[str, Path(description="The token of the rater's link (it is never logged).")]
 
 
-async def _caller(request: Request, token: LinkToken, session: Session, settings: SettingsDep) -> AsyncIterator[Caller]:
-    """The caller of a link; a link that opens nothing counts against their address, a count the
-    request keeps though the refusal rolls back the rest of its transaction."""
-    caller = _caller_of(request, token)
-    try:
-        yield caller
-    except InvitationNotFound:
-        _count_failure(session, caller, settings)
-        raise
+class _LinkCall:
+    """A request through a rater's link: its caller and the app's settings. Wrapped around the service's
+    work (``with _LinkCall(request, token, session) as call:``), it counts a link that opens nothing
+    against the caller's address, a count the request keeps though the refusal rolls back the rest of its
+    transaction.
+
+    The raters' hot routes (a page shown, a page sent, the submit) take the request, the link's token and
+    the request's ``Session`` and use it themselves: FastAPI solves each dependency a route names on every
+    request, one already solved too, with a few dozen Python calls each (a generator's more), and
+    ``InvitationCaller`` with ``SettingsDep`` beside it were four solves, one a generator. The other routes
+    take ``InvitationCaller``, which uses it too."""
+
+    __slots__ = ("_session", "caller", "settings")
+
+    def __init__(self, request: Request, token: str, session: AsyncSession) -> None:
+        self.caller = Caller(token=token, address=request.client.host if request.client else "unknown")
+        self.settings: Settings = request.app.state.settings
+        self._session = session
+
+    def __enter__(self) -> _LinkCall:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        if isinstance(error, InvitationNotFound):
+            rate_limit.record_failure(self._session, rate_limit.client_hash(self.caller.address), self.settings)
 
 
-def _caller_of(request: Request, token: str) -> Caller:
-    return Caller(token=token, address=request.client.host if request.client else "unknown")
-
-
-def _count_failure(session: AsyncSession, caller: Caller, settings: Settings) -> None:
-    rate_limit.record_failure(session, rate_limit.client_hash(caller.address), settings)
+async def _caller(request: Request, token: LinkToken, session: Session) -> AsyncIterator[Caller]:
+    """The caller of a link, for the routes a rater calls once or twice."""
+    with _LinkCall(request, token, session) as call:
+        yield call.caller
 
 
 InvitationCaller = Annotated[Caller, Depends(_caller, scope="function")]  # ends before the Session it uses
 
 
+def _json(model: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
+    """``model`` encoded as the route's ``response_model`` documents it, rather than validated again against
+    it by FastAPI: the same bytes, for less than FastAPI's validation and encoding of a returned model cost."""
+    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
 @router.get("/{token}", response_model=InvitationView, responses=NOT_VALID)
 async def get(
+    request: Request,
+    token: LinkToken,
     session: Session,
-    caller: InvitationCaller,
-    settings: SettingsDep,
     questionnaire: Annotated[
         bool,
         Query(
@@ -90,16 +111,18 @@ async def get(
             "dimensions only (left out: all of them).",
         ),
     ] = None,
-) -> InvitationView:
+) -> Response:
     """The rater's questionnaire with their draft, or the nominations a line manager is asked to approve."""
-    return await invitation_service.view(
-        session,
-        caller,
-        settings,
-        with_questionnaire=questionnaire,
-        item_keys=_keys(item_keys),
-        dimension_keys=_keys(dimension_keys),
-    )
+    with _LinkCall(request, token, session) as call:  # each page a rater is shown opens the link again
+        view = await invitation_service.view(
+            session,
+            call.caller,
+            call.settings,
+            with_questionnaire=questionnaire,
+            item_keys=_keys(item_keys),
+            dimension_keys=_keys(dimension_keys),
+        )
+    return _json(view)
 
 
 @router.put("/{token}/draft", response_model=DraftSaved, responses=NOT_VALID)
@@ -109,16 +132,20 @@ async def save_draft(session: Session, caller: InvitationCaller, body: ResponseI
 
 @router.put("/{token}/draft/{dimension_key}", response_model=DraftPageSaved, responses=NOT_VALID)
 async def save_draft_page(
-    session: Session,
-    caller: InvitationCaller,
+    request: Request,
     dimension_key: Annotated[str, Path(max_length=63, description="The dimension whose answers these are.")],
+    token: LinkToken,
+    session: Session,
     body: ResponseIn,
-    settings: SettingsDep,
-) -> DraftPageSaved:
+) -> Response:
     """Save one dimension's answers (a page of the questionnaire) in place of what the draft held for that
     dimension, keeping the rest, and return the whole draft as saved: a page saved and the next one chosen
     in one request. Anything in the body that is not that dimension's is refused (422)."""
-    return await invitation_service.save_draft_page(session, caller, dimension_key, body, settings)
+    # Each page a rater sends. The dimension's key before the token: the document lists the path's
+    # parameters in that order, as when the token came from InvitationCaller.
+    with _LinkCall(request, token, session) as call:
+        saved = await invitation_service.save_draft_page(session, call.caller, dimension_key, body, call.settings)
+    return _json(saved)
 
 
 # A rater's whole response, validated from the request's bytes (hlm_kit.json_body): the same checks, 422s and
@@ -135,20 +162,11 @@ _WHOLE_RESPONSE = JsonBody(ResponseIn)
 )
 async def submit(request: Request, token: LinkToken, session: Session) -> Response:
     """Submit the whole response, once; the link stops working afterwards."""
-    # The hot path of a deadline evening takes the request's session alone and reads the rest from the
-    # request: FastAPI solves each dependency a route names on every request, one already solved too, with a
-    # few dozen Python calls each (a generator's more), and as Session, InvitationCaller, the body and
-    # SettingsDep the submit's were seven solves, two of them generators.
+    # The body read with ``JsonBody`` awaited here rather than as a dependency, one solve fewer.
     body = await _WHOLE_RESPONSE(request)
-    caller, settings = _caller_of(request, token), request.app.state.settings
-    try:
-        submitted = await invitation_service.submit(session, caller, body, settings)
-    except InvitationNotFound:  # counted as ``InvitationCaller`` counts it
-        _count_failure(session, caller, settings)
-        raise
-    # Encoded here rather than validated again against ``response_model`` (which documents it): the same
-    # bytes, for less than FastAPI's validation and encoding of a returned model cost.
-    return Response(submitted.model_dump_json(), status_code=status.HTTP_201_CREATED, media_type="application/json")
+    with _LinkCall(request, token, session) as call:
+        submitted = await invitation_service.submit(session, call.caller, body, call.settings)
+    return _json(submitted, status.HTTP_201_CREATED)
 
 
 @router.post(
