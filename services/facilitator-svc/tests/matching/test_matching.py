@@ -266,6 +266,20 @@ async def test_ranking_prefers_the_sooner_session(
     assert factor(matches[0], "soonest")["value"] > factor(matches[1], "soonest")["value"]
 
 
+async def test_a_window_of_a_year_reaches_a_session_in_its_last_month(
+    client: httpx.AsyncClient, participant: dict[str, str], add_facilitator: Any, at: Any
+) -> None:
+    # Thirteen calendar months: a facilitator whose only session is in the last is found like any other.
+    last_month = await add_facilitator(slots=[at(364)])
+    second_month = await add_facilitator(slots=[at(40)])
+    window = {"starts_at": at(0).isoformat(), "ends_at": at(365).isoformat()}
+
+    matches = await ranked(client, participant, window=window)
+
+    assert [m["facilitator"]["id"] for m in matches] == [second_month["id"], last_month["id"]]
+    assert matches[1]["slots"][0]["slot_id"] == last_month["slots"][0]["id"]
+
+
 async def test_ranking_prefers_the_less_loaded_facilitator(
     client: httpx.AsyncClient, admin: dict[str, str], participant: dict[str, str], add_facilitator: Any, at: Any
 ) -> None:
