@@ -208,7 +208,9 @@ def run(args: argparse.Namespace) -> int:
     }
     web = [sys.executable, __file__, "_web", str(web_port)]
     gateway = [sys.executable, __file__, "_gateway", str(gateway_port), "varied" if args.varied else "same"]
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as temporary:
+        out = args.keep_dumps or temporary
+        Path(out).mkdir(parents=True, exist_ok=True)
         callgrind = Path(out) if args.callgrind else None
         if callgrind is not None:
             web = [
@@ -254,6 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2000, help="pages measured each way (GET, then POST)")
     parser.add_argument("--connections", type=int, default=1)
     parser.add_argument("--callgrind", action="store_true", help="count instructions instead of CPU time")
+    parser.add_argument(
+        "--keep-dumps", metavar="DIR", help="with --callgrind, leave callgrind's dumps in DIR (callgrind_annotate)"
+    )
     parser.add_argument(
         "--varied", action="store_true", help="each page shown with answers of its own, as raters answer apart"
     )

@@ -120,3 +120,18 @@ def test_a_fragment_given_anything_that_can_change_is_rendered_afresh() -> None:
     assert all(_immutable(value) for value in (QUESTIONNAIRE, "3", 3, None, ("a", (1, None))))
     first = kept("answer/_dimension_fields.jinja", "statement", QUESTIONNAIRE, "a", 1, ["3"][0], None, NOT_OBSERVED)  # type: ignore[operator]
     assert 'value="3" checked' in str(first)
+
+
+def test_a_list_of_kept_fragments_is_each_fragment_in_turn_with_what_goes_between() -> None:
+    kept, each = ENVIRONMENT.globals["fragment"], ENVIRONMENT.globals["fragments"]
+    fields = "answer/_dimension_fields.jinja"
+    calls = [
+        (QUESTIONNAIRE, "a", 1, "3", None, NOT_OBSERVED),
+        (QUESTIONNAIRE, "a", 2, None, "Select one", NOT_OBSERVED),
+    ]
+
+    together = each(fields, "statement", calls, between="\n  ")  # type: ignore[operator]
+
+    assert isinstance(together, Markup)
+    assert str(together) == "\n  ".join(str(kept(fields, "statement", *args)) for args in calls)  # type: ignore[operator]
+    assert str(each(fields, "statement", [])) == ""  # type: ignore[operator]

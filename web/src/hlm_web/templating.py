@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, MutableMapping
+from collections.abc import Hashable, Iterable, MutableMapping
 from typing import Any
 
 import jinja2
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -42,9 +42,15 @@ def create_templates() -> Jinja2Templates:
         # Templates ship inside the package and never change while it runs; checking ~700 files on disk
         # for changes on every render more than doubled a page's cost.
         auto_reload=False,
+        # Every template loaded is kept, in a plain dict: Jinja's bounded cache (400 by default) takes a lock
+        # and searches its queue of names on every lookup, and a page looks up a template for each of its
+        # imports and kept components. The templates are the package's files, a bounded set.
+        cache_size=-1,
     )
     environment.globals["component"] = ComponentCache(environment)
-    environment.globals["fragment"] = FragmentCache(environment)
+    fragments = FragmentCache(environment)
+    environment.globals["fragment"] = fragments
+    environment.globals["fragments"] = fragments.each
     return Jinja2Templates(env=environment)
 
 
@@ -112,6 +118,16 @@ class FragmentCache:
         if key is not None:
             self._rendered.keep(key, rendered)
         return rendered
+
+    def each(self, template: str, macro: str, calls: Iterable[tuple[Any, ...]], between: str = "\n") -> Markup:
+        """``fragments("answer/_dimension_fields.jinja", "statement", calls)`` in a template: the macro once
+        per tuple of arguments in ``calls``, each kept as ``fragment()`` keeps it, ``between`` (plain text,
+        escaped) between each and the next.
+
+        For a list of fragments, such as a page's questions: the arguments are put together in Python (the
+        page's context) and the template makes one call, where a Jinja loop calling ``fragment()`` made a
+        template call, and looked up each argument through Jinja, for every question."""
+        return escape(between).join([self(template, macro, *args) for args in calls])
 
 
 class _Rendered:

@@ -118,17 +118,25 @@ def dimension_context(
         importance, comment, errors = page.importance, page.comment, page.errors
     previous = questionnaire.before(dimension)
     back = f"{base}/check" if change else (page_url(base, previous) if previous else first_back_url)
+    values = {key: str(value) for key, value in levels.items() if value is not None}
+    error_for = dict(errors)
+    slug = dimension.slug
     return {
         "base_url": base,
         "questionnaire": questionnaire,
         "dimension": dimension,
         "number": questionnaire.dimensions.index(dimension) + 1,
         "total": len(questionnaire.dimensions),
-        "values": {key: str(value) for key, value in levels.items() if value is not None},
+        "values": values,
+        # Each statement's radios (answer/_dimension_fields.jinja's "statement"), by these arguments.
+        "statements": [
+            (questionnaire, slug, number, values.get(item.key), error_for.get(item.field), NOT_OBSERVED)
+            for number, item in enumerate(dimension.items, start=1)
+        ],
         "importance": str(importance) if importance is not None else None,
         "comment": comment,
         "errors": errors,
-        "error_for": dict(errors),
+        "error_for": error_for,
         "NOT_OBSERVED": NOT_OBSERVED,
         "change": change,
         "back_url": back,
