@@ -93,8 +93,14 @@ class Questionnaire:
             not_observed_label=data.get("notObservedLabel") or "Not observed",
         )
 
+    @functools.cached_property
+    def _by_slug(self) -> dict[str, Dimension]:
+        return {d.slug: d for d in reversed(self.dimensions)}  # the first of any two alike, as before
+
     def dimension(self, slug: str) -> Dimension | None:
-        return next((d for d in self.dimensions if d.slug == slug), None)
+        # Asked several times a page (the route, the page's questions): one lookup, not a walk over the
+        # dimensions making each one's slug.
+        return self._by_slug.get(slug)
 
     def after(self, dimension: Dimension) -> Dimension | None:
         index = self.dimensions.index(dimension)
