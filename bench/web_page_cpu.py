@@ -1,6 +1,7 @@
 """The web front's own work per rater page, alone: CPU time or callgrind instructions per page shown and sent.
 
     uv run --no-sync python bench/web_page_cpu.py [--pages 2000] [--connections 1] [--callgrind] [--varied]
+        [--keep-dumps DIR]
 
 ``bench/web.py`` measures a page with the whole platform behind it; this measures only the web front's
 process, which is what a page adds to its gateway call. Three processes on 127.0.0.1:
