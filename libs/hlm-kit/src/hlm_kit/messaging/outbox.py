@@ -88,11 +88,9 @@ class Outbox:
         one that writes other rows too (a hot path saving a round trip); the envelope is made as in
         :meth:`add`, and this process's relay is woken once the transaction commits. Rows not written then
         are simply never sent."""
-        with _tracer.start_as_current_span(f"create {data.type}", kind=SpanKind.PRODUCER) as span:
-            envelope = CloudEvent.wrap_as_json(data, subject=subject)
-            span.set_attribute("messaging.message.id", envelope["id"])
+        _, values = self._envelope(data, subject)
         self._wake_after_commit(session.sync_session)
-        return {"event_id": envelope["id"], "type": data.type, "subject": subject, "envelope": envelope}
+        return values
 
     @staticmethod
     def _envelope(data: EventData, subject: str | None) -> tuple[CloudEvent, dict[str, Any]]:
