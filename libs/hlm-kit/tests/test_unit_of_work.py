@@ -225,7 +225,7 @@ async def test_a_driver_statement_runs_in_the_requests_transaction(
 
     assert response.status_code == 201, response.text
     assert response.json() == {"stored": 'j-driven{"n": 1}'}
-    assert await stored() == ["j-driven{\"n\": 1}", "j-first"]
+    assert await stored() == ['j-driven{"n": 1}', "j-first"]
 
 
 async def test_a_driver_statement_is_rolled_back_with_the_refused_request(
