@@ -11,11 +11,12 @@ from typing import Any
 import httpx
 import pytest
 import pytest_asyncio
-from fastapi import APIRouter, FastAPI
-from sqlalchemy import text
+from fastapi import APIRouter, FastAPI, Request
+from sqlalchemy import Column, MetaData, Table, Text, bindparam, cast, func, insert, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_kit.db import Session, keep
+from hlm_kit.db import DriverStatement, RequestSession, Session, keep
 from hlm_kit.errors import Conflict
 from hlm_kit.testing.messaging import MessagingSchema
 
@@ -69,6 +70,46 @@ def entries_router(schema: str) -> APIRouter:
         keep(session, lambda own: entries.add(own, f"{label}-kept"))
         await entries.add(session, label)
         await entries.add(session, label)
+
+    # The request's unit of work entered by the route itself, as a hot route does.
+    @router.post("/entries/{label}/entered", status_code=201)
+    async def entered(request: Request, label: str) -> None:
+        async with RequestSession(request) as session:
+            await entries.add(session, f"{label}-first")
+            await entries.add(session, f"{label}-second")
+
+    @router.post("/entries/{label}/entered-then-refused", status_code=201)
+    async def entered_then_refused(request: Request, label: str) -> None:
+        async with RequestSession(request) as session:
+            await entries.add(session, f"{label}-first")
+            keep(session, lambda own: entries.add(own, f"{label}-kept"))
+            raise Conflict("refused, and what was kept still stands")
+
+    # A statement compiled once and sent as its SQL, in the request's transaction: its label takes a
+    # parameter given, one with the statement's own value, and a JSONB one encoded as the engine encodes it.
+    entry = Table("entry", MetaData(schema=schema), Column("label", Text))
+    driven = DriverStatement(
+        insert(entry)
+        .values(
+            label=func.concat(
+                bindparam("label", type_=Text),
+                bindparam("suffix", "-driven", type_=Text),
+                cast(bindparam("document", type_=JSONB), Text),
+            )
+        )
+        .returning(entry.c.label)
+    )
+
+    @router.post("/entries/{label}/driven", status_code=201)
+    async def drive(session: Session, label: str) -> dict[str, str]:
+        await entries.add(session, f"{label}-first")
+        stored = (await driven.execute(session, {"label": label, "document": {"n": 1}})).scalar_one()
+        return {"stored": stored}
+
+    @router.post("/entries/{label}/driven-then-refused", status_code=201)
+    async def driven_then_refused(session: Session, label: str) -> None:
+        await driven.execute(session, {"label": label, "document": None})
+        raise Conflict("the second step refused")
 
     return router
 
@@ -156,3 +197,41 @@ async def test_only_a_requests_session_keeps_a_write(kit_schema: MessagingSchema
     async with AsyncSession(kit_schema.engine) as session, session.begin():
         with pytest.raises(RuntimeError, match="request's session"):
             keep(session, lambda own: own.flush())
+
+
+async def test_a_unit_of_work_the_route_enters_commits_as_the_dependency_does(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/h/entered")
+
+    assert response.status_code == 201, response.text
+    assert await stored() == ["h-first", "h-second"]
+
+
+async def test_a_unit_of_work_the_route_enters_rolls_back_a_refusal_and_keeps_what_was_kept(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/i/entered-then-refused")
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await stored() == ["i-kept"]
+
+
+async def test_a_driver_statement_runs_in_the_requests_transaction(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/j/driven")
+
+    assert response.status_code == 201, response.text
+    assert response.json() == {"stored": 'j-driven{"n": 1}'}
+    assert await stored() == ['j-driven{"n": 1}', "j-first"]
+
+
+async def test_a_driver_statement_is_rolled_back_with_the_refused_request(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/k/driven-then-refused")
+
+    assert response.status_code == 409
+    assert await stored() == []

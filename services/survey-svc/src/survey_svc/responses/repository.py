@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.sql.selectable import CTE
 
+from hlm_kit.db import DriverStatement
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle, CycleStatus
 from survey_svc.database import outbox
@@ -122,9 +123,8 @@ class ResponseRepository(RepositoryBase[Response]):
         values = {f"response_{name}": value for name, value in zip(LinkedResponse._fields, response, strict=True)}
         values.update({f"outbox_{name}": value for name, value in event.items()})
         values.update({_TOKEN_HASH.key: token_hash, _FAILURE_LIMIT.key: failure_limit, **failures[1]})
-        statement = _storing(ends_invitation=True, publishes=True, linked=failures[0])
-        row = (await self.session.execute(statement, values)).one_or_none()
-        return None if row is None else Stored(row[1], row[2])
+        row = (await _by_link(failures[0]).execute(self.session, values)).one_or_none()
+        return None if row is None else Stored(row.questionnaire_id, row.token_hash)
 
 
 _TOKEN_HASH = bindparam("link_token_hash", type_=LargeBinary(32))
@@ -210,6 +210,13 @@ def _storing(*, ends_invitation: bool, publishes: bool, linked: ScalarSelect[Any
         .select_from(stored.join(link, link.c.invitation_id == stored.c.invitation_id))
         .add_cte(*writes)
     )
+
+
+@cache
+def _by_link(failures: ScalarSelect[Any]) -> DriverStatement:
+    """``insert_by_link``'s statement, compiled once: every rater's submit runs it, and SQLAlchemy would
+    otherwise walk its 1,300 elements for their cache key on each."""
+    return DriverStatement(_storing(ends_invitation=True, publishes=True, linked=failures))
 
 
 def _set(document: ColumnElement[Any], path: str, value: ColumnElement[Any]) -> ColumnElement[Any]:
