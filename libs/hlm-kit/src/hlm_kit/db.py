@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, TextClause, event, func, select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import Connection, ExecutionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.expression import ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
+from sqlalchemy.sql.selectable import Select
 
 # Constraint names are predictable, so migrations can name what they drop and errors can be matched.
 NAMING_CONVENTION = {
@@ -190,6 +192,62 @@ class ReadSession(AsyncSession):
             refuse_writes_while_reading(connection)
             self.info[_GUARDED] = connection.sync_connection
         return connection
+
+
+class DriverRead:
+    """A ``select()`` of a hot path compiled once, to run on the driver's connection (:func:`fetch`): the SQL
+    and its parameters as SQLAlchemy would send them, without what SQLAlchemy does on each execution (the
+    statement's cache key worked out again, each parameter and each row through its handling of a result),
+    which for a statement of some forty parameters costs the client more than the database's answer.
+
+    Only a ``select()`` is taken, refused otherwise as it is built, so a read request's refusal of writes
+    (:class:`WriteInRead`) holds for it as for any statement. Rows come as the driver decodes them (a
+    ``uuid.UUID`` of asyncpg's own, arrays as lists, JSON decoded by the codec SQLAlchemy sets): read them by
+    position."""
+
+    __slots__ = ("_defaults", "_names", "_processors", "sql", "statement")
+
+    def __init__(self, statement: Select[Any]) -> None:
+        if not getattr(statement, "is_select", False):
+            raise _write_in_read(f"{type(statement).__name__}, which a DriverRead does not run")
+        compiled = statement.compile(dialect=_ASYNCPG)
+        if compiled.positiontup is None or compiled.literal_execute_params or compiled.post_compile_params:
+            raise TypeError("a DriverRead takes plain bound parameters only (no expanding IN, no literal_execute)")
+        self.statement = statement
+        self.sql = compiled.string
+        self._names = tuple(compiled.positiontup)
+        processors: Mapping[str, Any] = compiled._bind_processors
+        self._processors: tuple[Any, ...] = tuple(processors.get(name) for name in self._names)
+        # Values the statement binds itself (a literal compared with a column).
+        self._defaults = {name: b.effective_value for name, b in compiled.binds.items() if not b.required}
+
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        """The positional arguments of ``sql`` for ``values`` (by the statement's parameter names)."""
+        out = []
+        for name, process in zip(self._names, self._processors, strict=True):
+            value = values[name] if name in values else self._defaults[name]
+            out.append(process(value) if process is not None and value is not None else value)
+        return out
+
+
+_ASYNCPG = asyncpg_dialect()  # type: ignore[no-untyped-call]
+
+
+async def fetch(session: AsyncSession, read: DriverRead, values: Mapping[str, Any]) -> Sequence[Any]:
+    """The rows of ``read`` for ``values`` on ``session``'s connection, sent straight to the driver when
+    the connection needs no transaction (a read request's session) or is already in one; otherwise (changes
+    waiting to be flushed, or a transaction not yet begun) through the session, which flushes and begins
+    first, as it does for any statement."""
+    if not (session.new or session.dirty or session.deleted):
+        connection = await session.connection()
+        raw = await connection.get_raw_connection()
+        adapted = raw.dbapi_connection
+        if getattr(adapted, "autocommit", False) or getattr(adapted, "_transaction", None) is not None:
+            driver: Any = raw.driver_connection
+            rows: Sequence[Any] = await driver.fetch(read.sql, *read.arguments(values))
+            return rows
+    through: Sequence[Any] = (await session.execute(read.statement, dict(values))).all()
+    return through
 
 
 def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -159,14 +159,53 @@ def best_session_score(asked: Asked, *, starts_at: Any, booked: Any) -> ColumnEl
     more (``rules.judge``). With both modes asked for, the place is the better of the two whatever the
     session's own modes, so that one walk per month finds the earliest session of either."""
     w = WEIGHTS
-    f = Facilitator
     places = [_place_in(m, asked) for m in asked.modes]
     place = places[0] if len(places) == 1 else func.greatest(*places)
-    # rules.load_fraction_free
-    share_booked = cast(booked, Float) / f.capacity_per_month
-    free = case((f.capacity_per_month > 0, func.greatest(0.0, 1.0 - share_booked)), else_=0.0)
-    of_the_session = w["place"] * place + w["soonest"] * _soonest(starts_at) + w["load"] * free
+    of_the_session = w["place"] * place + w["soonest"] * _soonest(starts_at) + w["load"] * _free_share(booked)
     return func.max(of_the_session) + _of_the_facilitator(asked)
+
+
+def _free_share(booked: Any) -> ColumnElement[float]:
+    """``rules.load_fraction_free`` of a month with ``booked`` occupying sessions."""
+    f = Facilitator
+    share_booked = cast(booked, Float) / f.capacity_per_month
+    return case((f.capacity_per_month > 0, func.greatest(0.0, 1.0 - share_booked)), else_=0.0)
+
+
+def _but_the_soonest(asked: Asked, free: ColumnElement[float]) -> ColumnElement[float]:
+    """A session's score but its soonest term: place, load (``free``), language and specialism."""
+    w = WEIGHTS
+    places = [_place_in(m, asked) for m in asked.modes]
+    place = places[0] if len(places) == 1 else func.greatest(*places)
+    return w["place"] * place + w["load"] * free + _of_the_facilitator(asked)
+
+
+def month_reaches(
+    asked: Asked, *, month_from: Any, booked: Any | None, at_least: ColumnElement[float]
+) -> ColumnElement[bool]:
+    """Whether a session of the month starting at ``month_from`` could score ``at_least``: its soonest
+    at most that of the month's first instant in the window, its load at most that of ``booked`` sessions
+    (or the month's whole room, before they are counted). No more than ``best_session_score`` gives a
+    session of the month, so a month that does not reach is left out with nothing lost."""
+    free = _free_share(booked) if booked is not None else literal(1.0, Float)
+    sessions_from = bindparam("sessions_from", type_=DateTime(timezone=True))
+    soonest = _soonest(func.greatest(sessions_from, month_from))
+    # A hair of slack: the sum is not added in ``best_session_score``'s order.
+    reach: ColumnElement[float] = WEIGHTS["soonest"] * soonest + _but_the_soonest(asked, free)
+    return reach >= at_least - 1e-9
+
+
+def latest_start_reaching(asked: Asked, *, booked: Any, at_least: ColumnElement[float]) -> ColumnElement[Any]:
+    """The latest start of a session of a month with ``booked`` sessions that could still score ``at_least``:
+    ``rules.soonest_fraction`` falls as the session starts later, so a walk to the earliest free session
+    can stop there. A hair later than the exact instant (a millionth of the window), so that floating
+    point never cuts a session ``best_session_score`` would keep."""
+    w = WEIGHTS
+    window_start = bindparam("window_starts_at", type_=DateTime(timezone=True))
+    span = bindparam("window_span_s", type_=Float)
+    # soonest = 1 - waited / span must reach (at_least - the rest) / weight: waited at most span * (1 - that).
+    needed = (at_least - _but_the_soonest(asked, _free_share(booked))) / w["soonest"]
+    return window_start + func.make_interval(0, 0, 0, 0, 0, 0, span * (1.0 + 1e-6 - needed))
 
 
 def _soonest(starts_at: Any) -> ColumnElement[float]:

@@ -56,6 +56,7 @@ from facilitator_svc.participants.models import ParticipantCycle, RaterConflict
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.slots.repository import occupied, slot_is_free
 from facilitator_svc.vocabulary import FacilitatorStatus, Mode, SessionKind
+from hlm_kit.db import DriverRead, fetch
 
 # How many shapes of statement are kept built: a few per combination of filters, mode, languages and
 # specialisms asked for; the rare shape past these is built again when it comes.
@@ -314,36 +315,63 @@ async def load_candidates(
     mode). A facilitator's sessions of one month and mode score alike but for the date, and earlier
     scores higher, so a match that shows a facilitator's best few sessions never needs the later ones.
     """
-    statement = _candidates_statement(which.shape(), earliest_per_group is not None)
+    read = _candidates_read(which.shape(), earliest_per_group is not None)
     values = which.values() | _window_values(window_starts_at, window_ends_at, now, timezone)
     values["per_group"] = earliest_per_group
-    facilitators = (await _execute(session, statement, values)).all()
-    if which.bookable_only:
-        facilitators = [row for row in facilitators if row.slots]
-    return [
-        Candidate(
-            id=row.id,
-            name=row.name,
-            organisation=row.organisation,
-            region=row.region,
-            status=FacilitatorStatus(row.status),
-            accreditation_level=row.accreditation_level,
-            accreditation_expires_on=row.accreditation_expires_on,
-            capacity_per_month=row.capacity_per_month,
-            modes=tuple(row.modes),
-            languages=tuple(row.languages),
-            specialisms=tuple(row.specialisms),
-            email_hash=row.email_hash,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            conflict_organisations=tuple(row.conflict_organisations),
-            conflict_participants=tuple(row.conflict_participants),
-            slots=_slots(row.slots),
-            load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
-            session_kinds=tuple(row.session_kinds),
+    out = []
+    # Rows by position, in the order of ``_candidates_statement``'s columns.
+    for (
+        id,
+        name,
+        organisation,
+        region,
+        status,
+        accreditation_level,
+        accreditation_expires_on,
+        capacity_per_month,
+        modes,
+        languages,
+        specialisms,
+        email_hash,
+        latitude,
+        longitude,
+        conflict_organisations,
+        conflict_participants,
+        session_kinds,
+        load,
+        slots,
+    ) in await fetch(session, read, values):
+        if which.bookable_only and not slots:
+            continue
+        out.append(
+            Candidate(
+                id=id,
+                name=name,
+                organisation=organisation,
+                region=region,
+                status=FacilitatorStatus(status),
+                accreditation_level=accreditation_level,
+                accreditation_expires_on=accreditation_expires_on,
+                capacity_per_month=capacity_per_month,
+                modes=tuple(modes),
+                languages=tuple(languages),
+                specialisms=tuple(specialisms),
+                email_hash=email_hash,
+                latitude=latitude,
+                longitude=longitude,
+                conflict_organisations=tuple(conflict_organisations),
+                conflict_participants=tuple(conflict_participants),
+                slots=_slots(slots),
+                load={date.fromisoformat(month): n for month, n in (load or {}).items()},
+                session_kinds=tuple(session_kinds),
+            )
         )
-        for row in facilitators
-    ]
+    return out
+
+
+@functools.lru_cache(maxsize=_SHAPES)
+def _candidates_read(shape: _Shape, earliest_per_group: bool) -> DriverRead:
+    return DriverRead(_candidates_statement(shape, earliest_per_group))
 
 
 def _slots(rows: Sequence[Any] | None) -> tuple[FreeSlot, ...]:
@@ -424,38 +452,25 @@ def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
     return statement.correlate(Facilitator)
 
 
-def _earliest_free_per_month() -> Any:
+def _earliest_free_per_month(asked: bound.Asked | None = None) -> Any:
     """Per facilitator (LATERAL) and month the window touches with room left in it: the month's occupying
     bookings, and the earliest session the participant could take in any of the modes asked for, the one
     that scores highest of its month but for the place (see ``bound.best_session_score``). Each is one
     walk of the index on (facilitator_id, starts_at) that stops at the first free session of the kind
     asked for; whether a session is free is read from its own row (``Slot.busy_until``), never from the
-    facilitator's bookings."""
+    facilitator's bookings.
+
+    With ``asked``, only what could still reach ``at_least`` (the score to beat): a month's bookings are
+    counted only if a session of it could reach that score with the month's room all free, the month is
+    walked only if one could with its bookings, and each walk stops at the last start that could
+    (``bound.latest_start_reaching``). The bound of a facilitator who reaches the score is the same, and
+    one who does not is left out as before, having read less."""
     months = func.unnest(bindparam("months", type_=ARRAY(DateTime()))).table_valued("month").render_derived()
     month_from = func.timezone(_TIMEZONE, months.c.month)
     month_until = func.timezone(_TIMEZONE, months.c.month + func.make_interval(0, 1))
+    at_least = bindparam("at_least", type_=Float)
     # Sessions from the day after the accreditation expires, local time, are past it (as rules.judge).
     expired_from = func.timezone(_TIMEZONE, cast(Facilitator.accreditation_expires_on + 1, DateTime))
-    earliest = (
-        select(Slot.facilitator_id, Slot.starts_at)
-        .where(
-            Slot.facilitator_id == Facilitator.id,
-            Slot.starts_at >= func.greatest(bindparam("sessions_from", type_=DateTime(timezone=True)), month_from),
-            Slot.starts_at
-            < func.least(bindparam("sessions_before", type_=DateTime(timezone=True)), month_until, expired_from),
-            # Only the kind asked for: a walk stopping at a free session of another kind would bound
-            # the facilitator by a session the participant cannot take.
-            Slot.kind == bindparam("kind", type_=Text),
-            # In any of the modes asked for: one walk whatever their number (the bound takes the best
-            # place of those modes, see bound.best_session_score).
-            Slot.modes.overlap(bindparam("group_modes", type_=ARRAY(Text))),
-            slot_is_free(_NOW),
-        )
-        .order_by(Slot.starts_at)
-        .limit(1)
-        .correlate_except(Slot)
-        .lateral("earliest")
-    )
     # The month's occupying bookings, counted once per month whatever the modes asked for, and before any
     # walk: a month with no room is not walked at all.
     month_load = (
@@ -469,12 +484,44 @@ def _earliest_free_per_month() -> Any:
         .correlate_except(Booking)
         .lateral("month_load")
     )
+    within: list[ColumnElement[bool]] = []
+    months_reaching: list[ColumnElement[bool]] = []
+    with_room: list[ColumnElement[bool]] = [month_load.c.booked < Facilitator.capacity_per_month]
+    if asked is not None:
+        within.append(
+            Slot.starts_at <= bound.latest_start_reaching(asked, booked=month_load.c.booked, at_least=at_least)
+        )
+        months_reaching.append(bound.month_reaches(asked, month_from=month_from, booked=None, at_least=at_least))
+        with_room.append(
+            bound.month_reaches(asked, month_from=month_from, booked=month_load.c.booked, at_least=at_least)
+        )
+    earliest = (
+        select(Slot.facilitator_id, Slot.starts_at)
+        .where(
+            Slot.facilitator_id == Facilitator.id,
+            Slot.starts_at >= func.greatest(bindparam("sessions_from", type_=DateTime(timezone=True)), month_from),
+            Slot.starts_at
+            < func.least(bindparam("sessions_before", type_=DateTime(timezone=True)), month_until, expired_from),
+            *within,
+            # Only the kind asked for: a walk stopping at a free session of another kind would bound
+            # the facilitator by a session the participant cannot take.
+            Slot.kind == bindparam("kind", type_=Text),
+            # In any of the modes asked for: one walk whatever their number (the bound takes the best
+            # place of those modes, see bound.best_session_score).
+            Slot.modes.overlap(bindparam("group_modes", type_=ARRAY(Text))),
+            slot_is_free(_NOW),
+        )
+        .order_by(Slot.starts_at)
+        .limit(1)
+        .correlate_except(Slot)
+        .lateral("earliest")
+    )
     return (
         select(earliest.c.starts_at, months.c.month, month_load.c.booked)
         .select_from(months)
         .join(month_load, true())
         .join(earliest, true())
-        .where(month_load.c.booked < Facilitator.capacity_per_month)
+        .where(*months_reaching, *with_room)
         .correlate(Facilitator)
         .lateral("free")
     )
@@ -482,7 +529,9 @@ def _earliest_free_per_month() -> Any:
 
 @functools.lru_cache(maxsize=_SHAPES)
 def _best_scores_statement(shape: _Shape, asked: bound.Asked, at_least: bool) -> Select[Any]:
-    free = _earliest_free_per_month()
+    # With a score to beat (the register beyond the participant's region), months and walks that could
+    # not reach it are left out.
+    free = _earliest_free_per_month(asked if at_least else None)
     best = bound.best_session_score(asked, starts_at=free.c.starts_at, booked=free.c.booked).label("bound")
     per_facilitator = (
         select(best, Facilitator.id)
@@ -518,7 +567,7 @@ async def best_scores(
     participant = which.participant
     if participant is None or not which.bookable_only:
         raise ValueError("best_scores needs the participant, and bookable sessions only")
-    statement = _best_scores_statement(which.shape(), bound.Asked.of(participant, preferences), at_least is not None)
+    read = _best_scores_read(which.shape(), bound.Asked.of(participant, preferences), at_least is not None)
     values = (
         which.values()
         | _window_values(preferences.window_starts_at, preferences.window_ends_at, now, timezone)
@@ -529,8 +578,13 @@ async def best_scores(
             "group_modes": [m.value for m in ((which.mode,) if which.mode is not None else tuple(Mode))],
         }
     )
-    bounds, ids = (await _execute(session, statement, values)).one()
+    ((bounds, ids),) = await fetch(session, read, values)
     return list(zip(bounds, ids, strict=True)) if ids else []
+
+
+@functools.lru_cache(maxsize=_SHAPES)
+def _best_scores_read(shape: _Shape, asked: bound.Asked, at_least: bool) -> DriverRead:
+    return DriverRead(_best_scores_statement(shape, asked, at_least))
 
 
 @functools.lru_cache(maxsize=_SHAPES)
