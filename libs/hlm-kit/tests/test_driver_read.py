@@ -10,7 +10,14 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, Text, bindparam, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from hlm_kit.db import DriverRead, WriteInRead, create_read_sessionmaker, create_sessionmaker, fetch
+from hlm_kit.db import (
+    DRIVER_READ_LISTENERS,
+    DriverRead,
+    WriteInRead,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    fetch,
+)
 from hlm_kit.testing.messaging import MessagingSchema
 
 
@@ -66,3 +73,20 @@ async def test_a_session_not_yet_in_its_transaction_begins_it_first(
         await session.rollback()
     async with sessions() as session:
         assert [tuple(r) for r in await fetch(session, read, {"least": 0})] == [(1, "one")]
+
+
+async def test_a_listener_is_told_what_is_sent(kit_schema: MessagingSchema, numbers: Table) -> None:
+    """What a benchmark explains (bench/national.py) includes the reads sent to the driver."""
+    read = _read(numbers)
+    told: list[tuple[str, list[Any]]] = []
+
+    def listen(connection: Any, sql: str, arguments: Any) -> None:
+        told.append((sql, list(arguments)))
+
+    DRIVER_READ_LISTENERS.append(listen)
+    try:
+        async with create_read_sessionmaker(kit_schema.engine)() as session:
+            await fetch(session, read, {"least": 2})
+    finally:
+        DRIVER_READ_LISTENERS.remove(listen)
+    assert told == [(read.sql, [2, "two"])]

@@ -232,6 +232,11 @@ class DriverRead:
 
 _ASYNCPG = asyncpg_dialect()  # type: ignore[no-untyped-call]
 
+# Told of each statement :func:`fetch` sends to the driver (the SQLAlchemy connection it runs on, the SQL, the
+# arguments), as ``before_cursor_execute`` listeners are of SQLAlchemy's own: a benchmark that explains what an
+# operation sent (``bench/national.py``) listens to both. Nothing listens in a service.
+DRIVER_READ_LISTENERS: list[Callable[[Connection, str, Sequence[Any]], None]] = []
+
 
 async def fetch(session: AsyncSession, read: DriverRead, values: Mapping[str, Any]) -> Sequence[Any]:
     """The rows of ``read`` for ``values`` on ``session``'s connection, sent straight to the driver when
@@ -244,7 +249,10 @@ async def fetch(session: AsyncSession, read: DriverRead, values: Mapping[str, An
         adapted = raw.dbapi_connection
         if getattr(adapted, "autocommit", False) or getattr(adapted, "_transaction", None) is not None:
             driver: Any = raw.driver_connection
-            rows: Sequence[Any] = await driver.fetch(read.sql, *read.arguments(values))
+            arguments = read.arguments(values)
+            for listener in DRIVER_READ_LISTENERS:
+                listener(connection.sync_connection, read.sql, arguments)
+            rows: Sequence[Any] = await driver.fetch(read.sql, *arguments)
             return rows
     through: Sequence[Any] = (await session.execute(read.statement, dict(values))).all()
     return through
