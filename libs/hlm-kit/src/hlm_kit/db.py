@@ -235,7 +235,7 @@ _ASYNCPG = asyncpg_dialect()  # type: ignore[no-untyped-call]
 # Told of each statement :func:`fetch` sends to the driver (the SQLAlchemy connection it runs on, the SQL, the
 # arguments), as ``before_cursor_execute`` listeners are of SQLAlchemy's own: a benchmark that explains what an
 # operation sent (``bench/national.py``) listens to both. Nothing listens in a service.
-DRIVER_READ_LISTENERS: list[Callable[[Connection, str, Sequence[Any]], None]] = []
+DRIVER_READ_LISTENERS: list[Callable[[Connection | None, str, Sequence[Any]], None]] = []
 
 
 async def fetch(session: AsyncSession, read: DriverRead, values: Mapping[str, Any]) -> Sequence[Any]:
