@@ -113,12 +113,14 @@ class DriverStatement:
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._compiled: tuple[Dialect, str, tuple[tuple[str, Any, Any], ...]] | None = None
+        # Per engine's dialect: a process has one engine per database it serves (a benchmark may run a
+        # service on two at once), and compiling again on each change of engine would be the cost avoided.
+        self._compiled: dict[Dialect, tuple[str, tuple[tuple[str, Any, Any], ...]]] = {}
 
     def compiled(self, dialect: Dialect) -> tuple[str, tuple[tuple[str, Any, Any], ...]]:
         """The SQL for ``dialect``, and each positional parameter's name, bind processor and own value."""
-        compiled = self._compiled
-        if compiled is None or compiled[0] is not dialect:
+        compiled = self._compiled.get(dialect)
+        if compiled is None:
             sql = cast(SQLCompiler, self.statement.compile(dialect=dialect))
             if not sql.positional or sql.positiontup is None:
                 raise TypeError(f"{dialect.name}'s parameters are not positional")
@@ -133,8 +135,8 @@ class DriverStatement:
                 )
                 for name in sql.positiontup
             )
-            compiled = self._compiled = (dialect, sql.string, order)
-        return compiled[1], compiled[2]
+            compiled = self._compiled[dialect] = (sql.string, order)
+        return compiled
 
     def arguments(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[str, list[Any]]:
         """The SQL for ``dialect`` and its positional arguments for ``values`` (by the parameters' names)."""
