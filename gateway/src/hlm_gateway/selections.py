@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    SelectionNode,
+    SelectionSetNode,
+)
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField, Selection
+from strawberry.types.nodes import (
+    Arguments,
+    Directives,
+    InlineFragment,
+    SelectedField,
+    Selection,
+    convert_arguments,
+    convert_directives,
+)
 
 if TYPE_CHECKING:
     from hlm_gateway.context import Context
@@ -33,7 +49,73 @@ def selects(info: Info[Context, None], *path: str) -> bool:
 
 
 def _asks(info: Info[Context, None], path: tuple[str, ...]) -> bool:
-    return any(_selects(field.selections, path) for field in info.selected_fields)
+    return any(_selects(field.selections, path) for field in selected_fields(info))
+
+
+def selected_fields(info: Info[Context, None]) -> list[SelectedField]:
+    """The field being resolved as strawberry's ``info.selected_fields`` shows it, each level below it made
+    when it is first read: strawberry makes the whole tree below the field at once, and a rater's page (whose
+    resolver asks about two of its fields) paid for every field of the questionnaire it had left out."""
+    return [_LazyField(info, node) for node in info._raw_info.field_nodes]
+
+
+def _lazy(info: Info[Context, None], nodes: Iterable[SelectionNode]) -> list[Selection]:
+    made: list[Selection] = []
+    for node in nodes:
+        if isinstance(node, FieldNode):
+            made.append(_LazyField(info, node))
+        elif isinstance(node, InlineFragmentNode):
+            made.append(_LazyFragment(info, node, node.selection_set))
+        elif isinstance(node, FragmentSpreadNode):
+            made.append(_LazyFragment(info, node, info._raw_info.fragments[node.name.value].selection_set))
+        else:
+            raise TypeError(f"Unknown node type: {node}")
+    return made
+
+
+class _LazyField(SelectedField):
+    """strawberry's SelectedField (its name, alias, arguments and directives made as strawberry makes them),
+    with the selections below it made when first read."""
+
+    def __init__(self, info: Info[Context, None], node: FieldNode) -> None:
+        self._info, self._node = info, node
+        self.name = node.name.value
+        self.alias = node.alias.value if node.alias else None
+
+    @functools.cached_property
+    def directives(self) -> Directives:  # type: ignore[override]
+        return convert_directives(self._info._raw_info, self._node.directives)
+
+    @functools.cached_property
+    def arguments(self) -> Arguments:  # type: ignore[override]
+        return convert_arguments(self._info._raw_info, self._node.arguments)
+
+    @functools.cached_property
+    def selections(self) -> list[Selection]:  # type: ignore[override]
+        selection_set = self._node.selection_set
+        return _lazy(self._info, selection_set.selections if selection_set else ())
+
+
+class _LazyFragment(InlineFragment):
+    """A fragment spread or an inline fragment, as strawberry's InlineFragment shows one (what :func:`selected`
+    reads of either), with the selections below it made when first read."""
+
+    def __init__(
+        self,
+        info: Info[Context, None],
+        node: InlineFragmentNode | FragmentSpreadNode,
+        selection_set: SelectionSetNode | None,
+    ) -> None:
+        self._info, self._node, self._selection_set = info, node, selection_set
+        self.type_condition = None
+
+    @functools.cached_property
+    def directives(self) -> Directives:  # type: ignore[override]
+        return convert_directives(self._info._raw_info, self._node.directives)
+
+    @functools.cached_property
+    def selections(self) -> list[Selection]:  # type: ignore[override]
+        return _lazy(self._info, self._selection_set.selections if self._selection_set else ())
 
 
 def selected(selections: Iterable[Selection], name: str) -> Iterator[SelectedField]:

@@ -8,7 +8,7 @@ from strawberry.types import Info
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.selections import selected
+from hlm_gateway.selections import selected, selected_fields
 from hlm_gateway.upstream import Upstream
 
 # survey-svc's tokens are URL-safe base64. Anything else cannot be one, and must not become part of the
@@ -40,7 +40,7 @@ def draft_filters(info: Info[Context, None]) -> dict[str, str]:
     where any selection asks for the whole list (``answeredItemKeys`` reads every answer). A page showing one
     dimension then has survey-svc send, and this gateway read, that dimension's part of the draft alone
     (it filters again, per selection, as it always did)."""
-    drafts = [draft for field in info.selected_fields for draft in selected(field.selections, "draft")]
+    drafts = [draft for field in selected_fields(info) for draft in selected(field.selections, "draft")]
     items = _union(
         [answers.arguments.get("itemKeys") for draft in drafts for answers in selected(draft.selections, "answers")]
         + [None for draft in drafts for _ in selected(draft.selections, "answeredItemKeys")]
