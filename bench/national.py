@@ -592,21 +592,12 @@ def _capture(conn: Any, cursor: Any, statement: str, parameters: Any, context: A
         _captured.append((conn.engine.url.username, statement, parameters))
 
 
-def _capture_driver_read(conn: Any, statement: str, parameters: Any) -> None:
-    _capture(conn, None, statement, parameters, None, False)
-
-
 def start_capturing() -> None:
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
-    from hlm_kit.db import DRIVER_READ_LISTENERS
-
     if not event.contains(Engine, "before_cursor_execute", _capture):
         event.listen(Engine, "before_cursor_execute", _capture)
-    # The hot reads a service sends to the driver itself (hlm_kit.db.fetch: matching's bound and load).
-    if _capture_driver_read not in DRIVER_READ_LISTENERS:
-        DRIVER_READ_LISTENERS.append(_capture_driver_read)
 
 
 async def statements_of(op: Operation) -> list[tuple[str, str, Any]]:

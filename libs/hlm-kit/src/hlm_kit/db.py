@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import cache
 from types import TracebackType
@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.expression import Executable, ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
+from sqlalchemy.sql.expression import ReleaseSavepointClause, RollbackToSavepointClause, SavepointClause
 
 # Constraint names are predictable, so migrations can name what they drop and errors can be matched.
 NAMING_CONVENTION = {
@@ -82,31 +82,19 @@ def json_text(value: Any) -> str:
 
 _REQUIRED = object()  # a parameter with no value of its own: the caller gives one
 
-# Told of each statement :meth:`DriverStatement.fetch` sends to the driver (the SQLAlchemy connection it runs
-# on, the SQL, the arguments), as ``before_cursor_execute`` listeners are of SQLAlchemy's own: a benchmark that
-# explains what an operation sent (``bench/national.py``) listens to both. Nothing listens in a service.
-DRIVER_READ_LISTENERS: list[Callable[[Connection | None, str, Sequence[Any]], None]] = []
-
 
 class DriverStatement:
-    """A statement of a hot path compiled once for the engine's dialect, then sent as its SQL with its
-    parameters in order, in one of two ways:
-
-    - :meth:`execute`, on the session's connection (``exec_driver_sql``): in the session's transaction
-      (SQLAlchemy sends BEGIN with it, if it is the first), its errors translated, its events and result as
-      any statement's. For a write.
-    - :meth:`fetch`, straight to the driver once the connection's transaction (or a read request's lack of
-      one) is settled: rows as the driver decodes them (a ``uuid.UUID`` of asyncpg's own, arrays as lists,
-      JSON decoded by the codec SQLAlchemy sets), read by position. Only a ``select()``, so a read request's
-      refusal of writes (:class:`WriteInRead`) holds for it as for any statement.
+    """A statement of a hot path compiled once for the engine's dialect and sent as its SQL, with its
+    parameters in order, on the session's connection (``exec_driver_sql``): in the session's transaction
+    (SQLAlchemy sends BEGIN with it, if it is the first), its errors translated, its events and result as any
+    statement's.
 
     SQLAlchemy finds a statement it has compiled by its cache key, which it builds again by walking the whole
-    statement on every execution, and runs it through the ORM's execution when the session is asked; each
-    parameter and each row then passes through its handling of a result. For a statement of a few dozen
-    parameters or several hundred elements on a route called thousands of times a minute, that costs the
-    client more than the database's answer. What it would do to the parameters (each type's bind processor:
-    JSON encoded by the engine's serializer) is done here as it would be, with the statement's own values for
-    the parameters not given. A statement with parameters expanded at execution (``IN`` of a list,
+    statement on every execution, and runs it through the ORM's execution when the session is asked; for a
+    statement of several hundred elements on a route called thousands of times a minute that is a large
+    share of the route's work. What it would do to the parameters (each type's bind processor: JSON encoded
+    by the engine's serializer) is done here as it would be, with the statement's own values for the
+    parameters not given. A statement with parameters expanded at execution (``IN`` of a list,
     ``literal_execute``) is refused when first compiled."""
 
     __slots__ = ("_compiled", "statement")
@@ -154,29 +142,6 @@ class DriverStatement:
         connection = await session.connection()
         sql, arguments = self.arguments(connection.dialect, values)
         return await connection.exec_driver_sql(sql, tuple(arguments))
-
-    async def fetch(self, session: AsyncSession, values: Mapping[str, Any]) -> Sequence[Any]:
-        """The rows of the ``select()`` for ``values`` on ``session``'s connection, sent straight to the
-        driver when the connection needs no transaction (a read request's session) or is already in one;
-        otherwise (changes waiting to be flushed, or a transaction not yet begun) through the session, which
-        flushes and begins first, as it does for any statement."""
-        if not getattr(self.statement, "is_select", False):
-            raise _write_in_read(f"{type(self.statement).__name__}, which fetch does not send")
-        if not (session.new or session.dirty or session.deleted):
-            connection = await session.connection()
-            raw = await connection.get_raw_connection()
-            adapted = raw.dbapi_connection
-            # SQLAlchemy's asyncpg adapter begins a transaction with its first statement: until then only
-            # the session can send one.
-            if getattr(adapted, "autocommit", False) or getattr(adapted, "_transaction", None) is not None:
-                driver: Any = raw.driver_connection
-                sql, arguments = self.arguments(connection.dialect, values)
-                for listener in DRIVER_READ_LISTENERS:
-                    listener(connection.sync_connection, sql, arguments)
-                rows: Sequence[Any] = await driver.fetch(sql, *arguments)
-                return rows
-        through: Sequence[Any] = (await session.execute(cast(Executable, self.statement), dict(values))).all()
-        return through
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

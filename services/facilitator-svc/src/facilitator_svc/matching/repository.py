@@ -56,7 +56,6 @@ from facilitator_svc.participants.models import ParticipantCycle, RaterConflict
 from facilitator_svc.slots.models import Slot
 from facilitator_svc.slots.repository import occupied, slot_is_free
 from facilitator_svc.vocabulary import FacilitatorStatus, Mode, SessionKind
-from hlm_kit.db import DriverStatement
 
 # How many shapes of statement are kept built: a few per combination of filters, mode, languages and
 # specialisms asked for; the rare shape past these is built again when it comes.
@@ -315,63 +314,36 @@ async def load_candidates(
     mode). A facilitator's sessions of one month and mode score alike but for the date, and earlier
     scores higher, so a match that shows a facilitator's best few sessions never needs the later ones.
     """
-    read = _candidates_read(which.shape(), earliest_per_group is not None)
+    statement = _candidates_statement(which.shape(), earliest_per_group is not None)
     values = which.values() | _window_values(window_starts_at, window_ends_at, now, timezone)
     values["per_group"] = earliest_per_group
-    out = []
-    # Rows by position, in the order of ``_candidates_statement``'s columns.
-    for (
-        id,
-        name,
-        organisation,
-        region,
-        status,
-        accreditation_level,
-        accreditation_expires_on,
-        capacity_per_month,
-        modes,
-        languages,
-        specialisms,
-        email_hash,
-        latitude,
-        longitude,
-        conflict_organisations,
-        conflict_participants,
-        session_kinds,
-        load,
-        slots,
-    ) in await read.fetch(session, values):
-        if which.bookable_only and not slots:
-            continue
-        out.append(
-            Candidate(
-                id=id,
-                name=name,
-                organisation=organisation,
-                region=region,
-                status=FacilitatorStatus(status),
-                accreditation_level=accreditation_level,
-                accreditation_expires_on=accreditation_expires_on,
-                capacity_per_month=capacity_per_month,
-                modes=tuple(modes),
-                languages=tuple(languages),
-                specialisms=tuple(specialisms),
-                email_hash=email_hash,
-                latitude=latitude,
-                longitude=longitude,
-                conflict_organisations=tuple(conflict_organisations),
-                conflict_participants=tuple(conflict_participants),
-                slots=_slots(slots),
-                load={date.fromisoformat(month): n for month, n in (load or {}).items()},
-                session_kinds=tuple(session_kinds),
-            )
+    facilitators = (await _execute(session, statement, values)).all()
+    if which.bookable_only:
+        facilitators = [row for row in facilitators if row.slots]
+    return [
+        Candidate(
+            id=row.id,
+            name=row.name,
+            organisation=row.organisation,
+            region=row.region,
+            status=FacilitatorStatus(row.status),
+            accreditation_level=row.accreditation_level,
+            accreditation_expires_on=row.accreditation_expires_on,
+            capacity_per_month=row.capacity_per_month,
+            modes=tuple(row.modes),
+            languages=tuple(row.languages),
+            specialisms=tuple(row.specialisms),
+            email_hash=row.email_hash,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            conflict_organisations=tuple(row.conflict_organisations),
+            conflict_participants=tuple(row.conflict_participants),
+            slots=_slots(row.slots),
+            load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
+            session_kinds=tuple(row.session_kinds),
         )
-    return out
-
-
-@functools.lru_cache(maxsize=_SHAPES)
-def _candidates_read(shape: _Shape, earliest_per_group: bool) -> DriverStatement:
-    return DriverStatement(_candidates_statement(shape, earliest_per_group))
+        for row in facilitators
+    ]
 
 
 def _slots(rows: Sequence[Any] | None) -> tuple[FreeSlot, ...]:
@@ -546,7 +518,7 @@ async def best_scores(
     participant = which.participant
     if participant is None or not which.bookable_only:
         raise ValueError("best_scores needs the participant, and bookable sessions only")
-    read = _best_scores_read(which.shape(), bound.Asked.of(participant, preferences), at_least is not None)
+    statement = _best_scores_statement(which.shape(), bound.Asked.of(participant, preferences), at_least is not None)
     values = (
         which.values()
         | _window_values(preferences.window_starts_at, preferences.window_ends_at, now, timezone)
@@ -557,13 +529,8 @@ async def best_scores(
             "group_modes": [m.value for m in ((which.mode,) if which.mode is not None else tuple(Mode))],
         }
     )
-    ((bounds, ids),) = await read.fetch(session, values)
+    bounds, ids = (await _execute(session, statement, values)).one()
     return list(zip(bounds, ids, strict=True)) if ids else []
-
-
-@functools.lru_cache(maxsize=_SHAPES)
-def _best_scores_read(shape: _Shape, asked: bound.Asked, at_least: bool) -> DriverStatement:
-    return DriverStatement(_best_scores_statement(shape, asked, at_least))
 
 
 @functools.lru_cache(maxsize=_SHAPES)
