@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -37,6 +36,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from request_instructions import callgrind_totals  # noqa: E402  (one reading of callgrind's dumps)
+
 CATALOGUE = REPO / "services/framework-svc/src/framework_svc/catalogue/data"
 CHILD_COMMAND = "_child"
 PAGE = 4  # the fifth dimension, as bench/web.py
@@ -209,20 +212,6 @@ async def _child(spec: dict[str, Any]) -> None:
             os.sched_yield()  # callgrind: the calls' count
 
 
-def _totals(directory: Path) -> list[int]:
-    """The count of each of callgrind's dumps, in the order it wrote them."""
-
-    def order(path: Path) -> int:
-        suffix = path.name.rsplit(".", 1)[-1]
-        return int(suffix) if suffix.isdigit() else 10**9
-
-    counts = []
-    for path in sorted(directory.glob("callgrind.out.*"), key=order):
-        match = re.search(r"^(?:summary|totals):\s+(\d+)", path.read_text(errors="replace"), re.MULTILINE)
-        counts.append(int(match.group(1)) if match else 0)
-    return counts
-
-
 def run(args: argparse.Namespace) -> int:
     if not args.no_callgrind and shutil.which("valgrind") is None:
         print(
@@ -265,7 +254,7 @@ def run(args: argparse.Namespace) -> int:
             kept.mkdir(parents=True, exist_ok=True)
             for path in out.iterdir():
                 shutil.copy(path, kept / path.name)
-        counts = _totals(out)
+        counts = callgrind_totals(out)
     print(f"gateway instructions per call ({args.requests} calls each, load average {load:.1f} at the start):")
     for n, operation in enumerate(OPERATIONS):
         name = "page shown (RaterInvitation)" if operation == "shown" else "page sent (RaterSavePage)"

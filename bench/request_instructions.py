@@ -249,7 +249,7 @@ async def _child(spec: dict[str, Any], apps: dict[str, Any]) -> None:
 # ----------------------------------------------------------------------------------------------------
 
 
-def _totals(directory: Path) -> list[int]:
+def callgrind_totals(directory: Path) -> list[int]:
     """The count of each of callgrind's dumps, in the order it wrote them."""
 
     def order(path: Path) -> int:
@@ -302,7 +302,7 @@ def _run_child(
         kept.mkdir(parents=True, exist_ok=True)
         for path in out.iterdir():
             shutil.copy(path, kept / path.name)
-    counts = _totals(out)
+    counts = callgrind_totals(out)
     # Two dumps per scenario (set-up and warm-up, then the requests), then the process's end.
     return {scenario: counts[2 * n + 1] / spec["requests"] for n, scenario in enumerate(spec["scenarios"])}
 
