@@ -11,7 +11,7 @@ from strawberry.fastapi import BaseContext
 from hlm_gateway.errors import ErrorCode, GatewayError
 from hlm_gateway.live.hub import EventHub
 from hlm_gateway.loaders import Loaders
-from hlm_gateway.upstream import Upstream
+from hlm_gateway.upstream import Upstream, current_trace_context
 from hlm_kit.auth import Principal, TokenVerifier
 from hlm_kit.errors import Unauthenticated
 
@@ -58,10 +58,12 @@ class Context(BaseContext):
         """Call the services as ``authorization``, with DataLoaders over them: for each request, and again
         for a websocket whose connection_init names the caller (for every operation on it)."""
         self.authorization = authorization
-        self.framework = Upstream("framework-svc", clients.framework, authorization)
-        self.survey = Upstream("survey-svc", clients.survey, authorization)
-        self.report = Upstream("report-svc", clients.report, authorization)
-        self.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization)
+        # Within the request's span: the services continue its trace, all four from the same span.
+        trace = current_trace_context()
+        self.framework = Upstream("framework-svc", clients.framework, authorization, trace)
+        self.survey = Upstream("survey-svc", clients.survey, authorization, trace)
+        self.report = Upstream("report-svc", clients.report, authorization, trace)
+        self.facilitator = Upstream("facilitator-svc", clients.facilitator, authorization, trace)
         self.loaders = self._new_loaders()
         self._principal = None
         self.selections = {}

@@ -51,13 +51,22 @@ class Refusal:
 class Upstream:
     """One service's HTTP API as the gateway calls it for one request's caller."""
 
-    def __init__(self, name: str, client: httpx.AsyncClient, authorization: str | None) -> None:
+    def __init__(
+        self,
+        name: str,
+        client: httpx.AsyncClient,
+        authorization: str | None,
+        trace_context: Mapping[str, str] | None = None,
+    ) -> None:
         self.name = name
         self._client = client
+        # The services continue the caller's trace (W3C traceparent): ``trace_context`` is the request's,
+        # written once for every service the request calls (``current_trace_context``); without it, written
+        # here, within the caller's request.
+        self._trace_context = trace_context if trace_context is not None else current_trace_context()
         # Only what the caller sent is forwarded; the gateway adds no identity of its own.
         self._headers = {"Authorization": authorization} if authorization else {}
-        # Made within the caller's request: the services continue its trace (W3C traceparent).
-        propagate.inject(self._headers)
+        self._headers.update(self._trace_context)
         # Whether this caller's paths carry their credential (a rater's invitation token): such a URL is
         # built for its request and let go with it, never kept in the cache of parsed URLs.
         self._paths_hold_credential = False
@@ -67,7 +76,7 @@ class Upstream:
         invitation token in the path (a signed-in app user's identity must never reach their answers).
         ``forwarded_for`` passes the caller's address on as ``X-Forwarded-For``, so the service counts
         guessed tokens per caller rather than treating every caller of the gateway as one."""
-        anonymous = Upstream(self.name, self._client, None)
+        anonymous = Upstream(self.name, self._client, None, self._trace_context)
         anonymous._paths_hold_credential = True
         if forwarded_for:
             anonymous._headers["X-Forwarded-For"] = forwarded_for
@@ -242,6 +251,15 @@ class Upstream:
             service=self.name,
             retry_after_s=int(retry_after) if retry_after and retry_after.isdigit() else None,
         )
+
+
+def current_trace_context() -> dict[str, str]:
+    """The headers that carry the current span's trace context (``traceparent``, ``tracestate`` and
+    ``baggage``, as the process's propagator writes them) to a service: written once per request and sent
+    to every service it calls, the same for each, as they were when each service's client wrote them."""
+    carrier: dict[str, str] = {}
+    propagate.inject(carrier)
+    return carrier
 
 
 @functools.lru_cache(maxsize=1024)
