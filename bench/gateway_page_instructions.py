@@ -38,7 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from request_instructions import callgrind_totals  # noqa: E402  (one reading of callgrind's dumps)
+from request_instructions import callgrind_totals, under_callgrind  # noqa: E402  (one way to run and read callgrind)
 
 CATALOGUE = REPO / "services/framework-svc/src/framework_svc/catalogue/data"
 CHILD_COMMAND = "_child"
@@ -231,16 +231,7 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir()
         command = [sys.executable, str(Path(__file__).resolve()), CHILD_COMMAND, str(directory / "spec.json")]
         if not args.no_callgrind:
-            command = [
-                "valgrind",
-                "--tool=callgrind",
-                "--dump-before=sched_yield",
-                "--instr-atstart=no",
-                "--dump-instr=no",
-                "--compress-strings=no",
-                f"--callgrind-out-file={out}/callgrind.out",
-                *command,
-            ]
+            command = under_callgrind(command, out)
         load = os.getloadavg()[0]
         done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
         if done.returncode != 0:

@@ -249,6 +249,21 @@ async def _child(spec: dict[str, Any], apps: dict[str, Any]) -> None:
 # ----------------------------------------------------------------------------------------------------
 
 
+def under_callgrind(command: list[str], out: Path) -> list[str]:
+    """``command`` run under callgrind, counting nothing until the process turns instrumentation on
+    (``callgrind_control --instr=on``), and writing a dump into ``out`` before each ``os.sched_yield()``."""
+    return [
+        "valgrind",
+        "--tool=callgrind",
+        "--dump-before=sched_yield",
+        "--instr-atstart=no",
+        "--dump-instr=no",
+        "--compress-strings=no",
+        f"--callgrind-out-file={out}/callgrind.out",
+        *command,
+    ]
+
+
 def callgrind_totals(directory: Path) -> list[int]:
     """The count of each of callgrind's dumps, in the order it wrote them."""
 
@@ -276,16 +291,7 @@ def _run_child(
     out.mkdir()
     command = [sys.executable, str(Path(__file__).resolve()), CHILD_COMMAND, str(spec_file)]
     if not args.no_callgrind:
-        command = [
-            "valgrind",
-            "--tool=callgrind",
-            "--dump-before=sched_yield",
-            "--instr-atstart=no",
-            "--dump-instr=no",
-            "--compress-strings=no",
-            f"--callgrind-out-file={out}/callgrind.out",
-            *command,
-        ]
+        command = under_callgrind(command, out)
     load_before = os.getloadavg()
     started = time.perf_counter()
     print(f"  running {', '.join(spec['scenarios'])}{'' if args.no_callgrind else ' under callgrind'} ...", flush=True)
