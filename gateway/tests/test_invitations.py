@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 
 from hlm_gateway.invitations.upstream import DRAFT_FILTER_MAX_LENGTH
-from hlm_gateway.upstream import _url
+from hlm_gateway.upstream import _fresh_url, _url
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
@@ -590,3 +591,21 @@ async def test_a_filter_longer_than_survey_svc_takes_still_gets_its_answers(
         "two": [{"itemKey": items[0], "level": 4}],
         "importance": [],
     }
+
+
+@pytest.mark.parametrize("base", ["http://survey-svc:8002", "http://gateway.internal/survey/"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        (),
+        (("questionnaire", "false"),),
+        (("items", "a.1,a.2"), ("dimensions", "self awareness & more")),
+        (("note", "?#/%+=é"),),
+    ],
+)
+async def test_a_raters_url_is_built_as_httpx_builds_it(base: str, params: tuple[tuple[str, str], ...]) -> None:
+    """A rater's URL is joined to the service's URL by hand (``_fresh_url``) so that it is never kept; it must
+    be the URL httpx itself would have sent, whatever the query holds."""
+    async with httpx.AsyncClient(base_url=base) as client:
+        path = "/v1/invitations/AbC-d_e0123456789"
+        assert str(_fresh_url(client, path, params)) == str(_url.__wrapped__(client, path, params))

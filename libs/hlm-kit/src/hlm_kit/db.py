@@ -97,19 +97,19 @@ class DriverStatement:
     parameters not given. A statement with parameters expanded at execution (``IN`` of a list,
     ``literal_execute``) is refused when first compiled."""
 
-    __slots__ = ("_compiled", "statement")
+    __slots__ = ("_compiled", "_statement")
 
     def __init__(self, statement: ClauseElement) -> None:
-        self.statement = statement
+        self._statement = statement
         # Per engine's dialect: a process has one engine per database it serves (a benchmark may run a
         # service on two at once), and compiling again on each change of engine would be the cost avoided.
         self._compiled: dict[Dialect, tuple[str, tuple[tuple[str, Any, Any], ...]]] = {}
 
-    def compiled(self, dialect: Dialect) -> tuple[str, tuple[tuple[str, Any, Any], ...]]:
+    def _compiled_for(self, dialect: Dialect) -> tuple[str, tuple[tuple[str, Any, Any], ...]]:
         """The SQL for ``dialect``, and each positional parameter's name, bind processor and own value."""
         compiled = self._compiled.get(dialect)
         if compiled is None:
-            sql = cast(SQLCompiler, self.statement.compile(dialect=dialect))
+            sql = cast(SQLCompiler, self._statement.compile(dialect=dialect))
             if not sql.positional or sql.positiontup is None:
                 raise TypeError(f"{dialect.name}'s parameters are not positional")
             if sql.literal_execute_params or sql.post_compile_params:
@@ -126,9 +126,9 @@ class DriverStatement:
             compiled = self._compiled[dialect] = (sql.string, order)
         return compiled
 
-    def arguments(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    def _arguments(self, dialect: Dialect, values: Mapping[str, Any]) -> tuple[str, list[Any]]:
         """The SQL for ``dialect`` and its positional arguments for ``values`` (by the parameters' names)."""
-        sql, order = self.compiled(dialect)
+        sql, order = self._compiled_for(dialect)
         arguments = []
         for name, process, default in order:
             value = values.get(name, default)
@@ -140,7 +140,7 @@ class DriverStatement:
     async def execute(self, session: AsyncSession, values: Mapping[str, Any]) -> CursorResult[Any]:
         """Run the statement in ``session``'s transaction with ``values`` for its parameters."""
         connection = await session.connection()
-        sql, arguments = self.arguments(connection.dialect, values)
+        sql, arguments = self._arguments(connection.dialect, values)
         return await connection.exec_driver_sql(sql, tuple(arguments))
 
 
