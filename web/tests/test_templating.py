@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from markupsafe import Markup
@@ -135,3 +136,62 @@ def test_a_list_of_kept_fragments_is_each_fragment_in_turn_with_what_goes_betwee
     assert isinstance(together, Markup)
     assert str(together) == "\n  ".join(str(kept(fields, "statement", *args)) for args in calls)  # type: ignore[operator]
     assert str(each(fields, "statement", [])) == ""  # type: ignore[operator]
+
+
+class _Shown(HTMLParser):
+    """What a browser shows of a page's title (the document's, not the logo's) and footer: their text,
+    character references read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title, self.footer, self._in = "", "", ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "footer" or (tag == "title" and not self.title):
+            self._in = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = "" if tag in ("title", "footer") else self._in
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            setattr(self, self._in, getattr(self, self._in) + data)
+
+
+def shown(html: str) -> _Shown:
+    parser = _Shown()
+    parser.feed(html)
+    return parser
+
+
+PERSON = {"name": "Sam Patel", "roles": ["participant"]}
+
+
+@pytest.mark.parametrize("person", [None, PERSON], ids=["signed out", "signed in"])
+def test_every_page_reads_its_title_and_footer_in_plain_words_from_ascii_html(person: object) -> None:
+    html = ENVIRONMENT.get_template("link_not_valid.html").render(cspNonce="n0nce", person=person, errors=["x"])
+
+    assert shown(html).title == "Error: This link cannot be used \u2013 Leadership feedback \u2013 NHS"
+    assert "\u00a9 NHS England" in shown(html).footer
+    assert html.isascii()  # one byte a character: the page is encoded as a copy
+
+
+def test_a_signed_out_page_is_the_nhsuk_page_template_around_its_own_blocks() -> None:
+    page = ENVIRONMENT.from_string(
+        '{% extends "base.html" %}{% block title %}Sharing the vision{% endblock %}'
+        '{% block beforeContent %}<a href="/answer/t">Back</a>{% endblock %}'
+        "{% block content %}<p>{{ words }}</p>{% endblock %}"
+    )
+    values = {"cspNonce": "n0nce", "person": None, "errors": ["x"], "words": "Tom & Jerry"}
+    context = page.new_context(values)
+    blocks = {name: Markup("".join(page.blocks[name](context))) for name in ("beforeContent", "content")}
+    blocks["pageTitle"] = Markup("".join(ENVIRONMENT.get_template("base.html").blocks["pageTitle"](context)))
+    # The same blocks in the NHS.UK page template itself, rendered with the page.
+    whole = ENVIRONMENT.from_string(
+        '{% extends "_frame.html" %}{% block pageTitle %}{{ pageTitle }}{% endblock %}'
+        "{% block beforeContent %}{{ beforeContent }}{% endblock %}{% block content %}{{ content }}{% endblock %}"
+    ).render(values, **blocks)
+
+    assert "<p>Tom &amp; Jerry</p>" in whole
+    assert page.render(values) == whole
+    assert page.render({**values, "cspNonce": "an0ther"}) == whole.replace('nonce="n0nce"', 'nonce="an0ther"')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, MutableMapping
 from typing import Any
@@ -51,7 +52,48 @@ def create_templates() -> Jinja2Templates:
     fragments = FragmentCache(environment)
     environment.globals["fragment"] = fragments
     environment.globals["fragments"] = fragments.each
+    environment.globals["signed_out_frame"] = SignedOutFrame(environment)
     return Jinja2Templates(env=environment)
+
+
+class SignedOutFrame:
+    """``signed_out_frame.parts`` in ``_signed_out_frame.html``: the NHS.UK page around every page of someone
+    signed out (``_frame.html``: the page template, the header, footer and skip link), rendered once and cut
+    where a page puts its own (the title, the inline script's nonce, the blocks before and in ``<main>``).
+
+    Signed out, that frame is the same HTML on every page, yet rendering it through the NHS.UK page template
+    (its four imports, its attributes macro twice, a dozen optional variables looked up and found undefined)
+    was half of a plain page's render, on every page a rater sees. No page sets any of the template's
+    options (``htmlLang``, ``mainClasses``, ...), so the frame is rendered with none, as each page rendered it.
+    Made on first use, as templates are loaded, so the environment's globals are all set by then."""
+
+    # Marks where the page's own parts go, in the order the frame holds them; no page's text holds them.
+    SLOTS = ("\x00title\x00", "\x00nonce\x00", "\x00beforeContent\x00", "\x00content\x00")
+
+    _CUT = (
+        '{% extends "_frame.html" %}'
+        "{% block pageTitle %}{{ slots[0] }}{% endblock %}"
+        "{% block beforeContent %}{{ slots[2] }}{% endblock %}"
+        "{% block content %}{{ slots[3] }}{% endblock %}"
+    )
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        self._environment = environment
+
+    @functools.cached_property
+    def parts(self) -> tuple[Markup, ...]:
+        """The frame's HTML before, between and after the slots: one more part than slots."""
+        slots = tuple(Markup(slot) for slot in self.SLOTS)  # noqa: S704  (constants, above)
+        # What an autoescaping environment renders is HTML it has escaped itself, as a macro's Markup is.
+        html = Markup(self._environment.from_string(self._CUT).render(slots=slots, person=None, cspNonce=slots[1]))  # noqa: S704
+        parts: list[Markup] = []
+        for slot in slots:
+            before, found, html = html.partition(slot)
+            if not found or slot in html:
+                raise RuntimeError(f"the page frame does not hold {slot!r} exactly once")
+            parts.append(before)
+        parts.append(html)
+        return tuple(parts)
 
 
 class ComponentCache:
