@@ -145,7 +145,8 @@ class FragmentCache:
     macro call would be. Truth values and floats are rendered afresh too: True and 1 are equal as keys."""
 
     # A questionnaire's statements times their answers and messages: some 600 for the HLM 360, with room
-    # for several questionnaires; each a statement's radios, about 1.5 KB.
+    # for several questionnaires and for comment boxes as raters left them; each about 1.5 KB. The least
+    # recently used go first, so the statements every page shows stay.
     MAX_ENTRIES = 4096
 
     def __init__(self, environment: jinja2.Environment) -> None:
@@ -153,7 +154,7 @@ class FragmentCache:
         self._rendered = _Rendered(self.MAX_ENTRIES)
 
     def __call__(self, template: str, macro: str, *args: Any) -> Markup:
-        key = (template, macro, args) if all(_immutable(arg) for arg in args) else None
+        key = (template, macro, args) if _immutable(args) else None
         if key is not None and (kept := self._rendered.get(key)) is not None:
             return kept
         rendered: Markup = getattr(self._environment.get_template(template).module, macro)(*args)
@@ -198,7 +199,16 @@ def _immutable(value: Any) -> bool:
     if kind is str or kind is int or value is None:
         return True
     if kind is tuple:
-        return all(_immutable(v) for v in value)
+        # A loop rather than all() over a generator: called for every fragment of every page.
+        for item in value:  # noqa: SIM110
+            if not _immutable(item):
+                return False
+        return True
+    return _frozen_dataclass(kind)
+
+
+@functools.cache
+def _frozen_dataclass(kind: type) -> bool:
     params = getattr(kind, "__dataclass_params__", None)
     return params is not None and bool(params.frozen)
 

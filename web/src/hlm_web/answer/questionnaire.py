@@ -52,6 +52,11 @@ class Dimension:
         """The dimension's part of the page URL: its key, hyphenated as URLs are."""
         return self.key.replace("_", "-")
 
+    @functools.cached_property
+    def item_keys(self) -> frozenset[str]:
+        """Its statements' keys, as a set made once: a page sent tests every dimension for completeness."""
+        return frozenset(item.key for item in self.items)
+
 
 @dataclass(frozen=True)
 class Questionnaire:
@@ -214,7 +219,7 @@ class Progress:
         return cls(frozenset(draft["answeredItemKeys"]), frozenset(i["dimensionKey"] for i in draft["importance"]))
 
     def is_complete(self, dimension: Dimension) -> bool:
-        return dimension.key in self.rated and all(item.key in self.answered for item in dimension.items)
+        return dimension.key in self.rated and dimension.item_keys <= self.answered
 
     def next_unfinished(self, questionnaire: Questionnaire, *, after: Dimension) -> Dimension | None:
         """The next dimension not yet complete after ``after``, going round to the first ones."""
