@@ -208,7 +208,7 @@ def _immutable(value: Any) -> bool:
 
 
 @functools.cache
-def _frozen_dataclass(kind: type) -> bool:
+def _frozen_dataclass(kind: Hashable) -> bool:  # a type
     params = getattr(kind, "__dataclass_params__", None)
     return params is not None and bool(params.frozen)
 
