@@ -207,10 +207,16 @@ def _immutable(value: Any) -> bool:
     return _frozen_dataclass(kind)
 
 
-@functools.cache
-def _frozen_dataclass(kind: Hashable) -> bool:  # a type
-    params = getattr(kind, "__dataclass_params__", None)
-    return params is not None and bool(params.frozen)
+# Whether each type given to a fragment is a frozen dataclass, worked out once per type.
+_FROZEN_DATACLASS: dict[type, bool] = {}
+
+
+def _frozen_dataclass(kind: type) -> bool:
+    frozen = _FROZEN_DATACLASS.get(kind)
+    if frozen is None:
+        params = getattr(kind, "__dataclass_params__", None)
+        frozen = _FROZEN_DATACLASS[kind] = params is not None and bool(params.frozen)
+    return frozen
 
 
 # Numbers and truth values are kept with their type: True, 1 and 1.0 are equal as keys, but render apart.
