@@ -195,3 +195,31 @@ def test_a_signed_out_page_is_the_nhsuk_page_template_around_its_own_blocks() ->
     assert "<p>Tom &amp; Jerry</p>" in whole
     assert page.render(values) == whole
     assert page.render({**values, "cspNonce": "an0ther"}) == whole.replace('nonce="n0nce"', 'nonce="an0ther"')
+
+
+def test_a_dimension_pages_comment_box_and_buttons_are_the_components_markup_kept() -> None:
+    kept, fields = ENVIRONMENT.globals["fragment"], "answer/_dimension_fields.jinja"
+    go_on = nhsuk("button", "button", {"text": "Save and continue", "name": "action", "value": "continue"})
+    later = nhsuk(
+        "button",
+        "button",
+        {"text": "Save and come back later", "name": "action", "value": "later", "variant": "secondary"},
+    )
+    comment_box = {
+        "name": "comment",
+        "id": "comment",
+        "label": {"text": "Comments on sharing the vision (optional)", "size": "s"},
+        "hint": {"text": "Shown word for word."},
+        "value": "Listens & acts",
+        "rows": 5,
+    }
+
+    for _ in range(2):  # rendered, then kept
+        buttons, change_buttons = kept(fields, "buttons"), kept(fields, "change_buttons")
+        comment = kept(fields, "comment", "Sharing the vision", "Shown word for word.", "Listens & acts")
+
+        assert normalised(buttons) == normalised(f'<div class="nhsuk-button-group">\n{go_on}{later}</div>')
+        # Reached from check your answers, the page goes back there: no "come back later".
+        assert normalised(change_buttons) == normalised(f'<div class="nhsuk-button-group">\n{go_on}</div>')
+        assert normalised(comment) == normalised(nhsuk("textarea", "textarea", comment_box))
+        assert "Listens &amp; acts" in comment
