@@ -47,11 +47,11 @@ class _LinkCall:
     against the caller's address, a count the request keeps though the refusal rolls back the rest of its
     transaction.
 
-    The raters' hot routes (a page shown, a page sent, the submit) take the request, the link's token and
-    the request's ``Session`` and use it themselves: FastAPI solves each dependency a route names on every
-    request, one already solved too, with a few dozen Python calls each (a generator's more), and
-    ``InvitationCaller`` with ``SettingsDep`` beside it were four solves, one a generator. The other routes
-    take ``InvitationCaller``, which uses it too."""
+    The raters' hot routes (a page shown, a page sent, the submit) take the request and the link's token,
+    enter the request's unit of work themselves (``RequestSession``) and use it: FastAPI solves each
+    dependency a route names on every request, one already solved too, with a few dozen Python calls each
+    and a generator such as ``Session`` with two context managers and a cancel scope around it. The other
+    routes take ``InvitationCaller``, which uses it too."""
 
     __slots__ = ("_session", "caller", "settings")
 
@@ -87,7 +87,6 @@ def _json(model: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
 async def get(
     request: Request,
     token: LinkToken,
-    session: Session,
     questionnaire: Annotated[
         bool,
         Query(
@@ -113,15 +112,16 @@ async def get(
     ] = None,
 ) -> Response:
     """The rater's questionnaire with their draft, or the nominations a line manager is asked to approve."""
-    with _LinkCall(request, token, session) as call:  # each page a rater is shown opens the link again
-        view = await invitation_service.view(
-            session,
-            call.caller,
-            call.settings,
-            with_questionnaire=questionnaire,
-            item_keys=_keys(item_keys),
-            dimension_keys=_keys(dimension_keys),
-        )
+    async with RequestSession(request) as session:  # each page a rater is shown opens the link again
+        with _LinkCall(request, token, session) as call:
+            view = await invitation_service.view(
+                session,
+                call.caller,
+                call.settings,
+                with_questionnaire=questionnaire,
+                item_keys=_keys(item_keys),
+                dimension_keys=_keys(dimension_keys),
+            )
     return _json(view)
 
 
@@ -135,16 +135,18 @@ async def save_draft_page(
     request: Request,
     dimension_key: Annotated[str, Path(max_length=63, description="The dimension whose answers these are.")],
     token: LinkToken,
-    session: Session,
     body: ResponseIn,
 ) -> Response:
     """Save one dimension's answers (a page of the questionnaire) in place of what the draft held for that
     dimension, keeping the rest, and return the whole draft as saved: a page saved and the next one chosen
     in one request. Anything in the body that is not that dimension's is refused (422)."""
     # Each page a rater sends. The dimension's key before the token: the document lists the path's
-    # parameters in that order, as when the token came from InvitationCaller.
-    with _LinkCall(request, token, session) as call:
-        saved = await invitation_service.save_draft_page(session, call.caller, dimension_key, body, call.settings)
+    # parameters in that order, as when the token came from InvitationCaller. The body stays FastAPI's body
+    # parameter, so that a bad dimension key and a bad body are refused in one 422; a body refused never
+    # makes a session.
+    async with RequestSession(request) as session:
+        with _LinkCall(request, token, session) as call:
+            saved = await invitation_service.save_draft_page(session, call.caller, dimension_key, body, call.settings)
     return _json(saved)
 
 

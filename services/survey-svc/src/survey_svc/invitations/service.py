@@ -317,11 +317,11 @@ async def save_draft_page(
     opened = await resolve_open(session, caller, settings, lock=True)
     _require(opened, "feedback")
     link = opened.link
-    questionnaire = await questionnaire_service.get_document(session, link.questionnaire_id)
-    answer_rules.check_page(questionnaire, dimension_key, body)
+    keys = await questionnaire_service.answer_keys(session, link.questionnaire_id)
+    answer_rules.check_page(keys, dimension_key, body)
     kept = ResponseIn.model_validate(link.draft) if link.draft is not None else None
-    draft = answer_rules.replace_page(questionnaire, dimension_key, kept, body)
-    answer_rules.check(await questionnaire_service.answer_keys(session, link.questionnaire_id), draft, complete=False)
+    draft = answer_rules.replace_page(keys, dimension_key, kept, body)
+    answer_rules.check(keys, draft, complete=False)
     now = datetime.now(UTC)
     if not await InvitationRepository(session).save_draft(link.invitation_id, draft.model_dump(mode="json"), now):
         raise InvitationNotFound()

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import LargeBinary, ScalarSelect, Select, Table, bindparam, delete, null, select, update
 
+from hlm_kit.db import DriverStatement
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle
 from survey_svc.raters.models import Invitation, InvitationStatus, InvitationToken
@@ -89,8 +90,8 @@ class InvitationRepository(RepositoryBase[Invitation]):
     async def save_draft(self, id: UUID, draft: dict[str, Any], saved_at: datetime) -> bool:
         """Keep the rater's draft while the invitation is still open; False when it has ended. Conditional
         in the statement, so a draft saved as the rater submits elsewhere cannot land after the submission."""
-        saved = await self.session.execute(
-            _SAVE_DRAFT, {_INVITATION_ID.key: id, _DRAFT.key: draft, _SAVED_AT.key: saved_at}
+        saved = await _SAVE_DRAFT.execute(
+            self.session, {_INVITATION_ID.key: id, _DRAFT.key: draft, _SAVED_AT.key: saved_at}
         )
         return saved.scalar_one_or_none() is not None
 
@@ -192,8 +193,11 @@ _INVITATION_ID = bindparam("invitation_id", type_=_TABLES[0].c.id.type)
 _DRAFT = bindparam("new_draft", type_=_TABLES[0].c.draft.type)
 _SAVED_AT = bindparam("new_draft_saved_at", type_=_TABLES[0].c.draft_saved_at.type)
 # Saving a draft is the statement of every page a rater sends: built once, on the table rather than through
-# the ORM (nothing in the request reads the row as an object), as building it cost more than running it.
-_SAVE_DRAFT = (
+# the ORM (nothing in the request reads the row as an object), as building it cost more than running it, and
+# sent as its SQL compiled once (``DriverStatement``): about 0.1M instructions less per page sent than
+# ``session.execute``. (The link's look-up stays with ``session.execute``: the driver's result describes its
+# fourteen columns anew on every execution, which cost more than the compiled form saved.)
+_SAVE_DRAFT = DriverStatement(
     update(_TABLES[0])
     .where(_TABLES[0].c.id == _INVITATION_ID, _TABLES[0].c.status == InvitationStatus.INVITED)
     .values({_TABLES[0].c.draft: _DRAFT, _TABLES[0].c.draft_saved_at: _SAVED_AT})

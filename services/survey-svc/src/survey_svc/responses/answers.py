@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,13 +23,19 @@ class AnswerKeys:
     item_set: frozenset[str]
     dimension_set: frozenset[str]
     not_observed: bool  # whether "not observed" is an answer
+    # Each dimension's items: a page of the questionnaire, as a rater's page sent is checked and merged.
+    items_of: Mapping[str, frozenset[str]]
 
     @classmethod
     def of(cls, questionnaire: QuestionnairePublishedV1) -> AnswerKeys:
         items = tuple(item.key for item in questionnaire.items)
         dimensions = tuple(d.key for d in questionnaire.dimensions)
         not_observed = questionnaire.not_observed_label is not None
-        return cls(items, dimensions, frozenset(items), frozenset(dimensions), not_observed)
+        items_of = {
+            dimension: frozenset(item.key for item in questionnaire.items if item.dimension_key == dimension)
+            for dimension in dimensions
+        }
+        return cls(items, dimensions, frozenset(items), frozenset(dimensions), not_observed, items_of)
 
 
 def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
@@ -88,39 +95,38 @@ def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
         raise UnprocessableContent(f"{len(errors)} problem(s) with the answers", errors=errors)
 
 
-def check_page(questionnaire: QuestionnairePublishedV1, dimension_key: str, body: ResponseIn) -> None:
+def check_page(keys: AnswerKeys, dimension_key: str, body: ResponseIn) -> None:
     """Raise 422 listing every part of ``body`` that is not dimension ``dimension_key``'s (an item of
     another dimension, another dimension's importance or comment), or when the questionnaire has no such
     dimension."""
-    if dimension_key not in {d.key for d in questionnaire.dimensions}:
+    items = keys.items_of.get(dimension_key)
+    if items is None:
         raise UnprocessableContent(
             f"the questionnaire has no dimension {dimension_key!r}",
             errors=[FieldError(loc=["path", "dimension_key"], msg="no such dimension", type="unknown_dimension")],
         )
-    items = {item.key for item in questionnaire.items if item.dimension_key == dimension_key}
     errors = [
         FieldError(loc=["body", "answers", i, "item_key"], msg=f"not an item of {dimension_key!r}", type="other_page")
         for i, answer in enumerate(body.answers)
         if answer.item_key not in items
     ]
-    for field, keys in (
+    for field, given in (
         ("importance", [r.dimension_key for r in body.importance]),
         ("comments", [c.dimension_key for c in body.comments]),
     ):
         errors += [
             FieldError(loc=["body", field, i, "dimension_key"], msg=f"not {dimension_key!r}", type="other_page")
-            for i, key in enumerate(keys)
+            for i, key in enumerate(given)
             if key != dimension_key
         ]
     if errors:
         raise UnprocessableContent(f"{len(errors)} problem(s) with the answers", errors=errors)
 
 
-def replace_page(
-    questionnaire: QuestionnairePublishedV1, dimension_key: str, draft: ResponseIn | None, page: ResponseIn
-) -> ResponseIn:
-    """``draft`` with what it held for dimension ``dimension_key`` replaced by ``page``."""
-    items = {item.key for item in questionnaire.items if item.dimension_key == dimension_key}
+def replace_page(keys: AnswerKeys, dimension_key: str, draft: ResponseIn | None, page: ResponseIn) -> ResponseIn:
+    """``draft`` with what it held for dimension ``dimension_key`` (one of ``keys``' dimensions) replaced by
+    ``page``."""
+    items = keys.items_of[dimension_key]
     kept = draft or ResponseIn()
     return ResponseIn(
         answers=[a for a in kept.answers if a.item_key not in items] + page.answers,
