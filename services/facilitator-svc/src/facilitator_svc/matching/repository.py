@@ -461,25 +461,26 @@ def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Any:
     of an array looking up each of its fields' decoder, which was a sixth of a match's instructions. A
     slot's modes come as one text ("video,in_person"), in their order; its month as a date."""
     free = _free_sessions(shape.bookable, shape.mode)
-    order = (free.c.starts_at, free.c.id)
-    columns = {
-        "slot_ids": free.c.id,
-        "slot_starts": free.c.starts_at,
-        "slot_ends": free.c.ends_at,
-        "slot_modes": func.array_to_string(free.c.modes, ","),
-        "slot_venues": free.c.venue,
-        "slot_months": cast(free.c.month, Date),
-        "slot_kinds": free.c.kind,
-    }
-    statement = select(
-        *(func.array_agg(aggregate_order_by(column, *order)).label(name) for name, column in columns.items())
-    ).select_from(free)
+    kept = select(
+        free.c.id.label("slot_ids"),
+        free.c.starts_at.label("slot_starts"),
+        free.c.ends_at.label("slot_ends"),
+        func.array_to_string(free.c.modes, ",").label("slot_modes"),
+        free.c.venue.label("slot_venues"),
+        cast(free.c.month, Date).label("slot_months"),
+        free.c.kind.label("slot_kinds"),
+    )
     if earliest_per_group:
-        statement = statement.where(free.c.rank <= bindparam("per_group", type_=Integer))
+        kept = kept.where(free.c.rank <= bindparam("per_group", type_=Integer))
+    # Sorted once for the seven arrays (PostgreSQL 15 sorts for each aggregate with its own ORDER BY); the
+    # aggregates of one row read the same rows in the same order, so the arrays stay aligned.
     # Sessions in a month the facilitator has no room in are left to the rules, which read the month's load
     # from the same row (``load``): counting the month's bookings again for each session kept was most of
     # the statement's work.
-    return statement.correlate(Facilitator)
+    sorted_kept = kept.order_by(free.c.starts_at, free.c.id).correlate(Facilitator).subquery("kept")
+    return select(*(func.array_agg(column).label(name) for name, column in sorted_kept.c.items())).correlate(
+        Facilitator
+    )
 
 
 def _earliest_free_per_month() -> Any:
