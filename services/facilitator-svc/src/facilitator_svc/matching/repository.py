@@ -2,9 +2,9 @@
 take the participant's session, one row each with a score none of their sessions can beat
 (``bound.py``), so that only the few who could be shown are loaded; ``load_candidates`` loads those, in
 one query whatever the size of the register: the register rows, each with the sessions it already has
-per month and its free slots as an array of rows. Facilitators are chosen in SQL, by the same conditions
-in every query, the participant's raters left out by the query itself (no list of ids or hashes travels
-back and forth); sessions are read per facilitator through the index on (facilitator_id, starts_at);
+per month and its free slots as arrays, one per column. Facilitators are chosen in SQL, by the same
+conditions in every query, the participant's raters left out by the query itself (no list of ids or hashes
+travels back and forth); sessions are read per facilitator through the index on (facilitator_id, starts_at);
 columns come as plain rows, not ORM objects.
 
 Building a statement and working out its cache key costs SQLAlchemy more than the database takes to run
@@ -457,9 +457,9 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
 def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Any:
     """Per facilitator (``Facilitator`` in the enclosing query, LATERAL), their free slots in the window as one
     row of arrays, one per column (ids, starts, ends, modes, venues, months, kinds), earliest first, NULL for
-    none (see ``load_candidates``). Arrays of one type each, not one array of rows: the driver decodes a row
-    of an array looking up each of its fields' decoder, which was a sixth of a match's instructions. A
-    slot's modes come as one text ("video,in_person"), in their order; its month as a date."""
+    none (see ``load_candidates``). Arrays of one type each, not one array of rows: decoding that array was a
+    sixth of a match's instructions, a third of it the driver finding the decoder of each field of each row.
+    A slot's modes come as one text ("video,in_person"), in their order; its month as a date."""
     free = _free_sessions(shape.bookable, shape.mode)
     kept = select(
         free.c.id.label("slot_ids"),

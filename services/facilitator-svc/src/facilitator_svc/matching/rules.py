@@ -311,7 +311,7 @@ def judge(
     w_language, w_specialism = WEIGHTS["language"], WEIGHTS["specialism"]
     # The instants every session is compared with, in UTC as the driver gives a session's times: two
     # times of one zone compare field by field, where times of two zones each ask their zone for its
-    # offset (a fifth of a match's instructions went on comparing and subtracting times).
+    # offset (comparing and subtracting times was 8 % of a match's instructions).
     window_start, window_end = preferences.window_starts_at.astimezone(UTC), preferences.window_ends_at.astimezone(UTC)
     span = (window_end - window_start).total_seconds()
     wanted = preferences.mode.value if preferences.mode is not None else None

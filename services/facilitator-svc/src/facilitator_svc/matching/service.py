@@ -6,6 +6,7 @@ size of the register beyond the participant's region."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -195,7 +196,8 @@ async def match(
 
     async def judge_best_first(ordered: list[tuple[float, UUID]]) -> None:
         """Judge facilitators in the order of their bound (bound.py) until nobody left could be shown."""
-        pending = [(bound, id) for bound, id in ordered if id not in judged]
+        # Nobody judged yet (the region's first bound): no UUID hashed to find out.
+        pending = [(bound, id) for bound, id in ordered if id not in judged] if judged else ordered
         while pending:
             score = to_beat()
             if score is None:
@@ -301,14 +303,23 @@ def encode(result: dict[str, Any]) -> bytes:
     return orjson.dumps(result, default=_uuid_text, option=orjson.OPT_UTC_Z)
 
 
+@functools.lru_cache(maxsize=1024, typed=True)
+def _rounded(value: float) -> float:
+    """``round(value, 4)``, remembered: a float is rounded to four places through its decimal text, and most
+    of the factors shown (language, specialism, a month's load, a video session's place) and their
+    contributions take the same few values match after match. (Factors are never below +0.0, so -0.0, an
+    equal key, never comes.)"""
+    return round(value, 4)
+
+
 def reasons(option: rules.SlotOption) -> list[dict[str, Any]]:
     """The factors of a score, largest contribution first: the first reason is the main one."""
     return [
         {
             "factor": f.key,
             "weight": f.weight,
-            "value": round(f.value, 4),
-            "contribution": round(f.contribution, 4),
+            "value": _rounded(f.value),
+            "contribution": _rounded(f.contribution),
             "detail": f.detail,
         }
         for f in sorted(option.factors, key=lambda f: -f.contribution)
