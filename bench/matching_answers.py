@@ -6,6 +6,11 @@ versions of the matching code can be compared answer for answer on the same data
         --out before.json)
     cmp before.json after.json
 
+``--bodies FILE`` also writes each answer's body as the service sent it, one a line, for a comparison byte for
+byte (``--out`` holds them parsed, so two encodings of the same values compare equal there); run this file
+with the other checkout's interpreter (``<checkout>/.venv/bin/python bench/matching_answers.py ...``) to
+write its bodies the same way.
+
 ``--setup`` fills the (migrated, empty) database through the API in-process: three regions of
 facilitators, a third of them coaches too, with sessions from ten weeks before the clock to seven weeks
 after it, and a history around them: sessions booked and completed in the past, confirmed, cancelled,
@@ -128,7 +133,9 @@ def request(rng: random.Random, participant: facilitator_data.ParticipantSpec) -
     return body, admin
 
 
-async def answers(client: httpx.AsyncClient, clock: type[Clock], count: int, seed: int) -> list[Any]:
+async def answers(
+    client: httpx.AsyncClient, clock: type[Clock], count: int, seed: int, bodies: list[bytes]
+) -> list[Any]:
     rng = random.Random(seed)
     specs = facilitator_data.register(7, 3 * 60, 24, CLOCK - timedelta(days=70), days=120, per_region=60)
     participants = facilitator_data.cohort(seed, count, specs)
@@ -146,6 +153,7 @@ async def answers(client: httpx.AsyncClient, clock: type[Clock], count: int, see
             who = headers("participant", participant.id, org=participant.organisation, region=region)
         clock.now = CLOCK + timedelta(minutes=rng.randrange(0, 20))
         response = await client.post("/v1/matches", json=body, headers=who)
+        bodies.append(response.content)
         out.append({"request": body, "now": clock.now.isoformat(), "status": response.status_code, **response.json()})
     return out
 
@@ -170,8 +178,11 @@ async def main(args: argparse.Namespace) -> int:
     async with LifespanManager(app), httpx.AsyncClient(transport=transport, base_url="http://f", timeout=60) as client:
         if args.setup:
             await setup(client, clock, random.Random(args.seed))
-        out = await answers(client, clock, args.requests, args.seed)
+        bodies: list[bytes] = []
+        out = await answers(client, clock, args.requests, args.seed, bodies)
     await asyncio.to_thread(Path(args.out).write_text, json.dumps(out, indent=1, sort_keys=True))
+    if args.bodies:
+        await asyncio.to_thread(Path(args.bodies).write_bytes, b"".join(body + b"\n" for body in bodies))
     statuses: dict[int, int] = {}
     for answer in out:
         statuses[answer["status"]] = statuses.get(answer["status"], 0) + 1
@@ -188,4 +199,5 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--bodies", help="also write each answer's body as sent, one a line")
     sys.exit(asyncio.run(main(parser.parse_args())))

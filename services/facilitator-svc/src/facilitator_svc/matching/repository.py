@@ -2,9 +2,9 @@
 take the participant's session, one row each with a score none of their sessions can beat
 (``bound.py``), so that only the few who could be shown are loaded; ``load_candidates`` loads those, in
 one query whatever the size of the register: the register rows, each with the sessions it already has
-per month and its free slots as an array of rows. Facilitators are chosen in SQL, by the same conditions
-in every query, the participant's raters left out by the query itself (no list of ids or hashes travels
-back and forth); sessions are read per facilitator through the index on (facilitator_id, starts_at);
+per month and its free slots as arrays, one per column. Facilitators are chosen in SQL, by the same
+conditions in every query, the participant's raters left out by the query itself (no list of ids or hashes
+travels back and forth); sessions are read per facilitator through the index on (facilitator_id, starts_at);
 columns come as plain rows, not ORM objects.
 
 Building a statement and working out its cache key costs SQLAlchemy more than the database takes to run
@@ -39,7 +39,6 @@ from sqlalchemy import (
     not_,
     select,
     true,
-    tuple_,
     type_coerce,
 )
 from sqlalchemy import join as sa_join
@@ -272,27 +271,33 @@ def _candidates_statement(shape: _Shape, earliest_per_group: bool) -> Select[Any
     per_month = _bookings_by_month().correlate(Facilitator).subquery("per_month")
     # The sessions booked per month, as one JSON object of the facilitator's row ({"2031-03-01": 2}).
     load = select(func.json_object_agg(func.to_char(per_month.c.month, "YYYY-MM-DD"), per_month.c.sessions))
-    return select(
-        f.id,
-        f.name,
-        f.organisation,
-        f.region,
-        _raw(f.status, "status"),
-        _raw(f.accreditation_level, "accreditation_level"),
-        f.accreditation_expires_on,
-        f.capacity_per_month,
-        _raw(f.modes, "modes"),
-        _raw(f.languages, "languages"),
-        _raw(f.specialisms, "specialisms"),
-        f.email_hash,
-        f.latitude,
-        f.longitude,
-        _raw(f.conflict_organisations, "conflict_organisations"),
-        _raw(f.conflict_participants, "conflict_participants"),
-        _raw(f.session_kinds, "session_kinds"),
-        load.scalar_subquery().label("load"),
-        _raw(_free_slots_of(shape, earliest_per_group).scalar_subquery(), "slots"),
-    ).where(and_(true(), *_conditions(shape)))
+    slots = _free_slots_of(shape, earliest_per_group).lateral("slots")
+    # In the order ``load_candidates`` unpacks them.
+    return (
+        select(
+            f.id,
+            f.name,
+            f.organisation,
+            f.region,
+            _raw(f.status, "status"),
+            _raw(f.accreditation_level, "accreditation_level"),
+            f.accreditation_expires_on,
+            f.capacity_per_month,
+            _raw(f.modes, "modes"),
+            _raw(f.languages, "languages"),
+            _raw(f.specialisms, "specialisms"),
+            f.email_hash,
+            f.latitude,
+            f.longitude,
+            _raw(f.conflict_organisations, "conflict_organisations"),
+            _raw(f.conflict_participants, "conflict_participants"),
+            _raw(f.session_kinds, "session_kinds"),
+            load.scalar_subquery().label("load"),
+            *(_raw(column, name) for name, column in slots.c.items()),
+        )
+        .join_from(f, slots, true())
+        .where(and_(true(), *_conditions(shape)))
+    )
 
 
 async def load_candidates(
@@ -317,45 +322,87 @@ async def load_candidates(
     statement = _candidates_statement(which.shape(), earliest_per_group is not None)
     values = which.values() | _window_values(window_starts_at, window_ends_at, now, timezone)
     values["per_group"] = earliest_per_group
-    facilitators = (await _execute(session, statement, values)).all()
-    if which.bookable_only:
-        facilitators = [row for row in facilitators if row.slots]
-    return [
-        Candidate(
-            id=row.id,
-            name=row.name,
-            organisation=row.organisation,
-            region=row.region,
-            status=FacilitatorStatus(row.status),
-            accreditation_level=row.accreditation_level,
-            accreditation_expires_on=row.accreditation_expires_on,
-            capacity_per_month=row.capacity_per_month,
-            modes=tuple(row.modes),
-            languages=tuple(row.languages),
-            specialisms=tuple(row.specialisms),
-            email_hash=row.email_hash,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            conflict_organisations=tuple(row.conflict_organisations),
-            conflict_participants=tuple(row.conflict_participants),
-            slots=_slots(row.slots),
-            load={date.fromisoformat(month): n for month, n in (row.load or {}).items()},
-            session_kinds=tuple(row.session_kinds),
+    out = []
+    # Rows unpacked by position: a row's attribute is looked up on its class first, and each of the twenty
+    # read per facilitator raised and dropped an AttributeError before SQLAlchemy found it by name.
+    for (
+        id,
+        name,
+        organisation,
+        region,
+        status,
+        accreditation_level,
+        accreditation_expires_on,
+        capacity_per_month,
+        modes,
+        languages,
+        specialisms,
+        email_hash,
+        latitude,
+        longitude,
+        conflict_organisations,
+        conflict_participants,
+        session_kinds,
+        load,
+        *slots,
+    ) in (await _execute(session, statement, values)).all():
+        if which.bookable_only and not slots[0]:
+            continue
+        out.append(
+            Candidate(
+                id=id,
+                name=name,
+                organisation=organisation,
+                region=region,
+                status=FacilitatorStatus(status),
+                accreditation_level=accreditation_level,
+                accreditation_expires_on=accreditation_expires_on,
+                capacity_per_month=capacity_per_month,
+                modes=tuple(modes),
+                languages=tuple(languages),
+                specialisms=tuple(specialisms),
+                email_hash=email_hash,
+                latitude=latitude,
+                longitude=longitude,
+                conflict_organisations=tuple(conflict_organisations),
+                conflict_participants=tuple(conflict_participants),
+                slots=_slots(*slots),
+                load={date.fromisoformat(month): n for month, n in (load or {}).items()},
+                session_kinds=tuple(session_kinds),
+            )
         )
-        for row in facilitators
-    ]
+    return out
 
 
-def _slots(rows: Sequence[Any] | None) -> tuple[FreeSlot, ...]:
-    """A facilitator's free slots from their row's array of them (``_free_slots_of``)."""
-    if not rows:
+# A slot's modes as the rules read them, one tuple per way of writing them (``_free_slots_of``).
+_MODES_OF: dict[str, tuple[str, ...]] = {}
+
+
+def _slots(
+    ids: Sequence[UUID] | None,
+    starts: Sequence[datetime],
+    ends: Sequence[datetime],
+    modes: Sequence[str],
+    venues: Sequence[str | None],
+    months: Sequence[date],
+    kinds: Sequence[str],
+) -> tuple[FreeSlot, ...]:
+    """A facilitator's free slots from their row's arrays of them (``_free_slots_of``)."""
+    if not ids:
         return ()
     out: list[FreeSlot] = []
-    seen: set[UUID] = set()
-    for id, starts_at, ends_at, modes, venue, month_start, kind in rows:
-        if id not in seen:  # a session among the earliest in both its modes comes twice
-            seen.add(id)
-            out.append(FreeSlot(id, starts_at, ends_at, tuple(modes), venue, month_start.date(), kind))
+    previous = None
+    for id, starts_at, ends_at, written, venue, month, kind in zip(
+        ids, starts, ends, modes, venues, months, kinds, strict=True
+    ):
+        # A session among the earliest in both its modes comes twice, one after the other (the arrays are in
+        # the order of start and id): compared with the one before rather than hashed into a set, which for
+        # the driver's UUIDs means making a 128-bit integer each time.
+        if id != previous:
+            previous = id
+            if (slot_modes := _MODES_OF.get(written)) is None:
+                slot_modes = _MODES_OF.setdefault(written, tuple(written.split(",")))
+            out.append(FreeSlot(id, starts_at, ends_at, slot_modes, venue, month, kind))
     return tuple(out)
 
 
@@ -407,21 +454,33 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
     )
 
 
-def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Select[Any]:
-    """Per facilitator (``Facilitator`` in the enclosing query), their free slots in the window as one
-    array of rows (id, starts_at, ends_at, modes, venue, month, kind), earliest first, NULL for none
-    (see ``load_candidates``)."""
+def _free_slots_of(shape: _Shape, earliest_per_group: bool) -> Any:
+    """Per facilitator (``Facilitator`` in the enclosing query, LATERAL), their free slots in the window as one
+    row of arrays, one per column (ids, starts, ends, modes, venues, months, kinds), earliest first, NULL for
+    none (see ``load_candidates``). Arrays of one type each, not one array of rows: decoding that array was a
+    sixth of a match's instructions, a third of it the driver finding the decoder of each field of each row.
+    A slot's modes come as one text ("video,in_person"), in their order; its month as a date."""
     free = _free_sessions(shape.bookable, shape.mode)
-    columns = tuple(free.c[name] for name in ("id", "starts_at", "ends_at", "modes", "venue", "month", "kind"))
-    statement = select(func.array_agg(aggregate_order_by(tuple_(*columns), free.c.starts_at, free.c.id))).select_from(
-        free
+    kept = select(
+        free.c.id.label("slot_ids"),
+        free.c.starts_at.label("slot_starts"),
+        free.c.ends_at.label("slot_ends"),
+        func.array_to_string(free.c.modes, ",").label("slot_modes"),
+        free.c.venue.label("slot_venues"),
+        cast(free.c.month, Date).label("slot_months"),
+        free.c.kind.label("slot_kinds"),
     )
     if earliest_per_group:
-        statement = statement.where(free.c.rank <= bindparam("per_group", type_=Integer))
+        kept = kept.where(free.c.rank <= bindparam("per_group", type_=Integer))
+    # Sorted once for the seven arrays (PostgreSQL 15 sorts for each aggregate with its own ORDER BY); the
+    # aggregates of one row read the same rows in the same order, so the arrays stay aligned.
     # Sessions in a month the facilitator has no room in are left to the rules, which read the month's load
     # from the same row (``load``): counting the month's bookings again for each session kept was most of
     # the statement's work.
-    return statement.correlate(Facilitator)
+    sorted_kept = kept.order_by(free.c.starts_at, free.c.id).correlate(Facilitator).subquery("kept")
+    return select(*(func.array_agg(column).label(name) for name, column in sorted_kept.c.items())).correlate(
+        Facilitator
+    )
 
 
 def _earliest_free_per_month() -> Any:
