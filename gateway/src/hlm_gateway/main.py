@@ -114,7 +114,8 @@ def create_app(settings: Settings | None = None, *, transport_for: TransportFact
         max_ws_message_bytes=settings.max_ws_message_bytes,
     )
     app.add_middleware(RequestContextMiddleware)
-    app.include_router(health.router)
+    # Every route is tried in turn until one matches: GraphQL first, which every page of the app calls.
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(health.router)
     app.include_router(downloads_router)
     return app

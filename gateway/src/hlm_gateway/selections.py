@@ -49,7 +49,13 @@ def selects(info: Info[Context, None], *path: str) -> bool:
 
 
 def _asks(info: Info[Context, None], path: tuple[str, ...]) -> bool:
-    return any(_selects(field.selections, path) for field in selected_fields(info))
+    return selects_among(selected_fields(info), *path)
+
+
+def selects_among(fields: Iterable[SelectedField], *path: str) -> bool:
+    """:func:`selects` over fields already made by :func:`selected_fields`: a resolver that reads more than one
+    thing of its selection makes the fields once, and each level below them once, for all of them."""
+    return any(_selects(field.selections, path) for field in fields)
 
 
 def selected_fields(info: Info[Context, None]) -> list[SelectedField]:

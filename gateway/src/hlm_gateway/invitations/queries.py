@@ -6,7 +6,7 @@ from strawberry.types import Info
 from hlm_gateway.context import Context
 from hlm_gateway.invitations.types import Invitation, invitation_from
 from hlm_gateway.invitations.upstream import as_rater, draft_filters, invitation_path
-from hlm_gateway.selections import selects
+from hlm_gateway.selections import selected_fields, selects_among
 from hlm_gateway.upstream.survey import InvitationView
 
 
@@ -21,7 +21,8 @@ class InvitationQuery:
         # A client that already holds the questionnaire (it never changes for a link) leaves it out of its
         # query, and survey-svc then leaves it out too; a page showing part of the draft has survey-svc send
         # that part alone.
-        params = draft_filters(info)
-        if not selects(info, "questionnaire"):
+        fields = selected_fields(info)  # made once, each level below when first read, for both questions
+        params = draft_filters(fields)
+        if not selects_among(fields, "questionnaire"):
             params["questionnaire"] = "false"
         return invitation_from(await survey.get(invitation_path(survey, token), InvitationView, params or None))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from hlm_gateway.context import Context
 from hlm_gateway.errors import ErrorCode, GatewayError
-from hlm_gateway.selections import selected, selected_fields
+from hlm_gateway.selections import selected
 from hlm_gateway.upstream import Upstream
 
 # survey-svc's tokens are URL-safe base64. Anything else cannot be one, and must not become part of the
@@ -34,13 +36,14 @@ def invitation_path(upstream: Upstream, token: str, action: str = "") -> str:
     return f"/v1/invitations/{token}{action}"
 
 
-def draft_filters(info: Info[Context, None]) -> dict[str, str]:
-    """survey-svc's filters of an invitation's draft for what the query asks of it: its answers' ``itemKeys``
+def draft_filters(fields: Iterable[SelectedField]) -> dict[str, str]:
+    """survey-svc's filters of an invitation's draft for what the query asks of it (``fields``, the
+    invitation's as :func:`~hlm_gateway.selections.selected_fields` makes them): its answers' ``itemKeys``
     and its importance's and comments' ``dimensionKeys``, each the union of every selection's, and no filter
     where any selection asks for the whole list (``answeredItemKeys`` reads every answer). A page showing one
     dimension then has survey-svc send, and this gateway read, that dimension's part of the draft alone
     (it filters again, per selection, as it always did)."""
-    drafts = [draft for field in selected_fields(info) for draft in selected(field.selections, "draft")]
+    drafts = [draft for field in fields for draft in selected(field.selections, "draft")]
     items = _union(
         [answers.arguments.get("itemKeys") for draft in drafts for answers in selected(draft.selections, "answers")]
         + [None for draft in drafts for _ in selected(draft.selections, "answeredItemKeys")]

@@ -12,8 +12,8 @@ from strawberry.types.arguments import InputContext
 
 from hlm_gateway.catalogue.types import Questionnaire, questionnaire_from
 from hlm_gateway.problems import FieldProblem
+from hlm_gateway.upstream.survey import AnswerIn, ResponseIn
 from hlm_gateway.upstream.survey import QuestionnaireOut as SurveyQuestionnaire
-from hlm_gateway.upstream.survey import ResponseIn
 
 # survey-svc's wire value for an item the rater could not observe.
 NOT_OBSERVED: Final = "not_observed"
@@ -117,6 +117,15 @@ def _only(items: list[_Keyed], keys: list[str] | None, key_of: Callable[[_Keyed]
     return [item for item in items if key_of(item) in wanted]
 
 
+def _answer(data: AnswerIn) -> Answer:
+    # The level is a Level or survey-svc's NOT_OBSERVED, the only text it may be: a type test, not a
+    # comparison, which pydantic's RootModel makes slow for every answer of a draft.
+    level = data.level
+    if isinstance(level, str):
+        return Answer(item_key=data.item_key, level=None, not_observed=True)
+    return Answer(item_key=data.item_key, level=level.root, not_observed=False)
+
+
 @strawberry.type(
     description="Answers as they were saved (a draft) or submitted. Each list takes an optional filter, so a "
     "client showing one page of the questionnaire asks for that page's answers only (the items and the "
@@ -124,36 +133,41 @@ def _only(items: list[_Keyed], keys: list[str] | None, key_of: Callable[[_Keyed]
     "answered (answeredItemKeys) rather than every answer whole. A filter left out, or null, means everything."
 )
 class Response:
-    all_answers: strawberry.Private[list[Answer]]
-    all_importance: strawberry.Private[list[ImportanceRating]]
-    all_comments: strawberry.Private[list[DimensionComment]]
-
-    # The filters run here, on the answers as survey-svc sent them, so what is left out is never completed
-    # field by field: the cost of a GraphQL answer grows with each object and field in it.
+    # survey-svc's answers as it sent them (validated). Each list is filtered here, and only what is left is
+    # made into the schema's objects and completed field by field: the cost of a GraphQL answer grows with
+    # each object and field in it, and a page saved, which asks for the answered items' keys alone, would
+    # otherwise make an object of every answer of the draft for nothing.
+    saved: strawberry.Private[ResponseIn]
 
     @strawberry.field(
         description="The answers, in the order they were saved; with itemKeys, only the answers to those items "
         "(an item not answered, or not in the questionnaire, is simply absent)."
     )
     def answers(self, item_keys: list[str] | None = None) -> list[Answer]:
-        return _only(self.all_answers, item_keys, lambda a: a.item_key)
+        return [_answer(a) for a in _only(self.saved.answers or [], item_keys, lambda a: a.item_key)]
 
     @strawberry.field(
         description="How important each dimension was rated; with dimensionKeys, only those dimensions' ratings."
     )
     def importance(self, dimension_keys: list[str] | None = None) -> list[ImportanceRating]:
-        return _only(self.all_importance, dimension_keys, lambda r: r.dimension_key)
+        return [
+            ImportanceRating(dimension_key=r.dimension_key, rating=r.rating)
+            for r in _only(self.saved.importance or [], dimension_keys, lambda r: r.dimension_key)
+        ]
 
     @strawberry.field(description="The comment on each dimension; with dimensionKeys, only those dimensions' comments.")
     def comments(self, dimension_keys: list[str] | None = None) -> list[DimensionComment]:
-        return _only(self.all_comments, dimension_keys, lambda c: c.dimension_key)
+        return [
+            DimensionComment(dimension_key=c.dimension_key, text=c.text)
+            for c in _only(self.saved.comments or [], dimension_keys, lambda c: c.dimension_key)
+        ]
 
     @strawberry.field(
         description="The keys of the items answered (a level or notObserved), in the order they were saved: with "
         "importance's dimensionKeys, enough to tell which dimensions are complete, without every answer's level."
     )
     def answered_item_keys(self) -> list[str]:
-        return [a.item_key for a in self.all_answers]
+        return [a.item_key for a in self.saved.answers or []]
 
 
 @strawberry.type
@@ -233,22 +247,7 @@ def response_body(response: ResponseInput) -> ResponseBody | ResponseRejected:
 
 
 def response_from(data: ResponseIn) -> Response:
-    return Response(
-        all_answers=[
-            Answer(
-                item_key=a.item_key,
-                level=None if isinstance(a.level, str) else a.level.root,
-                # The level is a Level or survey-svc's NOT_OBSERVED, the only text it may be: a type test,
-                # not a comparison, which pydantic's RootModel makes slow for every answer of a draft.
-                not_observed=isinstance(a.level, str),
-            )
-            for a in data.answers or []
-        ],
-        all_importance=[
-            ImportanceRating(dimension_key=r.dimension_key, rating=r.rating) for r in data.importance or []
-        ],
-        all_comments=[DimensionComment(dimension_key=c.dimension_key, text=c.text) for c in data.comments or []],
-    )
+    return Response(saved=data)
 
 
 def answered_questionnaire_from(data: SurveyQuestionnaire) -> Questionnaire:

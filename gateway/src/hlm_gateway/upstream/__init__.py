@@ -11,6 +11,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, cast, overload
+from urllib.parse import urlencode
 
 import httpx
 import structlog
@@ -198,8 +199,10 @@ class Upstream:
         content: bytes | None = None,
     ) -> httpx.Response:
         try:
+            # A rater's path holds their token: joined as their reads are (one parse, nothing kept).
+            url = _fresh_url(self._client, path, ()) if self._paths_hold_credential else path
             return await self._client.request(
-                method, path, json=json, content=content, headers={**self._headers, **(headers or {})}
+                method, url, json=json, content=content, headers={**self._headers, **(headers or {})}
             )
         except _UNSENDABLE as exc:
             raise self._unsendable() from exc
@@ -273,20 +276,21 @@ def _url(client: httpx.AsyncClient, path: str, params: tuple[tuple[str, str], ..
 
 
 @functools.lru_cache(maxsize=16)
-def _base_url(client: httpx.AsyncClient) -> httpx.URL:
-    """The URL of ``client``'s service, parsed once."""
-    return client.build_request("GET", "/").url
+def _base_url(client: httpx.AsyncClient) -> str:
+    """The URL of ``client``'s service, parsed once, as text ending in ``/``."""
+    return str(client.build_request("GET", "/").url)
 
 
 def _fresh_url(client: httpx.AsyncClient, path: str, params: tuple[tuple[str, str], ...]) -> httpx.URL:
     """The URL of ``path`` with ``params``, as :func:`_url` makes it, for a path not to be kept (it holds a
-    credential): joined to the service's URL, which is kept, and parsed once, where building a request for
-    it parsed it three times (``path``, the join, the parameters) and a rater's page paid for that each time."""
-    base = _base_url(client)
-    raw_path = base.raw_path + path.lstrip("/").encode()
+    credential): written out whole on the service's URL, which is kept, and parsed once. Building a request
+    for it parsed it three times (``path``, the join, the parameters), and joining it to a parsed URL checks
+    each part of it again one character at a time; the parameters are encoded as httpx's QueryParams
+    encodes them (``urlencode``), without the object around them."""
+    url = _base_url(client) + path.lstrip("/")
     if params:
-        raw_path += b"?" + str(httpx.QueryParams(params)).encode()
-    return base.copy_with(raw_path=raw_path)
+        url += "?" + urlencode(params)
+    return httpx.URL(url)
 
 
 # The models of answers every caller reads alike, by the bytes they were read from: the catalogue's tree,
