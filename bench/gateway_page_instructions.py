@@ -38,7 +38,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
 
-from request_instructions import callgrind_totals, under_callgrind  # noqa: E402  (one way to run and read callgrind)
+from request_instructions import callgrind_totals, keep_dumps, under_callgrind  # noqa: E402  (one way to run and read callgrind)
 
 CATALOGUE = REPO / "services/framework-svc/src/framework_svc/catalogue/data"
 CHILD_COMMAND = "_child"
@@ -240,11 +240,7 @@ def run(args: argparse.Namespace) -> int:
         if args.no_callgrind:
             print("every answer as expected")
             return 0
-        if args.keep:
-            kept = Path(args.keep)
-            kept.mkdir(parents=True, exist_ok=True)
-            for path in out.iterdir():
-                shutil.copy(path, kept / path.name)
+        keep_dumps(out, args.keep)
         counts = callgrind_totals(out)
     print(f"gateway instructions per call ({args.requests} calls each, load average {load:.1f} at the start):")
     for n, operation in enumerate(OPERATIONS):

@@ -50,7 +50,7 @@ sys.path.insert(0, str(BENCH_DIR))
 import catalogue  # noqa: E402
 import facilitator_data  # noqa: E402
 import facilitator_setup  # noqa: E402
-from request_instructions import callgrind_totals, under_callgrind  # noqa: E402  (one way to run and read callgrind)
+from request_instructions import callgrind_totals, keep_dumps, under_callgrind  # noqa: E402  (one way to run and read callgrind)
 
 CHILD_COMMAND = "_child"
 COHORT = 200  # the London participants the benchmark draws from (facilitator_matching.measure)
@@ -157,11 +157,7 @@ def _count(
     digest = json.loads(done.stdout.strip().splitlines()[-1])["digest"]
     if not spec["callgrind"]:
         return None, digest
-    if args.keep:
-        kept = Path(args.keep) / directory.name
-        kept.mkdir(parents=True, exist_ok=True)
-        for path in out.iterdir():
-            shutil.copy(path, kept / path.name)
+    keep_dumps(out, args.keep, directory.name)
     counts = callgrind_totals(out)
     return counts[1] / args.matches, digest
 

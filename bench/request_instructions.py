@@ -264,6 +264,17 @@ def under_callgrind(command: list[str], out: Path) -> list[str]:
     ]
 
 
+def keep_dumps(out: Path, keep: str | None, name: str = "") -> None:
+    """Copy callgrind's files from ``out`` into ``keep`` (under ``name``, when given), for
+    ``callgrind_annotate``; nothing when ``keep`` is None."""
+    if keep is None:
+        return
+    kept = Path(keep) / name
+    kept.mkdir(parents=True, exist_ok=True)
+    for path in out.iterdir():
+        shutil.copy(path, kept / path.name)
+
+
 def callgrind_totals(directory: Path) -> list[int]:
     """The count of each of callgrind's dumps, in the order it wrote them."""
 
@@ -303,11 +314,7 @@ def _run_child(
     if args.no_callgrind:
         print(completed.stderr)
         return {}
-    if args.keep:
-        kept = Path(args.keep) / directory.name
-        kept.mkdir(parents=True, exist_ok=True)
-        for path in out.iterdir():
-            shutil.copy(path, kept / path.name)
+    keep_dumps(out, args.keep, directory.name)
     counts = callgrind_totals(out)
     # Two dumps per scenario (set-up and warm-up, then the requests), then the process's end.
     return {scenario: counts[2 * n + 1] / spec["requests"] for n, scenario in enumerate(spec["scenarios"])}
