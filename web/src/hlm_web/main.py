@@ -85,8 +85,10 @@ def create_app(
     app.state.oauth = signin_router.create_oauth(settings)
     # A rater's pages first, before even the probes: they are most of the requests, and a request walks the
     # routes in order until one matches, twice (FastAPI asks each included router whether it matches, then
-    # finds the route again to handle it). The answer routes all sit under /answer/{token}, which no other
-    # router uses.
+    # finds the route again to handle it). A dimension's page, shown and sent, comes first of all, as
+    # Starlette routes matched once (answer/router.py, PAGE_ROUTES). The answer routes all sit under
+    # /answer/{token}, which no other router uses.
+    app.router.routes.extend(answer_router.PAGE_ROUTES)
     app.include_router(answer_router.router)
     app.include_router(health.router)
     app.include_router(signin_router.router)
