@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hlm_kit import health, heap
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
+from hlm_kit.tracing import TELEMETRY
 from hlm_web import assets, csrf
 from hlm_web.answer import router as answer_router
 from hlm_web.answer.questionnaire import KnownQuestionnaires
@@ -78,6 +79,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # FastAPI's own telemetry off, as in every app of the platform: the request context's span is the
+        # one server span. Left on, FastAPI asked on every request whether any provider was configured.
+        telemetry=TELEMETRY,
     )
     app.state.settings = settings
     app.state.templates = create_templates()

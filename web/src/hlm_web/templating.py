@@ -266,16 +266,16 @@ def render(
 
     templates: Jinja2Templates = request.app.state.templates
     token, signed = csrf.tokens_for(request)
-    response = templates.TemplateResponse(
-        request,
-        template,
+    # The template rendered and answered as HTML directly: Starlette's TemplateResponse adds, on every page,
+    # the request to the context and a look for a test client's debug extension, which no page uses.
+    html = templates.get_template(template).render(
         {
             "cspNonce": request.state.csp_nonce,
             "csrf_token": token,
             "person": signed_in(request) if "session" in request.scope else None,
             **(context or {}),
-        },
-        status_code=status_code,
+        }
     )
+    response = HTMLResponse(html, status_code=status_code)
     csrf.set_cookie(request, signed, response)
     return response
