@@ -251,10 +251,10 @@ async def _save_page(request: Request, token: str, slug: str, *, change: bool) -
 # They are Starlette's own routes (PAGE_ROUTES), put first in the application's routes (main.create_app),
 # rather than FastAPI's in this router: FastAPI matches an included router's route twice (whether the router
 # matches, then which route handles it) and wraps each call in its request handling (two exit stacks, the
-# dependencies solved, the endpoint run through its machinery), a quarter of a page's own work besides the
-# page. A Starlette route is matched once and calls the function with the request. Everything around it is
-# the same: the middleware, the exception handlers (Starlette's request handling raises into them as
-# FastAPI's does), 405 for another method.
+# dependencies solved, the endpoint run through its machinery): 0.2 M instructions of a page's 1.8-2 M. A
+# Starlette route is matched once and calls the function with the request. Everything around it is the
+# same: the middleware, the exception handlers (Starlette's request handling raises into them as FastAPI's
+# does), 405 for another method.
 
 
 def _link_and_dimension(request: Request) -> tuple[str, str]:
