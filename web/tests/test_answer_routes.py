@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import httpx
 from starlette.routing import Match
+from starlette.types import Receive, Scope, Send
 
-from hlm_web.answer.router import FIXED_PAGES, router
+from hlm_kit.observability import redacted_path, route_template
+from hlm_web.answer.router import FIXED_PAGES, PAGE_ROUTES, router
+from hlm_web.config import Settings
+from hlm_web.main import create_app
 
 TOKEN = "a-rater's-token"
 
 
 def _handler(method: str, path: str) -> str:
     scope = {"type": "http", "method": method, "path": f"/answer/{TOKEN}{path}", "root_path": ""}
-    for route in router.routes:
+    # In the application's order: a dimension's pages first, then the link's other pages.
+    for route in (*PAGE_ROUTES, *router.routes):
         match, _ = route.matches(scope)
         if match is Match.FULL:
             return str(route.name)
@@ -35,3 +41,31 @@ def test_a_dimensions_page_is_routed_to_it_whatever_its_slug_starts_with() -> No
     assert _handler("GET", "/checklist") == "dimension_page"
     assert _handler("GET", "/done-well") == "dimension_page"
     assert _handler("GET", "/leading-with-care/change") == "change_dimension_page"
+
+
+async def test_a_dimensions_page_is_counted_under_its_route_and_never_names_its_token() -> None:
+    # A gateway that opens no link: the page is the plain one, routed all the same.
+    def gateway(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"errors": [{"message": "no", "extensions": {"code": "NOT_FOUND"}}]})
+
+    app = create_app(Settings(secret_key="test-" + "x" * 40), gateway_transport=httpx.MockTransport(gateway))
+    seen: list[tuple[str | None, str]] = []
+
+    async def recorded(scope: Scope, receive: Receive, send: Send) -> None:
+        await app(scope, receive, send)
+        seen.append((redacted_path(scope), route_template(scope)))
+
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=recorded), base_url="http://web") as browser,
+    ):
+        shown = await browser.get(f"/answer/{TOKEN}/leading-with-care")
+        sent = await browser.post(f"/answer/{TOKEN}/leading-with-care/change", data={"action": "continue"})
+        other = await browser.put(f"/answer/{TOKEN}/leading-with-care")
+
+    assert [shown.status_code, sent.status_code, other.status_code] == [404, 403, 405]
+    assert seen == [
+        ("/answer/~token~/leading-with-care", "/answer/{token}/{dimension:dimension_slug}"),
+        ("/answer/~token~/leading-with-care/change", "/answer/{token}/{dimension}/change"),
+        ("/answer/~token~/leading-with-care", "/answer/{token}/{dimension:dimension_slug}"),
+    ]

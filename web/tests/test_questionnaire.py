@@ -6,21 +6,20 @@ from typing import Any
 
 from hlm_web.answer.questionnaire import Answers, Progress, Questionnaire, Status
 
-QUESTIONNAIRE = Questionnaire.from_graphql(
-    {
-        "instructions": "",
-        "notObservedLabel": None,
-        "dimensions": [{"key": key, "name": key.title(), "position": n} for n, key in enumerate(("a", "b", "c"))],
-        "items": [
-            {"key": f"{key}{n}", "dimensionKey": key, "text": f"{key} {n}", "position": 10 * p + n}
-            for p, key in enumerate(("a", "b", "c"))
-            for n in (1, 2)
-        ],
-        "performanceScale": [{"value": v, "label": str(v)} for v in (1, 2, 3, 4)],
-        "importanceScale": [{"value": v, "label": str(v)} for v in (1, 2, 3, 4)],
-        "importanceQuestions": [],
-    }
-)
+RAW: dict[str, Any] = {
+    "instructions": "",
+    "notObservedLabel": None,
+    "dimensions": [{"key": key, "name": key.title(), "position": n} for n, key in enumerate(("a", "b", "c"))],
+    "items": [
+        {"key": f"{key}{n}", "dimensionKey": key, "text": f"{key} {n}", "position": 10 * p + n}
+        for p, key in enumerate(("a", "b", "c"))
+        for n in (1, 2)
+    ],
+    "performanceScale": [{"value": v, "label": str(v)} for v in (1, 2, 3, 4)],
+    "importanceScale": [{"value": v, "label": str(v)} for v in (1, 2, 3, 4)],
+    "importanceQuestions": [],
+}
+QUESTIONNAIRE = Questionnaire.from_graphql(RAW)
 A, B, C = QUESTIONNAIRE.dimensions
 
 
@@ -77,3 +76,13 @@ def test_a_link_opened_first_on_a_questionnaire_already_read_for_another_link_is
     assert known.remember_known("token-three", "q-2") is None
     assert known.remember_known("token-four", None) is None
     assert known.for_link("token-three") is None
+
+
+def test_a_dimension_is_found_where_the_list_of_dimensions_has_it() -> None:
+    dimensions = QUESTIONNAIRE.dimensions
+    assert [QUESTIONNAIRE.position(d) for d in dimensions] == [dimensions.index(d) for d in dimensions]
+    # An equal dimension made apart (the questionnaire read again) is found at the same place.
+    again = Questionnaire.from_graphql(RAW)
+    assert [QUESTIONNAIRE.position(d) for d in again.dimensions] == list(range(len(dimensions)))
+    assert QUESTIONNAIRE.before(dimensions[1]) is dimensions[0]
+    assert QUESTIONNAIRE.after(dimensions[-1]) is None

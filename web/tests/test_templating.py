@@ -136,6 +136,8 @@ def test_a_list_of_kept_fragments_is_each_fragment_in_turn_with_what_goes_betwee
     assert isinstance(together, Markup)
     assert str(together) == "\n  ".join(str(kept(fields, "statement", *args)) for args in calls)  # type: ignore[operator]
     assert str(each(fields, "statement", [])) == ""  # type: ignore[operator]
+    # What goes between is text, escaped; the fragments are the macro's HTML as it is.
+    assert "\n&lt;hr&gt;\n" in str(each(fields, "statement", calls, between="\n<hr>\n"))  # type: ignore[operator]
 
 
 class _Shown(HTMLParser):

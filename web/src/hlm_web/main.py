@@ -13,6 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hlm_kit import health, heap
 from hlm_kit.observability import RequestContextMiddleware, configure_logging
+from hlm_kit.tracing import TELEMETRY
 from hlm_web import assets, csrf
 from hlm_web.answer import router as answer_router
 from hlm_web.answer.questionnaire import KnownQuestionnaires
@@ -78,6 +79,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # FastAPI's own telemetry off, as in every app of the platform: the request context's span is the
+        # one server span. Left on, FastAPI asked on every request whether any provider was configured.
+        telemetry=TELEMETRY,
     )
     app.state.settings = settings
     app.state.templates = create_templates()
@@ -85,8 +89,10 @@ def create_app(
     app.state.oauth = signin_router.create_oauth(settings)
     # A rater's pages first, before even the probes: they are most of the requests, and a request walks the
     # routes in order until one matches, twice (FastAPI asks each included router whether it matches, then
-    # finds the route again to handle it). The answer routes all sit under /answer/{token}, which no other
-    # router uses.
+    # finds the route again to handle it). A dimension's page, shown and sent, comes first of all, as
+    # Starlette routes matched once (answer/router.py, PAGE_ROUTES). The answer routes all sit under
+    # /answer/{token}, which no other router uses.
+    app.router.routes.extend(answer_router.PAGE_ROUTES)
     app.include_router(answer_router.router)
     app.include_router(health.router)
     app.include_router(signin_router.router)

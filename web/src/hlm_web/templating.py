@@ -170,7 +170,10 @@ class FragmentCache:
         For a list of fragments, such as a page's questions: the arguments are put together in Python (the
         page's context) and the template makes one call, where a Jinja loop calling ``fragment()`` made a
         template call, and looked up each argument through Jinja, for every question."""
-        return escape(between).join([self(template, macro, *args) for args in calls])
+        # Each fragment is HTML the macro escaped itself (Markup), kept or just rendered, so they are joined as
+        # they are: Markup.join would escape each again, a Python call and a copy per fragment.
+        fragments: list[Markup] = [self(template, macro, *args) for args in calls]
+        return Markup(str.join(escape(between), fragments))  # noqa: S704  (Markup and escaped text only)
 
 
 class _Rendered:
@@ -199,8 +202,12 @@ def _immutable(value: Any) -> bool:
     if kind is str or kind is int or value is None:
         return True
     if kind is tuple:
-        # A loop rather than all() over a generator: called for every fragment of every page.
-        for item in value:  # noqa: SIM110
+        # A loop rather than all() over a generator, and a plain item told here rather than by a call for
+        # each: called for every fragment of every page.
+        for item in value:
+            item_kind = type(item)
+            if item_kind is str or item_kind is int or item is None:
+                continue
             if not _immutable(item):
                 return False
         return True
@@ -266,16 +273,16 @@ def render(
 
     templates: Jinja2Templates = request.app.state.templates
     token, signed = csrf.tokens_for(request)
-    response = templates.TemplateResponse(
-        request,
-        template,
+    # The template rendered and answered as HTML directly: Starlette's TemplateResponse adds, on every page,
+    # the request to the context and a look for a test client's debug extension, which no page uses.
+    html = templates.get_template(template).render(
         {
             "cspNonce": request.state.csp_nonce,
             "csrf_token": token,
             "person": signed_in(request) if "session" in request.scope else None,
             **(context or {}),
-        },
-        status_code=status_code,
+        }
     )
+    response = HTMLResponse(html, status_code=status_code)
     csrf.set_cookie(request, signed, response)
     return response

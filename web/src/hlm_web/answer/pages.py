@@ -125,7 +125,7 @@ def dimension_context(
         "base_url": base,
         "questionnaire": questionnaire,
         "dimension": dimension,
-        "number": questionnaire.dimensions.index(dimension) + 1,
+        "number": questionnaire.position(dimension) + 1,
         "total": len(questionnaire.dimensions),
         "values": values,
         # Each statement's radios (answer/_dimension_fields.jinja's "statement"), by these arguments.

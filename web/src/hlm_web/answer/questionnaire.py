@@ -107,12 +107,27 @@ class Questionnaire:
         # dimensions making each one's slug.
         return self._by_slug.get(slug)
 
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for number, dimension in enumerate(self.dimensions):
+            positions.setdefault(dimension.key, number)
+        return positions
+
+    def position(self, dimension: Dimension) -> int:
+        """Where ``dimension`` is among the dimensions, as ``dimensions.index`` finds it: found by its key,
+        rather than compared field by field with each dimension before it, several times a page."""
+        number = self._positions.get(dimension.key)
+        if number is not None and (self.dimensions[number] is dimension or self.dimensions[number] == dimension):
+            return number
+        return self.dimensions.index(dimension)
+
     def after(self, dimension: Dimension) -> Dimension | None:
-        index = self.dimensions.index(dimension)
+        index = self.position(dimension)
         return self.dimensions[index + 1] if index + 1 < len(self.dimensions) else None
 
     def before(self, dimension: Dimension) -> Dimension | None:
-        index = self.dimensions.index(dimension)
+        index = self.position(dimension)
         return self.dimensions[index - 1] if index > 0 else None
 
     @property
@@ -201,7 +216,7 @@ class Answers:
 
 
 def _round_after(questionnaire: Questionnaire, after: Dimension) -> tuple[Dimension, ...]:
-    index = questionnaire.dimensions.index(after)
+    index = questionnaire.position(after)
     return questionnaire.dimensions[index + 1 :] + questionnaire.dimensions[: index + 1]
 
 
