@@ -19,6 +19,7 @@ from hlm_contracts import QuestionnairePublishedV1, ResponseSubmittedV1
 from hlm_kit.testing.pytest_plugin import share_session
 from survey_svc.invitations import rate_limit
 from survey_svc.main import create_app
+from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.questionnaires.repository import QuestionnaireRepository
 
 Problem = Any
@@ -258,6 +259,35 @@ async def test_a_response_is_submitted_once(
     assert await session.scalar(text("SELECT count(*) FROM survey.response WHERE rater_group = 'peer'")) == 1
 
 
+async def test_the_first_submit_against_a_questionnaire_the_process_has_not_read_stores_one_response(
+    survey: Any,
+    client: httpx.AsyncClient,
+    full_answers: Any,
+    session: AsyncSession,
+    outbox_envelopes: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The one statement stores, then cannot check the answers without reading the questionnaire: what it
+    # stored is rolled back and the submit made again through the request's session, which reads it.
+    cycle, raters = await survey.open_360()
+    tokens = await survey.tokens(raters)
+    monkeypatch.setattr(questionnaire_service, "_answer_keys", type(questionnaire_service._answer_keys)(maxsize=256))
+
+    body = full_answers(survey.hlm_360)
+    first = await client.post(f"/v1/invitations/{tokens[raters[0]['email']]}/submit", json=body)
+    second = await client.post(f"/v1/invitations/{tokens[raters[1]['email']]}/submit", json=body)
+
+    assert (first.status_code, second.status_code) == (201, 201), first.text
+    assert questionnaire_service.known_answer_keys(survey.hlm_360.questionnaire_id) is not None
+    stored = text("SELECT rater_group FROM survey.response WHERE cycle_id = :cycle ORDER BY rater_group")
+    assert list((await session.execute(stored, {"cycle": uuid.UUID(cycle["id"])})).scalars()) == [
+        "line_manager",
+        "peer",
+    ]
+    events = [e for e in await outbox_envelopes(cycle["id"]) if e["type"] == "hlm.survey.response.submitted.v1"]
+    assert sorted(e["data"]["rater_group"] for e in events) == ["line_manager", "peer"]
+
+
 async def test_a_rater_who_declines_is_counted_and_their_link_stops(
     survey: Any, client: httpx.AsyncClient, assert_problem: Problem
 ) -> None:
@@ -374,14 +404,18 @@ async def test_a_rater_submitting_looks_up_their_link_and_stores_the_response_in
     token = (await survey.tokens(raters))[raters[1]["email"]]
     statements: list[str] = []
 
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+    def seen(query: Any) -> None:
+        statements.append(query.query)
 
-    event.listen(connection.sync_connection, "before_cursor_execute", seen)
+    # As the server receives them: the submit sends its statement on the driver's connection, beneath
+    # SQLAlchemy's events.
+    driver = (await connection.get_raw_connection()).driver_connection
+    driver.add_query_logger(seen)
     try:
         submitted = await client.post(f"/v1/invitations/{token}/submit", json=full_answers(survey.hlm_360))
+        await asyncio.sleep(0)  # asyncpg hands its loggers what was sent on the loop's next turn
     finally:
-        event.remove(connection.sync_connection, "before_cursor_execute", seen)
+        driver.remove_query_logger(seen)
 
     assert submitted.status_code == 201, submitted.text
     links = [s for s in statements if "invitation_token" in s]

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from hlm_contracts import EventData
+from hlm_kit.db import DriverUnit
 from hlm_kit.messaging.envelope import CloudEvent
 
 # Key in ``Session.info``: the outboxes that have rows in the session's open transaction.
@@ -82,14 +83,18 @@ class Outbox:
         self._wake_after_commit(session.sync_session)
         return event
 
-    def row(self, session: AsyncSession, data: EventData, *, subject: str | None = None) -> dict[str, Any]:
+    def row(self, session: AsyncSession | DriverUnit, data: EventData, *, subject: str | None = None) -> dict[str, Any]:
         """``data`` as the values of one outbox row (``event_id``, ``type``, ``subject``, ``envelope``), for
-        the caller to insert into :attr:`table` in the session's transaction within a statement of its own,
-        one that writes other rows too (a hot path saving a round trip); the envelope is made as in
-        :meth:`add`, and this process's relay is woken once the transaction commits. Rows not written then
-        are simply never sent."""
+        the caller to insert into :attr:`table` in the transaction of ``session`` (or of a request's unit of
+        work on the driver's connection, :class:`hlm_kit.db.DriverUnit`) within a statement of its own, one
+        that writes other rows too (a hot path saving a round trip); the envelope is made as in :meth:`add`,
+        and this process's relay is woken once the transaction commits. Rows not written then are simply
+        never sent."""
         _, values = self._envelope(data, subject)
-        self._wake_after_commit(session.sync_session)
+        if isinstance(session, DriverUnit):
+            session.after_commit(self._committed)
+        else:
+            self._wake_after_commit(session.sync_session)
         return values
 
     @staticmethod

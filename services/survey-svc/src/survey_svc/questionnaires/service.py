@@ -40,6 +40,12 @@ async def get_document(session: AsyncSession, id: UUID) -> QuestionnairePublishe
     return parse(questionnaire)
 
 
+def known_answer_keys(id: UUID) -> AnswerKeys | None:
+    """The keys of the published questionnaire ``id`` if this process has read them (``answer_keys``), else
+    None: for a caller holding no session."""
+    return _answer_keys.get(id)
+
+
 async def answer_keys(session: AsyncSession, id: UUID) -> AnswerKeys:
     """The keys of the published questionnaire ``id`` that answers are checked against; 404 when it was
     never received."""

@@ -24,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.sql.selectable import CTE
 
-from hlm_kit.db import DriverStatement
+from hlm_kit.db import DriverStatement, DriverUnit
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle, CycleStatus
 from survey_svc.database import outbox
@@ -101,34 +101,36 @@ class ResponseRepository(RepositoryBase[Response]):
         stored = await self.session.execute(statement, values)
         return stored.scalar_one_or_none() is not None
 
-    async def insert_by_link(
-        self,
-        token_hash: bytes,
-        response: LinkedResponse,
-        *,
-        failures: tuple[ScalarSelect[Any], dict[str, Any]],
-        failure_limit: int,
-        event: dict[str, Any],
-    ) -> Stored | None:
-        """As ``insert_once`` for a rater's response, in the same statement as the look-up of the link
-        ``token_hash``: stored only when the link opens an invitation still waiting for its answers, in an
-        open cycle whose report is not released, and the caller's ``failures`` (a subquery of their
-        address's failed look-ups, and its parameters) are below ``failure_limit``; the response takes its
-        cycle, invitation and group from the link, and so does ``event``'s data (its cycle and group, beside
-        the parts ``insert_once`` fills) and subject. One round trip for the link and the writes.
-
-        None when nothing was stored, whatever the reason (no such link, another stage, the address over
-        its limit, a response already stored): nothing was written, and the caller finds out why with the
-        link's own look-up."""
-        values = {f"response_{name}": value for name, value in zip(LinkedResponse._fields, response, strict=True)}
-        values.update({f"outbox_{name}": value for name, value in event.items()})
-        values.update({_TOKEN_HASH.key: token_hash, _FAILURE_LIMIT.key: failure_limit, **failures[1]})
-        row = (await _by_link(failures[0]).execute(self.session, values)).one_or_none()
-        return None if row is None else Stored(row.questionnaire_id, row.token_hash)
-
 
 _TOKEN_HASH = bindparam("link_token_hash", type_=LargeBinary(32))
 _FAILURE_LIMIT = bindparam("link_failure_limit", type_=Integer)
+
+
+async def insert_by_link(
+    unit: DriverUnit,
+    token_hash: bytes,
+    response: LinkedResponse,
+    *,
+    failures: tuple[ScalarSelect[Any], dict[str, Any]],
+    failure_limit: int,
+    event: dict[str, Any],
+) -> Stored | None:
+    """As ``ResponseRepository.insert_once`` for a rater's response, in the same statement as the look-up of
+    the link ``token_hash``, in the request's unit of work on the driver's connection (``unit``): stored only
+    when the link opens an invitation still waiting for its answers, in an open cycle whose report is not
+    released, and the caller's ``failures`` (a subquery of their address's failed look-ups, and its
+    parameters) are below ``failure_limit``; the response takes its cycle, invitation and group from the
+    link, and so does ``event``'s data (its cycle and group, beside the parts ``insert_once`` fills) and
+    subject. One round trip for the link and the writes.
+
+    None when nothing was stored, whatever the reason (no such link, another stage, the address over its
+    limit, a response already stored): nothing was written, and the caller finds out why with the link's
+    own look-up."""
+    values = {f"response_{name}": value for name, value in zip(LinkedResponse._fields, response, strict=True)}
+    values.update({f"outbox_{name}": value for name, value in event.items()})
+    values.update({_TOKEN_HASH.key: token_hash, _FAILURE_LIMIT.key: failure_limit, **failures[1]})
+    row = await _by_link(failures[0]).fetchrow(unit, values)
+    return None if row is None else Stored(row["questionnaire_id"], row["token_hash"])
 
 
 def _link(failures: ScalarSelect[Any]) -> CTE:

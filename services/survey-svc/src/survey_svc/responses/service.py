@@ -15,11 +15,12 @@ from sqlalchemy import ScalarSelect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import RaterGroup, ResponseSubmittedV1
+from hlm_kit.db import DriverUnit
 from survey_svc.database import outbox
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
-from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, Stored
+from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, Stored, insert_by_link
 from survey_svc.responses.schemas import ResponseIn
 
 
@@ -71,8 +72,14 @@ async def submit(
     return response
 
 
+class NotKnownYet(Exception):
+    """The questionnaire a response was stored against has not been read by this process yet, so the
+    answers cannot be checked without a session: the unit of work is rolled back and the submit made
+    through the request's session instead (once per questionnaire and process)."""
+
+
 async def submit_by_link(
-    session: AsyncSession,
+    unit: DriverUnit,
     token_hash: bytes,
     body: ResponseIn,
     *,
@@ -80,14 +87,14 @@ async def submit_by_link(
     failure_limit: int,
 ) -> tuple[Stored, datetime] | None:
     """As ``submit`` for a rater's response, in one statement with the look-up of their link
-    (``ResponseRepository.insert_by_link``): stored, with its response.submitted, only when the link
-    ``token_hash`` opens an invitation waiting for its answers in an open cycle and the address's
-    ``failures`` are below ``failure_limit``. None when nothing was written, for whatever reason: the
-    caller's look-up of the link tells which.
+    (``repository.insert_by_link``), in the request's unit of work on the driver's connection: stored, with
+    its response.submitted, only when the link ``token_hash`` opens an invitation waiting for its answers in
+    an open cycle and the address's ``failures`` are below ``failure_limit``. None when nothing was written,
+    for whatever reason: the caller's look-up of the link tells which.
 
     The answers are checked after the statement, against the questionnaire of the cycle it found: a body
-    that does not answer it raises 422 (each problem listed), and the request's transaction, with what
-    the statement wrote, is rolled back."""
+    that does not answer it raises 422 (each problem listed), and the unit of work, with what the statement
+    wrote, is rolled back; so it is with ``NotKnownYet``."""
     answers, importance, comments = answer_rules.stored_parts(body)
     response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
     # The statement writes the event's cycle, group and parts from the row it stores; the contract's
@@ -95,13 +102,16 @@ async def submit_by_link(
     stand_in = ResponseRow(
         response.id, _STAND_IN_CYCLE, None, RaterGroup.OTHER.value, [], [], [], response.submitted_at
     )
-    event = outbox.row(session, submitted_event(stand_in, parts=False))
-    stored = await ResponseRepository(session).insert_by_link(
-        token_hash, response, failures=failures, failure_limit=failure_limit, event=event
+    event = outbox.row(unit, submitted_event(stand_in, parts=False))
+    stored = await insert_by_link(
+        unit, token_hash, response, failures=failures, failure_limit=failure_limit, event=event
     )
     if stored is None:
         return None
-    answer_rules.check(await questionnaire_service.answer_keys(session, stored.questionnaire_id), body, complete=True)
+    keys = questionnaire_service.known_answer_keys(stored.questionnaire_id)
+    if keys is None:
+        raise NotKnownYet()
+    answer_rules.check(keys, body, complete=True)
     return stored, response.submitted_at
 
 
