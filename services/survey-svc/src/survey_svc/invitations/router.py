@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.db import RequestDriverUnit, RequestSession, Session
-from hlm_kit.json_body import JsonBody
+from hlm_kit.json_body import PlainJsonBody
 from survey_svc.config import Settings
 from survey_svc.dependencies import SettingsDep
 from survey_svc.invitations import rate_limit
@@ -151,9 +151,10 @@ async def save_draft_page(
     return _json(saved)
 
 
-# A rater's whole response, validated from the request's bytes (hlm_kit.json_body): the same checks, 422s and
-# documented body as ``body: ResponseIn``, without decoding the JSON into Python objects first.
-_WHOLE_RESPONSE = JsonBody(ResponseIn)
+# A rater's whole response, validated from the request's bytes into plain dicts (hlm_kit.json_body): the same
+# checks, 422s and documented body as ``body: ResponseIn``, without decoding the JSON into Python objects first
+# nor making a model of each answer.
+_WHOLE_RESPONSE = PlainJsonBody(ResponseIn)
 
 
 @router.post(
@@ -180,7 +181,8 @@ async def submit(request: Request, token: LinkToken) -> Response:
     if submitted is None:
         async with RequestSession(request) as session:
             with _LinkCall(request, token, session) as call:
-                submitted = await invitation_service.submit(session, call.caller, body, call.settings)
+                whole = ResponseIn.model_validate(body)
+                submitted = await invitation_service.submit(session, call.caller, whole, call.settings)
     return _json(submitted, status.HTTP_201_CREATED)
 
 

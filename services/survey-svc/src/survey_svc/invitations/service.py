@@ -30,7 +30,7 @@ from survey_svc.raters.models import Invitation, InvitationStatus
 from survey_svc.raters.repository import InvitationRepository, Link, OpenLink, ValueQuery
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses import service as response_service
-from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
+from survey_svc.responses.schemas import DraftSaved, PlainResponse, ResponseIn, Submitted
 
 Stage = Literal["approval", "feedback"]
 _TOKEN_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_")
@@ -334,7 +334,7 @@ class NotAtOnce(Exception):
     looked it up by that hash), or a questionnaire this process has not read yet."""
 
 
-async def submit_at_once(unit: DriverUnit, caller: Caller, body: ResponseIn, settings: Settings) -> Submitted | None:
+async def submit_at_once(unit: DriverUnit, caller: Caller, body: PlainResponse, settings: Settings) -> Submitted | None:
     """Store the response in the statement that looks up the link (``response_service.submit_by_link``), in
     the request's unit of work on the driver's connection: one round trip, for a link that opens the rater's
     questionnaire (``_stage``'s "feedback"). None when it stored nothing, and ``NotAtOnce`` when what it

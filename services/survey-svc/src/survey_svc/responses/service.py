@@ -21,7 +21,7 @@ from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
 from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, Stored, insert_by_link
-from survey_svc.responses.schemas import ResponseIn
+from survey_svc.responses.schemas import PlainResponse, ResponseIn
 
 
 class AlreadySubmitted(Exception):
@@ -81,21 +81,22 @@ class NotKnownYet(Exception):
 async def submit_by_link(
     unit: DriverUnit,
     token_hash: bytes,
-    body: ResponseIn,
+    body: PlainResponse,
     *,
     failures: tuple[ScalarSelect[Any], dict[str, Any]],
     failure_limit: int,
 ) -> tuple[Stored, datetime] | None:
-    """As ``submit`` for a rater's response, in one statement with the look-up of their link
-    (``repository.insert_by_link``), in the request's unit of work on the driver's connection: stored, with
-    its response.submitted, only when the link ``token_hash`` opens an invitation waiting for its answers in
-    an open cycle and the address's ``failures`` are below ``failure_limit``. None when nothing was written,
-    for whatever reason: the caller's look-up of the link tells which.
+    """As ``submit`` for a rater's response (validated into plain dicts), in one statement with the look-up
+    of their link (``repository.insert_by_link``), in the request's unit of work on the driver's connection:
+    stored, with its response.submitted, only when the link ``token_hash`` opens an invitation waiting for its
+    answers in an open cycle and the address's ``failures`` are below ``failure_limit``. None when nothing was
+    written, for whatever reason: the caller's look-up of the link tells which.
 
     The answers are checked after the statement, against the questionnaire of the cycle it found: a body
     that does not answer it raises 422 (each problem listed), and the unit of work, with what the statement
     wrote, is rolled back; so it is with ``NotKnownYet``."""
-    answers, importance, comments = answer_rules.stored_parts(body)
+    unobserved = answer_rules.not_observed_at(body)
+    answers, importance, comments = answer_rules.plain_stored_parts(body, unobserved)
     response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
     # The statement writes the event's cycle, group and parts from the row it stores; the contract's
     # model is validated here with stand-ins for the first two (a test reads each from the outbox).
@@ -111,7 +112,7 @@ async def submit_by_link(
     keys = questionnaire_service.known_answer_keys(stored.questionnaire_id)
     if keys is None:
         raise NotKnownYet()
-    answer_rules.check(keys, body, complete=True)
+    answer_rules.check_plain(keys, body, unobserved, complete=True)
     return stored, response.submitted_at
 
 
