@@ -112,23 +112,37 @@ def entries_router(schema: str) -> APIRouter:
         await driven.execute(session, {"label": label, "document": None})
         raise Conflict("the second step refused")
 
-    # The request's unit of work on the driver's connection, as the hottest routes enter it.
+    # The request's unit of work on the driver's connection, one statement, as the hottest route enters it.
     @router.post("/entries/{label}/on-the-driver", status_code=201)
     async def on_the_driver(request: Request, label: str) -> dict[str, Any]:
         async with RequestDriverUnit(request) as unit:
             unit.after_commit(lambda: committed.append(label))
-            first = await driven.fetchrow(unit, {"label": label, "document": {"n": 2}})
-            second = await driven.fetchrow(unit, {"label": f"{label}-second", "document": None})  # JSON null
-        assert first is not None
-        assert second is not None
-        return {"stored": [first["label"], second["label"]], "committed": list(committed)}
+            row = await driven.fetchrow(unit, {"label": label, "document": {"n": 2}})
+            assert row is not None
+            ran = list(committed)
+        return {"stored": row["label"], "committed": ran}
 
-    @router.post("/entries/{label}/on-the-driver-then-refused", status_code=201)
-    async def on_the_driver_then_refused(request: Request, label: str) -> None:
+    @router.post("/entries/{label}/on-the-driver-refused", status_code=201)
+    async def on_the_driver_refused(request: Request, label: str) -> None:
         async with RequestDriverUnit(request) as unit:
             unit.after_commit(lambda: committed.append(label))
+            raise Conflict("refused before the statement")
+
+    @router.post("/entries/{label}/on-the-driver-fails", status_code=201)
+    async def on_the_driver_fails(request: Request, label: str) -> None:
+        async with RequestDriverUnit(request) as unit:
+            unit.after_commit(lambda: committed.append(label))
+            await driven.fetchrow(unit, {"label": label, "suffix": None, "document": "\u0000"})
+
+    @router.post("/entries/{label}/on-the-driver-twice", status_code=201)
+    async def on_the_driver_twice(request: Request, label: str) -> dict[str, str]:
+        async with RequestDriverUnit(request) as unit:
             await driven.fetchrow(unit, {"label": label, "document": None})
-            raise Conflict("the second step refused")
+            try:
+                await driven.fetchrow(unit, {"label": f"{label}-second", "document": None})
+            except RuntimeError as refused:
+                return {"refused": str(refused)}
+        return {"refused": ""}
 
     @router.get("/entries/committed")
     async def after_commit() -> list[str]:
@@ -261,34 +275,44 @@ async def test_a_driver_statement_is_rolled_back_with_the_refused_request(
     assert await stored() == []
 
 
-async def test_a_unit_of_work_on_the_driver_commits_its_statements_together(
+async def test_a_unit_of_work_on_the_driver_commits_its_one_statement(
     app: FastAPI, client: httpx.AsyncClient, stored: Callable[[], Any]
 ) -> None:
     response = await client.post("/entries/m/on-the-driver")
 
     assert response.status_code == 201, response.text
-    assert response.json() == {"stored": ['m-driven{"n": 2}', "m-second-drivennull"], "committed": ["m"]}
-    assert await stored() == ['m-driven{"n": 2}', "m-second-drivennull"]
+    assert response.json() == {"stored": 'm-driven{"n": 2}', "committed": ["m"]}
+    assert await stored() == ['m-driven{"n": 2}']
     # The connection went back to the pool, out of any transaction.
     assert app.state.engine.pool.checkedout() == 0
     assert (await client.post("/entries/n/pair")).status_code == 201
 
 
-async def test_a_unit_of_work_on_the_driver_rolls_back_a_refusal_and_runs_nothing_after_commit(
+async def test_a_unit_of_work_on_the_driver_refused_or_failing_stores_nothing_and_runs_nothing_after(
     app: FastAPI, client: httpx.AsyncClient, stored: Callable[[], Any]
 ) -> None:
-    response = await client.post("/entries/o/on-the-driver-then-refused")
+    refused = await client.post("/entries/o/on-the-driver-refused")
+    failed = await client.post("/entries/p/on-the-driver-fails")
 
-    assert response.status_code == 409
-    assert response.headers["content-type"] == "application/problem+json"
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert failed.status_code == 422, failed.text  # a value the database refuses (a NUL in JSON)
     assert await stored() == []
     assert (await client.get("/entries/committed")).json() == []
     assert app.state.engine.pool.checkedout() == 0
-    assert (await client.post("/entries/p/pair")).status_code == 201
-    assert await stored() == ["p-first", "p-second"]
+    assert (await client.post("/entries/q/pair")).status_code == 201
 
 
-async def test_the_tests_shared_session_runs_a_unit_on_the_driver_as_a_savepoint_of_the_tests_transaction(
+async def test_a_unit_of_work_on_the_driver_runs_one_statement(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/r/on-the-driver-twice")
+
+    assert "one statement" in response.json()["refused"]
+    assert await stored() == ["r-drivennull"]
+
+
+async def test_the_tests_shared_session_runs_a_unit_on_the_driver_in_the_tests_transaction(
     app: FastAPI, kit_schema: MessagingSchema, stored: Callable[[], Any]
 ) -> None:
     async with rolled_back_session(kit_schema.engine) as session:
@@ -296,11 +320,11 @@ async def test_the_tests_shared_session_runs_a_unit_on_the_driver_as_a_savepoint
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         try:
             async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
-                assert (await client.post("/entries/q/on-the-driver")).status_code == 201
-                assert (await client.post("/entries/r/on-the-driver-then-refused")).status_code == 409
-                assert (await client.post("/entries/s/pair")).status_code == 201
+                assert (await client.post("/entries/s/on-the-driver")).status_code == 201
+                assert (await client.post("/entries/t/on-the-driver-fails")).status_code == 422
+                assert (await client.post("/entries/u/pair")).status_code == 201
                 labels = await session.execute(text(f'SELECT label FROM "{kit_schema.metadata.schema}".entry'))
-                assert sorted(labels.scalars()) == ['q-driven{"n": 2}', "q-second-drivennull", "s-first", "s-second"]
+                assert sorted(labels.scalars()) == ['s-driven{"n": 2}', "u-first", "u-second"]
         finally:
             app.dependency_overrides.clear()
     assert await stored() == []  # all of it in the test's transaction, rolled back

@@ -146,10 +146,10 @@ class DriverStatement:
         return await connection.exec_driver_sql(sql, tuple(arguments))
 
     async def fetchrow(self, unit: DriverUnit, values: Mapping[str, Any]) -> asyncpg.Record | None:
-        """Run the statement in ``unit``'s transaction (:class:`RequestDriverUnit`) with ``values`` for its
+        """Run the statement as ``unit``'s one statement (:class:`RequestDriverUnit`) with ``values`` for its
         parameters; its first row, or None."""
         sql, arguments = self._arguments(unit.dialect, values)
-        return await unit.connection.fetchrow(sql, *arguments)
+        return await unit.fetchrow(sql, arguments)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -483,36 +483,45 @@ _as_context = cache(asynccontextmanager)
 
 
 class DriverUnit:
-    """A request's unit of work on the driver's own connection (asyncpg's, beneath the pool's), in one
-    transaction: see :class:`RequestDriverUnit`. ``connection`` runs the statements (a
-    :class:`DriverStatement`'s ``fetchrow``); ``dialect`` is the engine's, which compiles them and processes
-    their parameters; what is handed to :meth:`after_commit` runs once the transaction has committed."""
+    """A request's unit of work of one statement on the driver's own connection (asyncpg's, beneath the
+    pool's): see :class:`RequestDriverUnit`. Its statement (a :class:`DriverStatement`'s ``fetchrow``) is
+    compiled for ``dialect``, the engine's; what is handed to :meth:`after_commit` runs once it has
+    committed."""
 
-    __slots__ = ("_committed", "connection", "dialect")
+    __slots__ = ("_committed", "_connection", "_ran", "_savepoint", "dialect")
 
-    def __init__(self, connection: asyncpg.Connection, dialect: Dialect) -> None:
-        self.connection = connection
+    def __init__(self, connection: asyncpg.Connection, dialect: Dialect, *, savepoint: bool = False) -> None:
+        self._connection = connection
         self.dialect = dialect
+        # In a test's transaction, the statement is a savepoint of it: one that fails leaves the test's
+        # transaction usable, as a failed statement leaves nothing in production.
+        self._savepoint = savepoint
+        self._ran = False
         self._committed: list[Callable[[], object]] = []
 
     def after_commit(self, callback: Callable[[], object]) -> None:
-        """Have ``callback`` run once this unit's transaction commits (an outbox waking its relay); never
-        when it rolls back."""
+        """Have ``callback`` run once this unit's statement has committed (an outbox waking its relay);
+        never when it fails."""
         self._committed.append(callback)
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[DriverUnit]:
-        """Commit when the block returns, roll back when it raises, then run what waits for the commit.
-        On a connection already in a transaction (a test's) the block is a savepoint of it."""
-        async with self.connection.transaction():
-            yield self
+    async def fetchrow(self, sql: str, arguments: list[Any]) -> asyncpg.Record | None:
+        """Run ``sql`` with ``arguments``, the unit's one statement, committed as it ends: its first row."""
+        if self._ran:
+            raise RuntimeError("a request's unit on the driver's connection runs one statement, atomic alone")
+        self._ran = True
+        if self._savepoint:
+            async with self._connection.transaction():
+                row = await self._connection.fetchrow(sql, *arguments)
+        else:
+            row = await self._connection.fetchrow(sql, *arguments)
         for callback in self._committed:
             callback()
+        return row
 
 
 async def get_driver_unit(request: Request) -> AsyncIterator[DriverUnit]:
     """The request's unit of work on the driver's connection (:class:`RequestDriverUnit`): a connection of
-    the engine's pool, its transaction begun and committed (or rolled back) by asyncpg, then returned.
+    the engine's pool, out of any transaction, returned once the block ends.
 
     A connection the database dropped on the way is invalidated, so that the pool opens a new one rather
     than hand it to the next request; asyncpg's errors reach the app's handlers as they are, which answer
@@ -521,8 +530,7 @@ async def get_driver_unit(request: Request) -> AsyncIterator[DriverUnit]:
     pooled = await engine.raw_connection()  # the pool's checkout, as a session's first statement makes it
     driver = cast(asyncpg.Connection, pooled.driver_connection)  # None only once invalidated
     try:
-        async with DriverUnit(driver, engine.dialect).transaction() as unit:
-            yield unit
+        yield DriverUnit(driver, engine.dialect)
     except BaseException:
         if driver.is_closed():
             pooled.invalidate()
@@ -533,19 +541,21 @@ async def get_driver_unit(request: Request) -> AsyncIterator[DriverUnit]:
 
 
 class RequestDriverUnit(_EnteredUnit):
-    """The request's unit of work for a hot route whose work is a statement or two, run on the driver's own
+    """The request's unit of work for a hot route whose writes are one statement, run on the driver's own
     connection beneath SQLAlchemy's pool: ``async with RequestDriverUnit(request) as unit:`` then
-    ``await statement.fetchrow(unit, values)`` (:class:`DriverStatement`). One transaction, committed when
-    the block ends and rolled back when it raises, the end shielded from cancellation, as
-    :class:`RequestSession`'s; it costs about a third of a session's (0.37M instructions against 0.90M for
-    a transaction with one statement): no session, no Core connection, execution context or result, no
-    greenlet but the pool's.
+    ``await statement.fetchrow(unit, values)`` (:class:`DriverStatement`). A statement is atomic alone, so
+    the unit sends neither BEGIN nor COMMIT: the statement commits as it ends, and a second one is refused.
+    It costs about a quarter of a session's transaction with one statement (about 0.25M instructions
+    against 0.90M): no session, no Core connection, execution context or result, no greenlet but the
+    pool's, and one round trip instead of three.
 
-    For the common case of a route only: what the unit does not do (a refusal that must be told apart, a
-    write kept past a refusal, ORM objects) is the route's :class:`RequestSession` after it, the unit then
-    having written nothing. A test sharing one session (``share_session``) overrides
-    :func:`get_driver_unit` with a unit on that session's connection, a savepoint of its transaction, so
-    the route sees the test's rows and the test sees its writes."""
+    So the route refuses what it refuses before the statement, or has the statement store nothing (its
+    conditions in its ``WHERE``): nothing can roll the statement back once it has run. What the unit does
+    not do (telling a refusal apart, a write kept past a refusal, ORM objects) is the route's
+    :class:`RequestSession` after it, the unit having written nothing. A test sharing one session
+    (``share_session``) overrides :func:`get_driver_unit` with a unit on that session's connection, its
+    statement a savepoint of the test's transaction, so the route sees the test's rows and the test sees
+    its writes."""
 
     __slots__ = ()
 

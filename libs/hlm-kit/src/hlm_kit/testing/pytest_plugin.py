@@ -282,8 +282,8 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
     it takes :data:`hlm_kit.db.WriteSession`; so does the session of any request taking
     :data:`hlm_kit.db.ReadOnlySession`. A unit of work an endpoint opens itself
     (:data:`hlm_kit.db.Sessionmaker`) lands in the test's transaction too, and so does a route's unit of
-    work on the driver's connection (:class:`hlm_kit.db.RequestDriverUnit`), as a savepoint of it on the
-    same connection."""
+    work on the driver's connection (:class:`hlm_kit.db.RequestDriverUnit`), its statement a savepoint of it
+    on the same connection."""
     connection = session.bind
     assert isinstance(connection, AsyncConnection), "a shared session is bound to the test's connection"
     refuse_writes_while_reading(connection)
@@ -317,11 +317,10 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
         pooled = await connection.get_raw_connection()
         driver = cast(asyncpg.Connection, pooled.driver_connection)
         if not driver.is_in_transaction():
-            # SQLAlchemy sends the test's BEGIN with the connection's first statement: the unit is to be a
-            # savepoint of that transaction, never a transaction of its own that would commit.
+            # SQLAlchemy sends the test's BEGIN with the connection's first statement: the unit's statement
+            # is to be a savepoint of that transaction, never one that would commit.
             await connection.exec_driver_sql("SELECT 1")
-        async with DriverUnit(driver, connection.dialect).transaction() as unit:
-            yield unit
+        yield DriverUnit(driver, connection.dialect, savepoint=True)
 
     own_transactions = async_sessionmaker(
         bind=session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False

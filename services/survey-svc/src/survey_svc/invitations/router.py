@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -167,17 +166,16 @@ _WHOLE_RESPONSE = PlainJsonBody(ResponseIn)
 async def submit(request: Request, token: LinkToken) -> Response:
     """Submit the whole response, once; the link stops working afterwards."""
     # The body read with ``JsonBody`` awaited here, and the request's unit of work entered here, rather than
-    # as dependencies FastAPI solves: two solves fewer, one a generator. A link that opens the questionnaire
-    # stores the response in one statement on the driver's connection (``RequestDriverUnit``, a third of a
-    # session's cost); whatever else (a refusal, counted against the address) is answered as every other
-    # link's request is, in the request's session, the unit having written nothing.
+    # as dependencies FastAPI solves: two solves fewer, one a generator. A link that opens the questionnaire,
+    # with a body that answers it, stores the response in one statement on the driver's connection
+    # (``RequestDriverUnit``, a quarter of a session's transaction); whatever else (a refusal, counted
+    # against the address) is answered as every other link's request is, in the request's session, the
+    # unit having written nothing.
     body = await _WHOLE_RESPONSE(request)
     settings: Settings = request.app.state.settings
     caller = Caller(token=token, address=request.client.host if request.client else "unknown")
-    submitted = None
-    with contextlib.suppress(invitation_service.NotAtOnce):
-        async with RequestDriverUnit(request) as unit:
-            submitted = await invitation_service.submit_at_once(unit, caller, body, settings)
+    async with RequestDriverUnit(request) as unit:
+        submitted = await invitation_service.submit_at_once(unit, caller, body, settings)
     if submitted is None:
         async with RequestSession(request) as session:
             with _LinkCall(request, token, session) as call:

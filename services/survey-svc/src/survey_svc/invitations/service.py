@@ -328,41 +328,27 @@ async def save_draft_page(
     return DraftPageSaved(saved_at=now, draft=draft)
 
 
-class NotAtOnce(Exception):
-    """What the submit's one statement stored is to be rolled back, and the submit made by ``submit``: a
-    link whose stored hash does not match the presented one in constant time (never, as the statement
-    looked it up by that hash), or a questionnaire this process has not read yet."""
-
-
 async def submit_at_once(unit: DriverUnit, caller: Caller, body: PlainResponse, settings: Settings) -> Submitted | None:
-    """Store the response in the statement that looks up the link (``response_service.submit_by_link``), in
-    the request's unit of work on the driver's connection: one round trip, for a link that opens the rater's
-    questionnaire (``_stage``'s "feedback"). None when it stored nothing, and ``NotAtOnce`` when what it
-    stored is to be undone: either way ``submit``, the look-up of every other request in the request's
-    session, answers (404, 429, 409, a response already stored) or stores.
+    """Store the response in the statement that looks up the link (``response_service.submit_by_link``), the
+    request's one statement on the driver's connection, for a link that opens the rater's questionnaire
+    (``_stage``'s "feedback") and a body that answers it completely and rightly: one round trip. None when it
+    stored nothing: ``submit``, the look-up of every other request in the request's session, then answers
+    (404, 429, 409, 422, a response already stored) or stores.
 
     Two submissions of one invitation, even at the same instant, store one response: the database's unique
     constraint on the invitation refuses the second, which stores nothing here and is answered by
-    ``submit``'s look-up."""
+    ``submit``'s look-up. The link is looked up by its token's hash in the database, as every look-up is;
+    no hash is compared here, so none needs comparing in constant time."""
     if not _is_token(caller.token):
         return None
-    presented = tokens.token_hash(caller.token)
-    try:
-        found = await response_service.submit_by_link(
-            unit,
-            presented,
-            body,
-            failures=rate_limit.failures_query(rate_limit.client_hash(caller.address), settings),
-            failure_limit=settings.token_failures_per_window,
-        )
-    except response_service.NotKnownYet:
-        raise NotAtOnce() from None
-    if found is None:
-        return None
-    stored, submitted_at = found
-    if not tokens.same_hash(stored.token_hash, presented):  # as ``_stage`` compares them
-        raise NotAtOnce()
-    return Submitted(submitted_at=submitted_at)
+    submitted_at = await response_service.submit_by_link(
+        unit,
+        tokens.token_hash(caller.token),
+        body,
+        failures=rate_limit.failures_query(rate_limit.client_hash(caller.address), settings),
+        failure_limit=settings.token_failures_per_window,
+    )
+    return None if submitted_at is None else Submitted(submitted_at=submitted_at)
 
 
 async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settings: Settings) -> Submitted:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from hlm_contracts import QuestionnairePublishedV1
 from hlm_kit.errors import FieldError, UnprocessableContent
@@ -52,22 +53,45 @@ def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
     )
 
 
-def not_observed_at(body: PlainResponse) -> list[int]:
-    """The positions of a plain body's answers "not observed" (``check_plain``, ``plain_stored_parts``)."""
-    return [i for i, a in enumerate(body["answers"]) if a["level"] == NOT_OBSERVED]
+@dataclass(frozen=True, slots=True)
+class PlainAnswers:
+    """A whole response validated into plain dicts (``hlm_kit.json_body.PlainJsonBody``), read for the checks:
+    the items answered, importance rated and dimensions commented as sets, whether each is given once, and
+    the positions of the answers "not observed"."""
+
+    items: frozenset[str]
+    rated: frozenset[str]
+    commented: frozenset[str]
+    distinct: bool
+    unobserved: list[int]
+
+    @classmethod
+    def of(cls, body: PlainResponse) -> PlainAnswers:
+        answers = body["answers"]
+        answered = [a["item_key"] for a in answers]
+        rated = [r["dimension_key"] for r in body["importance"]]
+        commented = [c["dimension_key"] for c in body["comments"]]
+        items, rated_set, commented_set = frozenset(answered), frozenset(rated), frozenset(commented)
+        distinct = len(items) == len(answered) and len(rated_set) == len(rated) and len(commented_set) == len(commented)
+        unobserved = [i for i, a in enumerate(answers) if a["level"] == NOT_OBSERVED]
+        return cls(items, rated_set, commented_set, distinct, unobserved)
 
 
-def check_plain(keys: AnswerKeys, body: PlainResponse, unobserved: list[int], *, complete: bool) -> None:
-    """``check`` of a body validated as ``ResponseIn`` into plain dicts (``hlm_kit.json_body.PlainJsonBody``),
-    whose answers at ``unobserved`` are "not observed" (``not_observed_at``)."""
-    _check(
-        keys,
-        [a["item_key"] for a in body["answers"]],
-        unobserved,
-        [r["dimension_key"] for r in body["importance"]],
-        [c["dimension_key"] for c in body["comments"]],
-        complete=complete,
-    )
+def complete_for(known: Mapping[UUID, AnswerKeys], answers: PlainAnswers) -> list[UUID]:
+    """Those of the questionnaires ``known`` that ``answers`` answer completely and rightly: the ones
+    ``check(keys, body, complete=True)`` passes, by its own test of a right body (each key once, every item
+    and importance rating of the questionnaire and no other, comments on its dimensions, "not observed" only
+    where it is an answer)."""
+    if not answers.distinct:
+        return []
+    return [
+        id
+        for id, keys in known.items()
+        if answers.items == keys.item_set
+        and answers.rated == keys.dimension_set
+        and answers.commented <= keys.dimension_set
+        and (keys.not_observed or not answers.unobserved)
+    ]
 
 
 def _check(

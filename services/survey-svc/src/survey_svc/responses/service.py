@@ -20,7 +20,7 @@ from survey_svc.database import outbox
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
-from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, Stored, insert_by_link
+from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, insert_by_link
 from survey_svc.responses.schemas import PlainResponse, ResponseIn
 
 
@@ -72,12 +72,6 @@ async def submit(
     return response
 
 
-class NotKnownYet(Exception):
-    """The questionnaire a response was stored against has not been read by this process yet, so the
-    answers cannot be checked without a session: the unit of work is rolled back and the submit made
-    through the request's session instead (once per questionnaire and process)."""
-
-
 async def submit_by_link(
     unit: DriverUnit,
     token_hash: bytes,
@@ -85,18 +79,20 @@ async def submit_by_link(
     *,
     failures: tuple[ScalarSelect[Any], dict[str, Any]],
     failure_limit: int,
-) -> tuple[Stored, datetime] | None:
+) -> datetime | None:
     """As ``submit`` for a rater's response (validated into plain dicts), in one statement with the look-up
-    of their link (``repository.insert_by_link``), in the request's unit of work on the driver's connection:
-    stored, with its response.submitted, only when the link ``token_hash`` opens an invitation waiting for its
-    answers in an open cycle and the address's ``failures`` are below ``failure_limit``. None when nothing was
-    written, for whatever reason: the caller's look-up of the link tells which.
-
-    The answers are checked after the statement, against the questionnaire of the cycle it found: a body
-    that does not answer it raises 422 (each problem listed), and the unit of work, with what the statement
-    wrote, is rolled back; so it is with ``NotKnownYet``."""
-    unobserved = answer_rules.not_observed_at(body)
-    answers, importance, comments = answer_rules.plain_stored_parts(body, unobserved)
+    of their link (``repository.insert_by_link``), the request's one statement on the driver's connection:
+    stored, with its response.submitted, only when the link ``token_hash`` opens an invitation waiting for
+    its answers in an open cycle pinned to a questionnaire this process has read and ``body`` answers
+    completely and rightly (``questionnaire_service.completely_answered``, the rules of ``check``), and the
+    address's ``failures`` are below ``failure_limit``. When it was stored; None when nothing was written,
+    for whatever reason (a wrong body too, which the statement is then not sent for): the caller's look-up
+    of the link, then ``submit``'s check, tell which."""
+    answered = answer_rules.PlainAnswers.of(body)
+    questionnaires = questionnaire_service.completely_answered(answered)
+    if not questionnaires:
+        return None
+    answers, importance, comments = answer_rules.plain_stored_parts(body, answered.unobserved)
     response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
     # The statement writes the event's cycle, group and parts from the row it stores; the contract's
     # model is validated here with stand-ins for the first two (a test reads each from the outbox).
@@ -105,15 +101,15 @@ async def submit_by_link(
     )
     event = outbox.row(unit, submitted_event(stand_in, parts=False))
     stored = await insert_by_link(
-        unit, token_hash, response, failures=failures, failure_limit=failure_limit, event=event
+        unit,
+        token_hash,
+        response,
+        questionnaires=questionnaires,
+        failures=failures,
+        failure_limit=failure_limit,
+        event=event,
     )
-    if stored is None:
-        return None
-    keys = questionnaire_service.known_answer_keys(stored.questionnaire_id)
-    if keys is None:
-        raise NotKnownYet()
-    answer_rules.check_plain(keys, body, unobserved, complete=True)
-    return stored, response.submitted_at
+    return response.submitted_at if stored else None
 
 
 _STAND_IN_CYCLE = UUID(int=0)
