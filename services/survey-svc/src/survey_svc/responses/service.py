@@ -94,12 +94,19 @@ async def submit_by_link(
         return None
     answers, importance, comments = answer_rules.plain_stored_parts(body, answered.unobserved)
     response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
-    # The statement writes the event's cycle, group and parts from the row it stores; the contract's
-    # model is validated here with stand-ins for the first two (a test reads each from the outbox).
-    stand_in = ResponseRow(
-        response.id, _STAND_IN_CYCLE, None, RaterGroup.OTHER.value, [], [], [], response.submitted_at
+    # The statement writes the event's cycle, group and parts from the row it stores (a test reads each from
+    # the outbox); until then the contract's model holds stand-ins for them, made of values of its own types
+    # rather than validated: nothing in it came from the request.
+    data = ResponseSubmittedV1.model_construct(
+        cycle_id=_STAND_IN_CYCLE,
+        response_id=response.id,
+        rater_group=RaterGroup.OTHER,
+        answers=[],
+        importance=[],
+        comments=[],
+        submitted_at=response.submitted_at,
     )
-    event = outbox.row(unit, submitted_event(stand_in, parts=False))
+    event = outbox.row(unit, data)
     stored = await insert_by_link(
         unit,
         token_hash,
