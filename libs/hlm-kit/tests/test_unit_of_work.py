@@ -16,9 +16,10 @@ from sqlalchemy import Column, MetaData, Table, Text, bindparam, cast, func, ins
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_kit.db import DriverStatement, RequestSession, Session, keep
+from hlm_kit.db import DriverStatement, RequestDriverUnit, RequestSession, Session, keep
 from hlm_kit.errors import Conflict
 from hlm_kit.testing.messaging import MessagingSchema
+from hlm_kit.testing.pytest_plugin import rolled_back_session, share_session
 
 from .conftest import ServeApp
 
@@ -111,6 +112,43 @@ def entries_router(schema: str) -> APIRouter:
         await driven.execute(session, {"label": label, "document": None})
         raise Conflict("the second step refused")
 
+    # The request's unit of work on the driver's connection, one statement, as the hottest route enters it.
+    @router.post("/entries/{label}/on-the-driver", status_code=201)
+    async def on_the_driver(request: Request, label: str) -> dict[str, Any]:
+        async with RequestDriverUnit(request) as unit:
+            unit.after_commit(lambda: committed.append(label))
+            row = await driven.fetchrow(unit, {"label": label, "document": {"n": 2}})
+            assert row is not None
+            ran = list(committed)
+        return {"stored": row["label"], "committed": ran}
+
+    @router.post("/entries/{label}/on-the-driver-refused", status_code=201)
+    async def on_the_driver_refused(request: Request, label: str) -> None:
+        async with RequestDriverUnit(request) as unit:
+            unit.after_commit(lambda: committed.append(label))
+            raise Conflict("refused before the statement")
+
+    @router.post("/entries/{label}/on-the-driver-fails", status_code=201)
+    async def on_the_driver_fails(request: Request, label: str) -> None:
+        async with RequestDriverUnit(request) as unit:
+            unit.after_commit(lambda: committed.append(label))
+            await driven.fetchrow(unit, {"label": label, "suffix": None, "document": "\u0000"})
+
+    @router.post("/entries/{label}/on-the-driver-twice", status_code=201)
+    async def on_the_driver_twice(request: Request, label: str) -> dict[str, str]:
+        async with RequestDriverUnit(request) as unit:
+            await driven.fetchrow(unit, {"label": label, "document": None})
+            try:
+                await driven.fetchrow(unit, {"label": f"{label}-second", "document": None})
+            except RuntimeError as refused:
+                return {"refused": str(refused)}
+        return {"refused": ""}
+
+    @router.get("/entries/committed")
+    async def after_commit() -> list[str]:
+        return committed
+
+    committed: list[str] = []
     return router
 
 
@@ -235,3 +273,58 @@ async def test_a_driver_statement_is_rolled_back_with_the_refused_request(
 
     assert response.status_code == 409
     assert await stored() == []
+
+
+async def test_a_unit_of_work_on_the_driver_commits_its_one_statement(
+    app: FastAPI, client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/m/on-the-driver")
+
+    assert response.status_code == 201, response.text
+    assert response.json() == {"stored": 'm-driven{"n": 2}', "committed": ["m"]}
+    assert await stored() == ['m-driven{"n": 2}']
+    # The connection went back to the pool, out of any transaction.
+    assert app.state.engine.pool.checkedout() == 0
+    assert (await client.post("/entries/n/pair")).status_code == 201
+
+
+async def test_a_unit_of_work_on_the_driver_refused_or_failing_stores_nothing_and_runs_nothing_after(
+    app: FastAPI, client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    refused = await client.post("/entries/o/on-the-driver-refused")
+    failed = await client.post("/entries/p/on-the-driver-fails")
+
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert failed.status_code == 422, failed.text  # a value the database refuses (a NUL in JSON)
+    assert await stored() == []
+    assert (await client.get("/entries/committed")).json() == []
+    assert app.state.engine.pool.checkedout() == 0
+    assert (await client.post("/entries/q/pair")).status_code == 201
+
+
+async def test_a_unit_of_work_on_the_driver_runs_one_statement(
+    client: httpx.AsyncClient, stored: Callable[[], Any]
+) -> None:
+    response = await client.post("/entries/r/on-the-driver-twice")
+
+    assert "one statement" in response.json()["refused"]
+    assert await stored() == ["r-drivennull"]
+
+
+async def test_the_tests_shared_session_runs_a_unit_on_the_driver_in_the_tests_transaction(
+    app: FastAPI, kit_schema: MessagingSchema, stored: Callable[[], Any]
+) -> None:
+    async with rolled_back_session(kit_schema.engine) as session:
+        share_session(app, session)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        try:
+            async with httpx.AsyncClient(transport=transport, base_url="http://kit") as client:
+                assert (await client.post("/entries/s/on-the-driver")).status_code == 201
+                assert (await client.post("/entries/t/on-the-driver-fails")).status_code == 422
+                assert (await client.post("/entries/u/pair")).status_code == 201
+                labels = await session.execute(text(f'SELECT label FROM "{kit_schema.metadata.schema}".entry'))
+                assert sorted(labels.scalars()) == ['s-driven{"n": 2}', "u-first", "u-second"]
+        finally:
+            app.dependency_overrides.clear()
+    assert await stored() == []  # all of it in the test's transaction, rolled back

@@ -16,10 +16,14 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import QuestionnairePublishedV1, ResponseSubmittedV1
+from hlm_kit.errors import UnprocessableContent
 from hlm_kit.testing.pytest_plugin import share_session
 from survey_svc.invitations import rate_limit
 from survey_svc.main import create_app
+from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.questionnaires.repository import QuestionnaireRepository
+from survey_svc.responses import answers as answer_rules
+from survey_svc.responses.schemas import ResponseIn
 
 Problem = Any
 
@@ -258,6 +262,69 @@ async def test_a_response_is_submitted_once(
     assert await session.scalar(text("SELECT count(*) FROM survey.response WHERE rater_group = 'peer'")) == 1
 
 
+async def test_the_first_submit_against_a_questionnaire_the_process_has_not_read_stores_one_response(
+    survey: Any,
+    client: httpx.AsyncClient,
+    full_answers: Any,
+    session: AsyncSession,
+    outbox_envelopes: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The one statement stores only for a questionnaire the body is known to answer: the first submit of one
+    # this process has not read is made through the request's session, which reads it; the next in one
+    # statement.
+    cycle, raters = await survey.open_360()
+    tokens = await survey.tokens(raters)
+    monkeypatch.setattr(questionnaire_service, "_answer_keys", type(questionnaire_service._answer_keys)(maxsize=256))
+    monkeypatch.setattr(questionnaire_service, "_by_items", {})
+    body = full_answers(survey.hlm_360)
+    answered = answer_rules.PlainAnswers.of(body)
+    assert questionnaire_service.completely_answered(answered) == []
+
+    first = await client.post(f"/v1/invitations/{tokens[raters[0]['email']]}/submit", json=body)
+    assert questionnaire_service.completely_answered(answered) == [survey.hlm_360.questionnaire_id]
+    second = await client.post(f"/v1/invitations/{tokens[raters[1]['email']]}/submit", json=body)
+
+    assert (first.status_code, second.status_code) == (201, 201), first.text
+    stored = text("SELECT rater_group FROM survey.response WHERE cycle_id = :cycle ORDER BY rater_group")
+    assert list((await session.execute(stored, {"cycle": uuid.UUID(cycle["id"])})).scalars()) == [
+        "line_manager",
+        "peer",
+    ]
+    events = [e for e in await outbox_envelopes(cycle["id"]) if e["type"] == "hlm.survey.response.submitted.v1"]
+    assert sorted(e["data"]["rater_group"] for e in events) == ["line_manager", "peer"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["an item missing", "an item twice", "an item of no questionnaire", "importance missing", "a comment elsewhere"],
+)
+async def test_a_body_that_does_not_answer_the_questionnaire_is_never_stored_in_one_statement(
+    survey: Any, full_answers: Any, change: str
+) -> None:
+    # What the submit's one statement stores for: exactly what the answers' check lets through.
+    body = full_answers(survey.hlm_360)
+    answers, importance, comments = body["answers"], body["importance"], body["comments"]
+    if change == "an item missing":
+        answers.pop()
+    elif change == "an item twice":
+        answers.append(dict(answers[0]))
+    elif change == "an item of no questionnaire":
+        answers[0] = {**answers[0], "item_key": "no-such-item"}
+    elif change == "importance missing":
+        importance.pop()
+    else:
+        comments.append({"dimension_key": "no-such-dimension", "text": "Elsewhere."})
+    keys = answer_rules.AnswerKeys.of(survey.hlm_360)
+
+    assert answer_rules.complete_for({survey.hlm_360.questionnaire_id: keys}, answer_rules.PlainAnswers.of(body)) == []
+    with pytest.raises(UnprocessableContent):
+        answer_rules.check(keys, ResponseIn.model_validate(body), complete=True)
+    assert answer_rules.complete_for(
+        {survey.hlm_360.questionnaire_id: keys}, answer_rules.PlainAnswers.of(full_answers(survey.hlm_360))
+    ) == [survey.hlm_360.questionnaire_id]
+
+
 async def test_a_rater_who_declines_is_counted_and_their_link_stops(
     survey: Any, client: httpx.AsyncClient, assert_problem: Problem
 ) -> None:
@@ -374,14 +441,18 @@ async def test_a_rater_submitting_looks_up_their_link_and_stores_the_response_in
     token = (await survey.tokens(raters))[raters[1]["email"]]
     statements: list[str] = []
 
-    def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+    def seen(query: Any) -> None:
+        statements.append(query.query)
 
-    event.listen(connection.sync_connection, "before_cursor_execute", seen)
+    # As the server receives them: the submit sends its statement on the driver's connection, beneath
+    # SQLAlchemy's events.
+    driver = (await connection.get_raw_connection()).driver_connection
+    driver.add_query_logger(seen)
     try:
         submitted = await client.post(f"/v1/invitations/{token}/submit", json=full_answers(survey.hlm_360))
+        await asyncio.sleep(0)  # asyncpg hands its loggers what was sent on the loop's next turn
     finally:
-        event.remove(connection.sync_connection, "before_cursor_execute", seen)
+        driver.remove_query_logger(seen)
 
     assert submitted.status_code == 201, submitted.text
     links = [s for s in statements if "invitation_token" in s]

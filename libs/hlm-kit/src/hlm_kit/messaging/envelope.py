@@ -35,18 +35,32 @@ class CloudEvent(BaseModel):
     @classmethod
     def wrap(cls, data: EventData, *, subject: str | None = None) -> CloudEvent:
         """Envelope ``data`` as its producer, stamped now, with the current correlation and trace."""
+        return cls.model_validate(cls.document(data, subject=subject))
+
+    @staticmethod
+    def document(data: EventData, *, subject: str | None = None) -> dict[str, Any]:
+        """The envelope of ``data`` as JSON values (``wrap``'s, dumped in JSON mode without its unset
+        attributes): built directly, for the outbox, which stores this document, at a quarter of the cost
+        of validating the model and dumping it again on a hot path."""
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
-        return cls(
-            id=str(uuid.uuid4()),
-            source=data.source,
-            type=data.type,
-            time=datetime.now(UTC),
-            subject=subject,
-            data=data.model_dump(mode="json"),
-            correlationid=current_correlation_id(),
-            traceparent=carrier.get("traceparent"),
-        )
+        document: dict[str, Any] = {
+            "specversion": "1.0",
+            "id": str(uuid.uuid4()),
+            "source": data.source,
+            "type": data.type,
+            # As pydantic writes an aware UTC time in JSON: ISO 8601 with "Z".
+            "time": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "datacontenttype": "application/json",
+            "data": data.model_dump(mode="json"),
+        }
+        if subject is not None:
+            document["subject"] = subject
+        if (correlation_id := current_correlation_id()) is not None:
+            document["correlationid"] = correlation_id
+        if (traceparent := carrier.get("traceparent")) is not None:
+            document["traceparent"] = traceparent
+        return document
 
     def to_json_bytes(self) -> bytes:
         return self.model_dump_json(exclude_none=True).encode()

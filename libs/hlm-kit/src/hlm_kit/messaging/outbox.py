@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
 from hlm_contracts import EventData
+from hlm_kit.db import DriverUnit
 from hlm_kit.messaging.envelope import CloudEvent
 
 # Key in ``Session.info``: the outboxes that have rows in the session's open transaction.
@@ -77,32 +78,31 @@ class Outbox:
         The event is created in a producer span, child of the current one (the request's, or the handled
         event's), and its envelope carries that span as ``traceparent``: its consumers continue the
         trace of whatever caused it, and an event written outside any trace starts one of its own."""
-        event, values = self._envelope(data, subject)
+        values = self._envelope(data, subject)
         await session.execute(insert(self.table).values(**values))
         self._wake_after_commit(session.sync_session)
-        return event
+        return CloudEvent.model_validate(values["envelope"])
 
-    def row(self, session: AsyncSession, data: EventData, *, subject: str | None = None) -> dict[str, Any]:
+    def row(self, session: AsyncSession | DriverUnit, data: EventData, *, subject: str | None = None) -> dict[str, Any]:
         """``data`` as the values of one outbox row (``event_id``, ``type``, ``subject``, ``envelope``), for
-        the caller to insert into :attr:`table` in the session's transaction within a statement of its own,
-        one that writes other rows too (a hot path saving a round trip); the envelope is made as in
-        :meth:`add`, and this process's relay is woken once the transaction commits. Rows not written then
-        are simply never sent."""
-        _, values = self._envelope(data, subject)
-        self._wake_after_commit(session.sync_session)
+        the caller to insert into :attr:`table` in the transaction of ``session`` (or of a request's unit of
+        work on the driver's connection, :class:`hlm_kit.db.DriverUnit`) within a statement of its own, one
+        that writes other rows too (a hot path saving a round trip); the envelope is made as in :meth:`add`,
+        and this process's relay is woken once the transaction commits. Rows not written then are simply
+        never sent."""
+        values = self._envelope(data, subject)
+        if isinstance(session, DriverUnit):
+            session.after_commit(self._committed)
+        else:
+            self._wake_after_commit(session.sync_session)
         return values
 
     @staticmethod
-    def _envelope(data: EventData, subject: str | None) -> tuple[CloudEvent, dict[str, Any]]:
+    def _envelope(data: EventData, subject: str | None) -> dict[str, Any]:
         with _tracer.start_as_current_span(f"create {data.type}", kind=SpanKind.PRODUCER) as span:
-            event = CloudEvent.wrap(data, subject=subject)
-            span.set_attribute("messaging.message.id", event.id)
-        return event, {
-            "event_id": event.id,
-            "type": event.type,
-            "subject": event.subject,
-            "envelope": event.model_dump(mode="json", exclude_none=True),
-        }
+            envelope = CloudEvent.document(data, subject=subject)
+            span.set_attribute("messaging.message.id", envelope["id"])
+        return {"event_id": envelope["id"], "type": data.type, "subject": subject, "envelope": envelope}
 
     @contextlib.contextmanager
     def waking(self, wake: asyncio.Event) -> Iterator[None]:

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import aio_pika
 import asyncpg
@@ -34,6 +35,8 @@ from hlm_kit import migrations
 from hlm_kit.bootstrap import bootstrap, service_url
 from hlm_kit.db import (
     READ_METHODS,
+    DriverUnit,
+    get_driver_unit,
     get_read_only_session,
     get_session,
     get_sessionmaker,
@@ -278,7 +281,9 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
     as production's does (:class:`hlm_kit.db.WriteInRead`), so a read that writes fails its tests unless
     it takes :data:`hlm_kit.db.WriteSession`; so does the session of any request taking
     :data:`hlm_kit.db.ReadOnlySession`. A unit of work an endpoint opens itself
-    (:data:`hlm_kit.db.Sessionmaker`) lands in the test's transaction too."""
+    (:data:`hlm_kit.db.Sessionmaker`) lands in the test's transaction too, and so does a route's unit of
+    work on the driver's connection (:class:`hlm_kit.db.RequestDriverUnit`), its statement a savepoint of it
+    on the same connection."""
     connection = session.bind
     assert isinstance(connection, AsyncConnection), "a shared session is bound to the test's connection"
     refuse_writes_while_reading(connection)
@@ -308,10 +313,20 @@ def share_session(app: FastAPI, session: AsyncSession) -> None:
         async with request_transaction(session):
             yield session
 
+    async def shared_driver_unit(request: Request) -> AsyncIterator[DriverUnit]:
+        pooled = await connection.get_raw_connection()
+        driver = cast(asyncpg.Connection, pooled.driver_connection)
+        if not driver.is_in_transaction():
+            # SQLAlchemy sends the test's BEGIN with the connection's first statement: the unit's statement
+            # is to be a savepoint of that transaction, never one that would commit.
+            await connection.exec_driver_sql("SELECT 1")
+        yield DriverUnit(driver, connection.dialect, savepoint=True)
+
     own_transactions = async_sessionmaker(
         bind=session.bind, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     app.dependency_overrides[get_session] = shared_session
     app.dependency_overrides[get_read_only_session] = shared_read_only_session
     app.dependency_overrides[get_write_session] = shared_write_session
+    app.dependency_overrides[get_driver_unit] = shared_driver_unit
     app.dependency_overrides[get_sessionmaker] = lambda: own_transactions

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hlm_kit.db import RequestSession, Session
-from hlm_kit.json_body import JsonBody
+from hlm_kit.db import RequestDriverUnit, RequestSession, Session
+from hlm_kit.json_body import PlainJsonBody
 from survey_svc.config import Settings
 from survey_svc.dependencies import SettingsDep
 from survey_svc.invitations import rate_limit
@@ -150,9 +150,10 @@ async def save_draft_page(
     return _json(saved)
 
 
-# A rater's whole response, validated from the request's bytes (hlm_kit.json_body): the same checks, 422s and
-# documented body as ``body: ResponseIn``, without decoding the JSON into Python objects first.
-_WHOLE_RESPONSE = JsonBody(ResponseIn)
+# A rater's whole response, validated from the request's bytes into plain dicts (hlm_kit.json_body): the same
+# checks, 422s and documented body as ``body: ResponseIn``, without decoding the JSON into Python objects first
+# nor making a model of each answer.
+_WHOLE_RESPONSE = PlainJsonBody(ResponseIn)
 
 
 @router.post(
@@ -164,12 +165,22 @@ _WHOLE_RESPONSE = JsonBody(ResponseIn)
 )
 async def submit(request: Request, token: LinkToken) -> Response:
     """Submit the whole response, once; the link stops working afterwards."""
-    # The body read with ``JsonBody`` awaited here, and the request's unit of work entered here
-    # (``RequestSession``), rather than as dependencies FastAPI solves: two solves fewer, one a generator.
+    # The body read with ``JsonBody`` awaited here, and the request's unit of work entered here, rather than
+    # as dependencies FastAPI solves: two solves fewer, one a generator. A link that opens the questionnaire,
+    # with a body that answers it, stores the response in one statement on the driver's connection
+    # (``RequestDriverUnit``, a quarter of a session's transaction); whatever else (a refusal, counted
+    # against the address) is answered as every other link's request is, in the request's session, the
+    # unit having written nothing.
     body = await _WHOLE_RESPONSE(request)
-    async with RequestSession(request) as session:
-        with _LinkCall(request, token, session) as call:
-            submitted = await invitation_service.submit(session, call.caller, body, call.settings)
+    settings: Settings = request.app.state.settings
+    caller = Caller(token=token, address=request.client.host if request.client else "unknown")
+    async with RequestDriverUnit(request) as unit:
+        submitted = await invitation_service.submit_at_once(unit, caller, body, settings)
+    if submitted is None:
+        async with RequestSession(request) as session:
+            with _LinkCall(request, token, session) as call:
+                whole = ResponseIn.model_validate(body)
+                submitted = await invitation_service.submit(session, call.caller, whole, call.settings)
     return _json(submitted, status.HTTP_201_CREATED)
 
 

@@ -18,7 +18,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import RaterGroup
-from hlm_kit.db import keep
+from hlm_kit.db import DriverUnit, keep
 from survey_svc.config import Settings
 from survey_svc.cycles import lifecycle
 from survey_svc.cycles.models import Cycle, CycleStatus
@@ -30,7 +30,7 @@ from survey_svc.raters.models import Invitation, InvitationStatus
 from survey_svc.raters.repository import InvitationRepository, Link, OpenLink, ValueQuery
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses import service as response_service
-from survey_svc.responses.schemas import DraftSaved, ResponseIn, Submitted
+from survey_svc.responses.schemas import DraftSaved, PlainResponse, ResponseIn, Submitted
 
 Stage = Literal["approval", "feedback"]
 _TOKEN_ALPHABET = frozenset(string.ascii_letters + string.digits + "-_")
@@ -166,7 +166,7 @@ def _stage(
     report_released_at: datetime | None,
 ) -> Stage:
     """What a link found for ``presented`` opens, or the one 404 (429 past the address's limit). A rater's
-    submit asks its "feedback" case of the database itself (``ResponseRepository.insert_by_link``): a
+    submit asks its "feedback" case of the database itself (``responses.repository.insert_by_link``): a
     change here is a change there."""
     rate_limit.ensure_below_limit(failures, settings)
     # The look-up is by hash, so its timing says nothing useful about any token; the hashes are still
@@ -328,28 +328,33 @@ async def save_draft_page(
     return DraftPageSaved(saved_at=now, draft=draft)
 
 
-async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settings: Settings) -> Submitted:
-    """Store the response once. Two submissions of one invitation, even at the same instant, store one
-    response: the database's unique constraint on the invitation refuses the second.
+async def submit_at_once(unit: DriverUnit, caller: Caller, body: PlainResponse, settings: Settings) -> Submitted | None:
+    """Store the response in the statement that looks up the link (``response_service.submit_by_link``), the
+    request's one statement on the driver's connection, for a link that opens the rater's questionnaire
+    (``_stage``'s "feedback") and a body that answers it completely and rightly: one round trip. None when it
+    stored nothing: ``submit``, the look-up of every other request in the request's session, then answers
+    (404, 429, 409, 422, a response already stored) or stores.
 
-    A link that opens the rater's questionnaire (``_stage``'s "feedback") stores the response in the
-    statement that looks it up (``response_service.submit_by_link``): one round trip. Any other answer
-    (404, 429, 409, a response already stored) is the look-up's of every other request, which runs only
-    when that statement stored nothing."""
-    if _is_token(caller.token):
-        presented = tokens.token_hash(caller.token)
-        found = await response_service.submit_by_link(
-            session,
-            presented,
-            body,
-            failures=rate_limit.failures_query(rate_limit.client_hash(caller.address), settings),
-            failure_limit=settings.token_failures_per_window,
-        )
-        if found is not None:
-            stored, submitted_at = found
-            if not tokens.same_hash(stored.token_hash, presented):  # as ``_stage`` compares them
-                raise InvitationNotFound()
-            return Submitted(submitted_at=submitted_at)
+    Two submissions of one invitation, even at the same instant, store one response: the database's unique
+    constraint on the invitation refuses the second, which stores nothing here and is answered by
+    ``submit``'s look-up. The link is looked up by its token's hash in the database, as every look-up is;
+    no hash is compared here, so none needs comparing in constant time."""
+    if not _is_token(caller.token):
+        return None
+    submitted_at = await response_service.submit_by_link(
+        unit,
+        tokens.token_hash(caller.token),
+        body,
+        failures=rate_limit.failures_query(rate_limit.client_hash(caller.address), settings),
+        failure_limit=settings.token_failures_per_window,
+    )
+    return None if submitted_at is None else Submitted(submitted_at=submitted_at)
+
+
+async def submit(session: AsyncSession, caller: Caller, body: ResponseIn, settings: Settings) -> Submitted:
+    """Store the response once, or refuse it: the submit of a link ``submit_at_once`` did not store through.
+    Two submissions of one invitation, even at the same instant, store one response: the database's unique
+    constraint on the invitation refuses the second (the same 404)."""
     linked = await resolve_link(session, caller, settings)
     _require(linked, "feedback")
     link = linked.link

@@ -14,7 +14,8 @@ from survey_svc.questionnaires.exceptions import QuestionnaireNotFound
 from survey_svc.questionnaires.models import Questionnaire
 from survey_svc.questionnaires.repository import QuestionnaireRepository
 from survey_svc.questionnaires.schemas import QuestionnaireList, QuestionnaireOut, QuestionnaireSummary
-from survey_svc.responses.answers import AnswerKeys
+from survey_svc.responses import answers as answer_rules
+from survey_svc.responses.answers import AnswerKeys, PlainAnswers
 
 log = structlog.get_logger(__name__)
 
@@ -22,6 +23,9 @@ log = structlog.get_logger(__name__)
 # can be kept for the life of the process.
 _parsed: LRUCache[UUID, QuestionnairePublishedV1] = LRUCache(maxsize=256)
 _answer_keys: LRUCache[UUID, AnswerKeys] = LRUCache(maxsize=256)
+# The same keys by the items a questionnaire asks: a complete response names them all, so a rater's submit
+# finds the questionnaires it answers by its own items, however many questionnaires the process has read.
+_by_items: dict[frozenset[str], dict[UUID, AnswerKeys]] = {}
 
 
 async def on_published(session: AsyncSession, data: QuestionnairePublishedV1, event: CloudEvent) -> None:
@@ -40,12 +44,22 @@ async def get_document(session: AsyncSession, id: UUID) -> QuestionnairePublishe
     return parse(questionnaire)
 
 
+def completely_answered(answers: PlainAnswers) -> list[UUID]:
+    """The questionnaires this process has read (``answer_keys``) that ``answers`` answer completely and
+    rightly, by ``answer_rules.check``'s rules: for a caller that must know it before storing, holding no
+    session. A questionnaire not read yet is not among them."""
+    return answer_rules.complete_for(_by_items.get(answers.items, {}), answers)
+
+
 async def answer_keys(session: AsyncSession, id: UUID) -> AnswerKeys:
     """The keys of the published questionnaire ``id`` that answers are checked against; 404 when it was
     never received."""
     if (cached := _answer_keys.get(id)) is not None:
         return cached
     keys = _answer_keys[id] = AnswerKeys.of(await get_document(session, id))
+    if sum(map(len, _by_items.values())) >= _answer_keys.maxsize:
+        _by_items.clear()  # bounded as the keys are; they come back as answers are checked
+    _by_items.setdefault(keys.item_set, {})[id] = keys
     return keys
 
 

@@ -6,10 +6,11 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from hlm_contracts import QuestionnairePublishedV1
 from hlm_kit.errors import FieldError, UnprocessableContent
-from survey_svc.responses.schemas import NOT_OBSERVED, ResponseIn
+from survey_svc.responses.schemas import NOT_OBSERVED, PlainResponse, ResponseIn
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,67 @@ def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
     """Raise 422 listing every problem: items or dimensions the questionnaire does not have, an item
     or dimension given twice, "not observed" where the questionnaire has no such answer and, when
     ``complete``, every item and importance rating that is missing."""
-    answered = [a.item_key for a in body.answers]
-    rated = [r.dimension_key for r in body.importance]
-    commented = [c.dimension_key for c in body.comments]
+    _check(
+        keys,
+        [a.item_key for a in body.answers],
+        [i for i, a in enumerate(body.answers) if a.level == NOT_OBSERVED],
+        [r.dimension_key for r in body.importance],
+        [c.dimension_key for c in body.comments],
+        complete=complete,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlainAnswers:
+    """A whole response validated into plain dicts (``hlm_kit.json_body.PlainJsonBody``), read for the checks:
+    the items answered, importance rated and dimensions commented as sets, whether each is given once, and
+    the positions of the answers "not observed"."""
+
+    items: frozenset[str]
+    rated: frozenset[str]
+    commented: frozenset[str]
+    distinct: bool
+    unobserved: list[int]
+
+    @classmethod
+    def of(cls, body: PlainResponse) -> PlainAnswers:
+        answers = body["answers"]
+        answered = [a["item_key"] for a in answers]
+        rated = [r["dimension_key"] for r in body["importance"]]
+        commented = [c["dimension_key"] for c in body["comments"]]
+        items, rated_set, commented_set = frozenset(answered), frozenset(rated), frozenset(commented)
+        distinct = len(items) == len(answered) and len(rated_set) == len(rated) and len(commented_set) == len(commented)
+        unobserved = [i for i, a in enumerate(answers) if a["level"] == NOT_OBSERVED]
+        return cls(items, rated_set, commented_set, distinct, unobserved)
+
+
+def complete_for(known: Mapping[UUID, AnswerKeys], answers: PlainAnswers) -> list[UUID]:
+    """Those of the questionnaires ``known`` that ``answers`` answer completely and rightly: the ones
+    ``check(keys, body, complete=True)`` passes, by its own test of a right body (each key once, every item
+    and importance rating of the questionnaire and no other, comments on its dimensions, "not observed" only
+    where it is an answer)."""
+    if not answers.distinct:
+        return []
+    return [
+        id
+        for id, keys in known.items()
+        if answers.items == keys.item_set
+        and answers.rated == keys.dimension_set
+        and answers.commented <= keys.dimension_set
+        and (keys.not_observed or not answers.unobserved)
+    ]
+
+
+def _check(
+    keys: AnswerKeys,
+    answered: list[str],
+    unobserved: list[int],
+    rated: list[str],
+    commented: list[str],
+    *,
+    complete: bool,
+) -> None:
+    """``check`` of the keys answered, rated and commented, and the positions of the answers "not observed"."""
     # A response as a rater's page sends it is right; tell that in a few set operations, and look for
     # each problem only when there is one.
     answered_set, rated_set, commented_set = set(answered), set(rated), set(commented)
@@ -55,7 +114,7 @@ def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
         and answered_set <= keys.item_set
         and rated_set <= keys.dimension_set
         and commented_set <= keys.dimension_set
-        and (keys.not_observed or all(a.level != NOT_OBSERVED for a in body.answers))
+        and (keys.not_observed or not unobserved)
         and (not complete or (len(answered_set) == len(keys.items) and len(rated_set) == len(keys.dimensions)))
     ):
         return
@@ -64,10 +123,11 @@ def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
     def error(loc: list[str | int], msg: str, type: str) -> None:
         errors.append(FieldError(loc=["body", *loc], msg=msg, type=type))
 
-    for i, answer in enumerate(body.answers):
-        if answer.item_key not in keys.item_set:
-            error(["answers", i, "item_key"], f"the questionnaire has no item {answer.item_key!r}", "unknown_item")
-        if answer.level == NOT_OBSERVED and not keys.not_observed:
+    not_observed_at = set(unobserved)
+    for i, item_key in enumerate(answered):
+        if item_key not in keys.item_set:
+            error(["answers", i, "item_key"], f"the questionnaire has no item {item_key!r}", "unknown_item")
+        if i in not_observed_at and not keys.not_observed:
             error(["answers", i, "level"], "this questionnaire asks for a level on every item", "not_observed")
     for field, given in (("importance", rated), ("comments", commented)):
         for i, key in enumerate(given):
@@ -142,6 +202,19 @@ def stored_parts(body: ResponseIn) -> tuple[list[dict[str, Any]], list[dict[str,
     importance = [{"dimension_key": r.dimension_key, "rating": r.rating} for r in body.importance]
     comments = [{"dimension_key": c.dimension_key, "text": c.text} for c in body.comments]
     return answers, importance, comments
+
+
+def plain_stored_parts(
+    body: PlainResponse, unobserved: list[int]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """``stored_parts`` of a body validated into plain dicts, whose answers at ``unobserved`` are "not
+    observed": its own dicts, those answers' replaced (the body itself is left as it was)."""
+    answers = body["answers"]
+    if unobserved:
+        answers = list(answers)
+        for i in unobserved:
+            answers[i] = {"item_key": answers[i]["item_key"], "level": None}
+    return answers, body["importance"], body["comments"]
 
 
 def as_input(

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Select,
     Table,
     Text,
+    any_,
     bindparam,
     delete,
     func,
@@ -21,10 +22,11 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.sql.selectable import CTE
 
-from hlm_kit.db import DriverStatement
+from hlm_kit.db import DriverStatement, DriverUnit
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle, CycleStatus
 from survey_svc.database import outbox
@@ -69,14 +71,6 @@ class LinkedResponse(NamedTuple):
     submitted_at: datetime
 
 
-class Stored(NamedTuple):
-    """What ``insert_by_link`` found: the questionnaire the link's cycle is pinned to, which the answers are
-    checked against, and the hash of the link, compared again in constant time."""
-
-    questionnaire_id: UUID
-    token_hash: bytes
-
-
 class ResponseRepository(RepositoryBase[Response]):
     model = Response
 
@@ -101,40 +95,46 @@ class ResponseRepository(RepositoryBase[Response]):
         stored = await self.session.execute(statement, values)
         return stored.scalar_one_or_none() is not None
 
-    async def insert_by_link(
-        self,
-        token_hash: bytes,
-        response: LinkedResponse,
-        *,
-        failures: tuple[ScalarSelect[Any], dict[str, Any]],
-        failure_limit: int,
-        event: dict[str, Any],
-    ) -> Stored | None:
-        """As ``insert_once`` for a rater's response, in the same statement as the look-up of the link
-        ``token_hash``: stored only when the link opens an invitation still waiting for its answers, in an
-        open cycle whose report is not released, and the caller's ``failures`` (a subquery of their
-        address's failed look-ups, and its parameters) are below ``failure_limit``; the response takes its
-        cycle, invitation and group from the link, and so does ``event``'s data (its cycle and group, beside
-        the parts ``insert_once`` fills) and subject. One round trip for the link and the writes.
-
-        None when nothing was stored, whatever the reason (no such link, another stage, the address over
-        its limit, a response already stored): nothing was written, and the caller finds out why with the
-        link's own look-up."""
-        values = {f"response_{name}": value for name, value in zip(LinkedResponse._fields, response, strict=True)}
-        values.update({f"outbox_{name}": value for name, value in event.items()})
-        values.update({_TOKEN_HASH.key: token_hash, _FAILURE_LIMIT.key: failure_limit, **failures[1]})
-        row = (await _by_link(failures[0]).execute(self.session, values)).one_or_none()
-        return None if row is None else Stored(row.questionnaire_id, row.token_hash)
-
 
 _TOKEN_HASH = bindparam("link_token_hash", type_=LargeBinary(32))
 _FAILURE_LIMIT = bindparam("link_failure_limit", type_=Integer)
+_QUESTIONNAIRES = bindparam("link_questionnaires", type_=ARRAY(PG_UUID(as_uuid=True)))
+
+
+async def insert_by_link(
+    unit: DriverUnit,
+    token_hash: bytes,
+    response: LinkedResponse,
+    *,
+    questionnaires: list[UUID],
+    failures: tuple[ScalarSelect[Any], dict[str, Any]],
+    failure_limit: int,
+    event: dict[str, Any],
+) -> bool:
+    """As ``ResponseRepository.insert_once`` for a rater's response, in the same statement as the look-up of
+    the link ``token_hash``, as the request's one statement on the driver's connection (``unit``): stored only
+    when the link opens an invitation still waiting for its answers, in an open cycle whose report is not
+    released and which is pinned to one of ``questionnaires`` (those the response answers completely and
+    rightly), and the caller's ``failures`` (a subquery of their address's failed look-ups, and its
+    parameters) are below ``failure_limit``; the response takes its cycle, invitation and group from the
+    link, and so does ``event``'s data (its cycle and group, beside the parts ``insert_once`` fills) and
+    subject. One round trip for the link and the writes, which commit with it.
+
+    Whether it stored: when not, whatever the reason (no such link, another stage, another questionnaire,
+    the address over its limit, a response already stored), nothing was written, and the caller finds out
+    why with the link's own look-up."""
+    values = {f"response_{name}": value for name, value in zip(LinkedResponse._fields, response, strict=True)}
+    values.update({f"outbox_{name}": value for name, value in event.items()})
+    values.update({_TOKEN_HASH.key: token_hash, _FAILURE_LIMIT.key: failure_limit, **failures[1]})
+    values[_QUESTIONNAIRES.key] = questionnaires
+    return await _by_link(failures[0]).fetchrow(unit, values) is not None
 
 
 def _link(failures: ScalarSelect[Any]) -> CTE:
     """The invitation a token's hash opens for feedback, as ``invitations.service`` tells it (the
     invitation waiting for answers, its cycle open and its report not released), while the address's
-    ``failures`` are below the limit: a rater's link that their submit may store a response through."""
+    ``failures`` are below the limit, and its cycle pinned to one of the questionnaires the response answers:
+    a rater's link that their submit may store a response through."""
     invitation, cycle, token = _INVITATION, _CYCLE, _TOKEN
     return (
         select(
@@ -151,6 +151,7 @@ def _link(failures: ScalarSelect[Any]) -> CTE:
             invitation.c.status == InvitationStatus.INVITED.value,
             cycle.c.status == CycleStatus.OPEN.value,
             cycle.c.report_released_at.is_(None),
+            cycle.c.questionnaire_id == any_(_QUESTIONNAIRES),
             func.coalesce(failures, 0) < _FAILURE_LIMIT,
         )
         .cte("link")
@@ -203,13 +204,7 @@ def _storing(*, ends_invitation: bool, publishes: bool, linked: ScalarSelect[Any
             envelope,
         )
         writes.append(insert(outbox.table).from_select(list(_EVENT_COLUMNS), row.select_from(stored)).cte("published"))
-    if link is None:
-        return select(stored.c.id).add_cte(*writes)
-    return (
-        select(stored.c.id, link.c.questionnaire_id, link.c.token_hash)
-        .select_from(stored.join(link, link.c.invitation_id == stored.c.invitation_id))
-        .add_cte(*writes)
-    )
+    return select(stored.c.id).add_cte(*writes)
 
 
 @cache

@@ -4,7 +4,7 @@ importance rating 1-4 per dimension, and optional comments per dimension."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
@@ -44,6 +44,10 @@ class ResponseIn(BaseModel):
     answers: list[AnswerIn] = Field(default_factory=list, max_length=500)
     importance: list[ImportanceIn] = Field(default_factory=list, max_length=100)
     comments: list[CommentIn] = Field(default_factory=list, max_length=100)
+
+
+PlainResponse = dict[str, list[dict[str, Any]]]
+"""A ``ResponseIn`` validated into plain dicts (``hlm_kit.json_body.PlainJsonBody``), for the submit."""
 
 
 class DraftSaved(BaseModel):

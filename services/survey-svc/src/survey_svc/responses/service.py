@@ -15,12 +15,13 @@ from sqlalchemy import ScalarSelect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_contracts import RaterGroup, ResponseSubmittedV1
+from hlm_kit.db import DriverUnit
 from survey_svc.database import outbox
 from survey_svc.questionnaires import service as questionnaire_service
 from survey_svc.responses import answers as answer_rules
 from survey_svc.responses.models import Response
-from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, Stored
-from survey_svc.responses.schemas import ResponseIn
+from survey_svc.responses.repository import LinkedResponse, ResponseRepository, ResponseRow, insert_by_link
+from survey_svc.responses.schemas import PlainResponse, ResponseIn
 
 
 class AlreadySubmitted(Exception):
@@ -72,37 +73,50 @@ async def submit(
 
 
 async def submit_by_link(
-    session: AsyncSession,
+    unit: DriverUnit,
     token_hash: bytes,
-    body: ResponseIn,
+    body: PlainResponse,
     *,
     failures: tuple[ScalarSelect[Any], dict[str, Any]],
     failure_limit: int,
-) -> tuple[Stored, datetime] | None:
-    """As ``submit`` for a rater's response, in one statement with the look-up of their link
-    (``ResponseRepository.insert_by_link``): stored, with its response.submitted, only when the link
-    ``token_hash`` opens an invitation waiting for its answers in an open cycle and the address's
-    ``failures`` are below ``failure_limit``. None when nothing was written, for whatever reason: the
-    caller's look-up of the link tells which.
-
-    The answers are checked after the statement, against the questionnaire of the cycle it found: a body
-    that does not answer it raises 422 (each problem listed), and the request's transaction, with what
-    the statement wrote, is rolled back."""
-    answers, importance, comments = answer_rules.stored_parts(body)
-    response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
-    # The statement writes the event's cycle, group and parts from the row it stores; the contract's
-    # model is validated here with stand-ins for the first two (a test reads each from the outbox).
-    stand_in = ResponseRow(
-        response.id, _STAND_IN_CYCLE, None, RaterGroup.OTHER.value, [], [], [], response.submitted_at
-    )
-    event = outbox.row(session, submitted_event(stand_in, parts=False))
-    stored = await ResponseRepository(session).insert_by_link(
-        token_hash, response, failures=failures, failure_limit=failure_limit, event=event
-    )
-    if stored is None:
+) -> datetime | None:
+    """As ``submit`` for a rater's response (validated into plain dicts), in one statement with the look-up
+    of their link (``repository.insert_by_link``), the request's one statement on the driver's connection:
+    stored, with its response.submitted, only when the link ``token_hash`` opens an invitation waiting for
+    its answers in an open cycle pinned to a questionnaire this process has read and ``body`` answers
+    completely and rightly (``questionnaire_service.completely_answered``, the rules of ``check``), and the
+    address's ``failures`` are below ``failure_limit``. When it was stored; None when nothing was written,
+    for whatever reason (a wrong body too, which the statement is then not sent for): the caller's look-up
+    of the link, then ``submit``'s check, tell which."""
+    answered = answer_rules.PlainAnswers.of(body)
+    questionnaires = questionnaire_service.completely_answered(answered)
+    if not questionnaires:
         return None
-    answer_rules.check(await questionnaire_service.answer_keys(session, stored.questionnaire_id), body, complete=True)
-    return stored, response.submitted_at
+    answers, importance, comments = answer_rules.plain_stored_parts(body, answered.unobserved)
+    response = LinkedResponse(uuid.uuid4(), answers, importance, comments, datetime.now(UTC))
+    # The statement writes the event's cycle, group and parts from the row it stores (a test reads each from
+    # the outbox); until then the contract's model holds stand-ins for them, made of values of its own types
+    # rather than validated: nothing in it came from the request.
+    data = ResponseSubmittedV1.model_construct(
+        cycle_id=_STAND_IN_CYCLE,
+        response_id=response.id,
+        rater_group=RaterGroup.OTHER,
+        answers=[],
+        importance=[],
+        comments=[],
+        submitted_at=response.submitted_at,
+    )
+    event = outbox.row(unit, data)
+    stored = await insert_by_link(
+        unit,
+        token_hash,
+        response,
+        questionnaires=questionnaires,
+        failures=failures,
+        failure_limit=failure_limit,
+        event=event,
+    )
+    return response.submitted_at if stored else None
 
 
 _STAND_IN_CYCLE = UUID(int=0)
