@@ -8,8 +8,9 @@ from starlette.types import Receive, Scope, Send
 
 from hlm_kit.observability import redacted_path, route_template
 from hlm_web.answer.router import FIXED_PAGES, PAGE_ROUTES, router
-from hlm_web.config import Settings
 from hlm_web.main import create_app
+
+from .conftest import Platform
 
 TOKEN = "a-rater's-token"
 
@@ -43,12 +44,14 @@ def test_a_dimensions_page_is_routed_to_it_whatever_its_slug_starts_with() -> No
     assert _handler("GET", "/leading-with-care/change") == "change_dimension_page"
 
 
-async def test_a_dimensions_page_is_counted_under_its_route_and_never_names_its_token() -> None:
+async def test_a_dimensions_page_is_counted_under_its_route_and_never_names_its_token(platform: Platform) -> None:
     # A gateway that opens no link: the page is the plain one, routed all the same.
     def gateway(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"errors": [{"message": "no", "extensions": {"code": "NOT_FOUND"}}]})
 
-    app = create_app(Settings(secret_key="test-" + "x" * 40), gateway_transport=httpx.MockTransport(gateway))
+    # The shared web front's own settings: fastapi-csrf-protect keeps one configuration per process, and an
+    # app made with others (Secure cookies, another secret) would refuse the forms of every test after this.
+    app = create_app(platform.web_app.state.settings, gateway_transport=httpx.MockTransport(gateway))
     seen: list[tuple[str | None, str]] = []
 
     async def recorded(scope: Scope, receive: Receive, send: Send) -> None:
