@@ -218,8 +218,9 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
     and again to handle it, with bookkeeping in the request's scope for each of its routes it tries: in a
     service of a few dozen routes, choosing the route cost more than a bare FastAPI request does in all.
     Routes on the app are tried one regular expression each. A router this does not copy (anything but
-    path operations, or start-up and shut-down handlers) is included as FastAPI does it."""
-    if router.on_startup or router.on_shutdown or not all(type(r) is APIRoute for r in router.routes):
+    path operations, or start-up and shut-down handlers) is included as FastAPI does it. A route of a class
+    of its own (:class:`hlm_kit.routing.DirectRoute`) keeps it."""
+    if router.on_startup or router.on_shutdown or not all(isinstance(r, APIRoute) for r in router.routes):
         app.include_router(router)
         return
     for route in router.routes:
@@ -253,4 +254,5 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
             strict_content_type=route.strict_content_type,
             max_body_size=route.max_body_size,
             form_limits=route.form_limits or None,
+            route_class_override=type(route),
         )

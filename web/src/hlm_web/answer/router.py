@@ -25,9 +25,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.exceptions import HTTPException
-from starlette.routing import Match, Route
-from starlette.types import Scope
 
+from hlm_kit.routing import DirectRoute
 from hlm_web import csrf
 from hlm_web.answer import pages, queries
 from hlm_web.answer.questionnaire import (
@@ -243,74 +242,53 @@ async def _save_page(request: Request, token: str, slug: str, *, change: bool) -
     return _see_other(_page_url(token, unfinished) if unfinished else _url(token, "check"))
 
 
-# A dimension's page, shown and sent, is most of a rater's requests: its routes take the request alone and
-# read the link and the dimension from its path, and a page sent checks its CSRF token itself. FastAPI solves
-# what a route declares on every request (each path parameter validated, each dependency called through its
-# machinery), which was a tenth of a page sent's own work; the same checks are made here, in the same order.
+# A dimension's page, shown and sent, is most of a rater's requests: its routes (PAGE_ROUTES) are hlm_kit's
+# DirectRoute, which calls the function with the request and the link and dimension as matched in the path,
+# and a page sent checks its CSRF token itself. FastAPI solves what a route declares on every request (each
+# path parameter validated, each dependency called through its machinery) and wraps each call in its request
+# handling (two exit stacks, the endpoint run through its machinery): 0.2 M instructions of a page's
+# 1.8-2 M. Both path parameters are plain strings, all FastAPI checked of them being that they are there.
 #
-# They are Starlette's own routes (PAGE_ROUTES), put first in the application's routes (main.create_app),
-# rather than FastAPI's in this router: FastAPI matches an included router's route twice (whether the router
-# matches, then which route handles it) and wraps each call in its request handling (two exit stacks, the
-# dependencies solved, the endpoint run through its machinery): 0.2 M instructions of a page's 1.8-2 M. A
-# Starlette route is matched once and calls the function with the request. Everything around it is the
-# same: the middleware, the exception handlers (Starlette's request handling raises into them as FastAPI's
-# does), 405 for another method.
+# They are put first in the application's routes (main.create_app) rather than in this router: FastAPI
+# matches an included router's route twice (whether the router matches, then which route handles it).
+# Everything around them is the same: the middleware, the route recorded in the scope for the request
+# context, the exception handlers, 405 for another method.
 
 
-def _link_and_dimension(request: Request) -> tuple[str, str]:
-    params = request.path_params
-    return params["token"], params["dimension"]
-
-
-async def dimension_page(request: Request) -> Response:
-    token, dimension = _link_and_dimension(request)
+async def dimension_page(request: Request, token: str, dimension: str) -> Response:
     invitation = await _invitation(request, token, dimension)
     return _render_dimension(
         request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=False
     )
 
 
-async def save_dimension(request: Request) -> Response:
+async def save_dimension(request: Request, token: str, dimension: str) -> Response:
     await csrf.protect(request)
-    token, dimension = _link_and_dimension(request)
     return await _save_page(request, token, dimension, change=False)
 
 
-async def change_dimension_page(request: Request) -> Response:
-    token, dimension = _link_and_dimension(request)
+async def change_dimension_page(request: Request, token: str, dimension: str) -> Response:
     invitation = await _invitation(request, token, dimension)
     return _render_dimension(
         request, token, invitation, _dimension_of(invitation.questionnaire, dimension), change=True
     )
 
 
-async def change_dimension(request: Request) -> Response:
+async def change_dimension(request: Request, token: str, dimension: str) -> Response:
     await csrf.protect(request)
-    token, dimension = _link_and_dimension(request)
     return await _save_page(request, token, dimension, change=True)
 
 
-class _PageRoute(Route):
-    """A Starlette route that records itself in the scope once matched, as FastAPI's own routes do: the
-    request context's metrics (per route template) and redacted path read it there."""
-
-    def __init__(self, path: str, endpoint: Callable[[Request], Awaitable[Response]], method: str) -> None:
-        super().__init__(f"/answer/{{token}}{path}", endpoint, methods=[method])
-        # One method, as FastAPI's route for it answered: Starlette adds HEAD beside GET.
-        self.methods = {method}
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        match, child_scope = super().matches(scope)
-        if match is not Match.NONE:
-            child_scope["route"] = self
-        return match, child_scope
+def _page_route(path: str, endpoint: Callable[..., Awaitable[Response]], method: str) -> DirectRoute:
+    # One method, as FastAPI's route for it answered: no HEAD beside GET.
+    return DirectRoute(f"/answer/{{token}}{path}", endpoint, methods=[method], include_in_schema=False)
 
 
 PAGE_ROUTES = (
-    _PageRoute("/{dimension:dimension_slug}", dimension_page, "GET"),
-    _PageRoute("/{dimension:dimension_slug}", save_dimension, "POST"),
-    _PageRoute("/{dimension}/change", change_dimension_page, "GET"),
-    _PageRoute("/{dimension}/change", change_dimension, "POST"),
+    _page_route("/{dimension:dimension_slug}", dimension_page, "GET"),
+    _page_route("/{dimension:dimension_slug}", save_dimension, "POST"),
+    _page_route("/{dimension}/change", change_dimension_page, "GET"),
+    _page_route("/{dimension}/change", change_dimension, "POST"),
 )
 
 

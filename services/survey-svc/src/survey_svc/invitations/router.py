@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.db import RequestDriverUnit, RequestSession, Session
 from hlm_kit.json_body import PlainJsonBody
+from hlm_kit.routing import DirectRoute
 from survey_svc.config import Settings
 from survey_svc.dependencies import SettingsDep
 from survey_svc.invitations import rate_limit
@@ -156,15 +157,11 @@ async def save_draft_page(
 _WHOLE_RESPONSE = PlainJsonBody(ResponseIn)
 
 
-@router.post(
-    "/{token}/submit",
-    status_code=status.HTTP_201_CREATED,
-    response_model=Submitted,
-    responses=NOT_VALID,
-    openapi_extra=_WHOLE_RESPONSE.openapi,
-)
 async def submit(request: Request, token: LinkToken) -> Response:
     """Submit the whole response, once; the link stops working afterwards."""
+    # Called by Starlette with the request and the token as matched in the path (``DirectRoute``), without
+    # FastAPI's request handling around it: 0.2 M instructions of a submit's 2.3 M. The token is a plain
+    # str, present and non-empty once the path matched: FastAPI checked nothing more of it.
     # The body read with ``JsonBody`` awaited here, and the request's unit of work entered here, rather than
     # as dependencies FastAPI solves: two solves fewer, one a generator. A link that opens the questionnaire,
     # with a body that answers it, stores the response in one statement on the driver's connection
@@ -182,6 +179,18 @@ async def submit(request: Request, token: LinkToken) -> Response:
                 whole = ResponseIn.model_validate(body)
                 submitted = await invitation_service.submit(session, call.caller, whole, call.settings)
     return _json(submitted, status.HTTP_201_CREATED)
+
+
+router.add_api_route(
+    "/{token}/submit",
+    submit,
+    methods=["POST"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=Submitted,
+    responses=NOT_VALID,
+    openapi_extra=_WHOLE_RESPONSE.openapi,
+    route_class_override=DirectRoute,
+)
 
 
 @router.post(
