@@ -10,8 +10,9 @@ that has settled) the walks and counts are index-only scans.
 
 ``busy_until`` in an index means a change of it (a booking made, confirmed, cancelled or run out) is no longer
 a heap-only update of the slot: the slot's indexes get an entry for the new row version, one write per slot a
-booking touches. A booking's status was already in an index predicate (the exclusion constraint's), so the
-booking side costs nothing more to write.
+booking touches (about 1 KB more of WAL each). A booking's status was already in an index predicate (the
+exclusion constraint's), and its hold changes only with its status or its time, so the booking side costs
+nothing more to write.
 
 Revision ID: 0009
 Revises: 0008
