@@ -14,8 +14,9 @@ failure or Ctrl-C):
    the participant's region is the same in both, the register beyond it twelve times larger), each
    region around its own centre, 30 trusts, mixed modes, languages and specialisms, a few
    accreditations running out during the window; books a share of the slots, so load and capacity
-   weigh in the ranking; and analyses the tables, as autovacuum would have by the time anyone matches
-   (the development server runs without it);
+   weigh in the ranking; and vacuums and analyses the tables, as autovacuum would have by the time anyone
+   matches (the development server runs without it): a vacuumed table's visibility map lets matching's
+   walks read the covering indexes alone, as they do on a settled register;
    with ``--history N``, first gives each London facilitator N past sessions, booked and completed,
    written with SQL as an import would (100: 25,000 in the region), for the cost of what lies behind;
 3. drives two targets with the same closed-loop generator (``--concurrency`` connections, one
@@ -132,7 +133,7 @@ async def analyse(admin_url: str, database: str) -> None:
 
     connection = await asyncpg.connect(admin_url, database=database, timeout=10)
     try:
-        await connection.execute("ANALYZE")
+        await connection.execute("VACUUM (ANALYZE)")
     finally:
         await connection.close()
 
