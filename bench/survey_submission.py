@@ -589,7 +589,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "counts run one after the other in this run, e.g. --workers 1 2, and are compared at the end",
     )
     parser.add_argument(
-        "--tokens", type=int, default=12000, help="invited raters seeded per round (one per request of the service)"
+        "--tokens", type=int, default=30000, help="invited raters seeded per round (one per request of the service)"
     )
     shared.add_platform_urls(parser)
     args = parser.parse_args(argv)
