@@ -443,8 +443,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 class _EnteredUnit:
-    """A request's unit of work given by ``dependency`` (or the app's override of it), entered by the route
-    itself; its end shielded from cancellation as FastAPI shields a dependency's."""
+    """A request's unit of work entered by the route itself, by default as ``dependency`` (or the app's
+    override of it) gives it; its end shielded from cancellation as FastAPI shields a dependency's."""
 
     __slots__ = ("_context",)
 
@@ -550,7 +550,7 @@ async def get_driver_unit(request: Request) -> AsyncIterator[DriverUnit]:
         yield unit
 
 
-class RequestDriverUnit:
+class RequestDriverUnit(_EnteredUnit):
     """The request's unit of work for a hot route whose writes are one statement, run on the driver's own
     connection beneath SQLAlchemy's pool: ``async with RequestDriverUnit(request) as unit:`` then
     ``await statement.fetchrow(unit, values)`` (:class:`DriverStatement`). A statement is atomic alone, so
@@ -568,7 +568,7 @@ class RequestDriverUnit:
     statement a savepoint of the test's transaction, so the route sees the test's rows and the test sees
     its writes."""
 
-    __slots__ = ("_context",)
+    __slots__ = ()
 
     def __init__(self, request: Request) -> None:
         override = request.app.dependency_overrides.get(get_driver_unit)
@@ -578,14 +578,8 @@ class RequestDriverUnit:
         )
 
     async def __aenter__(self) -> DriverUnit:
-        return await self._context.__aenter__()
-
-    async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> bool | None:
-        with CancelScope(shield=True):
-            suppressed = await self._context.__aexit__(kind, error, trace)
-        return suppressed
+        unit: DriverUnit = await self._context.__aenter__()
+        return unit
 
 
 async def get_read_only_session(request: Request) -> AsyncIterator[AsyncSession]:
