@@ -23,7 +23,7 @@ class Sent(BaseModel):
 
 
 class Refused(Exception):
-    pass
+    """A refusal the app's own exception handler answers."""
 
 
 async def send(request: Request, token: Token) -> Response:

@@ -278,7 +278,7 @@ async def test_the_first_submit_against_a_questionnaire_the_process_has_not_read
     monkeypatch.setattr(questionnaire_service, "_answer_keys", type(questionnaire_service._answer_keys)(maxsize=256))
     monkeypatch.setattr(questionnaire_service, "_by_items", {})
     body = full_answers(survey.hlm_360)
-    answered = answer_rules.PlainAnswers.of(body)
+    answered = answer_rules.GivenKeys.of(body)
     assert questionnaire_service.completely_answered(answered) == []
 
     first = await client.post(f"/v1/invitations/{tokens[raters[0]['email']]}/submit", json=body)
@@ -317,11 +317,11 @@ async def test_a_body_that_does_not_answer_the_questionnaire_is_never_stored_in_
         comments.append({"dimension_key": "no-such-dimension", "text": "Elsewhere."})
     keys = answer_rules.AnswerKeys.of(survey.hlm_360)
 
-    assert answer_rules.complete_for({survey.hlm_360.questionnaire_id: keys}, answer_rules.PlainAnswers.of(body)) == []
+    assert answer_rules.complete_for({survey.hlm_360.questionnaire_id: keys}, answer_rules.GivenKeys.of(body)) == []
     with pytest.raises(UnprocessableContent):
         answer_rules.check(keys, ResponseIn.model_validate(body), complete=True)
     assert answer_rules.complete_for(
-        {survey.hlm_360.questionnaire_id: keys}, answer_rules.PlainAnswers.of(full_answers(survey.hlm_360))
+        {survey.hlm_360.questionnaire_id: keys}, answer_rules.GivenKeys.of(full_answers(survey.hlm_360))
     ) == [survey.hlm_360.questionnaire_id]
 
 

@@ -15,7 +15,7 @@ from survey_svc.questionnaires.models import Questionnaire
 from survey_svc.questionnaires.repository import QuestionnaireRepository
 from survey_svc.questionnaires.schemas import QuestionnaireList, QuestionnaireOut, QuestionnaireSummary
 from survey_svc.responses import answers as answer_rules
-from survey_svc.responses.answers import AnswerKeys, PlainAnswers
+from survey_svc.responses.answers import AnswerKeys, GivenKeys
 
 log = structlog.get_logger(__name__)
 
@@ -44,7 +44,7 @@ async def get_document(session: AsyncSession, id: UUID) -> QuestionnairePublishe
     return parse(questionnaire)
 
 
-def completely_answered(answers: PlainAnswers) -> list[UUID]:
+def completely_answered(answers: GivenKeys) -> list[UUID]:
     """The questionnaires this process has read (``answer_keys``) that ``answers`` answer completely and
     rightly, by ``answer_rules.check``'s rules: for a caller that must know it before storing, holding no
     session. A questionnaire not read yet is not among them."""

@@ -45,102 +45,98 @@ def check(keys: AnswerKeys, body: ResponseIn, *, complete: bool) -> None:
     ``complete``, every item and importance rating that is missing."""
     _check(
         keys,
-        [a.item_key for a in body.answers],
-        [i for i, a in enumerate(body.answers) if a.level == NOT_OBSERVED],
-        [r.dimension_key for r in body.importance],
-        [c.dimension_key for c in body.comments],
+        GivenKeys.read(
+            [a.item_key for a in body.answers],
+            [i for i, a in enumerate(body.answers) if a.level == NOT_OBSERVED],
+            [r.dimension_key for r in body.importance],
+            [c.dimension_key for c in body.comments],
+        ),
         complete=complete,
     )
 
 
 @dataclass(frozen=True, slots=True)
-class PlainAnswers:
-    """A whole response validated into plain dicts (``hlm_kit.json_body.PlainJsonBody``), read for the checks:
-    the items answered, importance rated and dimensions commented as sets, whether each is given once, and
-    the positions of the answers "not observed"."""
+class GivenKeys:
+    """The keys a response gives, read once for the checks: the items answered, importance rated and
+    dimensions commented, in order and as sets, whether each is given once, and the positions of the
+    answers "not observed"."""
 
-    items: frozenset[str]
-    rated: frozenset[str]
-    commented: frozenset[str]
-    distinct: bool
+    answered: list[str]
+    rated: list[str]
+    commented: list[str]
     unobserved: list[int]
+    items: frozenset[str]
+    rated_set: frozenset[str]
+    commented_set: frozenset[str]
 
     @classmethod
-    def of(cls, body: PlainResponse) -> PlainAnswers:
+    def read(cls, answered: list[str], unobserved: list[int], rated: list[str], commented: list[str]) -> GivenKeys:
+        return cls(answered, rated, commented, unobserved, frozenset(answered), frozenset(rated), frozenset(commented))
+
+    @classmethod
+    def of(cls, body: PlainResponse) -> GivenKeys:
+        """Of a whole response validated into plain dicts (``hlm_kit.json_body.PlainJsonBody``)."""
         answers = body["answers"]
-        answered = [a["item_key"] for a in answers]
-        rated = [r["dimension_key"] for r in body["importance"]]
-        commented = [c["dimension_key"] for c in body["comments"]]
-        items, rated_set, commented_set = frozenset(answered), frozenset(rated), frozenset(commented)
-        distinct = len(items) == len(answered) and len(rated_set) == len(rated) and len(commented_set) == len(commented)
-        unobserved = [i for i, a in enumerate(answers) if a["level"] == NOT_OBSERVED]
-        return cls(items, rated_set, commented_set, distinct, unobserved)
+        return cls.read(
+            [a["item_key"] for a in answers],
+            [i for i, a in enumerate(answers) if a["level"] == NOT_OBSERVED],
+            [r["dimension_key"] for r in body["importance"]],
+            [c["dimension_key"] for c in body["comments"]],
+        )
+
+    def are_right_for(self, keys: AnswerKeys, *, complete: bool) -> bool:
+        """Whether these keys answer ``keys``'s questionnaire rightly (completely, when ``complete``): the one
+        test of a right body, which ``check`` passes without looking for problems and a rater's submit asks
+        before it stores."""
+        return (
+            len(self.items) == len(self.answered)
+            and len(self.rated_set) == len(self.rated)
+            and len(self.commented_set) == len(self.commented)
+            and self.items <= keys.item_set
+            and self.rated_set <= keys.dimension_set
+            and self.commented_set <= keys.dimension_set
+            and (keys.not_observed or not self.unobserved)
+            and (not complete or (len(self.items) == len(keys.items) and len(self.rated_set) == len(keys.dimensions)))
+        )
 
 
-def complete_for(known: Mapping[UUID, AnswerKeys], answers: PlainAnswers) -> list[UUID]:
-    """Those of the questionnaires ``known`` that ``answers`` answer completely and rightly: the ones
-    ``check(keys, body, complete=True)`` passes, by its own test of a right body (each key once, every item
-    and importance rating of the questionnaire and no other, comments on its dimensions, "not observed" only
-    where it is an answer)."""
-    if not answers.distinct:
-        return []
-    return [
-        id
-        for id, keys in known.items()
-        if answers.items == keys.item_set
-        and answers.rated == keys.dimension_set
-        and answers.commented <= keys.dimension_set
-        and (keys.not_observed or not answers.unobserved)
-    ]
+def complete_for(known: Mapping[UUID, AnswerKeys], given: GivenKeys) -> list[UUID]:
+    """Those of the questionnaires ``known`` that ``given`` answers completely and rightly: the ones
+    ``check(keys, body, complete=True)`` passes."""
+    return [id for id, keys in known.items() if given.are_right_for(keys, complete=True)]
 
 
-def _check(
-    keys: AnswerKeys,
-    answered: list[str],
-    unobserved: list[int],
-    rated: list[str],
-    commented: list[str],
-    *,
-    complete: bool,
-) -> None:
-    """``check`` of the keys answered, rated and commented, and the positions of the answers "not observed"."""
+def _check(keys: AnswerKeys, given: GivenKeys, *, complete: bool) -> None:
+    """``check`` of the keys a response gives."""
     # A response as a rater's page sends it is right; tell that in a few set operations, and look for
     # each problem only when there is one.
-    answered_set, rated_set, commented_set = set(answered), set(rated), set(commented)
-    if (
-        len(answered_set) == len(answered)
-        and len(rated_set) == len(rated)
-        and len(commented_set) == len(commented)
-        and answered_set <= keys.item_set
-        and rated_set <= keys.dimension_set
-        and commented_set <= keys.dimension_set
-        and (keys.not_observed or not unobserved)
-        and (not complete or (len(answered_set) == len(keys.items) and len(rated_set) == len(keys.dimensions)))
-    ):
+    if given.are_right_for(keys, complete=complete):
         return
+    answered, rated, commented = given.answered, given.rated, given.commented
+    answered_set, rated_set = given.items, given.rated_set
     errors: list[FieldError] = []
 
     def error(loc: list[str | int], msg: str, type: str) -> None:
         errors.append(FieldError(loc=["body", *loc], msg=msg, type=type))
 
-    not_observed_at = set(unobserved)
+    not_observed_at = set(given.unobserved)
     for i, item_key in enumerate(answered):
         if item_key not in keys.item_set:
             error(["answers", i, "item_key"], f"the questionnaire has no item {item_key!r}", "unknown_item")
         if i in not_observed_at and not keys.not_observed:
             error(["answers", i, "level"], "this questionnaire asks for a level on every item", "not_observed")
-    for field, given in (("importance", rated), ("comments", commented)):
-        for i, key in enumerate(given):
+    for field, listed in (("importance", rated), ("comments", commented)):
+        for i, key in enumerate(listed):
             if key not in keys.dimension_set:
                 error([field, i, "dimension_key"], f"the questionnaire has no dimension {key!r}", "unknown_dimension")
-    for field, key_name, given in (
+    for field, key_name, listed in (
         ("answers", "item_key", answered),
         ("importance", "dimension_key", rated),
         ("comments", "dimension_key", commented),
     ):
-        repeated = {key for key, n in Counter(given).items() if n > 1}
+        repeated = {key for key, n in Counter(listed).items() if n > 1}
         seen: set[str] = set()
-        for i, key in enumerate(given):
+        for i, key in enumerate(listed):
             if key in repeated and key in seen:
                 error([field, i, key_name], f"{key!r} is given more than once", "duplicate")
             seen.add(key)

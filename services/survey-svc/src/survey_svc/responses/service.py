@@ -88,7 +88,7 @@ async def submit_by_link(
     address's ``failures`` are below ``failure_limit``. When it was stored; None when nothing was written,
     for whatever reason (a wrong body too, which the statement is then not sent for): the caller's look-up
     of the link, then ``submit``'s check, tell which."""
-    answered = answer_rules.PlainAnswers.of(body)
+    answered = answer_rules.GivenKeys.of(body)
     questionnaires = questionnaire_service.completely_answered(answered)
     if not questionnaires:
         return None
