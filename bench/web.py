@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import json
 import os
 import re
@@ -57,6 +58,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import catalogue as shared  # noqa: E402  (the catalogue benchmark's process and database helpers)
+import goals  # noqa: E402
 
 HOST = shared.HOST
 HLM_360 = "d64d23aa-0e25-53c0-8b12-810a2047e60e"
@@ -630,11 +632,8 @@ def _report(
         f"{shared._fmt(speedup['journey_cpu_bound'], '.1f')}x faster with every core free (the 20x goal needs it "
         f"under {LIMESURVEY['journey_1_s'] / SPEEDUP_GOAL * 1000:.0f} ms)"
     )
-    goals = _goals(added, web_cpu, speedup)
     print()
-    print("goals:")
-    for goal in goals:
-        print(f"  {'met    ' if goal['met'] else 'NOT MET'}  {goal['goal']}: {goal['measured']}")
+    verdicts = _check_goals(added, web_cpu, speedup)
     notes = [
         "web GET is one page render plus its one gateway call (the invitation and its draft, the questionnaire "
         "being known); web POST is one form read plus its one gateway call (saveInvitationPage, answered with the "
@@ -655,42 +654,32 @@ def _report(
         "journey_s": journeys,
         "limesurvey_reference": LIMESURVEY,
         "times_faster_than_limesurvey": speedup,
-        "goals": goals,
+        "goals": [dataclasses.asdict(goal) | {"met": goal.met} for goal in verdicts],
     }
 
 
-def _goals(
+def _check_goals(
     added: dict[str, dict[str, Any]], web_cpu: dict[str, float | None], speedup: dict[str, float | None]
-) -> list[dict[str, Any]]:
-    """Each goal of the rater's pages, and whether this run met it."""
-    goals = []
-    for key, ms in web_cpu.items():
-        goals.append({
-            "goal": f"the page's own CPU time in the web front is under {ADDED_MS_GOAL:g} ms, {key}",
-            "measured": f"{shared._fmt(ms, '.2f')} ms",
-            "met": ms is not None and ms < ADDED_MS_GOAL,
-        })  # fmt: skip
+) -> list[goals.Goal]:
+    """Each goal of the rater's pages beside this run's figure, printed and recorded for ``make bench``'s summary."""
+    verdicts = [
+        goals.check(f"web page: the web front's own CPU per page, {key}", ms, at_most=ADDED_MS_GOAL, unit="ms")
+        for key, ms in web_cpu.items()
+    ]
     for key, by_quantile in added.items():
         for quantile in ("p50", "p99"):
             ms = by_quantile[quantile]["added_ms"]
-            goals.append({
-                "goal": f"the page adds under {ADDED_MS_GOAL:g} ms to the gateway's own time, {key} {quantile}",
-                "measured": f"{ms:+.2f} ms",
-                "met": ms < ADDED_MS_GOAL,
-            })  # fmt: skip
+            name = f"web page: added to the gateway's own time, {key} {quantile}"
+            verdicts.append(goals.check(name, ms, at_most=ADDED_MS_GOAL, unit="ms"))
     for key, what in (
         ("journey_1", "a whole rater journey at 1 connection"),
         ("journey_cpu_bound", "a whole rater journey's CPU time, its least wall clock with every core free"),
         ("page_1", "an answer page at 1 connection"),
         ("page_16", "an answer page with 16 raters at once"),
     ):
-        times = speedup[key]
-        goals.append({
-            "goal": f"at least {SPEEDUP_GOAL:g}x faster than LimeSurvey for {what}",
-            "measured": f"{shared._fmt(times, '.1f')}x",
-            "met": times is not None and times >= SPEEDUP_GOAL,
-        })  # fmt: skip
-    return goals
+        name = f"web: times faster than LimeSurvey's reference, {what}"
+        verdicts.append(goals.check(name, speedup[key], at_least=SPEEDUP_GOAL))
+    return verdicts
 
 
 def run(args: argparse.Namespace) -> int:
