@@ -100,3 +100,9 @@ class Facilitator(Base):
     session_kinds: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{feedback}")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # When the latest slot the facilitator offers starts, NULL while they offer none: a match leaves out on
+    # this row alone whoever has nothing at or after the window's start, before any walk of their slots,
+    # through its index rather than a read of the whole register.
+    # Written by the database only (migration 0010: a trigger per statement writing slots, in its own
+    # transaction), never by the service.
+    last_slot_starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True, deferred=True)

@@ -65,6 +65,8 @@ _TIMEZONE = bindparam("timezone", type_=Text)
 # Lists travel as one array parameter, not one parameter each: the SQL of a statement stays the same
 # whatever the number of facilitators, so PostgreSQL and the driver prepare and plan it once.
 _IDS = bindparam("ids", type_=ARRAY(Uuid))
+# The start of the window, or now if later: no session starting before it is offered.
+_SESSIONS_FROM = bindparam("sessions_from", type_=DateTime(timezone=True))
 
 
 async def _execute(session: AsyncSession, statement: Executable, values: dict[str, Any] | None = None) -> Any:
@@ -177,6 +179,12 @@ def _conditions(shape: _Shape) -> list[ColumnElement[bool]]:
         conditions.append(f.region != bindparam("beyond_region", type_=Text))
     if shape.ids:
         conditions.append(f.id == any_(_IDS))
+    if shape.bookable:
+        # Someone whose latest session starts before the window's (after now) has none to take: left out on
+        # the row, through its index, before any walk of their slots. On a national register that is most of
+        # those beyond the participant's region, a year of sessions behind them and none offered ahead
+        # (migration 0010).
+        conditions.append(f.last_slot_starts_at >= _SESSIONS_FROM)
     if not shape.prefilter:
         return conditions
     conditions.append(f.status == FacilitatorStatus.ACTIVE)
@@ -422,7 +430,7 @@ def _free_sessions(bookable: bool, mode: Mode | None) -> Any:
     month = _month(Slot.starts_at)
     conditions: list[ColumnElement[bool]] = [
         Slot.facilitator_id == Facilitator.id,
-        Slot.starts_at >= bindparam("sessions_from", type_=DateTime(timezone=True)),
+        Slot.starts_at >= _SESSIONS_FROM,
         Slot.starts_at < bindparam("sessions_before", type_=DateTime(timezone=True)),
         # A feedback slot is never offered for coaching, nor the other way round.
         Slot.kind == bindparam("kind", type_=Text),
@@ -510,7 +518,7 @@ def _earliest_free_per_month() -> Any:
         .render_derived()
     )
     month_from, month_until = months.c.month_from, months.c.month_until
-    sessions_from = bindparam("sessions_from", type_=DateTime(timezone=True))
+    sessions_from = _SESSIONS_FROM
     sessions_before = bindparam("sessions_before", type_=DateTime(timezone=True))
     # Sessions from the day after the accreditation expires, local time, are past it (as rules.judge).
     expired_from = func.timezone(_TIMEZONE, cast(Facilitator.accreditation_expires_on + 1, DateTime))
@@ -640,7 +648,13 @@ def _promising_statement(shape: _Shape, asked: bound.Asked) -> Select[UUID]:
 
 
 async def most_promising(
-    session: AsyncSession, which: CandidateFilter, preferences: Preferences, *, reference_km: float, count: int
+    session: AsyncSession,
+    which: CandidateFilter,
+    preferences: Preferences,
+    *,
+    reference_km: float,
+    count: int,
+    now: datetime,
 ) -> list[UUID]:
     """The ``count`` facilitators ``which`` chooses whose register row promises the highest score
     (``bound.best_possible_score``): a start when there is no score to beat yet, found without reading
@@ -649,7 +663,11 @@ async def most_promising(
     if participant is None:
         raise ValueError("most_promising needs the participant")
     statement = _promising_statement(which.shape(), bound.Asked.of(participant, preferences))
-    values = which.values() | bound.parameters(participant, preferences, reference_km) | {"count": count}
+    values = (
+        which.values()
+        | bound.parameters(participant, preferences, reference_km)
+        | {"count": count, "sessions_from": max(preferences.window_starts_at, now)}
+    )
     return list((await _execute(session, statement, values)).scalars())
 
 

@@ -226,7 +226,9 @@ async def match(
         # The region cannot fill the list: those elsewhere whose register row promises most come first,
         # for a score to beat before any more sessions are read.
         places_left = body.limit - len(rules.rank(verdicts))
-        promising = await most_promising(session, elsewhere, preferences, reference_km=reference_km, count=places_left)
+        promising = await most_promising(
+            session, elsewhere, preferences, reference_km=reference_km, count=places_left, now=now
+        )
         if promising:
             await judge_best_first(await bounds(dataclasses.replace(elsewhere, ids=promising)))
         score = to_beat()
