@@ -525,5 +525,26 @@ async def test_commits_within_the_linger_share_one_notification(kit_schema: KitS
         await listener.close()
 
 
+async def test_a_notifier_stopped_while_it_lingers_announces_the_commits_first(kit_schema: KitSchema) -> None:
+    """An API-only replica that stops (a deployment) right after a rater's submit still wakes the relays at
+    once, rather than leave the event to their poll."""
+    writer_outbox = Outbox(make_metadata(str(kit_schema.metadata.schema)))
+    writer = dataclasses.replace(kit_schema, outbox=writer_outbox)
+    heard: list[str] = []
+    listener = await asyncpg.connect(to_plain_url(kit_schema.engine.url.render_as_string(hide_password=False)))
+    try:
+        await listener.add_listener(writer_outbox.notify_channel, lambda *args: heard.append(args[2]))
+        notifier = OutboxNotifier(kit_schema.engine, writer_outbox, retry_interval_s=0.2, linger_s=POLL_NEVER_S)
+        async with running(notifier):
+            await asyncio.sleep(0)  # the notifier is waiting for a commit
+            await record_erasure(writer, "participant-1")
+            await asyncio.sleep(0.1)  # it lingers
+            assert heard == []
+        await wait_for(lambda: bool(heard), timeout_s=WELL_BEFORE_THE_POLL_S)
+        assert heard == [writer_outbox.notify_channel]
+    finally:
+        await listener.close()
+
+
 async def all_sent(kit: KitSchema, event_ids: list[str]) -> bool:
     return all([await is_sent(kit, event_id) for event_id in event_ids])
