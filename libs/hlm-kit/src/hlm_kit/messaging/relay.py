@@ -31,6 +31,8 @@ CLEANUP_EVERY_S = 3600.0
 # How long a relay or a notifier woken by a commit waits before it claims or notifies, so that the commits of
 # the next moments share its pass or its NOTIFY (``ServiceSettings.outbox_linger_s``).
 OUTBOX_LINGER_S = 0.05
+# How long a notifier stopped while it lingers tries to announce the commits it lingered on.
+STOPPING_NOTIFY_TIMEOUT_S = 2.0
 
 
 class OutboxRelay:
@@ -267,21 +269,22 @@ class OutboxNotifier:
 
     async def _linger(self) -> None:
         """Wait ``linger_s`` for the commits of the next moments; stopped meanwhile, announce the commits
-        already made first, rather than leave their events to a relay's poll."""
+        already made first, rather than leave their events to a relay's poll, within a few seconds (a
+        database that does not answer must not hold the service's stop)."""
         if self._linger_s <= 0:
             return
         try:
             await asyncio.sleep(self._linger_s)
         except asyncio.CancelledError:
             with contextlib.suppress(Exception):
-                await self._notify_to_the_end()
+                await self._notify_to_the_end(timeout_s=STOPPING_NOTIFY_TIMEOUT_S)
             raise
 
-    async def _notify_to_the_end(self) -> None:
+    async def _notify_to_the_end(self, timeout_s: float = 10.0) -> None:
         """Notify; cancelled meanwhile (the service stops), finish the round trip first, then stop. An
         asyncpg connection cancelled in the middle of an exchange fails when it is closed, with an error
         nobody can retrieve."""
-        notifying = asyncio.ensure_future(self._notify())
+        notifying = asyncio.ensure_future(self._notify(timeout_s))
         try:
             await asyncio.shield(notifying)
         except asyncio.CancelledError:
@@ -289,12 +292,12 @@ class OutboxNotifier:
                 await asyncio.wait_for(notifying, timeout=5)
             raise
 
-    async def _notify(self) -> None:
+    async def _notify(self, timeout_s: float) -> None:
         if self._connection is None or self._connection.is_closed():
             self._connection = await asyncpg.connect(
-                self._url, timeout=10, server_settings={"synchronous_commit": "off"}
+                self._url, timeout=timeout_s, server_settings={"synchronous_commit": "off"}
             )
-        await self._connection.execute("SELECT pg_notify($1, '')", self._outbox.notify_channel, timeout=10)
+        await self._connection.execute("SELECT pg_notify($1, '')", self._outbox.notify_channel, timeout=timeout_s)
 
     async def _disconnect(self) -> None:
         connection, self._connection = self._connection, None
