@@ -499,6 +499,27 @@ async def test_commits_within_the_linger_share_one_relay_pass(
     assert [m.message_id for m in delivered] == event_ids
 
 
+async def test_an_announced_commit_is_relayed_without_a_second_linger(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    """An event written by an API-only replica waits for that replica's linger only: the relay that hears
+    of it claims at once, so the event is no later than one written in the relay's own process."""
+    writer_outbox = Outbox(make_metadata(str(kit_schema.metadata.schema)))
+    writer = dataclasses.replace(kit_schema, outbox=writer_outbox)
+    relay = OutboxRelay(
+        kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S, linger_s=POLL_NEVER_S
+    )
+    notifier = OutboxNotifier(kit_schema.engine, writer_outbox, retry_interval_s=0.2, linger_s=0.05)
+    async with running(relay, notifier):
+        await quiet_relay(relay)
+
+        event_id = await record_erasure(writer, "participant-1")
+        await wait_for(lambda: is_sent(kit_schema, event_id), timeout_s=WELL_BEFORE_THE_POLL_S)
+
+    delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
+    assert [m.message_id for m in delivered] == [event_id]
+
+
 async def test_commits_within_the_linger_share_one_notification(kit_schema: KitSchema) -> None:
     """An API-only process announces the commits of a quiet moment with one NOTIFY, after its linger, and
     none once they are announced."""

@@ -49,10 +49,11 @@ class OutboxRelay:
     every ``poll_interval_s`` whatever happened: rows whose writer died before its relay ran, or whose
     announcement was lost, are delivered by the poll of any replica.
 
-    Woken by a commit or an announcement, it lingers ``linger_s`` before it claims, so that the commits of
+    Woken by a commit of its own process, it lingers ``linger_s`` before it claims, so that the commits of
     those moments share one pass (one claim, one publishing round, one update marking them sent), as they
     do under load, rather than a pass each when raters submit one after another: an event reaches the broker
-    at most ``linger_s`` later than it could have. A full batch is followed by the next at once.
+    at most ``linger_s`` later than it could have. An announcement starts the pass at once (its notifier
+    lingered already), and a full batch is followed by the next at once.
 
     Delivery is at least once: a crash between the broker's confirm and the commit re-sends the row,
     and consumers drop the duplicate through their inbox.
@@ -79,6 +80,9 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._listening = False  # LISTEN is up and the commits made before it were looked for
         self._waiting = False
+        # Woken by another process's announcement (or LISTEN coming up), not by a commit of this one: that
+        # process's notifier has lingered already, so the pass starts at once.
+        self._heard = False
 
     @property
     def is_quiet(self) -> bool:
@@ -104,6 +108,7 @@ class OutboxRelay:
             await self._broker.wait_connected()
             # Cleared before the claim, not after: a commit that lands while the batch runs wakes the next.
             self._wake.clear()
+            self._heard = False
             try:
                 published = await self.relay_batch()
                 if loop.time() >= next_cleanup:
@@ -128,7 +133,7 @@ class OutboxRelay:
             with contextlib.suppress(asyncio.TimeoutError):
                 woken = await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval_s)
             self._waiting = False
-            if woken and self._linger_s > 0:
+            if woken and not self._heard and self._linger_s > 0:
                 await asyncio.sleep(self._linger_s)  # the commits of the next moments join this pass
 
     async def relay_batch(self) -> int:
@@ -190,6 +195,10 @@ class OutboxRelay:
                 delete(table).where(table.c.sent_at.is_not(None), table.c.sent_at < func.now() - self._retention)
             )
 
+    def _hear(self) -> None:
+        self._heard = True
+        self._wake.set()
+
     async def _listen(self) -> None:
         """Hold a LISTEN connection and set the wake flag on every notification; reconnect on loss.
 
@@ -202,8 +211,8 @@ class OutboxRelay:
                 connection = await asyncpg.connect(url, timeout=10)
                 closed = asyncio.Event()
                 connection.add_termination_listener(lambda _conn, closed=closed: closed.set())
-                await connection.add_listener(self._outbox.notify_channel, lambda *_: self._wake.set())
-                self._wake.set()  # rows may have been committed while we were not listening
+                await connection.add_listener(self._outbox.notify_channel, lambda *_: self._hear())
+                self._hear()  # rows may have been committed while we were not listening
                 self._listening = True
                 await closed.wait()
             except Exception as exc:  # asyncpg's client-side errors too: the listener must not end
