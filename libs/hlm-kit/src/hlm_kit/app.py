@@ -149,6 +149,7 @@ def create_service_app(
                 poll_interval_s=settings.relay_poll_interval_s,
                 batch_size=settings.relay_batch_size,
                 retention_days=settings.outbox_retention_days,
+                linger_s=settings.outbox_linger_s,
             )
             _start(runtime, relay.run(), "outbox-relay")
             for consumer in consumers(runtime) if consumers else ():
@@ -157,7 +158,9 @@ def create_service_app(
                 _start(runtime, worker, worker_name)
         else:
             # No relay here: tell the relays of the worker processes when events are committed.
-            notifier = OutboxNotifier(engine, outbox, retry_interval_s=settings.relay_poll_interval_s)
+            notifier = OutboxNotifier(
+                engine, outbox, retry_interval_s=settings.relay_poll_interval_s, linger_s=settings.outbox_linger_s
+            )
             _start(runtime, notifier.run(), "outbox-notify")
         heap.settle()
         try:

@@ -130,6 +130,10 @@ class ServiceSettings(PlatformSettings):
     # API-only replicas turn this off: no outbox relay and no consumers in that process.
     run_workers: bool = True
     relay_poll_interval_s: float = 2.0
+    # How long the outbox relay, or an API-only process's notifier, waits after a commit wakes it before it
+    # claims (or sends its NOTIFY): the commits of those moments share one pass and one NOTIFY. Events reach
+    # RabbitMQ at most this much later. 0: at once, a pass and a NOTIFY per commit at low load.
+    outbox_linger_s: float = 0.05
     # How long stopping waits for each of: background tasks, the broker, the database pool. Three of
     # them stay well inside Kubernetes' default 30 s termination grace period.
     shutdown_grace_s: float = 8.0

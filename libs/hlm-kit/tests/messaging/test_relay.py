@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import aio_pika
+import asyncpg
 import pytest_asyncio
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select, text
@@ -20,7 +21,7 @@ from structlog.testing import capture_logs
 
 from hlm_contracts import AccreditationGrantedV1, ParticipantErasedV1
 from hlm_contracts.topology import CONSUMER_QUEUES
-from hlm_kit.db import create_engine, create_sessionmaker, make_metadata
+from hlm_kit.db import create_engine, create_sessionmaker, make_metadata, to_plain_url
 from hlm_kit.messaging.broker import Broker
 from hlm_kit.messaging.outbox import Outbox
 from hlm_kit.messaging.relay import OutboxNotifier, OutboxRelay
@@ -359,7 +360,7 @@ DYING_WRITER = """
 import asyncio, os, sys
 from datetime import UTC, datetime
 from hlm_contracts import ParticipantErasedV1
-from hlm_kit.db import create_engine, create_sessionmaker, make_metadata
+from hlm_kit.db import create_engine, create_sessionmaker, make_metadata, to_plain_url
 from hlm_kit.messaging.outbox import Outbox
 
 async def main() -> None:
@@ -462,3 +463,109 @@ async def test_the_relay_carries_on_after_the_database_was_unreachable(
 
 def _relay_errors() -> float:
     return REGISTRY.get_sample_value("outbox_relay_errors_total") or 0.0
+
+
+# Far longer than the few commits below take, however busy the machine: they all land within it.
+LONG_LINGER_S = 1.0
+
+
+class CountingRelay(OutboxRelay):
+    """A relay that counts its passes (claims)."""
+
+    passes = 0
+
+    async def relay_batch(self) -> int:
+        self.passes += 1
+        return await super().relay_batch()
+
+
+async def test_commits_within_the_linger_share_one_relay_pass(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    """Raters submitting one after another at a quiet hour: their events go in one claim and one publishing
+    round, as under load, not one pass per submit."""
+    relay = CountingRelay(
+        kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S, linger_s=LONG_LINGER_S
+    )
+    async with running(relay):
+        await quiet_relay(relay)
+        relay.passes = 0
+
+        event_ids = [await record_erasure(kit_schema, f"participant-{n}") for n in range(3)]
+        await wait_for(lambda: all_sent(kit_schema, event_ids), timeout_s=WELL_BEFORE_THE_POLL_S)
+        assert relay.passes == 1
+
+    delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
+    assert [m.message_id for m in delivered] == event_ids
+
+
+async def test_an_announced_commit_is_relayed_without_a_second_linger(
+    kit_schema: KitSchema, amqp_url: str, topology: Topology, broker: Broker
+) -> None:
+    """An event written by an API-only replica waits for that replica's linger only: the relay that hears
+    of it claims at once, so the event is no later than one written in the relay's own process."""
+    writer_outbox = Outbox(make_metadata(str(kit_schema.metadata.schema)))
+    writer = dataclasses.replace(kit_schema, outbox=writer_outbox)
+    relay = OutboxRelay(
+        kit_schema.engine, kit_schema.outbox, broker, poll_interval_s=POLL_NEVER_S, linger_s=POLL_NEVER_S
+    )
+    notifier = OutboxNotifier(kit_schema.engine, writer_outbox, retry_interval_s=0.2, linger_s=0.05)
+    async with running(relay, notifier):
+        await quiet_relay(relay)
+
+        event_id = await record_erasure(writer, "participant-1")
+        await wait_for(lambda: is_sent(kit_schema, event_id), timeout_s=WELL_BEFORE_THE_POLL_S)
+
+    delivered = await drain(amqp_url, topology.queue_name(REPORT_ERASURE_QUEUE))
+    assert [m.message_id for m in delivered] == [event_id]
+
+
+async def test_commits_within_the_linger_share_one_notification(kit_schema: KitSchema) -> None:
+    """An API-only process announces the commits of a quiet moment with one NOTIFY, after its linger, and
+    none once they are announced."""
+    writer_outbox = Outbox(make_metadata(str(kit_schema.metadata.schema)))
+    writer = dataclasses.replace(kit_schema, outbox=writer_outbox)
+    heard: list[float] = []
+    loop = asyncio.get_running_loop()
+    listener = await asyncpg.connect(to_plain_url(kit_schema.engine.url.render_as_string(hide_password=False)))
+    try:
+        await listener.add_listener(writer_outbox.notify_channel, lambda *_: heard.append(loop.time()))
+        notifier = OutboxNotifier(kit_schema.engine, writer_outbox, retry_interval_s=0.2, linger_s=LONG_LINGER_S)
+        async with running(notifier):
+            await asyncio.sleep(0)  # the notifier is waiting for a commit
+            first_commit = loop.time()
+            for n in range(3):
+                await record_erasure(writer, f"participant-{n}")
+            assert heard == []  # still lingering
+
+            await wait_for(lambda: bool(heard), timeout_s=WELL_BEFORE_THE_POLL_S)
+            await asyncio.sleep(LONG_LINGER_S + 0.5)  # time for a second notification, were one owed
+        assert len(heard) == 1
+        assert heard[0] - first_commit >= LONG_LINGER_S
+    finally:
+        await listener.close()
+
+
+async def test_a_notifier_stopped_while_it_lingers_announces_the_commits_first(kit_schema: KitSchema) -> None:
+    """An API-only replica that stops (a deployment) right after a rater's submit still wakes the relays at
+    once, rather than leave the event to their poll."""
+    writer_outbox = Outbox(make_metadata(str(kit_schema.metadata.schema)))
+    writer = dataclasses.replace(kit_schema, outbox=writer_outbox)
+    heard: list[str] = []
+    listener = await asyncpg.connect(to_plain_url(kit_schema.engine.url.render_as_string(hide_password=False)))
+    try:
+        await listener.add_listener(writer_outbox.notify_channel, lambda *args: heard.append(args[2]))
+        notifier = OutboxNotifier(kit_schema.engine, writer_outbox, retry_interval_s=0.2, linger_s=POLL_NEVER_S)
+        async with running(notifier):
+            await asyncio.sleep(0)  # the notifier is waiting for a commit
+            await record_erasure(writer, "participant-1")
+            await asyncio.sleep(0.1)  # it lingers
+            assert heard == []
+        await wait_for(lambda: bool(heard), timeout_s=WELL_BEFORE_THE_POLL_S)
+        assert heard == [writer_outbox.notify_channel]
+    finally:
+        await listener.close()
+
+
+async def all_sent(kit: KitSchema, event_ids: list[str]) -> bool:
+    return all([await is_sent(kit, event_id) for event_id in event_ids])

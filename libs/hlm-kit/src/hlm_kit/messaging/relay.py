@@ -28,6 +28,11 @@ RELAY_ERRORS = Counter("outbox_relay_errors_total", "Relay passes that failed (d
 # An unroutable event is a deployment error (a consumer queue is missing); retry slowly, not hot.
 UNROUTABLE_RETRY_S = 60.0
 CLEANUP_EVERY_S = 3600.0
+# How long a relay or a notifier woken by a commit waits before it claims or notifies, so that the commits of
+# the next moments share its pass or its NOTIFY (``ServiceSettings.outbox_linger_s``).
+OUTBOX_LINGER_S = 0.05
+# How long a notifier stopped while it lingers tries to announce the commits it lingered on.
+STOPPING_NOTIFY_TIMEOUT_S = 2.0
 
 
 class OutboxRelay:
@@ -44,6 +49,12 @@ class OutboxRelay:
     every ``poll_interval_s`` whatever happened: rows whose writer died before its relay ran, or whose
     announcement was lost, are delivered by the poll of any replica.
 
+    Woken by a commit of its own process, it lingers ``linger_s`` before it claims, so that the commits of
+    those moments share one pass (one claim, one publishing round, one update marking them sent), as they
+    do under load, rather than a pass each when raters submit one after another: an event reaches the broker
+    at most ``linger_s`` later than it could have. An announcement starts the pass at once (its notifier
+    lingered already), and a full batch is followed by the next at once.
+
     Delivery is at least once: a crash between the broker's confirm and the commit re-sends the row,
     and consumers drop the duplicate through their inbox.
     """
@@ -57,16 +68,21 @@ class OutboxRelay:
         poll_interval_s: float = 2.0,
         batch_size: int = 100,
         retention_days: int = 7,
+        linger_s: float = OUTBOX_LINGER_S,
     ) -> None:
         self._engine = engine
         self._outbox = outbox
         self._broker = broker
         self._poll_interval_s = poll_interval_s
+        self._linger_s = linger_s
         self._batch_size = batch_size
         self._retention = timedelta(days=retention_days)
         self._wake = asyncio.Event()
         self._listening = False  # LISTEN is up and the commits made before it were looked for
         self._waiting = False
+        # Woken by another process's announcement (or LISTEN coming up), not by a commit of this one: that
+        # process's notifier has lingered already, so the pass starts at once.
+        self._heard = False
 
     @property
     def is_quiet(self) -> bool:
@@ -92,6 +108,7 @@ class OutboxRelay:
             await self._broker.wait_connected()
             # Cleared before the claim, not after: a commit that lands while the batch runs wakes the next.
             self._wake.clear()
+            self._heard = False
             try:
                 published = await self.relay_batch()
                 if loop.time() >= next_cleanup:
@@ -112,9 +129,12 @@ class OutboxRelay:
             if published >= self._batch_size:
                 continue  # more may be waiting
             self._waiting = True
+            woken = False
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval_s)
+                woken = await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval_s)
             self._waiting = False
+            if woken and not self._heard and self._linger_s > 0:
+                await asyncio.sleep(self._linger_s)  # the commits of the next moments join this pass
 
     async def relay_batch(self) -> int:
         """Publish one batch of due rows; return how many the broker confirmed."""
@@ -175,6 +195,10 @@ class OutboxRelay:
                 delete(table).where(table.c.sent_at.is_not(None), table.c.sent_at < func.now() - self._retention)
             )
 
+    def _hear(self) -> None:
+        self._heard = True
+        self._wake.set()
+
     async def _listen(self) -> None:
         """Hold a LISTEN connection and set the wake flag on every notification; reconnect on loss.
 
@@ -187,8 +211,8 @@ class OutboxRelay:
                 connection = await asyncpg.connect(url, timeout=10)
                 closed = asyncio.Event()
                 connection.add_termination_listener(lambda _conn, closed=closed: closed.set())
-                await connection.add_listener(self._outbox.notify_channel, lambda *_: self._wake.set())
-                self._wake.set()  # rows may have been committed while we were not listening
+                await connection.add_listener(self._outbox.notify_channel, lambda *_: self._hear())
+                self._hear()  # rows may have been committed while we were not listening
                 self._listening = True
                 await closed.wait()
             except Exception as exc:  # asyncpg's client-side errors too: the listener must not end
@@ -209,15 +233,25 @@ class OutboxNotifier:
     The ``NOTIFY`` goes in a transaction of its own on a connection of its own, never in the business
     transaction: PostgreSQL serialises the commits of transactions that notify (one lock on the
     notification queue, held through the commit's WAL flush), which would cap how fast a service
-    commits. Commits that land while a notification is on its way collapse into the next one, and it
-    commits without waiting for the flush: a notification lost in a crash only delays an event until
-    a relay polls.
+    commits. Woken by a commit, it lingers ``linger_s`` before notifying, so that the commits of those
+    moments share one ``NOTIFY`` (and the woken relay one pass), as they do under load, rather than one
+    each when raters submit one after another; commits that land while a notification is on its way
+    collapse into the next one. It commits without waiting for the flush: a notification lost in a crash
+    only delays an event until a relay polls. Stopped while it lingers, it notifies before it stops.
     """
 
-    def __init__(self, engine: AsyncEngine, outbox: Outbox, *, retry_interval_s: float = 2.0) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        outbox: Outbox,
+        *,
+        retry_interval_s: float = 2.0,
+        linger_s: float = OUTBOX_LINGER_S,
+    ) -> None:
         self._url = to_plain_url(engine.url.render_as_string(hide_password=False))
         self._outbox = outbox
         self._retry_interval_s = retry_interval_s
+        self._linger_s = linger_s
         self._connection: asyncpg.Connection | None = None
 
     async def run(self) -> None:
@@ -227,6 +261,7 @@ class OutboxNotifier:
             with self._outbox.waking(wake):
                 while True:
                     await wake.wait()
+                    await self._linger()
                     wake.clear()
                     try:
                         await self._notify_to_the_end()
@@ -241,11 +276,24 @@ class OutboxNotifier:
         finally:
             await self._disconnect()
 
-    async def _notify_to_the_end(self) -> None:
+    async def _linger(self) -> None:
+        """Wait ``linger_s`` for the commits of the next moments; stopped meanwhile, announce the commits
+        already made first, rather than leave their events to a relay's poll, within a few seconds (a
+        database that does not answer must not hold the service's stop)."""
+        if self._linger_s <= 0:
+            return
+        try:
+            await asyncio.sleep(self._linger_s)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await self._notify_to_the_end(timeout_s=STOPPING_NOTIFY_TIMEOUT_S)
+            raise
+
+    async def _notify_to_the_end(self, timeout_s: float = 10.0) -> None:
         """Notify; cancelled meanwhile (the service stops), finish the round trip first, then stop. An
         asyncpg connection cancelled in the middle of an exchange fails when it is closed, with an error
         nobody can retrieve."""
-        notifying = asyncio.ensure_future(self._notify())
+        notifying = asyncio.ensure_future(self._notify(timeout_s))
         try:
             await asyncio.shield(notifying)
         except asyncio.CancelledError:
@@ -253,12 +301,12 @@ class OutboxNotifier:
                 await asyncio.wait_for(notifying, timeout=5)
             raise
 
-    async def _notify(self) -> None:
+    async def _notify(self, timeout_s: float) -> None:
         if self._connection is None or self._connection.is_closed():
             self._connection = await asyncpg.connect(
-                self._url, timeout=10, server_settings={"synchronous_commit": "off"}
+                self._url, timeout=timeout_s, server_settings={"synchronous_commit": "off"}
             )
-        await self._connection.execute("SELECT pg_notify($1, '')", self._outbox.notify_channel, timeout=10)
+        await self._connection.execute("SELECT pg_notify($1, '')", self._outbox.notify_channel, timeout=timeout_s)
 
     async def _disconnect(self) -> None:
         connection, self._connection = self._connection, None
