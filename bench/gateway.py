@@ -203,6 +203,7 @@ class Platform:
     issuer: str
     audience: str
     mail: Path
+    env: dict[str, str]  # what the servers run with (their databases, broker, topology, keys)
 
     def url(self, name: str) -> str:
         return self.servers[name].base_url
@@ -287,7 +288,7 @@ def running_platform(args: argparse.Namespace, logs: Path) -> Iterator[Platform]
             # alone took over a minute, so the wait is a flag.
             for server in servers.values():
                 shared._wait_until(server, "/health/ready", timeout_s=args.ready_timeout)
-            yield Platform(servers, secret, issuer, audience, mail)
+            yield Platform(servers, secret, issuer, audience, mail, env)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
     uv run --no-sync python bench/gateway_page_instructions.py [--requests 200] [--warmup 40] [--keep DIR]
         [--no-callgrind]
+    uv run --no-sync python bench/gateway_page_instructions.py --home [--requests 100] [--warmup 20]
+        [--process gateway framework survey report facilitator] [--keep DIR] [--no-callgrind]
 
 A rater's every page makes one gateway call through the web front: the page shown (``RaterInvitation`` with
 ``withQuestionnaire: false`` and the page's ``itemKeys``/``dimensionKeys``) and the page sent
@@ -19,12 +21,23 @@ counted and starts from zero), ``--requests`` calls, and ``os.sched_yield()`` ag
 pair, divided by ``--requests``, is the operation's instructions per call (the client's side of
 ``ASGITransport`` included, the same before and after any change of the gateway). Every answer is checked
 to be the one expected. ``--keep DIR`` leaves callgrind's files there, for ``callgrind_annotate``.
+
+``--home`` counts the app's home screen instead (``bench/gateway.py``'s ``HOME`` query), process by process:
+it starts ``bench/gateway.py``'s platform and seeds it as that benchmark does (the participant's six 360s with
+progress, three reports, two sessions; ``--background`` other participants, ``--facilitators``), reads the four
+REST answers the gateway's loaders ask for (``rest_paths``) with the participant's token, then runs one
+process under callgrind per ``--process``: ``gateway``, the home query with those four answers canned (as
+above, so only the gateway's own work counts); ``framework``, ``survey``, ``report``, ``facilitator``: that
+service's app (``create_app``, its lifespan, no workers) on the seeded database, sent its read of the screen
+through ``httpx.ASGITransport`` with the participant's token. Each count is instructions per screen of that
+process (its client's side included, the same before and after a change); their sum is the screen's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -42,6 +55,10 @@ from request_instructions import callgrind_totals, keep_dumps, under_callgrind  
 
 CATALOGUE = REPO / "services/framework-svc/src/framework_svc/catalogue/data"
 CHILD_COMMAND = "_child"
+HOME_CHILD_COMMAND = "_home_child"
+HOME_PROCESSES = ("gateway", "framework", "survey", "report", "facilitator")
+# What an upstream answer's bytes are served with again; the rest is the connection's.
+_KEPT_HEADERS = {"content-type", "etag", "cache-control", "last-modified", "vary"}
 PAGE = 4  # the fifth dimension, as bench/web.py
 TOKEN = "bench-rater-token-0123456789abcdef"
 OPERATIONS = ("shown", "sent")
@@ -212,6 +229,170 @@ async def _child(spec: dict[str, Any]) -> None:
             os.sched_yield()  # callgrind: the calls' count
 
 
+# ----------------------------------------------------------------------------------------------------
+# The home screen, process by process (--home)
+# ----------------------------------------------------------------------------------------------------
+
+
+def _canned(answers: dict[str, Any]) -> Any:
+    """The four services' answers of the seeded home screen, served by path (the query string ignored)."""
+    import httpx
+
+    by_path = {
+        path.split("?", 1)[0]: (answer["status"], answer["headers"], answer["body"].encode())
+        for path, answer in answers.items()
+    }
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        found = by_path.get(request.url.path)
+        if found is None:
+            return httpx.Response(404, json={"title": "Not Found", "status": 404, "detail": "not here"})
+        status, headers, content = found
+        return httpx.Response(status, content=content, headers=headers)
+
+    return httpx.MockTransport(handle)
+
+
+def _home_app(spec: dict[str, Any]) -> tuple[Any, str, dict[str, str], bytes | None]:
+    """The app of ``spec``'s process, the path it is sent, its headers, and its body (``None``: a GET)."""
+    import importlib
+
+    if spec["process"] == "gateway":
+        from hlm_kit.tokens import mint_token
+
+        app = _app(_canned(spec["answers"]))
+        token = mint_token(
+            "bench-secret-bench-secret-bench-secret",
+            sub=spec["participant"],
+            roles=["participant"],
+            org="RX1",
+            region=spec["region"],
+            issuer="bench",
+            audience="bench",
+            ttl_s=6 * 3600,
+        )
+        headers = {"authorization": f"Bearer {token}", "content-type": "application/json"}
+        return app, "/graphql", headers, json.dumps({"query": spec["query"]}).encode()
+    main = importlib.import_module(f"{spec['process']}_svc.main")
+    return main.create_app(), spec["path"], spec["headers"], None
+
+
+async def _home_child(spec: dict[str, Any]) -> None:
+    import httpx
+    from asgi_lifespan import LifespanManager
+
+    from hlm_kit import heap
+
+    app, path, headers, body = _home_app(spec)
+    async with contextlib.AsyncExitStack() as stack:
+        if spec["process"] != "gateway":  # the gateway's clients are set without its lifespan (no broker)
+            await stack.enter_async_context(LifespanManager(app, startup_timeout=120, shutdown_timeout=60))
+        heap.settle()
+        if spec["callgrind"]:
+            subprocess.run(  # noqa: ASYNC221 (nothing else runs yet)
+                ["callgrind_control", "--instr=on", str(os.getpid())], check=True, capture_output=True
+            )
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+        client = await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://bench"))
+        expected: bytes | None = None
+
+        async def send(count: int) -> None:
+            nonlocal expected
+            for _ in range(count):
+                if body is None:
+                    response = await client.get(path, headers=headers)
+                else:
+                    response = await client.post(path, content=body, headers=headers)
+                if response.status_code != 200 or b'"errors":' in response.content:
+                    raise RuntimeError(f"{spec['process']}: {response.status_code} {response.text[:1000]}")
+                # The same answer every time (the first one checked against the seed by the orchestrator).
+                expected = expected or response.content
+                if response.content != expected:
+                    raise RuntimeError(f"{spec['process']}: the answer changed: {response.text[:1000]}")
+            for _ in range(20):  # what a request leaves behind, inside the count
+                await asyncio.sleep(0)
+
+        await send(spec["warmup"])
+        os.sched_yield()  # callgrind: everything before this, counted apart
+        await send(spec["requests"])
+        os.sched_yield()  # callgrind: the screens' count
+        if spec["process"] == "gateway" and json.loads(expected or b"{}") != spec["check"]:
+            raise RuntimeError("gateway: the home query answers otherwise with canned answers than live")
+
+
+def run_home(args: argparse.Namespace) -> int:
+    """Seed ``bench/gateway.py``'s platform, then count each process's instructions per home screen."""
+    import httpx
+
+    import gateway as home  # bench/gateway.py
+
+    if not args.no_callgrind and shutil.which("valgrind") is None:
+        raise home.shared.BenchError("valgrind not found: install it (apt-get install valgrind) or pass --no-callgrind")
+    per_screen: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="gateway-home-") as tmp, home.running_platform(args, Path(tmp)) as live:
+        seeded = asyncio.run(home.seed(live, args))
+        _, listed = home._check_home(live, seeded)
+        paths = home.rest_paths(listed)
+        headers = live.headers("participant", home.PARTICIPANT)
+        answers: dict[str, dict[str, Any]] = {}
+        for service, path in paths.items():
+            response = httpx.get(live.url(service) + path, headers=headers, timeout=30, trust_env=False)
+            if response.status_code != 200:
+                raise home.shared.BenchError(f"{service} {path}: {response.status_code} {response.text[:500]}")
+            kept = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+            answers[path] = {"status": response.status_code, "headers": kept, "body": response.text}
+        live_home = httpx.post(
+            live.url("gateway") + "/graphql",
+            json={"query": home.HOME},
+            headers=headers,
+            timeout=30,
+            trust_env=False,
+        ).json()
+        print(f"  seeded; counting {', '.join(args.process)}", flush=True)
+        for process in args.process:
+            spec = {
+                "process": process,
+                "warmup": args.warmup,
+                "requests": args.requests,
+                "callgrind": not args.no_callgrind,
+                "answers": answers,
+                "query": home.HOME,
+                "participant": home.PARTICIPANT,
+                "region": home.REGION,
+                "check": live_home,
+                "path": paths.get(process),
+                "headers": headers,
+            }
+            directory = Path(tmp) / f"home-{process}"
+            directory.mkdir()
+            (directory / "spec.json").write_text(json.dumps(spec))
+            out = directory / "callgrind"
+            out.mkdir()
+            command = [sys.executable, str(Path(__file__).resolve()), HOME_CHILD_COMMAND, str(directory / "spec.json")]
+            if not args.no_callgrind:
+                command = under_callgrind(command, out)
+            env = dict(live.env) | {f"{process.upper()}_RUN_WORKERS": "false"}
+            load = os.getloadavg()[0]
+            done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise home.shared.BenchError(f"{process}'s process failed ({done.returncode}):\n{done.stderr[-5000:]}")
+            if args.no_callgrind:
+                print(f"  {process}: every answer as expected", flush=True)
+                continue
+            keep_dumps(out, args.keep, process)
+            per_screen[process] = callgrind_totals(out)[1] / args.requests
+            count = per_screen[process] / 1e6
+            print(f"  {process:<12} {count:>7.3f} M  (load average {load:.1f} at the start)", flush=True)
+    if per_screen:
+        print()
+        counted = f"{args.requests} screens after {args.warmup} of warm-up, clients included"
+        print(f"instructions per home screen ({counted}):")
+        for process, count in per_screen.items():
+            print(f"  {process:<12} {count / 1e6:>7.3f} M")
+        print(f"  {'all':<12} {sum(per_screen.values()) / 1e6:>7.3f} M")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.no_callgrind and shutil.which("valgrind") is None:
         print(
@@ -254,12 +435,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == [CHILD_COMMAND]:
         asyncio.run(_child(json.loads(Path(argv[1]).read_text())))
         return 0
+    if argv[:1] == [HOME_CHILD_COMMAND]:
+        asyncio.run(_home_child(json.loads(Path(argv[1]).read_text())))
+        return 0
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="calls counted per operation")
     parser.add_argument("--warmup", type=int, default=40, help="calls sent first, not counted")
     parser.add_argument("--no-callgrind", action="store_true", help="run without valgrind, to check the answers")
     parser.add_argument("--keep", help="a directory to copy callgrind's files into, for callgrind_annotate")
-    return run(parser.parse_args(argv))
+    parser.add_argument("--home", action="store_true", help="the home screen, process by process, on a seeded platform")
+    parser.add_argument("--process", nargs="+", choices=HOME_PROCESSES, default=list(HOME_PROCESSES))
+    parser.add_argument("--background", type=int, default=200, help="--home: other participants, a draft 360 each")
+    parser.add_argument("--facilitators", type=int, default=50, help="--home: facilitators in the register")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ready-timeout", type=float, default=180.0, help="--home: seconds each server may take")
+    from catalogue import add_platform_urls, run_benchmark  # bench/catalogue.py
+
+    add_platform_urls(parser)
+    args = parser.parse_args(argv)
+    if args.home:
+        return run_benchmark(run_home, args, interrupted_code=130)
+    return run(args)
 
 
 if __name__ == "__main__":

@@ -13,12 +13,12 @@ import httpx
 import pytest
 import pytest_asyncio
 from fastapi import APIRouter, FastAPI
-from sqlalchemy import Column, MetaData, Table, Text, event, insert, select, text, update
+from sqlalchemy import Column, MetaData, Table, Text, bindparam, event, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import Pool
 
-from hlm_kit.db import ReadOnlySession, Session, WriteInRead, WriteSession, hold_lock, keep
+from hlm_kit.db import DriverStatement, ReadOnlySession, Session, WriteInRead, WriteSession, hold_lock, keep
 from hlm_kit.errors import Conflict
 from hlm_kit.testing.messaging import MessagingSchema
 from hlm_kit.testing.pytest_plugin import rolled_back_session, share_session
@@ -45,6 +45,8 @@ def entries_router(entries: Table) -> APIRouter:
             await (await session.connection()).execute(update(entries).values(label=label))
         elif how == "text":
             await session.execute(text(f'INSERT INTO "{entries.schema}".read_entry VALUES (:label)'), {"label": label})
+        elif how == "driver":  # compiled once and sent as the driver's SQL
+            await DriverStatement(insert(entries).values(label=bindparam("label"))).execute(session, {"label": label})
         elif how == "lock":
             await hold_lock(session, f"read-requests {label}")
         elif how == "after-commit":  # a read that ends its transaction early reads on, guarded
@@ -63,6 +65,11 @@ def entries_router(entries: Table) -> APIRouter:
     async def listed_on_the_connection(session: Session) -> list[str]:
         connection = await session.connection()  # Core without the ORM's handling of results
         return list(await connection.scalars(select(entries.c.label).order_by(entries.c.label)))
+
+    @router.get("/entries/via-driver")
+    async def listed_as_the_drivers(session: Session) -> list[str]:
+        selected = DriverStatement(select(entries.c.label).order_by(entries.c.label))
+        return list((await selected.execute(session, {})).scalars())
 
     @router.post("/entries-search")
     async def searched(session: ReadOnlySession) -> list[str]:
@@ -183,11 +190,13 @@ async def test_a_read_sends_no_begin_and_no_commit(
     response = await client.get("/entries")
     counted = await client.get("/entries/count")  # textual SQL that selects reads too
     on_the_connection = await client.get("/entries/via-connection")
+    as_the_drivers = await client.get("/entries/via-driver")  # a compiled select sent as the driver's SQL
 
     assert response.status_code == 200, response.text
     assert response.json() == ["a"]
     assert counted.json() == 1
     assert on_the_connection.json() == ["a"]
+    assert as_the_drivers.json() == ["a"]
     await _logged()
     assert transaction_statements == []
 
@@ -207,7 +216,7 @@ async def test_a_post_that_only_reads_sends_no_begin_and_no_commit(
     assert transaction_statements == []
 
 
-@pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "lock", "after-commit"])
+@pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "driver", "lock", "after-commit"])
 async def test_a_post_that_only_reads_is_refused_a_write_as_a_get_is(
     client: httpx.AsyncClient, stored: Callable[[], Any], how: str
 ) -> None:
@@ -234,7 +243,7 @@ async def test_a_write_a_post_that_only_reads_keeps_outlives_its_refusal(
     assert await stored() == ["f-kept"]
 
 
-@pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "lock", "after-commit"])
+@pytest.mark.parametrize("how", ["orm", "core", "connection", "text", "driver", "lock", "after-commit"])
 async def test_a_read_that_writes_is_refused_before_the_database_sees_it(
     client: httpx.AsyncClient, stored: Callable[[], Any], how: str
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import strawberry
 from strawberry.types import Info
 
@@ -135,7 +137,28 @@ class Questionnaire:
         return framework_from(await info.context.loaders.framework.load((self.framework_key, self.framework_version)))
 
 
+# The schema's framework made from each of the last few trees read: framework-svc's answer is read once per
+# distinct body and the same model handed out again (``Upstream.get(..., shared=True)``), so the same
+# Framework serves every query that reads it, rather than its some 300 objects made again per request (the
+# home screen reads it on every visit). Nothing changes a Framework once made.
+_FRAMEWORKS: OrderedDict[int, tuple[FrameworkTree, Framework]] = OrderedDict()
+_FRAMEWORKS_KEPT = 32
+
+
 def framework_from(data: FrameworkTree) -> Framework:
+    """The schema's framework of ``data``: made once for the same tree read again."""
+    known = _FRAMEWORKS.get(id(data))
+    if known is not None and known[0] is data:
+        _FRAMEWORKS.move_to_end(id(data))
+        return known[1]
+    made = _framework_from(data)
+    _FRAMEWORKS[id(data)] = (data, made)  # the tree is kept with it, so its id is not another's meanwhile
+    if len(_FRAMEWORKS) > _FRAMEWORKS_KEPT:
+        _FRAMEWORKS.popitem(last=False)
+    return made
+
+
+def _framework_from(data: FrameworkTree) -> Framework:
     return Framework(
         key=data.key,
         version=data.version,

@@ -178,8 +178,10 @@ def _refusal(clause: object, sql: str, options: Any) -> WriteInRead | None:
         what = "a lock, which lasts as long as its transaction"
     elif getattr(clause, "is_select", False) or isinstance(clause, _SAVEPOINTS):
         return None
-    elif isinstance(clause, TextClause) and sql.lstrip()[:6].upper() == "SELECT":
-        return None  # textual SQL that says it selects (a WITH may hold a write: refused)
+    elif (clause is None or isinstance(clause, TextClause)) and sql.lstrip()[:6].upper() == "SELECT":
+        # Textual SQL, or a compiled select sent as the driver's (DriverStatement), that says it selects
+        # (a WITH may hold a write: refused).
+        return None
     else:
         what = " ".join(sql.split(None, 3)[:3]) or "an empty statement"  # e.g. UPDATE schema.table SET
     return _write_in_read(what)

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from facilitator_svc.bookings.schemas import BookingList
 from hlm_kit.testing.pytest_plugin import AuthHeaders
 
 
@@ -53,3 +54,34 @@ async def test_a_cycle_id_that_is_not_one_is_named_by_its_position(
     too_many = ",".join(str(uuid.uuid4()) for _ in range(101))
     problem = assert_problem(await client.get("/v1/bookings", params={"cycle_ids": too_many}, headers=admin), 422)
     assert [error["loc"] for error in problem["errors"]] == [["query", "cycle_ids"]]
+
+
+async def test_a_page_of_sessions_is_written_as_their_models_are(
+    client: httpx.AsyncClient, admin: dict[str, str], auth: AuthHeaders, add_facilitator: Any, at: Any
+) -> None:
+    facilitator = await add_facilitator(capacity_per_month=10, slots=[at(d) for d in (1, 2, 3)])
+    cycles = [str(uuid.uuid4()) for _ in range(3)]
+    me = auth("participant", sub="p-home", org="RQ3", region="london")
+    booked = [
+        await confirmed(client, me, slot["id"], cycle) for slot, cycle in zip(facilitator["slots"], cycles, strict=True)
+    ]
+    cancelled = await client.post(
+        f"/v1/bookings/{booked[1]['id']}/cancel", json={"reason": "Moved to another week"}, headers=me
+    )
+    assert cancelled.status_code == 200, cancelled.text
+
+    listed = await client.get("/v1/bookings", params={"cycle_ids": ",".join(cycles), "limit": 2}, headers=me)
+    rest = await client.get(
+        "/v1/bookings", params={"cycle_ids": ",".join(cycles), "cursor": listed.json()["next_cursor"]}, headers=me
+    )
+
+    # Each page is the bytes of BookingList made of the sessions as read one by one (BookingOut each).
+    one_by_one = [(await client.get(f"/v1/bookings/{b['id']}", headers=me)).json() for b in booked]
+    assert listed.headers["content-type"] == "application/json"
+    expected = BookingList.model_validate({"items": one_by_one[:2], "next_cursor": listed.json()["next_cursor"]})
+    assert listed.content == expected.model_dump_json().encode()
+    assert rest.content == BookingList.model_validate({"items": one_by_one[2:]}).model_dump_json().encode()
+    assert listed.json()["items"][1]["status"] == "cancelled"
+    # Another participant sees none of them.
+    other = auth("participant", sub="p-other", org="RQ3", region="london")
+    assert cycles_of(await client.get("/v1/bookings", params={"cycle_ids": ",".join(cycles)}, headers=other)) == []

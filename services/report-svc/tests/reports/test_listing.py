@@ -10,6 +10,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hlm_kit.testing.pytest_plugin import AuthHeaders
+from report_svc.reports.schemas import ReportSummaryList, ReportSummaryOut
 from report_svc.reports.service import report_id_of
 
 from ..conftest import cycle_events, seed  # noqa: TID252  (test support shared by the suite)
@@ -58,3 +59,34 @@ async def test_a_cursor_the_list_did_not_issue_is_refused_as_a_bad_parameter(
 
     body = assert_problem(response, 422)
     assert body["errors"][0]["loc"] == ["query", "cursor"]
+
+
+async def test_a_page_of_summaries_is_written_as_the_reports_models_are(
+    client: httpx.AsyncClient, session: AsyncSession, auth: AuthHeaders
+) -> None:
+    participant, ids = await _participant_with_reports(session, 3)
+    waiting = cycle_events(participant_id=participant, release_mode="coached")  # not the participant's yet
+    await seed(session, waiting)
+    reader = auth("participant", sub=participant)
+
+    whole = await client.get("/v1/reports", headers=reader)
+    first = await client.get("/v1/reports", params={"limit": 2, "view": "summary"}, headers=reader)
+    cursor = first.json()["next_cursor"]
+    second = await client.get("/v1/reports", params={"limit": 2, "view": "summary", "cursor": cursor}, headers=reader)
+
+    # Each page is ReportSummaryList's bytes of the same reports read whole; the coached one is in neither.
+    reports = [ReportSummaryOut.model_validate(r) for r in whole.json()["items"]]
+    assert {str(r.id) for r in reports} == ids
+    assert first.headers["content-type"] == "application/json"
+    summaries = [r for page in (first, second) for r in page.json()["items"]]
+    assert [r["id"] for r in summaries] == [str(r.id) for r in reports]
+    assert (
+        first.content
+        == ReportSummaryList(items=reports[: len(first.json()["items"])], next_cursor=cursor).model_dump_json().encode()
+    )
+    assert second.content == ReportSummaryList(items=reports[len(first.json()["items"]) :]).model_dump_json().encode()
+    assert str(report_id_of(waiting.cycle_id)) not in {r["id"] for r in summaries}
+    # Another participant lists none of them.
+    assert (
+        await client.get("/v1/reports", params={"view": "summary"}, headers=auth("participant", sub="someone-else"))
+    ).json() == {"items": [], "next_cursor": None}

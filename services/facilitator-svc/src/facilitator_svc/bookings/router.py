@@ -15,6 +15,7 @@ from facilitator_svc.vocabulary import SessionKind
 from hlm_kit.auth import AdminOrFacilitator, AdminOrParticipant, AnyUser, Participant
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.json_answer import json_response
 from hlm_kit.pagination import Cursor, id_list, page_limit
 
 router = APIRouter(prefix="/v1/bookings", tags=["bookings"])
@@ -63,8 +64,8 @@ async def list_bookings(
     starts_before: Annotated[AwareDatetime | None, Query(alias="to")] = None,
     kind: Annotated[SessionKind | None, Query(description="only sessions of this kind")] = None,
     cursor: Cursor = None,
-) -> BookingList:
-    return await booking_service.list_bookings(
+) -> Response:
+    listed = await booking_service.list_bookings(
         session,
         principal,
         status=status,
@@ -76,6 +77,7 @@ async def list_bookings(
         cursor=cursor,
         limit=limit,
     )
+    return json_response(listed)
 
 
 @router.get("/{id}", response_model=BookingOut)

@@ -5,14 +5,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, delete, or_, select, text, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    Text,
+    Uuid,
+    and_,
+    any_,
+    bindparam,
+    delete,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import defer
 
 from hlm_contracts.enums import RaterGroup
+from hlm_kit.db import DriverStatement
 from hlm_kit.repository import RepositoryBase
 from report_svc.consents.models import Consent
 from report_svc.reports.models import PublishedScore, Report, ReportPdf
@@ -24,6 +42,51 @@ def _reports(*, with_content: bool) -> Select[Report]:
     and touching it raises rather than quietly loading it: a summary costs nothing of its size."""
     statement = select(Report)
     return statement if with_content else statement.options(defer(Report.content, raiseload=True))
+
+
+# What a report's summary shows (``ReportSummaryOut``), and when it was made (the list's order).
+SUMMARY_COLUMNS = (
+    Report.id,
+    Report.cycle_id,
+    Report.participant_id,
+    Report.organisation,
+    Report.kind,
+    Report.state,
+    Report.status,
+    Report.release_mode,
+    Report.version,
+    Report.released_at,
+    Report.released_by,
+    Report.updated_at,
+    Report.created_at,
+)
+
+
+@lru_cache(maxsize=16)
+def summary_list_statement(
+    *, participant: bool, cycle_ids: bool, participant_ids: bool, after: bool
+) -> DriverStatement:
+    """``visible_list`` without content as plain rows of :data:`SUMMARY_COLUMNS`, compiled once per shape:
+    the reports of ``participant``, of the list ``cycle_ids`` or of the list ``participant_ids``, newest first
+    (the id breaking ties), from just past ``after_created_at``/``after_id``, at most ``limit``."""
+    conditions: list[ColumnElement[bool]] = []
+    if participant:
+        conditions.append(Report.participant_id == bindparam("participant", type_=Text))
+    if cycle_ids:
+        conditions.append(Report.cycle_id == any_(bindparam("cycle_ids", type_=ARRAY(Uuid))))
+    if participant_ids:
+        conditions.append(Report.participant_id == any_(bindparam("participant_ids", type_=ARRAY(Text))))
+    statement = select(*SUMMARY_COLUMNS).where(or_(*conditions))
+    if after:
+        created_at = bindparam("after_created_at", type_=DateTime(timezone=True))
+        statement = statement.where(
+            or_(
+                Report.created_at < created_at,
+                and_(Report.created_at == created_at, Report.id > bindparam("after_id", type_=Uuid)),
+            )
+        )
+    statement = statement.order_by(Report.created_at.desc(), Report.id).limit(bindparam("limit", type_=Integer))
+    return DriverStatement(statement)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from hlm_contracts import ReportReadyV1, ReportReleasedV1
 from hlm_contracts.enums import CycleKind, RaterGroup, ReleaseMode
+from hlm_kit import json_answer
 from hlm_kit.auth import Principal, Role
 from hlm_kit.http_cache import etag_of
 from hlm_kit.pagination import CursorCodec
@@ -30,7 +31,13 @@ from report_svc.questionnaires import service as questionnaire_service
 from report_svc.reports import rendering
 from report_svc.reports.exceptions import AwaitingRelease, NothingToRelease, ReportNotFound
 from report_svc.reports.models import Report, ReportVersion
-from report_svc.reports.repository import PublishedFigure, ReportPdfRepository, ReportRepository, StoredReport
+from report_svc.reports.repository import (
+    PublishedFigure,
+    ReportPdfRepository,
+    ReportRepository,
+    StoredReport,
+    summary_list_statement,
+)
 from report_svc.reports.schemas import ReportList, ReportOut, ReportSummaryList, ReportSummaryOut
 from report_svc.resources import service as resource_service
 from report_svc.scoring import inputs
@@ -315,13 +322,26 @@ async def release(session: AsyncSession, principal: Principal, report_id: uuid.U
     return out
 
 
-async def _facilitates(session: AsyncSession, principal: Principal, report: Report) -> bool:
+class ReportFacts(Protocol):
+    """What the rules of who reads a report look at: a stored ``Report``, or a row of its columns."""
+
+    @property
+    def cycle_id(self) -> uuid.UUID: ...
+    @property
+    def participant_id(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+async def _facilitates(session: AsyncSession, principal: Principal, report: ReportFacts) -> bool:
     return principal.has_role(Role.FACILITATOR) and await session_service.facilitator_is_booked(
         session, principal.sub, cycle_id=report.cycle_id, participant_id=report.participant_id
     )
 
 
-async def _partner_may_read(session: AsyncSession, principal: Principal, report: Report) -> bool:
+async def _partner_may_read(session: AsyncSession, principal: Principal, report: ReportFacts) -> bool:
     if not principal.has_role(Role.PARTNER) or principal.org is None or report.status != RELEASED:
         return False
     if report.organisation != principal.org:
@@ -330,7 +350,7 @@ async def _partner_may_read(session: AsyncSession, principal: Principal, report:
     return consent is not None and consent.organisation == report.organisation
 
 
-async def readable(session: AsyncSession, principal: Principal, report: Report) -> bool:
+async def readable(session: AsyncSession, principal: Principal, report: ReportFacts) -> bool:
     """Participants read their own released reports (and the state of one not produced); facilitators
     the reports of participants booked with them; partners the released reports of consenting
     participants of their organisation. Academy administrators read group reports only."""
@@ -370,10 +390,12 @@ async def list_readable(
     with_content: bool,
     cursor: str | None,
     limit: int,
-) -> ReportList | ReportSummaryList:
-    """The reports asked for by id (in that order), or else a page of the caller's readable list.
-    Without content, the reports' content is not even read (the rules of who reads what do not depend
-    on it)."""
+) -> bytes:
+    """The reports asked for by id (in that order), or else a page of the caller's readable list, as
+    ``ReportList`` JSON (``ReportSummaryList`` without content). Without content, the reports' content is
+    not even read (the rules of who reads what do not depend on it)."""
+    if ids is None and not with_content:
+        return await _summaries_visible(session, principal, after=LIST_CURSOR.decode(cursor), limit=limit)
     if ids is not None:
         reports, next_cursor = await _get_many(session, principal, ids, with_content=with_content), None
     else:
@@ -381,8 +403,48 @@ async def list_readable(
             session, principal, after=LIST_CURSOR.decode(cursor), limit=limit, with_content=with_content
         )
     if with_content:
-        return ReportList(items=await present(session, reports), next_cursor=next_cursor)
-    return ReportSummaryList(items=[ReportSummaryOut.model_validate(r) for r in reports], next_cursor=next_cursor)
+        return ReportList(items=await present(session, reports), next_cursor=next_cursor).model_dump_json().encode()
+    page = ReportSummaryList(items=[ReportSummaryOut.model_validate(r) for r in reports], next_cursor=next_cursor)
+    return page.model_dump_json().encode()
+
+
+# A summary's fields in the order ReportSummaryOut writes them.
+_SUMMARY_FIELDS = tuple(ReportSummaryOut.model_fields)
+
+
+async def _summaries_visible(
+    session: AsyncSession, principal: Principal, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> bytes:
+    """``_list_visible`` without content (the home screen's read, on every visit): the same candidates and
+    rules, read as plain rows by one statement compiled once (``summary_list_statement``) and written as
+    ``ReportSummaryList`` JSON (a test holds it to the models' bytes)."""
+    values: dict[str, object] = {"limit": limit + 1}
+    if principal.has_role(Role.PARTICIPANT):
+        values["participant"] = principal.sub
+    if principal.has_role(Role.FACILITATOR):
+        cycles, participants = await session_service.facilitated_participants(session, principal.sub)
+        if cycles:
+            values["cycle_ids"] = list(cycles)
+        if participants:
+            values["participant_ids"] = list(participants)
+    if len(values) == 1:  # no candidates at all
+        return json_answer.encode({"items": [], "next_cursor": None})
+    if after is not None:
+        values["after_created_at"], values["after_id"] = after
+    statement = summary_list_statement(
+        participant="participant" in values,
+        cycle_ids="cycle_ids" in values,
+        participant_ids="participant_ids" in values,
+        after=after is not None,
+    )
+    candidates = (await statement.execute(session, values)).all()
+    page, next_cursor = LIST_CURSOR.page(candidates, limit, key=lambda r: (r.created_at, r.id))
+    items = [
+        {field: getattr(row, field) for field in _SUMMARY_FIELDS}
+        for row in page
+        if await readable(session, principal, row)
+    ]
+    return json_answer.encode({"items": items, "next_cursor": next_cursor})
 
 
 async def _get_many(

@@ -3,15 +3,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, true, update
+from sqlalchemy import DateTime, Integer, Text, Uuid, and_, bindparam, delete, exists, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.elements import FunctionFilter
 
 from hlm_contracts import RaterGroup
+from hlm_kit.db import DriverStatement
 from hlm_kit.repository import RepositoryBase
 from survey_svc.cycles.models import Cycle, CycleStatus, FeedbackSession
 from survey_svc.raters.models import Invitation, InvitationStatus
@@ -38,10 +41,12 @@ def _counted(group: str, *conditions: ColumnElement[bool]) -> FunctionFilter[int
     return func.count().filter(Invitation.rater_group == group, *conditions)
 
 
-def _summary_statement() -> Select[Any]:
-    """One statement for a page of cycles' summaries (one round trip, built once): per cycle, a row of the
-    four counts of each invited group (the rows in it, so that a group of withdrawn raters still shows),
-    the participant's own response, and the session with the latest start."""
+def _summary_columns(
+    cycle_id: ColumnElement[Any] | InstrumentedAttribute[Any],
+) -> tuple[list[ColumnElement[Any]], list[Any]]:
+    """The columns of a cycle's summary beside the cycle whose id is ``cycle_id`` (per invited group, the
+    four counts (the rows in it, so that a group of withdrawn raters still shows), the participant's own
+    response, and the session with the latest start), and the laterals to join for them (``ON true``)."""
     counted = (
         select(
             *(
@@ -59,30 +64,105 @@ def _summary_statement() -> Select[Any]:
         )
         .select_from(Invitation)
         .outerjoin(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.cycle_id == Cycle.id)
+        .where(Invitation.cycle_id == cycle_id)
         .lateral("counted")
     )
     latest_session = (
         select(FeedbackSession.starts_at, FeedbackSession.ends_at)
-        .where(FeedbackSession.cycle_id == Cycle.id)
+        .where(FeedbackSession.cycle_id == cycle_id)
         .order_by(FeedbackSession.starts_at.desc())
         .limit(1)
         .lateral("latest_session")
     )
-    self_submitted = exists().where(Response.cycle_id == Cycle.id, Response.rater_group == RaterGroup.SELF.value)
+    self_submitted = exists().where(Response.cycle_id == cycle_id, Response.rater_group == RaterGroup.SELF.value)
+    columns = [
+        self_submitted.label("self_submitted"),
+        latest_session.c.starts_at,
+        latest_session.c.ends_at,
+        *counted.c,
+    ]
+    return columns, [counted, latest_session]
+
+
+def _summary_statement() -> Select[Any]:
+    """One statement for a page of cycles' summaries (one round trip, built once)."""
+    columns, (counted, latest_session) = _summary_columns(Cycle.id)
     return (
-        select(
-            Cycle.id,
-            self_submitted.label("self_submitted"),
-            latest_session.c.starts_at,
-            latest_session.c.ends_at,
-            *counted.c,
-        )
+        select(Cycle.id, *columns)
         .select_from(Cycle)
         .join(counted, true())
         .outerjoin(latest_session, true())
         .where(Cycle.id.in_(bindparam("cycle_ids", expanding=True)))
     )
+
+
+# What a listed cycle shows of its own columns (the participant's draft only as whether there is one).
+_LISTED_COLUMNS = (
+    Cycle.id,
+    Cycle.kind,
+    Cycle.status,
+    Cycle.participant_id,
+    Cycle.participant_name,
+    Cycle.organisation,
+    Cycle.region,
+    Cycle.questionnaire_id,
+    Cycle.self_questionnaire_id,
+    Cycle.team_cycle_id,
+    Cycle.release_mode,
+    Cycle.min_line_manager,
+    Cycle.min_peer,
+    Cycle.min_direct_report,
+    Cycle.min_other,
+    Cycle.min_others_total,
+    Cycle.requires_approval,
+    Cycle.approval_decision,
+    Cycle.approval_note,
+    Cycle.approval_decided_at,
+    Cycle.self_draft.is_not(None).label("has_self_draft"),
+    Cycle.closes_at,
+    Cycle.opened_at,
+    Cycle.closed_at,
+    Cycle.close_reason,
+    Cycle.report_released_at,
+    Cycle.converted_from_cycle_id,
+    Cycle.created_at,
+)
+
+
+@cache
+def listed_statement(*, in_region: bool, one_participant: bool, after: bool) -> DriverStatement:
+    """A page of cycles with their summaries, newest first, in one statement compiled once per shape of
+    the list (an admin's region or not, one participant's or not, a next page or the first): the page is
+    cut first, by ``visible_to`` (and ``region``, ``participant_id``, ``after_created_at``/``after_id``)
+    and ``limit``, and only its cycles are summarised. Rows of :data:`_LISTED_COLUMNS` then the summary's."""
+    visible: ColumnElement[bool] = Cycle.participant_id == bindparam("visible_to", type_=Text)
+    if in_region:
+        visible = or_(visible, Cycle.region == bindparam("region", type_=Text))
+    page = select(*_LISTED_COLUMNS).where(visible)
+    if one_participant:
+        page = page.where(Cycle.participant_id == bindparam("participant_id", type_=Text))
+    if after:
+        created_at = bindparam("after_created_at", type_=DateTime(timezone=True))
+        page = page.where(
+            or_(
+                Cycle.created_at < created_at,
+                and_(Cycle.created_at == created_at, Cycle.id < bindparam("after_id", type_=Uuid)),
+            )
+        )
+    listed = (
+        page.order_by(Cycle.created_at.desc(), Cycle.id.desc())
+        .limit(bindparam("limit", type_=Integer))
+        .subquery("listed")
+    )
+    columns, (counted, latest_session) = _summary_columns(listed.c.id)
+    statement = (
+        select(*listed.c, *columns)
+        .select_from(listed)
+        .join(counted, true())
+        .outerjoin(latest_session, true())
+        .order_by(listed.c.created_at.desc(), listed.c.id.desc())
+    )
+    return DriverStatement(statement)
 
 
 SUMMARY_STATEMENT = _summary_statement()
@@ -93,31 +173,6 @@ class CycleRepository(RepositoryBase[Cycle]):
 
     async def get_many(self, ids: Sequence[UUID]) -> Sequence[Cycle]:
         return await self.get_all(self.select().where(Cycle.id.in_(ids)))
-
-    async def page(
-        self,
-        *,
-        participant_id: str | None,
-        visible_to: str,
-        region: str | None,
-        after: tuple[datetime, UUID] | None,
-        limit: int,
-    ) -> Sequence[Cycle]:
-        """Newest first; ``after`` is the (created_at, id) of the last cycle of the previous page. Only
-        the cycles of ``visible_to`` and, when given, those in ``region`` (an academy admin's)."""
-        statement = self.select().order_by(Cycle.created_at.desc(), Cycle.id.desc()).limit(limit)
-        if region is None:
-            statement = statement.where(Cycle.participant_id == visible_to)
-        else:
-            statement = statement.where(or_(Cycle.participant_id == visible_to, Cycle.region == region))
-        if participant_id is not None:
-            statement = statement.where(Cycle.participant_id == participant_id)
-        if after is not None:
-            created_at, id = after
-            statement = statement.where(
-                or_(Cycle.created_at < created_at, and_(Cycle.created_at == created_at, Cycle.id < id))
-            )
-        return await self.get_all(statement)
 
     async def due_for_closing(self, limit: int) -> Sequence[Cycle]:
         """Open cycles past their closing date, locked; rows another replica holds are skipped."""

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from hlm_kit.auth import AdminOrParticipant, Participant
 from hlm_kit.db import Session
 from hlm_kit.idempotency import IdempotencyKey
+from hlm_kit.json_answer import json_response
 from hlm_kit.pagination import Cursor, Ids, Limit
 from survey_svc.cycles import lifecycle, self_answers
 from survey_svc.cycles import service as cycle_service
@@ -57,12 +58,14 @@ async def list_cycles(
         str | None, Query(description="academy admins: one participant's cycles in the admin's region")
     ] = None,
     cursor: Cursor = None,
-) -> CycleList:
+) -> Response:
     """The caller's cycles, newest first (an academy admin's: their region's); ``?ids=`` for a batch."""
     if ids is not None:
-        return CycleList(items=await cycle_service.get_many(session, principal, ids))
-    return await cycle_service.list_cycles(
-        session, principal, participant_id=participant_id, cursor=cursor, limit=limit
+        return json_response(
+            CycleList(items=await cycle_service.get_many(session, principal, ids)).model_dump_json().encode()
+        )
+    return json_response(
+        await cycle_service.list_cycles(session, principal, participant_id=participant_id, cursor=cursor, limit=limit)
     )
 
 
