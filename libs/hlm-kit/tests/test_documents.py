@@ -112,3 +112,97 @@ def test_renders_at_once_keep_the_collector_paused_until_the_last_ends() -> None
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def _charts_page() -> str:
+    """A page of the three kinds of chart, with labels anchored at their start, middle and end, wrapped onto
+    lines (``<tspan>``), bold, rotated, and a letter outside Latin-1."""
+    bars = svg.horizontal_bars(
+        [svg.Bar("You", 2.6, "#330072"), svg.Bar("Line manager and a label long enough to wrap", 3.1, "#005eb8")],
+        svg.Axis(1, 4, [(1, "1"), (2.5, "2.5"), (4, "4")], label="Score", bands=SCALE),
+        chart_id="bars",
+        title="Bars",
+        description="d",
+    )
+    scatter = svg.numbered_scatter(
+        [svg.Point(1, 2.5, 3.0, "a"), svg.Point(2, 2.5, 3.0, "b")],
+        svg.Axis(1, 4, [(1, "1"), (4, "4")], label="Others\u2019 score"),
+        svg.Axis(1, 4, [(1, "1"), (4, "4")], label="Importance"),
+        chart_id="scatter",
+        title="Scatter",
+        description="d",
+        regions=[svg.Region(1, 2.5, 2.5, 4, "Priority", "#fde8e8")],
+    )
+    heat = svg.heat_map(["Leading with care"], ["Self", "All others"], [[3.5, None]], SCALE, chart_id="h", title="H",
+                        description="d")  # fmt: skip
+    return PAGE.replace("<p>x</p>", f"<figure>{bars}</figure><figure>{scatter}</figure><figure>{heat}</figure>")
+
+
+def _letters(pdf: bytes) -> list[tuple[str, tuple[float, ...]]]:
+    """Every printed letter of the document with its box on the page (left, bottom, right, top, in points)."""
+    import pypdfium2
+
+    letters = []
+    for page in pypdfium2.PdfDocument(pdf):
+        text = page.get_textpage()
+        for n in range(text.count_chars()):
+            letter = text.get_text_range(n, 1)
+            if letter.strip():
+                letters.append((letter, text.get_charbox(n)))
+    return letters
+
+
+def test_chart_labels_drawn_as_one_run_each_print_each_letter_where_letter_by_letter_drawing_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weasyprint
+    import weasyprint.svg
+
+    from hlm_kit.documents import svg_text
+
+    assert weasyprint.__version__ in svg_text.PATCHED_VERSIONS, "check svg_text.text against this WeasyPrint"
+    assert weasyprint.svg.TAGS["text"] is svg_text.text
+    page = _charts_page()
+    in_runs = _letters(html_to_pdf(page))
+
+    for tag in ("text", "tspan", "textPath", "a"):
+        monkeypatch.setitem(weasyprint.svg.TAGS, tag, svg_text.letter_by_letter)
+    monkeypatch.setattr(weasyprint.svg, "text", svg_text.letter_by_letter)
+    by_letter = _letters(html_to_pdf(page))
+
+    assert [letter for letter, _ in in_runs] == [letter for letter, _ in by_letter]
+    assert "Linemanager" in "".join(letter for letter, _ in in_runs)  # whitespace is not a printed letter
+    # The same place to a fiftieth of a point (positions are written rounded, per letter or per run).
+    for (_, run_box), (_, letter_box) in zip(in_runs, by_letter, strict=True):
+        assert max(abs(a - b) for a, b in zip(run_box, letter_box, strict=True)) < 0.05
+
+
+def test_each_thread_keeps_its_own_font_configuration_and_renders_alike() -> None:
+    import threading
+
+    from hlm_kit.documents.pdf import font_configuration
+
+    page = _charts_page()
+    alone = _letters(html_to_pdf(page))
+    configurations: list[object] = []
+    results: list[list[tuple[str, tuple[float, ...]]]] = []
+    lock = threading.Lock()
+
+    def render() -> None:
+        first = html_to_pdf(page)
+        configuration = font_configuration()
+        second = html_to_pdf(page)
+        assert font_configuration() is configuration
+        with lock:
+            configurations.append(configuration)
+            results.extend([_letters(first), _letters(second)])
+
+    threads = [threading.Thread(target=render) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len({id(c) for c in configurations}) == 3
+    assert font_configuration() not in configurations
+    assert results == [alone] * 6

@@ -8,9 +8,33 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from hlm_kit.documents import svg_text
+
 PDF_VARIANT = "pdf/ua-1"
+
+# Charts' labels drawn as one run each instead of a text layout per letter (see svg_text).
+svg_text.install()
+
+_per_thread = threading.local()
+
+
+def font_configuration() -> FontConfiguration:
+    """This thread's WeasyPrint font configuration, made on its first render and kept.
+
+    WeasyPrint otherwise makes one per document: it loads fontconfig's configuration and a new Pango font
+    map, whose fonts and shaping caches start empty every time. Kept per thread, not shared: a Pango font
+    map is not meant to be used from two threads at once, and renders run in worker threads. Documents
+    declare no ``@font-face`` (they use installed fonts only), so nothing one document adds to it can
+    change another.
+    """
+    config: FontConfiguration | None = getattr(_per_thread, "font_config", None)
+    if config is None:
+        config = _per_thread.font_config = FontConfiguration()
+    return config
+
 
 _renders_lock = threading.Lock()
 _renders = 0
@@ -56,5 +80,7 @@ def html_to_pdf(html: str) -> bytes:
     """
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
     with collector_paused():
-        pdf: bytes = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
+        pdf: bytes = weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf(
+            pdf_variant=PDF_VARIANT, font_config=font_configuration()
+        )
     return pdf
