@@ -135,7 +135,15 @@ def _charts_page() -> str:
     )
     heat = svg.heat_map(["Leading with care"], ["Self", "All others"], [[3.5, None]], SCALE, chart_id="h", title="H",
                         description="d")  # fmt: skip
-    return PAGE.replace("<p>x</p>", f"<figure>{bars}</figure><figure>{scatter}</figure><figure>{heat}</figure>")
+    # Labels placed letter by letter, which stay WeasyPrint's to draw.
+    by_letter = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="80"><title>Letters</title>'
+        '<text x="10 30 50" y="20">abc</text><text x="10" y="40" dx="0 4">spaced</text>'
+        '<text x="10" y="60" letter-spacing="3">wide</text><text x="10" y="75">one run <tspan>then more</tspan></text>'
+        "</svg>"
+    )
+    figures = "".join(f"<figure>{chart}</figure>" for chart in (bars, scatter, heat, by_letter))
+    return PAGE.replace("<p>x</p>", figures)
 
 
 def _letters(pdf: bytes) -> list[tuple[str, tuple[float, ...]]]:
@@ -171,7 +179,9 @@ def test_chart_labels_drawn_as_one_run_each_print_each_letter_where_letter_by_le
     by_letter = _letters(html_to_pdf(page))
 
     assert [letter for letter, _ in in_runs] == [letter for letter, _ in by_letter]
-    assert "Linemanager" in "".join(letter for letter, _ in in_runs)  # whitespace is not a printed letter
+    printed = "".join(letter for letter, _ in in_runs)  # whitespace is not a printed letter
+    assert "Linemanager" in printed
+    assert "abcspacedwideonerunthenmore" in printed
     # The same place to a fiftieth of a point (positions are written rounded, per letter or per run).
     for (_, run_box), (_, letter_box) in zip(in_runs, by_letter, strict=True):
         assert max(abs(a - b) for a, b in zip(run_box, letter_box, strict=True)) < 0.05
