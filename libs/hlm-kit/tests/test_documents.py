@@ -216,3 +216,28 @@ def test_each_thread_keeps_its_own_font_configuration_and_renders_alike() -> Non
     assert len({id(c) for c in configurations}) == 3
     assert font_configuration() not in configurations
     assert results == [alone] * 6
+
+
+def test_a_render_runs_in_a_stack_chunk_of_its_own_with_room_for_its_frames(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    import weasyprint
+
+    from hlm_kit.documents.pdf import ROOM_SLOTS
+
+    reserved: list[int] = []
+    write_pdf = weasyprint.HTML.write_pdf
+
+    def recording(self: weasyprint.HTML, *args: object, **kwargs: object) -> bytes:
+        frame = sys._getframe()
+        while frame is not None:
+            reserved.append(frame.f_code.co_stacksize)
+            frame = frame.f_back  # type: ignore[assignment]
+        return write_pdf(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", recording)
+
+    assert html_to_pdf(PAGE.format(head="")).startswith(b"%PDF")
+    # A frame below the render's reserves the room (CPython then maps one chunk for it and the render's
+    # frames, instead of mapping and unmapping 16 KiB chunks as the layout's recursion crosses them).
+    assert max(reserved) == ROOM_SLOTS
