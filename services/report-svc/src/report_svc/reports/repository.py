@@ -62,31 +62,55 @@ SUMMARY_COLUMNS = (
 )
 
 
-@lru_cache(maxsize=16)
-def summary_list_statement(
+def _visible_where(
     *, participant: bool, cycle_ids: bool, participant_ids: bool, after: bool
-) -> DriverStatement:
-    """``visible_list`` without content as plain rows of :data:`SUMMARY_COLUMNS`, compiled once per shape:
-    the reports of ``participant``, of the list ``cycle_ids`` or of the list ``participant_ids``, newest first
-    (the id breaking ties), from just past ``after_created_at``/``after_id``, at most ``limit``."""
-    conditions: list[ColumnElement[bool]] = []
+) -> list[ColumnElement[bool]]:
+    """The reports of ``participant``, of the list ``cycle_ids`` or of the list ``participant_ids``, from just
+    past ``after_created_at``/``after_id`` (newest first, the id breaking ties): a caller's readable list."""
+    whose: list[ColumnElement[bool]] = []
     if participant:
-        conditions.append(Report.participant_id == bindparam("participant", type_=Text))
+        whose.append(Report.participant_id == bindparam("participant", type_=Text))
     if cycle_ids:
-        conditions.append(Report.cycle_id == any_(bindparam("cycle_ids", type_=ARRAY(Uuid))))
+        whose.append(Report.cycle_id == any_(bindparam("cycle_ids", type_=ARRAY(Uuid))))
     if participant_ids:
-        conditions.append(Report.participant_id == any_(bindparam("participant_ids", type_=ARRAY(Text))))
-    statement = select(*SUMMARY_COLUMNS).where(or_(*conditions))
+        whose.append(Report.participant_id == any_(bindparam("participant_ids", type_=ARRAY(Text))))
+    conditions = [or_(*whose)]
     if after:
         created_at = bindparam("after_created_at", type_=DateTime(timezone=True))
-        statement = statement.where(
+        conditions.append(
             or_(
                 Report.created_at < created_at,
                 and_(Report.created_at == created_at, Report.id > bindparam("after_id", type_=Uuid)),
             )
         )
-    statement = statement.order_by(Report.created_at.desc(), Report.id).limit(bindparam("limit", type_=Integer))
-    return DriverStatement(statement)
+    return conditions
+
+
+def _visible_shape(values: dict[str, object]) -> dict[str, bool]:
+    return {
+        "participant": "participant" in values,
+        "cycle_ids": "cycle_ids" in values,
+        "participant_ids": "participant_ids" in values,
+        "after": "after_id" in values,
+    }
+
+
+_NEWEST_FIRST = (Report.created_at.desc(), Report.id)
+
+
+@lru_cache(maxsize=16)
+def _summary_list_statement(
+    *, participant: bool, cycle_ids: bool, participant_ids: bool, after: bool
+) -> DriverStatement:
+    where = _visible_where(participant=participant, cycle_ids=cycle_ids, participant_ids=participant_ids, after=after)
+    statement = select(*SUMMARY_COLUMNS).where(*where).order_by(*_NEWEST_FIRST)
+    return DriverStatement(statement.limit(bindparam("limit", type_=Integer)))
+
+
+def summary_list_statement(values: dict[str, object]) -> DriverStatement:
+    """``ReportRepository.visible_list`` without content, as plain rows of :data:`SUMMARY_COLUMNS`, compiled once
+    per shape of ``values`` (the candidates a caller gives, see ``_visible_where``, and ``limit``)."""
+    return _summary_list_statement(**_visible_shape(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,34 +223,13 @@ class ReportRepository(RepositoryBase[Report]):
     async def many(self, ids: Sequence[uuid.UUID], *, with_content: bool = True) -> Sequence[Report]:
         return await self.get_all(_reports(with_content=with_content).where(Report.id.in_(ids)))
 
-    async def visible_list(
-        self,
-        *,
-        participant_id: str | None,
-        cycle_ids: set[object],
-        participant_ids: set[str],
-        after: tuple[datetime, uuid.UUID] | None,
-        limit: int,
-        with_content: bool = True,
-    ) -> Sequence[Report]:
-        """Reports of ``participant_id``, of ``cycle_ids`` or of ``participant_ids``, newest first (the id
-        breaking ties), from just past the report whose (created_at, id) is ``after``."""
-        conditions = []
-        if participant_id is not None:
-            conditions.append(Report.participant_id == participant_id)
-        if cycle_ids:
-            conditions.append(Report.cycle_id.in_(cycle_ids))
-        if participant_ids:
-            conditions.append(Report.participant_id.in_(participant_ids))
-        if not conditions:
-            return []
-        statement = _reports(with_content=with_content).where(or_(*conditions))
-        if after is not None:
-            created_at, id = after
-            statement = statement.where(
-                or_(Report.created_at < created_at, and_(Report.created_at == created_at, Report.id > id))
-            )
-        return await self.get_all(statement.order_by(Report.created_at.desc(), Report.id).limit(limit))
+    async def visible_list(self, values: dict[str, object]) -> Sequence[Report]:
+        """Reports, with their content, of the candidates in ``values`` (see ``_visible_where``), newest first,
+        at most ``limit``: the same candidates as :func:`summary_list_statement`'s."""
+        where = _visible_where(**_visible_shape(values))
+        statement = _reports(with_content=True).where(*where).order_by(*_NEWEST_FIRST)
+        statement = statement.limit(bindparam("limit", type_=Integer))
+        return (await self.session.execute(statement, values)).scalars().all()
 
     async def partner_page(
         self, organisation: str, *, after: tuple[datetime, uuid.UUID] | None, since: datetime | None, limit: int

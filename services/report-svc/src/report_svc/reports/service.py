@@ -399,9 +399,7 @@ async def list_readable(
     if ids is not None:
         reports, next_cursor = await _get_many(session, principal, ids, with_content=with_content), None
     else:
-        reports, next_cursor = await _list_visible(
-            session, principal, after=LIST_CURSOR.decode(cursor), limit=limit, with_content=with_content
-        )
+        reports, next_cursor = await _list_visible(session, principal, after=LIST_CURSOR.decode(cursor), limit=limit)
     if with_content:
         return ReportList(items=await present(session, reports), next_cursor=next_cursor).model_dump_json().encode()
     page = ReportSummaryList(items=[ReportSummaryOut.model_validate(r) for r in reports], next_cursor=next_cursor)
@@ -412,12 +410,12 @@ async def list_readable(
 _SUMMARY_FIELDS = tuple(ReportSummaryOut.model_fields)
 
 
-async def _summaries_visible(
+async def _candidates(
     session: AsyncSession, principal: Principal, *, after: tuple[datetime, uuid.UUID] | None, limit: int
-) -> bytes:
-    """``_list_visible`` without content (the home screen's read, on every visit): the same candidates and
-    rules, read as plain rows by one statement compiled once (``summary_list_statement``) and written as
-    ``ReportSummaryList`` JSON (a test holds it to the models' bytes)."""
+) -> dict[str, object] | None:
+    """Whose reports a caller's list is cut from, as the values of the list's statements (``reports.repository.
+    _visible_where``): their own and (for a facilitator) those of participants booked with them; None for
+    nobody's. One more than ``limit`` is read, to tell whether another page follows."""
     values: dict[str, object] = {"limit": limit + 1}
     if principal.has_role(Role.PARTICIPANT):
         values["participant"] = principal.sub
@@ -427,17 +425,23 @@ async def _summaries_visible(
             values["cycle_ids"] = list(cycles)
         if participants:
             values["participant_ids"] = list(participants)
-    if len(values) == 1:  # no candidates at all
-        return json_answer.encode({"items": [], "next_cursor": None})
+    if len(values) == 1:
+        return None
     if after is not None:
         values["after_created_at"], values["after_id"] = after
-    statement = summary_list_statement(
-        participant="participant" in values,
-        cycle_ids="cycle_ids" in values,
-        participant_ids="participant_ids" in values,
-        after=after is not None,
-    )
-    candidates = (await statement.execute(session, values)).all()
+    return values
+
+
+async def _summaries_visible(
+    session: AsyncSession, principal: Principal, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> bytes:
+    """``_list_visible`` without content (the home screen's read, on every visit): the same candidates and
+    rules, read as plain rows by one statement compiled once (``summary_list_statement``) and written as
+    ``ReportSummaryList`` JSON (a test holds it to the models' bytes)."""
+    values = await _candidates(session, principal, after=after, limit=limit)
+    if values is None:
+        return json_answer.encode({"items": [], "next_cursor": None})
+    candidates = (await summary_list_statement(values).execute(session, values)).all()
     page, next_cursor = LIST_CURSOR.page(candidates, limit, key=lambda r: (r.created_at, r.id))
     items = [
         {field: getattr(row, field) for field in _SUMMARY_FIELDS}
@@ -455,29 +459,15 @@ async def _get_many(
 
 
 async def _list_visible(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    after: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-    with_content: bool,
+    session: AsyncSession, principal: Principal, *, after: tuple[datetime, uuid.UUID] | None, limit: int
 ) -> tuple[list[Report], str | None]:
-    """The caller's own reports and (for a facilitator) those of participants booked with them, newest
-    first. The page is cut from the candidates before the rules of who reads what drop any, so the cursor
-    never skips a report; a page may then hold fewer than ``limit`` (its ``next_cursor`` still says more
-    follow)."""
-    cycles: set[object] = set()
-    participants: set[str] = set()
-    if principal.has_role(Role.FACILITATOR):
-        cycles, participants = await session_service.facilitated_participants(session, principal.sub)
-    candidates = await ReportRepository(session).visible_list(
-        participant_id=principal.sub if principal.has_role(Role.PARTICIPANT) else None,
-        cycle_ids=cycles,
-        participant_ids=participants,
-        after=after,
-        limit=limit + 1,
-        with_content=with_content,
-    )
+    """The caller's readable reports with their content, newest first (``_candidates``). The page is cut
+    from the candidates before the rules of who reads what drop any, so the cursor never skips a report; a
+    page may then hold fewer than ``limit`` (its ``next_cursor`` still says more follow)."""
+    values = await _candidates(session, principal, after=after, limit=limit)
+    if values is None:
+        return [], None
+    candidates = await ReportRepository(session).visible_list(values)
     page, next_cursor = LIST_CURSOR.page(candidates, limit, key=lambda r: (r.created_at, r.id))
     return [r for r in page if await readable(session, principal, r)], next_cursor
 
